@@ -1,0 +1,65 @@
+/**
+ * Builds the platform-neutral core on a database: store, registry, app, dispatcher and
+ * scheduler. `main.ts` adds the HTTP server and the adapters; tests use this directly.
+ */
+import { openDatabase, type Db } from './store/db';
+import { migrate } from './store/migrate';
+import { Store } from './store/store';
+import { OutboxRepository } from './store/outbox';
+import { Touchpoint } from './core/app';
+import type { Clock, Logger, Notifier } from './core/ports';
+import { silentLogger } from './core/ports';
+import { buildRegistry } from './features';
+import { Dispatcher } from './scheduler/dispatch';
+import { Scheduler, type Planner } from './scheduler/tick';
+import { materialisePlanner } from './scheduler/materialise';
+
+export interface Core {
+  db: Db;
+  store: Store;
+  outbox: OutboxRepository;
+  app: Touchpoint;
+  dispatcher: Dispatcher;
+  scheduler: Scheduler;
+  clock: Clock;
+  logger: Logger;
+  close(): void;
+}
+
+export interface CoreOptions {
+  databasePath: string;
+  clock: Clock;
+  notifiers?: Notifier[];
+  logger?: Logger;
+  busyTimeoutMs?: number;
+  /** Deliver queued DMs as soon as a command queues them (off in tests that step delivery by hand). */
+  deliverImmediately?: boolean;
+  random?: () => number;
+  dispatchConcurrency?: number;
+}
+
+export function buildCore(options: CoreOptions): Core {
+  const logger = options.logger ?? silentLogger;
+  const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+  migrate(db);
+  const store = new Store(db);
+  const outbox = new OutboxRepository(db);
+  const dispatcher = new Dispatcher({
+    store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
+    concurrency: options.dispatchConcurrency,
+  });
+  const planners: Planner[] = [materialisePlanner(store)];
+  const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
+  const deliverNow = options.deliverImmediately ?? true;
+  const app = new Touchpoint({
+    services: { store, outbox }, clock: options.clock, registry: buildRegistry(), logger,
+    // Deferred so the reply reaches the actor before the DMs it caused.
+    onQueued: deliverNow ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed'))) : undefined,
+  });
+  return {
+    db, store, outbox, app, dispatcher, scheduler, clock: options.clock, logger,
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * The platform-neutral entry point. Adapters hand it what a person typed, pressed or submitted;
+ * it resolves the actor, runs the registered handler in one transaction and returns the reply.
+ * Outbound DMs are only queued here (the outbox); the dispatcher delivers them.
+ */
+import type { Identity, User } from './model';
+import type { Clock, Logger } from './ports';
+import { silentLogger } from './ports';
+import type { PersonResolver, Reply, RequestContext, Services } from './context';
+import { CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
+import { AmbiguousPersonError, NeedsChoice, Refusal, UsageError } from './errors';
+import { todayIn } from './datetime';
+import { escapeMarkup, message, type Message } from '../messages/model';
+import { isBusyError } from '../store/db';
+
+/** Platform-specific mention syntax (Slack `<@U123>`, Teams mention entities), read by the adapter. */
+export interface MentionReader {
+  read(token: string): { externalId: string; displayName?: string } | undefined;
+}
+
+export interface Inbound {
+  identity: Identity;
+  mentions?: MentionReader;
+}
+
+export interface FormOutcome {
+  reply: Reply;
+  /** Input id → one-line reason, when the submission was refused for its input. */
+  fieldErrors?: Record<string, string>;
+}
+
+/** The internal mention form used by choice buttons: `<@tp:42>`. */
+export const internalMention = (user: Pick<User, 'id'>): string => `<@tp:${user.id}>`;
+const INTERNAL_MENTION = /^<@tp:(\d+)>$/;
+
+export const RERUN_ACTION = 'command.rerun';
+
+export function errorMessage(reason: string, usage?: string): Message {
+  const text = usage ? `${reason}\nUsage: ${usage}` : reason;
+  const blocks: Message['blocks'] = [{ type: 'text', text: escapeMarkup(reason) }];
+  if (usage) blocks.push({ type: 'context', text: `Usage: ${escapeMarkup(usage)}` });
+  return { text, blocks };
+}
+
+export interface TouchpointOptions {
+  services: Services;
+  clock: Clock;
+  registry: CommandRegistry;
+  logger?: Logger;
+  /** Called after a transaction queued outbox rows, so delivery can start at once. */
+  onQueued?: () => void;
+}
+
+export class Touchpoint {
+  readonly services: Services;
+  readonly clock: Clock;
+  readonly registry: CommandRegistry;
+  private readonly logger: Logger;
+  private readonly onQueued: () => void;
+
+  constructor(options: TouchpointOptions) {
+    this.services = options.services;
+    this.clock = options.clock;
+    this.registry = options.registry;
+    this.logger = options.logger ?? silentLogger;
+    this.onQueued = options.onQueued ?? (() => {});
+    this.registry.action({ actionId: RERUN_ACTION, handle: () => reply0() });
+  }
+
+  /** Text after `/touchpoint` or `/coaching` (or the same words typed to the bot). */
+  command(inbound: Inbound, root: Root, text: string): Reply {
+    return this.run(inbound, { root, text }, (ctx) => this.dispatchText(ctx, root, text));
+  }
+
+  /** A button press: the button's `actionId` and `value`. */
+  action(inbound: Inbound, actionId: string, value: string): Reply {
+    if (actionId === RERUN_ACTION) {
+      const parsed = parseRerun(value);
+      if (!parsed) return { messages: [errorMessage('That button is out of date. Type the command again.')] };
+      return this.command(inbound, parsed.root, parsed.text);
+    }
+    return this.run(inbound, undefined, (ctx) => {
+      const spec = this.registry.findAction(actionId);
+      if (!spec) throw new Refusal('That button is out of date. Type the command again.');
+      return spec.handle(ctx, value);
+    });
+  }
+
+  /** A submitted form: its id and the values by input id (checkboxes as 'true'/'false'). */
+  submitForm(inbound: Inbound, formId: string, values: Record<string, string | undefined>): FormOutcome {
+    const spec = this.registry.byFormId(formId);
+    if (!spec) return { reply: { messages: [errorMessage('That form is out of date. Type the command again.')] } };
+    let fieldErrors: Record<string, string> | undefined;
+    const out = this.run(inbound, undefined, (ctx) => {
+      const raw: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(values)) raw[k] = typeof v === 'string' && v.trim() === '' ? undefined : v;
+      const parsed = spec.schema({ today: ctx.today }).safeParse(raw);
+      if (!parsed.success) {
+        const issue = firstIssue(parsed.error);
+        if (issue.field) fieldErrors = { [issue.field]: issue.message };
+        throw new UsageError(issue.message, issue.field);
+      }
+      return spec.handle(ctx, parsed.data);
+    }, spec);
+    return fieldErrors ? { reply: out, fieldErrors } : { reply: out };
+  }
+
+  private dispatchText(ctx: RequestContext, root: Root, text: string): Reply {
+    const words = tokenize(text);
+    const first = words[0]?.toLowerCase();
+    const name = first ?? (root === 'coaching' ? 'request' : 'help');
+    const spec = this.registry.find(root, name);
+    if (!spec) {
+      throw new UsageError(`"${words[0]}" is not a /${root} command.`);
+    }
+    const pctx = { today: ctx.today };
+    const raw = spec.fromWords(words.slice(1), pctx);
+    if (raw === null) {
+      if (spec.form) return { messages: [spec.form(ctx)] };
+      throw new UsageError(`${spec.name} needs more.`);
+    }
+    const parsed = spec.schema(pctx).safeParse(raw);
+    if (!parsed.success) throw new UsageError(firstIssue(parsed.error).message);
+    return spec.handle(ctx, parsed.data);
+  }
+
+  private run(
+    inbound: Inbound,
+    typed: { root: Root; text: string } | undefined,
+    body: (ctx: RequestContext) => Reply,
+    specHint?: CommandSpec<unknown>,
+  ): Reply {
+    const now = this.clock.now();
+    const { store, outbox } = this.services;
+    let queued = 0;
+    try {
+      const result = store.transaction(() => {
+        const actor = store.resolveActor(inbound.identity, now);
+        const firstSchool = actor.memberships[0] && store.schoolById(actor.tenant.id, actor.memberships[0].schoolId);
+        const ctx: RequestContext = {
+          actor,
+          now,
+          today: todayIn(now, firstSchool?.timeZone ?? 'UTC'),
+          services: this.services,
+          people: this.resolverFor(inbound, actor.tenant.id, now),
+          invocation: typed,
+          notify: (recipient, kind, msg, dedupeKey, dueAt, expiresAt) => {
+            if (outbox.enqueue({ tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message: msg, dueAt: dueAt ?? now, expiresAt }, now)) {
+              queued += 1;
+            }
+          },
+        };
+        return body(ctx);
+      });
+      if (queued > 0) this.onQueued();
+      return result;
+    } catch (err) {
+      return { messages: [this.answerError(err, typed, specHint)] };
+    }
+  }
+
+  private answerError(err: unknown, typed: { root: Root; text: string } | undefined, specHint?: CommandSpec<unknown>): Message {
+    if (err instanceof AmbiguousPersonError && typed) return this.personChoice(err, typed);
+    if (err instanceof NeedsChoice && typed) {
+      return {
+        text: `${err.message} ${err.choices.map((c) => c.label).join(', ')}`,
+        blocks: [
+          { type: 'text', text: escapeMarkup(err.message) },
+          { type: 'actions', buttons: err.choices.slice(0, 5).map((c) => ({ actionId: RERUN_ACTION, label: c.label, value: JSON.stringify({ root: typed.root, text: c.text }) })) },
+        ],
+      };
+    }
+    if (err instanceof UsageError) {
+      const spec = specHint ?? (typed ? this.specOf(typed) : undefined);
+      const usage = spec ? usageLine(spec) : typed ? `/${typed.root} help lists every command` : undefined;
+      return errorMessage(err.message, usage);
+    }
+    if (err instanceof Refusal || err instanceof AmbiguousPersonError || err instanceof NeedsChoice) return errorMessage(err.message);
+    if (isBusyError(err)) {
+      this.logger.warn({ err: (err as Error).message }, 'database busy');
+      return errorMessage('Touchpoint is busy right now; nothing was changed. Try again in a moment.');
+    }
+    this.logger.error({ err: (err as Error)?.stack ?? String(err) }, 'handler failed');
+    return errorMessage('Something went wrong on our side and nothing was changed. Please try again.');
+  }
+
+  private specOf(typed: { root: Root; text: string }): CommandSpec<unknown> | undefined {
+    const first = tokenize(typed.text)[0];
+    return this.registry.find(typed.root, first ?? (typed.root === 'coaching' ? 'request' : 'help'));
+  }
+
+  private personChoice(err: AmbiguousPersonError, typed: { root: Root; text: string }): Message {
+    const buttons = err.candidates.slice(0, 5).map((u) => ({
+      actionId: RERUN_ACTION,
+      label: u.handle ? `${u.displayName} (@${u.handle})` : u.displayName,
+      value: JSON.stringify({ root: typed.root, text: replaceToken(typed.text, err.token, internalMention(u)) }),
+    }));
+    return {
+      text: `"${err.token}" could be several people. Which one did you mean? ${err.candidates.map((c) => c.displayName).join(', ')}`,
+      blocks: [
+        { type: 'text', text: `"${escapeMarkup(err.token)}" could be several people. Which one did you mean?` },
+        { type: 'actions', buttons },
+      ],
+    };
+  }
+
+  private resolverFor(inbound: Inbound, tenantId: number, now: Date): PersonResolver {
+    const { store } = this.services;
+    return {
+      resolve(token: string): User {
+        const t = token.trim();
+        const internal = INTERNAL_MENTION.exec(t);
+        if (internal) {
+          const u = store.userById(tenantId, Number(internal[1]));
+          if (!u) throw new UsageError(`I don't know that person in this workspace.`);
+          return u;
+        }
+        const mention = inbound.mentions?.read(t);
+        if (mention) return store.ensureUser(tenantId, mention.externalId, now, mention.displayName);
+        const name = t.replace(/^@/, '');
+        if (!name) throw new UsageError('name a person, like @casey.');
+        const matches = store.usersByName(tenantId, name);
+        if (matches.length === 1) return matches[0];
+        if (matches.length > 1) throw new AmbiguousPersonError(t, matches);
+        throw new UsageError(`I don't know anyone called "${t}" here.`);
+      },
+    };
+  }
+}
+
+function reply0(): Reply {
+  return { messages: [] };
+}
+
+function parseRerun(value: string): { root: Root; text: string } | undefined {
+  try {
+    const v = JSON.parse(value) as { root?: unknown; text?: unknown };
+    if ((v.root === 'touchpoint' || v.root === 'coaching') && typeof v.text === 'string') return { root: v.root, text: v.text };
+  } catch {
+    // fall through: a forged or truncated value is simply out of date
+  }
+  return undefined;
+}
+
+/** Replaces the person token in the typed text (it may span words, like `Casey Lee`). */
+function replaceToken(text: string, token: string, replacement: string): string {
+  const i = text.indexOf(token);
+  return i < 0 ? text : text.slice(0, i) + replacement + text.slice(i + token.length);
+}
+
+export { formIdOf };

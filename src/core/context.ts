@@ -1,0 +1,36 @@
+/** What a command, button or form handler gets to work with. */
+import type { Actor, User } from './model';
+import type { LocalDate } from './datetime';
+import type { Message } from '../messages/model';
+import type { Store } from '../store/store';
+import type { OutboxRepository } from '../store/outbox';
+
+export interface Services {
+  store: Store;
+  outbox: OutboxRepository;
+}
+
+/** Turns what a person typed for someone (a mention, `@casey`, `Casey Lee`) into a user. */
+export interface PersonResolver {
+  resolve(token: string): User;
+}
+
+export interface RequestContext {
+  actor: Actor;
+  now: Date;
+  /** The actor's "today", in the zone of their first school (UTC when they have none). */
+  today: LocalDate;
+  services: Services;
+  people: PersonResolver;
+  /** The command as typed, when the request came from text (choice buttons re-run it). */
+  invocation?: { root: 'touchpoint' | 'coaching'; text: string };
+  /** Queues a DM through the outbox, due now unless `dueAt` says otherwise. */
+  notify(recipient: User, kind: string, message: Message, dedupeKey: string, dueAt?: Date, expiresAt?: Date): void;
+}
+
+/** What goes back to the person who acted (their reply, ephemeral where the platform allows). */
+export interface Reply {
+  messages: Message[];
+}
+
+export const reply = (...messages: Message[]): Reply => ({ messages });

@@ -1,0 +1,104 @@
+/** Ids and model types of the shared kernel. Instants are `Date`s (UTC); local values are strings. */
+import type { LocalDate, LocalTime, Weekday } from './datetime';
+
+export type Platform = 'slack' | 'teams' | 'console';
+export const ROLES = ['principal', 'assistant_principal', 'coach', 'teacher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = {
+  principal: 'principal',
+  assistant_principal: 'assistant principal',
+  coach: 'instructional coach',
+  teacher: 'teacher',
+  admin: 'school admin',
+};
+
+/** Who is talking to the bot, as the platform names them. */
+export interface Identity {
+  platform: Platform;
+  tenantExternalId: string;
+  userExternalId: string;
+  displayName?: string;
+  handle?: string;
+}
+
+export interface Tenant {
+  id: number;
+  platform: Platform;
+  externalId: string;
+  name: string | null;
+}
+
+export interface User {
+  id: number;
+  tenantId: number;
+  externalId: string;
+  displayName: string;
+  handle: string | null;
+}
+
+export interface School {
+  id: number;
+  tenantId: number;
+  name: string;
+  timeZone: string;
+  dayStart: LocalTime;
+  dayEnd: LocalTime;
+}
+
+export interface Membership {
+  schoolId: number;
+  userId: number;
+  role: Role;
+}
+
+/** The person acting, with every role they hold (the policy grants the union of them). */
+export interface Actor {
+  user: User;
+  tenant: Tenant;
+  memberships: Membership[];
+}
+
+export interface Partnership {
+  id: number;
+  schoolId: number;
+  principalId: number;
+  coachId: number;
+}
+
+export type Cadence = 'weekly' | 'biweekly';
+export type SeriesStatus = 'proposed' | 'active' | 'declined' | 'cancelled';
+
+export interface Series {
+  id: number;
+  partnershipId: number;
+  cadence: Cadence;
+  weekday: Weekday;
+  time: LocalTime;
+  durationMinutes: number;
+  startDate: LocalDate;
+  status: SeriesStatus;
+  pausedUntil: LocalDate | null;
+  proposedBy: number;
+  createdAt: Date;
+}
+
+export type OccurrenceStatus = 'scheduled' | 'skipped' | 'closed' | 'paused' | 'held' | 'missed' | 'cancelled';
+
+export interface Occurrence {
+  id: number;
+  seriesId: number;
+  originalDate: LocalDate;
+  startsAt: Date;
+  endsAt: Date;
+  status: OccurrenceStatus;
+  moved: boolean;
+  reason: string | null;
+}
+
+export interface Closure {
+  id: number;
+  schoolId: number;
+  startDate: LocalDate;
+  endDate: LocalDate;
+  label: string;
+}

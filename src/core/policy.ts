@@ -1,0 +1,90 @@
+/**
+ * The one place that decides who may see or do what (DESIGN.md §1, "Who sees what").
+ * Every function is pure over the actor's memberships and the subject's facts, so the rules
+ * can be read, and tested, in one file. A person with several roles gets the union of what
+ * each role allows; every grant is limited to the actor's own tenant and school.
+ */
+import type { Actor, Partnership, Role, School, Series } from './model';
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+const allow: Decision = { allowed: true };
+const deny = (reason: string): Decision => ({ allowed: false, reason });
+
+export const LEADER_ROLES: readonly Role[] = ['principal', 'assistant_principal'];
+
+export function rolesAt(actor: Actor, schoolId: number): Role[] {
+  return actor.memberships.filter((m) => m.schoolId === schoolId).map((m) => m.role);
+}
+
+export function hasRole(actor: Actor, schoolId: number, ...roles: Role[]): boolean {
+  return actor.memberships.some((m) => m.schoolId === schoolId && roles.includes(m.role));
+}
+
+function sameTenant(actor: Actor, school: School): boolean {
+  return school.tenantId === actor.tenant.id;
+}
+
+/** Anyone in a workspace may create a school; they become its principal. */
+export function canCreateSchool(_actor: Actor): Decision {
+  return allow;
+}
+
+/** Principals, assistant principals and school admins manage who coaches at the school. */
+export function canManageCoaches(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'principal', 'assistant_principal', 'admin')
+    ? allow
+    : deny(`Only a principal, assistant principal or admin of ${school.name} can change its coaches.`);
+}
+
+/** A touch-point is always principal (or AP) with coach; either side may propose it. */
+export function canBook(actor: Actor, school: School, otherRoles: Role[]): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  const mine = rolesAt(actor, school.id);
+  const iLead = mine.some((r) => LEADER_ROLES.includes(r));
+  const iCoach = mine.includes('coach');
+  const theyLead = otherRoles.some((r) => LEADER_ROLES.includes(r));
+  const theyCoach = otherRoles.includes('coach');
+  if ((iLead && theyCoach) || (iCoach && theyLead)) return allow;
+  if (!iLead && !iCoach) return deny(`Only principals, assistant principals and coaches of ${school.name} book touch-points.`);
+  return deny(iLead
+    ? 'A touch-point is between a principal and a coach: that person is not a coach at your school.'
+    : 'A touch-point is between a coach and a principal: that person is not a principal or assistant principal at your school.');
+}
+
+function inPartnership(actor: Actor, partnership: Partnership): boolean {
+  return actor.user.id === partnership.principalId || actor.user.id === partnership.coachId;
+}
+
+/** The two people of a partnership (and no one else) see its series and occurrences. */
+export function canViewPartnership(actor: Actor, school: School, partnership: Partnership): Decision {
+  if (!sameTenant(actor, school) || partnership.schoolId !== school.id) return deny('That touch-point is not yours.');
+  return inPartnership(actor, partnership) ? allow : deny('Only the principal and the coach of a touch-point can see it.');
+}
+
+/** Skip, move, pause, resume, cancel: the two people of the partnership, while still members in their roles. */
+export function canManageSeries(actor: Actor, school: School, partnership: Partnership): Decision {
+  const view = canViewPartnership(actor, school, partnership);
+  if (!view.allowed) return view;
+  const stillInRole = actor.user.id === partnership.coachId
+    ? hasRole(actor, school.id, 'coach')
+    : hasRole(actor, school.id, 'principal', 'assistant_principal');
+  return stillInRole ? allow : deny(`You no longer hold your role at ${school.name}.`);
+}
+
+/** Only the invited person answers a proposal; the proposer may withdraw it with cancel. */
+export function canAnswerProposal(actor: Actor, school: School, partnership: Partnership, series: Series): Decision {
+  const manage = canManageSeries(actor, school, partnership);
+  if (!manage.allowed) return manage;
+  if (series.status !== 'proposed') return deny('That proposal has already been answered.');
+  return series.proposedBy === actor.user.id ? deny('You proposed this touch-point; the other person answers it.') : allow;
+}
+
+/** Closures (holidays, testing days) are the school's calendar: leaders and admins set them. */
+export function canManageClosures(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'principal', 'assistant_principal', 'admin')
+    ? allow
+    : deny(`Only a principal, assistant principal or admin of ${school.name} can mark the school closed.`);
+}

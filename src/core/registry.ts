@@ -1,0 +1,95 @@
+/**
+ * The command registry: every feature registers its commands here as
+ * `{ root, name, usage, describe, schema, fromWords, handle }`. Help text, usage lines in
+ * errors, and the Slack and Teams manifests' command hints all come from these entries.
+ */
+import { z } from 'zod';
+import type { Message } from '../messages/model';
+import type { Reply, RequestContext } from './context';
+import type { LocalDate } from './datetime';
+
+export type Root = 'touchpoint' | 'coaching';
+export const ROOTS: readonly Root[] = ['touchpoint', 'coaching'];
+
+export interface ParseContext {
+  today: LocalDate;
+}
+
+export interface CommandSpec<T = unknown> {
+  root: Root;
+  name: string;
+  /** `book @person weekly|biweekly <weekday> <HH:MM> [for <N>m] [from <date>]` (without the root). */
+  usage: string;
+  describe: string;
+  /** One realistic example, shown in help and the README. */
+  example: string;
+  /** Validates the raw arguments; built per request because dates are read against today. */
+  schema(pctx: ParseContext): z.ZodType<T>;
+  /** Raw arguments from the words after the name; `null` opens the command's form instead. */
+  fromWords(words: string[], pctx: ParseContext): Record<string, unknown> | null;
+  /** The form shown when arguments are missing (its inputs are named like the schema's keys). */
+  form?(ctx: RequestContext): Message;
+  handle(ctx: RequestContext, args: T): Reply;
+}
+
+export interface ActionSpec {
+  actionId: string;
+  handle(ctx: RequestContext, value: string): Reply;
+}
+
+export function formIdOf(spec: Pick<CommandSpec, 'root' | 'name'>): string {
+  return `${spec.root}.${spec.name}`;
+}
+
+export function usageLine(spec: Pick<CommandSpec, 'root' | 'usage'>): string {
+  return `/${spec.root} ${spec.usage}`;
+}
+
+export class CommandRegistry {
+  private readonly commands = new Map<string, CommandSpec<unknown>>();
+  private readonly actions = new Map<string, ActionSpec>();
+
+  command<T>(spec: CommandSpec<T>): void {
+    const key = `${spec.root} ${spec.name}`;
+    if (this.commands.has(key)) throw new Error(`command ${key} registered twice`);
+    this.commands.set(key, spec as CommandSpec<unknown>);
+  }
+
+  action(spec: ActionSpec): void {
+    if (this.actions.has(spec.actionId)) throw new Error(`action ${spec.actionId} registered twice`);
+    this.actions.set(spec.actionId, spec);
+  }
+
+  find(root: Root, name: string): CommandSpec<unknown> | undefined {
+    return this.commands.get(`${root} ${name.toLowerCase()}`);
+  }
+
+  byFormId(formId: string): CommandSpec<unknown> | undefined {
+    const [root, ...rest] = formId.split('.');
+    return ROOTS.includes(root as Root) ? this.find(root as Root, rest.join('.')) : undefined;
+  }
+
+  findAction(actionId: string): ActionSpec | undefined {
+    return this.actions.get(actionId);
+  }
+
+  list(root?: Root): CommandSpec<unknown>[] {
+    return [...this.commands.values()].filter((c) => !root || c.root === root);
+  }
+}
+
+/** Splits command text into words; "double quotes" keep spaces together. */
+export function tokenize(text: string): string[] {
+  const words: string[] = [];
+  const re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) words.push(m[1] ?? m[2] ?? m[3]);
+  return words;
+}
+
+/** The first zod issue as one line, with the input id it concerns (for form field errors). */
+export function firstIssue(error: z.ZodError): { message: string; field?: string } {
+  const issue = error.issues[0];
+  const field = issue?.path.length ? String(issue.path[0]) : undefined;
+  return { message: issue?.message ?? 'that input is not valid', field };
+}

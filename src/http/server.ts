@@ -1,0 +1,72 @@
+/**
+ * The one HTTP server of the service: health, calendar feeds, and the routes adapters mount
+ * (Slack `/slack/*`, Teams `/api/messages`). Plain node:http keeps the request handling
+ * visible and lets the platform SDKs use their own request listeners.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../core/ports';
+import { silentLogger } from '../core/ports';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+interface Route {
+  method: string;
+  /** Exact path, or a prefix when it ends with `*`. */
+  path: string;
+  handler: RouteHandler;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export class HttpServer {
+  private readonly routes: Route[] = [];
+  readonly server: Server;
+  private readonly logger: Logger;
+
+  constructor(logger: Logger = silentLogger) {
+    this.logger = logger;
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  route(method: string, path: string, handler: RouteHandler): void {
+    this.routes.push({ method: method.toUpperCase(), path, handler });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = this.routes.find((r) => (r.method === req.method || r.method === '*') && (r.path.endsWith('*') ? path.startsWith(r.path.slice(0, -1)) : r.path === path));
+    if (!route) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    try {
+      await route.handler(req, res);
+    } catch (err) {
+      this.logger.error({ err: (err as Error)?.stack ?? String(err), path, method: req.method }, 'http handler failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.end();
+    }
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections?.();
+    });
+  }
+}

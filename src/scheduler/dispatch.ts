@@ -1,0 +1,155 @@
+/**
+ * Delivers due outbox rows through the platform Notifiers. A row is claimed with a lease,
+ * sent, and marked sent; a failure backs off exponentially with jitter (never sooner than a
+ * platform's retry-after), a row past its moment expires unsent, and a row still failing
+ * 24 hours after its first failure is dead and logged. Sends run a few at a time.
+ */
+import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
+import { silentLogger } from '../core/ports';
+import type { Store } from '../store/store';
+import type { OutboxRepository, OutboxRow } from '../store/outbox';
+
+export interface DispatchOptions {
+  store: Store;
+  outbox: OutboxRepository;
+  clock: Clock;
+  notifiers: Notifier[];
+  logger?: Logger;
+  /** How long a claimed row stays claimed (a crash mid-send frees it after this). */
+  leaseMs?: number;
+  batchSize?: number;
+  concurrency?: number;
+  /** Random source for jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+export interface DispatchReport {
+  sent: number;
+  retried: number;
+  dead: number;
+  expired: number;
+}
+
+export const BASE_BACKOFF_MS = 30_000;
+export const MAX_BACKOFF_MS = 60 * 60_000;
+export const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
+
+/** Exponential backoff with ±20% jitter, at least the platform's retry-after. */
+export function backoffMs(attempts: number, retryAfterSeconds: number | undefined, random: () => number): number {
+  const exp = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
+  const jittered = exp * (0.8 + 0.4 * random());
+  return Math.max(Math.round(jittered), (retryAfterSeconds ?? 0) * 1000);
+}
+
+export class Dispatcher {
+  private readonly notifiers = new Map<string, Notifier>();
+  private readonly logger: Logger;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly random: () => number;
+  private inFlight = 0;
+  private running: Promise<DispatchReport> | null = null;
+  private again = false;
+
+  constructor(private readonly options: DispatchOptions) {
+    for (const n of options.notifiers) this.notifiers.set(n.platform, n);
+    this.logger = options.logger ?? silentLogger;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.batchSize = options.batchSize ?? 200;
+    this.concurrency = options.concurrency ?? 8;
+    this.random = options.random ?? Math.random;
+  }
+
+  addNotifier(notifier: Notifier): void {
+    this.notifiers.set(notifier.platform, notifier);
+  }
+
+  /** Sends currently in flight (graceful shutdown waits for them). */
+  get sendsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Delivers everything due now. Calls while a run is under way join it and trigger one more
+   * pass, so a row queued mid-run is not left waiting for the next tick.
+   */
+  dispatchDue(): Promise<DispatchReport> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      const total: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: 0 };
+      try {
+        do {
+          this.again = false;
+          for (;;) {
+            const report = await this.dispatchBatch();
+            total.sent += report.sent; total.retried += report.retried; total.dead += report.dead; total.expired += report.expired;
+            if (report.sent + report.retried + report.dead === 0) break;
+          }
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+      return total;
+    })();
+    return this.running;
+  }
+
+  private async dispatchBatch(): Promise<DispatchReport> {
+    const now = this.options.clock.now();
+    const { claimed, expired } = this.options.outbox.claimDue(now, this.leaseMs, this.batchSize);
+    for (const row of expired) this.logger.info({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
+    const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < claimed.length) {
+        const row = claimed[next++];
+        const outcome = await this.deliver(row);
+        report[outcome] += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    return report;
+  }
+
+  private async deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead'> {
+    const { store, outbox, clock } = this.options;
+    const tenant = store.tenantById(row.tenantId);
+    const user = store.userById(row.tenantId, row.recipientId);
+    let delivery: Delivery;
+    const notifier = tenant && this.notifiers.get(tenant.platform);
+    if (!tenant || !user) {
+      delivery = { status: 'unreachable', error: 'recipient no longer exists' };
+    } else if (!notifier) {
+      delivery = { status: 'unreachable', error: `no ${tenant.platform} connection is configured` };
+    } else {
+      const ref: UserRef = { userId: user.id, tenantExternalId: tenant.externalId, externalId: user.externalId, displayName: user.displayName };
+      this.inFlight += 1;
+      try {
+        delivery = await notifier.send(ref, row.message);
+      } catch (err) {
+        delivery = { status: 'retry', error: (err as Error)?.message ?? String(err) };
+      } finally {
+        this.inFlight -= 1;
+      }
+    }
+    const now = clock.now();
+    if (delivery.status === 'delivered') {
+      outbox.markSent(row.id, now);
+      return 'sent';
+    }
+    const firstFailed = row.firstFailedAt ?? now;
+    if (now.getTime() - firstFailed.getTime() >= GIVE_UP_AFTER_MS) {
+      outbox.markDead(row.id, delivery.error, now);
+      this.logger.error({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, error: delivery.error }, 'outbox row dead after 24 hours of failures');
+      return 'dead';
+    }
+    const wait = backoffMs(row.attempts, delivery.status === 'retry' ? delivery.afterSeconds : undefined, this.random);
+    outbox.markRetry(row.id, new Date(now.getTime() + wait), delivery.error, now);
+    this.logger.warn({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, retryInMs: wait, status: delivery.status, error: delivery.error }, 'outbox send failed; will retry');
+    return 'retried';
+  }
+}

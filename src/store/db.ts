@@ -1,0 +1,28 @@
+/** The SQLite connection: the only place better-sqlite3 is opened. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Milliseconds a statement waits for another connection's write lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating the directory on first run) with WAL, foreign keys and a busy timeout. */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  db.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses no committed transaction's integrity
+  return db;
+}
+
+/** True for SQLite's "database is locked/busy" errors, which callers answer with "busy, try again". */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
+}

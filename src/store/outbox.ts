@@ -1,0 +1,143 @@
+/**
+ * The outbox table: durable, idempotent queue of outbound DMs. Planning inserts with
+ * INSERT OR IGNORE on a dedupe key; dispatch claims due rows with a lease so two processes
+ * (or a restart after a crash) never send the same row at once.
+ */
+import type { Db } from './db';
+import type { Message } from '../messages/model';
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'expired' | 'dead' | 'cancelled';
+
+export interface OutboxRow {
+  id: number;
+  tenantId: number;
+  recipientId: number;
+  kind: string;
+  dedupeKey: string;
+  message: Message;
+  dueAt: Date;
+  expiresAt: Date | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  firstFailedAt: Date | null;
+  lastError: string | null;
+  sentAt: Date | null;
+}
+
+export interface NewOutboxRow {
+  tenantId: number;
+  recipientId: number;
+  kind: string;
+  dedupeKey: string;
+  message: Message;
+  dueAt: Date;
+  expiresAt?: Date | null;
+}
+
+type Row = Record<string, unknown>;
+const iso = (d: Date): string => d.toISOString();
+const dateOrNull = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
+
+function toRow(r: Row): OutboxRow {
+  return {
+    id: r.id as number, tenantId: r.tenant_id as number, recipientId: r.recipient_id as number, kind: r.kind as string,
+    dedupeKey: r.dedupe_key as string, message: JSON.parse(r.payload as string) as Message, dueAt: new Date(r.due_at as string),
+    expiresAt: dateOrNull(r.expires_at), status: r.status as OutboxStatus, attempts: r.attempts as number,
+    nextAttemptAt: new Date(r.next_attempt_at as string), firstFailedAt: dateOrNull(r.first_failed_at),
+    lastError: (r.last_error as string | null) ?? null, sentAt: dateOrNull(r.sent_at),
+  };
+}
+
+export class OutboxRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts unless a row with the same dedupe key exists; returns true when inserted. */
+  enqueue(row: NewOutboxRow, now: Date): boolean {
+    const info = this.db
+      .prepare(`INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(row.tenantId, row.recipientId, row.kind, row.dedupeKey, JSON.stringify(row.message), iso(row.dueAt),
+        row.expiresAt ? iso(row.expiresAt) : null, iso(row.dueAt), iso(now));
+    return info.changes === 1;
+  }
+
+  /**
+   * Marks pending rows whose moment has passed as expired, then claims up to `limit` due rows
+   * (pending, or sending with a lapsed lease: a process died mid-send) for `leaseMs`.
+   */
+  claimDue(now: Date, leaseMs: number, limit: number): { claimed: OutboxRow[]; expired: OutboxRow[] } {
+    return this.db.transaction(() => {
+      const expired = (this.db
+        .prepare(`UPDATE outbox SET status = 'expired', lease_until = NULL
+                  WHERE status IN ('pending', 'sending') AND expires_at IS NOT NULL AND expires_at <= @now
+                    AND (status = 'pending' OR lease_until <= @now)
+                  RETURNING *`)
+        .all({ now: iso(now) }) as Row[]).map(toRow);
+      const claimed = (this.db
+        .prepare(`UPDATE outbox SET status = 'sending', lease_until = @lease, attempts = attempts + 1
+                  WHERE id IN (
+                    SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+                    UNION ALL
+                    SELECT id FROM outbox WHERE status = 'sending' AND lease_until <= @now
+                    ORDER BY id LIMIT @limit)
+                  RETURNING *`)
+        .all({ now: iso(now), lease: iso(new Date(now.getTime() + leaseMs)), limit }) as Row[]).map(toRow);
+      claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+      return { claimed, expired };
+    })();
+  }
+
+  markSent(id: number, now: Date): void {
+    this.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`).run(iso(now), id);
+  }
+
+  markRetry(id: number, nextAttemptAt: Date, error: string, now: Date): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?,
+                first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?`)
+      .run(iso(nextAttemptAt), error.slice(0, 500), iso(now), id);
+  }
+
+  markDead(id: number, error: string, now: Date): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?`)
+      .run(error.slice(0, 500), iso(now), id);
+  }
+
+  /** Cancels rows not yet sent whose dedupe key starts with the prefix (a cancelled meeting's reminders). */
+  cancelPending(prefix: string): number {
+    return this.db
+      .prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE status = 'pending' AND dedupe_key LIKE ? ESCAPE '\\'`)
+      .run(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).changes;
+  }
+
+  byId(id: number): OutboxRow | undefined {
+    const r = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
+    return r && toRow(r);
+  }
+
+  byDedupeKey(key: string): OutboxRow | undefined {
+    const r = this.db.prepare('SELECT * FROM outbox WHERE dedupe_key = ?').get(key) as Row | undefined;
+    return r && toRow(r);
+  }
+
+  /** Rows for one recipient, oldest first (tests and the console read them). */
+  forRecipient(recipientId: number): OutboxRow[] {
+    return (this.db.prepare('SELECT * FROM outbox WHERE recipient_id = ? ORDER BY due_at, id').all(recipientId) as Row[]).map(toRow);
+  }
+
+  countByStatus(): Record<OutboxStatus, number> {
+    const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, expired: 0, dead: 0, cancelled: 0 };
+    for (const r of this.db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as Row[]) {
+      counts[r.status as OutboxStatus] = r.n as number;
+    }
+    return counts;
+  }
+
+  /** The earliest moment a pending row becomes due (the console uses it to step through time). */
+  nextDueAt(): Date | null {
+    const r = this.db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`).get() as Row;
+    return dateOrNull(r.t);
+  }
+}
