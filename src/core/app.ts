@@ -105,6 +105,18 @@ export class Touchpoint {
     return fieldErrors ? { reply: out, fieldErrors } : { reply: out };
   }
 
+  /**
+   * The person's home view: next touch-points, agenda so far, open action items, and for a
+   * coach the open coaching requests. Each feature contributes a section; policy applies inside each.
+   */
+  home(inbound: Inbound): Message {
+    const reply = this.run(inbound, undefined, (ctx) => {
+      const blocks = this.registry.homeSections.flatMap((section) => section(ctx));
+      return { messages: [{ text: 'Touchpoint home', blocks: [{ type: 'header', text: 'Touchpoint' }, ...blocks] }] };
+    });
+    return reply.messages[0];
+  }
+
   private dispatchText(ctx: RequestContext, root: Root, text: string): Reply {
     const words = tokenize(text);
     const first = words[0]?.toLowerCase();

@@ -45,9 +45,17 @@ export function usageLine(spec: Pick<CommandSpec, 'root' | 'usage'>): string {
   return `/${spec.root} ${spec.usage}`;
 }
 
+/** A section of a person's home view (Slack App Home, the console's `:home`): blocks, or none. */
+export type HomeSection = (ctx: RequestContext) => Message['blocks'];
+
 export class CommandRegistry {
   private readonly commands = new Map<string, CommandSpec<unknown>>();
   private readonly actions = new Map<string, ActionSpec>();
+  readonly homeSections: HomeSection[] = [];
+
+  homeSection(section: HomeSection): void {
+    this.homeSections.push(section);
+  }
 
   command<T>(spec: CommandSpec<T>): void {
     const key = `${spec.root} ${spec.name}`;

@@ -666,5 +666,24 @@ export function registerBooking(registry: CommandRegistry): void {
   registry.action({ actionId: 'booking.cancel.confirm', handle: confirmCancel });
   registry.action({ actionId: 'booking.cancel.keep', handle: () => ({ messages: [ok('Kept. Nothing changed.')] }) });
   registry.action({ actionId: 'booking.closure.undo', handle: undoClosure });
+  registry.homeSection(nextSection);
+}
+
+/** Home: the next touch-point of each series, or how to book one. */
+function nextSection(ctx: RequestContext): Message['blocks'] {
+  const { store } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const views = store.liveSeriesOfUser(tenantId, ctx.actor.user.id).map((s) => viewOf(store, tenantId, s));
+  const isBooker = ctx.actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
+  if (views.length === 0) {
+    return isBooker ? [{ type: 'text', text: '**Your touch-points**' }, { type: 'context', text: 'None yet. Book one with /touchpoint book @name weekly tue 14:00.' }] : [];
+  }
+  const items = views.map((view) => {
+    const other = otherPerson(view, ctx.actor.user);
+    if (view.series.status === 'proposed') return `With **${esc(other.displayName)}**: proposed, ${esc(describeRule(view.series))}, awaiting an answer`;
+    const occ = upcoming(store, tenantId, view, ctx.now, 1)[0];
+    return `With **${esc(other.displayName)}**: ${esc(occ ? describeOccurrence(occ, view.school.timeZone) : 'nothing scheduled in the coming weeks')} (${esc(describeRule(view.series))})`;
+  });
+  return [{ type: 'text', text: '**Your next touch-points**' }, { type: 'list', items }];
 }
 
