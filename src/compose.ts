@@ -6,6 +6,7 @@ import { openDatabase, type Db } from './store/db';
 import { migrate } from './store/migrate';
 import { Store } from './store/store';
 import { OutboxRepository } from './store/outbox';
+import { AgendaRepository } from './store/agenda';
 import { Touchpoint } from './core/app';
 import type { Clock, Logger, Notifier } from './core/ports';
 import { silentLogger } from './core/ports';
@@ -13,11 +14,13 @@ import { buildRegistry } from './features';
 import { Dispatcher } from './scheduler/dispatch';
 import { Scheduler, type Planner } from './scheduler/tick';
 import { materialisePlanner } from './scheduler/materialise';
+import { composeReminder, planReminders } from './features/agenda/reminders';
 
 export interface Core {
   db: Db;
   store: Store;
   outbox: OutboxRepository;
+  agenda: AgendaRepository;
   app: Touchpoint;
   dispatcher: Dispatcher;
   scheduler: Scheduler;
@@ -44,20 +47,22 @@ export function buildCore(options: CoreOptions): Core {
   migrate(db);
   const store = new Store(db);
   const outbox = new OutboxRepository(db);
+  const agenda = new AgendaRepository(db);
+  const services = { store, outbox, agenda };
   const dispatcher = new Dispatcher({
     store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
-    concurrency: options.dispatchConcurrency,
+    concurrency: options.dispatchConcurrency, compose: (row) => composeReminder(services, row, options.clock.now()),
   });
-  const planners: Planner[] = [materialisePlanner(store)];
+  const planners: Planner[] = [materialisePlanner(store), (now) => void planReminders(services, now)];
   const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
   const deliverNow = options.deliverImmediately ?? true;
   const app = new Touchpoint({
-    services: { store, outbox }, clock: options.clock, registry: buildRegistry(), logger,
+    services, clock: options.clock, registry: buildRegistry(), logger,
     // Deferred so the reply reaches the actor before the DMs it caused.
     onQueued: deliverNow ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed'))) : undefined,
   });
   return {
-    db, store, outbox, app, dispatcher, scheduler, clock: options.clock, logger,
+    db, store, outbox, agenda, app, dispatcher, scheduler, clock: options.clock, logger,
     close: () => {
       if (db.open) db.close();
     },

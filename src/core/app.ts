@@ -88,20 +88,20 @@ export class Touchpoint {
 
   /** A submitted form: its id and the values by input id (checkboxes as 'true'/'false'). */
   submitForm(inbound: Inbound, formId: string, values: Record<string, string | undefined>): FormOutcome {
-    const spec = this.registry.byFormId(formId);
-    if (!spec) return { reply: { messages: [errorMessage('That form is out of date. Type the command again.')] } };
+    const found = this.registry.formHandler(formId);
+    if (!found) return { reply: { messages: [errorMessage('That form is out of date. Type the command again.')] } };
     let fieldErrors: Record<string, string> | undefined;
     const out = this.run(inbound, undefined, (ctx) => {
       const raw: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(values)) raw[k] = typeof v === 'string' && v.trim() === '' ? undefined : v;
-      const parsed = spec.schema({ today: ctx.today }).safeParse(raw);
+      const parsed = found.spec.schema({ today: ctx.today }).safeParse(raw);
       if (!parsed.success) {
         const issue = firstIssue(parsed.error);
         if (issue.field) fieldErrors = { [issue.field]: issue.message };
         throw new UsageError(issue.message, issue.field);
       }
-      return spec.handle(ctx, parsed.data);
-    }, spec);
+      return found.spec.handle(ctx, parsed.data, found.param);
+    }, found.command);
     return fieldErrors ? { reply: out, fieldErrors } : { reply: out };
   }
 
@@ -156,6 +156,7 @@ export class Touchpoint {
           services: this.services,
           people: this.resolverFor(inbound, actor.tenant.id, now),
           invocation: typed,
+          emit: (event, payload) => this.registry.emit(ctx, event, payload),
           notify: (recipient, kind, msg, dedupeKey, dueAt, expiresAt) => {
             if (outbox.enqueue({ tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message: msg, dueAt: dueAt ?? now, expiresAt }, now)) {
               queued += 1;
@@ -185,6 +186,8 @@ export class Touchpoint {
     if (err instanceof UsageError) {
       const spec = specHint ?? (typed ? this.specOf(typed) : undefined);
       const usage = spec ? usageLine(spec) : typed ? `/${typed.root} help lists every command` : undefined;
+      // A form's field error is shown beside the field; the usage line is for typed commands.
+      if (err.field && !typed) return errorMessage(err.message);
       return errorMessage(err.message, usage);
     }
     if (err instanceof Refusal || err instanceof AmbiguousPersonError || err instanceof NeedsChoice) return errorMessage(err.message);
@@ -233,6 +236,9 @@ export class Touchpoint {
         if (!name) throw new UsageError('name a person, like @casey.');
         const matches = store.usersByName(tenantId, name);
         if (matches.length === 1) return matches[0];
+        // `@casey` names a handle: an exact handle is one person even when other names start with "Casey".
+        const byHandle = t.startsWith('@') ? matches.filter((u) => u.handle?.toLowerCase() === name.toLowerCase()) : [];
+        if (byHandle.length === 1) return byHandle[0];
         if (matches.length > 1) throw new AmbiguousPersonError(t, matches);
         throw new UsageError(`I don't know anyone called "${t}" here.`);
       },

@@ -4,10 +4,12 @@ import type { LocalDate } from './datetime';
 import type { Message } from '../messages/model';
 import type { Store } from '../store/store';
 import type { OutboxRepository } from '../store/outbox';
+import type { AgendaRepository } from '../store/agenda';
 
 export interface Services {
   store: Store;
   outbox: OutboxRepository;
+  agenda: AgendaRepository;
 }
 
 /** Turns what a person typed for someone (a mention, `@casey`, `Casey Lee`) into a user. */
@@ -24,6 +26,8 @@ export interface RequestContext {
   people: PersonResolver;
   /** The command as typed, when the request came from text (choice buttons re-run it). */
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
+  /** Tells other features something happened (listeners run in this same transaction). */
+  emit(event: string, payload: Record<string, number>): void;
   /** Queues a DM through the outbox, due now unless `dueAt` says otherwise. */
   notify(recipient: User, kind: string, message: Message, dedupeKey: string, dueAt?: Date, expiresAt?: Date): void;
 }

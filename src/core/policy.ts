@@ -88,3 +88,21 @@ export function canManageClosures(actor: Actor, school: School): Decision {
     ? allow
     : deny(`Only a principal, assistant principal or admin of ${school.name} can mark the school closed.`);
 }
+
+/** Agenda items, notes, priorities, action items: the partnership's two people only (same as viewing it). */
+export const canUseAgenda = canManageSeries;
+
+/** Only the author edits or removes an agenda item, and only until the meeting starts. */
+export function canEditItem(actor: Actor, authorId: number | null, meetingStarted: boolean): Decision {
+  if (authorId !== actor.user.id) return deny('Only the person who added an item can change it.');
+  return meetingStarted ? deny('The meeting has started; the item can be marked at the meeting instead.') : allow;
+}
+
+/** Partnership health: the coach sees their own partnership; principals and APs their school's. */
+export function canViewHealth(actor: Actor, school: School, partnership: Partnership): Decision {
+  if (!sameTenant(actor, school) || partnership.schoolId !== school.id) return deny('That partnership is not in your school.');
+  if (inPartnership(actor, partnership)) return allow;
+  return hasRole(actor, school.id, 'principal', 'assistant_principal')
+    ? allow
+    : deny('Only the partnership and the school’s principals see its health report.');
+}

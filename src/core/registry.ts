@@ -37,6 +37,20 @@ export interface ActionSpec {
   handle(ctx: RequestContext, value: string): Reply;
 }
 
+/**
+ * A form opened by a button rather than a command (edit an item, meeting notes). Its form id
+ * is `${formId}:${param}`, so the adapter routes it back untouched and the handler gets `param`
+ * (e.g. the occurrence id) — re-validated like every input.
+ */
+export interface FormSpec<T = unknown> {
+  formId: string;
+  schema(pctx: ParseContext): z.ZodType<T>;
+  handle(ctx: RequestContext, args: T, param: string): Reply;
+}
+
+/** Something happened that other features react to in the same transaction (e.g. `series.accepted`). */
+export type Listener = (ctx: RequestContext, payload: Record<string, number>) => void;
+
 export function formIdOf(spec: Pick<CommandSpec, 'root' | 'name'>): string {
   return `${spec.root}.${spec.name}`;
 }
@@ -52,6 +66,32 @@ export class CommandRegistry {
   private readonly commands = new Map<string, CommandSpec<unknown>>();
   private readonly actions = new Map<string, ActionSpec>();
   readonly homeSections: HomeSection[] = [];
+  private readonly forms = new Map<string, FormSpec<unknown>>();
+  private readonly listeners = new Map<string, Listener[]>();
+
+  form<T>(spec: FormSpec<T>): void {
+    if (this.forms.has(spec.formId)) throw new Error(`form ${spec.formId} registered twice`);
+    this.forms.set(spec.formId, spec as FormSpec<unknown>);
+  }
+
+  /** The handler for a submitted form id: a button-opened form (`id:param`) or a command's form. */
+  formHandler(formId: string): { spec: FormSpec<unknown>; param: string; command?: CommandSpec<unknown> } | undefined {
+    const at = formId.indexOf(':');
+    const base = at < 0 ? formId : formId.slice(0, at);
+    const param = at < 0 ? '' : formId.slice(at + 1);
+    const form = this.forms.get(base);
+    if (form) return { spec: form, param };
+    const command = this.byFormId(base);
+    return command ? { spec: { formId: base, schema: command.schema, handle: (ctx, args) => command.handle(ctx, args) }, param, command } : undefined;
+  }
+
+  listen(event: string, listener: Listener): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+  }
+
+  emit(ctx: RequestContext, event: string, payload: Record<string, number>): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(ctx, payload);
+  }
 
   homeSection(section: HomeSection): void {
     this.homeSections.push(section);

@@ -8,6 +8,7 @@ import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Store } from '../store/store';
 import type { OutboxRepository, OutboxRow } from '../store/outbox';
+import type { Message } from '../messages/model';
 
 export interface DispatchOptions {
   store: Store;
@@ -21,6 +22,8 @@ export interface DispatchOptions {
   concurrency?: number;
   /** Random source for jitter (tests pass a fixed one). */
   random?: () => number;
+  /** Composes a reminder's message at send time; null when it is no longer wanted (muted, answered). */
+  compose?: (row: OutboxRow) => Message | null;
 }
 
 export interface DispatchReport {
@@ -28,6 +31,8 @@ export interface DispatchReport {
   retried: number;
   dead: number;
   expired: number;
+  /** Composed reminders that were no longer wanted at their moment. */
+  dropped: number;
 }
 
 export const BASE_BACKOFF_MS = 30_000;
@@ -80,14 +85,15 @@ export class Dispatcher {
       return this.running;
     }
     this.running = (async () => {
-      const total: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: 0 };
+      const total: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0 };
       try {
         do {
           this.again = false;
           for (;;) {
             const report = await this.dispatchBatch();
             total.sent += report.sent; total.retried += report.retried; total.dead += report.dead; total.expired += report.expired;
-            if (report.sent + report.retried + report.dead === 0) break;
+            total.dropped += report.dropped;
+            if (report.sent + report.retried + report.dead + report.dropped === 0) break;
           }
         } while (this.again);
       } finally {
@@ -102,7 +108,7 @@ export class Dispatcher {
     const now = this.options.clock.now();
     const { claimed, expired } = this.options.outbox.claimDue(now, this.leaseMs, this.batchSize);
     for (const row of expired) this.logger.info({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
-    const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length };
+    const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0 };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < claimed.length) {
@@ -115,13 +121,28 @@ export class Dispatcher {
     return report;
   }
 
-  private async deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead'> {
+  private async deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead' | 'dropped'> {
     const { store, outbox, clock } = this.options;
     const tenant = store.tenantById(row.tenantId);
     const user = store.userById(row.tenantId, row.recipientId);
-    let delivery: Delivery;
+    let message = row.message;
+    let delivery: Delivery | undefined;
+    if (row.compose && this.options.compose) {
+      try {
+        const composed = this.options.compose(row);
+        if (!composed) {
+          outbox.markCancelled(row.id);
+          return 'dropped';
+        }
+        message = composed;
+      } catch (err) {
+        delivery = { status: 'retry', error: `could not compose: ${(err as Error)?.message ?? String(err)}` };
+      }
+    }
     const notifier = tenant && this.notifiers.get(tenant.platform);
-    if (!tenant || !user) {
+    if (delivery) {
+      // composing failed: fall through to the backoff below
+    } else if (!tenant || !user) {
       delivery = { status: 'unreachable', error: 'recipient no longer exists' };
     } else if (!notifier) {
       delivery = { status: 'unreachable', error: `no ${tenant.platform} connection is configured` };
@@ -129,7 +150,7 @@ export class Dispatcher {
       const ref: UserRef = { userId: user.id, tenantExternalId: tenant.externalId, externalId: user.externalId, displayName: user.displayName };
       this.inFlight += 1;
       try {
-        delivery = await notifier.send(ref, row.message);
+        delivery = await notifier.send(ref, message);
       } catch (err) {
         delivery = { status: 'retry', error: (err as Error)?.message ?? String(err) };
       } finally {

@@ -23,7 +23,11 @@ export interface OutboxRow {
   firstFailedAt: Date | null;
   lastError: string | null;
   sentAt: Date | null;
+  /** Arguments for composing the message at send time; null when `message` is final. */
+  compose: ComposeArgs | null;
 }
+
+export type ComposeArgs = Record<string, string | number>;
 
 export interface NewOutboxRow {
   tenantId: number;
@@ -33,6 +37,7 @@ export interface NewOutboxRow {
   message: Message;
   dueAt: Date;
   expiresAt?: Date | null;
+  compose?: ComposeArgs;
 }
 
 type Row = Record<string, unknown>;
@@ -46,6 +51,7 @@ function toRow(r: Row): OutboxRow {
     expiresAt: dateOrNull(r.expires_at), status: r.status as OutboxStatus, attempts: r.attempts as number,
     nextAttemptAt: new Date(r.next_attempt_at as string), firstFailedAt: dateOrNull(r.first_failed_at),
     lastError: (r.last_error as string | null) ?? null, sentAt: dateOrNull(r.sent_at),
+    compose: typeof r.compose === 'string' ? (JSON.parse(r.compose) as ComposeArgs) : null,
   };
 }
 
@@ -55,10 +61,29 @@ export class OutboxRepository {
   /** Inserts unless a row with the same dedupe key exists; returns true when inserted. */
   enqueue(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
-      .prepare(`INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(`INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(row.tenantId, row.recipientId, row.kind, row.dedupeKey, JSON.stringify(row.message), iso(row.dueAt),
-        row.expiresAt ? iso(row.expiresAt) : null, iso(row.dueAt), iso(now));
+        row.expiresAt ? iso(row.expiresAt) : null, iso(row.dueAt), iso(now), row.compose ? JSON.stringify(row.compose) : null);
+    return info.changes === 1;
+  }
+
+  /**
+   * Plans a reminder: inserts it, or revives it when an earlier plan cancelled it (a skip that
+   * was undone). A row already sent, expired or dead is left alone: nothing is sent twice.
+   */
+  plan(row: NewOutboxRow, now: Date): boolean {
+    const info = this.db
+      .prepare(`INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
+                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose)
+                ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', attempts = 0, first_failed_at = NULL, last_error = NULL,
+                  next_attempt_at = excluded.due_at
+                WHERE outbox.status = 'cancelled'`)
+      .run({
+        tenantId: row.tenantId, recipientId: row.recipientId, kind: row.kind, dedupeKey: row.dedupeKey, payload: JSON.stringify(row.message),
+        dueAt: iso(row.dueAt), expiresAt: row.expiresAt ? iso(row.expiresAt) : null, now: iso(now),
+        compose: row.compose ? JSON.stringify(row.compose) : null,
+      });
     return info.changes === 1;
   }
 
@@ -97,6 +122,11 @@ export class OutboxRepository {
       .prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?,
                 first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?`)
       .run(iso(nextAttemptAt), error.slice(0, 500), iso(now), id);
+  }
+
+  /** A composed reminder that is no longer relevant when its moment came (muted, already answered). */
+  markCancelled(id: number): void {
+    this.db.prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE id = ?`).run(id);
   }
 
   markDead(id: number, error: string, now: Date): void {

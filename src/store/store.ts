@@ -287,7 +287,8 @@ export class Store {
     const current = this.occurrenceById(tenantId, occurrenceId);
     if (!current) throw new Error('occurrence not in tenant');
     this.db
-      .prepare(`UPDATE occurrences SET status = ?, reason = ?, starts_at = ?, ends_at = ?, moved = ?, updated_by = ?, updated_at = ? WHERE id = ?`)
+      // planned_at = NULL: the planner revisits a changed occurrence (reminders move, cancel or revive with it).
+      .prepare(`UPDATE occurrences SET status = ?, reason = ?, starts_at = ?, ends_at = ?, moved = ?, updated_by = ?, updated_at = ?, planned_at = NULL WHERE id = ?`)
       .run(
         change.status ?? current.status,
         change.reason === undefined ? current.reason : change.reason,

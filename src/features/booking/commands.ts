@@ -9,17 +9,19 @@ import {
   canAnswerProposal, canBook, canCreateSchool, canManageClosures, canManageCoaches, canManageSeries, LEADER_ROLES, rolesAt,
 } from '../../core/policy';
 import {
-  WEEKDAY_LABELS, addDays, daysBetween, formatLocalDate, isLocalTime, localToUtc, minutesOfDay, todayIn, weekdayOf,
+  WEEKDAY_LABELS, addDays, daysBetween, formatLocalDate, isLocalTime, localToUtc, minutesOfDay, toLocal, todayIn, weekdayOf,
   type LocalDate,
 } from '../../core/datetime';
 import { noExtra, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } from '../../core/args';
 import { escapeMarkup as esc, type Message } from '../../messages/model';
+import { stripMarkup } from '../../messages/markup';
 import {
   candidateSlots, clashMessage, comingOccurrences, describeOccurrence, describeRule, findClash, hoursWarning, materialise,
   otherPerson, pickSchool, pickSeries, ruleOf, upcoming, viewOf, type SeriesView,
 } from './service';
 
-const ok = (text: string, ...extra: Message['blocks']): Message => ({ text: [text, ...extra.filter((b) => b.type === 'context').map((b) => (b as { text: string }).text)].join('\n'), blocks: [{ type: 'text', text: esc(text) }, ...extra] });
+// The fallback text is plain: context blocks are markup, so their escapes are resolved here.
+const ok = (text: string, ...extra: Message['blocks']): Message => ({ text: [text, ...extra.filter((b) => b.type === 'context').map((b) => stripMarkup((b as { text: string }).text))].join('\n'), blocks: [{ type: 'text', text: esc(text) }, ...extra] });
 
 function audit(ctx: RequestContext, schoolId: number, action: string, subjectType: string, subjectId: number, detail?: string): void {
   ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId, actorId: ctx.actor.user.id, action, subjectType, subjectId, detail }, ctx.now);
@@ -28,6 +30,9 @@ function audit(ctx: RequestContext, schoolId: number, action: string, subjectTyp
 /** Dedupe-key prefixes let a skip or cancel withdraw reminders that were already planned. */
 export const seriesKey = (seriesId: number): string => `s${seriesId}:`;
 export const occurrenceKey = (seriesId: number, occurrenceId: number): string => `s${seriesId}:o${occurrenceId}:`;
+
+/** The local date an occurrence actually takes place on (a moved one is no longer on its original date). */
+const heldOn = (o: { startsAt: Date }, timeZone: string): LocalDate => toLocal(o.startsAt, timeZone).date;
 
 function nextLine(ctx: RequestContext, view: SeriesView): string {
   const next = upcoming(ctx.services.store, ctx.actor.tenant.id, view, ctx.now, 1)[0];
@@ -296,6 +301,7 @@ function answerProposal(ctx: RequestContext, value: string, accept: boolean): Re
   store.setSeriesStatus(tenantId, view.series.id, 'active', ctx.now);
   const active = { ...view, series: { ...view.series, status: 'active' as const } };
   audit(ctx, view.school.id, 'series.accept', 'series', view.series.id);
+  ctx.emit('series.accepted', { seriesId: view.series.id });
   const next = nextLine(ctx, active);
   ctx.notify(proposer, 'booking.accepted', ok(`${ctx.actor.user.displayName} accepted: ${describeRule(view.series)}. ${next}`), `booking.answer:${view.series.id}`);
   return { messages: [ok(`Booked with ${proposer.displayName}: ${describeRule(view.series)}. ${next}`)] };
@@ -511,7 +517,8 @@ const resume: CommandSpec<{ with?: string }> = {
     store.setPausedUntil(tenantId, view.series.id, null);
     const closures = store.closuresOfSchool(tenantId, view.school.id);
     for (const o of store.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500)) {
-      if (o.status === 'paused' && !closures.some((c) => c.startDate <= o.originalDate && o.originalDate <= c.endDate)) {
+      const on = heldOn(o, view.school.timeZone);
+      if (o.status === 'paused' && !closures.some((c) => c.startDate <= on && on <= c.endDate)) {
         store.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
       }
     }
@@ -610,8 +617,9 @@ const closed: CommandSpec<ClosedArgs> = {
     for (const series of store.activeSeriesOfSchool(tenantId, school.id)) {
       const view = viewOf(store, tenantId, series);
       materialise(store, tenantId, view, ctx.now, Math.max(63, daysBetween(todayIn(ctx.now, school.timeZone), args.end) + 7));
-      for (const o of store.occurrencesInDates(tenantId, series.id, args.start, args.end)) {
-        if (o.status !== 'scheduled' || o.startsAt <= ctx.now) continue;
+      for (const o of store.occurrencesOfSeries(tenantId, series.id, ctx.now, 1000)) {
+        const on = heldOn(o, school.timeZone);
+        if (o.status !== 'scheduled' || o.startsAt <= ctx.now || on < args.start || on > args.end) continue;
         store.updateOccurrence(tenantId, o.id, { status: 'closed', reason: args.label }, ctx.actor.user.id, ctx.now);
         outbox.cancelPending(occurrenceKey(series.id, o.id));
         affected += 1;
@@ -621,7 +629,7 @@ const closed: CommandSpec<ClosedArgs> = {
     }
     const range = args.start === args.end ? formatLocalDate(args.start) : `${formatLocalDate(args.start)} to ${formatLocalDate(args.end)}`;
     return { messages: [{
-      text: `${school.name} is closed ${range} (${args.label}). ${affected} touch-point(s) skipped; both people told.`,
+      text: `${school.name} is closed ${range} (${args.label}). ${affected === 1 ? '1 touch-point' : `${affected} touch-points`} skipped; both people told.`,
       blocks: [
         { type: 'text', text: esc(`${school.name} is closed ${range} (${args.label}). ${affected === 1 ? '1 touch-point' : `${affected} touch-points`} skipped; both people told.`) },
         { type: 'actions', buttons: [{ actionId: 'booking.closure.undo', label: 'Undo', value: String(closure.id) }] },
@@ -643,9 +651,10 @@ function undoClosure(ctx: RequestContext, value: string): Reply {
   let restored = 0;
   for (const series of store.activeSeriesOfSchool(tenantId, school.id)) {
     const view = viewOf(store, tenantId, series);
-    for (const o of store.occurrencesInDates(tenantId, series.id, found.startDate, found.endDate)) {
-      if (o.status !== 'closed' || o.startsAt <= ctx.now) continue;
-      if (remaining.some((c) => c.startDate <= o.originalDate && o.originalDate <= c.endDate)) continue;
+    for (const o of store.occurrencesOfSeries(tenantId, series.id, ctx.now, 1000)) {
+      const on = heldOn(o, school.timeZone);
+      if (o.status !== 'closed' || o.startsAt <= ctx.now || on < found.startDate || on > found.endDate) continue;
+      if (remaining.some((c) => c.startDate <= on && on <= c.endDate)) continue;
       store.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
       restored += 1;
       const line = `The touch-point on ${describeOccurrence(o, school.timeZone)} is on again: the closure "${found.label}" was removed.`;

@@ -1,0 +1,321 @@
+/**
+ * Agenda, priorities, action items, reminder settings, mutes, agreements and meeting outcomes.
+ * Every read takes the tenant and joins through partnership → school to check it.
+ */
+import type { Db } from './db';
+import type { LocalDate, LocalTime } from '../core/datetime';
+
+export const SECTIONS = ['wins', 'data', 'priorities', 'support', 'learning', 'escalations', 'other'] as const;
+export type Section = (typeof SECTIONS)[number];
+export type ItemStatus = 'open' | 'discussed' | 'dropped';
+
+export interface AgendaItem {
+  id: number;
+  partnershipId: number;
+  section: Section;
+  text: string;
+  authorId: number | null;
+  status: ItemStatus;
+  carriedCount: number;
+  occurrenceId: number | null;
+  createdAt: Date;
+}
+
+export interface Priority {
+  slot: number;
+  text: string;
+  setBy: number | null;
+}
+
+export interface ActionItem {
+  id: number;
+  partnershipId: number;
+  occurrenceId: number | null;
+  text: string;
+  ownerId: number;
+  dueDate: LocalDate;
+  status: 'open' | 'done' | 'dropped';
+  createdAt: Date;
+}
+
+export interface ReminderSettings {
+  promptLeadDays: number;
+  promptTime: LocalTime;
+  agendaLeadMinutes: number;
+  notesDelayMinutes: number;
+}
+
+export const DEFAULT_SETTINGS: ReminderSettings = { promptLeadDays: 2, promptTime: '08:00', agendaLeadMinutes: 60, notesDelayMinutes: 15 };
+
+/** Occurrences due for planning, with everything the planner needs to compute reminder times. */
+export interface PlanTarget {
+  tenantId: number;
+  occurrenceId: number;
+  seriesId: number;
+  partnershipId: number;
+  schoolId: number;
+  timeZone: string;
+  principalId: number;
+  coachId: number;
+  originalDate: LocalDate;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+}
+
+type Row = Record<string, unknown>;
+const iso = (d: Date): string => d.toISOString();
+
+const IN_TENANT = `JOIN partnerships p ON p.id = x.partnership_id JOIN schools sc ON sc.id = p.school_id AND sc.tenant_id = @tenantId`;
+
+function toItem(r: Row): AgendaItem {
+  return {
+    id: r.id as number, partnershipId: r.partnership_id as number, section: r.section as Section, text: r.text as string,
+    authorId: (r.author_id as number | null) ?? null, status: r.status as ItemStatus, carriedCount: r.carried_count as number,
+    occurrenceId: (r.occurrence_id as number | null) ?? null, createdAt: new Date(r.created_at as string),
+  };
+}
+function toAction(r: Row): ActionItem {
+  return {
+    id: r.id as number, partnershipId: r.partnership_id as number, occurrenceId: (r.occurrence_id as number | null) ?? null,
+    text: r.text as string, ownerId: r.owner_id as number, dueDate: r.due_date as LocalDate,
+    status: r.status as ActionItem['status'], createdAt: new Date(r.created_at as string),
+  };
+}
+
+export class AgendaRepository {
+  constructor(private readonly db: Db) {}
+
+  private partnershipInTenant(tenantId: number, partnershipId: number): boolean {
+    return this.db
+      .prepare('SELECT 1 FROM partnerships p JOIN schools s ON s.id = p.school_id WHERE s.tenant_id = ? AND p.id = ?')
+      .get(tenantId, partnershipId) !== undefined;
+  }
+
+  // ---- items ---------------------------------------------------------------------------------
+
+  addItem(tenantId: number, i: { partnershipId: number; section: Section; text: string; authorId: number }, now: Date): AgendaItem {
+    if (!this.partnershipInTenant(tenantId, i.partnershipId)) throw new Error('partnership not in tenant');
+    const info = this.db
+      .prepare(`INSERT INTO agenda_items (partnership_id, section, text, author_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(i.partnershipId, i.section, i.text, i.authorId, iso(now), iso(now));
+    return this.itemById(tenantId, Number(info.lastInsertRowid))!;
+  }
+
+  itemById(tenantId: number, itemId: number): AgendaItem | undefined {
+    const r = this.db.prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.id = @itemId`).get({ tenantId, itemId }) as Row | undefined;
+    return r && toItem(r);
+  }
+
+  /** Open items of a partnership: carried-over first (most carried first), then by creation. */
+  openItems(tenantId: number, partnershipId: number): AgendaItem[] {
+    return (this.db
+      .prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open'
+                ORDER BY x.carried_count DESC, x.id`)
+      .all({ tenantId, partnershipId }) as Row[]).map(toItem);
+  }
+
+  itemsOfOccurrence(tenantId: number, occurrenceId: number): AgendaItem[] {
+    return (this.db
+      .prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.occurrence_id = @occurrenceId ORDER BY x.id`)
+      .all({ tenantId, occurrenceId }) as Row[]).map(toItem);
+  }
+
+  editItem(tenantId: number, itemId: number, text: string, now: Date): void {
+    if (!this.itemById(tenantId, itemId)) throw new Error('item not in tenant');
+    this.db.prepare('UPDATE agenda_items SET text = ?, updated_at = ? WHERE id = ?').run(text, iso(now), itemId);
+  }
+
+  removeItem(tenantId: number, itemId: number): void {
+    if (!this.itemById(tenantId, itemId)) throw new Error('item not in tenant');
+    this.db.prepare('DELETE FROM agenda_items WHERE id = ?').run(itemId);
+  }
+
+  /** Closes an item at a meeting (discussed or dropped). */
+  closeItem(tenantId: number, itemId: number, status: 'discussed' | 'dropped', occurrenceId: number, now: Date): void {
+    if (!this.itemById(tenantId, itemId)) throw new Error('item not in tenant');
+    this.db.prepare('UPDATE agenda_items SET status = ?, occurrence_id = ?, updated_at = ? WHERE id = ?').run(status, occurrenceId, iso(now), itemId);
+  }
+
+  carryItem(tenantId: number, itemId: number, now: Date): void {
+    if (!this.itemById(tenantId, itemId)) throw new Error('item not in tenant');
+    this.db.prepare('UPDATE agenda_items SET carried_count = carried_count + 1, updated_at = ? WHERE id = ?').run(iso(now), itemId);
+  }
+
+  /** Items discussed at held meetings of the partnership since a moment (for the health report). */
+  countDiscussedSince(tenantId: number, partnershipId: number, since: Date): number {
+    const r = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM agenda_items x ${IN_TENANT} JOIN occurrences o ON o.id = x.occurrence_id
+                WHERE x.partnership_id = @partnershipId AND x.status = 'discussed' AND o.starts_at >= @since`)
+      .get({ tenantId, partnershipId, since: iso(since) }) as Row;
+    return r.n as number;
+  }
+
+  // ---- priorities ----------------------------------------------------------------------------
+
+  priorities(tenantId: number, partnershipId: number): Priority[] {
+    return (this.db
+      .prepare(`SELECT x.* FROM priorities x ${IN_TENANT} WHERE x.partnership_id = @partnershipId ORDER BY x.slot`)
+      .all({ tenantId, partnershipId }) as Row[]).map((r) => ({ slot: r.slot as number, text: r.text as string, setBy: (r.set_by as number | null) ?? null }));
+  }
+
+  setPriority(tenantId: number, partnershipId: number, slot: number, text: string, by: number, now: Date): void {
+    if (!this.partnershipInTenant(tenantId, partnershipId)) throw new Error('partnership not in tenant');
+    this.db
+      .prepare(`INSERT INTO priorities (partnership_id, slot, text, set_by, set_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (partnership_id, slot) DO UPDATE SET text = excluded.text, set_by = excluded.set_by, set_at = excluded.set_at`)
+      .run(partnershipId, slot, text, by, iso(now));
+  }
+
+  clearPriority(tenantId: number, partnershipId: number, slot: number): boolean {
+    if (!this.partnershipInTenant(tenantId, partnershipId)) return false;
+    return this.db.prepare('DELETE FROM priorities WHERE partnership_id = ? AND slot = ?').run(partnershipId, slot).changes === 1;
+  }
+
+  // ---- action items ---------------------------------------------------------------------------
+
+  addAction(tenantId: number, a: { partnershipId: number; occurrenceId: number | null; text: string; ownerId: number; dueDate: LocalDate; createdBy: number }, now: Date): ActionItem {
+    if (!this.partnershipInTenant(tenantId, a.partnershipId)) throw new Error('partnership not in tenant');
+    const info = this.db
+      .prepare(`INSERT INTO action_items (partnership_id, occurrence_id, text, owner_id, due_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(a.partnershipId, a.occurrenceId, a.text, a.ownerId, a.dueDate, a.createdBy, iso(now));
+    return this.actionById(tenantId, Number(info.lastInsertRowid))!;
+  }
+
+  actionById(tenantId: number, actionId: number): ActionItem | undefined {
+    const r = this.db.prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.id = @actionId`).get({ tenantId, actionId }) as Row | undefined;
+    return r && toAction(r);
+  }
+
+  openActions(tenantId: number, partnershipId: number): ActionItem[] {
+    return (this.db
+      .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open' ORDER BY x.due_date, x.id`)
+      .all({ tenantId, partnershipId }) as Row[]).map(toAction);
+  }
+
+  openActionsOfOwner(tenantId: number, ownerId: number): ActionItem[] {
+    return (this.db
+      .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.owner_id = @ownerId AND x.status = 'open' ORDER BY x.due_date, x.id`)
+      .all({ tenantId, ownerId }) as Row[]).map(toAction);
+  }
+
+  closeAction(tenantId: number, actionId: number, status: 'done' | 'dropped', now: Date): void {
+    if (!this.actionById(tenantId, actionId)) throw new Error('action not in tenant');
+    this.db.prepare('UPDATE action_items SET status = ?, closed_at = ? WHERE id = ?').run(status, iso(now), actionId);
+  }
+
+  // ---- settings, mutes, agreements, passes -------------------------------------------------------
+
+  settings(tenantId: number, partnershipId: number): ReminderSettings {
+    const r = this.db
+      .prepare(`SELECT x.* FROM partnership_settings x ${IN_TENANT} WHERE x.partnership_id = @partnershipId`)
+      .get({ tenantId, partnershipId }) as Row | undefined;
+    if (!r) return { ...DEFAULT_SETTINGS };
+    return {
+      promptLeadDays: r.prompt_lead_days as number, promptTime: r.prompt_time as LocalTime,
+      agendaLeadMinutes: r.agenda_lead_minutes as number, notesDelayMinutes: r.notes_delay_minutes as number,
+    };
+  }
+
+  saveSettings(tenantId: number, partnershipId: number, s: ReminderSettings, now: Date): void {
+    if (!this.partnershipInTenant(tenantId, partnershipId)) throw new Error('partnership not in tenant');
+    this.db
+      .prepare(`INSERT INTO partnership_settings (partnership_id, prompt_lead_days, prompt_time, agenda_lead_minutes, notes_delay_minutes, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (partnership_id) DO UPDATE SET prompt_lead_days = excluded.prompt_lead_days, prompt_time = excluded.prompt_time,
+                  agenda_lead_minutes = excluded.agenda_lead_minutes, notes_delay_minutes = excluded.notes_delay_minutes, updated_at = excluded.updated_at`)
+      .run(partnershipId, s.promptLeadDays, s.promptTime, s.agendaLeadMinutes, s.notesDelayMinutes, iso(now));
+  }
+
+  mutes(tenantId: number, userId: number, partnershipId: number): string[] {
+    return (this.db
+      .prepare(`SELECT x.kind FROM reminder_mutes x ${IN_TENANT} WHERE x.user_id = @userId AND x.partnership_id = @partnershipId ORDER BY x.kind`)
+      .all({ tenantId, userId, partnershipId }) as Row[]).map((r) => r.kind as string);
+  }
+
+  setMute(tenantId: number, userId: number, partnershipId: number, kind: string, muted: boolean): boolean {
+    if (!this.partnershipInTenant(tenantId, partnershipId)) return false;
+    const stmt = muted
+      ? this.db.prepare('INSERT OR IGNORE INTO reminder_mutes (user_id, partnership_id, kind) VALUES (?, ?, ?)')
+      : this.db.prepare('DELETE FROM reminder_mutes WHERE user_id = ? AND partnership_id = ? AND kind = ?');
+    return stmt.run(userId, partnershipId, kind).changes === 1;
+  }
+
+  confirmAgreement(tenantId: number, partnershipId: number, userId: number, now: Date): boolean {
+    if (!this.partnershipInTenant(tenantId, partnershipId)) return false;
+    return this.db.prepare('INSERT OR IGNORE INTO agreements (partnership_id, user_id, confirmed_at) VALUES (?, ?, ?)').run(partnershipId, userId, iso(now)).changes === 1;
+  }
+
+  agreementConfirmedBy(tenantId: number, partnershipId: number): number[] {
+    return (this.db
+      .prepare(`SELECT x.user_id FROM agreements x ${IN_TENANT} WHERE x.partnership_id = @partnershipId`)
+      .all({ tenantId, partnershipId }) as Row[]).map((r) => r.user_id as number);
+  }
+
+  pass(tenantId: number, occurrenceId: number, userId: number, now: Date): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO agenda_passes (occurrence_id, user_id, at) VALUES (?, ?, ?)').run(occurrenceId, userId, iso(now)).changes === 1;
+  }
+
+  passes(occurrenceId: number): number[] {
+    return (this.db.prepare('SELECT user_id FROM agenda_passes WHERE occurrence_id = ?').all(occurrenceId) as Row[]).map((r) => r.user_id as number);
+  }
+
+  // ---- meeting outcomes and planning ------------------------------------------------------------
+
+  recordOutcome(tenantId: number, occurrenceId: number, status: 'held' | 'missed', by: number, now: Date): boolean {
+    const inTenant = this.db
+      .prepare(`SELECT 1 FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
+                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.id = ?`)
+      .get(tenantId, occurrenceId);
+    if (!inTenant) return false;
+    return this.db
+      .prepare(`UPDATE occurrences SET status = ?, outcome_at = ?, outcome_by = ?, updated_at = ? WHERE id = ? AND outcome_at IS NULL`)
+      .run(status, iso(now), by, iso(now), occurrenceId).changes === 1;
+  }
+
+  outcomeOf(occurrenceId: number): { at: Date; by: number | null } | undefined {
+    const r = this.db.prepare('SELECT outcome_at, outcome_by FROM occurrences WHERE id = ?').get(occurrenceId) as Row | undefined;
+    return r && typeof r.outcome_at === 'string' ? { at: new Date(r.outcome_at), by: (r.outcome_by as number | null) ?? null } : undefined;
+  }
+
+  /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */
+  toPlan(from: Date, until: Date, limit: number): PlanTarget[] {
+    return (this.db
+      .prepare(`SELECT o.id AS occurrence_id, o.series_id, o.original_date, o.starts_at, o.ends_at, o.status,
+                  p.id AS partnership_id, p.principal_id, p.coach_id, sc.id AS school_id, sc.tenant_id, sc.time_zone
+                FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
+                JOIN schools sc ON sc.id = p.school_id
+                WHERE o.planned_at IS NULL AND o.starts_at < @until AND o.ends_at > @from
+                ORDER BY o.starts_at LIMIT @limit`)
+      .all({ from: iso(from), until: iso(until), limit }) as Row[]).map((r) => ({
+      tenantId: r.tenant_id as number, occurrenceId: r.occurrence_id as number, seriesId: r.series_id as number,
+      partnershipId: r.partnership_id as number, schoolId: r.school_id as number, timeZone: r.time_zone as string,
+      principalId: r.principal_id as number, coachId: r.coach_id as number, originalDate: r.original_date as LocalDate,
+      startsAt: new Date(r.starts_at as string), endsAt: new Date(r.ends_at as string), status: r.status as string,
+    }));
+  }
+
+  markPlanned(occurrenceId: number, now: Date): void {
+    this.db.prepare('UPDATE occurrences SET planned_at = ? WHERE id = ?').run(iso(now), occurrenceId);
+  }
+
+  /** Forget planning for a partnership's future occurrences (settings changed). */
+  resetPlanning(tenantId: number, partnershipId: number, after: Date): void {
+    if (!this.partnershipInTenant(tenantId, partnershipId)) return;
+    this.db
+      .prepare(`UPDATE occurrences SET planned_at = NULL WHERE starts_at > ? AND series_id IN (SELECT id FROM series WHERE partnership_id = ?)`)
+      .run(iso(after), partnershipId);
+  }
+
+  /** Past occurrences of a series, newest first (for drift, streaks and the report). */
+  pastOccurrences(tenantId: number, seriesId: number, before: Date, limit: number): { id: number; status: string; startsAt: Date; originalDate: LocalDate; outcomeAt: Date | null }[] {
+    return (this.db
+      .prepare(`SELECT o.* FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
+                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.series_id = ? AND o.starts_at <= ?
+                ORDER BY o.starts_at DESC LIMIT ?`)
+      .all(tenantId, seriesId, iso(before), limit) as Row[]).map((r) => ({
+      id: r.id as number, status: r.status as string, startsAt: new Date(r.starts_at as string), originalDate: r.original_date as LocalDate,
+      outcomeAt: typeof r.outcome_at === 'string' ? new Date(r.outcome_at) : null,
+    }));
+  }
+}
