@@ -120,8 +120,14 @@ export function compileAgenda(services: Services, tenantId: number, view: Series
     blocks.push({ type: 'context', text: 'First touch-point of the quarter: a reminder of what we agreed.' });
     blocks.push(...agreementBlocks(pid, false));
   }
-  const summary = `Agenda for ${when} with ${other.displayName}: ${priorities.length} priorities, ${items.length} items (${carried.length} carried over), ${actions.length} open action items.`;
-  return { text: summary, blocks };
+  // The fallback (notifications, screen readers) carries the substance, not only counts.
+  const lines = [
+    `Agenda for ${when} with ${other.displayName}.`,
+    ...priorities.map((p) => `Priority ${p.slot}: ${p.text}`),
+    ...items.map((i) => `${SECTION_LABELS[i.section]}: ${i.text}${i.carriedCount ? ` (carried over ${i.carriedCount}×)` : ''}`),
+    ...actions.map((a) => `Action: ${a.text} (due ${formatLocalDate(a.dueDate)})`),
+  ];
+  return { text: lines.join('\n'), blocks };
 }
 
 /** True when no other occurrence of the series falls earlier in the same quarter. */

@@ -1,0 +1,123 @@
+/**
+ * The outbox under failure: a second process taking over, reminders whose moment passed while
+ * the service was down, a Notifier that throws or asks to retry later, and giving up after 24 hours.
+ */
+import { createHarness, seedDemoSchool, bookAccepted, tempDbPath, type Harness } from '../support/harness';
+import { BASE_BACKOFF_MS, backoffMs } from '../../src/scheduler/dispatch';
+
+const HOUR = 3_600_000;
+const header = (m: { blocks: { type: string }[]; text: string }): string => (m.blocks[0]?.type === 'header' ? (m.blocks[0] as unknown as { text: string }).text : m.text);
+
+describe('taking over after a restart', () => {
+  it('a second core on the same database sends nothing twice and loses nothing', async () => {
+    const path = tempDbPath();
+    const first = createHarness({ start: new Date('2026-11-18T17:00:00Z'), databasePath: path });
+    seedDemoSchool(first);
+    bookAccepted(first);
+    // Until Fri 20 Nov 09:00 local: the agreement and the prompts are out.
+    const before = await first.advance(new Date('2026-11-20T14:00:00Z').getTime() - first.clock.now().getTime());
+    expect(before.filter((d) => header(d.message) === 'Agenda prompt')).toHaveLength(2);
+    first.close();
+
+    const second = createHarness({ start: new Date('2026-11-20T14:00:00Z'), databasePath: path });
+    const after = await second.advance(new Date('2026-11-24T20:00:00Z').getTime() - second.clock.now().getTime());
+    expect(after.filter((d) => header(d.message) === 'Agenda prompt')).toHaveLength(0);
+    expect(after.filter((d) => header(d.message).startsWith('Agenda —')).map((d) => d.to).sort()).toEqual(['casey', 'pat']);
+    expect(after.filter((d) => header(d.message) === 'Did it happen?').map((d) => d.to).sort()).toEqual(['casey', 'pat']);
+    const sentTwice = second.core.db.prepare(`SELECT dedupe_key FROM outbox GROUP BY recipient_id, kind, due_at HAVING COUNT(*) > 1`).all();
+    expect(sentTwice).toEqual([]);
+    second.close();
+  });
+
+  it('a reminder whose moment passed while down is not sent late; one still useful is caught up', async () => {
+    const path = tempDbPath();
+    const first = createHarness({ start: new Date('2026-11-18T17:00:00Z'), databasePath: path });
+    seedDemoSchool(first);
+    bookAccepted(first);
+    await first.advance(new Date('2026-11-24T16:00:00Z').getTime() - first.clock.now().getTime()); // Tue 11:00 local
+    first.close();
+
+    // Down from 11:00 to 15:00 local: the compiled agenda (13:00, useful until 14:00) has expired;
+    // "did it happen?" (14:45) is caught up at once.
+    const second = createHarness({ start: new Date('2026-11-24T20:00:00Z'), databasePath: path });
+    const caughtUp = await second.deliver();
+    await second.core.scheduler.tick();
+    const all = [...caughtUp, ...second.notifier.sent];
+    expect(all.filter((d) => header(d.message).startsWith('Agenda —'))).toHaveLength(0);
+    expect(new Set(all.filter((d) => header(d.message) === 'Did it happen?').map((d) => d.to))).toEqual(new Set(['casey', 'pat']));
+    const expired = second.core.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'agenda.compiled' AND status = 'expired'`).get() as { n: number };
+    expect(expired.n).toBe(2);
+    second.close();
+  });
+});
+
+describe('a failing Notifier', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness({ start: new Date('2026-11-23T15:00:00Z') });
+    seedDemoSchool(h);
+  });
+  afterEach(() => h.close());
+
+  it('a retry-after hint delays the send, then it is delivered once', async () => {
+    h.notifier.script.push({ status: 'retry', afterSeconds: 120, error: 'rate limited' });
+    h.run('pat', 'book @casey weekly tue 14:00');
+    expect(await h.deliver()).toHaveLength(0);
+    const row = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    expect(row.status).toBe('pending');
+    expect(row.nextAttemptAt.getTime() - h.clock.now().getTime()).toBeGreaterThanOrEqual(120_000);
+    h.clock.advance(60_000);
+    expect(await h.deliver()).toHaveLength(0);
+    h.clock.advance(120_000);
+    const sent = await h.deliver();
+    expect(sent.map((d) => [d.to, header(d.message)])).toEqual([['casey', 'Touch-point proposal']]);
+    expect(h.core.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sent');
+  });
+
+  it('a thrown error backs off exponentially and the message arrives later', async () => {
+    h.notifier.script.push('throw', 'throw');
+    h.run('pat', 'book @casey weekly tue 14:00');
+    await h.deliver();
+    const first = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    expect(first.lastError).toBe('network down');
+    const wait1 = first.nextAttemptAt.getTime() - h.clock.now().getTime();
+    h.clock.set(first.nextAttemptAt);
+    await h.deliver();
+    const second = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    const wait2 = second.nextAttemptAt.getTime() - h.clock.now().getTime();
+    expect(wait2).toBe(2 * wait1);
+    h.clock.set(second.nextAttemptAt);
+    expect((await h.deliver()).map((d) => d.to)).toEqual(['casey']);
+  });
+
+  it('after 24 hours of failures the row is dead, and not before', async () => {
+    for (let i = 0; i < 200; i++) h.notifier.script.push({ status: 'unreachable', error: 'no conversation' });
+    h.run('pat', 'book @casey weekly tue 14:00');
+    await h.deliver();
+    const firstFailed = h.clock.now().getTime();
+    for (;;) {
+      const row = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+      if (row.status !== 'pending') break;
+      h.clock.set(row.nextAttemptAt);
+      await h.deliver();
+      const now = h.clock.now().getTime();
+      const after = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+      if (now - firstFailed < 24 * HOUR) expect(after.status).toBe('pending');
+    }
+    const dead = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    expect(dead.status).toBe('dead');
+    expect(h.clock.now().getTime() - firstFailed).toBeGreaterThanOrEqual(24 * HOUR);
+    expect(h.notifier.to('casey')).toHaveLength(0);
+  });
+});
+
+describe('backoff', () => {
+  it('doubles from 30 s with ±20% jitter, caps at an hour, and honours retry-after', () => {
+    expect(backoffMs(1, undefined, () => 0.5)).toBe(BASE_BACKOFF_MS);
+    expect(backoffMs(3, undefined, () => 0.5)).toBe(4 * BASE_BACKOFF_MS);
+    expect(backoffMs(1, undefined, () => 0)).toBe(0.8 * BASE_BACKOFF_MS);
+    expect(backoffMs(1, undefined, () => 1)).toBe(1.2 * BASE_BACKOFF_MS);
+    expect(backoffMs(20, undefined, () => 0.5)).toBe(3_600_000);
+    expect(backoffMs(1, 600, () => 0.5)).toBe(600_000);
+  });
+});
