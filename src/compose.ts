@@ -14,7 +14,6 @@ import { buildRegistry } from './features';
 import { Dispatcher } from './scheduler/dispatch';
 import { Scheduler, type Planner } from './scheduler/tick';
 import { materialisePlanner } from './scheduler/materialise';
-import { composeReminder, planReminders } from './features/agenda/reminders';
 
 export interface Core {
   db: Db;
@@ -49,15 +48,16 @@ export function buildCore(options: CoreOptions): Core {
   const outbox = new OutboxRepository(db);
   const agenda = new AgendaRepository(db);
   const services = { store, outbox, agenda };
+  const registry = buildRegistry();
   const dispatcher = new Dispatcher({
     store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
-    concurrency: options.dispatchConcurrency, compose: (row) => composeReminder(services, row, options.clock.now()),
+    concurrency: options.dispatchConcurrency, compose: (row) => registry.compose(services, row, options.clock.now()),
   });
-  const planners: Planner[] = [materialisePlanner(store), (now) => void planReminders(services, now)];
+  const planners: Planner[] = [materialisePlanner(store), ...registry.planners.map((plan) => (now: Date) => plan(services, now))];
   const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
   const deliverNow = options.deliverImmediately ?? true;
   const app = new Touchpoint({
-    services, clock: options.clock, registry: buildRegistry(), logger,
+    services, clock: options.clock, registry, logger,
     // Deferred so the reply reaches the actor before the DMs it caused.
     onQueued: deliverNow ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed'))) : undefined,
   });

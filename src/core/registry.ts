@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { Message } from '../messages/model';
-import type { Reply, RequestContext } from './context';
+import type { Reply, RequestContext, Services } from './context';
+import type { OutboxRow } from '../store/outbox';
 import type { LocalDate } from './datetime';
 
 export type Root = 'touchpoint' | 'coaching';
@@ -48,6 +49,12 @@ export interface FormSpec<T = unknown> {
   handle(ctx: RequestContext, args: T, param: string): Reply;
 }
 
+/** Builds an outbox row's message at send time (the agenda as it stands then); null drops the row. */
+export type Composer = (services: Services, row: OutboxRow, now: Date) => Message | null;
+
+/** A scheduler planning step a feature contributes: synchronous and idempotent. */
+export type FeaturePlanner = (services: Services, now: Date) => void;
+
 /** Something happened that other features react to in the same transaction (e.g. `series.accepted`). */
 export type Listener = (ctx: RequestContext, payload: Record<string, number>) => void;
 
@@ -68,6 +75,23 @@ export class CommandRegistry {
   readonly homeSections: HomeSection[] = [];
   private readonly forms = new Map<string, FormSpec<unknown>>();
   private readonly listeners = new Map<string, Listener[]>();
+  private readonly composers = new Map<string, Composer>();
+  readonly planners: FeaturePlanner[] = [];
+
+  /** Registers the composer for an outbox kind (rows planned with `compose` arguments). */
+  composer(kind: string, composer: Composer): void {
+    if (this.composers.has(kind)) throw new Error(`composer ${kind} registered twice`);
+    this.composers.set(kind, composer);
+  }
+
+  compose(services: Services, row: OutboxRow, now: Date): Message | null {
+    const composer = this.composers.get(row.kind);
+    return composer ? composer(services, row, now) : null;
+  }
+
+  planner(planner: FeaturePlanner): void {
+    this.planners.push(planner);
+  }
 
   form<T>(spec: FormSpec<T>): void {
     if (this.forms.has(spec.formId)) throw new Error(`form ${spec.formId} registered twice`);

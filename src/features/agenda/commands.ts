@@ -18,7 +18,7 @@ import {
 } from '../booking/service';
 import { occurrenceKey } from '../booking/commands';
 import { SECTION_LABELS, SECTION_WORDS, agreementBlocks, compileAgenda } from './service';
-import { MUTABLE, outcomeQuestion, planActionReminder } from './reminders';
+import { MUTABLE, REMINDER_KINDS, composeReminder, outcomeQuestion, planActionReminder, planReminders } from './reminders';
 
 const ok = (text: string, ...extra: Block[]): Message => ({ text, blocks: [{ type: 'text', text: esc(text) }, ...extra] });
 const ITEM_MAX = 500;
@@ -649,5 +649,7 @@ export function registerAgenda(registry: CommandRegistry): void {
   registry.action({ actionId: 'action.done', handle: actionDone });
   registry.listen('series.accepted', sendAgreement);
   registry.homeSection(agendaSection);
+  registry.planner((services, now) => void planReminders(services, now));
+  for (const kind of Object.values(REMINDER_KINDS)) registry.composer(kind, composeReminder);
 }
 
