@@ -7,6 +7,7 @@ import { migrate } from './store/migrate';
 import { Store } from './store/store';
 import { OutboxRepository } from './store/outbox';
 import { AgendaRepository } from './store/agenda';
+import { EscalationRepository } from './store/escalations';
 import { Touchpoint } from './core/app';
 import type { Clock, Logger, Notifier } from './core/ports';
 import { silentLogger } from './core/ports';
@@ -47,7 +48,7 @@ export function buildCore(options: CoreOptions): Core {
   const store = new Store(db);
   const outbox = new OutboxRepository(db);
   const agenda = new AgendaRepository(db);
-  const services = { store, outbox, agenda };
+  const services = { store, outbox, agenda, escalations: new EscalationRepository(db) };
   const registry = buildRegistry();
   const dispatcher = new Dispatcher({
     store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,

@@ -157,6 +157,10 @@ export class Touchpoint {
           people: this.resolverFor(inbound, actor.tenant.id, now),
           invocation: typed,
           emit: (event, payload) => this.registry.emit(ctx, event, payload),
+          schedule: (recipient, kind, compose, dedupeKey, dueAt, expiresAt) => {
+            const row = { tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message: { text: '', blocks: [] }, compose, dueAt: dueAt ?? now, expiresAt };
+            if (outbox.plan(row, now)) queued += 1;
+          },
           notify: (recipient, kind, msg, dedupeKey, dueAt, expiresAt) => {
             if (outbox.enqueue({ tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message: msg, dueAt: dueAt ?? now, expiresAt }, now)) {
               queued += 1;

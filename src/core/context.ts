@@ -5,11 +5,13 @@ import type { Message } from '../messages/model';
 import type { Store } from '../store/store';
 import type { OutboxRepository } from '../store/outbox';
 import type { AgendaRepository } from '../store/agenda';
+import type { EscalationRepository } from '../store/escalations';
 
 export interface Services {
   store: Store;
   outbox: OutboxRepository;
   agenda: AgendaRepository;
+  escalations: EscalationRepository;
 }
 
 /** Turns what a person typed for someone (a mention, `@casey`, `Casey Lee`) into a user. */
@@ -28,6 +30,8 @@ export interface RequestContext {
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
   /** Tells other features something happened (listeners run in this same transaction). */
   emit(event: string, payload: Record<string, number>): void;
+  /** Plans a DM composed when it is sent (`kind` names its composer), due now unless `dueAt` says otherwise. */
+  schedule(recipient: User, kind: string, compose: Record<string, string | number>, dedupeKey: string, dueAt?: Date, expiresAt?: Date): void;
   /** Queues a DM through the outbox, due now unless `dueAt` says otherwise. */
   notify(recipient: User, kind: string, message: Message, dedupeKey: string, dueAt?: Date, expiresAt?: Date): void;
 }

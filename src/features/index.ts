@@ -4,15 +4,15 @@ import { registerHelp } from './help';
 import { registerBooking } from './booking/commands';
 import { registerPending } from './pending';
 import { registerAgenda } from './agenda/commands';
+import { registerEscalation } from './escalation/commands';
 
 export function buildRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
   registerHelp(registry);
   registerBooking(registry);
   registerAgenda(registry);
+  registerEscalation(registry);
   registerPending(registry, [
-    { root: 'touchpoint', name: 'escalate', usage: 'escalate', describe: 'raise a concern through the escalation pathway (coaches)', example: 'escalate' },
-    { root: 'touchpoint', name: 'escalations', usage: 'escalations', describe: 'open escalations, with stage and age', example: 'escalations' },
     { root: 'touchpoint', name: 'calendar', usage: 'calendar', describe: 'your private calendar feed link', example: 'calendar' },
     { root: 'coaching', name: 'request', usage: 'request [topic] [details]', describe: 'ask a coach for help (only you and the coaches see it)', example: 'request classroom-management transitions after lunch' },
     { root: 'coaching', name: 'status', usage: 'status', describe: 'your requests and where they stand', example: 'status' },

@@ -8,7 +8,7 @@ import type { Reply, RequestContext } from '../../core/context';
 import type { Occurrence, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
 import { internalMention } from '../../core/app';
-import { canEditItem, canUseAgenda, canViewHealth, LEADER_ROLES } from '../../core/policy';
+import { canEditItem, canUseAgenda, canViewHealth, hasRole, LEADER_ROLES } from '../../core/policy';
 import { formatLocalDate, localToUtc, isLocalTime, type LocalDate } from '../../core/datetime';
 import { noExtra, takeWith, word, zDate, zMinutes, zTime } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
@@ -178,7 +178,7 @@ const agendaCommand: CommandSpec<AgendaArgs> = {
     if (args.op === 'remove') return removeItem(ctx, args.id!);
     const view = partnership(ctx, args.with);
     const occ = upcoming(ctx.services.store, ctx.actor.tenant.id, view, ctx.now, 1)[0];
-    const compiled = compileAgenda(ctx.services, ctx.actor.tenant.id, view, occ, ctx.actor.user, { showIds: true });
+    const compiled = compileAgenda(ctx.services, ctx.actor.tenant.id, view, occ, ctx.actor.user, ctx.now, { showIds: true });
     compiled.blocks.push({ type: 'context', text: 'Change your own items until the meeting starts: /touchpoint agenda edit #<n> <text>, /touchpoint agenda remove #<n>' });
     return { messages: [compiled] };
   },
@@ -475,10 +475,10 @@ const report: CommandSpec<Record<string, never>> = {
 // ---- settings ------------------------------------------------------------------------------------------------
 
 interface SettingsArgs { key?: string; value?: string; with?: string }
-const SETTING_KEYS = ['prompt-days', 'prompt-time', 'agenda-lead', 'notes-delay', 'mute', 'unmute'] as const;
+const SETTING_KEYS = ['prompt-days', 'prompt-time', 'agenda-lead', 'notes-delay', 'mute', 'unmute', 'reflect-days', 'urgent-ack'] as const;
 const settings: CommandSpec<SettingsArgs> = {
   root: 'touchpoint', name: 'settings',
-  usage: 'settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind>]',
+  usage: 'settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind> | reflect-days <1-10> | urgent-ack <minutes>]',
   describe: 'reminder timings for your partnership, and which reminders you get',
   example: 'settings prompt-days 3',
   schema: () => z.object({
@@ -503,6 +503,22 @@ const settings: CommandSpec<SettingsArgs> = {
       if (!MUTABLE[kind]) throw new UsageError(`"${args.value}" cannot be muted (you can mute: ${Object.keys(MUTABLE).join(', ')}; the compiled agenda and urgent escalations always arrive)`);
       agenda.setMute(tenantId, ctx.actor.user.id, pid, kind, args.key === 'mute');
       changed = args.key === 'mute' ? `Muted ${kind} reminders for you.` : `You will get ${kind} reminders again.`;
+    } else if (args.key === 'reflect-days' || args.key === 'urgent-ack') {
+      // School-wide escalation pathway settings: the school's principals and APs decide them.
+      if (!hasRole(ctx.actor, view.school.id, 'principal', 'assistant_principal')) throw new Refusal(`Only a principal or assistant principal of ${view.school.name} changes ${args.key}.`);
+      const school = ctx.services.escalations.schoolSettings(tenantId, view.school.id);
+      const n = Number(args.value);
+      if (args.key === 'reflect-days') {
+        if (!Number.isInteger(n) || n < 1 || n > 10) throw new UsageError(`reflect-days must be 1 to 10 school days (got "${args.value}")`);
+        school.reflectDays = n;
+      } else {
+        const parsed = zMinutes(15, 1440, 'urgent-ack').safeParse(args.value);
+        if (!parsed.success) throw new UsageError(parsed.error.issues[0].message);
+        school.urgentAckMinutes = parsed.data;
+      }
+      ctx.services.escalations.saveSchoolSettings(tenantId, view.school.id, school);
+      audit(ctx, view, 'settings.change', 'school', view.school.id, args.key);
+      changed = `Saved for ${view.school.name}.`;
     } else if (args.key) {
       const next = { ...current };
       const v = args.value!;
@@ -535,6 +551,7 @@ const settings: CommandSpec<SettingsArgs> = {
       { label: 'Compiled agenda', value: `${s.agendaLeadMinutes} minutes before (agenda-lead)` },
       { label: '"Did it happen?"', value: `${s.notesDelayMinutes} minutes after the end (notes-delay)` },
       { label: 'Muted for you', value: mutes.length ? mutes.join(', ') : 'nothing' },
+      { label: `Escalations at ${view.school.name}`, value: `reflect ${ctx.services.escalations.schoolSettings(tenantId, view.school.id).reflectDays} school days (reflect-days); urgent acknowledged within ${ctx.services.escalations.schoolSettings(tenantId, view.school.id).urgentAckMinutes} minutes (urgent-ack)` },
     ];
     return { messages: [{
       text: `${changed ? `${changed}\n` : ''}Settings with ${otherPerson(view, ctx.actor.user).displayName}: ${fields.map((f) => `${f.label}: ${f.value}`).join('; ')}`,

@@ -137,7 +137,7 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date): 
     case REMINDER_KINDS.prompt: {
       if (occurrence.status !== 'scheduled' || series.status !== 'active') return null;
       if (agenda.passes(occurrence.id).includes(viewer.id)) return null;
-      const compiled = compileAgenda(services, row.tenantId, view, occurrence, viewer);
+      const compiled = compileAgenda(services, row.tenantId, view, occurrence, viewer, now);
       return {
         text: `Your touch-point with ${other.displayName} is ${when}. What do you want on the agenda? ${compiled.text}`,
         blocks: [
@@ -155,7 +155,7 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date): 
       if (occurrence.status !== 'scheduled' || series.status !== 'active') return null;
       const earlier = agenda.pastOccurrences(row.tenantId, series.id, new Date(occurrence.startsAt.getTime() - 1), 30)
         .filter((o) => o.status === 'held' || o.status === 'scheduled' || o.status === 'missed').map((o) => o.originalDate);
-      return compileAgenda(services, row.tenantId, view, occurrence, viewer, { withAgreement: isFirstOfQuarter(occurrence.originalDate, earlier) });
+      return compileAgenda(services, row.tenantId, view, occurrence, viewer, now, { withAgreement: isFirstOfQuarter(occurrence.originalDate, earlier) });
     }
     case REMINDER_KINDS.outcome: {
       if (occurrence.status !== 'scheduled' || agenda.outcomeOf(occurrence.id)) return null;

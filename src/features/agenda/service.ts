@@ -56,11 +56,23 @@ export function schoolDaysBefore(date: LocalDate, n: number, isClosed: (d: Local
   return d;
 }
 
+/** The date `n` school days after `date`. */
+export function schoolDaysAfter(date: LocalDate, n: number, isClosed: (d: LocalDate) => boolean): LocalDate {
+  let d = date;
+  let left = n;
+  while (left > 0) {
+    d = addDays(d, 1);
+    if (weekdayOf(d) <= 5 && !isClosed(d)) left -= 1;
+  }
+  return d;
+}
+
 /** An extra part of the compiled agenda contributed by another feature (escalations). */
-export type AgendaExtra = (services: Services, tenantId: number, view: SeriesView, occurrence: Occurrence | undefined, viewer: User) => Block[];
-const agendaExtras: AgendaExtra[] = [];
+export type AgendaExtra = (services: Services, tenantId: number, view: SeriesView, occurrence: Occurrence | undefined, viewer: User, now: Date) => Block[];
+/** A set: registering the same extra again (every core built in one process) adds it once. */
+const agendaExtras = new Set<AgendaExtra>();
 export function addAgendaExtra(extra: AgendaExtra): void {
-  agendaExtras.push(extra);
+  agendaExtras.add(extra);
 }
 
 function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean): string {
@@ -80,7 +92,7 @@ export interface AgendaOptions {
  * The compiled agenda: shared priorities first, then carried-over items, new items by section,
  * then open action items (and what other features add, e.g. escalations).
  */
-export function compileAgenda(services: Services, tenantId: number, view: SeriesView, occurrence: Occurrence | undefined, viewer: User, opts: AgendaOptions = {}): Message {
+export function compileAgenda(services: Services, tenantId: number, view: SeriesView, occurrence: Occurrence | undefined, viewer: User, now: Date, opts: AgendaOptions = {}): Message {
   const { agenda } = services;
   const pid = view.partnership.id;
   const other = otherPerson(view, viewer);
@@ -109,7 +121,7 @@ export function compileAgenda(services: Services, tenantId: number, view: Series
     blocks.push({ type: 'list', items: inSection.map((i) => itemLine(i, names, opts.showIds ?? false)) });
   }
   if (items.length === 0) blocks.push({ type: 'context', text: 'No items yet. Add one: /touchpoint add [section] <text>' });
-  for (const extra of agendaExtras) blocks.push(...extra(services, tenantId, view, occurrence, viewer));
+  for (const extra of agendaExtras) blocks.push(...extra(services, tenantId, view, occurrence, viewer, now));
   const actions = agenda.openActions(tenantId, pid);
   if (actions.length) {
     blocks.push({ type: 'text', text: '**Open action items**' });

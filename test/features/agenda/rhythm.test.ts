@@ -133,7 +133,7 @@ describe('two weeks of a partnership', () => {
     await h.deliver();
     expect(text(h.run('pat', 'settings prompt-days 3'))).toContain('Saved.');
     expect(text(h.run('pat', 'settings prompt-time 7:30am'))).toContain('Saved.');
-    expect(text(h.run('pat', 'settings agenda-lead 5000'))).toBe('agenda-lead must be 10 to 1440 minutes (got "5000")\nUsage: /touchpoint settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind>]');
+    expect(text(h.run('pat', 'settings agenda-lead 5000'))).toBe('agenda-lead must be 10 to 1440 minutes (got "5000")\nUsage: /touchpoint settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind> | reflect-days <1-10> | urgent-ack <minutes>]');
     const dms = await h.advance(new Date('2026-11-20T14:00:00Z').getTime() - h.clock.now().getTime());
     // Three school days before Tue 24 Nov is Thu 19 Nov, at 07:30.
     expect(dms.filter((d) => headerOf(d) === 'Agenda prompt').map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-19 07:30'], ['pat', '2026-11-19 07:30']]);

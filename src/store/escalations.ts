@@ -1,0 +1,138 @@
+/** Escalations: reads are scoped by tenant through the school; the policy decides who sees them. */
+import type { Db } from './db';
+import type { LocalDate } from '../core/datetime';
+
+export const CATEGORIES = ['curriculum', 'safety', 'conduct', 'resources', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const STAGES = ['reflecting', 'raised', 'urgent', 'plan', 'resolved', 'withdrawn'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface Escalation {
+  id: number;
+  schoolId: number;
+  partnershipId: number | null;
+  coachId: number | null;
+  concern: string;
+  category: Category;
+  concernsUserId: number | null;
+  concernsLabel: string | null;
+  urgent: boolean;
+  stage: Stage;
+  sharedFirst: boolean | null;
+  teacherInformed: boolean | null;
+  reflectUntil: LocalDate | null;
+  notYetCount: number;
+  raisedAt: Date | null;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: number | null;
+  planText: string | null;
+  planOwnerId: number | null;
+  followUpDate: LocalDate | null;
+  closedAt: Date | null;
+  createdAt: Date;
+}
+
+type Row = Record<string, unknown>;
+const iso = (d: Date): string => d.toISOString();
+const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
+const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === 1);
+
+function toEscalation(r: Row): Escalation {
+  return {
+    id: r.id as number, schoolId: r.school_id as number, partnershipId: (r.partnership_id as number | null) ?? null,
+    coachId: (r.coach_id as number | null) ?? null, concern: r.concern as string, category: r.category as Category,
+    concernsUserId: (r.concerns_user_id as number | null) ?? null, concernsLabel: (r.concerns_label as string | null) ?? null,
+    urgent: r.urgent === 1, stage: r.stage as Stage, sharedFirst: bool(r.shared_first), teacherInformed: bool(r.teacher_informed),
+    reflectUntil: (r.reflect_until as LocalDate | null) ?? null, notYetCount: r.not_yet_count as number,
+    raisedAt: date(r.raised_at), acknowledgedAt: date(r.acknowledged_at), acknowledgedBy: (r.acknowledged_by as number | null) ?? null,
+    planText: (r.plan_text as string | null) ?? null, planOwnerId: (r.plan_owner_id as number | null) ?? null,
+    followUpDate: (r.follow_up_date as LocalDate | null) ?? null, closedAt: date(r.closed_at), createdAt: new Date(r.created_at as string),
+  };
+}
+
+const IN_TENANT = 'JOIN schools sc ON sc.id = e.school_id AND sc.tenant_id = @tenantId';
+
+export interface EscalationChange {
+  stage?: Stage;
+  partnershipId?: number | null;
+  sharedFirst?: boolean;
+  teacherInformed?: boolean;
+  reflectUntil?: LocalDate | null;
+  notYetCount?: number;
+  raisedAt?: Date;
+  acknowledgedAt?: Date;
+  acknowledgedBy?: number;
+  planText?: string | null;
+  planOwnerId?: number | null;
+  followUpDate?: LocalDate | null;
+  closedAt?: Date | null;
+}
+
+const COLUMNS: Record<keyof EscalationChange, string> = {
+  stage: 'stage', partnershipId: 'partnership_id', sharedFirst: 'shared_first', teacherInformed: 'teacher_informed',
+  reflectUntil: 'reflect_until', notYetCount: 'not_yet_count', raisedAt: 'raised_at', acknowledgedAt: 'acknowledged_at',
+  acknowledgedBy: 'acknowledged_by', planText: 'plan_text', planOwnerId: 'plan_owner_id', followUpDate: 'follow_up_date', closedAt: 'closed_at',
+};
+
+export class EscalationRepository {
+  constructor(private readonly db: Db) {}
+
+  create(tenantId: number, e: { schoolId: number; partnershipId: number | null; coachId: number; concern: string; category: Category; concernsUserId: number | null; urgent: boolean; stage: Stage }, now: Date): Escalation {
+    const inTenant = this.db.prepare('SELECT 1 FROM schools WHERE id = ? AND tenant_id = ?').get(e.schoolId, tenantId);
+    if (!inTenant) throw new Error('school not in tenant');
+    const info = this.db
+      .prepare(`INSERT INTO escalations (school_id, partnership_id, coach_id, concern, category, concerns_user_id, urgent, stage, raised_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(e.schoolId, e.partnershipId, e.coachId, e.concern, e.category, e.concernsUserId, e.urgent ? 1 : 0, e.stage, e.urgent ? iso(now) : null, iso(now), iso(now));
+    return this.byId(tenantId, Number(info.lastInsertRowid))!;
+  }
+
+  byId(tenantId: number, id: number): Escalation | undefined {
+    const r = this.db.prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.id = @id`).get({ tenantId, id }) as Row | undefined;
+    return r && toEscalation(r);
+  }
+
+  update(tenantId: number, id: number, change: EscalationChange, now: Date): Escalation {
+    if (!this.byId(tenantId, id)) throw new Error('escalation not in tenant');
+    const sets: string[] = ['updated_at = @now'];
+    const params: Record<string, unknown> = { id, now: iso(now) };
+    for (const [key, value] of Object.entries(change) as [keyof EscalationChange, unknown][]) {
+      if (value === undefined) continue;
+      sets.push(`${COLUMNS[key]} = @${key}`);
+      params[key] = value instanceof Date ? iso(value) : typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    }
+    this.db.prepare(`UPDATE escalations SET ${sets.join(', ')} WHERE id = @id`).run(params);
+    return this.byId(tenantId, id)!;
+  }
+
+  /** Open escalations of a school (not resolved or withdrawn), oldest first. */
+  openOfSchool(tenantId: number, schoolId: number): Escalation[] {
+    return (this.db
+      .prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.school_id = @schoolId AND e.stage NOT IN ('resolved', 'withdrawn') ORDER BY e.created_at, e.id`)
+      .all({ tenantId, schoolId }) as Row[]).map(toEscalation);
+  }
+
+  /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
+  forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[] {
+    return (this.db
+      .prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.partnership_id = @partnershipId
+                AND (e.stage = 'raised' OR (e.stage = 'plan' AND e.follow_up_date <= @until)) ORDER BY e.raised_at, e.id`)
+      .all({ tenantId, partnershipId, until }) as Row[]).map(toEscalation);
+  }
+
+  /** Counts by category and stage (the only form in which escalations reach a report). */
+  countsOfSchool(tenantId: number, schoolId: number): { category: Category; stage: Stage; n: number }[] {
+    return (this.db
+      .prepare(`SELECT e.category, e.stage, COUNT(*) AS n FROM escalations e ${IN_TENANT} WHERE e.school_id = @schoolId GROUP BY e.category, e.stage ORDER BY e.category, e.stage`)
+      .all({ tenantId, schoolId }) as Row[]).map((r) => ({ category: r.category as Category, stage: r.stage as Stage, n: r.n as number }));
+  }
+
+  schoolSettings(tenantId: number, schoolId: number): { reflectDays: number; urgentAckMinutes: number } {
+    const r = this.db.prepare('SELECT reflect_days, urgent_ack_minutes FROM schools WHERE id = ? AND tenant_id = ?').get(schoolId, tenantId) as Row | undefined;
+    return { reflectDays: (r?.reflect_days as number) ?? 2, urgentAckMinutes: (r?.urgent_ack_minutes as number) ?? 120 };
+  }
+
+  saveSchoolSettings(tenantId: number, schoolId: number, s: { reflectDays: number; urgentAckMinutes: number }): void {
+    this.db.prepare('UPDATE schools SET reflect_days = ?, urgent_ack_minutes = ? WHERE id = ? AND tenant_id = ?').run(s.reflectDays, s.urgentAckMinutes, schoolId, tenantId);
+  }
+}
