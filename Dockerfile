@@ -8,12 +8,13 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
+COPY scripts ./scripts
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
 # Run stage: the compiled service, its production dependencies, and nothing else.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production DATABASE_PATH=/data/touchpoint.db PORT=3000
+ENV NODE_ENV=production DATABASE_PATH=/data/touchpoint.db BACKUP_DIR=/data/backups PORT=3000
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

@@ -8,9 +8,12 @@ import { Store } from './store/store';
 import { OutboxRepository } from './store/outbox';
 import { AgendaRepository } from './store/agenda';
 import { EscalationRepository } from './store/escalations';
+import { OperationsRepository } from './store/operations';
 import { Touchpoint } from './core/app';
 import type { Clock, Logger, Notifier } from './core/ports';
 import { silentLogger } from './core/ports';
+import type { Services } from './core/context';
+import type { CommandRegistry } from './core/registry';
 import { buildRegistry } from './features';
 import { Dispatcher } from './scheduler/dispatch';
 import { Scheduler, type Planner } from './scheduler/tick';
@@ -18,6 +21,8 @@ import { materialisePlanner } from './scheduler/materialise';
 
 export interface Core {
   db: Db;
+  services: Services;
+  registry: CommandRegistry;
   store: Store;
   outbox: OutboxRepository;
   agenda: AgendaRepository;
@@ -39,6 +44,10 @@ export interface CoreOptions {
   deliverImmediately?: boolean;
   random?: () => number;
   dispatchConcurrency?: number;
+  /** The service's public base URL, for links (calendar feeds, exports). */
+  baseUrl?: string;
+  /** Closed coaching requests and resolved escalations older than this are deleted. */
+  retentionDays?: number;
 }
 
 export function buildCore(options: CoreOptions): Core {
@@ -48,8 +57,8 @@ export function buildCore(options: CoreOptions): Core {
   const store = new Store(db);
   const outbox = new OutboxRepository(db);
   const agenda = new AgendaRepository(db);
-  const services = { store, outbox, agenda, escalations: new EscalationRepository(db) };
-  const registry = buildRegistry();
+  const services = { store, outbox, agenda, escalations: new EscalationRepository(db), operations: new OperationsRepository(db) };
+  const registry = buildRegistry({ baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000', retentionDays: options.retentionDays ?? 400 });
   const dispatcher = new Dispatcher({
     store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
     concurrency: options.dispatchConcurrency, compose: (row) => registry.compose(services, row, options.clock.now()),
@@ -63,7 +72,7 @@ export function buildCore(options: CoreOptions): Core {
     onQueued: deliverNow ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed'))) : undefined,
   });
   return {
-    db, store, outbox, agenda, app, dispatcher, scheduler, clock: options.clock, logger,
+    db, services, registry, store, outbox, agenda, app, dispatcher, scheduler, clock: options.clock, logger,
     close: () => {
       if (db.open) db.close();
     },

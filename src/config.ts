@@ -3,6 +3,7 @@
  * and `main` can share it; every problem becomes one operator-readable line in a `ConfigError`.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
@@ -29,8 +30,22 @@ export interface TeamsConfig {
   tenantId?: string;
 }
 
+export interface OperationsConfig {
+  /** Where scheduled and `npm run backup` backups go. */
+  backupDir: string;
+  /** How many backups to keep (older ones are deleted). */
+  backupKeep: number;
+  /** Cron expression (UTC) of the scheduled backup; 'off' disables it. */
+  backupCron: string;
+  /** Closed coaching requests and resolved escalations older than this many days are deleted. */
+  retentionDays: number;
+  /** The district calendar to import as closures: a file path or an https URL. */
+  schoolCalendarIcs?: string;
+}
+
 export interface Config {
   databasePath: string;
+  operations: OperationsConfig;
   port: number;
   host?: string;
   logLevel: LogLevel;
@@ -94,6 +109,11 @@ const envSchema = z.object({
     .transform((s) => s.replace(/\/+$/, ''))
     .optional(),
   DEMO: z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'insensitive' }).default(true),
+  BACKUP_DIR: optionalString,
+  BACKUP_KEEP: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(14),
+  BACKUP_CRON: z.string().refine((s) => s === 'off' || /^(\S+\s+){4}\S+$/.test(s)).default('15 3 * * *'),
+  RETENTION_DAYS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3650)).default(400),
+  SCHOOL_CALENDAR_ICS: z.string().refine((s) => !/^[a-z]+:\/\//i.test(s) || s.toLowerCase().startsWith('https://')).optional(),
 
   SLACK_BOT_TOKEN: prefixed('xoxb-'),
   SLACK_SIGNING_SECRET: secret,
@@ -125,6 +145,10 @@ const ALLOWED: Partial<Record<EnvVar, string>> = {
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   PUBLIC_URL: 'must be an absolute http:// or https:// URL without ? or #',
   DEMO: 'must be true or false',
+  BACKUP_KEEP: 'must be a whole number from 1 to 1000',
+  BACKUP_CRON: "must be a five-field cron expression (UTC), like '15 3 * * *', or off",
+  RETENTION_DAYS: 'must be a whole number of days from 30 to 3650',
+  SCHOOL_CALENDAR_ICS: 'must be a file path or an https:// URL',
   SLACK_BOT_TOKEN: 'must start with xoxb-',
   SLACK_APP_TOKEN: 'must start with xapp-',
   SLACK_API_URL: 'must be an absolute http:// or https:// URL',
@@ -249,6 +273,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const teamsEnabled = e.MICROSOFT_APP_ID !== undefined;
   return {
     databasePath: e.DATABASE_PATH,
+    operations: {
+      // Next to the database by default, so one volume holds both.
+      backupDir: e.BACKUP_DIR ?? (e.DATABASE_PATH === ':memory:' ? './backups' : join(dirname(e.DATABASE_PATH), 'backups')),
+      backupKeep: e.BACKUP_KEEP,
+      backupCron: e.BACKUP_CRON,
+      retentionDays: e.RETENTION_DAYS,
+      schoolCalendarIcs: e.SCHOOL_CALENDAR_ICS,
+    },
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,

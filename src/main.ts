@@ -3,12 +3,16 @@
  * or Teams credentials it runs in local mode: 127.0.0.1 only, and the console on this terminal.
  */
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
-import { buildCore } from './compose';
+import { buildCore, type Core } from './compose';
 import { createLogger } from './logger';
-import { HttpServer, sendJson } from './http/server';
+import { HttpServer } from './http/server';
+import { registerHealth } from './http/health';
 import { SettableClock, systemClock, type Clock } from './core/ports';
-import { MigrationError } from './store/migrate';
-import { startCron } from './scheduler/cron';
+import { MigrationError, databaseHealth } from './store/migrate';
+import { backupDatabase } from './store/backup';
+import { startBackupCron, startCron, type Timer } from './scheduler/cron';
+import { gracefulStop, onSignals } from './lifecycle';
+import { exportRoute } from './features/operations/commands';
 import { ConsoleAdapter } from '../adapters/console/console';
 import { seedDemo } from '../adapters/console/demo';
 
@@ -32,6 +36,11 @@ function parseFlags(argv: string[]): CliFlags {
   return flags;
 }
 
+function fail(message: string): never {
+  process.stderr.write(`touchpoint: cannot start: ${message}\n`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   let config: Config;
   let flags: CliFlags;
@@ -40,51 +49,46 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
     flags = parseFlags(process.argv.slice(2));
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`touchpoint: cannot start: ${err.message}\n`);
-      process.exit(1);
-    }
+    if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
   const local = config.mode === 'local';
   // In local mode the terminal belongs to the console: only warnings unless LOG_LEVEL says otherwise.
   const logger = createLogger(local && !process.env.LOG_LEVEL ? 'warn' : config.logLevel);
   const clock: Clock = local ? new SettableClock(flags.now ?? new Date()) : systemClock;
+  // An unauthenticated local endpoint never listens beyond this machine.
+  const host = local ? '127.0.0.1' : config.host ?? '0.0.0.0';
 
-  let core;
+  let core: Core;
   try {
-    core = buildCore({ databasePath: config.databasePath, clock, logger });
+    core = buildCore({
+      databasePath: config.databasePath, clock, logger, retentionDays: config.operations.retentionDays,
+      baseUrl: config.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`,
+    });
   } catch (err) {
-    if (err instanceof MigrationError) {
-      process.stderr.write(`touchpoint: cannot start: ${err.message}\n`);
-      process.exit(1);
-    }
+    if (err instanceof MigrationError) fail(err.message);
     throw err;
   }
 
   const http = new HttpServer(logger);
-  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
-  // An unauthenticated local endpoint never listens beyond this machine.
-  const host = local ? '127.0.0.1' : config.host ?? '0.0.0.0';
-  const address = await http.listen(config.port, host).catch((err: NodeJS.ErrnoException) => {
-    process.stderr.write(`touchpoint: cannot listen on ${host}:${config.port}: ${err.code ?? err.message}. Set PORT to a free port.\n`);
-    process.exit(1);
-  });
+  registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
+  http.route('GET', '/export/*', exportRoute(core.services, clock));
+  const address = await http.listen(config.port, host).catch((err: NodeJS.ErrnoException) =>
+    fail(`cannot listen on ${host}:${config.port} (${err.code ?? err.message}); set PORT to a free port`));
   logger.info({ port: address.port, host, mode: config.mode }, 'listening');
 
-  const cron = startCron(() => core.scheduler.tick(), logger);
-  let stopping = false;
-  const shutdown = async (code: number): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    cron.stop();
-    await core.scheduler.tick().catch(() => undefined);
-    await http.close();
-    core.close();
-    process.exit(code);
-  };
-  process.on('SIGTERM', () => void shutdown(0));
-  process.on('SIGINT', () => void shutdown(0));
+  const timers: Timer[] = [startCron(() => core.scheduler.tick(), logger)];
+  if (config.operations.backupCron !== 'off' && config.databasePath !== ':memory:') {
+    timers.push(startBackupCron(config.operations.backupCron, async () => {
+      const r = await backupDatabase(core.db, config.operations.backupDir, config.operations.backupKeep, new Date());
+      logger.info({ path: r.path, pages: r.pages, removed: r.removed.length }, 'backup written');
+    }, logger));
+  }
+  const stop = (): Promise<void> => gracefulStop({
+    stopTimers: () => timers.forEach((t) => t.stop()), scheduler: core.scheduler, dispatcher: core.dispatcher,
+    closeHttp: () => http.close(), closeDatabase: () => core.close(), logger,
+  });
+  onSignals(stop, (code) => process.exit(code), logger);
 
   if (local) {
     if (flags.demo && config.demo) seedDemo(core.store, clock.now());
@@ -98,8 +102,8 @@ async function main(): Promise<void> {
     core.dispatcher.addNotifier(console.notifier);
     await core.scheduler.tick();
     await console.run();
-    await shutdown(0);
-    return;
+    await stop();
+    process.exit(0);
   }
   await core.scheduler.tick();
 }

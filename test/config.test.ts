@@ -21,6 +21,7 @@ describe('loadConfig defaults', () => {
   it('runs locally with defaults when nothing is set', () => {
     expect(loadConfig({})).toEqual({
       databasePath: './data/touchpoint.db',
+      operations: { backupDir: 'data/backups', backupKeep: 14, backupCron: '15 3 * * *', retentionDays: 400, schoolCalendarIcs: undefined },
       port: 3000,
       host: undefined,
       logLevel: 'info',
@@ -32,6 +33,14 @@ describe('loadConfig defaults', () => {
       slackEnabled: false,
       teamsEnabled: false,
     });
+  });
+
+  it('reads the operations variables and refuses bad ones', () => {
+    const c = loadConfig({ BACKUP_DIR: '/backups', BACKUP_KEEP: '30', BACKUP_CRON: 'off', RETENTION_DAYS: '365', SCHOOL_CALENDAR_ICS: '/etc/district.ics' });
+    expect(c.operations).toEqual({ backupDir: '/backups', backupKeep: 30, backupCron: 'off', retentionDays: 365, schoolCalendarIcs: '/etc/district.ics' });
+    expect(() => loadConfig({ RETENTION_DAYS: '7' })).toThrow('RETENTION_DAYS: must be a whole number of days from 30 to 3650 (got "7")');
+    expect(() => loadConfig({ BACKUP_CRON: 'daily' })).toThrow("BACKUP_CRON: must be a five-field cron expression (UTC), like '15 3 * * *', or off (got \"daily\")");
+    expect(() => loadConfig({ SCHOOL_CALENDAR_ICS: 'http://district.example/cal.ics' })).toThrow('SCHOOL_CALENDAR_ICS: must be a file path or an https:// URL (got "http://district.example/cal.ics")');
   });
 
   it('reads every service variable', () => {

@@ -6,12 +6,14 @@ import type { Store } from '../store/store';
 import type { OutboxRepository } from '../store/outbox';
 import type { AgendaRepository } from '../store/agenda';
 import type { EscalationRepository } from '../store/escalations';
+import type { OperationsRepository } from '../store/operations';
 
 export interface Services {
   store: Store;
   outbox: OutboxRepository;
   agenda: AgendaRepository;
   escalations: EscalationRepository;
+  operations: OperationsRepository;
 }
 
 /** Turns what a person typed for someone (a mention, `@casey`, `Casey Lee`) into a user. */

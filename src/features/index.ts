@@ -5,13 +5,21 @@ import { registerBooking } from './booking/commands';
 import { registerPending } from './pending';
 import { registerAgenda } from './agenda/commands';
 import { registerEscalation } from './escalation/commands';
+import { registerOperations } from './operations/commands';
 
-export function buildRegistry(): CommandRegistry {
+export interface RegistryOptions {
+  /** The service's public base URL, for links people open (calendar feeds, exports). */
+  baseUrl: string;
+  retentionDays: number;
+}
+
+export function buildRegistry(options: RegistryOptions = { baseUrl: 'http://127.0.0.1:3000', retentionDays: 400 }): CommandRegistry {
   const registry = new CommandRegistry();
   registerHelp(registry);
   registerBooking(registry);
   registerAgenda(registry);
   registerEscalation(registry);
+  registerOperations(registry, options);
   registerPending(registry, [
     { root: 'touchpoint', name: 'calendar', usage: 'calendar', describe: 'your private calendar feed link', example: 'calendar' },
     { root: 'coaching', name: 'request', usage: 'request [topic] [details]', describe: 'ask a coach for help (only you and the coaches see it)', example: 'request classroom-management transitions after lunch' },

@@ -56,6 +56,7 @@ export class Dispatcher {
   private inFlight = 0;
   private running: Promise<DispatchReport> | null = null;
   private again = false;
+  private stopped = false;
 
   constructor(private readonly options: DispatchOptions) {
     for (const n of options.notifiers) this.notifiers.set(n.platform, n);
@@ -75,11 +76,22 @@ export class Dispatcher {
     return this.inFlight;
   }
 
+  /** Claims no new rows from now on; the batch under way still finishes (shutdown). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Resolves when no dispatch is running. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
   /**
    * Delivers everything due now. Calls while a run is under way join it and trigger one more
    * pass, so a row queued mid-run is not left waiting for the next tick.
    */
   dispatchDue(): Promise<DispatchReport> {
+    if (this.stopped) return Promise.resolve({ sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0 });
     if (this.running) {
       this.again = true;
       return this.running;
@@ -93,9 +105,9 @@ export class Dispatcher {
             const report = await this.dispatchBatch();
             total.sent += report.sent; total.retried += report.retried; total.dead += report.dead; total.expired += report.expired;
             total.dropped += report.dropped;
-            if (report.sent + report.retried + report.dead + report.dropped === 0) break;
+            if (report.sent + report.retried + report.dead + report.dropped === 0 || this.stopped) break;
           }
-        } while (this.again);
+        } while (this.again && !this.stopped);
       } finally {
         this.running = null;
       }

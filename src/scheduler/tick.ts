@@ -17,26 +17,44 @@ export interface TickReport extends DispatchReport {
 export class Scheduler {
   private running: Promise<TickReport> | null = null;
   private lastTickAt: Date | null = null;
+  private lastTickWall: number | null = null;
+  private stopped = false;
   private readonly logger: Logger;
 
   constructor(private readonly options: { clock: Clock; dispatcher: Dispatcher; planners: Planner[]; logger?: Logger }) {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** When the last tick finished (readiness checks use it). */
+  /** When the last tick finished, on the scheduler's clock. */
   get lastTick(): Date | null {
     return this.lastTickAt;
+  }
+
+  /** When the last tick finished, in wall-clock milliseconds (readiness: the console's clock may stand still). */
+  get lastTickWallMs(): number | null {
+    return this.lastTickWall;
+  }
+
+  /** No new ticks from now on (shutdown); one under way finishes. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
   }
 
   /** Runs a tick; a call while one runs returns that tick instead of starting another. */
   tick(): Promise<TickReport> {
     if (this.running) return this.running;
+    if (this.stopped) return Promise.resolve({ sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0, at: this.options.clock.now() });
     this.running = (async () => {
       const at = this.options.clock.now();
       try {
         for (const plan of this.options.planners) plan(at);
         const report = await this.options.dispatcher.dispatchDue();
         this.lastTickAt = this.options.clock.now();
+        this.lastTickWall = Date.now();
         return { ...report, at };
       } catch (err) {
         this.logger.error({ err: (err as Error)?.stack ?? String(err) }, 'scheduler tick failed');

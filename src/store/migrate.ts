@@ -83,3 +83,14 @@ export function migrationsUpToDate(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR)
   const row = db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number };
   return row.n === files.length;
 }
+
+/** Readiness facts about the database: reachable (a query answers) and every migration applied. */
+export function databaseHealth(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR): { reachable: boolean; migrated: boolean } {
+  try {
+    if (!db.open) return { reachable: false, migrated: false };
+    db.prepare('SELECT 1').get();
+    return { reachable: true, migrated: migrationsUpToDate(db, dir) };
+  } catch {
+    return { reachable: false, migrated: false };
+  }
+}

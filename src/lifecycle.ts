@@ -1,0 +1,49 @@
+/**
+ * Graceful shutdown: stop ticking, let the sends in flight finish (a half-sent reminder would be
+ * sent again after its lease), close the HTTP server, close the database. A second signal forces
+ * the exit for an operator who cannot wait.
+ */
+import type { Logger } from './core/ports';
+import type { Scheduler } from './scheduler/tick';
+import type { Dispatcher } from './scheduler/dispatch';
+
+export interface RunningService {
+  stopTimers(): void;
+  scheduler: Scheduler;
+  dispatcher: Dispatcher;
+  closeHttp(): Promise<void>;
+  closeDatabase(): void;
+  logger: Logger;
+}
+
+export async function gracefulStop(s: RunningService): Promise<void> {
+  s.stopTimers();
+  s.scheduler.stop();
+  s.dispatcher.stop();
+  await s.scheduler.idle();
+  await s.dispatcher.idle();
+  await s.closeHttp();
+  s.closeDatabase();
+}
+
+/** SIGTERM/SIGINT → graceful stop then exit 0; a second signal → exit 1 at once. */
+export function onSignals(stop: () => Promise<void>, exit: (code: number) => void, logger: Logger, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): () => void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: forcing exit');
+      exit(1);
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing sends in flight');
+    stop().then(() => exit(0), (err: unknown) => {
+      logger.error({ err: (err as Error)?.message ?? String(err) }, 'shutdown failed');
+      exit(1);
+    });
+  };
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Running it as a district would: readiness, graceful shutdown with a send in flight, backups that
+ * restore, the privacy of the export, and retention.
+ */
+import { request } from 'node:http';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHarness, seedDemoSchool, seedSchool, bookAccepted, inbound, tempDbPath, text, type Harness } from '../support/harness';
+import { HttpServer } from '../../src/http/server';
+import { registerHealth, readiness } from '../../src/http/health';
+import { databaseHealth } from '../../src/store/migrate';
+import { backupDatabase, listBackups } from '../../src/store/backup';
+import { gracefulStop, onSignals } from '../../src/lifecycle';
+import { exportRoute, runRetention } from '../../src/features/operations/commands';
+import { buildCore } from '../../src/compose';
+import { SettableClock, type Delivery, type Notifier, silentLogger } from '../../src/core/ports';
+import { formOf } from '../../src/messages/model';
+import { internalMention } from '../../src/core/app';
+
+function get(port: number, path: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    }).on('error', reject).end();
+  });
+}
+
+describe('health', () => {
+  it('/readyz is ready after a tick, and turns false when the database is closed', async () => {
+    const h = createHarness();
+    const http = new HttpServer();
+    registerHealth(http, { database: () => databaseHealth(h.core.db), lastTickWallMs: () => h.core.scheduler.lastTickWallMs });
+    const { port } = await http.listen(0, '127.0.0.1');
+    try {
+      expect(JSON.parse((await get(port, '/readyz')).body)).toEqual({
+        status: 'not ready',
+        checks: { database: { ok: true }, migrations: { ok: true }, scheduler: { ok: false, detail: 'no tick yet' } },
+      });
+      await h.core.scheduler.tick();
+      const ready = await get(port, '/readyz');
+      expect([ready.status, JSON.parse(ready.body).status]).toEqual([200, 'ready']);
+      h.close();
+      const closed = await get(port, '/readyz');
+      expect(closed.status).toBe(503);
+      expect(JSON.parse(closed.body).checks.database).toEqual({ ok: false, detail: 'the database does not answer' });
+      expect((await get(port, '/healthz')).status).toBe(200);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('a scheduler that stopped ticking makes the service not ready', () => {
+    const r = readiness({ database: () => ({ reachable: true, migrated: true }), lastTickWallMs: () => 1_000, nowMs: () => 1_000 + 3 * 60_000 });
+    expect(r).toEqual({ ready: false, checks: { database: { ok: true }, migrations: { ok: true }, scheduler: { ok: false, detail: 'last tick 180 s ago' } } });
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('waits for the send in flight, which completes and is recorded; then closes everything', async () => {
+    let release: (d: Delivery) => void = () => undefined;
+    const started: string[] = [];
+    const slow: Notifier = {
+      platform: 'console',
+      send: (to) => {
+        started.push(to.externalId);
+        return new Promise((resolve) => (release = resolve));
+      },
+    };
+    const clock = new SettableClock(new Date('2026-11-23T15:00:00Z'));
+    const core = buildCore({ databasePath: tempDbPath(), clock, notifiers: [slow], deliverImmediately: false });
+    const h = { core, clock } as unknown as Harness;
+    seedDemoSchool(h);
+    core.app.command(inbound('pat'), 'touchpoint', 'book @casey weekly tue 14:00');
+    const dispatching = core.dispatcher.dispatchDue();
+    expect(started).toEqual(['casey']);
+    let httpClosed = false;
+    let stopped = false;
+    const stopping = gracefulStop({
+      stopTimers: () => undefined, scheduler: core.scheduler, dispatcher: core.dispatcher,
+      closeHttp: async () => { httpClosed = true; }, closeDatabase: () => core.close(), logger: silentLogger,
+    }).then(() => { stopped = true; });
+    await new Promise((r) => setImmediate(r));
+    expect([stopped, httpClosed, core.db.open]).toEqual([false, false, true]);
+    const row = core.db.prepare(`SELECT status FROM outbox WHERE dedupe_key = 'booking.proposal:1'`).get();
+    expect(row).toEqual({ status: 'sending' });
+    release({ status: 'delivered' });
+    await dispatching;
+    await stopping;
+    expect([stopped, httpClosed, core.db.open]).toEqual([true, true, false]);
+    const reopened = buildCore({ databasePath: (core.db as unknown as { name: string }).name, clock });
+    expect(reopened.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sent');
+    reopened.close();
+  });
+
+  it('a second signal forces the exit', async () => {
+    const exits: number[] = [];
+    let finish: () => void = () => undefined;
+    const off = onSignals(() => new Promise<void>((r) => (finish = r)), (code) => exits.push(code), silentLogger, ['SIGUSR2']);
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(exits).toEqual([]);
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(exits).toEqual([1]);
+    finish();
+    await new Promise((r) => setImmediate(r));
+    expect(exits).toEqual([1, 0]);
+    off();
+  });
+});
+
+describe('backups', () => {
+  it('a backup restores into a working database, and only the newest N are kept', async () => {
+    const h = createHarness({ databasePath: tempDbPath() });
+    seedDemoSchool(h);
+    bookAccepted(h);
+    const dir = mkdtempSync(join(tmpdir(), 'touchpoint-backups-'));
+    const first = await backupDatabase(h.core.db, dir, 2, new Date('2026-11-21T03:15:00Z'));
+    await backupDatabase(h.core.db, dir, 2, new Date('2026-11-22T03:15:00Z'));
+    const third = await backupDatabase(h.core.db, dir, 2, new Date('2026-11-23T03:15:00Z'));
+    expect(listBackups(dir)).toEqual(['touchpoint-20261123T031500Z.db', 'touchpoint-20261122T031500Z.db']);
+    expect(existsSync(first.path)).toBe(false);
+    expect(third.removed).toEqual(['touchpoint-20261121T031500Z.db']);
+    h.close();
+
+    const restored = createHarness({ databasePath: third.path });
+    expect(text(restored.run('casey', 'next'))).toContain('Next touch-point with Pat Rivera: Tue 24 Nov 2026, 14:00–14:30 EST.');
+    expect(text(restored.run('pat', 'add wins Restored and writable'))).toContain('Added to the agenda');
+    restored.close();
+    expect(readdirSync(dir).filter((n) => n.endsWith('.db'))).toHaveLength(2);
+  });
+});
+
+describe('export', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness({ start: new Date('2026-11-18T15:00:00Z') });
+    seedSchool(h, { name: 'Demo Elementary', members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['alex', 'Alex Admin', 'admin']] });
+    bookAccepted(h);
+    h.run('pat', 'add support Private agenda item about room 12');
+    const form = formOf(h.run('casey', 'escalate').messages[0])!;
+    const asked = h.core.app.submitForm(inbound('casey'), form.formId, { concern: 'Secret escalation concern text', category: 'conduct', about: internalMention(h.user('taylor')), urgency: 'wait' }).reply;
+    h.press('casey', h.press('casey', asked.messages[0], 'Yes, we talked').messages[0], 'Raise it — they know');
+  });
+  afterEach(() => h.close());
+
+  it('gives the admin a one-time link to JSON without private content', async () => {
+    const reply = text(h.run('alex', 'export'));
+    const url = /http:\/\/\S+\.json/.exec(reply)![0];
+    const path = new URL(url).pathname;
+    const http = new HttpServer();
+    http.route('GET', '/export/*', exportRoute(h.core.services, h.clock));
+    const { port } = await http.listen(0, '127.0.0.1');
+    try {
+      const res = await get(port, path);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-disposition']).toContain('attachment');
+      const data = JSON.parse(res.body);
+      expect(data.school).toEqual({ name: 'Demo Elementary', timeZone: 'America/New_York', schoolDay: '07:30-15:30' });
+      expect(data.escalations).toEqual([{ category: 'Professional conduct', stage: 'raised for the next touch-point', count: 1 }]);
+      expect(data.partnerships[0]).toMatchObject({ principal: 'Pat Rivera', coach: 'Casey Lee', status: 'active', cadence: 'weekly' });
+      expect(res.body).not.toContain('Private agenda item');
+      expect(res.body).not.toContain('Secret escalation concern');
+      expect((await get(port, path)).status).toBe(404); // once only
+      expect((await get(port, '/export/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.json')).status).toBe(404);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('is refused to coaches and teachers', () => {
+    expect(text(h.run('casey', 'export'))).toBe('Only a school admin or principal exports the school’s data.');
+    expect(text(h.run('taylor', 'export'))).toBe('Only a school admin or principal exports the school’s data.');
+  });
+});
+
+describe('retention', () => {
+  it('deletes resolved escalations older than the setting and keeps newer and open ones', () => {
+    const h = createHarness({ start: new Date('2025-01-06T15:00:00Z') });
+    seedDemoSchool(h);
+    const make = (concern: string): number => {
+      const form = formOf(h.run('casey', 'escalate').messages[0])!;
+      h.core.app.submitForm(inbound('casey'), form.formId, { concern, category: 'other', about: 'none', urgency: 'wait' });
+      return (h.core.db.prepare('SELECT MAX(id) AS id FROM escalations').get() as { id: number }).id;
+    };
+    const old = make('old and resolved');
+    h.core.app.action(inbound('casey'), 'escalation.worked-out', String(old));
+    h.clock.set(new Date('2025-03-01T15:00:00Z'));
+    const newer = make('newer and resolved');
+    h.core.app.action(inbound('casey'), 'escalation.worked-out', String(newer));
+    make('still open');
+    const deleted = runRetention(h.core.services, new Date('2026-02-15T15:00:00Z'), 400);
+    expect(deleted).toBe(1);
+    expect((h.core.db.prepare('SELECT concern FROM escalations ORDER BY id').all() as { concern: string }[]).map((r) => r.concern)).toEqual(['newer and resolved', 'still open']);
+    h.close();
+  });
+});
