@@ -9,6 +9,8 @@ import type { Dispatcher } from './scheduler/dispatch';
 
 export interface RunningService {
   stopTimers(): void;
+  /** Stops taking platform requests (Socket Mode disconnects; handlers under way finish). */
+  stopAdapters?(): Promise<void>;
   scheduler: Scheduler;
   dispatcher: Dispatcher;
   closeHttp(): Promise<void>;
@@ -18,6 +20,7 @@ export interface RunningService {
 
 export async function gracefulStop(s: RunningService): Promise<void> {
   s.stopTimers();
+  await s.stopAdapters?.();
   s.scheduler.stop();
   s.dispatcher.stop();
   await s.scheduler.idle();

@@ -14,6 +14,7 @@ import { startBackupCron, startCron, type Timer } from './scheduler/cron';
 import { gracefulStop, onSignals } from './lifecycle';
 import { exportRoute } from './features/operations/commands';
 import { ConsoleAdapter } from '../adapters/console/console';
+import { startSlack, type SlackRuntime } from '../adapters/slack';
 import { seedDemo } from '../adapters/console/demo';
 
 interface CliFlags {
@@ -73,6 +74,14 @@ async function main(): Promise<void> {
   const http = new HttpServer(logger);
   registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
   http.route('GET', '/export/*', exportRoute(core.services, clock));
+  let slack: SlackRuntime | undefined;
+  if (config.slackEnabled) {
+    try {
+      slack = await startSlack({ config: config.slack, core, http, logger, publicUrl: config.publicUrl });
+    } catch (err) {
+      fail(`Slack: ${(err as Error).message}`);
+    }
+  }
   const address = await http.listen(config.port, host).catch((err: NodeJS.ErrnoException) =>
     fail(`cannot listen on ${host}:${config.port} (${err.code ?? err.message}); set PORT to a free port`));
   logger.info({ port: address.port, host, mode: config.mode }, 'listening');
@@ -85,7 +94,8 @@ async function main(): Promise<void> {
     }, logger));
   }
   const stop = (): Promise<void> => gracefulStop({
-    stopTimers: () => timers.forEach((t) => t.stop()), scheduler: core.scheduler, dispatcher: core.dispatcher,
+    stopTimers: () => timers.forEach((t) => t.stop()), stopAdapters: async () => { await slack?.stop(); },
+    scheduler: core.scheduler, dispatcher: core.dispatcher,
     closeHttp: () => http.close(), closeDatabase: () => core.close(), logger,
   });
   onSignals(stop, (code) => process.exit(code), logger);

@@ -97,6 +97,9 @@ export class Dispatcher {
       return this.running;
     }
     this.running = (async () => {
+      // Yield first: a body that throws before its first await would otherwise clear `running`
+      // before it is assigned, leaving a settled promise in place and every later call answered by it.
+      await Promise.resolve();
       const total: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0 };
       try {
         do {

@@ -49,6 +49,9 @@ export class Scheduler {
     if (this.running) return this.running;
     if (this.stopped) return Promise.resolve({ sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0, at: this.options.clock.now() });
     this.running = (async () => {
+      // Yield first: a body that throws before its first await would otherwise clear `running`
+      // before it is assigned, leaving a settled promise in place and every later call answered by it.
+      await Promise.resolve();
       const at = this.options.clock.now();
       try {
         for (const plan of this.options.planners) plan(at);

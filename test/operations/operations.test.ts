@@ -62,10 +62,13 @@ describe('graceful shutdown', () => {
   it('waits for the send in flight, which completes and is recorded; then closes everything', async () => {
     let release: (d: Delivery) => void = () => undefined;
     const started: string[] = [];
+    let onStarted: () => void = () => undefined;
+    const sendStarted = new Promise<void>((r) => (onStarted = r));
     const slow: Notifier = {
       platform: 'console',
       send: (to) => {
         started.push(to.externalId);
+        onStarted();
         return new Promise((resolve) => (release = resolve));
       },
     };
@@ -75,6 +78,7 @@ describe('graceful shutdown', () => {
     seedDemoSchool(h);
     core.app.command(inbound('pat'), 'touchpoint', 'book @casey weekly tue 14:00');
     const dispatching = core.dispatcher.dispatchDue();
+    await sendStarted;
     expect(started).toEqual(['casey']);
     let httpClosed = false;
     let stopped = false;

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCore, type Core } from '../../src/compose';
-import { SettableClock, type Delivery, type Notifier, type UserRef } from '../../src/core/ports';
+import { SettableClock, type Delivery, type Logger, type Notifier, type UserRef } from '../../src/core/ports';
 import type { Identity, Platform, Role, User } from '../../src/core/model';
 import type { Inbound } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
@@ -65,10 +65,10 @@ export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'touchpoint-test-')), 'test.db');
 }
 
-export function createHarness(opts: { start?: Date; databasePath?: string } = {}): Harness {
+export function createHarness(opts: { start?: Date; databasePath?: string; logger?: Logger; busyTimeoutMs?: number } = {}): Harness {
   const clock = new SettableClock(opts.start ?? new Date('2026-11-23T13:00:00Z')); // Mon 08:00 New York
   const notifier = new RecordingNotifier('console', clock);
-  const core = buildCore({ databasePath: opts.databasePath ?? ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5 });
+  const core = buildCore({ databasePath: opts.databasePath ?? ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5, logger: opts.logger, busyTimeoutMs: opts.busyTimeoutMs });
   const h: Harness = {
     core, clock, notifier,
     run: (handle, text, o = {}) => core.app.command(inbound(handle, o.tenant), o.root ?? 'touchpoint', text),

@@ -130,7 +130,8 @@ export function registerOperations(registry: CommandRegistry, options: { baseUrl
   registry.planner((services, now) => {
     const day = now.toISOString().slice(0, 10);
     if (day === lastDay) return;
-    lastDay = day;
     runRetention(services, now, options.retentionDays);
+    lastDay = day; // only after success: a failed run (a busy database) is tried again next tick
+
   });
 }

@@ -1,0 +1,69 @@
+/**
+ * Display names for Slack users, from users.info, cached for a day and stored on the user row
+ * (`store.ensureUser`), so replies say "Casey Lee" rather than "U0123". A failed lookup is never
+ * fatal: the person is still known by id and keeps whatever name was stored before.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Core } from '../../src/compose';
+import type { Logger } from '../../src/core/ports';
+
+export const NAME_TTL_MS = 24 * 60 * 60_000;
+
+export interface SlackPerson {
+  displayName?: string;
+  /** The Slack username (`casey.lee`), usable as a typed name in commands. */
+  handle?: string;
+}
+
+interface UsersInfoUser {
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  profile?: { display_name?: string; display_name_normalized?: string; real_name?: string; real_name_normalized?: string };
+}
+
+export function displayNameOf(user: UsersInfoUser): string | undefined {
+  const p = user.profile ?? {};
+  const candidates = [p.display_name_normalized, p.display_name, p.real_name_normalized, p.real_name, user.real_name, user.name];
+  return candidates.map((c) => c?.trim()).find((c): c is string => !!c);
+}
+
+export class SlackDirectory {
+  private readonly cache = new Map<string, { person: SlackPerson; fetchedAt: number }>();
+
+  constructor(private readonly core: Pick<Core, 'store' | 'clock'>, private readonly logger: Logger) {}
+
+  /**
+   * Looks up the people (cached ones without a call), stores their names, and returns them by
+   * user id. `fetch: false` only reads the cache (for requests that must answer within 3 s).
+   */
+  async people(client: WebClient, tenantExternalId: string, userIds: string[], fetch = true): Promise<Map<string, SlackPerson>> {
+    const out = new Map<string, SlackPerson>();
+    const now = this.core.clock.now().getTime();
+    await Promise.all(userIds.map(async (userId) => {
+      const key = `${tenantExternalId}:${userId}`;
+      const cached = this.cache.get(key);
+      if (cached && now - cached.fetchedAt < NAME_TTL_MS) {
+        out.set(userId, cached.person);
+        return;
+      }
+      if (!fetch) return;
+      try {
+        const res = await client.users.info({ user: userId });
+        const user = res.user as UsersInfoUser | undefined;
+        if (!user) return;
+        const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined };
+        this.cache.set(key, { person, fetchedAt: now });
+        out.set(userId, person);
+        const at = this.core.clock.now();
+        this.core.store.transaction(() => {
+          const tenant = this.core.store.ensureTenant('slack', tenantExternalId, at);
+          this.core.store.ensureUser(tenant.id, userId, at, person.displayName, person.handle);
+        });
+      } catch (err) {
+        this.logger.debug({ userId, err: (err as Error)?.message }, 'users.info failed; using the stored name');
+      }
+    }));
+    return out;
+  }
+}

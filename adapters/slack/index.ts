@@ -1,0 +1,187 @@
+/**
+ * The Slack adapter: a Bolt 5 app in Socket Mode (when SLACK_APP_TOKEN is set) or HTTP mode on
+ * the service's own HTTP server (POST /slack/events, signatures verified by Bolt's HTTPReceiver),
+ * for one workspace (SLACK_BOT_TOKEN) or many (OAuth at GET /slack/install and
+ * /slack/oauth_redirect, installations in SQLite). It registers the 'slack' Notifier with the
+ * dispatcher. SLACK_API_URL points every Web API call at another base URL.
+ */
+import { App, HTTPReceiver, type AppOptions, type Authorize, type ReceiverEvent } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Core } from '../../src/compose';
+import type { SlackConfig } from '../../src/config';
+import type { Logger } from '../../src/core/ports';
+import { silentLogger } from '../../src/core/ports';
+import { sendJson, type HttpServer } from '../../src/http/server';
+import { SlackStore } from '../../src/store/slack';
+import { SlackDirectory } from './directory';
+import { SqliteInstallationStore } from './installation-store';
+import { SlackListeners } from './listeners';
+import { slackLogger } from './logger';
+import { SlackNotifier } from './notifier';
+import { BOT_SCOPES, SLACK_PATHS } from './scopes';
+
+export { renderHome, renderMessage, renderModal } from './render-block-kit';
+export { SlackNotifier } from './notifier';
+
+/** Counts every request Bolt processes, from before its ack until its listeners are done. */
+class TrackedApp extends App {
+  readonly inFlight = new Set<Promise<void>>();
+
+  override async processEvent(event: ReceiverEvent): Promise<void> {
+    const running = super.processEvent(event);
+    this.inFlight.add(running);
+    try {
+      await running;
+    } finally {
+      this.inFlight.delete(running);
+    }
+  }
+}
+
+export interface SlackOptions {
+  config: SlackConfig;
+  core: Core;
+  /** The service's one HTTP server: Slack's routes are mounted on it. */
+  http: HttpServer;
+  logger?: Logger;
+  /** PUBLIC_URL: gives the OAuth redirect URI (`${publicUrl}/slack/oauth_redirect`). */
+  publicUrl?: string;
+  /** Replaces global fetch for response_url posts and Web API calls (tests leave it). */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface SlackRuntime {
+  mode: 'socket' | 'http';
+  multiWorkspace: boolean;
+  app: App;
+  notifier: SlackNotifier;
+  store: SlackStore;
+  installations?: SqliteInstallationStore;
+  /** Resolves when every Slack request received so far has been handled completely. */
+  settled(): Promise<void>;
+  /** Disconnects Socket Mode (HTTP routes go with the server) and waits for running handlers. */
+  stop(): Promise<void>;
+}
+
+function normaliseApiUrl(url: string | undefined): string | undefined {
+  return url ? (url.endsWith('/') ? url : `${url}/`) : undefined;
+}
+
+function mount(http: HttpServer, method: string, path: string, receiver: HTTPReceiver): void {
+  http.route(method, path, (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      receiver.requestListener(req, res);
+    } catch {
+      // HTTPReceiver throws for a request it does not serve (HTTPReceiverDeferredRequestError).
+      if (!res.headersSent) sendJson(res, 404, { error: 'not found' });
+    }
+  });
+}
+
+/**
+ * Builds the Slack app and registers the notifier, without touching the network: `startSlack`
+ * verifies the token, mounts the HTTP routes and connects Socket Mode. Throws when the
+ * configuration cannot work (loadConfig validates it first, so that means a programming error).
+ */
+export function createSlack(options: SlackOptions): SlackRuntime & { routes: SlackRoute[] } {
+  const { config, core } = options;
+  const logger = options.logger ?? silentLogger;
+  const boltLogger = slackLogger(logger);
+  const socket = config.appToken !== undefined;
+  const multiWorkspace = config.clientId !== undefined && config.clientSecret !== undefined;
+  const apiUrl = normaliseApiUrl(config.apiUrl);
+  if (!multiWorkspace && !config.botToken) throw new Error('Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET');
+  if (!socket && !config.signingSecret) throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET');
+  if (multiWorkspace && config.botToken) logger.warn({}, 'SLACK_BOT_TOKEN is ignored: SLACK_CLIENT_ID/SLACK_CLIENT_SECRET select multi-workspace OAuth');
+
+  const store = new SlackStore(core.db);
+  const installations = multiWorkspace ? new SqliteInstallationStore(store, core.clock) : undefined;
+  // Interactive calls (views.open must beat a 3 s trigger_id) retry once, briefly; the Notifier's client never does.
+  const clientOptions: WebClientOptions = {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    retryConfig: { retries: 1, minTimeout: 250, maxTimeout: 1000 },
+    logger: boltLogger,
+  };
+  const redirectUri = options.publicUrl ? `${options.publicUrl}${SLACK_PATHS.oauthRedirect}` : undefined;
+  const oauth = multiWorkspace
+    ? {
+        clientId: config.clientId!, clientSecret: config.clientSecret!, stateSecret: config.stateSecret,
+        scopes: [...BOT_SCOPES], installationStore: installations, redirectUri,
+        installerOptions: {
+          installPath: SLACK_PATHS.install, redirectUriPath: SLACK_PATHS.oauthRedirect, directInstall: true,
+          clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}), logger: boltLogger },
+        },
+      }
+    : undefined;
+
+  let app: TrackedApp;
+  const routes: SlackRoute[] = [];
+  // deferInitialization: the token is verified (auth.test) by `startSlack`, where a failure can be reported.
+  const common: AppOptions = { clientOptions, logger: boltLogger, deferInitialization: true };
+  if (socket) {
+    // Socket Mode's receiver would start its own HTTP server for OAuth; the install routes are
+    // served by an HTTPReceiver on the service's server instead, and its installer authorizes.
+    let authorize: Authorize<boolean> | undefined;
+    if (oauth) {
+      const installReceiver = new HTTPReceiver({ signingSecret: config.signingSecret ?? '', signatureVerification: false, endpoints: [], logger: boltLogger, ...oauth });
+      authorize = installReceiver.installer!.authorize;
+      routes.push({ method: 'GET', path: SLACK_PATHS.install, receiver: installReceiver }, { method: 'GET', path: SLACK_PATHS.oauthRedirect, receiver: installReceiver });
+    }
+    app = new TrackedApp({ ...common, socketMode: true, appToken: config.appToken, ...(authorize ? { authorize } : { token: config.botToken }) });
+  } else {
+    const receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret!, endpoints: SLACK_PATHS.events, processBeforeResponse: false, logger: boltLogger,
+      ...(oauth ?? {}),
+    });
+    app = new TrackedApp({ ...common, receiver, ...(oauth ? {} : { token: config.botToken }) });
+    routes.push({ method: 'POST', path: SLACK_PATHS.events, receiver });
+    if (oauth) routes.push({ method: 'GET', path: SLACK_PATHS.install, receiver }, { method: 'GET', path: SLACK_PATHS.oauthRedirect, receiver });
+  }
+
+  const directory = new SlackDirectory(core, logger);
+  new SlackListeners({ core, store, directory, logger, fetch: options.fetch }).register(app);
+
+  const notifier = new SlackNotifier({
+    tokenFor: (tenant) => (installations ? installations.botTokenForTenant(tenant) : config.botToken),
+    apiUrl, logger, clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },
+  });
+
+  const settled = async (): Promise<void> => {
+    while (app.inFlight.size > 0) await Promise.allSettled([...app.inFlight]);
+  };
+  return {
+    mode: socket ? 'socket' : 'http', multiWorkspace, app, notifier, store, installations, settled, routes,
+    stop: async () => {
+      if (socket) await app.stop();
+      await settled();
+    },
+  };
+}
+
+export interface SlackRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  receiver: HTTPReceiver;
+}
+
+/**
+ * Starts Slack: verifies the bot token (single workspace: auth.test), mounts /slack/events (HTTP
+ * mode) and the OAuth routes on the service's HTTP server, registers the 'slack' Notifier with the
+ * dispatcher and, in Socket Mode, connects. Call it once, after `buildCore`.
+ */
+export async function startSlack(options: SlackOptions): Promise<SlackRuntime> {
+  const { routes, ...slack } = createSlack(options);
+  try {
+    await slack.app.init();
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code ?? (err as Error).message})`);
+  }
+  for (const r of routes) mount(options.http, r.method, r.path, r.receiver);
+  options.core.dispatcher.addNotifier(slack.notifier);
+  if (slack.mode === 'socket') await slack.app.start();
+  (options.logger ?? silentLogger).info({ mode: slack.mode, multiWorkspace: slack.multiWorkspace, customApiUrl: options.config.apiUrl !== undefined }, 'slack started');
+  return slack;
+}

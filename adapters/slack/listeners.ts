@@ -1,0 +1,223 @@
+/**
+ * Bolt listeners → the core. Slash commands, buttons (block_actions), form submissions
+ * (view_submission) and the App Home (app_home_opened) each become one call into `Touchpoint`,
+ * and the reply goes back the way Slack allows: an ephemeral reply through response_url, a modal
+ * for a form (views.open with the trigger_id), or a DM.
+ *
+ * Every handled request first claims a key in the delivery log (SlackStore.claimDelivery), so a
+ * retried delivery (X-Slack-Retry-Num; Bolt's `context.retryNum`) never acts twice, while a retry
+ * of an attempt that failed or died does act.
+ */
+import type { App, Context } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Core } from '../../src/compose';
+import type { Inbound } from '../../src/core/app';
+import type { Reply } from '../../src/core/context';
+import type { Logger } from '../../src/core/ports';
+import type { Root } from '../../src/core/registry';
+import { formOf, type Message } from '../../src/messages/model';
+import type { SlackStore } from '../../src/store/slack';
+import { decodeCommandText, mentionedUserIds, slackMentions } from './mentions';
+import type { SlackDirectory, SlackPerson } from './directory';
+import { modelActionId, readFormValues, readModalMeta, renderHome, renderMessage, renderModal, type SlackMessage, type SubmittedValue } from './render-block-kit';
+
+type Responder = (payload: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }) => Promise<unknown>;
+
+export interface ListenerDeps {
+  core: Core;
+  store: SlackStore;
+  directory: SlackDirectory;
+  logger: Logger;
+  /** fetch for response_url posts that Bolt's `respond` cannot make (after a modal). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** The tenant of a request: the Enterprise Grid org when there is one, else the workspace. */
+export function tenantOf(context: Context, body: { team_id?: string; enterprise_id?: string; team?: { id?: string; enterprise_id?: string } | null; enterprise?: { id?: string } | null; user?: { team_id?: string } }): string {
+  const tenant = context.enterpriseId ?? body.enterprise?.id ?? body.enterprise_id ?? body.team?.enterprise_id
+    ?? context.teamId ?? body.team?.id ?? body.team_id ?? body.user?.team_id;
+  if (!tenant) throw new Error('a Slack request without a team or enterprise id');
+  return tenant;
+}
+
+function inboundFor(tenant: string, userId: string, people: Map<string, SlackPerson>): Inbound {
+  const me = people.get(userId);
+  const names = new Map([...people].flatMap(([id, p]) => (p.displayName ? [[id, p.displayName] as const] : [])));
+  return {
+    identity: {
+      platform: 'slack', tenantExternalId: tenant, userExternalId: userId,
+      ...(me?.displayName ? { displayName: me.displayName } : {}),
+      ...(me?.handle ? { handle: me.handle } : {}),
+    },
+    mentions: slackMentions(names),
+  };
+}
+
+export class SlackListeners {
+  private readonly fetchFn: typeof globalThis.fetch;
+
+  constructor(private readonly deps: ListenerDeps) {
+    this.fetchFn = deps.fetch ?? globalThis.fetch;
+  }
+
+  register(app: App): void {
+    for (const root of ['touchpoint', 'coaching'] as const) {
+      app.command(`/${root}`, async ({ command, ack, respond, client, context }) => {
+        await ack(); // within 3 s, before any work; the reply follows through response_url
+        const tenant = tenantOf(context, command);
+        const text = decodeCommandText(command.text ?? '');
+        const done = await this.once(`command:${command.trigger_id}`, context, async () => {
+          const people = await this.deps.directory.people(client, tenant, [command.user_id, ...mentionedUserIds(text)]);
+          return this.deps.core.app.command(inboundFor(tenant, command.user_id, people), root as Root, text);
+        });
+        if (!done.acted) return;
+        await this.deliver(done.value, {
+          client, userId: command.user_id, triggerId: command.trigger_id, responseUrl: command.response_url,
+          respond: (p) => respond({ ...p, response_type: 'ephemeral' }),
+        });
+      });
+    }
+
+    app.action({ type: 'block_actions' }, async ({ ack, body, action, client, context, respond }) => {
+      await ack();
+      if (body.type !== 'block_actions' || action.type !== 'button') return;
+      const tenant = tenantOf(context, body);
+      const userId = body.user.id;
+      const done = await this.once(`action:${action.action_ts}:${userId}:${action.action_id}`, context, async () => {
+        const people = await this.deps.directory.people(client, tenant, [userId]);
+        return this.deps.core.app.action(inboundFor(tenant, userId, people), modelActionId(action.action_id), action.value ?? '');
+      });
+      if (!done.acted) return;
+      // A button in a message has a response_url; one in the Home tab or a modal does not.
+      const responseUrl = body.response_url as string | undefined;
+      await this.deliver(done.value, {
+        client, userId, triggerId: body.trigger_id, responseUrl,
+        respond: responseUrl ? (p) => respond({ ...p, response_type: 'ephemeral', replace_original: false }) : undefined,
+      });
+    });
+
+    app.view({ type: 'view_submission', callback_id: /.*/ }, async ({ ack, body, view, client, context }) => {
+      if (body.type !== 'view_submission') return;
+      const tenant = tenantOf(context, body);
+      const userId = body.user.id;
+      const values = readFormValues(view.state.values as Record<string, Record<string, SubmittedValue>>);
+      const done = await this.once(`view:${view.id}:${view.hash}`, context, async () => {
+        // The answer must reach Slack within 3 s: names come from the cache only.
+        const people = await this.deps.directory.people(client, tenant, [userId], false);
+        return this.deps.core.app.submitForm(inboundFor(tenant, userId, people), view.callback_id, values);
+        // A submission refused for its input did not complete: the corrected one must act.
+      }, (outcome) => !outcome.fieldErrors);
+      if (!done.acted) {
+        await ack();
+        return;
+      }
+      const { reply, fieldErrors } = done.value;
+      if (fieldErrors) {
+        const blockIds = new Set([...Object.keys(view.state.values), ...view.blocks.flatMap((b) => (b.block_id ? [b.block_id] : []))]);
+        const errors = Object.fromEntries(Object.entries(fieldErrors).filter(([id]) => blockIds.has(id)));
+        if (Object.keys(errors).length > 0) {
+          await ack({ response_action: 'errors', errors });
+          return;
+        }
+      }
+      const meta = readModalMeta(view.private_metadata);
+      const next = reply.messages.find((m) => formOf(m));
+      if (next) await ack({ response_action: 'update', view: renderModal(next, { responseUrl: meta.responseUrl }) });
+      else await ack();
+      const rest = { messages: reply.messages.filter((m) => m !== next) };
+      await this.deliver(rest, {
+        client, userId, responseUrl: meta.responseUrl,
+        respond: meta.responseUrl ? this.responder(meta.responseUrl) : undefined,
+      });
+    });
+
+    app.event('app_home_opened', async ({ event, body, client, context }) => {
+      if (event.tab && event.tab !== 'home') return;
+      const tenant = tenantOf(context, body as { team_id?: string; enterprise_id?: string });
+      const eventId = (body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`;
+      await this.once(`event:${eventId}`, context, async () => {
+        const people = await this.deps.directory.people(client, tenant, [event.user]);
+        const home = this.deps.core.app.home(inboundFor(tenant, event.user, people));
+        await client.views.publish({ user_id: event.user, view: renderHome(home) });
+      });
+    });
+
+    app.error(async (error) => {
+      this.deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');
+    });
+  }
+
+  /**
+   * Runs `work` unless this delivery already completed (or is being handled right now). The key
+   * is recorded as 'started' first, then 'done' once the core has handled it, or 'failed' when
+   * `work` threw or `succeeded` says it did not complete — and then a retry acts again.
+   */
+  private async once<T>(key: string, context: Context, work: () => Promise<T>, succeeded: (value: T) => boolean = () => true): Promise<{ acted: true; value: T } | { acted: false }> {
+    const { store, core, logger } = this.deps;
+    const claim = store.claimDelivery(key, core.clock.now());
+    if (!claim.act) {
+      logger.info({ key, retryNum: context.retryNum, previous: claim.previous }, 'slack delivery already handled; not acting again');
+      return { acted: false };
+    }
+    if (claim.previous) logger.info({ key, retryNum: context.retryNum, previous: claim.previous }, 'slack delivery retried after an unfinished attempt');
+    let value: T;
+    try {
+      value = await work();
+    } catch (err) {
+      store.finishDelivery(key, 'failed', core.clock.now());
+      throw err;
+    }
+    store.finishDelivery(key, succeeded(value) ? 'done' : 'failed', core.clock.now());
+    return { acted: true, value };
+  }
+
+  private responder(url: string): Responder | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return undefined;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+    return async (payload) => {
+      const res = await this.fetchFn(parsed, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...payload }) });
+      if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+    };
+  }
+
+  /**
+   * Sends a reply: the first message carrying a form opens as a modal when a trigger_id is at hand;
+   * everything else goes through response_url when there is one, else as a DM.
+   */
+  private async deliver(reply: Reply, target: { client: WebClient; userId: string; triggerId?: string; responseUrl?: string; respond?: Responder }): Promise<void> {
+    let triggerUsed = false;
+    for (const msg of reply.messages) {
+      try {
+        if (target.triggerId && !triggerUsed && formOf(msg)) {
+          triggerUsed = true;
+          try {
+            await target.client.views.open({ trigger_id: target.triggerId, view: renderModal(msg, { responseUrl: target.responseUrl }) });
+            continue;
+          } catch (err) {
+            // An expired trigger_id (3 s) or a refused view: show the message with its "Open form" button instead.
+            this.deps.logger.warn({ err: (err as Error).message }, 'views.open failed; replying with a message');
+          }
+        }
+        await this.post(msg, target);
+      } catch (err) {
+        this.deps.logger.error({ err: (err as Error).message, userId: target.userId }, 'slack reply could not be sent');
+      }
+    }
+  }
+
+  private async post(msg: Message, target: { client: WebClient; userId: string; respond?: Responder }): Promise<void> {
+    const rendered = renderMessage(msg);
+    if (target.respond) {
+      await target.respond(rendered);
+      return;
+    }
+    const opened = await target.client.conversations.open({ users: target.userId });
+    if (!opened.channel?.id) throw new Error('conversations.open returned no channel');
+    await target.client.chat.postMessage({ channel: opened.channel.id, text: rendered.text, blocks: rendered.blocks });
+  }
+}

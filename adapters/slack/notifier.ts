@@ -1,0 +1,117 @@
+/**
+ * The Notifier for platform 'slack': opens the DM (conversations.open) and posts the rendered
+ * message (chat.postMessage, text fallback + blocks).
+ *
+ * The outbox owns retries, so the WebClient here never retries on its own (`retryConfig:
+ * { retries: 0 }`) and never waits out a rate limit (`rejectRateLimitedCalls: true`): a 429 becomes
+ * `{ status: 'retry', afterSeconds: Retry-After }` and the dispatcher schedules the next attempt.
+ */
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Delivery, Logger, Notifier, UserRef } from '../../src/core/ports';
+import { silentLogger } from '../../src/core/ports';
+import type { Message } from '../../src/messages/model';
+import { renderMessage } from './render-block-kit';
+
+/** Errors that mean this user cannot be reached (the outbox keeps backing off, then gives up). */
+const UNREACHABLE = new Set([
+  'user_not_found', 'users_not_found', 'account_inactive', 'user_disabled', 'user_is_bot', 'cannot_dm_bot',
+  'channel_not_found', 'is_archived', 'not_in_channel', 'restricted_action', 'team_access_not_granted',
+  'invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope', 'ekm_access_denied',
+]);
+
+export interface SlackNotifierOptions {
+  /** The bot token for a tenant (single workspace: the configured token; OAuth: the installation's). */
+  tokenFor(tenantExternalId: string): string | undefined;
+  /** SLACK_API_URL: every Web API call goes here instead of https://slack.com/api/. */
+  apiUrl?: string;
+  logger?: Logger;
+  /** Extra WebClient options (tests pass nothing; kept for a custom agent or timeout). */
+  clientOptions?: WebClientOptions;
+}
+
+interface SlackErrorLike {
+  code?: string;
+  retryAfter?: number;
+  statusCode?: number;
+  data?: { error?: string };
+  message?: string;
+}
+
+/** Maps a WebClient error to a Delivery the outbox understands. */
+export function deliveryForError(err: unknown): Exclude<Delivery, { status: 'delivered' }> {
+  const e = (err ?? {}) as SlackErrorLike;
+  switch (e.code) {
+    case 'slack_webapi_rate_limited_error':
+      return { status: 'retry', afterSeconds: e.retryAfter, error: `rate limited by Slack (retry after ${e.retryAfter ?? '?'}s)` };
+    case 'slack_webapi_platform_error': {
+      const code = e.data?.error ?? 'unknown_error';
+      if (code === 'ratelimited') return { status: 'retry', error: code };
+      return UNREACHABLE.has(code) ? { status: 'unreachable', error: code } : { status: 'retry', error: code };
+    }
+    case 'slack_webapi_http_error':
+      return { status: 'retry', error: `Slack answered HTTP ${e.statusCode ?? '?'}` };
+    case 'slack_webapi_request_error':
+      return { status: 'retry', error: `could not reach Slack: ${e.message ?? 'request failed'}` };
+    default:
+      return { status: 'retry', error: e.message ?? String(err) };
+  }
+}
+
+export class SlackNotifier implements Notifier {
+  readonly platform = 'slack' as const;
+  private readonly clients = new Map<string, WebClient>();
+  /** DM channel per tenant/user: conversations.open is idempotent, but one call per DM is enough. */
+  private readonly dmChannels = new Map<string, string>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: SlackNotifierOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The WebClient for a token, configured so that only the outbox retries. */
+  clientFor(token: string): WebClient {
+    let client = this.clients.get(token);
+    if (!client) {
+      client = new WebClient(token, {
+        ...this.options.clientOptions,
+        ...(this.options.apiUrl ? { slackApiUrl: this.options.apiUrl } : {}),
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      });
+      this.clients.set(token, client);
+    }
+    return client;
+  }
+
+  async send(recipient: UserRef, message: Message): Promise<Delivery> {
+    const token = this.options.tokenFor(recipient.tenantExternalId);
+    if (!token) return { status: 'unreachable', error: `Touchpoint is not installed in Slack workspace ${recipient.tenantExternalId}` };
+    const client = this.clientFor(token);
+    const dmKey = `${recipient.tenantExternalId}:${recipient.externalId}`;
+    try {
+      let channel = this.dmChannels.get(dmKey);
+      if (!channel) {
+        const opened = await client.conversations.open({ users: recipient.externalId });
+        channel = opened.channel?.id;
+        if (!channel) return { status: 'retry', error: 'conversations.open returned no channel' };
+        this.dmChannels.set(dmKey, channel);
+      }
+      const rendered = renderMessage(message);
+      try {
+        await client.chat.postMessage({ channel, text: rendered.text, blocks: rendered.blocks });
+      } catch (err) {
+        const code = (err as SlackErrorLike).data?.error;
+        if (code === 'channel_not_found' || code === 'is_archived') this.dmChannels.delete(dmKey);
+        // Blocks Slack refuses would be refused on every retry: send the text alone instead.
+        if (code !== 'invalid_blocks' && code !== 'msg_blocks_too_long') throw err;
+        this.logger.warn({ error: code, userId: recipient.userId }, 'slack refused the blocks; sent the text only');
+        await client.chat.postMessage({ channel, text: rendered.text });
+      }
+      return { status: 'delivered' };
+    } catch (err) {
+      const delivery = deliveryForError(err);
+      this.logger.debug({ userId: recipient.userId, status: delivery.status, error: delivery.error }, 'slack send failed');
+      return delivery;
+    }
+  }
+}

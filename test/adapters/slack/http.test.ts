@@ -1,0 +1,141 @@
+/**
+ * Slack over HTTP, end to end: signed requests to the real Bolt HTTPReceiver mounted on the
+ * service's HttpServer, the real core on SQLite, and a fake Slack Web API recording every call.
+ */
+import { renderMessage } from '../../../adapters/slack/render-block-kit';
+import { createRig, buttonPress, seedSlackSchool, send, sendCommand, sendEvent, sendInteraction, sign, slashCommand, TEAM, viewSubmission, type Rig } from './helpers';
+
+function seriesOf(rig: Rig, userId: string): { status: string }[] {
+  const { store } = rig.core;
+  const tenant = store.ensureTenant('slack', TEAM, rig.clock.now());
+  const user = store.userByExternalId(tenant.id, userId);
+  return user ? store.liveSeriesOfUser(tenant.id, user.id) : [];
+}
+
+function responseTexts(rig: Rig, id: string): string[] {
+  return rig.fake.calls.filter((c) => c.method === 'response_url' && c.path === `/response/${id}`).map((c) => String(c.body.text));
+}
+
+describe('Slack over HTTP', () => {
+  let rig: Rig;
+  beforeEach(async () => {
+    rig = await createRig();
+    seedSlackSchool(rig);
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  it('a slash command is acked at once and answered through response_url; the series is stored', async () => {
+    const res = await sendCommand(rig, { text: 'book <@U0CASEY|casey> weekly tue 14:00', responseUrl: rig.fake.responseUrl('book') });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    await rig.slack.settled();
+
+    const [reply] = rig.fake.calls.filter((c) => c.method === 'response_url');
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(reply.body.text)).toMatch(/^Proposed to Casey Lee: weekly on Tuesdays, 14:00/);
+    expect(reply.body.blocks).toEqual([expect.objectContaining({ type: 'section' })]);
+    expect(seriesOf(rig, 'U0PAT').map((s) => s.status)).toEqual(['proposed']);
+    // Display names came from users.info with the bot token, through SLACK_API_URL.
+    expect(rig.fake.callsOf('users.info').map((c) => c.authorization)).toEqual(['Bearer xoxb-test', 'Bearer xoxb-test']);
+  });
+
+  it('the proposal DM\'s Accept button (block_actions) activates the series', async () => {
+    await sendCommand(rig, { text: 'book <@U0CASEY> weekly tue 14:00', responseUrl: rig.fake.responseUrl('book') });
+    await rig.slack.settled();
+    await rig.core.dispatcher.dispatchDue();
+    const [dm] = rig.fake.callsOf('chat.postMessage');
+    expect(dm.body.channel).toBe('DU0CASEY');
+    expect(dm.body.text).toMatch(/^Pat Rivera proposes a touch-point/);
+
+    const res = await sendInteraction(rig, buttonPress(dm.body.blocks as unknown[], 'Accept', { user: 'U0CASEY', responseUrl: rig.fake.responseUrl('accept') }));
+    expect(res.status).toBe(200);
+    await rig.slack.settled();
+
+    expect(seriesOf(rig, 'U0CASEY').map((s) => s.status)).toEqual(['active']);
+    expect(responseTexts(rig, 'accept')).toEqual([expect.stringMatching(/^Booked with Pat Rivera: weekly on Tuesdays, 14:00/)]);
+  });
+
+  it('a command without arguments opens its form as a modal; an invalid time is answered with response_action errors on that block', async () => {
+    await sendCommand(rig, { text: 'book', responseUrl: rig.fake.responseUrl('form'), triggerId: 'trigger-form' });
+    await rig.slack.settled();
+    const [open] = rig.fake.callsOf('views.open');
+    expect(open.body.trigger_id).toBe('trigger-form');
+    const view = open.body.view as { callback_id: string; blocks: { block_id: string; element: { options?: { value: string; text: { text: string } }[] } }[] };
+    expect(view.callback_id).toBe('touchpoint.book');
+    const casey = view.blocks.find((b) => b.block_id === 'person')!.element.options!.find((o) => o.text.text === 'Casey Lee')!;
+
+    const values = (time: string) => ({
+      person: { type: 'static_select', selected_option: { value: casey.value } },
+      cadence: { type: 'static_select', selected_option: { value: 'weekly' } },
+      weekday: { type: 'static_select', selected_option: { value: 'tue' } },
+      time: { type: 'timepicker', selected_time: time },
+      duration: { type: 'static_select', selected_option: { value: '30' } },
+      from: { type: 'datepicker', selected_date: null },
+    });
+    const bad = await sendInteraction(rig, viewSubmission(view, values('25:61')));
+    expect(bad.status).toBe(200);
+    expect(bad.json()).toEqual({ response_action: 'errors', errors: { time: expect.stringMatching(/time/i) } });
+    await rig.slack.settled();
+    expect(seriesOf(rig, 'U0PAT')).toEqual([]);
+
+    // The corrected submission of the same view (same id and hash) acts, and the reply goes to the command's response_url.
+    const good = await sendInteraction(rig, viewSubmission(view, values('14:00')));
+    expect(good.status).toBe(200);
+    expect(good.text).toBe('');
+    await rig.slack.settled();
+    expect(seriesOf(rig, 'U0PAT').map((s) => s.status)).toEqual(['proposed']);
+    expect(responseTexts(rig, 'form')).toEqual([expect.stringMatching(/^Proposed to Casey Lee/)]);
+  });
+
+  it('a mentioned person gets their Slack display name (users.info, cached) and username as handle', async () => {
+    rig.fake.users.set('U0JORDAN', { name: 'jordan', realName: 'Jordan Kim', displayName: 'Jordan K.' });
+    await sendCommand(rig, { text: 'coach add <@U0JORDAN|jordan>', responseUrl: rig.fake.responseUrl('coach') });
+    await rig.slack.settled();
+    expect(responseTexts(rig, 'coach')).toEqual(['Jordan K. is now a coach at Demo Elementary.\nBook your touch-point: /touchpoint book @jordan weekly tue 14:00']);
+    const tenant = rig.core.store.ensureTenant('slack', TEAM, rig.clock.now());
+    expect(rig.core.store.userByExternalId(tenant.id, 'U0JORDAN')).toMatchObject({ displayName: 'Jordan K.', handle: 'jordan' });
+
+    await sendCommand(rig, { text: 'coach', responseUrl: rig.fake.responseUrl('list') });
+    await rig.slack.settled();
+    expect(rig.fake.callsOf('users.info').map((c) => c.body.user)).toEqual(['U0PAT', 'U0JORDAN']);
+  });
+
+  it('an "Open form" button (a form that reached a message) opens the modal with the press\'s trigger_id', async () => {
+    const form = rig.core.app.command({ identity: { platform: 'slack', tenantExternalId: TEAM, userExternalId: 'U0PAT' } }, 'touchpoint', 'move');
+    const press = buttonPress(renderMessage(form.messages[0]).blocks, 'Open form', { user: 'U0PAT', responseUrl: rig.fake.responseUrl('dm') });
+    await sendInteraction(rig, press);
+    await rig.slack.settled();
+    const [open] = rig.fake.callsOf('views.open');
+    expect(open.body.trigger_id).toBe(press.trigger_id);
+    expect(open.body.view).toMatchObject({ type: 'modal', callback_id: 'touchpoint.move' });
+    expect(JSON.parse((open.body.view as { private_metadata: string }).private_metadata)).toEqual({ responseUrl: rig.fake.responseUrl('dm') });
+  });
+
+  it('a bad signature and a stale timestamp are refused with 401 and change nothing', async () => {
+    const body = slashCommand({ text: 'book <@U0CASEY> weekly tue 14:00', responseUrl: rig.fake.responseUrl('x') });
+    const now = Math.floor(Date.now() / 1000);
+    const forged = await send(rig, body, 'application/x-www-form-urlencoded', { signature: sign(body, now, 'not-the-secret') });
+    expect(forged.status).toBe(401);
+    const stale = now - 6 * 60;
+    const old = await send(rig, body, 'application/x-www-form-urlencoded', { timestamp: stale, signature: sign(body, stale) });
+    expect(old.status).toBe(401);
+    await rig.slack.settled();
+    expect(rig.fake.calls).toEqual([]);
+    expect(seriesOf(rig, 'U0PAT')).toEqual([]);
+  });
+
+  it('the App Home tab is published from the core\'s home view', async () => {
+    await sendEvent(rig, 'Ev_HOME', { type: 'app_home_opened', user: 'U0PAT', channel: 'DU0PAT', tab: 'home', event_ts: '1700000000.1' });
+    await rig.slack.settled();
+    const [publish] = rig.fake.callsOf('views.publish');
+    expect(publish.body.user_id).toBe('U0PAT');
+    expect(publish.body.view).toMatchObject({ type: 'home', blocks: expect.arrayContaining([{ type: 'header', text: { type: 'plain_text', text: 'Touchpoint', emoji: true } }]) });
+  });
+
+  it('unknown paths under /slack are 404 and GET /slack/install is not served without OAuth', async () => {
+    const res = await fetch(`${rig.baseUrl}/slack/install`);
+    expect(res.status).toBe(404);
+  });
+});

@@ -1,0 +1,18 @@
+import { decodeCommandText, mentionedUserIds, slackMentions } from '../../../adapters/slack/mentions';
+
+describe('Slack mentions', () => {
+  it('reads <@U123> and <@U123|name>, preferring the looked-up display name', () => {
+    const reader = slackMentions(new Map([['U0CASEY', 'Casey Lee']]));
+    expect(reader.read('<@U0CASEY|casey>')).toEqual({ externalId: 'U0CASEY', displayName: 'Casey Lee' });
+    expect(reader.read('<@W0GRID|sam>')).toEqual({ externalId: 'W0GRID', displayName: 'sam' });
+    expect(reader.read('<@U0NOBODY>')).toEqual({ externalId: 'U0NOBODY' });
+    expect(reader.read('@casey')).toBeUndefined();
+    expect(reader.read('<#C123|general>')).toBeUndefined();
+    expect(reader.read('<@tp:42>')).toBeUndefined();
+  });
+
+  it('lists the mentioned user ids once each, and decodes the entities of command text', () => {
+    expect(mentionedUserIds('book <@U1|a> with <@W2> and <@U1>')).toEqual(['U1', 'W2']);
+    expect(decodeCommandText('add wins A &amp; B &lt;3 &gt; <@U1|a>')).toBe('add wins A & B <3 > <@U1|a>');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Multi-workspace mode: the OAuth install through /slack/install and /slack/oauth_redirect on the
+ * service's server, the installation stored in SQLite, and its bot token used for that workspace.
+ */
+import { createSlack } from '../../../adapters/slack';
+import { HttpServer } from '../../../src/http/server';
+import { buildCore } from '../../../src/compose';
+import { SettableClock } from '../../../src/core/ports';
+import { createRig, sendCommand, type Rig } from './helpers';
+
+describe('Slack OAuth install', () => {
+  let rig: Rig;
+  beforeEach(async () => {
+    rig = await createRig({ botToken: undefined, clientId: '123.456', clientSecret: 'client-secret', stateSecret: 'state-secret' });
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  async function install(): Promise<Response> {
+    const start = await fetch(`${rig.baseUrl}/slack/install`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const location = new URL(start.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe('https://slack.com/oauth/v2/authorize');
+    expect(location.searchParams.get('client_id')).toBe('123.456');
+    expect(location.searchParams.get('scope')).toBe('commands,chat:write,im:write,users:read');
+    const state = location.searchParams.get('state')!;
+    const cookie = start.headers.get('set-cookie')!.split(';')[0];
+    return fetch(`${rig.baseUrl}/slack/oauth_redirect?code=the-code&state=${encodeURIComponent(state)}`, { headers: { cookie }, redirect: 'manual' });
+  }
+
+  it('stores the installation and uses its bot token for that workspace', async () => {
+    const done = await install();
+    expect(done.status).toBe(200);
+    const [exchange] = rig.fake.callsOf('oauth.v2.access');
+    expect(exchange.body).toMatchObject({ code: 'the-code', client_id: '123.456', client_secret: 'client-secret' });
+    const row = rig.slack.store.installationByKey('T_NEW')!;
+    expect(row).toMatchObject({ teamId: 'T_NEW', isEnterpriseInstall: false, botToken: 'xoxb-installed-T_NEW', botUserId: 'U_BOT' });
+
+    // The Notifier takes the token for the recipient's tenant from the store.
+    const ref = { userId: 1, tenantExternalId: 'T_NEW', externalId: 'U0ANY', displayName: 'Any' };
+    expect(await rig.slack.notifier.send(ref, { text: 'hi', blocks: [] })).toEqual({ status: 'delivered' });
+    expect(rig.fake.callsOf('chat.postMessage').map((c) => c.authorization)).toEqual(['Bearer xoxb-installed-T_NEW']);
+    expect(await rig.slack.notifier.send({ ...ref, tenantExternalId: 'T_ELSEWHERE' }, { text: 'hi', blocks: [] })).toMatchObject({ status: 'unreachable' });
+
+    // Requests from the installed workspace are authorized with its token; others are not acted on.
+    await sendCommand(rig, { team: 'T_NEW', user: 'U0ANY', text: 'help', responseUrl: rig.fake.responseUrl('help') });
+    await sendCommand(rig, { team: 'T_ELSEWHERE', user: 'U0ANY', text: 'help', responseUrl: rig.fake.responseUrl('nope') });
+    await rig.slack.settled();
+    expect(rig.fake.callsOf('users.info').map((c) => c.authorization)).toEqual(['Bearer xoxb-installed-T_NEW']);
+    expect(rig.fake.callsOf('response_url').map((c) => c.path)).toEqual(['/response/help']);
+  });
+
+  it('refuses a redirect whose state is not from this browser', async () => {
+    const res = await fetch(`${rig.baseUrl}/slack/oauth_redirect?code=c&state=forged`, { redirect: 'manual' });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(rig.fake.callsOf('oauth.v2.access')).toEqual([]);
+    expect(rig.slack.store.installationByKey('T_NEW')).toBeUndefined();
+  });
+});
+
+describe('Slack in Socket Mode', () => {
+  it('serves no /slack/events; with OAuth the install routes are still on the service\'s server', () => {
+    const core = buildCore({ databasePath: ':memory:', clock: new SettableClock(new Date('2026-11-23T13:00:00Z')), deliverImmediately: false });
+    try {
+      const single = createSlack({ config: { appToken: 'xapp-1-test', botToken: 'xoxb-test' }, core, http: new HttpServer() });
+      expect(single.mode).toBe('socket');
+      expect(single.routes).toEqual([]);
+      const multi = createSlack({ config: { appToken: 'xapp-1-test', clientId: '1.2', clientSecret: 's', stateSecret: 'st' }, core, http: new HttpServer() });
+      expect(multi).toMatchObject({ mode: 'socket', multiWorkspace: true });
+      expect(multi.routes.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /slack/install', 'GET /slack/oauth_redirect']);
+      expect(() => createSlack({ config: { appToken: 'xapp-1-test' }, core, http: new HttpServer() })).toThrow(/SLACK_BOT_TOKEN/);
+    } finally {
+      core.close();
+    }
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * A fake Slack Web API on 127.0.0.1 (any free port) for tests: point SLACK_API_URL /
+ * `slackApiUrl` at `fake.apiUrl`. It records every call — the method (from /api/<method>), the
+ * body (form or JSON, with JSON-valued form fields such as `blocks` and `view` parsed) and the
+ * Authorization header — and answers like Slack. It also serves response_urls (`fake.responseUrl()`),
+ * can answer 429 with Retry-After, or `ok: false` with an error, for the next N calls of a method.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  /** Web API method (`chat.postMessage`), or `response_url` for posts to a response URL. */
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  authorization?: string;
+  /** What the fake answered. */
+  status: number;
+  ok: boolean;
+}
+
+export interface FakeUser {
+  name: string;
+  realName: string;
+  displayName?: string;
+}
+
+type Waiter = { predicate: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void };
+
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(k)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // keep the raw string
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly users = new Map<string, FakeUser>();
+  teamId = 'T_FAKE';
+  botUserId = 'U_BOT';
+  botId = 'B_BOT';
+  /** What oauth.v2.access answers (an install into `installTeam`). */
+  installTeam = { id: 'T_NEW', name: 'New School District' };
+  private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
+  private readonly failures = new Map<string, { times: number; error: string }>();
+  private readonly waiters: Waiter[] = [];
+  private server?: Server;
+  private port = 0;
+  private ts = 1_700_000_000;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The Web API base URL (what SLACK_API_URL would be). */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A response_url served by this fake; posts to it are recorded as method `response_url`. */
+  responseUrl(id = 'r1'): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** The next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfter`. */
+  rateLimit(method: string, times: number, retryAfter: number): void {
+    this.rateLimits.set(method, { times, retryAfter });
+  }
+
+  /** The next `times` calls of `method` answer `{ ok: false, error }` (a platform error). */
+  fail(method: string, error: string, times = 1): void {
+    this.failures.set(method, { times, error });
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with the first recorded call (past or future) matching the predicate. */
+  waitFor(predicate: (call: RecordedCall) => boolean): Promise<RecordedCall> {
+    const found = this.calls.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiters.push({ predicate, resolve }));
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    for (const w of [...this.waiters]) {
+      if (w.predicate(call)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(call);
+      }
+    }
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json; charset=utf-8', ...headers });
+    res.end(text);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const raw = await readBody(req);
+    const body = parseBody(raw, req.headers['content-type']);
+    const authorization = req.headers.authorization;
+
+    if (path.startsWith('/response/')) {
+      this.record({ method: 'response_url', path, body, authorization, status: 200, ok: true });
+      this.send(res, 200, 'ok');
+      return;
+    }
+    const m = /^\/api\/([\w.]+)$/.exec(path);
+    if (!m) {
+      this.send(res, 404, { ok: false, error: 'unknown_path' });
+      return;
+    }
+    const method = m[1];
+    const limited = this.rateLimits.get(method);
+    if (limited && limited.times > 0) {
+      limited.times -= 1;
+      this.record({ method, path, body, authorization, status: 429, ok: false });
+      this.send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfter) });
+      return;
+    }
+    const failure = this.failures.get(method);
+    if (failure && failure.times > 0) {
+      failure.times -= 1;
+      this.record({ method, path, body, authorization, status: 200, ok: false });
+      this.send(res, 200, { ok: false, error: failure.error });
+      return;
+    }
+    this.record({ method, path, body, authorization, status: 200, ok: true });
+    this.send(res, 200, this.answer(method, body));
+  }
+
+  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake School', user: 'touchpoint', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId, is_enterprise_install: false };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(body.users ?? 'X')}` } };
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: `${this.ts++}.000100`, message: { text: body.text, blocks: body.blocks } };
+      case 'users.info': {
+        const id = String(body.user ?? '');
+        const u = this.users.get(id);
+        if (!u) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: { id, team_id: this.teamId, name: u.name, real_name: u.realName, deleted: false, profile: { real_name: u.realName, display_name: u.displayName ?? '', real_name_normalized: u.realName, display_name_normalized: u.displayName ?? '' } },
+        };
+      }
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+        return { ok: true, view: { id: `V${this.ts++}`, hash: `h${this.ts}`, ...(body.view as object) } };
+      case 'oauth.v2.access':
+        return {
+          ok: true, app_id: 'A_TOUCHPOINT', authed_user: { id: 'U_INSTALLER' }, scope: 'commands,chat:write,im:write,users:read',
+          token_type: 'bot', access_token: `xoxb-installed-${this.installTeam.id}`, bot_user_id: this.botUserId,
+          team: this.installTeam, enterprise: null, is_enterprise_install: false,
+        };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  return new FakeSlack().start();
+}
