@@ -15,6 +15,7 @@ import { gracefulStop, onSignals } from './lifecycle';
 import { exportRoute } from './features/operations/commands';
 import { ConsoleAdapter } from '../adapters/console/console';
 import { startSlack, type SlackRuntime } from '../adapters/slack';
+import { startTeams } from '../adapters/teams';
 import { seedDemo } from '../adapters/console/demo';
 
 interface CliFlags {
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
   const http = new HttpServer(logger);
   registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
   http.route('GET', '/export/*', exportRoute(core.services, clock));
+  // Teams: tokens verified when MICROSOFT_APP_ID is set; in local mode unauthenticated, for the Emulator (127.0.0.1 only).
+  if (config.teamsEnabled || local) startTeams({ config, core, http, logger, local });
   let slack: SlackRuntime | undefined;
   if (config.slackEnabled) {
     try {

@@ -1,0 +1,199 @@
+/**
+ * The Teams turn logic: activities in, core calls, Adaptive Cards out.
+ *
+ * - A message (personal chat, or `@Touchpoint …` in a channel) is a command in the shared
+ *   language, with an optional leading `touchpoint` or `coaching`.
+ * - A message whose `value` came from one of our cards is a button press or a form submission.
+ * - Installing the app (and every message) stores the user's conversation reference, which is
+ *   how reminders reach them later.
+ */
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { errorMessage, type Inbound, type Touchpoint } from '../../src/core/app';
+import type { Reply } from '../../src/core/context';
+import type { Identity } from '../../src/core/model';
+import type { Clock, Logger } from '../../src/core/ports';
+import { ROOTS, type Root } from '../../src/core/registry';
+import { formOf, type Message } from '../../src/messages/model';
+import type { Store } from '../../src/store/store';
+import type { TeamsConversationRepository } from '../../src/store/teams';
+import { commandTextOf, identityOf, isPersonal, mentionReader, splitRoot, submissionOf } from './activity';
+import { cardActivity, formAgainActivity, FormMemory, type FormBlock } from './cards';
+
+export interface TeamsBotOptions {
+  app: Touchpoint;
+  store: Store;
+  conversations: TeamsConversationRepository;
+  clock: Clock;
+  logger: Logger;
+  /** The tenant for activities that name none: only the Emulator in local mode. */
+  fallbackTenant?: string;
+  forms?: FormMemory;
+}
+
+export const WELCOME: Message = {
+  text: 'Welcome to Touchpoint: a fixed, recurring touch-point between principal and coach, and a private way for teachers to ask a coach for help. Type help to see the commands.',
+  blocks: [
+    { type: 'header', text: 'Welcome to Touchpoint' },
+    { type: 'text', text: 'A fixed, recurring touch-point between principal and coach, with the agenda gathered ahead of time, and a private way for teachers to ask a coach for help.' },
+    { type: 'context', text: 'Type **help** for the touch-point commands, or **coaching help** for coaching.' },
+  ],
+};
+
+export const COACHING_IN_CHANNEL: Message = errorMessage(
+  'Coaching requests stay between you and the coaches, so I only take coaching commands in a personal chat with me. Open a chat with Touchpoint and type it there.',
+);
+
+const NO_TENANT = errorMessage('I could not tell which Microsoft 365 organisation this message came from, so I did not act on it.');
+const STALE_CARD = errorMessage('That card is out of date. Type the command again.');
+
+interface Known {
+  identity: Identity;
+  tenantId: number;
+}
+
+export class TeamsBot {
+  readonly forms: FormMemory;
+
+  constructor(private readonly options: TeamsBotOptions) {
+    this.forms = options.forms ?? new FormMemory();
+  }
+
+  async onTurn(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    // Never act on our own messages, whatever a channel echoes back.
+    if (activity.from?.id && activity.from.id === activity.recipient?.id) return;
+    switch (activity.type) {
+      case 'message':
+        return this.onMessage(context);
+      case 'conversationUpdate':
+        return this.onConversationUpdate(context);
+      case 'installationUpdate':
+        return this.onInstallationUpdate(context);
+      default:
+        return; // typing, reactions, invokes: nothing to do
+    }
+  }
+
+  private async onMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const known = this.remember(activity);
+    if (!known) {
+      this.options.logger.warn({ channelId: activity.channelId }, 'Teams message without a tenant ignored');
+      await this.send(context, [NO_TENANT]);
+      return;
+    }
+    const inbound: Inbound = { identity: known.identity };
+    const hasValue = activity.value !== undefined && activity.value !== null;
+    if (hasValue && !activity.text?.trim()) {
+      await this.onSubmission(context, inbound);
+      return;
+    }
+    const { text, mentioned } = commandTextOf(activity);
+    const { root, text: rest } = splitRoot(text);
+    if (root === 'coaching' && !isPersonal(activity)) {
+      await this.send(context, [COACHING_IN_CHANNEL]);
+      return;
+    }
+    const { conversations } = this.options;
+    inbound.mentions = mentionReader(mentioned, (teamsId) => conversations.externalIdOfChannelUser(known.identity.tenantExternalId, teamsId));
+    await this.reply(context, this.options.app.command(inbound, root, rest));
+  }
+
+  private async onSubmission(context: TurnContext, inbound: Inbound): Promise<void> {
+    const submission = submissionOf(context.activity.value);
+    if (!submission) {
+      await this.send(context, [STALE_CARD]);
+      return;
+    }
+    const { app } = this.options;
+    if (submission.kind === 'action') {
+      await this.reply(context, app.action(inbound, submission.actionId, submission.value));
+      return;
+    }
+    const outcome = app.submitForm(inbound, submission.formId, submission.values);
+    if (outcome.fieldErrors) {
+      const form = this.formToRedraw(context, inbound, submission.formId);
+      if (form) {
+        await context.sendActivity(formAgainActivity(form, outcome.fieldErrors, submission.values));
+        return;
+      }
+    }
+    await this.reply(context, outcome.reply);
+  }
+
+  /** The form as it was sent; failing that (a restart), a fresh copy of a command's form. */
+  private formToRedraw(context: TurnContext, inbound: Inbound, formId: string): FormBlock | undefined {
+    const remembered = this.forms.find(context.activity.conversation.id, formId);
+    if (remembered) return remembered;
+    const [root, ...rest] = formId.split('.');
+    const name = rest.join('.');
+    if (!ROOTS.includes(root as Root) || !/^[a-z-]+$/.test(name)) return undefined;
+    // A command typed with no arguments answers with its form.
+    const fresh = this.options.app.command(inbound, root as Root, name).messages.map(formOf).find((f) => f?.formId === formId);
+    return fresh;
+  }
+
+  private async onConversationUpdate(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const botId = activity.recipient?.id;
+    if ((activity.membersAdded ?? []).some((m) => m.id === botId)) {
+      const known = this.remember(activity);
+      if (known && isPersonal(activity)) await this.send(context, [WELCOME]);
+    }
+    if ((activity.membersRemoved ?? []).some((m) => m.id === botId)) this.forget(activity);
+  }
+
+  private async onInstallationUpdate(context: TurnContext): Promise<void> {
+    const action = (context.activity as Partial<Activity> & { action?: string }).action ?? '';
+    // The welcome goes out with the conversationUpdate Teams sends alongside.
+    if (action.startsWith('add')) this.remember(context.activity);
+    else if (action.startsWith('remove')) this.forget(context.activity);
+  }
+
+  /**
+   * Finds or creates the tenant and user and stores the conversation reference: the 1:1 chat as
+   * `personal`, a team channel as `channel` (used only to open a 1:1 chat later).
+   */
+  private remember(activity: Activity): Known | undefined {
+    const { store, conversations, clock, fallbackTenant } = this.options;
+    const identity = identityOf(activity, fallbackTenant);
+    if (!identity) return undefined;
+    const now = clock.now();
+    const from = activity.from;
+    const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
+    return store.transaction(() => {
+      const tenant = store.ensureTenant('teams', identity.tenantExternalId, now);
+      if (from.aadObjectId && from.id) conversations.adoptAadObjectId(tenant.id, from.id, from.aadObjectId);
+      const user = store.ensureUser(tenant.id, identity.userExternalId, now, identity.displayName);
+      if (activity.conversation?.id && activity.serviceUrl && from.id) {
+        conversations.save({
+          tenantId: tenant.id, userId: user.id, scope: isPersonal(activity) ? 'personal' : 'channel',
+          conversationId: activity.conversation.id, channelUserId: from.id, serviceUrl: activity.serviceUrl,
+          reference: reference as Record<string, unknown>,
+        }, now);
+      }
+      return { identity, tenantId: tenant.id };
+    });
+  }
+
+  /** The app was removed from this chat: direct messages can no longer go there. */
+  private forget(activity: Activity): void {
+    const { store, conversations, clock, fallbackTenant } = this.options;
+    const identity = identityOf(activity, fallbackTenant);
+    if (!identity || !isPersonal(activity)) return;
+    const tenant = store.ensureTenant('teams', identity.tenantExternalId, clock.now());
+    const user = store.userByExternalId(tenant.id, identity.userExternalId);
+    if (user) conversations.remove(tenant.id, user.id, 'personal');
+  }
+
+  private async reply(context: TurnContext, reply: Reply): Promise<void> {
+    await this.send(context, reply.messages);
+  }
+
+  private async send(context: TurnContext, messages: Message[]): Promise<void> {
+    for (const message of messages) {
+      this.forms.rememberFrom(context.activity.conversation.id, message);
+      await context.sendActivity(cardActivity(message));
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Microsoft Teams: botbuilder's CloudAdapter on POST /api/messages of the service's one HTTP
+ * server, the Teams Notifier for direct messages, and conversation references in SQLite.
+ *
+ * Every botbuilder import of the project lives in this folder (adapters/teams/); the core only
+ * sees its ports (Touchpoint, Notifier, MentionReader). Moving to the Microsoft 365 Agents SDK
+ * or the Teams SDK touches this folder alone (docs/teams.md).
+ *
+ * Authentication:
+ * - With MICROSOFT_APP_ID (+ secret and tenant, by app type): every request must carry a valid
+ *   Bot Framework token; anything else gets 401 and changes nothing.
+ * - Without it (local mode only): no tokens, for the Bot Framework Emulator. The service then
+ *   listens on 127.0.0.1, and this endpoint also refuses a `serviceUrl` off this machine, so no
+ *   one can make the bot call a URL of their choosing.
+ */
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Core } from '../../src/compose';
+import type { TeamsConfig } from '../../src/config';
+import type { Logger } from '../../src/core/ports';
+import { sendJson, type HttpServer } from '../../src/http/server';
+import { TeamsConversationRepository } from '../../src/store/teams';
+import { errorMessage } from '../../src/core/app';
+import { TeamsBot } from './bot';
+import { cardActivity, FormMemory } from './cards';
+import { BodyError, botRequest, botResponse, readJsonBody } from './http';
+import { TeamsNotifier } from './notifier';
+
+export const MESSAGES_PATH = '/api/messages';
+/** The tenant Emulator conversations belong to (its activities name none). */
+export const EMULATOR_TENANT = 'emulator';
+
+export interface StartTeamsOptions {
+  config: { teams: TeamsConfig };
+  core: Core;
+  http: HttpServer;
+  logger: Logger;
+  /** Local mode: no app id, the Emulator only, on this machine only. */
+  local: boolean;
+  /**
+   * More Bot Framework authentication settings (ConfigurationBotFrameworkAuthentication keys such
+   * as ChannelService for a sovereign cloud). Tests point the token checks at a local fake here.
+   */
+  authSettings?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
+}
+
+export interface TeamsHandle {
+  adapter: CloudAdapter;
+  bot: TeamsBot;
+  notifier: TeamsNotifier;
+  conversations: TeamsConversationRepository;
+  authenticated: boolean;
+}
+
+/** The Bot Framework settings for the configured app type (keys as botbuilder names them). */
+export function botFrameworkSettings(teams: TeamsConfig): ConfigurationBotFrameworkAuthenticationOptions {
+  if (!teams.appId) return {};
+  const settings: ConfigurationBotFrameworkAuthenticationOptions = { MicrosoftAppId: teams.appId, MicrosoftAppType: teams.appType };
+  // A managed identity has no secret, and botbuilder refuses one if given.
+  if (teams.appType !== 'UserAssignedMSI' && teams.appPassword) settings.MicrosoftAppPassword = teams.appPassword;
+  if (teams.tenantId) settings.MicrosoftAppTenantId = teams.tenantId;
+  return settings;
+}
+
+function isLoopbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+export function startTeams(options: StartTeamsOptions): TeamsHandle {
+  const { config, core, http, logger, local } = options;
+  const appId = config.teams.appId ?? '';
+  const authenticated = appId !== '';
+  if (!authenticated && !local) {
+    throw new Error('refusing to serve Teams without MICROSOFT_APP_ID outside local mode: anyone could post as any user');
+  }
+
+  const auth = new ConfigurationBotFrameworkAuthentication({ ...botFrameworkSettings(config.teams), ...options.authSettings });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ err: error?.stack ?? String(error), activityType: context.activity?.type }, 'Teams turn failed');
+    try {
+      await context.sendActivity(cardActivity(errorMessage('Something went wrong on our side. Please try again.')));
+    } catch {
+      // The connector itself may be what failed; the log line above is what matters.
+    }
+  };
+
+  const conversations = new TeamsConversationRepository(core.db);
+  const forms = new FormMemory();
+  const bot = new TeamsBot({
+    app: core.app, store: core.store, conversations, clock: core.clock, logger, forms,
+    fallbackTenant: authenticated ? undefined : EMULATOR_TENANT,
+  });
+  const notifier = new TeamsNotifier({ adapter, appId, conversations, clock: core.clock, logger, forms });
+  core.dispatcher.addNotifier(notifier);
+
+  http.route('POST', MESSAGES_PATH, async (req: IncomingMessage, res: ServerResponse) => {
+    let body: Record<string, unknown>;
+    try {
+      body = await readJsonBody(req);
+    } catch (err) {
+      if (err instanceof BodyError) {
+        sendJson(res, err.status, { error: err.message });
+        return;
+      }
+      throw err;
+    }
+    if (!authenticated && !isLoopbackUrl(body.serviceUrl)) {
+      logger.warn({ serviceUrl: typeof body.serviceUrl === 'string' ? body.serviceUrl : undefined }, 'local Teams endpoint refused a serviceUrl off this machine');
+      sendJson(res, 403, { error: 'in local mode only a Bot Framework Emulator on this machine may call (serviceUrl must be localhost)' });
+      return;
+    }
+    // botbuilder answers 401 for most bad tokens but 500 for some (a bad signature surfaces as a
+    // plain jsonwebtoken error). With tokens required, anything that fails before the turn starts
+    // is a refused request.
+    let turnStarted = false;
+    const response = botResponse(res, (status) => (authenticated && status === 500 && !turnStarted ? { status: 401, body: 'Unauthorized' } : { status }));
+    await adapter.process(botRequest(req, body), response, async (context) => {
+      turnStarted = true;
+      await bot.onTurn(context);
+    });
+    if (res.statusCode === 401) logger.warn({ remote: req.socket.remoteAddress }, 'Teams request refused: missing or invalid Bot Framework token');
+  });
+
+  logger.info({ path: MESSAGES_PATH, authenticated, appType: authenticated ? config.teams.appType : undefined }, 'Teams endpoint mounted');
+  return { adapter, bot, notifier, conversations, authenticated };
+}
+
+export { renderAdaptiveCard } from './render-adaptive-card';

@@ -1,0 +1,153 @@
+/**
+ * The core's Notifier for Teams: direct messages through the stored conversation references
+ * (the BotBuilder-Samples 16.proactive-messages pattern: persist the reference, then
+ * `continueConversationAsync(appId, reference, …)`).
+ *
+ * The 1:1 chat is used when there is one. A user the bot has only met in a team channel gets a
+ * 1:1 chat opened for them (`createConversationAsync`), never a DM posted into the channel.
+ */
+import { TurnContext, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
+import type { Clock, Delivery, Logger, Notifier, UserRef } from '../../src/core/ports';
+import type { Message } from '../../src/messages/model';
+import type { TeamsConversation, TeamsConversationRepository } from '../../src/store/teams';
+import { cardActivity, type FormMemory } from './cards';
+
+export const NO_CONVERSATION = 'no Teams conversation with this user yet (they have not messaged or installed the app)';
+
+export interface TeamsNotifierOptions {
+  adapter: CloudAdapter;
+  /** The bot's Microsoft app id; empty in local mode (the Emulator needs none). */
+  appId: string;
+  conversations: TeamsConversationRepository;
+  clock: Clock;
+  logger: Logger;
+  forms?: FormMemory;
+}
+
+/** The HTTP status of a Bot Connector failure, when it has one. */
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function retryAfterOf(err: unknown, now: Date): number | undefined {
+  const headers = (err as { response?: { headers?: { get?: (name: string) => string | undefined | null } } } | null)?.response?.headers;
+  const raw = headers?.get?.('retry-after');
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/**
+ * Runs a proactive turn and rethrows what failed inside it. The adapter hands errors thrown by
+ * turn logic to its onTurnError handler instead of to the caller, and the outbox needs to know.
+ */
+type Logic = (context: TurnContext) => Promise<void>;
+
+async function proactive(start: (logic: Logic) => Promise<void>, logic: Logic): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await start(async (context) => {
+    try {
+      await logic(context);
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  if (failure) throw failure.error;
+}
+
+/**
+ * The Bot Connector client retries throttled sends itself, sleeping through Retry-After. For a
+ * DM the outbox owns retries (backoff that honours Retry-After, a lease, a 24-hour limit), so
+ * the client's retry step is taken out of this turn's connector pipeline.
+ */
+function withoutSdkRetries(context: TurnContext): void {
+  const connector = context.turnState.get(context.adapter.ConnectorClientKey) as
+    | { client?: { pipeline?: { removePolicy(options: { phase: 'Retry' }): unknown } } }
+    | undefined;
+  connector?.client?.pipeline?.removePolicy({ phase: 'Retry' });
+}
+
+export class TeamsNotifier implements Notifier {
+  readonly platform = 'teams' as const;
+
+  constructor(private readonly options: TeamsNotifierOptions) {}
+
+  async send(recipient: UserRef, message: Message): Promise<Delivery> {
+    const { conversations, logger } = this.options;
+    const known = conversations.ofRecipient(recipient.tenantExternalId, recipient.userId);
+    const target = known[0];
+    if (!target) {
+      logger.warn({ userId: recipient.userId, tenant: recipient.tenantExternalId }, `cannot DM on Teams: ${NO_CONVERSATION}`);
+      return { status: 'unreachable', error: NO_CONVERSATION };
+    }
+    try {
+      if (target.scope === 'personal') await this.continueIn(target, message);
+      else await this.openAndSend(target, message);
+      return { status: 'delivered' };
+    } catch (err) {
+      return this.failure(err, target, recipient);
+    }
+  }
+
+  private async continueIn(target: TeamsConversation, message: Message): Promise<void> {
+    const { adapter, appId, forms } = this.options;
+    const reference = target.reference as Partial<ConversationReference>;
+    await proactive((logic) => adapter.continueConversationAsync(appId, reference, logic), async (context) => {
+      withoutSdkRetries(context);
+      forms?.rememberFrom(target.conversationId, message);
+      await context.sendActivity(cardActivity(message));
+    });
+  }
+
+  /** Opens the 1:1 chat with a user known from a channel, stores it, and sends there. */
+  private async openAndSend(channel: TeamsConversation, message: Message): Promise<void> {
+    const { adapter, appId, conversations, clock, forms } = this.options;
+    const reference = channel.reference as Partial<ConversationReference>;
+    const tenantId = reference.conversation?.tenantId;
+    if (!reference.bot || !reference.user) throw new Error('stored Teams reference lacks the bot or the user');
+    const parameters: ConversationParameters = {
+      isGroup: false,
+      bot: reference.bot,
+      members: [{ id: reference.user.id, name: reference.user.name ?? '' }],
+      tenantId,
+      channelData: tenantId ? { tenant: { id: tenantId } } : {},
+    };
+    // No audience: the adapter uses its configured channel scope (public cloud or sovereign).
+    const audience = undefined as unknown as string;
+    const channelId = reference.channelId ?? 'msteams';
+    // (The create call itself runs before this logic, with the client's own retry still in place.)
+    await proactive((logic) => adapter.createConversationAsync(appId, channelId, channel.serviceUrl, audience, parameters, logic), async (context) => {
+      withoutSdkRetries(context);
+      const created = TurnContext.getConversationReference(context.activity) as Partial<ConversationReference>;
+      created.user = reference.user;
+      if (created.conversation) created.conversation = { ...created.conversation, conversationType: 'personal', tenantId };
+      if (created.conversation?.id) {
+        conversations.save({
+          tenantId: channel.tenantId, userId: channel.userId, scope: 'personal', conversationId: created.conversation.id,
+          channelUserId: channel.channelUserId, serviceUrl: channel.serviceUrl, reference: created as Record<string, unknown>,
+        }, clock.now());
+        forms?.rememberFrom(created.conversation.id, message);
+      }
+      await context.sendActivity(cardActivity(message));
+    });
+  }
+
+  private failure(err: unknown, target: TeamsConversation, recipient: UserRef): Delivery {
+    const { conversations, logger } = this.options;
+    const status = statusOf(err);
+    const reason = (err as Error)?.message ?? String(err);
+    if (status === 403 || status === 404) {
+      // The app was removed or the chat is gone: forget it, so the next try opens a fresh one or says why.
+      conversations.remove(target.tenantId, target.userId, target.scope);
+      logger.warn({ userId: recipient.userId, tenant: recipient.tenantExternalId, status, scope: target.scope }, 'Teams refused the DM; conversation forgotten');
+      return { status: 'unreachable', error: `Teams refused the message (${status}): the user may have removed the app` };
+    }
+    if (status === 401) logger.error({ status }, 'Teams rejected the bot credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID');
+    const afterSeconds = retryAfterOf(err, this.options.clock.now());
+    const error = status ? `Teams answered ${status}: ${reason}` : `Teams send failed: ${reason}`;
+    return afterSeconds === undefined ? { status: 'retry', error } : { status: 'retry', afterSeconds, error };
+  }
+}

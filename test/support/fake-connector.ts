@@ -1,0 +1,165 @@
+/**
+ * A stand-in for the Bot Framework Connector on 127.0.0.1: the bot's `serviceUrl` points here,
+ * and every call it makes is recorded. It answers like the connector does:
+ *
+ * - POST /v3/conversations                                   create a conversation → { id }
+ * - POST /v3/conversations/{id}/activities                   send to a conversation → { id }
+ * - POST /v3/conversations/{id}/activities/{activityId}      reply to an activity → { id }
+ * - PUT  /v3/conversations/{id}/activities/{activityId}      update an activity → { id }
+ *
+ * For authenticated tests it is also the channel's token authority: it serves OpenID metadata and
+ * a signing key (with the `msteams` endorsement, like login.botframework.com), and `signToken`
+ * issues tokens with that key, so the real botbuilder token checks run without the internet.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  kind: 'create' | 'send' | 'reply' | 'update' | 'other';
+  conversationId?: string;
+  /** For replies and updates: the activity id in the path. */
+  activityId?: string;
+  body: any;
+  headers: IncomingHttpHeaders;
+}
+
+export interface ScriptedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
+
+function b64url(input: Buffer | string): string {
+  return Buffer.from(input).toString('base64url');
+}
+
+export class FakeConnector {
+  readonly calls: ConnectorCall[] = [];
+  /** Answers for the next sends/replies/creates, in order; then the normal 200 answers. */
+  readonly script: ScriptedResponse[] = [];
+  readonly keyId = `fake-key-${randomUUID()}`;
+  private readonly privateKey: KeyObject;
+  private readonly publicJwk: Record<string, unknown>;
+  private counter = 0;
+
+  private constructor(private readonly server: Server, readonly url: string, keys: { privateKey: KeyObject; publicKey: KeyObject }) {
+    this.privateKey = keys.privateKey;
+    this.publicJwk = { ...keys.publicKey.export({ format: 'jwk' }), kid: this.keyId, use: 'sig', endorsements: ['msteams'] };
+  }
+
+  static async start(): Promise<FakeConnector> {
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    let connector: FakeConnector | undefined;
+    const server = createServer((req, res) => void connector!.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    connector = new FakeConnector(server, `http://127.0.0.1:${port}`, keys);
+    return connector;
+  }
+
+  /** Where botbuilder should read the channel's OpenID metadata (ToBotFromChannelOpenIdMetadataUrl). */
+  get openIdMetadataUrl(): string {
+    return `${this.url}/v1/.well-known/openidconfiguration`;
+  }
+
+  /** A channel token as the Bot Connector would send it: RS256, issuer api.botframework.com. */
+  signToken(claims: Record<string, unknown>, options: { keyId?: string; privateKey?: KeyObject } = {}): string {
+    const now = Math.floor(Date.now() / 1000);
+    const header = { alg: 'RS256', typ: 'JWT', kid: options.keyId ?? this.keyId };
+    const payload = { iss: CHANNEL_TOKEN_ISSUER, nbf: now - 60, exp: now + 3600, ...claims };
+    const unsigned = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+    const signature = sign('sha256', Buffer.from(unsigned), options.privateKey ?? this.privateKey);
+    return `${unsigned}.${b64url(signature)}`;
+  }
+
+  /** Sends and replies (what the bot said), optionally in one conversation. */
+  activities(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter((c) => (c.kind === 'send' || c.kind === 'reply') && (!conversationId || c.conversationId === conversationId));
+  }
+
+  /** The Adaptive Cards the bot sent, in order. */
+  cards(conversationId?: string): any[] {
+    return this.activities(conversationId).flatMap((c) =>
+      ((c.body?.attachments ?? []) as { contentType: string; content: unknown }[])
+        .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+        .map((a) => a.content));
+  }
+
+  created(): ConnectorCall[] {
+    return this.calls.filter((c) => c.kind === 'create');
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections?.();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = (req.url ?? '/').split('?')[0];
+    const method = req.method ?? 'GET';
+
+    if (method === 'GET' && path === '/v1/.well-known/openidconfiguration') {
+      return this.json(res, 200, { issuer: CHANNEL_TOKEN_ISSUER, jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+    }
+    if (method === 'GET' && path === '/v1/.well-known/keys') {
+      return this.json(res, 200, { keys: [this.publicJwk] });
+    }
+
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const call: ConnectorCall = { method, path, kind: 'other', body, headers: req.headers };
+    if (segments[0] === 'v3' && segments[1] === 'conversations') {
+      if (segments.length === 2 && method === 'POST') call.kind = 'create';
+      else if (segments.length === 4 && segments[3] === 'activities' && method === 'POST') call.kind = 'send';
+      else if (segments.length === 5 && segments[3] === 'activities') call.kind = method === 'PUT' ? 'update' : 'reply';
+      call.conversationId = segments[2];
+      call.activityId = segments[4];
+    }
+    this.calls.push(call);
+
+    if (call.kind !== 'other') {
+      const scripted = this.script.shift();
+      if (scripted && scripted.status >= 300) {
+        res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
+        res.end(JSON.stringify(scripted.body ?? { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
+        return;
+      }
+    }
+    this.counter += 1;
+    switch (call.kind) {
+      case 'create':
+        return this.json(res, 201, { id: `a:created-${this.counter}`, activityId: '', serviceUrl: this.url });
+      case 'send':
+      case 'reply':
+      case 'update':
+        return this.json(res, 200, { id: `activity-${this.counter}` });
+      default:
+        return this.json(res, 404, { error: { code: 'NotFound', message: `${method} ${path}` } });
+    }
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+}
