@@ -1,12 +1,28 @@
-/** The planning step that keeps every active series' occurrences materialised ahead. */
+/**
+ * The planning step that keeps every active series' occurrences materialised ahead. A series is
+ * visited only when its horizon has fallen a week behind, so a tick with nothing to extend
+ * costs one indexed query, not one visit per series.
+ */
 import type { Store } from '../store/store';
-import { materialise, viewOf } from '../features/booking/service';
+import { HORIZON_DAYS, materialise, viewOf } from '../features/booking/service';
+import { addDays, todayIn } from '../core/datetime';
 import type { Planner } from './tick';
 
 export function materialisePlanner(store: Store): Planner {
   return (now) => {
-    store.transaction(() => {
-      for (const { tenantId, series } of store.allActiveSeries()) materialise(store, tenantId, viewOf(store, tenantId, series), now);
-    });
+    const utcToday = todayIn(now, 'UTC');
+    // A day of slack either side of UTC covers every school's local "today".
+    const stale = addDays(utcToday, HORIZON_DAYS - 7);
+    for (;;) {
+      const batch = store.activeSeriesToMaterialise(stale);
+      if (batch.length === 0) return;
+      store.transaction(() => {
+        for (const { tenantId, series } of batch) {
+          const view = viewOf(store, tenantId, series);
+          materialise(store, tenantId, view, now);
+          store.markMaterialised(series.id, addDays(todayIn(now, view.school.timeZone), HORIZON_DAYS));
+        }
+      });
+    }
   };
 }

@@ -226,12 +226,21 @@ export class Store {
       .all({ tenantId, schoolId }) as Row[]).map(toSeries);
   }
 
-  /** Every active series of every tenant, with its tenant: the scheduler's planning input. */
-  allActiveSeries(): { tenantId: number; series: Series }[] {
+  /**
+   * Active series (of every tenant) whose occurrences are materialised less far ahead than
+   * `through`: the scheduler's planning input. Series already far enough ahead are not visited.
+   */
+  activeSeriesToMaterialise(through: LocalDate, limit = 2000): { tenantId: number; series: Series }[] {
     return (this.db
       .prepare(`SELECT s.*, sc.tenant_id AS tenant_ref FROM series s JOIN partnerships p ON p.id = s.partnership_id
-                JOIN schools sc ON sc.id = p.school_id WHERE s.status = 'active' ORDER BY s.id`)
-      .all() as Row[]).map((r) => ({ tenantId: r.tenant_ref as number, series: toSeries(r) }));
+                JOIN schools sc ON sc.id = p.school_id
+                WHERE s.status = 'active' AND (s.materialised_through IS NULL OR s.materialised_through < @through)
+                ORDER BY s.id LIMIT @limit`)
+      .all({ through, limit }) as Row[]).map((r) => ({ tenantId: r.tenant_ref as number, series: toSeries(r) }));
+  }
+
+  markMaterialised(seriesId: number, through: LocalDate): void {
+    this.db.prepare('UPDATE series SET materialised_through = ? WHERE id = ?').run(through, seriesId);
   }
 
   setSeriesStatus(tenantId: number, seriesId: number, status: SeriesStatus, now: Date): void {
