@@ -12,6 +12,7 @@ import { canEditItem, canUseAgenda, canViewHealth, hasRole, LEADER_ROLES } from 
 import { formatLocalDate, localToUtc, isLocalTime, type LocalDate } from '../../core/datetime';
 import { noExtra, takeWith, word, zDate, zMinutes, zTime } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
+import { textMessage } from '../../messages/reply';
 import { SECTIONS, type Section } from '../../store/agenda';
 import {
   clashMessage, describeOccurrence, describeRule, findClash, otherPerson, pickSeries, upcoming, viewOf, type SeriesView,
@@ -20,7 +21,7 @@ import { occurrenceKey } from '../booking/commands';
 import { SECTION_LABELS, SECTION_WORDS, agreementBlocks, compileAgenda } from './service';
 import { MUTABLE, REMINDER_KINDS, composeReminder, outcomeQuestion, planActionReminder, planReminders } from './reminders';
 
-const ok = (text: string, ...extra: Block[]): Message => ({ text, blocks: [{ type: 'text', text: esc(text) }, ...extra] });
+const ok = textMessage;
 const ITEM_MAX = 500;
 
 function audit(ctx: RequestContext, view: SeriesView, action: string, subjectType: string, subjectId: number, detail?: string): void {

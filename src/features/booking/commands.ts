@@ -14,14 +14,14 @@ import {
 } from '../../core/datetime';
 import { noExtra, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } from '../../core/args';
 import { escapeMarkup as esc, type Message } from '../../messages/model';
-import { stripMarkup } from '../../messages/markup';
+import { textMessage } from '../../messages/reply';
 import {
   candidateSlots, clashMessage, comingOccurrences, describeOccurrence, describeRule, findClash, hoursWarning, materialise,
   otherPerson, pickSchool, pickSeries, ruleOf, upcoming, viewOf, type SeriesView,
 } from './service';
 
 // The fallback text is plain: context blocks are markup, so their escapes are resolved here.
-const ok = (text: string, ...extra: Message['blocks']): Message => ({ text: [text, ...extra.filter((b) => b.type === 'context').map((b) => stripMarkup((b as { text: string }).text))].join('\n'), blocks: [{ type: 'text', text: esc(text) }, ...extra] });
+const ok = textMessage;
 
 function audit(ctx: RequestContext, schoolId: number, action: string, subjectType: string, subjectId: number, detail?: string): void {
   ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId, actorId: ctx.actor.user.id, action, subjectType, subjectId, detail }, ctx.now);

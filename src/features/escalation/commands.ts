@@ -18,6 +18,7 @@ import {
 import { formatInstant, formatLocalDate, localToUtc, todayIn, type LocalDate } from '../../core/datetime';
 import { noExtra, word, zDate } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
+import { textMessage } from '../../messages/reply';
 import type { OutboxRow } from '../../store/outbox';
 import { CATEGORIES, type Category, type Escalation, type Stage } from '../../store/escalations';
 import { closureOn } from '../booking/recurrence';
@@ -48,7 +49,7 @@ const PATHWAY = [
   'Or tell the teacher: "This is a matter we need to discuss with the principal."',
 ];
 
-const ok = (text: string, ...extra: Block[]): Message => ({ text, blocks: [{ type: 'text', text: esc(text) }, ...extra] });
+const ok = textMessage;
 
 function schoolOf(services: Services, tenantId: number, e: Escalation): School {
   return services.store.schoolById(tenantId, e.schoolId)!;
