@@ -48,6 +48,8 @@ export interface CoreOptions {
   baseUrl?: string;
   /** Closed coaching requests and resolved escalations older than this are deleted. */
   retentionDays?: number;
+  /** The district calendar imported as closures (a file path or an https URL). */
+  schoolCalendarIcs?: string;
 }
 
 export function buildCore(options: CoreOptions): Core {
@@ -58,7 +60,9 @@ export function buildCore(options: CoreOptions): Core {
   const outbox = new OutboxRepository(db);
   const agenda = new AgendaRepository(db);
   const services = { store, outbox, agenda, escalations: new EscalationRepository(db), operations: new OperationsRepository(db) };
-  const registry = buildRegistry({ baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000', retentionDays: options.retentionDays ?? 400 });
+  const registry = buildRegistry({
+    baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000', retentionDays: options.retentionDays ?? 400, schoolCalendarIcs: options.schoolCalendarIcs,
+  });
   const dispatcher = new Dispatcher({
     store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
     concurrency: options.dispatchConcurrency, compose: (row) => registry.compose(services, row, options.clock.now()),

@@ -13,6 +13,7 @@ import { backupDatabase } from './store/backup';
 import { startBackupCron, startCron, type Timer } from './scheduler/cron';
 import { gracefulStop, onSignals } from './lifecycle';
 import { exportRoute } from './features/operations/commands';
+import { calendarRoute } from './features/calendar/feed';
 import { ConsoleAdapter } from '../adapters/console/console';
 import { startSlack, type SlackRuntime } from '../adapters/slack';
 import { startTeams } from '../adapters/teams';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   try {
     core = buildCore({
       databasePath: config.databasePath, clock, logger, retentionDays: config.operations.retentionDays,
+      schoolCalendarIcs: config.operations.schoolCalendarIcs,
       baseUrl: config.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`,
     });
   } catch (err) {
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   const http = new HttpServer(logger);
   registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
   http.route('GET', '/export/*', exportRoute(core.services, clock));
+  http.route('GET', '/calendar/*', calendarRoute(core.services, clock));
   // Teams: tokens verified when MICROSOFT_APP_ID is set; in local mode unauthenticated, for the Emulator (127.0.0.1 only).
   if (config.teamsEnabled || local) startTeams({ config, core, http, logger, local });
   let slack: SlackRuntime | undefined;

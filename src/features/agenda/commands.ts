@@ -9,16 +9,17 @@ import type { Occurrence, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
 import { internalMention } from '../../core/app';
 import { canEditItem, canUseAgenda, canViewHealth, hasRole, LEADER_ROLES } from '../../core/policy';
-import { formatLocalDate, localToUtc, isLocalTime, type LocalDate } from '../../core/datetime';
+import { formatLocalDate, isLocalTime, type LocalDate } from '../../core/datetime';
 import { noExtra, takeWith, word, zDate, zMinutes, zTime } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import { SECTIONS, type Section } from '../../store/agenda';
 import {
-  clashMessage, describeOccurrence, describeRule, findClash, otherPerson, pickSeries, upcoming, viewOf, type SeriesView,
+  describeOccurrence, describeRule, otherPerson, pickSeries, upcoming, viewOf, type SeriesView,
 } from '../booking/service';
-import { occurrenceKey } from '../booking/commands';
+import { moveOccurrence } from '../booking/commands';
 import { SECTION_LABELS, SECTION_WORDS, agreementBlocks, compileAgenda } from './service';
+import { coachingDemandMessage } from '../coaching';
 import { MUTABLE, REMINDER_KINDS, composeReminder, outcomeQuestion, planActionReminder, planReminders } from './reminders';
 
 const ok = textMessage;
@@ -383,20 +384,8 @@ const rescheduleForm: FormSpec<{ date: LocalDate; time: string }> = {
   schema: (pctx) => z.object({ date: zDate(pctx.today), time: zTime() }),
   handle(ctx, args, param) {
     const { view, occurrence } = viewFromOccurrence(ctx, param);
-    const { store, agenda, outbox } = ctx.services;
-    const tenantId = ctx.actor.tenant.id;
-    if (agenda.outcomeOf(occurrence.id) || occurrence.status !== 'scheduled') throw new Refusal(`That touch-point is already recorded as ${occurrence.status}.`);
-    const startsAt = localToUtc(args.date, args.time, view.school.timeZone);
-    const endsAt = new Date(startsAt.getTime() + view.series.durationMinutes * 60_000);
-    if (startsAt <= ctx.now) throw new UsageError('the new time must be in the future', 'date');
-    const clash = findClash(store, tenantId, [view.principal, view.coach], [{ start: startsAt, end: endsAt }], view.series.id);
-    if (clash) throw new UsageError(clashMessage(clash, ctx.actor.user), 'time');
-    const moved = store.updateOccurrence(tenantId, occurrence.id, { startsAt, endsAt, moved: true }, ctx.actor.user.id, ctx.now);
-    outbox.cancelPending(occurrenceKey(view.series.id, occurrence.id));
-    audit(ctx, view, 'occurrence.reschedule', 'occurrence', occurrence.id);
-    const after = describeOccurrence(moved, view.school.timeZone);
-    ctx.notify(otherPerson(view, ctx.actor.user), 'meeting.rescheduled', ok(`${ctx.actor.user.displayName} rescheduled the touch-point of ${describeOccurrence(occurrence, view.school.timeZone)} to ${after}.`), `reschedule:${occurrence.id}:${ctx.now.getTime()}`);
-    return { messages: [ok(`Rescheduled to ${after}. The agenda stays with it.`)] };
+    if (ctx.services.agenda.outcomeOf(occurrence.id) || occurrence.status !== 'scheduled') throw new Refusal(`That touch-point is already recorded as ${occurrence.status}.`);
+    return { messages: [moveOccurrence(ctx, view, occurrence, args.date, args.time, 'rescheduled')] };
   },
 };
 
@@ -442,7 +431,9 @@ const report: CommandSpec<Record<string, never>> = {
       ...leadSchools.flatMap((id) => store.activeSeriesOfSchool(tenantId, id)),
     ].filter((s, i, all) => s.status === 'active' && all.findIndex((x) => x.id === s.id) === i);
     const views = seriesList.map((s) => viewOf(store, tenantId, s)).filter((v) => canViewHealth(ctx.actor, v.school, v.partnership).allowed);
-    if (views.length === 0) throw new Refusal('There is no partnership to report on yet.');
+    // Coaching demand, for principals and APs only, in aggregate (the coaching feature applies the policy).
+    const demand = coachingDemandMessage(ctx);
+    if (views.length === 0 && !demand) throw new Refusal('There is no partnership to report on yet.');
     const since = new Date(ctx.now.getTime() - WEEKS * 7 * 86_400_000);
     const messages = views.map((view): Message => {
       const past = agenda.pastOccurrences(tenantId, view.series.id, ctx.now, 100).filter((o) => o.startsAt >= since);
@@ -469,7 +460,7 @@ const report: CommandSpec<Record<string, never>> = {
         blocks: [{ type: 'header', text: `Partnership health — ${title}` }, { type: 'fields', fields: fields.map((f) => ({ label: esc(f.label), value: esc(f.value) })) }, { type: 'context', text: esc(`${describeRule(view.series)} · ${view.school.name}`) }],
       };
     });
-    return { messages };
+    return { messages: demand ? [...messages, demand] : messages };
   },
 };
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import type { RequestContext, Reply } from '../../core/context';
-import type { School, Series, User } from '../../core/model';
+import type { Occurrence, School, Series, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
 import { internalMention } from '../../core/app';
 import {
@@ -16,7 +16,7 @@ import { noExtra, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } 
 import { escapeMarkup as esc, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import {
-  candidateSlots, clashMessage, comingOccurrences, describeOccurrence, describeRule, findClash, hoursWarning, materialise,
+  candidateSlots, clashMessage, describeOccurrence, describeRule, findClash, hoursWarning, materialise,
   otherPerson, pickSchool, pickSeries, ruleOf, upcoming, viewOf, type SeriesView,
 } from './service';
 
@@ -439,27 +439,35 @@ const move: CommandSpec<MoveArgs> = {
     ] }],
   }),
   handle(ctx, args) {
-    const { store, outbox } = ctx.services;
-    const tenantId = ctx.actor.tenant.id;
     const view = manageable(ctx, args.with);
-    const occ = nextToCome(ctx, view);
-    const startsAt = localToUtc(args.date, args.time, view.school.timeZone);
-    const endsAt = new Date(startsAt.getTime() + view.series.durationMinutes * 60_000);
-    if (startsAt <= ctx.now) throw new UsageError(`${formatLocalDate(args.date)} ${args.time} is in the past`);
-    const closure = store.closuresOfSchool(tenantId, view.school.id).find((c) => c.startDate <= args.date && args.date <= c.endDate);
-    if (closure) throw new Refusal(`${view.school.name} is closed on ${formatLocalDate(args.date)} (${closure.label}); pick another day.`);
-    const clash = findClash(store, tenantId, [view.principal, view.coach], [{ start: startsAt, end: endsAt }], view.series.id);
-    if (clash) throw new Refusal(clashMessage(clash, ctx.actor.user));
-    const before = describeOccurrence(occ, view.school.timeZone);
-    const moved = store.updateOccurrence(tenantId, occ.id, { startsAt, endsAt, moved: true }, ctx.actor.user.id, ctx.now);
-    outbox.cancelPending(occurrenceKey(view.series.id, occ.id));
-    audit(ctx, view.school.id, 'occurrence.move', 'occurrence', occ.id);
-    const after = describeOccurrence(moved, view.school.timeZone);
-    ctx.notify(otherPerson(view, ctx.actor.user), 'booking.moved', ok(`${ctx.actor.user.displayName} moved the touch-point of ${before} to ${after}.`), `booking.move:${occ.id}:${ctx.now.getTime()}`);
-    const warning = hoursWarning(view.school, weekdayOf(args.date), args.time, view.series.durationMinutes);
-    return { messages: [ok(`Moved: ${before} → ${after}. ${otherPerson(view, ctx.actor.user).displayName} has been told.`, ...(warning ? [{ type: 'context' as const, text: esc(warning) }] : []))] };
+    return { messages: [moveOccurrence(ctx, view, nextToCome(ctx, view), args.date, args.time, 'moved')] };
   },
 };
+
+/**
+ * Moves one occurrence (the `move` command, or "Rescheduled" after the fact): refused in the
+ * past, on a closed day, or on top of either person's other touch-point; both people told.
+ */
+export function moveOccurrence(ctx: RequestContext, view: SeriesView, occ: Occurrence, date: LocalDate, time: string, verb: 'moved' | 'rescheduled'): Message {
+  const { store, outbox } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const startsAt = localToUtc(date, time, view.school.timeZone);
+  const endsAt = new Date(startsAt.getTime() + view.series.durationMinutes * 60_000);
+  if (startsAt <= ctx.now) throw new UsageError(`${formatLocalDate(date)} ${time} is in the past`, 'date');
+  const closure = store.closuresOfSchool(tenantId, view.school.id).find((c) => c.startDate <= date && date <= c.endDate);
+  if (closure) throw new Refusal(`${view.school.name} is closed on ${formatLocalDate(date)} (${closure.label}); pick another day.`);
+  const clash = findClash(store, tenantId, [view.principal, view.coach], [{ start: startsAt, end: endsAt }], view.series.id);
+  if (clash) throw new Refusal(clashMessage(clash, ctx.actor.user));
+  const before = describeOccurrence(occ, view.school.timeZone);
+  const moved = store.updateOccurrence(tenantId, occ.id, { startsAt, endsAt, moved: true }, ctx.actor.user.id, ctx.now);
+  outbox.cancelPending(occurrenceKey(view.series.id, occ.id));
+  audit(ctx, view.school.id, verb === 'moved' ? 'occurrence.move' : 'occurrence.reschedule', 'occurrence', occ.id);
+  const after = describeOccurrence(moved, view.school.timeZone);
+  const other = otherPerson(view, ctx.actor.user);
+  ctx.notify(other, `booking.${verb}`, ok(`${ctx.actor.user.displayName} ${verb} the touch-point of ${before} to ${after}.`), `booking.move:${occ.id}:${ctx.now.getTime()}`);
+  const warning = hoursWarning(view.school, weekdayOf(date), time, view.series.durationMinutes);
+  return ok(`${verb === 'moved' ? 'Moved' : 'Rescheduled'}: ${before} → ${after}. ${other.displayName} has been told.`, ...(warning ? [{ type: 'context' as const, text: esc(warning) }] : []));
+}
 
 interface PauseArgs { until: LocalDate; with?: string }
 const pause: CommandSpec<PauseArgs> = {

@@ -1,0 +1,228 @@
+/**
+ * A person's private iCalendar feed: each touch-point series they are in, as one recurring
+ * event in the school's time zone (with its VTIMEZONE), the dates that will not happen as
+ * EXDATEs, and moved occurrences as overrides (RECURRENCE-ID of the original slot). Calendars
+ * are synced to other services, so an event says who meets and how many agenda items there
+ * are — never what the items, escalations or coaching requests say.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import ical, { ICalEventRepeatingFreq } from 'ical-generator';
+import { TZDate } from '@date-fns/tz';
+import type { Services } from '../../core/context';
+import type { Actor, Occurrence, OccurrenceStatus } from '../../core/model';
+import type { Clock } from '../../core/ports';
+import { canHaveCalendarFeed, canSeeInCalendarFeed } from '../../core/policy';
+import { addDays, toLocal, todayIn, type LocalDate } from '../../core/datetime';
+import { sendJson, type RouteHandler } from '../../http/server';
+import { SECTIONS } from '../../store/agenda';
+import { CalendarRepository, type FeedSeries } from '../../store/calendar';
+import { describeOccurrence, ruleOf, viewOf, type SeriesView } from '../booking/service';
+import { isSlotDate, nextSlots, slotFor, slotsBetween, type Slot } from '../booking/recurrence';
+import { SECTION_LABELS } from '../agenda/service';
+import { vtimezone } from './vtimezone';
+
+const repos = new WeakMap<object, CalendarRepository>();
+
+/** The calendar repository over the services' database (one per database). */
+export function calendarRepo(services: Services): CalendarRepository {
+  const given = (services as Services & { calendar?: CalendarRepository }).calendar;
+  if (given) return given;
+  let repo = repos.get(services.store.db);
+  if (!repo) {
+    repo = new CalendarRepository(services.store.db);
+    repos.set(services.store.db, repo);
+  }
+  return repo;
+}
+
+/** Statuses whose slot does not take place: an EXDATE in the feed. */
+export const EXCLUDED_STATUSES: ReadonlySet<OccurrenceStatus> = new Set(['skipped', 'closed', 'paused', 'cancelled']);
+
+/** The path of a feed: `/calendar/<token>.ics`. */
+export const FEED_PATH = /^\/calendar\/([A-Za-z0-9_-]{20,64})\.ics$/;
+
+export const feedUrl = (baseUrl: string, token: string): string => `${baseUrl.replace(/\/+$/, '')}/calendar/${token}.ics`;
+
+/** A stable UID per series (overrides share it, as RFC 5545 requires). */
+export const seriesUid = (tenantId: number, seriesId: number): string => `touchpoint-${tenantId}-series-${seriesId}@touchpoint`;
+
+export const seriesSummary = (view: Pick<SeriesView, 'principal' | 'coach'>): string => `Touch-point: ${view.principal.displayName} & ${view.coach.displayName}`;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The next agenda as counts only: items by section (the escalations section is left out
+ * entirely, counts included), priorities and open action items. Never a text.
+ */
+export function agendaCounts(services: Services, tenantId: number, partnershipId: number): string {
+  const items = services.agenda.openItems(tenantId, partnershipId).filter((i) => i.section !== 'escalations');
+  const bySection = SECTIONS.filter((s) => s !== 'escalations')
+    .map((s) => [s, items.filter((i) => i.section === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${SECTION_LABELS[s]}`);
+  const priorities = services.agenda.priorities(tenantId, partnershipId).length;
+  const actions = services.agenda.openActions(tenantId, partnershipId).length;
+  const itemsLine = items.length === 0 ? 'no items yet' : `${plural(items.length, 'item')} (${bySection.join(', ')})`;
+  return `Next agenda so far: ${itemsLine}; ${plural(priorities, 'shared priority', 'shared priorities')}; ${plural(actions, 'open action item')}.`;
+}
+
+function description(services: Services, tenantId: number, view: SeriesView, next: Occurrence | undefined, ended: boolean): string {
+  if (ended) return `This touch-point series has ended. Past notes are kept in Touchpoint.`;
+  return [
+    next ? `Next: ${describeOccurrence(next, view.school.timeZone)}.` : undefined,
+    agendaCounts(services, tenantId, view.partnership.id),
+    'See and add to the agenda in Touchpoint: /touchpoint agenda',
+  ].filter((l): l is string => l !== undefined).join('\n');
+}
+
+interface SeriesPlan {
+  view: SeriesView;
+  series: FeedSeries;
+  first: Slot;
+  until?: Slot;
+  exdates: Date[];
+  overrides: { slot: Slot; occurrence: Occurrence }[];
+  next?: Occurrence;
+}
+
+const later = (a: LocalDate, b: LocalDate): LocalDate => (a > b ? a : b);
+const earlier = (a: LocalDate, b: LocalDate): LocalDate => (a < b ? a : b);
+
+/**
+ * What the feed says about one series, or nothing. The rule starts at the first slot after the
+ * series was accepted. A cancelled series ends (UNTIL) at the last slot that began before it was
+ * cancelled, so past meetings stay in people's calendars and the future ones go; one cancelled
+ * before it ever met is left out.
+ */
+function planSeries(services: Services, tenantId: number, series: FeedSeries, view: SeriesView, now: Date): SeriesPlan | undefined {
+  const { store } = services;
+  const rule = ruleOf(series, view.school);
+  const first = nextSlots(rule, series.decidedAt ?? series.createdAt, 1)[0];
+  let until: Slot | undefined;
+  if (series.status === 'cancelled') {
+    const ended = series.endedAt ?? now;
+    const endDate = toLocal(ended, view.school.timeZone).date;
+    until = slotsBetween(rule, later(first.originalDate, addDays(endDate, -14)), endDate).filter((s) => s.startsAt < ended).pop();
+    if (!until || until.originalDate < first.originalDate) return undefined;
+  }
+  const last = until?.originalDate ?? '9999-12-31';
+  const rows = store.occurrencesInDates(tenantId, series.id, first.originalDate, last);
+  const stored = new Set(rows.map((o) => o.originalDate));
+  const excluded = new Map<LocalDate, Date>();
+  const overrides: SeriesPlan['overrides'] = [];
+  for (const o of rows) {
+    if (!isSlotDate(rule, o.originalDate)) continue;
+    const slot = slotFor(rule, o.originalDate);
+    if (EXCLUDED_STATUSES.has(o.status)) excluded.set(o.originalDate, slot.startsAt);
+    else if (o.moved) overrides.push({ slot, occurrence: o });
+  }
+  // Slots not materialised yet still skip closures and the pause, as materialise will.
+  for (const c of store.closuresOfSchool(tenantId, view.school.id)) {
+    const from = later(c.startDate, first.originalDate);
+    const to = earlier(c.endDate, last);
+    if (from > to) continue;
+    for (const slot of slotsBetween(rule, from, to)) if (!stored.has(slot.originalDate)) excluded.set(slot.originalDate, slot.startsAt);
+  }
+  if (series.pausedUntil && series.status === 'active') {
+    const from = later(first.originalDate, todayIn(now, view.school.timeZone));
+    const to = earlier(addDays(series.pausedUntil, -1), last);
+    if (from <= to) for (const slot of slotsBetween(rule, from, to)) if (!stored.has(slot.originalDate)) excluded.set(slot.originalDate, slot.startsAt);
+  }
+  const next = series.status === 'active'
+    ? store.occurrencesOfSeries(tenantId, series.id, now, 50).find((o) => o.status === 'scheduled')
+    : undefined;
+  return {
+    view, series, first, until, next, overrides,
+    exdates: [...excluded.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, d]) => d),
+  };
+}
+
+/** The feed of the owner's touch-points as iCalendar text. */
+export function buildFeed(services: Services, owner: Actor, now: Date): string {
+  const { store } = services;
+  const tenantId = owner.tenant.id;
+  const plans: SeriesPlan[] = [];
+  for (const series of calendarRepo(services).feedSeriesOfUser(tenantId, owner.user.id)) {
+    const view = viewOf(store, tenantId, series);
+    if (!canSeeInCalendarFeed(owner, view.school, view.partnership).allowed) continue;
+    const plan = planSeries(services, tenantId, series, view, now);
+    if (plan) plans.push(plan);
+  }
+  const thisYear = now.getUTCFullYear();
+  const fromYear = Math.min(thisYear, ...plans.map((p) => p.first.startsAt.getUTCFullYear())) - 1;
+  const cal = ical({
+    name: `Touch-points — ${owner.user.displayName}`,
+    description: 'Your Touchpoint touch-points. Private: anyone with this link sees these times.',
+    prodId: '//Touchpoint//Touch-point feed//EN',
+    ttl: 60 * 60,
+    // No calendar-wide zone name: each event names its school's zone, and ical-generator then
+    // writes UNTIL in UTC, as RFC 5545 requires with a zoned DTSTART. The generator adds the VTIMEZONEs.
+    timezone: { name: null, generator: (tz: string) => vtimezone(tz, fromYear, thisYear + 2) },
+  });
+  for (const plan of plans) {
+    const tz = plan.view.school.timeZone;
+    const zoned = (d: Date): TZDate => new TZDate(d.getTime(), tz);
+    const id = seriesUid(tenantId, plan.series.id);
+    const summary = seriesSummary(plan.view);
+    const text = description(services, tenantId, plan.view, plan.next, plan.series.status === 'cancelled');
+    cal.createEvent({
+      id, stamp: now, timezone: tz, summary, description: text,
+      start: zoned(plan.first.startsAt), end: zoned(plan.first.endsAt),
+      repeating: {
+        freq: ICalEventRepeatingFreq.WEEKLY,
+        interval: plan.series.cadence === 'biweekly' ? 2 : undefined,
+        until: plan.until?.startsAt,
+        exclude: plan.exdates.length > 0 ? plan.exdates.map(zoned) : undefined,
+      },
+    });
+    for (const { slot, occurrence } of plan.overrides) {
+      cal.createEvent({
+        id, stamp: now, timezone: tz, summary, description: text, sequence: 1,
+        recurrenceId: zoned(slot.startsAt), start: zoned(occurrence.startsAt), end: zoned(occurrence.endsAt),
+      });
+    }
+  }
+  return cal.toString();
+}
+
+/** The owner of a feed token, as an actor the policy can judge; undefined for an unknown or rotated token. */
+export function feedOwner(services: Services, token: string): Actor | undefined {
+  const feed = calendarRepo(services).feedByToken(token);
+  if (!feed) return undefined;
+  const user = services.store.userById(feed.tenantId, feed.userId);
+  const tenant = services.store.tenantById(feed.tenantId);
+  if (!user || !tenant) return undefined;
+  return { user, tenant, memberships: services.store.membershipsOf(feed.tenantId, user.id) };
+}
+
+/**
+ * GET /calendar/<token>.ics: the owner's feed. An unknown or rotated token, or an owner who no
+ * longer may have a feed, gets the same 404 as any unknown path, and nothing else.
+ */
+export function calendarRoute(services: Services, clock: Clock): RouteHandler {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const m = FEED_PATH.exec((req.url ?? '').split('?')[0]);
+    const now = clock.now();
+    const body = m ? services.store.transaction(() => {
+      const owner = feedOwner(services, m[1]);
+      if (!owner) return undefined;
+      const repo = calendarRepo(services);
+      if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id)).allowed) return undefined;
+      const text = buildFeed(services, owner, now);
+      repo.markFetched(owner.tenant.id, owner.user.id, now);
+      return text;
+    }) : undefined;
+    if (body === undefined) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/calendar; charset=utf-8',
+      'cache-control': 'private, max-age=300',
+      'content-length': Buffer.byteLength(body),
+      'content-disposition': 'inline; filename="touchpoints.ics"',
+      'x-robots-tag': 'noindex',
+    });
+    res.end(body);
+  };
+}

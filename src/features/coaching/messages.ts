@@ -1,0 +1,263 @@
+/**
+ * The messages of a coaching request. Each says who can see it; user text is escaped. None of
+ * them is ever addressed to a principal: they go to the teacher or to the school's coaches.
+ */
+import type { School, User } from '../../core/model';
+import { requestFieldsForLeader, type LeaderRequestFields } from '../../core/policy';
+import { formatLocalDate } from '../../core/datetime';
+import { escapeMarkup as esc, type Block, type Button, type FormInput, type Message } from '../../messages/model';
+import { FORMATS, TOPICS, type CoachingRequest, type Format, type Topic } from '../../store/coaching';
+import {
+  FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TOPIC_LABELS, dayOf, leaderLine, monthOf, unsharedLine,
+} from './service';
+
+export const ACTIONS = {
+  send: 'coaching.send',
+  share: 'coaching.share',
+  edit: 'coaching.edit',
+  discard: 'coaching.discard',
+  accept: 'coaching.accept',
+  ask: 'coaching.ask',
+  decline: 'coaching.decline',
+  reply: 'coaching.reply',
+  done: 'coaching.done',
+  helpful: 'coaching.helpful',
+  withdraw: 'coaching.withdraw',
+  forget: 'coaching.forget.confirm',
+  keep: 'coaching.forget.keep',
+} as const;
+
+/** Form ids of the button-opened forms (`<id>:<request id>`). */
+export const FORMS = { accept: 'coaching.accept', ask: 'coaching.ask', decline: 'coaching.decline', reply: 'coaching.reply' } as const;
+
+const optional = (v: string | null, none = '—'): string => (v === null || v === '' ? none : v);
+const names = (people: User[]): string => people.map((p) => p.displayName).join(', ');
+
+export interface RequestPrefill {
+  topic?: Topic;
+  details?: string;
+  format?: Format;
+  times?: string;
+  share?: boolean;
+  school?: number;
+}
+
+/** The request form; a school choice only when the teacher has to pick theirs. */
+export function requestForm(schools: School[], slotChoices: { value: string; label: string }[], prefill: RequestPrefill = {}): Message {
+  const inputs: FormInput[] = [];
+  if (schools.length > 1) {
+    inputs.push({
+      id: 'school', label: 'Your school', kind: 'choice', required: true, choices: schools.map((s) => ({ value: String(s.id), label: s.name })),
+      ...(prefill.school ? { initial: String(prefill.school) } : {}), hint: 'Sending the request makes you a teacher of this school on Touchpoint.',
+    });
+  }
+  inputs.push(
+    { id: 'topic', label: 'Topic', kind: 'choice', required: true, choices: TOPICS.map((t) => ({ value: t, label: TOPIC_LABELS[t] })), ...(prefill.topic ? { initial: prefill.topic } : {}) },
+    { id: 'details', label: 'What would you like help with?', kind: 'longtext', required: true, placeholder: 'Transitions after lunch take 15 minutes…', ...(prefill.details ? { initial: prefill.details } : {}) },
+    { id: 'format', label: 'Preferred format', kind: 'choice', required: false, choices: FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })), ...(prefill.format ? { initial: prefill.format } : {}) },
+  );
+  if (slotChoices.length > 0) inputs.push({ id: 'slot', label: 'A coach’s office hours', kind: 'choice', required: false, choices: slotChoices });
+  inputs.push(
+    { id: 'times', label: 'Preferred times', kind: 'text', required: false, placeholder: 'Tuesdays after 14:00', ...(prefill.times ? { initial: prefill.times } : {}) },
+    {
+      id: 'share', label: 'Share with my principal', kind: 'checkbox', required: false, initial: prefill.share ? 'true' : 'false',
+      hint: 'Off: your principal only sees it in a monthly count by topic (under 3 shows as "fewer than 3"). On: topic, your name, status and dates.',
+    },
+  );
+  return {
+    text: 'Ask a coach for help. Only you and your school’s coaches see what you write.',
+    blocks: [
+      { type: 'form', formId: 'coaching.request', title: 'Ask a coach for help', submitLabel: 'Review', inputs },
+      { type: 'context', text: 'Only you and your school’s coaches see what you write. You will see exactly what your principal sees before it is sent.' },
+    ],
+  };
+}
+
+/** What a leader would see of this request once sent, or null when it is not shared. */
+export function previewForLeader(r: CoachingRequest, teacher: User, now: Date): LeaderRequestFields | null {
+  return requestFieldsForLeader({ ...r, status: 'open', submittedAt: now, updatedAt: now }, teacher.displayName);
+}
+
+function requestFields(r: CoachingRequest): Block {
+  return { type: 'fields', fields: [
+    { label: 'Topic', value: esc(TOPIC_LABELS[r.topic]) },
+    { label: 'Format', value: esc(r.format ? FORMAT_LABELS[r.format] : '—') },
+    { label: 'Preferred times', value: esc(optional(r.preferredTimes)) },
+  ] };
+}
+
+function principalSees(r: CoachingRequest, teacher: User, school: School, now: Date): { blocks: Block[]; text: string } {
+  const preview = previewForLeader(r, teacher, now);
+  const line = preview ? leaderLine(preview, school) : unsharedLine(r.topic, monthOf(r.submittedAt ?? now, school));
+  return {
+    blocks: [{ type: 'text', text: '**What your principal will see**' }, preview ? { type: 'list', items: [esc(line)] } : { type: 'text', text: esc(line) }],
+    text: `What your principal will see: ${line}`,
+  };
+}
+
+/** Before sending: the request, who sees it, and exactly what the principal will see. */
+export function confirmation(r: CoachingRequest, teacher: User, school: School, coaches: User[], joining: boolean, now: Date): Message {
+  const sees = principalSees(r, teacher, school, now);
+  const join = joining ? `Sending it makes you a teacher of ${school.name} on Touchpoint.` : '';
+  return {
+    text: [`Check your request before it is sent. Only you and the coaches of ${school.name} (${names(coaches)}) see it.`,
+      `${TOPIC_LABELS[r.topic]}: ${r.details}`, sees.text, join].filter(Boolean).join('\n'),
+    blocks: [
+      { type: 'header', text: 'Check your request' },
+      { type: 'text', text: `Only you and the coaches of **${esc(school.name)}** (${esc(names(coaches))}) see this request.` },
+      requestFields(r),
+      { type: 'text', text: esc(r.details) },
+      ...sees.blocks,
+      ...(join ? [{ type: 'context' as const, text: esc(join) }] : []),
+      { type: 'actions', buttons: [
+        { actionId: ACTIONS.send, label: 'Send request', value: String(r.id), style: 'primary' },
+        r.shared
+          ? { actionId: ACTIONS.share, label: 'Don’t share with my principal', value: `${r.id}:off` }
+          : { actionId: ACTIONS.share, label: 'Share with my principal', value: `${r.id}:on` },
+        { actionId: ACTIONS.edit, label: 'Edit', value: String(r.id) },
+        { actionId: ACTIONS.discard, label: 'Cancel', value: String(r.id), style: 'danger' },
+      ] },
+    ],
+  };
+}
+
+/** The teacher's receipt: what they asked, who can see it, how to withdraw or erase it. */
+export function receipt(r: CoachingRequest, teacher: User, school: School, coaches: User[], now: Date): Message {
+  const sees = principalSees(r, teacher, school, now);
+  const how = `Withdraw it any time: /coaching withdraw ${r.id} · Erase everything about you: /coaching forget-me · Where it stands: /coaching status`;
+  return {
+    text: `Your coaching request #${r.id} (${TOPIC_LABELS[r.topic]}) went to the coaches of ${school.name} (${names(coaches)}): ${r.details}\nWho can see it: you and those coaches. ${sees.text}\n${how}`,
+    blocks: [
+      { type: 'header', text: `Your coaching request #${r.id}` },
+      { type: 'text', text: `You asked the coaches of **${esc(school.name)}** for help:` },
+      requestFields(r),
+      { type: 'text', text: esc(r.details) },
+      { type: 'text', text: `**Who can see it:** you and the coaches of ${esc(school.name)} (${esc(names(coaches))}).` },
+      ...sees.blocks,
+      { type: 'context', text: esc(how) },
+    ],
+  };
+}
+
+export function coachButtons(requestId: number): Button[] {
+  return [
+    { actionId: ACTIONS.accept, label: 'Accept and propose a time', value: String(requestId), style: 'primary' },
+    { actionId: ACTIONS.ask, label: 'Ask a question', value: String(requestId) },
+    { actionId: ACTIONS.decline, label: 'Decline kindly', value: String(requestId) },
+  ];
+}
+
+const CONFIDENTIAL = 'Confidential: only the teacher and the school’s coaches see this. Principals see monthly counts by topic.';
+
+/** The request as the school's coaches see it (everything). */
+export function coachRequestMessage(r: CoachingRequest, teacher: User, school: School, heading = `Coaching request #${r.id}`): Message {
+  return {
+    text: `${heading}: ${teacher.displayName} asks for help with ${TOPIC_LABELS[r.topic]}: ${r.details}`,
+    blocks: [
+      { type: 'header', text: esc(heading) },
+      { type: 'text', text: `**${esc(teacher.displayName)}** asks for help with **${esc(TOPIC_LABELS[r.topic])}**.` },
+      { type: 'text', text: esc(r.details) },
+      requestFields(r),
+      { type: 'context', text: esc(`${school.name} · sent ${dayOf(r.submittedAt ?? r.createdAt, school)} · ${r.shared ? 'the teacher shares topic, name, status and dates with the principal' : 'not shared with the principal'}. ${CONFIDENTIAL}`) },
+      { type: 'actions', buttons: coachButtons(r.id) },
+    ],
+  };
+}
+
+export function textForm(formId: string, title: string, submitLabel: string, input: FormInput, intro: string): Message {
+  return {
+    text: intro,
+    blocks: [
+      { type: 'text', text: esc(intro) },
+      { type: 'form', formId, title, submitLabel, inputs: [input] },
+    ],
+  };
+}
+
+export function acceptForm(r: CoachingRequest, teacher: User): Message {
+  return {
+    text: `Accept request #${r.id} from ${teacher.displayName} and propose a time.`,
+    blocks: [
+      { type: 'text', text: `Accept request #${r.id} from **${esc(teacher.displayName)}** (${esc(TOPIC_LABELS[r.topic])}) and propose a time.` },
+      { type: 'form', formId: `${FORMS.accept}:${r.id}`, title: 'Accept and propose a time', submitLabel: 'Send', inputs: [
+        { id: 'when', label: 'Proposed time', kind: 'text', required: true, placeholder: 'Tue 1 Dec, 10:00, room 12', ...(r.preferredTimes ? { hint: `They prefer: ${r.preferredTimes}` } : {}) },
+        { id: 'date', label: 'Session date', kind: 'date', required: false, hint: 'If you give one, you are asked to mark it done afterwards.' },
+        { id: 'note', label: 'A note', kind: 'longtext', required: false },
+      ] },
+    ],
+  };
+}
+
+/** A teacher-facing line about the request, without repeating what they wrote. */
+const about = (r: CoachingRequest): string => `your coaching request #${r.id} (${TOPIC_LABELS[r.topic]})`;
+
+export function acceptedMessage(r: CoachingRequest, coach: User, when: string, date: string | null, note: string | null): Message {
+  const line = `${coach.displayName} accepted ${about(r)} and proposes: ${when}${date ? ` (${formatLocalDate(date)})` : ''}.`;
+  return {
+    text: `${line}${note ? `\n${note}` : ''}`,
+    blocks: [
+      { type: 'header', text: 'Your coach accepted' },
+      { type: 'text', text: esc(line) },
+      ...(note ? [{ type: 'text' as const, text: esc(note) }] : []),
+      { type: 'context', text: esc(`Reply to ${coach.displayName} directly to confirm or find another time. Withdraw any time: /coaching withdraw ${r.id}`) },
+    ],
+  };
+}
+
+export function questionMessage(r: CoachingRequest, coach: User, question: string): Message {
+  return {
+    text: `${coach.displayName} has a question about ${about(r)}: ${question}`,
+    blocks: [
+      { type: 'header', text: 'A question from your coach' },
+      { type: 'text', text: `**${esc(coach.displayName)}** has a question about ${esc(about(r))}:` },
+      { type: 'text', text: esc(question) },
+      { type: 'actions', buttons: [{ actionId: ACTIONS.reply, label: 'Reply', value: String(r.id), style: 'primary' }] },
+      { type: 'context', text: esc(`Only you and the coaches see this. Withdraw any time: /coaching withdraw ${r.id}`) },
+    ],
+  };
+}
+
+export function replyToCoachMessage(r: CoachingRequest, teacher: User, reply: string): Message {
+  return {
+    text: `${teacher.displayName} replied about coaching request #${r.id} (${TOPIC_LABELS[r.topic]}): ${reply}`,
+    blocks: [
+      { type: 'header', text: `Reply on coaching request #${r.id}` },
+      { type: 'text', text: `**${esc(teacher.displayName)}** replied (${esc(TOPIC_LABELS[r.topic])}):` },
+      { type: 'text', text: esc(reply) },
+      { type: 'context', text: esc(CONFIDENTIAL) },
+      { type: 'actions', buttons: coachButtons(r.id) },
+    ],
+  };
+}
+
+export function declinedMessage(r: CoachingRequest, coach: User, note: string | null): Message {
+  const line = `${coach.displayName} can’t take on ${about(r)} right now.`;
+  return {
+    text: `${line}${note ? `\n${note}` : ''}`,
+    blocks: [
+      { type: 'header', text: 'About your coaching request' },
+      { type: 'text', text: esc(line) },
+      ...(note ? [{ type: 'text' as const, text: esc(note) }] : []),
+      { type: 'context', text: 'You can ask again any time with /coaching request.' },
+    ],
+  };
+}
+
+export function helpfulQuestion(r: CoachingRequest, coach: User): Message {
+  return {
+    text: `${coach.displayName} marked ${about(r)} done. Was this helpful? (Only ${coach.displayName} sees your answer.)`,
+    blocks: [
+      { type: 'header', text: 'Was this helpful?' },
+      { type: 'text', text: `${esc(coach.displayName)} marked ${esc(about(r))} done.` },
+      { type: 'actions', buttons: (['yes', 'somewhat', 'not_really'] as const).map((a) => ({ actionId: ACTIONS.helpful, label: HELPFUL_LABELS[a], value: `${r.id}:${a}` })) },
+      { type: 'context', text: esc(`Only ${coach.displayName} sees your answer; your principal never does.`) },
+    ],
+  };
+}
+
+/** One line about a request for its teacher or a coach (both may see everything). */
+export function requestLine(r: CoachingRequest, school: School, teacher?: User): string {
+  const sent = dayOf(r.submittedAt ?? r.createdAt, school);
+  const updated = dayOf(r.updatedAt, school);
+  return `**#${r.id} · ${esc(TOPIC_LABELS[r.topic])}**${teacher ? ` — ${esc(teacher.displayName)}` : ''} — ${esc(STATUS_LABELS[r.status])} — sent ${esc(sent)}${updated !== sent ? `, updated ${esc(updated)}` : ''}`;
+}

@@ -1,0 +1,127 @@
+/**
+ * `/coaching forget-me`: after it, no table holds the teacher's name, handle, words or a row that
+ * points at them — only the anonymised placeholders — and escalations that named them say "a teacher".
+ */
+import { bookAccepted, seedSchool, text } from '../../support/harness';
+import { buttonsOf } from '../../../src/messages/model';
+import { ask, createCoachingHarness, dmsTo, formIn, type CoachingHarness } from './support';
+
+let h: CoachingHarness;
+afterEach(() => h.close());
+
+type Row = Record<string, unknown>;
+
+/** Every TEXT-ish column of every table: (table, column) pairs, read from the schema itself. */
+function textColumns(h: CoachingHarness): [string, string][] {
+  const tables = (h.core.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map((r) => r.name as string);
+  return tables.flatMap((t) => (h.core.db.prepare(`PRAGMA table_info("${t}")`).all() as Row[])
+    .filter((c) => /TEXT|CHAR|CLOB|^$/i.test(String(c.type)))
+    .map((c): [string, string] => [t, c.name as string]));
+}
+
+/** Every (table, column, value) whose text contains one of the needles, case-insensitively. */
+function findText(h: CoachingHarness, needles: string[]): string[] {
+  const hits: string[] = [];
+  for (const [table, column] of textColumns(h)) {
+    for (const needle of needles) {
+      const rows = h.core.db.prepare(`SELECT "${column}" AS v FROM "${table}" WHERE instr(lower(CAST("${column}" AS TEXT)), lower(?)) > 0`).all(needle) as Row[];
+      for (const r of rows) hits.push(`${table}.${column}: ${String(r.v).slice(0, 120)}`);
+    }
+  }
+  return hits;
+}
+
+/** Rows of any table whose foreign key to users points at the user. */
+function rowsPointingAt(h: CoachingHarness, userId: number): string[] {
+  const hits: string[] = [];
+  const tables = (h.core.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map((r) => r.name as string);
+  for (const t of tables) {
+    for (const fk of h.core.db.prepare(`PRAGMA foreign_key_list("${t}")`).all() as Row[]) {
+      if (fk.table !== 'users') continue;
+      const n = (h.core.db.prepare(`SELECT COUNT(*) AS n FROM "${t}" WHERE "${String(fk.from)}" = ?`).get(userId) as Row).n as number;
+      if (n > 0) hits.push(`${t}.${String(fk.from)}: ${n}`);
+    }
+  }
+  return hits;
+}
+
+describe('forget-me', () => {
+  beforeEach(() => {
+    h = createCoachingHarness();
+    seedSchool(h, {
+      name: 'Demo Elementary',
+      members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher']],
+    });
+  });
+
+  it('erases requests, answers, memberships, messages and the name; escalations keep only "a teacher"', async () => {
+    const { db, store } = h.core;
+    const tenantId = h.user('pat').tenantId;
+    const taylor = h.user('taylor');
+    bookAccepted(h);
+    h.run('pat', 'add support Check in with Taylor Morgan about the new unit');
+
+    // Taylor's coaching: a shared request in conversation, an unshared one done with feedback.
+    const shared = ask(h, 'taylor', 'engagement', 'ZEBRA-QUIET-GROUPS in period 3', { share: true });
+    const done = ask(h, 'taylor', 'technology', 'OKAPI-SMARTBOARD freezing');
+    await h.deliver();
+    h.submit('casey', formIn(h.action('casey', 'coaching.ask', String(shared))).formId, { question: 'Which groups?' });
+    const q = dmsTo(await h.deliver(), 'taylor')[0].message;
+    h.submit('taylor', formIn(h.press('taylor', q, 'Reply')).formId, { text: 'NARWHAL-REPLY the blue table' });
+    h.submit('casey', `coaching.accept:${done}`, { when: 'Friday' });
+    h.action('casey', 'coaching.done', String(done));
+    h.action('taylor', 'coaching.helpful', `${done}:yes`);
+    await h.deliver();
+    // Jordan's request is not touched.
+    const jordans = ask(h, 'jordan', 'assessment', 'Jordan keeps this');
+    await h.deliver();
+
+    // An escalation that names Taylor (the escalation feature's table), with its DM still in the outbox.
+    db.prepare(`INSERT INTO escalations (school_id, coach_id, concern, category, concerns_user_id, stage, created_at, updated_at)
+                VALUES (1, ?, ?, 'conduct', ?, 'raised', ?, ?)`)
+      .run(h.user('casey').id, 'Taylor Morgan (@taylor) left the class alone; Taylor says it was two minutes. TAYLOR agreed to talk.', taylor.id, h.clock.now().toISOString(), h.clock.now().toISOString());
+    db.prepare(`INSERT INTO escalations (school_id, coach_id, concern, category, stage, created_at, updated_at)
+                VALUES (1, ?, 'Photocopier budget', 'resources', 'raised', ?, ?)`).run(h.user('casey').id, h.clock.now().toISOString(), h.clock.now().toISOString());
+    h.core.outbox.enqueue({ tenantId, recipientId: h.user('pat').id, kind: 'escalation.urgent', dedupeKey: 'esc-test', message: { text: 'Urgent: about Taylor Morgan', blocks: [{ type: 'text', text: '**Taylor Morgan** — see @taylor' }] }, dueAt: h.clock.now() }, h.clock.now());
+    // A Teams conversation reference (another feature's table) holding their name.
+    db.prepare(`INSERT INTO teams_conversations (tenant_id, user_id, scope, conversation_id, channel_user_id, service_url, reference, updated_at)
+                VALUES (?, ?, 'personal', 'a:1', '29:1', 'https://smba.example', '{"user":{"name":"Taylor Morgan"}}', ?)`).run(tenantId, taylor.id, h.clock.now().toISOString());
+
+    const before = findText(h, ['Taylor', 'Morgan', 'ZEBRA-QUIET', 'OKAPI-SMARTBOARD', 'NARWHAL-REPLY']);
+    expect(before.length).toBeGreaterThan(10);
+
+    const confirm = h.coaching('taylor', 'forget-me').messages[0];
+    expect(confirm.text).toMatch(/^Erase everything Touchpoint holds about you\? This cannot be undone: your 2 coaching requests/);
+    expect(buttonsOf(confirm).map((b) => b.label)).toEqual(['Erase everything', 'Keep my data']);
+    expect(text(h.press('taylor', confirm, 'Keep my data'))).toBe('Kept. Nothing was erased.');
+    // Someone else's button (a forged value) erases nothing.
+    expect(text(h.action('jordan', 'coaching.forget.confirm', String(taylor.id)))).toBe('That button is not yours.');
+    expect(text(h.press('taylor', confirm, 'Erase everything'))).toMatch(/^Done\. Touchpoint erased 2 coaching requests, your memberships and your name\./);
+
+    expect(findText(h, ['Taylor', 'Morgan', 'ZEBRA-QUIET', 'OKAPI-SMARTBOARD', 'NARWHAL-REPLY'])).toEqual([]);
+    expect(rowsPointingAt(h, taylor.id)).toEqual([]);
+    const placeholder = db.prepare('SELECT display_name, handle, external_id FROM users WHERE id = ?').get(taylor.id);
+    expect(placeholder).toEqual({ display_name: 'Former teacher', handle: null, external_id: `forgotten:${taylor.id}` });
+    expect(db.prepare('SELECT concern, concerns_user_id, concerns_label FROM escalations ORDER BY id').all()).toEqual([
+      { concern: 'a teacher (a teacher) left the class alone; a teacher says it was two minutes. a teacher agreed to talk.', concerns_user_id: null, concerns_label: 'a teacher' },
+      { concern: 'Photocopier budget', concerns_user_id: null, concerns_label: null },
+    ]);
+    expect(h.core.agenda.openItems(tenantId, 1).map((i) => i.text)).toEqual(['Check in with a teacher about the new unit']);
+    expect(h.core.outbox.byDedupeKey('esc-test')!.message).toEqual({ text: 'Urgent: about a teacher', blocks: [{ type: 'text', text: '**a teacher** — see a teacher' }] });
+
+    // The coach working on the open request is told it was withdrawn, nothing more.
+    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([`Coaching request #${shared} was withdrawn. Nothing more is needed from you.`]);
+    expect(text(h.coaching('casey', 'queue'))).toContain(`#${jordans} Assessment and data — Jordan Kim`);
+    expect(text(h.coaching('casey', 'queue'))).not.toContain(`#${shared} `);
+    // Coming back, they are a new person with nothing.
+    expect(text(h.coaching('taylor', 'status'))).toBe('You have no coaching requests. Ask a coach for help with /coaching request.');
+    expect(h.user('taylor').id).not.toBe(taylor.id);
+    expect(store.membershipsOf(tenantId, h.user('taylor').id)).toEqual([]);
+  });
+
+  it('is refused for someone whose coach or principal role needs their name', () => {
+    expect(text(h.coaching('casey', 'forget-me'))).toBe('You are also coach at Demo Elementary: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.');
+    expect(text(h.coaching('pat', 'forget-me'))).toMatch(/^You are also principal at Demo Elementary/);
+    expect(h.user('casey').displayName).toBe('Casey Lee');
+  });
+});
