@@ -3,6 +3,7 @@
  * (Slack `/slack/*`, Teams `/api/messages`). Plain node:http keeps the request handling
  * visible and lets the platform SDKs use their own request listeners.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/ports';
@@ -23,6 +24,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** Paths that carry a secret (feed and export tokens) are logged without it. */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/(calendar|export)\/[^/]+$/, '/$1/[token]');
+}
+
 export class HttpServer {
   private readonly routes: Route[] = [];
   readonly server: Server;
@@ -39,6 +45,13 @@ export class HttpServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    // One id per request, echoed to the caller and on the log line, so a report can be traced.
+    const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID());
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      this.logger.debug({ requestId, method: req.method, path: loggablePath(path), status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'http request');
+    });
     const route = this.routes.find((r) => (r.method === req.method || r.method === '*') && (r.path.endsWith('*') ? path.startsWith(r.path.slice(0, -1)) : r.path === path));
     if (!route) {
       sendJson(res, 404, { error: 'not found' });
@@ -47,7 +60,7 @@ export class HttpServer {
     try {
       await route.handler(req, res);
     } catch (err) {
-      this.logger.error({ err: (err as Error)?.stack ?? String(err), path, method: req.method }, 'http handler failed');
+      this.logger.error({ err: (err as Error)?.stack ?? String(err), requestId, path: loggablePath(path), method: req.method }, 'http handler failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     }

@@ -1,0 +1,36 @@
+/** The structured logger: JSON lines, secrets cut, and no secret tokens from request paths. */
+import { Writable } from 'node:stream';
+import { createLogger } from '../src/logger';
+import { loggablePath } from '../src/http/server';
+
+function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(chunk.toString()); done(); } });
+  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('the logger', () => {
+  it('writes one JSON object per line with level, message and service', () => {
+    const out = capture();
+    const logger = createLogger('info', out.stream);
+    logger.info({ tenantId: 3, outboxId: 17 }, 'outbox send failed; will retry');
+    logger.debug({ hidden: true }, 'below the level');
+    const [line] = out.lines();
+    expect(out.lines()).toHaveLength(1);
+    expect(line).toMatchObject({ level: 30, msg: 'outbox send failed; will retry', service: 'touchpoint', tenantId: 3, outboxId: 17 });
+  });
+
+  it('cuts tokens, passwords and authorization headers', () => {
+    const out = capture();
+    createLogger('info', out.stream).info({ slack: { botToken: 'xoxb-secret', signingSecret: 's3cret' }, req: { headers: { authorization: 'Bearer abc' } } }, 'config');
+    const text = JSON.stringify(out.lines()[0]);
+    expect(text).not.toMatch(/xoxb-secret|s3cret|Bearer abc/);
+    expect(text).toContain('[redacted]');
+  });
+
+  it('logs feed and export paths without their secret token', () => {
+    expect(loggablePath('/calendar/abcDEF123_-xyz.ics')).toBe('/calendar/[token]');
+    expect(loggablePath('/export/abcDEF123.json')).toBe('/export/[token]');
+    expect(loggablePath('/slack/events')).toBe('/slack/events');
+  });
+});
