@@ -41,6 +41,7 @@ const META_HELP = [
   '  :who                    who you are, and who else is here',
   '  :press <n>              press button n of the latest message shown to you',
   '  :advance <span>         move the clock (30m, 2h, 3d, 1w) and deliver what falls due',
+  '  :home                   your home view (as in Slack\'s App Home)',
   '  :now                    the clock',
   '  :cancel                 abandon the form being filled in',
   '  :help                   this list',
@@ -166,6 +167,12 @@ export class ConsoleAdapter {
       case 'now':
         this.print(`It is ${formatInstant(clock.now(), this.displayZone(), true)}.`);
         return;
+      case 'home': {
+        const home = this.options.app.home(this.inbound());
+        this.latest.set(this.current, home);
+        this.print(renderPlainText(home));
+        return;
+      }
       case 'cancel':
         this.print('There is no form to cancel.');
         return;
