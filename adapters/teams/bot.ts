@@ -18,6 +18,7 @@ import type { Store } from '../../src/store/store';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { commandTextOf, identityOf, isPersonal, mentionReader, splitRoot, submissionOf } from './activity';
 import { cardActivity, formAgainActivity, FormMemory, type FormBlock } from './cards';
+import { COMMAND_CHOICES } from './manifest';
 
 export interface TeamsBotOptions {
   app: Touchpoint;
@@ -42,6 +43,22 @@ export const WELCOME: Message = {
 export const COACHING_IN_CHANNEL: Message = errorMessage(
   'Coaching requests stay between you and the coaches, so I only take coaching commands in a personal chat with me. Open a chat with Touchpoint and type it there.',
 );
+
+/**
+ * Replies in a channel are seen by the whole team, so only commands whose answers hold nothing
+ * private run there (the team command list of the app package); the rest stay in a personal chat.
+ */
+export const PRIVATE_IN_CHANNEL: Message = errorMessage(
+  'That answer is private to you, so I only take it in a personal chat with me. Open a chat with Touchpoint and type it there.',
+);
+const CHANNEL_COMMANDS = new Set(COMMAND_CHOICES.team.filter(([root]) => root === 'touchpoint').map(([, name]) => name));
+/** Buttons whose answers are safe in a channel: undoing a closure made there. */
+const CHANNEL_ACTIONS = new Set(['booking.closure.undo']);
+
+function channelSafeCommand(root: Root, text: string): boolean {
+  const name = text.trim().split(/\s+/)[0]?.toLowerCase() || 'help';
+  return root === 'touchpoint' && CHANNEL_COMMANDS.has(name);
+}
 
 const NO_TENANT = errorMessage('I could not tell which Microsoft 365 organisation this message came from, so I did not act on it.');
 const STALE_CARD = errorMessage('That card is out of date. Type the command again.');
@@ -94,6 +111,10 @@ export class TeamsBot {
       await this.send(context, [COACHING_IN_CHANNEL]);
       return;
     }
+    if (!isPersonal(activity) && !channelSafeCommand(root, rest)) {
+      await this.send(context, [PRIVATE_IN_CHANNEL]);
+      return;
+    }
     const { conversations } = this.options;
     inbound.mentions = mentionReader(mentioned, (teamsId) => conversations.externalIdOfChannelUser(known.identity.tenantExternalId, teamsId));
     await this.reply(context, this.options.app.command(inbound, root, rest));
@@ -106,6 +127,10 @@ export class TeamsBot {
       return;
     }
     const { app } = this.options;
+    if (!isPersonal(context.activity) && !(submission.kind === 'action' && CHANNEL_ACTIONS.has(submission.actionId)) && !(submission.kind === 'form' && channelSafeCommand(...formCommand(submission.formId)))) {
+      await this.send(context, [PRIVATE_IN_CHANNEL]);
+      return;
+    }
     if (submission.kind === 'action') {
       await this.reply(context, app.action(inbound, submission.actionId, submission.value));
       return;
@@ -196,4 +221,10 @@ export class TeamsBot {
       await context.sendActivity(cardActivity(message));
     }
   }
+}
+
+/** The command a form id belongs to (`touchpoint.book:…` → touchpoint, book); other forms are none. */
+function formCommand(formId: string): [Root, string] {
+  const [root, ...rest] = formId.split(':')[0].split('.');
+  return ROOTS.includes(root as Root) ? [root as Root, rest.join('.')] : ['coaching', ''];
 }

@@ -98,6 +98,24 @@ describe('installing and talking to the bot', () => {
     expect(dm[0].body).toMatchObject({ type: 'message', recipient: { id: CASEY.id }, conversation: { id: personalChat(CASEY) } });
   });
 
+  test('in a channel, commands whose answers are private are refused and nothing private is posted', async () => {
+    await rig.post(installPersonal(rig, CASEY));
+    await rig.post(channelMessage(rig, PAT, 'book <at>Casey Lee</at> weekly tue 14:00', [CASEY]));
+    await rig.core.dispatcher.dispatchDue();
+    const accept = lastCard(personalChat(CASEY)).body.find((e: { type: string }) => e.type === 'ActionSet').actions[0];
+    await rig.post(submit(rig, CASEY, accept.data));
+    await rig.post(personalMessage(rig, PAT, 'add support Private note about room 12'));
+    rig.connector.clear();
+    for (const text of ['agenda', 'escalations', 'report', 'calendar', 'export', 'priorities']) {
+      await rig.post(channelMessage(rig, PAT, `touchpoint ${text}`, []));
+    }
+    const posted = JSON.stringify(rig.connector.calls);
+    expect(posted).not.toContain('Private note about room 12');
+    const replies = rig.connector.cards().map((c) => textsOf(c)[0]);
+    expect(replies).toHaveLength(6);
+    expect(new Set(replies)).toEqual(new Set(['That answer is private to you, so I only take it in a personal chat with me. Open a chat with Touchpoint and type it there.']));
+  });
+
   test('pressing Accept on the proposal card activates the series', async () => {
     await rig.post(installPersonal(rig, CASEY));
     await rig.post(channelMessage(rig, PAT, 'book <at>Casey Lee</at> weekly tue 14:00', [CASEY]));
