@@ -160,10 +160,19 @@ export function canRecordEscalationOutcome(actor: Actor, school: School, e: Esca
   return e.raisedAt !== null ? allow : deny('Raise it first; the outcome is recorded at or after the touch-point.');
 }
 
-/** Admins see escalations only as counts by category and stage. */
+/**
+ * Admins see escalations only as counts by category and stage. Principals do not get counts:
+ * a count of concerns still "reflecting" would tell them of a concern before it was raised.
+ */
 export function canCountEscalations(actor: Actor, school: School): Decision {
   if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
-  return hasRole(actor, school.id, 'admin', 'principal', 'assistant_principal') ? allow : deny('Only the school’s leaders and admins see escalation counts.');
+  return hasRole(actor, school.id, 'admin') ? allow : deny('Only the school’s admins see escalation counts.');
+}
+
+/** The audit log: the school's admins only. */
+export function canReadAuditLog(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'admin') ? allow : deny('Only the school’s admins read its audit log.');
 }
 
 // ---- coaching requests (DESIGN.md §1 rules 3 and 4) -------------------------------------------

@@ -12,7 +12,7 @@ import { registerHealth, readiness } from '../../src/http/health';
 import { databaseHealth } from '../../src/store/migrate';
 import { backupDatabase, listBackups } from '../../src/store/backup';
 import { gracefulStop, onSignals } from '../../src/lifecycle';
-import { exportRoute, runRetention } from '../../src/features/operations/commands';
+import { buildExport, exportRoute, runRetention } from '../../src/features/operations/commands';
 import { buildCore } from '../../src/compose';
 import { SettableClock, type Delivery, type Notifier, silentLogger } from '../../src/core/ports';
 import { formOf } from '../../src/messages/model';
@@ -171,6 +171,18 @@ describe('export', () => {
     } finally {
       await http.close();
     }
+  });
+
+  it("lists no teachers, and gives a principal neither escalation counts nor the audit log", () => {
+    const school = h.core.store.schoolsOfTenant(h.user('pat').tenantId)[0];
+    const actorOf = (handle: string) => ({ user: h.user(handle), tenant: h.core.store.tenantById(h.user(handle).tenantId)!, memberships: h.core.store.membershipsOf(h.user(handle).tenantId, h.user(handle).id) });
+    const forPrincipal = buildExport(h.core.services, actorOf('pat'), school, h.clock.now());
+    expect(forPrincipal.members).toEqual([{ name: 'Alex Admin', role: 'admin' }, { name: 'Casey Lee', role: 'coach' }, { name: 'Pat Rivera', role: 'principal' }]);
+    expect(forPrincipal.escalations).toEqual([]);
+    expect(forPrincipal.auditLog).toEqual([]);
+    const forAdmin = buildExport(h.core.services, actorOf('alex'), school, h.clock.now());
+    expect(JSON.stringify(forAdmin.members)).not.toContain('Taylor');
+    expect((forAdmin.auditLog as unknown[]).length).toBeGreaterThan(0);
   });
 
   it('is refused to coaches and teachers', () => {

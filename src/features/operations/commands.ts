@@ -9,7 +9,7 @@ import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import type { Services } from '../../core/context';
 import type { Actor, School } from '../../core/model';
 import { Refusal } from '../../core/errors';
-import { canCountEscalations, canExportSchool } from '../../core/policy';
+import { canCountEscalations, canExportSchool, canReadAuditLog } from '../../core/policy';
 import { noExtra } from '../../core/args';
 import { escapeMarkup as esc } from '../../messages/model';
 import { pickSchool } from '../booking/service';
@@ -34,11 +34,13 @@ export function addExportSection(section: ExportSection): void {
 export function buildExport(services: Services, actor: Actor, school: School, now: Date): Record<string, unknown> {
   const { store, escalations, operations } = services;
   const tenantId = school.tenantId;
-  const members = store.schoolMembers(tenantId, school.id, ['principal', 'assistant_principal', 'coach', 'teacher', 'admin']);
+  // Teachers are not listed: a teacher joins a school by asking a coach for help, so the list
+  // would tell who asked.
+  const members = store.schoolMembers(tenantId, school.id, ['principal', 'assistant_principal', 'coach', 'admin']);
   const out: Record<string, unknown> = {
     exportedAt: now.toISOString(),
     exportedBy: actor.user.displayName,
-    privacy: 'Agenda items, notes, priorities and action items belong to each principal–coach partnership; escalation texts to the coach and principals; coaching requests to teachers and coaches. They are not exported. Escalations appear as counts; coaching requests as monthly counts by topic (under 3 shown as "fewer than 3") and the requests teachers chose to share.',
+    privacy: 'Agenda items, notes, priorities and action items belong to each principal–coach partnership; escalation texts to the coach and principals; coaching requests to teachers and coaches. They are not exported, and teachers are not listed. For admins, escalations appear as counts by category and stage, with the audit log; coaching requests appear as monthly counts by topic (under 3 shown as "fewer than 3") and the requests teachers chose to share.',
     school: { name: school.name, timeZone: school.timeZone, schoolDay: `${school.dayStart}-${school.dayEnd}` },
     members: members.map((m) => ({ name: m.displayName, role: m.role })),
     closures: store.closuresOfSchool(tenantId, school.id).map((c) => ({ from: c.startDate, to: c.endDate, label: c.label })),
@@ -46,7 +48,7 @@ export function buildExport(services: Services, actor: Actor, school: School, no
     escalations: canCountEscalations(actor, school).allowed
       ? escalations.countsOfSchool(tenantId, school.id).map((r) => ({ category: CATEGORY_LABELS[r.category], stage: STAGE_LABELS[r.stage], count: r.n }))
       : [],
-    auditLog: operations.auditForExport(tenantId, school.id),
+    auditLog: canReadAuditLog(actor, school).allowed ? operations.auditForExport(tenantId, school.id) : [],
   };
   for (const section of exportSections) Object.assign(out, section(services, actor, school, now));
   return out;
