@@ -204,9 +204,10 @@ export class CoachingRepository {
   }
 
   /** Topic and date of every sent request of a school since a moment: all the aggregate is made of (no teacher, no text). */
-  demandSince(tenantId: number, schoolId: number, since: Date): { topic: Topic; submittedAt: Date }[] {
+  /** Sent requests the teacher did not share (the shared ones are listed, so counting them too would let a reader subtract). */
+  unsharedDemandSince(tenantId: number, schoolId: number, since: Date): { topic: Topic; submittedAt: Date }[] {
     return (this.db
-      .prepare(`SELECT x.topic, x.submitted_at ${IN_TENANT} WHERE x.school_id = @schoolId AND x.status != 'draft' AND x.submitted_at >= @since
+      .prepare(`SELECT x.topic, x.submitted_at ${IN_TENANT} WHERE x.school_id = @schoolId AND x.status != 'draft' AND x.shared = 0 AND x.submitted_at >= @since
                 ORDER BY x.submitted_at`)
       .all({ tenantId, schoolId, since: iso(since) }) as Row[]).map((r) => ({ topic: r.topic as Topic, submittedAt: new Date(r.submitted_at as string) }));
   }

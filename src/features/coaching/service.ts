@@ -219,7 +219,7 @@ export function schoolDemand(services: Services, actor: Actor, school: School, n
   const months = Array.from({ length: DEMAND_MONTHS }, (_, i) => monthStart(now, school, i));
   const since = months[months.length - 1].start;
   const counts = new Map<string, number>();
-  for (const row of repo(services).demandSince(tenantId, school.id, since)) {
+  for (const row of repo(services).unsharedDemandSince(tenantId, school.id, since)) {
     const key = `${todayIn(row.submittedAt, school.timeZone).slice(0, 7)}:${row.topic}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
@@ -245,7 +245,7 @@ export function coachingDemandBlocks(ctx: RequestContext): Block[] {
     const demand = school && schoolDemand(ctx.services, ctx.actor, school, ctx.now);
     if (!school || !demand) continue;
     blocks.push({ type: 'header', text: `Coaching demand — ${esc(school.name)}` });
-    blocks.push({ type: 'context', text: esc('Requests by topic and month; a count under 3 shows as "fewer than 3". What each teacher asked stays between them and the coaches.') });
+    blocks.push({ type: 'context', text: esc('Requests not shared with you, by topic and month; a count under 3 shows as "fewer than 3". What each teacher asked stays between them and the coaches. Shared requests are listed below.') });
     for (const month of demand.months) {
       blocks.push({ type: 'text', text: `**${esc(month.label)}**` });
       blocks.push({ type: 'fields', fields: month.counts.map((c) => ({ label: esc(TOPIC_LABELS[c.topic]), value: esc(c.count) })) });

@@ -1,25 +1,18 @@
 /**
- * A test core with `/coaching` registered, built like src/compose.ts does (real SQLite, the
- * registry's planners and composers, a recording notifier, a settable clock). Until the lead wires
- * registerCoaching into buildRegistry, the placeholder `/coaching` commands are dropped from the
- * registry here first; once it is wired, the core from buildCore is used as it is.
+ * A test core (real SQLite, the registry's planners and composers, a recording notifier, a
+ * settable clock) with a probe command that shows what `/touchpoint report` adds for leaders:
+ * the coaching demand, alone.
  */
 import { buildCore, type Core } from '../../../src/compose';
-import { buildRegistry } from '../../../src/features';
-import { Touchpoint, type FormOutcome } from '../../../src/core/app';
+import type { FormOutcome } from '../../../src/core/app';
 import type { CommandRegistry } from '../../../src/core/registry';
 import { SettableClock } from '../../../src/core/ports';
 import type { Reply } from '../../../src/core/context';
 import type { User } from '../../../src/core/model';
-import { Dispatcher } from '../../../src/scheduler/dispatch';
-import { Scheduler, type Planner } from '../../../src/scheduler/tick';
-import { materialisePlanner } from '../../../src/scheduler/materialise';
 import { buttonsOf, formOf, type Message } from '../../../src/messages/model';
-import { registerCoaching, coachingDemandMessage } from '../../../src/features/coaching';
+import { coachingDemandMessage } from '../../../src/features/coaching';
 import { RecordingNotifier, inbound, type Harness, type SentDm } from '../../support/harness';
 import { z } from 'zod';
-
-const COACHING_COMMANDS = ['request', 'status', 'withdraw', 'forget-me', 'queue', 'hours'];
 
 /** A test-only command showing what `/touchpoint report` will add: the coaching demand. */
 function registerDemandProbe(registry: CommandRegistry): void {
@@ -42,24 +35,7 @@ export interface CoachingHarness extends Harness {
 export function createCoachingHarness(opts: { start?: Date } = {}): CoachingHarness {
   const clock = new SettableClock(opts.start ?? new Date('2026-11-19T15:00:00Z')); // Thu 10:00 New York
   const notifier = new RecordingNotifier('console', clock);
-  const base = buildCore({ databasePath: ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5 });
-  let core: Core = base;
-  if (!base.registry.findAction('coaching.send')) {
-    const registry = buildRegistry();
-    // The placeholders answer "not available yet"; test code may reach into the map to replace them.
-    const commands = (registry as unknown as { commands: Map<string, unknown> }).commands;
-    for (const name of COACHING_COMMANDS) commands.delete(`coaching ${name}`);
-    registerCoaching(registry);
-    const services = base.services;
-    const dispatcher = new Dispatcher({
-      store: base.store, outbox: base.outbox, clock, notifiers: [notifier], random: () => 0.5,
-      compose: (row) => registry.compose(services, row, clock.now()),
-    });
-    const planners: Planner[] = [materialisePlanner(base.store), ...registry.planners.map((plan) => (now: Date) => plan(services, now))];
-    const scheduler = new Scheduler({ clock, dispatcher, planners });
-    const app = new Touchpoint({ services, clock, registry });
-    core = { ...base, registry, app, dispatcher, scheduler };
-  }
+  const core: Core = buildCore({ databasePath: ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5 });
   registerDemandProbe(core.registry);
 
   const h: CoachingHarness = {

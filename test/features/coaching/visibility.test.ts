@@ -98,6 +98,15 @@ describe('those who may see it', () => {
     expect(all(h.coaching('casey', 'queue'))).not.toContain('DRAFT-ONLY');
   });
 
+  it('shared requests are not counted again in the aggregate, so nothing can be worked out by subtraction', () => {
+    for (const who of ['jordan', 'jordan', 'jordan']) ask(h, who, 'engagement', 'SHARED-ENGAGEMENT words', { share: true });
+    const report = all(h.demand('pat'));
+    // Taylor's one unshared engagement request (from the set-up) stays "fewer than 3", beside three listed shared ones.
+    expect(report).toContain('Student engagement: fewer than 3');
+    expect(text(h.demand('pat')).match(/Student engagement — Jordan Kim/g)).toHaveLength(3);
+    expect(report).not.toMatch(/Student engagement: [0-9]/);
+  });
+
   it('a shared request shows the principal topic, teacher, status and dates only; counts under 3 say "fewer than 3"', () => {
     ask(h, 'jordan', 'engagement', 'OCELOT shared words', { share: true });
     const report = all(h.demand('pat'));
