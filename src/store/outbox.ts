@@ -69,15 +69,16 @@ export class OutboxRepository {
   }
 
   /**
-   * Plans a reminder: inserts it, or revives it when an earlier plan cancelled it (a skip that
-   * was undone). A row already sent, expired or dead is left alone: nothing is sent twice.
+   * Plans a reminder: inserts it, or revives it — at its newly planned time — when an earlier
+   * plan cancelled it (a skip undone, a setting changed). A row already sent, expired or dead is
+   * left alone: nothing is sent twice.
    */
   plan(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
       .prepare(`INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
                 VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose)
                 ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', attempts = 0, first_failed_at = NULL, last_error = NULL,
-                  next_attempt_at = excluded.due_at
+                  due_at = excluded.due_at, next_attempt_at = excluded.due_at, expires_at = excluded.expires_at, compose = excluded.compose
                 WHERE outbox.status = 'cancelled'`)
       .run({
         tenantId: row.tenantId, recipientId: row.recipientId, kind: row.kind, dedupeKey: row.dedupeKey, payload: JSON.stringify(row.message),

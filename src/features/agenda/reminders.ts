@@ -8,7 +8,7 @@
 import type { Services } from '../../core/context';
 import type { Message } from '../../messages/model';
 import { escapeMarkup as esc } from '../../messages/model';
-import { localToUtc, formatLocalDate, addDays, type LocalDate } from '../../core/datetime';
+import { localToUtc, formatLocalDate, addDays, toLocal, type LocalDate } from '../../core/datetime';
 import type { OutboxRow } from '../../store/outbox';
 import type { PlanTarget } from '../../store/agenda';
 import { closureOn } from '../booking/recurrence';
@@ -33,8 +33,11 @@ export const MUTABLE: Record<string, string> = {
 };
 
 const MINUTE = 60_000;
-/** How far ahead reminders are planned: enough for a prompt 5 school days ahead over a long weekend. */
-export const PLAN_AHEAD_MS = 14 * 86_400_000;
+/**
+ * How far ahead meetings are planned: far enough that a prompt counted back over a long break
+ * (5 school days before a meeting after two weeks off) is planned before its moment, not after.
+ */
+export const PLAN_AHEAD_MS = 35 * 86_400_000;
 /** How far back the planner looks for changed occurrences (missed, skipped) to check for drift. */
 const LOOK_BACK_MS = 14 * 86_400_000;
 
@@ -59,20 +62,24 @@ function planMeeting(services: Services, t: PlanTarget, now: Date): void {
   const { agenda, outbox, store } = services;
   const settings = agenda.settings(t.tenantId, t.partnershipId);
   const closures = store.closuresOfSchool(t.tenantId, t.schoolId);
-  const promptDate = schoolDaysBefore(t.originalDate, settings.promptLeadDays, (d) => closureOn(closures, d) !== undefined);
+  // Counted back from the day the meeting now takes place (a moved meeting's prompt moves with it).
+  const meetingDate = toLocal(t.startsAt, t.timeZone).date;
+  const promptDate = schoolDaysBefore(meetingDate, settings.promptLeadDays, (d) => closureOn(closures, d) !== undefined);
   const promptAt = localToUtc(promptDate, settings.promptTime, t.timeZone);
   const agendaAt = new Date(t.startsAt.getTime() - settings.agendaLeadMinutes * MINUTE);
   const outcomeAt = new Date(t.endsAt.getTime() + settings.notesDelayMinutes * MINUTE);
-  const key = occurrenceKey(t.seriesId, t.occurrenceId);
+  // Keyed by the meeting's start, not the reminder's due time: a changed setting re-plans the same
+  // rows (a sent one is never sent again), while a moved meeting gets reminders of its own.
+  const key = `${occurrenceKey(t.seriesId, t.occurrenceId)}${t.startsAt.getTime()}:`;
   const args = { occurrenceId: t.occurrenceId };
   for (const userId of [t.principalId, t.coachId]) {
     const base = { tenantId: t.tenantId, recipientId: userId, message: { text: '', blocks: [] }, compose: args };
     // The prompt is only useful before the compiled agenda goes out.
     if (promptAt < agendaAt) {
-      outbox.plan({ ...base, kind: REMINDER_KINDS.prompt, dedupeKey: `${key}prompt:u${userId}:${promptAt.getTime()}`, dueAt: promptAt, expiresAt: agendaAt }, now);
+      outbox.plan({ ...base, kind: REMINDER_KINDS.prompt, dedupeKey: `${key}prompt:u${userId}`, dueAt: promptAt, expiresAt: agendaAt }, now);
     }
-    outbox.plan({ ...base, kind: REMINDER_KINDS.compiled, dedupeKey: `${key}agenda:u${userId}:${agendaAt.getTime()}`, dueAt: agendaAt, expiresAt: t.startsAt }, now);
-    outbox.plan({ ...base, kind: REMINDER_KINDS.outcome, dedupeKey: `${key}outcome:u${userId}:${outcomeAt.getTime()}`, dueAt: outcomeAt, expiresAt: new Date(outcomeAt.getTime() + 3 * 86_400_000) }, now);
+    outbox.plan({ ...base, kind: REMINDER_KINDS.compiled, dedupeKey: `${key}agenda:u${userId}`, dueAt: agendaAt, expiresAt: t.startsAt }, now);
+    outbox.plan({ ...base, kind: REMINDER_KINDS.outcome, dedupeKey: `${key}outcome:u${userId}`, dueAt: outcomeAt, expiresAt: new Date(outcomeAt.getTime() + 3 * 86_400_000) }, now);
   }
 }
 

@@ -139,6 +139,38 @@ describe('two weeks of a partnership', () => {
     expect(dms.filter((d) => headerOf(d) === 'Agenda prompt').map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-19 07:30'], ['pat', '2026-11-19 07:30']]);
   });
 
+  it('changing a timing after a prompt went out does not send that prompt again', async () => {
+    await h.deliver();
+    const first = await h.advance(new Date('2026-11-20T14:00:00Z').getTime() - h.clock.now().getTime());
+    expect(first.filter((d) => headerOf(d) === 'Agenda prompt')).toHaveLength(2);
+    h.run('pat', 'settings prompt-time 09:00');
+    h.run('pat', 'settings prompt-days 1');
+    const after = await h.advance(new Date('2026-11-24T17:00:00Z').getTime() - h.clock.now().getTime());
+    expect(after.filter((d) => headerOf(d) === 'Agenda prompt')).toEqual([]);
+    // The next meeting's prompt follows the new settings: 1 school day before (Mon 30 Nov), at 09:00.
+    const next = await h.advance(new Date('2026-11-30T15:00:00Z').getTime() - h.clock.now().getTime());
+    expect(next.filter((d) => headerOf(d) === 'Agenda prompt').map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-30 09:00'], ['pat', '2026-11-30 09:00']]);
+  });
+
+  it('a moved meeting is prompted two school days before its new date', async () => {
+    await h.deliver();
+    await h.advance(new Date('2026-11-23T14:00:00Z').getTime() - h.clock.now().getTime()); // Mon 09:00: Tuesday's prompt went out on Friday
+    h.run('pat', 'move 2026-11-27 10:00'); // Tue 24 → Fri 27 Nov
+    const dms = await h.advance(new Date('2026-11-27T16:00:00Z').getTime() - h.clock.now().getTime());
+    const prompts = dms.filter((d) => headerOf(d) === 'Agenda prompt' && d.message.text.includes('Fri 27 Nov'));
+    expect(prompts.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-25 08:00'], ['pat', '2026-11-25 08:00']]);
+  });
+
+  it('after a long break the first prompt comes at its moment, not during the break', async () => {
+    h.run('pat', 'closed 2026-12-18..2027-01-04 Winter break');
+    await h.deliver();
+    h.clock.set(new Date('2026-12-10T15:00:00Z'));
+    const dms = await h.advance(new Date('2027-01-05T14:00:00Z').getTime() - h.clock.now().getTime());
+    const forJan5 = dms.filter((d) => headerOf(d) === 'Agenda prompt' && d.message.text.includes('Tue 5 Jan 2027'));
+    // Two school days before Tue 5 Jan, skipping the break and the weekend: Wed 16 Dec, 08:00.
+    expect(forJan5.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-12-16 08:00'], ['pat', '2026-12-16 08:00']]);
+  });
+
   it('a fourth priority is refused with the reason', () => {
     h.run('pat', 'priorities add One');
     h.run('casey', 'priorities add Two');
