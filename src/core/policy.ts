@@ -117,6 +117,8 @@ export interface EscalationFacts {
   coachId: number | null;
   stage: string;
   raisedAt: Date | null;
+  /** From when the principals may read it: the next touch-point's agenda prompt (urgent: at once). */
+  visibleFrom: Date | null;
 }
 
 /** Only coaches of the school raise escalations. */
@@ -130,11 +132,12 @@ export function canRaiseEscalation(actor: Actor, school: School): Decision {
  * and assistant principals once it has been raised to them — never before (no beeline), never
  * teachers (not even the one it concerns), never other coaches, never another tenant.
  */
-export function canViewEscalation(actor: Actor, school: School, e: EscalationFacts): Decision {
+export function canViewEscalation(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
   const none = deny('There is no such escalation you can see.');
   if (!sameTenant(actor, school) || e.schoolId !== school.id) return none;
   if (e.coachId === actor.user.id && hasRole(actor, school.id, 'coach')) return allow;
-  if (hasRole(actor, school.id, 'principal', 'assistant_principal') && e.raisedAt !== null && RAISED_STAGES.has(e.stage)) return allow;
+  const reachedThem = e.raisedAt !== null && e.visibleFrom !== null && e.visibleFrom <= now;
+  if (hasRole(actor, school.id, 'principal', 'assistant_principal') && reachedThem && RAISED_STAGES.has(e.stage)) return allow;
   return none;
 }
 
@@ -147,15 +150,15 @@ export function canSteerEscalation(actor: Actor, school: School, e: EscalationFa
 }
 
 /** Acknowledging an urgent escalation: the school's principal or assistant principals. */
-export function canAcknowledgeEscalation(actor: Actor, school: School, e: EscalationFacts): Decision {
-  const view = canViewEscalation(actor, school, e);
+export function canAcknowledgeEscalation(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
+  const view = canViewEscalation(actor, school, e, now);
   if (!view.allowed) return view;
   return hasRole(actor, school.id, 'principal', 'assistant_principal') ? allow : deny('Only the principal or an assistant principal acknowledges an urgent escalation.');
 }
 
 /** Recording the outcome after it was raised: the principal, the APs, or the raising coach. */
-export function canRecordEscalationOutcome(actor: Actor, school: School, e: EscalationFacts): Decision {
-  const view = canViewEscalation(actor, school, e);
+export function canRecordEscalationOutcome(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
+  const view = canViewEscalation(actor, school, e, now);
   if (!view.allowed) return view;
   return e.raisedAt !== null ? allow : deny('Raise it first; the outcome is recorded at or after the touch-point.');
 }

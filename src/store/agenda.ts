@@ -273,6 +273,14 @@ export class AgendaRepository {
       .run(status, iso(now), by, iso(now), occurrenceId).changes === 1;
   }
 
+  /** Marks a meeting's notes as saved; false when they already were (the second save is refused). */
+  markNotes(tenantId: number, occurrenceId: number, now: Date): boolean {
+    return this.db
+      .prepare(`UPDATE occurrences SET notes_at = ? WHERE id = ? AND notes_at IS NULL AND series_id IN (
+                  SELECT s.id FROM series s JOIN partnerships p ON p.id = s.partnership_id JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ?)`)
+      .run(iso(now), occurrenceId, tenantId).changes === 1;
+  }
+
   outcomeOf(occurrenceId: number): { at: Date; by: number | null } | undefined {
     const r = this.db.prepare('SELECT outcome_at, outcome_by FROM occurrences WHERE id = ?').get(occurrenceId) as Row | undefined;
     return r && typeof r.outcome_at === 'string' ? { at: new Date(r.outcome_at), by: (r.outcome_by as number | null) ?? null } : undefined;

@@ -29,6 +29,7 @@ export interface Escalation {
   planOwnerId: number | null;
   followUpDate: LocalDate | null;
   closedAt: Date | null;
+  visibleFrom: Date | null;
   createdAt: Date;
 }
 
@@ -46,7 +47,8 @@ function toEscalation(r: Row): Escalation {
     reflectUntil: (r.reflect_until as LocalDate | null) ?? null, notYetCount: r.not_yet_count as number,
     raisedAt: date(r.raised_at), acknowledgedAt: date(r.acknowledged_at), acknowledgedBy: (r.acknowledged_by as number | null) ?? null,
     planText: (r.plan_text as string | null) ?? null, planOwnerId: (r.plan_owner_id as number | null) ?? null,
-    followUpDate: (r.follow_up_date as LocalDate | null) ?? null, closedAt: date(r.closed_at), createdAt: new Date(r.created_at as string),
+    followUpDate: (r.follow_up_date as LocalDate | null) ?? null, closedAt: date(r.closed_at), visibleFrom: date(r.visible_from),
+    createdAt: new Date(r.created_at as string),
   };
 }
 
@@ -66,12 +68,14 @@ export interface EscalationChange {
   planOwnerId?: number | null;
   followUpDate?: LocalDate | null;
   closedAt?: Date | null;
+  visibleFrom?: Date;
 }
 
 const COLUMNS: Record<keyof EscalationChange, string> = {
   stage: 'stage', partnershipId: 'partnership_id', sharedFirst: 'shared_first', teacherInformed: 'teacher_informed',
   reflectUntil: 'reflect_until', notYetCount: 'not_yet_count', raisedAt: 'raised_at', acknowledgedAt: 'acknowledged_at',
   acknowledgedBy: 'acknowledged_by', planText: 'plan_text', planOwnerId: 'plan_owner_id', followUpDate: 'follow_up_date', closedAt: 'closed_at',
+  visibleFrom: 'visible_from',
 };
 
 export class EscalationRepository {
@@ -81,9 +85,10 @@ export class EscalationRepository {
     const inTenant = this.db.prepare('SELECT 1 FROM schools WHERE id = ? AND tenant_id = ?').get(e.schoolId, tenantId);
     if (!inTenant) throw new Error('school not in tenant');
     const info = this.db
-      .prepare(`INSERT INTO escalations (school_id, partnership_id, coach_id, concern, category, concerns_user_id, urgent, stage, raised_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(e.schoolId, e.partnershipId, e.coachId, e.concern, e.category, e.concernsUserId, e.urgent ? 1 : 0, e.stage, e.urgent ? iso(now) : null, iso(now), iso(now));
+      .prepare(`INSERT INTO escalations (school_id, partnership_id, coach_id, concern, category, concerns_user_id, urgent, stage, raised_at, visible_from, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(e.schoolId, e.partnershipId, e.coachId, e.concern, e.category, e.concernsUserId, e.urgent ? 1 : 0, e.stage,
+        e.urgent ? iso(now) : null, e.urgent ? iso(now) : null, iso(now), iso(now));
     return this.byId(tenantId, Number(info.lastInsertRowid))!;
   }
 

@@ -307,6 +307,9 @@ const notesFormSpec: FormSpec<NotesArgs> = {
     const { agenda } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     if (occurrence.status !== 'held') throw new Refusal('Record first whether the touch-point happened.');
+    if (!agenda.markNotes(tenantId, occurrence.id, ctx.now)) {
+      throw new Refusal(`The notes for ${describeOccurrence(occurrence, view.school.timeZone)} were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.`);
+    }
     let discussed = 0;
     let carried = 0;
     let dropped = 0;

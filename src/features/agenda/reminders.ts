@@ -58,14 +58,22 @@ export function planReminders(services: Services, now: Date, limit = 5000): numb
   return targets.length;
 }
 
-function planMeeting(services: Services, t: PlanTarget, now: Date): void {
-  const { agenda, outbox, store } = services;
-  const settings = agenda.settings(t.tenantId, t.partnershipId);
-  const closures = store.closuresOfSchool(t.tenantId, t.schoolId);
-  // Counted back from the day the meeting now takes place (a moved meeting's prompt moves with it).
-  const meetingDate = toLocal(t.startsAt, t.timeZone).date;
+/**
+ * When a meeting's agenda prompt is due: N school days before the day it takes place (a moved
+ * meeting's prompt moves with it), at the partnership's prompt time.
+ */
+export function promptInstant(services: Services, m: { tenantId: number; partnershipId: number; schoolId: number; timeZone: string; startsAt: Date }): Date {
+  const settings = services.agenda.settings(m.tenantId, m.partnershipId);
+  const closures = services.store.closuresOfSchool(m.tenantId, m.schoolId);
+  const meetingDate = toLocal(m.startsAt, m.timeZone).date;
   const promptDate = schoolDaysBefore(meetingDate, settings.promptLeadDays, (d) => closureOn(closures, d) !== undefined);
-  const promptAt = localToUtc(promptDate, settings.promptTime, t.timeZone);
+  return localToUtc(promptDate, settings.promptTime, m.timeZone);
+}
+
+function planMeeting(services: Services, t: PlanTarget, now: Date): void {
+  const { agenda, outbox } = services;
+  const settings = agenda.settings(t.tenantId, t.partnershipId);
+  const promptAt = promptInstant(services, t);
   const agendaAt = new Date(t.startsAt.getTime() - settings.agendaLeadMinutes * MINUTE);
   const outcomeAt = new Date(t.endsAt.getTime() + settings.notesDelayMinutes * MINUTE);
   // Keyed by the meeting's start, not the reminder's due time: a changed setting re-plans the same

@@ -24,6 +24,7 @@ import { CATEGORIES, type Category, type Escalation, type Stage } from '../../st
 import { closureOn } from '../booking/recurrence';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { addAgendaExtra, schoolDaysAfter } from '../agenda/service';
+import { promptInstant } from '../agenda/reminders';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
   curriculum: 'Curriculum implementation',
@@ -259,16 +260,22 @@ function raise(ctx: RequestContext, value: string): Reply {
   if (e.stage !== 'reflecting') throw new Refusal(`That escalation is already ${STAGE_LABELS[e.stage]}.`);
   const tenantId = ctx.actor.tenant.id;
   const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
+  const next = partnership ? upcoming(ctx.services.store, tenantId, partnership, ctx.now, 1)[0] : undefined;
+  // The principals read it with the next touch-point's agenda (its prompt), not before; with no
+  // touch-point booked it waits in their escalations list from now.
+  const promptAt = next && partnership
+    ? promptInstant(ctx.services, { tenantId, partnershipId: partnership.partnership.id, schoolId: school.id, timeZone: school.timeZone, startsAt: next.startsAt })
+    : ctx.now;
   ctx.services.escalations.update(tenantId, e.id, {
     stage: 'raised', raisedAt: ctx.now, teacherInformed: value.endsWith(':told'), reflectUntil: null, partnershipId: partnership?.partnership.id ?? null,
+    visibleFrom: promptAt > ctx.now ? promptAt : ctx.now,
   }, ctx.now);
   ctx.services.outbox.cancelPending(`esc:${e.id}:reflect:`);
   ctx.services.store.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.raise', subjectType: 'escalation', subjectId: e.id }, ctx.now);
   if (!partnership) {
     return { messages: [ok('Raised. You have no touch-point booked with a principal, so it waits in /touchpoint escalations for them; book one with /touchpoint book.')] };
   }
-  const next = upcoming(ctx.services.store, tenantId, partnership, ctx.now, 1)[0];
-  return { messages: [ok(`Raised. It is on the agenda of your touch-point with ${partnership.principal.displayName}${next ? ` on ${describeOccurrence(next, school.timeZone)}` : ''}, in the Escalations section. ${partnership.principal.displayName} gets no message about it before then.`)] };
+  return { messages: [ok(`Raised. It is on the agenda of your touch-point with ${partnership.principal.displayName}${next ? ` on ${describeOccurrence(next, school.timeZone)}` : ''}, in the Escalations section. ${partnership.principal.displayName} sees it with that agenda, not before, and gets no message about it on its own.`)] };
 }
 
 function workedOut(ctx: RequestContext, value: string): Reply {
@@ -301,7 +308,7 @@ function withdraw(ctx: RequestContext, value: string): Reply {
 
 function acknowledge(ctx: RequestContext, value: string): Reply {
   const { e, school } = escalationFromValue(ctx, value);
-  requireDecision(canAcknowledgeEscalation(ctx.actor, school, e));
+  requireDecision(canAcknowledgeEscalation(ctx.actor, school, e, ctx.now));
   const tenantId = ctx.actor.tenant.id;
   if (e.acknowledgedAt) {
     const by = e.acknowledgedBy !== null ? ctx.services.store.userById(tenantId, e.acknowledgedBy)?.displayName : undefined;
@@ -331,7 +338,7 @@ const outcomeForm: FormSpec<OutcomeArgs> = {
     .refine((a) => !a.followUp || a.followUp > pctx.today, { error: 'the follow-up date must be after today', path: ['followUp'] }),
   handle(ctx, args, param) {
     const { e, school } = escalationFromValue(ctx, param);
-    requireDecision(canRecordEscalationOutcome(ctx.actor, school, e));
+    requireDecision(canRecordEscalationOutcome(ctx.actor, school, e, ctx.now));
     if (e.stage === 'resolved' || e.stage === 'withdrawn') throw new Refusal(`That escalation is already ${STAGE_LABELS[e.stage]}.`);
     const tenantId = ctx.actor.tenant.id;
     const { store, escalations, outbox } = ctx.services;
@@ -361,7 +368,7 @@ const outcomeForm: FormSpec<OutcomeArgs> = {
 
 function outcomeFormMessage(ctx: RequestContext, value: string): Reply {
   const { e, school } = escalationFromValue(ctx, value);
-  requireDecision(canRecordEscalationOutcome(ctx.actor, school, e));
+  requireDecision(canRecordEscalationOutcome(ctx.actor, school, e, ctx.now));
   const tenantId = ctx.actor.tenant.id;
   const owners = [
     ...(e.coachId !== null ? [ctx.services.store.userById(tenantId, e.coachId)!] : []),
@@ -383,10 +390,10 @@ function buttonsFor(ctx: RequestContext, school: School, e: Escalation): Block[]
     buttons.push({ actionId: 'escalation.raise-ask', label: 'Raise it', value: String(e.id) });
     buttons.push({ actionId: 'escalation.worked-out', label: 'We worked it out', value: String(e.id) });
   }
-  if (e.urgent && !e.acknowledgedAt && canAcknowledgeEscalation(ctx.actor, school, e).allowed) {
+  if (e.urgent && !e.acknowledgedAt && canAcknowledgeEscalation(ctx.actor, school, e, ctx.now).allowed) {
     buttons.push({ actionId: 'escalation.ack', label: 'Acknowledge', value: String(e.id), style: 'primary' as const });
   }
-  if (e.raisedAt && canRecordEscalationOutcome(ctx.actor, school, e).allowed) buttons.push({ actionId: 'escalation.outcome', label: 'Record outcome', value: String(e.id) });
+  if (e.raisedAt && canRecordEscalationOutcome(ctx.actor, school, e, ctx.now).allowed) buttons.push({ actionId: 'escalation.outcome', label: 'Record outcome', value: String(e.id) });
   if (canSteerEscalation(ctx.actor, school, e).allowed) buttons.push({ actionId: 'escalation.withdraw', label: 'Withdraw', value: String(e.id), style: 'danger' as const });
   return buttons.length ? [{ type: 'actions', buttons }] : [];
 }
@@ -408,7 +415,7 @@ const escalationsCommand: CommandSpec<Record<string, never>> = {
     for (const id of schoolIds) {
       const school = store.schoolById(tenantId, id)!;
       for (const e of escalations.openOfSchool(tenantId, school.id)) {
-        if (!canViewEscalation(ctx.actor, school, e).allowed) continue;
+        if (!canViewEscalation(ctx.actor, school, e, ctx.now).allowed) continue;
         auditView(ctx.services, tenantId, e, ctx.actor.user.id, 'escalations', ctx.now);
         blocks.push(...details(ctx.services, tenantId, e, ctx.now), ...buttonsFor(ctx, school, e), { type: 'divider' });
         shown += 1;
@@ -439,7 +446,7 @@ function composeEscalation(services: Services, row: OutboxRow, now: Date): Messa
     case KINDS.urgent:
     case KINDS.page: {
       if (row.kind === KINDS.page && (e.acknowledgedAt || e.stage !== 'urgent')) return null;
-      if (!canViewEscalation(actor, school, e).allowed) return null;
+      if (!canViewEscalation(actor, school, e, now).allowed) return null;
       auditView(services, tenantId, e, viewer.id, row.kind === KINDS.urgent ? 'urgent dm' : 'page dm', now);
       const isAp = !hasRole(actor, school.id, 'principal');
       const title = row.kind === KINDS.urgent ? 'Urgent escalation — student safety' : isAp ? 'Paged: urgent escalation not yet acknowledged' : 'Still unacknowledged: urgent escalation';
@@ -471,7 +478,7 @@ function composeEscalation(services: Services, row: OutboxRow, now: Date): Messa
     }
     case KINDS.followUp: {
       if (e.stage !== 'plan' || e.followUpDate !== row.compose?.date) return null;
-      if (!canViewEscalation(actor, school, e).allowed && !canSteerEscalation(actor, school, e).allowed) return null;
+      if (!canViewEscalation(actor, school, e, now).allowed && !canSteerEscalation(actor, school, e).allowed) return null;
       auditView(services, tenantId, e, viewer.id, 'follow-up dm', now);
       return {
         text: `Follow-up today on escalation #${e.id}: ${e.planText ?? ''}`,
@@ -487,7 +494,7 @@ function composeEscalation(services: Services, row: OutboxRow, now: Date): Messa
 function agendaEscalations(services: Services, tenantId: number, view: SeriesView, occurrence: { startsAt: Date } | undefined, viewer: User, now: Date): Block[] {
   const until = todayIn(occurrence?.startsAt ?? now, view.school.timeZone);
   const actor = { user: viewer, tenant: services.store.tenantById(tenantId)!, memberships: services.store.membershipsOf(tenantId, viewer.id) };
-  const visible = services.escalations.forAgenda(tenantId, view.partnership.id, until).filter((e) => canViewEscalation(actor, view.school, e).allowed);
+  const visible = services.escalations.forAgenda(tenantId, view.partnership.id, until).filter((e) => canViewEscalation(actor, view.school, e, now).allowed);
   if (visible.length === 0) return [];
   for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);
   return [

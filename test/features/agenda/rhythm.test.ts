@@ -171,6 +171,22 @@ describe('two weeks of a partnership', () => {
     expect(forJan5.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-12-16 08:00'], ['pat', '2026-12-16 08:00']]);
   });
 
+  it('meeting notes are saved once: a second save (the other person, or a resubmitted card) is refused', async () => {
+    await h.deliver();
+    h.run('pat', 'add data Attendance dip');
+    const dms = await h.advance(new Date('2026-11-24T19:50:00Z').getTime() - h.clock.now().getTime());
+    const ask = (who: string) => dms.find((d) => d.to === who && headerOf(d) === 'Did it happen?')!;
+    const notes = formOf(h.press('pat', ask('pat').message, 'Held').messages[1])!;
+    const values = { decision: 'Casey models a lesson', owner: notes.inputs.find((i) => i.id === 'owner')!.choices![1].value, due: '2026-11-27' };
+    const pat = { identity: { platform: 'console' as const, tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } };
+    const casey = { identity: { platform: 'console' as const, tenantExternalId: 'local', userExternalId: 'casey', handle: 'casey' } };
+    expect(text(h.core.app.submitForm(pat, notes.formId, values).reply)).toContain('Notes saved');
+    const again = formOf(h.press('casey', ask('casey').message, 'Held').messages[0])!;
+    expect(text(h.core.app.submitForm(casey, again.formId, values).reply)).toBe('The notes for Tue 24 Nov 2026, 14:00–14:30 EST were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.');
+    expect(h.core.db.prepare('SELECT COUNT(*) AS n FROM action_items').get()).toEqual({ n: 1 });
+    expect(h.core.agenda.openItems(h.user('pat').tenantId, 1).map((i) => i.carriedCount)).toEqual([1]);
+  });
+
   it('a fourth priority is refused with the reason', () => {
     h.run('pat', 'priorities add One');
     h.run('casey', 'priorities add Two');

@@ -60,7 +60,7 @@ describe('the pathway', () => {
     const confirm = press(h, 'casey', question.message, 'Raise it');
     expect(text(confirm)).toContain('Does the teacher know it will be discussed with the principal?');
     const raised = press(h, 'casey', confirm, 'Raise it — they know');
-    expect(text(raised)).toBe('Raised. It is on the agenda of your touch-point with Pat Rivera on Tue 24 Nov 2026, 14:00–14:30 EST, in the Escalations section. Pat Rivera gets no message about it before then.');
+    expect(text(raised)).toBe('Raised. It is on the agenda of your touch-point with Pat Rivera on Tue 24 Nov 2026, 14:00–14:30 EST, in the Escalations section. Pat Rivera sees it with that agenda, not before, and gets no message about it on its own.');
     const row = h.core.db.prepare('SELECT stage, teacher_informed, shared_first FROM escalations').get();
     expect(row).toEqual({ stage: 'raised', teacher_informed: 1, shared_first: 0 });
     expect(await h.deliver()).toEqual([]); // no instant DM
@@ -126,6 +126,7 @@ describe('the pathway', () => {
 
   it('outcome with a plan: follow-up reminder to the owner, and back on the agenda', async () => {
     press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — not told');
+    h.clock.set(new Date('2026-11-20T13:00:00Z')); // the agenda prompt of Tue 24 Nov: the principal may read it now
     const list = h.run('pat', 'escalations');
     expect(text(list)).toBe('1 open escalation');
     const form = formOf(press(h, 'pat', list, 'Record outcome').messages[0])!;
@@ -149,6 +150,7 @@ describe('who sees and does what', () => {
     setup(h);
     press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — they know');
     id = (h.core.db.prepare('SELECT id FROM escalations').get() as { id: number }).id;
+    h.clock.set(new Date('2026-11-20T13:00:00Z')); // Fri 08:00: the agenda prompt of the Tuesday touch-point
   });
   afterEach(() => h.close());
 
@@ -193,6 +195,16 @@ describe('who sees and does what', () => {
       const row = h.core.db.prepare('SELECT stage, acknowledged_at FROM escalations').get();
       expect(row).toEqual({ stage: 'raised', acknowledged_at: null });
     }
+  });
+
+  it('a raised escalation reaches the principal with the next agenda, not the moment it is raised', () => {
+    h.clock.set(new Date('2026-11-18T16:00:00Z'));
+    press(h, 'casey', press(h, 'casey', escalate(h, { concern: 'Raised on Wednesday, for Tuesday.' }), 'Yes, we talked'), 'Raise it — they know');
+    expect(renderPlainText(h.run('pat', 'escalations').messages[0])).not.toContain('Raised on Wednesday');
+    expect(renderPlainText(h.run('pat', 'agenda').messages[0])).not.toContain('Raised on Wednesday');
+    expect(text(h.core.app.action(inbound('pat'), 'escalation.outcome', String(id + 1)))).toBe('There is no such escalation you can see.');
+    h.clock.set(new Date('2026-11-20T13:00:00Z'));
+    expect(renderPlainText(h.run('pat', 'escalations').messages[0])).toContain('Raised on Wednesday');
   });
 
   it('a reflecting escalation is invisible to the principal (no beeline)', () => {
