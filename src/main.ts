@@ -105,6 +105,10 @@ async function main(): Promise<void> {
     closeHttp: () => http.close(), closeDatabase: () => core.close(), logger,
   });
   onSignals(stop, (code) => process.exit(code), logger);
+  // A failed start-up tick (a busy database) is logged; the minute tick tries again.
+  const firstTick = (): Promise<void> => core.scheduler.tick().then(() => undefined, (err: unknown) => {
+    logger.error({ err: (err as Error)?.message ?? String(err) }, 'start-up tick failed; the next tick retries');
+  });
 
   if (local) {
     if (flags.demo && config.demo) seedDemo(core.store, clock.now());
@@ -116,12 +120,15 @@ async function main(): Promise<void> {
       input: process.stdin, output: process.stdout, startAs: 'pat',
     });
     core.dispatcher.addNotifier(console.notifier);
-    await core.scheduler.tick();
+    await firstTick();
     await console.run();
     await stop();
     process.exit(0);
   }
-  await core.scheduler.tick();
+  await firstTick();
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`touchpoint: stopped: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -6,10 +6,19 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../../src/core/ports';
 
+/**
+ * Library strings can embed a whole payload (Socket Mode logs every message it receives), and a
+ * payload holds what people typed: anything that looks like JSON is cut, and lines are capped.
+ */
+export function scrub(text: string): string {
+  const cut = text.replace(/[{[][\s\S]*[}\]]/g, '[payload]');
+  return cut.length > 300 ? `${cut.slice(0, 300)}…` : cut;
+}
+
 function line(parts: unknown[]): string {
-  return parts
+  return scrub(parts
     .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : typeof p === 'number' || typeof p === 'boolean' ? String(p) : '[object]'))
-    .join(' ');
+    .join(' '));
 }
 
 export function slackLogger(logger: Logger, name = 'slack'): SlackLogger {

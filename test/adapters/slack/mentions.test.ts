@@ -1,3 +1,4 @@
+import { scrub } from '../../../adapters/slack/logger';
 import { decodeCommandText, mentionedUserIds, slackMentions } from '../../../adapters/slack/mentions';
 
 describe('Slack mentions', () => {
@@ -14,5 +15,13 @@ describe('Slack mentions', () => {
   it('lists the mentioned user ids once each, and decodes the entities of command text', () => {
     expect(mentionedUserIds('book <@U1|a> with <@W2> and <@U1>')).toEqual(['U1', 'W2']);
     expect(decodeCommandText('add wins A &amp; B &lt;3 &gt; <@U1|a>')).toBe('add wins A & B <3 > <@U1|a>');
+  });
+});
+
+describe('the Slack library logger', () => {
+  it('cuts payloads out of library log lines and caps their length', () => {
+    expect(scrub('Received a message on the WebSocket: {"payload":{"text":"Ms Morgan has not started phonics"}}')).toBe('Received a message on the WebSocket: [payload]');
+    expect(scrub('x'.repeat(400))).toHaveLength(301);
+    expect(scrub('Going to retrieve a new WSS URL')).toBe('Going to retrieve a new WSS URL');
   });
 });
