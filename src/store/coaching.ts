@@ -279,7 +279,8 @@ export class CoachingRepository {
    * deleted: ON DELETE CASCADE rows go, SET NULL columns are cleared), mentions of them in
    * escalations and in messages still held in the outbox, and finally their name, handle and
    * platform id on the user row, which stays as a placeholder so the ids other rows keep stay valid.
-   * The caller has checked the person holds no role whose records need their name (coach, principal).
+   * The caller has checked the person holds no current role whose records need their name (coach,
+   * principal); records of a role held in the past keep the placeholder.
    */
   forgetUser(tenantId: number, userId: number, placeholderName: string): ForgetReport {
     const user = this.db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id = ?').get(tenantId, userId) as Row | undefined;
@@ -356,10 +357,9 @@ export class CoachingRepository {
           this.db.prepare(`DELETE FROM "${table}" WHERE "${column}" = ?`).run(userId);
         } else if (action === 'SET NULL') {
           this.db.prepare(`UPDATE "${table}" SET "${column}" = NULL WHERE "${column}" = ?`).run(userId);
-        } else if (this.db.prepare(`SELECT 1 FROM "${table}" WHERE "${column}" = ? LIMIT 1`).get(userId) !== undefined) {
-          // A row that cannot lose its user (a partnership): the caller must not have let this person erase themselves.
-          throw new Error(`cannot forget user ${userId}: ${table}.${column} still needs them`);
         }
+        // Rows that cannot lose their user (a past partnership of someone who was once a coach or
+        // principal) keep pointing at the user row, which stays only as the nameless placeholder.
       }
     }
 

@@ -119,6 +119,23 @@ describe('forget-me', () => {
     expect(store.membershipsOf(tenantId, h.user('taylor').id)).toEqual([]);
   });
 
+  it('works for a teacher who was once a coach: the old partnership keeps a nameless placeholder', () => {
+    const { store } = h.core;
+    const tenantId = h.user('pat').tenantId;
+    // Jordan coached before becoming a teacher: a past, cancelled partnership with Pat.
+    store.addMembership(tenantId, 1, h.user('jordan').id, 'coach', h.clock.now());
+    bookAccepted(h, 'book @jordan weekly wed 10:00', 'pat', 'jordan');
+    const series = store.liveSeriesOfUser(tenantId, h.user('jordan').id)[0];
+    h.core.app.action({ identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } }, 'booking.cancel.confirm', String(series.id));
+    store.removeMembership(tenantId, 1, h.user('jordan').id, 'coach');
+    const jordan = h.user('jordan');
+    const confirm = h.coaching('jordan', 'forget-me');
+    const erased = h.press('jordan', confirm.messages[0], confirm.messages[0].blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((b) => b.style === 'danger')!.label);
+    expect(text(erased)).not.toContain('Something went wrong');
+    expect(store.userById(tenantId, jordan.id)!.displayName).not.toContain('Jordan');
+    expect(store.partnershipById(tenantId, series.partnershipId)!.coachId).toBe(jordan.id);
+  });
+
   it('is refused for someone whose coach or principal role needs their name', () => {
     expect(text(h.coaching('casey', 'forget-me'))).toBe('You are also coach at Demo Elementary: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.');
     expect(text(h.coaching('pat', 'forget-me'))).toMatch(/^You are also principal at Demo Elementary/);
