@@ -15,7 +15,7 @@ import { escapeMarkup as esc, type Block, type Message } from '../../messages/mo
 import { textMessage } from '../../messages/reply';
 import { SECTIONS, type Section } from '../../store/agenda';
 import {
-  describeOccurrence, describeRule, otherPerson, pickSeries, upcoming, viewOf, type SeriesView,
+  describeOccurrence, describeRule, otherPerson, partnerInput, pickSeries, upcoming, viewOf, type SeriesView,
 } from '../booking/service';
 import { moveOccurrence } from '../booking/commands';
 import { SECTION_LABELS, SECTION_WORDS, agreementBlocks, compileAgenda } from './service';
@@ -69,10 +69,11 @@ function nextWhen(ctx: RequestContext, view: SeriesView): string {
 interface AddArgs { section: Section; text: string; with?: string }
 const sectionChoices = SECTIONS.filter((s) => s !== 'escalations').map((s) => ({ value: s, label: SECTION_LABELS[s] }));
 
-function addForm(): Message {
+function addForm(ctx: RequestContext, preset?: User): Message {
   return {
     text: 'Add an agenda item',
     blocks: [{ type: 'form', formId: 'touchpoint.add', title: 'Add an agenda item', submitLabel: 'Add', inputs: [
+      ...partnerInput(ctx, preset),
       { id: 'section', label: 'Section', kind: 'choice', required: true, initial: 'other', choices: sectionChoices },
       { id: 'text', label: 'Item', kind: 'longtext', required: true, placeholder: 'What do you want to talk about?' },
     ] }],
@@ -95,7 +96,7 @@ const add: CommandSpec<AddArgs> = {
     const section = SECTION_WORDS[rest[0]?.toLowerCase() ?? ''];
     return { section, text: (section ? rest.slice(1) : rest).join(' ') || undefined, with: withPerson };
   },
-  form: addForm,
+  form: (ctx) => addForm(ctx),
   handle(ctx, args) {
     if (args.section === 'escalations') throw new Refusal('Escalations go through the pathway: /touchpoint escalate.');
     const view = partnership(ctx, args.with);
@@ -632,7 +633,8 @@ function agendaSection(ctx: RequestContext): Block[] {
 export function registerAgenda(registry: CommandRegistry): void {
   for (const spec of [add, agendaCommand, priorities, notes, report, settings] as CommandSpec<never>[]) registry.command(spec as CommandSpec<unknown>);
   for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleForm] as FormSpec<never>[]) registry.form(form as FormSpec<unknown>);
-  registry.action({ actionId: 'agenda.add', handle: (ctx, v) => { viewFromOccurrence(ctx, v); return { messages: [addForm()] }; } });
+  // From a prompt: the form is for that prompt's partnership.
+  registry.action({ actionId: 'agenda.add', handle: (ctx, v) => { const { view } = viewFromOccurrence(ctx, v); return { messages: [addForm(ctx, otherPerson(view, ctx.actor.user))] }; } });
   registry.action({ actionId: 'agenda.pass', handle: pass });
   registry.action({
     actionId: 'agenda.item.edit',

@@ -17,7 +17,7 @@ import { escapeMarkup as esc, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import {
   candidateSlots, clashMessage, describeOccurrence, describeRule, findClash, hoursWarning, materialise,
-  otherPerson, pickSchool, pickSeries, ruleOf, upcoming, viewOf, type SeriesView,
+  otherPerson, partnerInput, pickSchool, pickSeries, ruleOf, upcoming, viewOf, type SeriesView,
 } from './service';
 
 // The fallback text is plain: context blocks are markup, so their escapes are resolved here.
@@ -431,9 +431,10 @@ const move: CommandSpec<MoveArgs> = {
     const { rest, withPerson } = takeWith(words);
     return { date: rest[0], time: rest[1], extra: rest[2], with: withPerson };
   },
-  form: () => ({
+  form: (ctx) => ({
     text: 'Move the next touch-point',
     blocks: [{ type: 'form', formId: 'touchpoint.move', title: 'Move the next touch-point', submitLabel: 'Move', inputs: [
+      ...partnerInput(ctx),
       { id: 'date', label: 'New date', kind: 'date', required: true },
       { id: 'time', label: 'New time', kind: 'time', required: true, placeholder: '14:00' },
     ] }],

@@ -4,6 +4,7 @@
  * are rows, and everything else can still be computed from the rule.
  */
 import type { Actor, Occurrence, Partnership, School, Series, User } from '../../core/model';
+import type { FormInput } from '../../messages/model';
 import type { RequestContext } from '../../core/context';
 import { Refusal, NeedsChoice } from '../../core/errors';
 import { internalMention } from '../../core/app';
@@ -204,4 +205,22 @@ export function pickSeries(ctx: RequestContext, opts: { withPerson?: User; statu
 
 export function isLeaderOf(actor: Actor, schoolId: number): boolean {
   return actor.memberships.some((m) => m.schoolId === schoolId && LEADER_ROLES.includes(m.role));
+}
+
+/**
+ * A "With" input for forms of series commands, when the actor has several active touch-points
+ * (a form cannot offer the typed command's choice buttons); none when there is only one.
+ */
+export function partnerInput(ctx: RequestContext, preset?: User): FormInput[] {
+  const { store } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const others = store.liveSeriesOfUser(tenantId, ctx.actor.user.id)
+    .filter((s) => s.status === 'active')
+    .map((s) => otherPerson(viewOf(store, tenantId, s), ctx.actor.user));
+  if (others.length < 2) return [];
+  return [{
+    id: 'with', label: 'With', kind: 'person', required: true,
+    choices: others.map((u) => ({ value: internalMention(u), label: u.displayName })),
+    ...(preset ? { initial: internalMention(preset) } : {}),
+  }];
 }

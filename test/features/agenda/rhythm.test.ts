@@ -187,6 +187,27 @@ describe('two weeks of a partnership', () => {
     expect(h.core.agenda.openItems(h.user('pat').tenantId, 1).map((i) => i.carriedCount)).toEqual([1]);
   });
 
+  it('with two touch-points, the add and move forms ask which one, and the prompt\'s button knows', async () => {
+    const { store } = h.core;
+    const tenantId = h.user('pat').tenantId;
+    const robin = store.ensureUser(tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
+    store.addMembership(tenantId, 1, robin.id, 'coach', h.clock.now());
+    bookAccepted(h, 'book @robin weekly thu 10:00', 'pat', 'robin');
+    const pat = { identity: { platform: 'console' as const, tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } };
+    const form = formOf(h.run('pat', 'add').messages[0])!;
+    expect(form.inputs.map((i) => i.id)).toEqual(['with', 'section', 'text']);
+    expect(form.inputs[0].choices!.map((c) => c.label)).toEqual(['Casey Lee', 'Robin Diaz']);
+    const added = h.core.app.submitForm(pat, form.formId, { with: form.inputs[0].choices![1].value, section: 'wins', text: 'For Robin' });
+    expect(text(added.reply)).toContain('Added to the agenda for Thu 19 Nov 2026, 10:00–10:30 EST (Wins and bright spots): For Robin');
+    const move = formOf(h.run('pat', 'move').messages[0])!;
+    expect(move.inputs.map((i) => i.id)).toEqual(['with', 'date', 'time']);
+    const moved = h.core.app.submitForm(pat, move.formId, { with: move.inputs[0].choices![0].value, date: '2026-11-25', time: '09:00' });
+    expect(text(moved.reply)).toContain('Moved: Tue 24 Nov 2026, 14:00–14:30 EST → Wed 25 Nov 2026, 09:00–09:30 EST.');
+    const occ = h.core.db.prepare('SELECT id FROM occurrences WHERE series_id = 1 ORDER BY starts_at LIMIT 1').get() as { id: number };
+    const fromPrompt = formOf(h.core.app.action(pat, 'agenda.add', String(occ.id)).messages[0])!;
+    expect(fromPrompt.inputs[0]).toMatchObject({ id: 'with', initial: form.inputs[0].choices![0].value });
+  });
+
   it('a fourth priority is refused with the reason', () => {
     h.run('pat', 'priorities add One');
     h.run('casey', 'priorities add Two');
