@@ -212,9 +212,13 @@ function actions(buttons: SlackButton[]): ActionsBlock[] {
   return out;
 }
 
-/** `touchpoint.book` → re-running `/touchpoint book` opens the same form again (with a trigger_id). */
+/**
+ * `touchpoint.book` (or `touchpoint.book:once-…`, a command form's one-time id) → re-running
+ * `/touchpoint book` opens the same form again (with a trigger_id). Button-opened forms
+ * (`agenda.notes:12`) are not commands and get no such button.
+ */
 function openFormValue(formId: string): string | undefined {
-  const [root, ...rest] = formId.split('.');
+  const [root, ...rest] = formId.split(':')[0].split('.');
   if ((root !== 'touchpoint' && root !== 'coaching') || rest.length === 0) return undefined;
   return JSON.stringify({ root, text: rest.join('.') });
 }

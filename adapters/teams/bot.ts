@@ -150,11 +150,12 @@ export class TeamsBot {
   private formToRedraw(context: TurnContext, inbound: Inbound, formId: string): FormBlock | undefined {
     const remembered = this.forms.find(context.activity.conversation.id, formId);
     if (remembered) return remembered;
-    const [root, ...rest] = formId.split('.');
+    const base = formId.split(':')[0];
+    const [root, ...rest] = base.split('.');
     const name = rest.join('.');
     if (!ROOTS.includes(root as Root) || !/^[a-z-]+$/.test(name)) return undefined;
-    // A command typed with no arguments answers with its form.
-    const fresh = this.options.app.command(inbound, root as Root, name).messages.map(formOf).find((f) => f?.formId === formId);
+    // A command typed with no arguments answers with its form (with a one-time id of its own).
+    const fresh = this.options.app.command(inbound, root as Root, name).messages.map(formOf).find((f) => f?.formId.split(':')[0] === base);
     return fresh;
   }
 

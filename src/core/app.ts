@@ -3,6 +3,7 @@
  * it resolves the actor, runs the registered handler in one transaction and returns the reply.
  * Outbound DMs are only queued here (the outbox); the dispatcher delivers them.
  */
+import { randomBytes } from 'node:crypto';
 import type { Identity, User } from './model';
 import type { Clock, Logger } from './ports';
 import { silentLogger } from './ports';
@@ -100,7 +101,14 @@ export class Touchpoint {
         if (issue.field) fieldErrors = { [issue.field]: issue.message };
         throw new UsageError(issue.message, issue.field);
       }
-      return found.spec.handle(ctx, parsed.data, found.param);
+      // A command's form carries a one-time id (see onceOnly): its second submission is refused.
+      const onceKey = found.command && found.param.startsWith('once-') ? `${found.spec.formId}:${found.param}` : undefined;
+      if (onceKey && this.services.operations.formSubmitted(ctx.actor.tenant.id, onceKey)) {
+        throw new Refusal('That form was already sent. Type the command again to send another.');
+      }
+      const result = found.spec.handle(ctx, parsed.data, found.param);
+      if (onceKey) this.services.operations.recordFormSubmission(ctx.actor.tenant.id, onceKey, ctx.now);
+      return result;
     }, found.command);
     return fieldErrors ? { reply: out, fieldErrors } : { reply: out };
   }
@@ -128,7 +136,7 @@ export class Touchpoint {
     const pctx = { today: ctx.today };
     const raw = spec.fromWords(words.slice(1), pctx);
     if (raw === null) {
-      if (spec.form) return { messages: [spec.form(ctx)] };
+      if (spec.form) return { messages: [onceOnly(spec.form(ctx), formIdOf(spec))] };
       throw new UsageError(`${spec.name} needs more.`);
     }
     const parsed = spec.schema(pctx).safeParse(raw);
@@ -248,6 +256,12 @@ export class Touchpoint {
       },
     };
   }
+}
+
+/** Gives a command's form a one-time id, so a double-submitted card acts once. */
+function onceOnly(msg: Message, formId: string): Message {
+  const key = `once-${randomBytes(9).toString('base64url')}`;
+  return { ...msg, blocks: msg.blocks.map((b) => (b.type === 'form' && b.formId === formId ? { ...b, formId: `${formId}:${key}` } : b)) };
 }
 
 function reply0(): Reply {

@@ -56,6 +56,19 @@ export class OperationsRepository {
     return this.db.prepare(`DELETE FROM escalations WHERE closed_at IS NOT NULL AND closed_at < ? AND stage IN ('resolved', 'withdrawn')`).run(iso(before)).changes;
   }
 
+  formSubmitted(tenantId: number, formKey: string): boolean {
+    return this.db.prepare('SELECT 1 FROM form_submissions WHERE form_key = ? AND tenant_id = ?').get(formKey, tenantId) !== undefined;
+  }
+
+  recordFormSubmission(tenantId: number, formKey: string, now: Date): void {
+    this.db.prepare('INSERT OR IGNORE INTO form_submissions (form_key, tenant_id, at) VALUES (?, ?, ?)').run(formKey, tenantId, iso(now));
+  }
+
+  /** One-time form ids are remembered for a month; older cards are out of date anyway. */
+  deleteOldFormSubmissions(now: Date): number {
+    return this.db.prepare('DELETE FROM form_submissions WHERE at < ?').run(iso(new Date(now.getTime() - 30 * 86_400_000))).changes;
+  }
+
   deleteExpiredExportLinks(now: Date): number {
     return this.db.prepare('DELETE FROM export_links WHERE expires_at < ?').run(iso(new Date(now.getTime() - 86_400_000))).changes;
   }

@@ -122,6 +122,7 @@ export function runRetention(services: Services, now: Date, retentionDays: numbe
   services.store.transaction(() => {
     for (const step of retentionSteps) deleted += step(services, before);
     services.operations.deleteExpiredExportLinks(now);
+    services.operations.deleteOldFormSubmissions(now);
   });
   return deleted;
 }

@@ -220,6 +220,15 @@ describe('who sees and does what', () => {
     expect(out).not.toContain('phonics');
   });
 
+  it('a form sent twice (a double click, a resubmitted card) pages once', async () => {
+    const form = formOf(h.run('casey', 'escalate').messages[0])!;
+    const values = { concern: 'Urgent twice?', category: 'safety', about: 'none', urgency: 'urgent' };
+    expect(text(h.core.app.submitForm(inbound('casey'), form.formId, values).reply)).toContain('Sent now to Pat Rivera as urgent');
+    expect(text(h.core.app.submitForm(inbound('casey'), form.formId, values).reply)).toBe('That form was already sent. Type the command again to send another.');
+    expect(h.core.db.prepare(`SELECT COUNT(*) AS n FROM escalations WHERE concern = 'Urgent twice?'`).get()).toEqual({ n: 1 });
+    expect((await h.deliver()).filter((d) => d.to === 'pat' && d.message.text.includes('Urgent twice?'))).toHaveLength(1);
+  });
+
   it('only coaches raise escalations', () => {
     expect(text(h.run('pat', 'escalate'))).toBe('Only coaches raise escalations; a principal can add a concern to the agenda with /touchpoint add.');
     expect(text(h.run('taylor', 'escalate'))).toBe('Only coaches raise escalations; a principal can add a concern to the agenda with /touchpoint add.');
