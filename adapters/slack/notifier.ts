@@ -73,6 +73,8 @@ export class SlackNotifier implements Notifier {
     let client = this.clients.get(token);
     if (!client) {
       client = new WebClient(token, {
+        // A request Slack never answers must fail (and be retried by the outbox), not hang a send slot.
+        timeout: 10_000,
         ...this.options.clientOptions,
         ...(this.options.apiUrl ? { slackApiUrl: this.options.apiUrl } : {}),
         retryConfig: { retries: 0 },

@@ -94,12 +94,23 @@ export function timeFromMinutes(total: number): LocalTime {
   return `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneNameFormat(tz: string): Intl.DateTimeFormat {
+  let f = zoneNameFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' });
+    zoneNameFormats.set(tz, f);
+  }
+  return f;
+}
+
 /** `Tue 1 Dec 2026, 14:00` in the given zone; `withZone` adds the zone's short name. */
 export function formatInstant(instant: Date, tz: string, withZone = false): string {
   const z = new TZDate(instant.getTime(), tz);
   const base = format(z, 'EEE d MMM yyyy, HH:mm');
   if (!withZone) return base;
-  const zoneName = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' })
+  const zoneName = zoneNameFormat(tz)
     .formatToParts(instant)
     .find((p) => p.type === 'timeZoneName')?.value;
   return zoneName ? `${base} ${zoneName}` : base;

@@ -55,6 +55,8 @@ export class Scheduler {
       const at = this.options.clock.now();
       try {
         for (const plan of this.options.planners) plan(at);
+        // Readiness counts a tick from here: a long fan-out after it is delivery, not a stuck scheduler.
+        this.lastTickWall = Date.now();
         const report = await this.options.dispatcher.dispatchDue();
         this.lastTickAt = this.options.clock.now();
         this.lastTickWall = Date.now();

@@ -138,9 +138,13 @@ export class OutboxRepository {
 
   /** Cancels rows not yet sent whose dedupe key starts with the prefix (a cancelled meeting's reminders). */
   cancelPending(prefix: string): number {
+    if (prefix === '') throw new Error('cancelPending needs a prefix');
+    // A key range on the unique dedupe_key index (LIKE would scan the table); `+status` keeps
+    // SQLite from choosing the status index instead.
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     return this.db
-      .prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE status = 'pending' AND dedupe_key LIKE ? ESCAPE '\\'`)
-      .run(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).changes;
+      .prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE +status = 'pending' AND dedupe_key >= ? AND dedupe_key < ?`)
+      .run(prefix, upper).changes;
   }
 
   byId(id: number): OutboxRow | undefined {
