@@ -18,6 +18,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   db.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses no committed transaction's integrity
+  cacheStatements(db);
   return db;
 }
 
@@ -25,4 +26,25 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
 export function isBusyError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/**
+ * Repositories prepare their SQL where they use it; compiling the same text again on every call
+ * costs more than running it. This keeps the most recent statements by their text (reusing a
+ * statement is safe: repositories run synchronously and none iterates a statement lazily).
+ */
+function cacheStatements(db: Db, limit = 1000): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let stmt = statements.get(sql);
+    if (stmt) {
+      statements.delete(sql); // most recently used last
+    } else {
+      stmt = prepare(sql);
+      if (statements.size >= limit) statements.delete(statements.keys().next().value as string);
+    }
+    statements.set(sql, stmt);
+    return stmt;
+  }) as Db['prepare'];
 }
