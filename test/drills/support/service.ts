@@ -6,7 +6,7 @@
  * temporary directory, so no `.env` of the checkout is read; its environment is only what is given.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,7 +68,10 @@ export function spawnService(opts: SpawnOptions): ServiceProcess {
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => {
+    rmSync(cwd, { recursive: true, force: true });
+    done({ code, signal });
+  }));
   return { child, pid: child.pid!, output: () => out, exited, listening };
 }
 
