@@ -16,7 +16,7 @@
  * channel+text beyond the first; must be 0) and losses (reminders never posted; must be 0).
  *
  *   npm run bench:fanout -- [--partnerships 10000] [--per-coach 5] [--global 500] [--per-channel 1]
- *                           [--concurrency N] [--max-seconds 150]
+ *                           [--concurrency N] [--max-seconds 120]
  *                           [--retry-after-exact] [--proposed[=change,…]]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,7 +44,7 @@ const PER_COACH = arg('per-coach', 5);
 const GLOBAL = arg('global', 500);
 const PER_CHANNEL = arg('per-channel', 1);
 const CONCURRENCY = process.argv.includes('--concurrency') ? arg('concurrency', 8) : undefined;
-const MAX_SECONDS = arg('max-seconds', 150);
+const MAX_SECONDS = arg('max-seconds', 120);
 /** Experiment: a 429 is retried after its Retry-After (not the 30 s backoff), and the dispatcher runs again when that is due. */
 const EXACT_RETRY = process.argv.includes('--retry-after-exact');
 /** Experiment: the recommended index, query and statement-cache changes (bench/support/proposed.ts). */
