@@ -183,7 +183,10 @@ export class Dispatcher {
       this.logger.error({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, error: delivery.error }, 'outbox row dead after 24 hours of failures');
       return 'dead';
     }
-    const wait = backoffMs(row.attempts, delivery.status === 'retry' ? delivery.afterSeconds : undefined, this.random);
+    // A platform's rate limit says exactly when to come back (plus up to a second of jitter so a
+    // fan-out does not return in one burst); other failures back off exponentially.
+    const retryAfter = delivery.status === 'retry' ? delivery.afterSeconds : undefined;
+    const wait = retryAfter !== undefined ? retryAfter * 1000 + Math.round(this.random() * 1000) : backoffMs(row.attempts, undefined, this.random);
     outbox.markRetry(row.id, new Date(now.getTime() + wait), delivery.error, now);
     this.logger.warn({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, retryInMs: wait, status: delivery.status, error: delivery.error }, 'outbox send failed; will retry');
     return 'retried';

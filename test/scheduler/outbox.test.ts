@@ -65,10 +65,11 @@ describe('a failing Notifier', () => {
     expect(await h.deliver()).toHaveLength(0);
     const row = h.core.outbox.byDedupeKey('booking.proposal:1')!;
     expect(row.status).toBe('pending');
-    expect(row.nextAttemptAt.getTime() - h.clock.now().getTime()).toBeGreaterThanOrEqual(120_000);
+    // Exactly what the platform asked for, plus the jitter (random fixed at 0.5 → 500 ms): not the 30 s backoff.
+    expect(row.nextAttemptAt.getTime() - h.clock.now().getTime()).toBe(120_500);
     h.clock.advance(60_000);
     expect(await h.deliver()).toHaveLength(0);
-    h.clock.advance(120_000);
+    h.clock.advance(120_500);
     const sent = await h.deliver();
     expect(sent.map((d) => [d.to, header(d.message)])).toEqual([['casey', 'Touch-point proposal']]);
     expect(h.core.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sent');
