@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './db';
-import type { Cadence, Partnership, School, Series, SeriesStatus } from '../core/model';
-import type { LocalDate, LocalTime, Weekday } from '../core/datetime';
+import { toSeries } from './store';
+import type { Partnership, School, Series } from '../core/model';
+import type { LocalDate, LocalTime } from '../core/datetime';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -54,13 +55,7 @@ function toFeed(r: Row): CalendarFeed {
 }
 
 function toFeedSeries(r: Row): FeedSeries {
-  return {
-    id: r.id as number, partnershipId: r.partnership_id as number, cadence: r.cadence as Cadence,
-    weekday: r.weekday as Weekday, time: r.local_time as LocalTime, durationMinutes: r.duration_minutes as number,
-    startDate: r.start_date as LocalDate, status: r.status as SeriesStatus,
-    pausedUntil: (r.paused_until as LocalDate | null) ?? null, proposedBy: r.proposed_by as number,
-    createdAt: new Date(r.created_at as string), decidedAt: dateOrNull(r.decided_at), endedAt: dateOrNull(r.ended_at),
-  };
+  return { ...toSeries(r), decidedAt: dateOrNull(r.decided_at), endedAt: dateOrNull(r.ended_at) };
 }
 
 export class CalendarRepository {

@@ -53,15 +53,7 @@ export interface OfficeHour {
   end: LocalTime;
 }
 
-export interface NewDraft {
-  schoolId: number;
-  teacherId: number;
-  topic: Topic;
-  details: string;
-  format: Format | null;
-  preferredTimes: string | null;
-  shared: boolean;
-}
+export type NewDraft = Pick<CoachingRequest, 'schoolId' | 'teacherId' | 'topic' | 'details' | 'format' | 'preferredTimes' | 'shared'>;
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();

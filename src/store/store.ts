@@ -31,7 +31,8 @@ function toSchool(r: Row): School {
 function toPartnership(r: Row): Partnership {
   return { id: r.id as number, schoolId: r.school_id as number, principalId: r.principal_id as number, coachId: r.coach_id as number };
 }
-function toSeries(r: Row): Series {
+/** A `series` row as the model's Series (other repositories extend it). */
+export function toSeries(r: Row): Series {
   return {
     id: r.id as number, partnershipId: r.partnership_id as number, cadence: r.cadence as Cadence,
     weekday: r.weekday as Weekday, time: r.local_time as LocalTime, durationMinutes: r.duration_minutes as number,
