@@ -80,6 +80,8 @@ export interface Series {
   pausedUntil: LocalDate | null;
   proposedBy: number;
   createdAt: Date;
+  /** The last local date whose occurrences are stored (null until first materialised). */
+  materialisedThrough: LocalDate | null;
 }
 
 export type OccurrenceStatus = 'scheduled' | 'skipped' | 'closed' | 'paused' | 'held' | 'missed' | 'cancelled';

@@ -22,7 +22,6 @@ export function materialisePlanner(store: Store): Planner {
       for (const { tenantId, series } of batch) {
         const view = viewOf(store, tenantId, series);
         materialise(store, tenantId, view, now);
-        store.markMaterialised(series.id, addDays(todayIn(now, view.school.timeZone), HORIZON_DAYS));
       }
     });
   };

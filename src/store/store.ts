@@ -38,7 +38,7 @@ export function toSeries(r: Row): Series {
     weekday: r.weekday as Weekday, time: r.local_time as LocalTime, durationMinutes: r.duration_minutes as number,
     startDate: r.start_date as LocalDate, status: r.status as SeriesStatus,
     pausedUntil: (r.paused_until as LocalDate | null) ?? null, proposedBy: r.proposed_by as number,
-    createdAt: new Date(r.created_at as string),
+    createdAt: new Date(r.created_at as string), materialisedThrough: (r.materialised_through as LocalDate | null) ?? null,
   };
 }
 function toOccurrence(r: Row): Occurrence {
@@ -193,7 +193,7 @@ export class Store {
     return r && toPartnership(r);
   }
 
-  createSeries(tenantId: number, s: Omit<Series, 'id' | 'status' | 'pausedUntil' | 'createdAt'>, now: Date): Series {
+  createSeries(tenantId: number, s: Omit<Series, 'id' | 'status' | 'pausedUntil' | 'createdAt' | 'materialisedThrough'>, now: Date): Series {
     if (!this.partnershipById(tenantId, s.partnershipId)) throw new Error('partnership not in tenant');
     const info = this.db
       .prepare(`INSERT INTO series (partnership_id, cadence, weekday, local_time, duration_minutes, start_date, status, proposed_by, created_at)
@@ -260,13 +260,17 @@ export class Store {
   // ---- occurrences -------------------------------------------------------------------------
 
   /** Inserts the occurrence if its slot is not materialised yet; returns the stored row. */
-  ensureOccurrence(tenantId: number, o: { seriesId: number; originalDate: LocalDate; startsAt: Date; endsAt: Date; status: OccurrenceStatus; reason: string | null }, now: Date): Occurrence {
-    if (!this.seriesById(tenantId, o.seriesId)) throw new Error('series not in tenant');
-    this.db
-      .prepare(`INSERT OR IGNORE INTO occurrences (series_id, original_date, starts_at, ends_at, status, reason, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(o.seriesId, o.originalDate, iso(o.startsAt), iso(o.endsAt), o.status, o.reason, iso(now));
-    return toOccurrence(this.db.prepare('SELECT * FROM occurrences WHERE series_id = ? AND original_date = ?').get(o.seriesId, o.originalDate) as Row);
+  /**
+   * Inserts the occurrences not stored yet (existing rows keep their status and overrides) and
+   * returns how many were new.
+   */
+  ensureOccurrences(tenantId: number, seriesId: number, rows: { originalDate: LocalDate; startsAt: Date; endsAt: Date; status: OccurrenceStatus; reason: string | null }[], now: Date): number {
+    if (!this.seriesById(tenantId, seriesId)) throw new Error('series not in tenant');
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO occurrences (series_id, original_date, starts_at, ends_at, status, reason, updated_at)
+                                    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    let added = 0;
+    for (const o of rows) added += insert.run(seriesId, o.originalDate, iso(o.startsAt), iso(o.endsAt), o.status, o.reason, iso(now)).changes;
+    return added;
   }
 
   occurrenceById(tenantId: number, occurrenceId: number): Occurrence | undefined {

@@ -178,7 +178,7 @@ const COACH = 2;
 const partnership: Partnership = { id: 5, schoolId: lincoln.id, principalId: PRINCIPAL, coachId: COACH };
 const series = (status: Series['status'], proposedBy: number): Series => ({
   id: 7, partnershipId: 5, cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 30, startDate: '2026-11-23',
-  status, pausedUntil: null, proposedBy, createdAt: new Date('2026-11-23T13:00:00Z'),
+  status, pausedUntil: null, proposedBy, createdAt: new Date('2026-11-23T13:00:00Z'), materialisedThrough: null,
 });
 
 const principal = actor(PRINCIPAL, [[lincoln.id, 'principal']]);

@@ -258,7 +258,7 @@ const book: CommandSpec<BookArgs> = {
     const startDate = args.from ?? today;
     if (startDate < today) throw new UsageError(`the start date ${formatLocalDate(startDate)} is in the past`);
     const draft = { cadence: args.cadence, weekday: args.weekday, time: args.time, durationMinutes: args.duration, startDate };
-    const rule = ruleOf({ ...draft, id: 0, partnershipId: partnership.id, status: 'proposed', pausedUntil: null, proposedBy: me.id, createdAt: ctx.now }, school);
+    const rule = ruleOf({ ...draft, id: 0, partnershipId: partnership.id, status: 'proposed', pausedUntil: null, proposedBy: me.id, createdAt: ctx.now, materialisedThrough: null }, school);
     const slots = candidateSlots(rule, ctx.now);
     const clash = findClash(store, tenantId, [me, other], slots, null);
     if (clash) throw new Refusal(clashMessage(clash, me));

@@ -66,21 +66,33 @@ const BUSY_STATUSES = new Set(['scheduled', 'held', 'missed']);
 
 /**
  * Materialises occurrences from the school's today up to the horizon, applying closures and
- * the pause. Idempotent: existing rows (with their overrides) are kept as they are.
+ * the pause, and records how far the series is stored. Idempotent: existing rows (with their
+ * overrides) are kept as they are. Only the dates after `materialisedThrough` are computed, so a
+ * read path on a series the scheduler keeps ahead costs nothing here.
  */
 export function materialise(store: Store, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, horizonDays = HORIZON_DAYS): void {
   const { series, school } = view;
   if (series.status !== 'active') return;
   const today = todayIn(now, school.timeZone);
+  const through = addDays(today, horizonDays);
+  const stored = series.materialisedThrough;
+  if (stored !== null && stored >= through) return;
+  const yesterday = addDays(today, -1);
+  const from = stored !== null && stored >= yesterday ? addDays(stored, 1) : yesterday;
   const closures = store.closuresOfSchool(tenantId, school.id);
-  for (const slot of slotsBetween(ruleOf(series, school), addDays(today, -1), addDays(today, horizonDays))) {
+  const rows = slotsBetween(ruleOf(series, school), from, through).map((slot) => {
     const closure = closureOn(closures, slot.originalDate);
     const paused = series.pausedUntil !== null && slot.originalDate < series.pausedUntil;
-    store.ensureOccurrence(tenantId, {
-      seriesId: series.id, originalDate: slot.originalDate, startsAt: slot.startsAt, endsAt: slot.endsAt,
-      status: closure ? 'closed' : paused ? 'paused' : 'scheduled', reason: closure ? closure.label : paused ? 'paused' : null,
-    }, now);
-  }
+    return {
+      ...slot,
+      status: closure ? 'closed' : paused ? 'paused' : 'scheduled',
+      reason: closure ? closure.label : paused ? 'paused' : null,
+    } as const;
+  });
+  store.transaction(() => {
+    store.ensureOccurrences(tenantId, series.id, rows, now);
+    store.markMaterialised(series.id, through);
+  });
 }
 
 /** Occurrences still to come (or running now) that will take place, in order. */
