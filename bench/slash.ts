@@ -77,6 +77,8 @@ function cpuSecondsOf(pid: number): number {
 }
 
 let counter = 0;
+/** When each request was handed to autocannon to send (ms since the epoch), by its response_url id. */
+const sentAt = new Map<string, number>();
 function makeRequests(users: string[], responseBase: string): autocannon.Request[] {
   return [{
     setupRequest: (req) => {
@@ -88,6 +90,7 @@ function makeRequests(users: string[], responseBase: string): autocannon.Request
         user_id: user, user_name: user.toLowerCase(), command: '/touchpoint', text, api_app_id: 'A_TOUCHPOINT',
         is_enterprise_install: 'false', response_url: `${responseBase}/response/${RUN}-${n}`, trigger_id: `trigger-${RUN}-${n}`,
       }).toString();
+      sentAt.set(`${RUN}-${n}`, Date.now());
       const ts = Math.floor(Date.now() / 1000);
       const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
       return {
@@ -135,6 +138,21 @@ async function load(target: Target, users: string[], fakeUrl: string, o: { scena
   return { target: target.name, scenario: o.scenario, result, cpuSeconds: cpuSecondsOf(target.pid) - cpu0 };
 }
 
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * Answer latency: from sending a command to its reply reaching response_url — what the person who
+ * typed it waits for (the ack only hides the "operation timed out" error).
+ */
+async function answerLatency(fake: FakeApiProcess): Promise<string> {
+  const arrivals = await fake.responseArrivals();
+  const waits = Object.entries(arrivals).flatMap(([id, at]) => (sentAt.has(id) ? [at - sentAt.get(id)!] : [])).sort((a, b) => a - b);
+  sentAt.clear();
+  return `answer (sent → reply at response_url) p50 ${percentile(waits, 50)} ms, p90 ${percentile(waits, 90)} ms, p99 ${percentile(waits, 99)} ms, max ${waits.at(-1)} ms`;
+}
+
 /** Waits until the service has answered (response_url) every command it acked; returns seconds waited. */
 async function settle(fake: FakeApiProcess, expected: number): Promise<{ waited: number; replies: number }> {
   const t = performance.now();
@@ -177,6 +195,7 @@ async function main(): Promise<void> {
   // Warm-up (JIT, every user's users.info lookup cached by the directory).
   for (const t of [ours, bareT]) await load(t, users, fake.url, { scenario: 'warm-up', connections: 10, seconds: 4, rate: 100 });
   await settle(fake, 0);
+  await answerLatency(fake);
 
   const outcomes: Outcome[] = [];
   const replies: Record<string, string> = {};
@@ -186,12 +205,15 @@ async function main(): Promise<void> {
   ]) {
     for (const t of [ours, bareT]) {
       const before = (await fake.stats()).calls.response_url ?? 0;
+      sentAt.clear();
       const o = await load(t, users, fake.url, s);
       outcomes.push(o);
       if (t.name === 'ours') {
         const sent = o.result['2xx'];
         const done = await settle(fake, before + sent);
-        replies[s.scenario] = `${done.replies - before} of ${sent} replies posted to response_url; the last ${done.waited.toFixed(1)} s after the load stopped`;
+        replies[s.scenario] = `${done.replies - before} of ${sent} replies posted to response_url; the last ${done.waited.toFixed(1)} s after the load stopped; ${await answerLatency(fake)}`;
+      } else {
+        await fake.responseArrivals(); // the bare app posts no replies; forget its sends
       }
     }
   }

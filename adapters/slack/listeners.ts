@@ -19,6 +19,7 @@ import { formOf, type Message } from '../../src/messages/model';
 import type { SlackStore } from '../../src/store/slack';
 import { decodeCommandText, mentionedUserIds, slackMentions } from './mentions';
 import type { SlackDirectory, SlackPerson } from './directory';
+import { TurnQueue } from './turns';
 import { modelActionId, readFormValues, readModalMeta, renderHome, renderMessage, renderModal, type SlackMessage, type SubmittedValue } from './render-block-kit';
 
 type Responder = (payload: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }) => Promise<unknown>;
@@ -55,6 +56,8 @@ function inboundFor(tenant: string, userId: string, people: Map<string, SlackPer
 
 export class SlackListeners {
   private readonly fetchFn: typeof globalThis.fetch;
+  /** The work after an ack waits here for a turn of its own (see turns.ts). */
+  private readonly turns = new TurnQueue();
 
   constructor(private readonly deps: ListenerDeps) {
     this.fetchFn = deps.fetch ?? globalThis.fetch;
@@ -63,7 +66,9 @@ export class SlackListeners {
   register(app: App): void {
     for (const root of ['touchpoint', 'coaching'] as const) {
       app.command(`/${root}`, async ({ command, ack, respond, client, context }) => {
-        await ack(); // within 3 s, before any work; the reply follows through response_url
+        // Acked within 3 s, before any work; the reply follows through response_url once this
+        // request's turn comes (requests arriving meanwhile are acked first).
+        await this.turns.ackThenTurn(ack);
         const tenant = tenantOf(context, command);
         const text = decodeCommandText(command.text ?? '');
         const done = await this.once(`command:${command.trigger_id}`, context, async () => {
@@ -79,7 +84,7 @@ export class SlackListeners {
     }
 
     app.action({ type: 'block_actions' }, async ({ ack, body, action, client, context, respond }) => {
-      await ack();
+      await this.turns.ackThenTurn(ack);
       if (body.type !== 'block_actions' || action.type !== 'button') return;
       const tenant = tenantOf(context, body);
       const userId = body.user.id;
@@ -133,6 +138,7 @@ export class SlackListeners {
 
     app.event('app_home_opened', async ({ event, body, client, context }) => {
       if (event.tab && event.tab !== 'home') return;
+      await this.turns.ackThenTurn(async () => undefined); // Bolt acked the event before calling this listener
       const tenant = tenantOf(context, body as { team_id?: string; enterprise_id?: string });
       const eventId = (body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`;
       await this.once(`event:${eventId}`, context, async () => {

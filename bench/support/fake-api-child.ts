@@ -7,7 +7,7 @@ import { startFakeWebApi, type RateLimit } from '../../test/drills/support/fake-
 
 interface Command {
   id: number;
-  op: 'configure' | 'stats' | 'perChannel' | 'reset' | 'stop';
+  op: 'configure' | 'stats' | 'perChannel' | 'responseArrivals' | 'reset' | 'stop';
   rateLimit?: RateLimit | null;
   postKey?: 'channel+text' | 'text';
 }
@@ -27,6 +27,11 @@ void (async () => {
         return reply(true);
       case 'stats':
         return reply(fake.stats());
+      case 'responseArrivals': {
+        const arrivals = Object.fromEntries(fake.responseArrivals);
+        fake.responseArrivals.clear();
+        return reply(arrivals);
+      }
       case 'perChannel': {
         // distinct posts per channel (keys are channel \0 text)
         const out: Record<string, number> = {};

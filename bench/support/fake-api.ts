@@ -54,6 +54,11 @@ export class FakeApiProcess {
     return this.call('stats');
   }
 
+  /** When each response_url post arrived (ms since the epoch) by the id in its path, since the last call. */
+  responseArrivals(): Promise<Record<string, number>> {
+    return this.call('responseArrivals');
+  }
+
   /** Distinct posts per channel. */
   perChannel(): Promise<Record<string, number>> {
     return this.call('perChannel');

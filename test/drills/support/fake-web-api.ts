@@ -63,6 +63,8 @@ export class FakeWebApi {
   botUserId = 'U_BOT';
   /** Requests received per method (`response_url` for posts to a response URL). */
   readonly calls = new Map<string, number>();
+  /** When each response_url post arrived (ms since the epoch), by the id in its path. */
+  readonly responseArrivals = new Map<string, number>();
   /** Accepted chat.postMessage per key. */
   readonly posts = new Map<string, number>();
   postCount = 0;
@@ -157,6 +159,7 @@ export class FakeWebApi {
 
   reset(): void {
     this.calls.clear();
+    this.responseArrivals.clear();
     this.posts.clear();
     this.postCount = 0;
     this.rateLimited = 0;
@@ -213,7 +216,10 @@ export class FakeWebApi {
     const method = path.startsWith('/response/') ? 'response_url' : m ? m[1] : 'unknown';
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
     try {
-      if (method === 'response_url') return this.send(res, 200, 'ok');
+      if (method === 'response_url') {
+        this.responseArrivals.set(path.slice('/response/'.length), Date.now());
+        return this.send(res, 200, 'ok');
+      }
       if (method === 'unknown') return this.send(res, 404, { ok: false, error: 'unknown_path' });
       if (this.outage === 'http500' && method !== 'auth.test') {
         this.failed += 1;
