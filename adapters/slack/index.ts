@@ -97,8 +97,11 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
 
   const store = new SlackStore(core.db);
   const installations = multiWorkspace ? new SqliteInstallationStore(store, core.clock) : undefined;
-  // Interactive calls (views.open must beat a 3 s trigger_id) retry once, briefly; the Notifier's client never does.
+  // Interactive calls (views.open must beat a 3 s trigger_id) retry once, briefly, and give up on a
+  // request Slack does not answer within 5 s (a hung call would hold the listener, and its
+  // request's reply, for undici's 5 minutes); the Notifier's client never retries.
   const clientOptions: WebClientOptions = {
+    timeout: 5_000,
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     retryConfig: { retries: 1, minTimeout: 250, maxTimeout: 1000 },

@@ -128,13 +128,16 @@ describe('a Slack outage', () => {
 });
 
 describe('the production Slack notifier', () => {
-  it('gives up on a request Slack never answers (its WebClient has a timeout)', async () => {
+  it('gives up on a request Slack never answers (its WebClients have a timeout)', async () => {
     const fake = await startFakeWebApi();
     const core = buildCore({ databasePath: ':memory:', clock: new SettableClock(START), deliverImmediately: false });
     try {
       const slack = createSlack({ config: { botToken: 'xoxb-drill', signingSecret: 'drill-secret', apiUrl: fake.apiUrl }, core, http: new HttpServer() });
-      const timeout = (slack.notifier.clientFor('xoxb-drill') as unknown as { timeout: number }).timeout;
-      expect(timeout).toBeGreaterThan(0);
+      const timeoutOf = (client: unknown): number => (client as { timeout: number }).timeout;
+      expect(timeoutOf(slack.notifier.clientFor('xoxb-drill'))).toBeGreaterThan(0);
+      // The listeners' client too: a reply that opens a modal must not hang on a silent Slack.
+      expect(timeoutOf(slack.app.client)).toBeGreaterThan(0);
+      expect(timeoutOf(slack.app.client)).toBeLessThanOrEqual(5_000);
     } finally {
       core.close();
       await fake.stop();
