@@ -281,9 +281,12 @@ export class AgendaRepository {
       .run(iso(now), occurrenceId, tenantId).changes === 1;
   }
 
-  outcomeOf(occurrenceId: number): { at: Date; by: number | null } | undefined {
-    const r = this.db.prepare('SELECT outcome_at, outcome_by FROM occurrences WHERE id = ?').get(occurrenceId) as Row | undefined;
-    return r && typeof r.outcome_at === 'string' ? { at: new Date(r.outcome_at), by: (r.outcome_by as number | null) ?? null } : undefined;
+  /** Whether and when the touch-point was recorded as held or missed, and when its notes were saved. */
+  outcomeOf(occurrenceId: number): { at: Date; by: number | null; notesAt: Date | null } | undefined {
+    const r = this.db.prepare('SELECT outcome_at, outcome_by, notes_at FROM occurrences WHERE id = ?').get(occurrenceId) as Row | undefined;
+    return r && typeof r.outcome_at === 'string'
+      ? { at: new Date(r.outcome_at), by: (r.outcome_by as number | null) ?? null, notesAt: typeof r.notes_at === 'string' ? new Date(r.notes_at) : null }
+      : undefined;
   }
 
   /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */

@@ -324,13 +324,7 @@ const notesFormSpec: FormSpec<NotesArgs> = {
     audit(ctx, view, 'meeting.notes', 'occurrence', occurrence.id);
     const summary = `Notes saved for ${describeOccurrence(occurrence, view.school.timeZone)}: ${discussed} discussed, ${carried} carried over, ${dropped} dropped.${step ? ` ${step}.` : ''}`;
     ctx.notify(otherPerson(view, ctx.actor.user), 'meeting.notes', ok(`${ctx.actor.user.displayName} saved the notes. ${summary}`), `notes:${occurrence.id}:${ctx.now.getTime()}`);
-    return { messages: [{
-      text: summary,
-      blocks: [
-        { type: 'text', text: esc(summary) },
-        { type: 'actions', buttons: [{ actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrence.id) }] },
-      ],
-    }] };
+    return { messages: [withNextStepButton(summary, occurrence.id)] };
   },
 };
 
@@ -340,12 +334,17 @@ const nextStepFormSpec: FormSpec<{ decision?: string; owner?: string; due?: Loca
   handle(ctx, args, param) {
     const { view, occurrence } = viewFromOccurrence(ctx, param);
     const step = recordNextStep(ctx, view, occurrence, args)!;
-    return { messages: [{ text: `${step}.`, blocks: [
-      { type: 'text', text: esc(`${step}.`) },
-      { type: 'actions', buttons: [{ actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrence.id) }] },
-    ] }] };
+    return { messages: [withNextStepButton(`${step}.`, occurrence.id)] };
   },
 };
+
+/** A message with the "Add another next step" button for a touch-point whose notes are saved. */
+function withNextStepButton(text: string, occurrenceId: number): Message {
+  return { text, blocks: [
+    { type: 'text', text: esc(text) },
+    { type: 'actions', buttons: [{ actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrenceId) }] },
+  ] };
+}
 
 function nextStepForm(view: SeriesView, occurrenceId: number): Message {
   return {
@@ -366,7 +365,12 @@ function recordOutcome(ctx: RequestContext, value: string, outcome: 'held' | 'mi
   const previous = agenda.outcomeOf(occurrence.id);
   if (previous || occurrence.status !== 'scheduled') {
     const by = previous?.by ? store.userById(tenantId, previous.by)?.displayName : undefined;
-    if (occurrence.status === 'held' && outcome === 'held') return { messages: [notesForm(ctx, view, occurrence)] };
+    if (occurrence.status === 'held' && outcome === 'held') {
+      // Pressed again: the notes form once more, unless the notes are already saved.
+      if (!previous?.notesAt) return { messages: [notesForm(ctx, view, occurrence)] };
+      const saved = `The notes for ${describeOccurrence(occurrence, view.school.timeZone)} are already saved. Add a next step here, or /touchpoint agenda to see what carries over.`;
+      return { messages: [withNextStepButton(saved, occurrence.id)] };
+    }
     throw new Refusal(`Already recorded as ${occurrence.status}${by ? ` by ${by}` : ''}.`);
   }
   agenda.recordOutcome(tenantId, occurrence.id, outcome, ctx.actor.user.id, ctx.now);

@@ -180,11 +180,20 @@ describe('two weeks of a partnership', () => {
     const values = { decision: 'Casey models a lesson', owner: notes.inputs.find((i) => i.id === 'owner')!.choices![1].value, due: '2026-11-27' };
     const pat = { identity: { platform: 'console' as const, tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } };
     const casey = { identity: { platform: 'console' as const, tenantExternalId: 'local', userExternalId: 'casey', handle: 'casey' } };
+    const again = formOf(h.press('casey', ask('casey').message, 'Held').messages[0])!; // both have the form open
     expect(text(h.core.app.submitForm(pat, notes.formId, values).reply)).toContain('Notes saved');
-    const again = formOf(h.press('casey', ask('casey').message, 'Held').messages[0])!;
     expect(text(h.core.app.submitForm(casey, again.formId, values).reply)).toBe('The notes for Tue 24 Nov 2026, 14:00–14:30 EST were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.');
     expect(h.core.db.prepare('SELECT COUNT(*) AS n FROM action_items').get()).toEqual({ n: 1 });
     expect(h.core.agenda.openItems(h.user('pat').tenantId, 1).map((i) => i.carriedCount)).toEqual([1]);
+
+    // "Held" pressed once the notes are saved offers a next step instead of a form that would be refused.
+    const late = h.press('casey', ask('casey').message, 'Held');
+    expect(late.messages).toHaveLength(1);
+    expect(formOf(late.messages[0])).toBeUndefined();
+    expect(text(late)).toBe('The notes for Tue 24 Nov 2026, 14:00–14:30 EST are already saved. Add a next step here, or /touchpoint agenda to see what carries over.');
+    expect(buttonsOf(late.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
+    const step = formOf(h.press('casey', late.messages[0], 'Add another next step').messages[0])!;
+    expect(step.title).toBe('Add a next step');
   });
 
   it('with two touch-points, the add and move forms ask which one, and the prompt\'s button knows', async () => {
