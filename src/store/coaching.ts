@@ -195,7 +195,6 @@ export class CoachingRepository {
       .all({ tenantId, schoolId }) as Row[]).map(toRequest);
   }
 
-  /** Topic and date of every sent request of a school since a moment: all the aggregate is made of (no teacher, no text). */
   /** Sent requests the teacher did not share (the shared ones are listed, so counting them too would let a reader subtract). */
   unsharedDemandSince(tenantId: number, schoolId: number, since: Date): { topic: Topic; submittedAt: Date }[] {
     return (this.db
