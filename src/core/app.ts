@@ -11,7 +11,7 @@ import type { PersonResolver, Reply, RequestContext, Services } from './context'
 import { CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
 import { AmbiguousPersonError, NeedsChoice, Refusal, UsageError } from './errors';
 import { todayIn } from './datetime';
-import { escapeMarkup, message, type Message } from '../messages/model';
+import { escapeMarkup, type Message } from '../messages/model';
 import { isBusyError } from '../store/db';
 
 /** Platform-specific mention syntax (Slack `<@U123>`, Teams mention entities), read by the adapter. */

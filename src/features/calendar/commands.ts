@@ -12,6 +12,7 @@ import { canHaveCalendarFeed, canImportSchoolCalendar } from '../../core/policy'
 import { formatInstant } from '../../core/datetime';
 import { noExtra } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
+import { textMessage } from '../../messages/reply';
 import { pickSchool } from '../booking/service';
 import { calendarRepo, feedUrl } from './feed';
 import { SchoolCalendarSource, importSchoolCalendar, syncSchoolCalendars, type ImportResult } from './import';
@@ -25,7 +26,7 @@ export interface CalendarOptions {
 
 export const newFeedToken = (): string => randomBytes(24).toString('base64url');
 
-const ok = (text: string, ...blocks: Block[]): Message => ({ text, blocks: [{ type: 'text', text: esc(text) }, ...blocks] });
+const ok = textMessage;
 
 const SUBSCRIBE_STEPS = [
   'Google Calendar (on the web): Other calendars → + → From URL, paste the link, Add calendar.',

@@ -15,6 +15,7 @@ import {
 import { formatLocalDate, minutesOfDay, parseLocalTime, parseWeekday, todayIn, type LocalDate } from '../../core/datetime';
 import { noExtra, word, zDate, zFlag } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Button, type Message } from '../../messages/model';
+import { textMessage } from '../../messages/reply';
 import { FORMATS, HELPFUL, LIVE_STATUSES, type CoachingRequest, type Format, type Helpful, type OfficeHour, type Topic } from '../../store/coaching';
 import {
   ANSWER_MAX, DETAILS_MAX, FORGOTTEN_NAME, FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TIMES_MAX, TOPIC_HINT, TOPIC_LABELS, topicOf,
@@ -27,7 +28,7 @@ import {
 import { COACHING_KINDS, composeCoachingReminder, planCoachingReminders, planNudges, planSessionFollowUp, requestKey } from './reminders';
 import { addExportSection, addRetentionStep } from '../operations/commands';
 
-const ok = (text: string, ...extra: Block[]): Message => ({ text, blocks: [{ type: 'text', text: esc(text) }, ...extra] });
+const ok = textMessage;
 const reply = (...messages: Message[]): Reply => ({ messages });
 
 function schoolOf(ctx: RequestContext, r: CoachingRequest): School {

@@ -4,7 +4,7 @@
  * action ids, button values within 2000, and user text escaped.
  */
 import type { KnownBlock } from '@slack/types';
-import { bookAccepted, createHarness, inbound, seedSchool, type Harness } from '../../support/harness';
+import { createHarness, inbound, seedSchool, type Harness } from '../../support/harness';
 import { formOf, type Message } from '../../../src/messages/model';
 import { LIMITS, renderHome, renderMessage, renderModal } from '../../../adapters/slack/render-block-kit';
 
@@ -26,7 +26,6 @@ function collect(h: Harness): Collected[] {
     add(label, r.messages);
     return r;
   };
-  const dms = (label: string) => add(label, h.notifier.sent.splice(0).map((d) => d.message));
 
   seedSchool(h, {
     name: NASTY_SCHOOL, members: [['pat', 'Pat <Rivera> & **Co**', 'principal'], ['casey', 'Casey _Lee_', 'coach'], ['taylor', 'Taylor Morgan', 'teacher']],

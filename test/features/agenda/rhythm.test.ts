@@ -9,7 +9,6 @@ import { toLocal } from '../../../src/core/datetime';
 
 const NY = 'America/New_York';
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const local = (d: Date, tz = NY): string => { const l = toLocal(d, tz); return `${l.date} ${l.time}`; };
 const headerOf = (dm: SentDm): string => (dm.message.blocks[0]?.type === 'header' ? (dm.message.blocks[0] as { text: string }).text : dm.message.text);
 

@@ -155,7 +155,7 @@ describe('the coach answers', () => {
     expect(form.formId).toBe(`coaching.accept:${id}`);
     expect(form.inputs.map((i) => i.id)).toEqual(['when', 'date', 'note']);
     const accepted = h.submit('casey', form.formId, { when: 'Tue 24 Nov, 10:00 in room 12', date: '2026-11-24', note: 'Bring your lunch schedule.' });
-    expect(text(accepted.reply)).toBe(`Accepted request #${id}; Taylor Morgan has been told you propose: Tue 24 Nov, 10:00 in room 12.`);
+    expect(text(accepted.reply)).toBe(`Accepted request #${id}; Taylor Morgan has been told you propose: Tue 24 Nov, 10:00 in room 12.\nMark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).`);
     const toTaylor = dmsTo(await h.deliver(), 'taylor');
     expect(toTaylor.map((d) => d.message.text)).toEqual([`Casey Lee accepted your coaching request #${id} (Classroom management) and proposes: Tue 24 Nov, 10:00 in room 12 (Tue 24 Nov 2026).\nBring your lunch schedule.`]);
     // A second press of the same button: already taken up.
@@ -172,7 +172,7 @@ describe('the coach answers', () => {
     expect(buttonsOf(question).map((b) => b.label)).toEqual(['Yes', 'Somewhat', 'Not really']);
     expect(text(h.press('taylor', question, 'Somewhat'))).toBe('Thank you. Your answer (Somewhat) goes to Casey Lee only.');
     expect(text(h.press('taylor', question, 'Yes'))).toBe('You already answered: Somewhat.');
-    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([`Was it helpful? Taylor Morgan answered "Somewhat" about request #${id} (Classroom management).`]);
+    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([`Was it helpful? Taylor Morgan answered "Somewhat" about request #${id} (Classroom management).\nOnly you see this answer.`]);
     // The teacher sees their own answer; the principal sees none of it.
     expect(text(h.coaching('taylor', 'status'))).toContain(`#${id} Classroom management — done`);
     expect(renderPlainText(h.coaching('taylor', 'status').messages[0])).toContain('your answer to "was it helpful?": Somewhat');
