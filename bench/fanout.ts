@@ -28,6 +28,7 @@ import { HttpServer } from '../src/http/server';
 import { startCron } from '../src/scheduler/cron';
 import { startSlack } from '../adapters/slack';
 import { OutboxRepository } from '../src/store/outbox';
+import { nodeWakeTimers } from '../src/scheduler/dispatch';
 import { FakeApiProcess } from './support/fake-api';
 import { applyProposedDbChanges, proposedFromArgv } from './support/proposed';
 import { machine, table } from './support/machine';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
 
   // The service: core on the file, Slack wired as in production, ticks as in production.
   const logger = countingLogger();
-  const core = buildCore({ databasePath, clock: systemClock, logger, dispatchConcurrency: CONCURRENCY });
+  const core = buildCore({ databasePath, clock: systemClock, logger, dispatchConcurrency: CONCURRENCY, dispatchWakeTimers: nodeWakeTimers });
   const experiments: string[] = [];
   if (PROPOSED) experiments.push(...applyProposedDbChanges(core, PROPOSED));
   let redispatch: NodeJS.Timeout | undefined;

@@ -15,7 +15,7 @@ import { silentLogger } from './core/ports';
 import type { Services } from './core/context';
 import type { CommandRegistry } from './core/registry';
 import { buildRegistry } from './features';
-import { Dispatcher } from './scheduler/dispatch';
+import { Dispatcher, type WakeTimers } from './scheduler/dispatch';
 import { Scheduler, type Planner } from './scheduler/tick';
 import { materialisePlanner } from './scheduler/materialise';
 
@@ -44,6 +44,11 @@ export interface CoreOptions {
   deliverImmediately?: boolean;
   random?: () => number;
   dispatchConcurrency?: number;
+  /**
+   * Timers that run the dispatcher again when a retry falls due between minute ticks. The service
+   * passes Node's; left out, retries wait for the tick (tests step a settable clock by hand).
+   */
+  dispatchWakeTimers?: WakeTimers;
   /** The service's public base URL, for links (calendar feeds, exports). */
   baseUrl?: string;
   /** Closed coaching requests and resolved escalations older than this are deleted. */
@@ -65,7 +70,7 @@ export function buildCore(options: CoreOptions): Core {
   });
   const dispatcher = new Dispatcher({
     store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
-    concurrency: options.dispatchConcurrency, compose: (row) => registry.compose(services, row, options.clock.now()),
+    concurrency: options.dispatchConcurrency, wakeTimers: options.dispatchWakeTimers, compose: (row) => registry.compose(services, row, options.clock.now()),
   });
   const planners: Planner[] = [materialisePlanner(store), ...registry.planners.map((plan) => (now: Date) => plan(services, now))];
   const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
@@ -78,6 +83,7 @@ export function buildCore(options: CoreOptions): Core {
   return {
     db, services, registry, store, outbox, agenda, app, dispatcher, scheduler, clock: options.clock, logger,
     close: () => {
+      dispatcher.stop(); // no wake-up left armed against a closed database
       if (db.open) db.close();
     },
   };

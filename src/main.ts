@@ -11,6 +11,7 @@ import { SettableClock, systemClock, type Clock } from './core/ports';
 import { MigrationError, databaseHealth } from './store/migrate';
 import { backupDatabase } from './store/backup';
 import { startBackupCron, startCron, type Timer } from './scheduler/cron';
+import { nodeWakeTimers } from './scheduler/dispatch';
 import { gracefulStop, onSignals } from './lifecycle';
 import { exportRoute } from './features/operations/commands';
 import { calendarRoute } from './features/calendar/feed';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     core = buildCore({
       databasePath: config.databasePath, clock, logger, retentionDays: config.operations.retentionDays,
       schoolCalendarIcs: config.operations.schoolCalendarIcs,
+      // The console's clock moves only when told to, so a wall-clock wake-up would find nothing due.
+      dispatchWakeTimers: local ? undefined : nodeWakeTimers,
       baseUrl: config.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`,
     });
   } catch (err) {

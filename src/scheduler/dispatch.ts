@@ -2,7 +2,8 @@
  * Delivers due outbox rows through the platform Notifiers. A row is claimed with a lease,
  * sent, and marked sent; a failure backs off exponentially with jitter (never sooner than a
  * platform's retry-after), a row past its moment expires unsent, and a row still failing
- * 24 hours after its first failure is dead and logged. Sends run a few at a time.
+ * 24 hours after its first failure is dead and logged. Sends run a few at a time. When a run ends
+ * with a row due before the next minute tick (a rate-limited retry), one timer runs it again then.
  */
 import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
@@ -24,7 +25,27 @@ export interface DispatchOptions {
   random?: () => number;
   /** Composes a reminder's message at send time; null when it is no longer wanted (muted, answered). */
   compose?: (row: OutboxRow) => Message | null;
+  /**
+   * Wakes the dispatcher when a row falls due before the next minute tick would reach it (a
+   * rate-limited send back in a second or two). Without it such a row waits for the tick.
+   */
+  wakeTimers?: WakeTimers;
 }
+
+/** One-shot timers for the dispatcher's wake-up; tests pass ones they fire by hand. */
+export interface WakeTimers {
+  set(fire: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** Node's timers, unref'd: a pending wake-up never keeps the process alive. */
+export const nodeWakeTimers: WakeTimers = {
+  set: (fire, ms) => setTimeout(fire, ms).unref(),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** A row due within this long gets a wake-up of its own; later ones are left to the minute tick. */
+export const WAKE_WITHIN_MS = 60_000;
 
 export interface DispatchReport {
   sent: number;
@@ -57,6 +78,8 @@ export class Dispatcher {
   private running: Promise<DispatchReport> | null = null;
   private again = false;
   private stopped = false;
+  /** The one armed wake-up, if any. */
+  private wake: { handle: unknown } | null = null;
 
   constructor(private readonly options: DispatchOptions) {
     for (const n of options.notifiers) this.notifiers.set(n.platform, n);
@@ -79,6 +102,7 @@ export class Dispatcher {
   /** Claims no new rows from now on; the batch under way still finishes (shutdown). */
   stop(): void {
     this.stopped = true;
+    this.cancelWakeUp();
   }
 
   /** Resolves when no dispatch is running. */
@@ -114,9 +138,40 @@ export class Dispatcher {
       } finally {
         this.running = null;
       }
+      // Only after a run that worked: a failing one (a locked database) would re-arm at once.
+      this.armWakeUp();
       return total;
     })();
     return this.running;
+  }
+
+  /** Replaces any armed wake-up with one for the earliest pending row, if that is due within WAKE_WITHIN_MS. */
+  private armWakeUp(): void {
+    const timers = this.options.wakeTimers;
+    if (!timers || this.stopped) return;
+    this.cancelWakeUp();
+    let next: Date | null;
+    try {
+      next = this.options.outbox.nextDueAt();
+    } catch (err) {
+      this.logger.error({ err: (err as Error)?.message ?? String(err) }, 'could not find the next due outbox row; the minute tick will dispatch');
+      return;
+    }
+    if (!next) return;
+    const delay = Math.max(0, next.getTime() - this.options.clock.now().getTime());
+    if (delay > WAKE_WITHIN_MS) return;
+    const wake: { handle: unknown } = { handle: undefined };
+    wake.handle = timers.set(() => {
+      if (this.wake === wake) this.wake = null;
+      void this.dispatchDue().catch((err: unknown) => this.logger.error({ err: (err as Error)?.message ?? String(err) }, 'dispatch failed'));
+    }, delay);
+    this.wake = wake;
+  }
+
+  private cancelWakeUp(): void {
+    if (!this.wake) return;
+    this.options.wakeTimers?.clear(this.wake.handle);
+    this.wake = null;
   }
 
   private async dispatchBatch(): Promise<DispatchReport> {

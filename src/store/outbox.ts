@@ -170,7 +170,7 @@ export class OutboxRepository {
     return counts;
   }
 
-  /** The earliest moment a pending row becomes due (the console uses it to step through time). */
+  /** The earliest moment a pending row becomes due: the dispatcher's wake-up, and the console stepping through time. */
   nextDueAt(): Date | null {
     const r = this.db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`).get() as Row;
     return dateOrNull(r.t);

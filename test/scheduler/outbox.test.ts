@@ -3,7 +3,7 @@
  * the service was down, a Notifier that throws or asks to retry later, and giving up after 24 hours.
  */
 import { createHarness, seedDemoSchool, bookAccepted, tempDbPath, type Harness } from '../support/harness';
-import { BASE_BACKOFF_MS, backoffMs } from '../../src/scheduler/dispatch';
+import { BASE_BACKOFF_MS, backoffMs, nodeWakeTimers } from '../../src/scheduler/dispatch';
 
 const HOUR = 3_600_000;
 const header = (m: { blocks: { type: string }[]; text: string }): string => (m.blocks[0]?.type === 'header' ? (m.blocks[0] as unknown as { text: string }).text : m.text);
@@ -109,6 +109,87 @@ describe('a failing Notifier', () => {
     expect(dead.status).toBe('dead');
     expect(h.clock.now().getTime() - firstFailed).toBeGreaterThanOrEqual(24 * HOUR);
     expect(h.notifier.to('casey')).toHaveLength(0);
+  });
+});
+
+describe('a retry due before the next minute tick', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness({ start: new Date('2026-11-23T15:00:00Z') });
+    seedDemoSchool(h);
+  });
+  afterEach(() => h.close());
+
+  const queue = (handle: string, key: string): void => {
+    const u = h.user(handle);
+    const now = h.clock.now();
+    h.core.outbox.enqueue({ tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: key, message: { text: key, blocks: [] }, dueAt: now }, now);
+  };
+  /** What the event loop would do once the armed delay has passed. */
+  const wakeAfter = async (ms: number): Promise<void> => {
+    h.clock.advance(ms);
+    h.wakeTimers.fireAll();
+    await h.core.dispatcher.idle();
+  };
+  const rateLimited = (afterSeconds: number) => ({ status: 'retry' as const, afterSeconds, error: 'rate limited' });
+
+  it('a rate-limited send is sent again when the platform said, without waiting for the tick', async () => {
+    h.notifier.script.push(rateLimited(2));
+    queue('casey', 'note:1');
+    expect(await h.deliver()).toHaveLength(0);
+    // Retry-After plus the jitter (random fixed at 0.5 → 500 ms).
+    expect(h.wakeTimers.armed).toEqual([2_500]);
+    // Another run in between (a command queued something) re-arms rather than adding a second timer.
+    h.clock.advance(1_000);
+    expect(await h.deliver()).toHaveLength(0);
+    expect(h.wakeTimers.armed).toEqual([1_500]);
+
+    await wakeAfter(1_500);
+    expect(h.notifier.to('casey').map((d) => d.message.text)).toEqual(['note:1']);
+    expect(h.core.outbox.byDedupeKey('note:1')!.status).toBe('sent');
+    expect(h.wakeTimers.armed).toEqual([]);
+  });
+
+  it('keeps one wake-up, for the earliest retry, and moves it to the next one after', async () => {
+    h.notifier.script.push(rateLimited(5), rateLimited(2));
+    queue('casey', 'note:1');
+    queue('pat', 'note:2');
+    await h.deliver();
+    expect(h.wakeTimers.armed).toEqual([2_500]);
+    await wakeAfter(2_500);
+    expect(h.notifier.sent.map((d) => d.message.text)).toEqual(['note:2']);
+    expect(h.wakeTimers.armed).toEqual([3_000]);
+    await wakeAfter(3_000);
+    expect(h.notifier.sent.map((d) => d.message.text)).toEqual(['note:2', 'note:1']);
+    expect(h.wakeTimers.armed).toEqual([]);
+  });
+
+  it('wakes for a 30 s backoff too, but leaves a retry past the minute to the tick', async () => {
+    h.notifier.script.push('throw', rateLimited(120));
+    queue('casey', 'note:1');
+    await h.deliver();
+    expect(h.wakeTimers.armed).toEqual([BASE_BACKOFF_MS]);
+    await wakeAfter(BASE_BACKOFF_MS);
+    expect(h.core.outbox.byDedupeKey('note:1')!.status).toBe('pending');
+    expect(h.wakeTimers.armed).toEqual([]);
+  });
+
+  it('stopping the dispatcher (shutdown) disarms the wake-up', async () => {
+    h.notifier.script.push(rateLimited(2));
+    queue('casey', 'note:1');
+    await h.deliver();
+    expect(h.wakeTimers.armed).toEqual([2_500]);
+    h.core.dispatcher.stop();
+    expect(h.wakeTimers.armed).toEqual([]);
+  });
+
+  it("the service's wake-up timer never keeps the process alive", () => {
+    const handle = nodeWakeTimers.set(() => undefined, 60_000) as NodeJS.Timeout;
+    try {
+      expect(handle.hasRef()).toBe(false);
+    } finally {
+      nodeWakeTimers.clear(handle);
+    }
   });
 });
 

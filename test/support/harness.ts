@@ -11,6 +11,7 @@ import type { Identity, Platform, Role, User } from '../../src/core/model';
 import type { Inbound } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
 import { buttonsOf, type Message } from '../../src/messages/model';
+import { ManualTimers } from './manual-timers';
 
 export interface SentDm {
   to: string; // recipient's external id
@@ -42,6 +43,8 @@ export interface Harness {
   core: Core;
   clock: SettableClock;
   notifier: RecordingNotifier;
+  /** The dispatcher's wake-up timers: armed as in the service, fired only by the test. */
+  wakeTimers: ManualTimers;
   /** Runs a typed command as a console user of the given tenant. */
   run(handle: string, text: string, opts?: { root?: 'touchpoint' | 'coaching'; tenant?: string }): Reply;
   press(handle: string, message: Message, label: string, opts?: { tenant?: string }): Reply;
@@ -68,9 +71,13 @@ export function tempDbPath(): string {
 export function createHarness(opts: { start?: Date; databasePath?: string; logger?: Logger; busyTimeoutMs?: number } = {}): Harness {
   const clock = new SettableClock(opts.start ?? new Date('2026-11-23T13:00:00Z')); // Mon 08:00 New York
   const notifier = new RecordingNotifier('console', clock);
-  const core = buildCore({ databasePath: opts.databasePath ?? ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5, logger: opts.logger, busyTimeoutMs: opts.busyTimeoutMs });
+  const wakeTimers = new ManualTimers();
+  const core = buildCore({
+    databasePath: opts.databasePath ?? ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5,
+    logger: opts.logger, busyTimeoutMs: opts.busyTimeoutMs, dispatchWakeTimers: wakeTimers,
+  });
   const h: Harness = {
-    core, clock, notifier,
+    core, clock, notifier, wakeTimers,
     run: (handle, text, o = {}) => core.app.command(inbound(handle, o.tenant), o.root ?? 'touchpoint', text),
     press(handle, message, label, o = {}) {
       const button = buttonsOf(message).find((b) => b.label === label);
