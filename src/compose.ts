@@ -44,6 +44,8 @@ export interface CoreOptions {
   deliverImmediately?: boolean;
   random?: () => number;
   dispatchConcurrency?: number;
+  /** How long the dispatcher's claim on an outbox row lasts (a crashed process's rows are sent after it); default 5 minutes. */
+  leaseMs?: number;
   /**
    * Timers that run the dispatcher again when a retry falls due between minute ticks. The service
    * passes Node's; left out, retries wait for the tick (tests step a settable clock by hand).
@@ -70,7 +72,7 @@ export function buildCore(options: CoreOptions): Core {
   });
   const dispatcher = new Dispatcher({
     store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
-    concurrency: options.dispatchConcurrency, wakeTimers: options.dispatchWakeTimers, compose: (row) => registry.compose(services, row, options.clock.now()),
+    concurrency: options.dispatchConcurrency, leaseMs: options.leaseMs, wakeTimers: options.dispatchWakeTimers, compose: (row) => registry.compose(services, row, options.clock.now()),
   });
   const planners: Planner[] = [materialisePlanner(store), ...registry.planners.map((plan) => (now: Date) => plan(services, now))];
   const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });

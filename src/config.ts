@@ -41,6 +41,8 @@ export interface OperationsConfig {
   retentionDays: number;
   /** The district calendar to import as closures: a file path or an https URL. */
   schoolCalendarIcs?: string;
+  /** How long a claimed outbox row stays claimed; after a crash its rows are sent once this lapses. */
+  outboxLeaseSeconds: number;
 }
 
 export interface Config {
@@ -114,6 +116,8 @@ const envSchema = z.object({
   BACKUP_CRON: z.string().refine((s) => s === 'off' || /^(\S+\s+){4}\S+$/.test(s)).default('15 3 * * *'),
   RETENTION_DAYS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3650)).default(400),
   SCHOOL_CALENDAR_ICS: z.string().refine((s) => !/^[a-z]+:\/\//i.test(s) || s.toLowerCase().startsWith('https://')).optional(),
+  // Not below 30 s: a batch's sends must finish inside the lease, or another process may send them again.
+  OUTBOX_LEASE_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3600)).default(300),
 
   SLACK_BOT_TOKEN: prefixed('xoxb-'),
   SLACK_SIGNING_SECRET: secret,
@@ -149,6 +153,7 @@ const ALLOWED: Partial<Record<EnvVar, string>> = {
   BACKUP_CRON: "must be a five-field cron expression (UTC), like '15 3 * * *', or off",
   RETENTION_DAYS: 'must be a whole number of days from 30 to 3650',
   SCHOOL_CALENDAR_ICS: 'must be a file path or an https:// URL',
+  OUTBOX_LEASE_SECONDS: 'must be a whole number of seconds from 30 to 3600',
   SLACK_BOT_TOKEN: 'must start with xoxb-',
   SLACK_APP_TOKEN: 'must start with xapp-',
   SLACK_API_URL: 'must be an absolute http:// or https:// URL',
@@ -280,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       backupCron: e.BACKUP_CRON,
       retentionDays: e.RETENTION_DAYS,
       schoolCalendarIcs: e.SCHOOL_CALENDAR_ICS,
+      outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     },
     port: e.PORT,
     host: e.HOST,

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   try {
     core = buildCore({
       databasePath: config.databasePath, clock, logger, retentionDays: config.operations.retentionDays,
-      schoolCalendarIcs: config.operations.schoolCalendarIcs,
+      schoolCalendarIcs: config.operations.schoolCalendarIcs, leaseMs: config.operations.outboxLeaseSeconds * 1000,
       // The console's clock moves only when told to, so a wall-clock wake-up would find nothing due.
       dispatchWakeTimers: local ? undefined : nodeWakeTimers,
       baseUrl: config.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`,

@@ -9,12 +9,11 @@
  *
  * Then, on the same database:
  * 1. the real service is started again: it delivers every reminder nobody had claimed;
- * 2. the rows the killed process had claimed stay leased (the dispatcher's lease, 5 minutes) and
- *    are not sent by the restarted process until the lease lapses. The service has no setting for
- *    the lease and no --now in platform mode, so the lapse is played by an in-test "process":
- *    buildCore on the same file with a SettableClock past the lease, and the real SlackNotifier
- *    against the same fake (documented substitute; see BENCHMARKS.md for the requested
- *    OUTBOX_LEASE_SECONDS setting that would let a third real child do it).
+ * 2. the rows the killed process had claimed stay leased (OUTBOX_LEASE_SECONDS, 5 minutes by
+ *    default) and are not sent by the restarted process until the lease lapses. Rather than wait
+ *    out even the shortest lease (30 s) on the wall clock — the service has no --now in platform
+ *    mode — the lapse is played by an in-test "process": buildCore on the same file with a
+ *    SettableClock past the lease, and the real SlackNotifier against the same fake.
  *
  * Asserted: every reminder is posted (losses 0); the only repeats are posts that were in flight at
  * the kill (duplicates ≤ in-flight). No timing assertions; the waits are for a real child process.
@@ -30,7 +29,7 @@ import { slackServiceEnv, spawnService, type ServiceProcess } from './support/se
 const N = 300;
 const K = 100;
 const USERS = 60;
-const LEASE_MS = 5 * 60_000; // the Dispatcher's default lease
+const LEASE_MS = 5 * 60_000; // OUTBOX_LEASE_SECONDS is not set: the default lease
 
 jest.setTimeout(180_000);
 

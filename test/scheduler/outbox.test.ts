@@ -29,6 +29,25 @@ describe('taking over after a restart', () => {
     second.close();
   });
 
+  it('a row a crashed process had claimed is sent by the next one when the lease lapses, not before', async () => {
+    const path = tempDbPath();
+    const start = new Date('2026-11-23T15:00:00Z');
+    const crashed = createHarness({ start, databasePath: path, leaseMs: 60_000 });
+    seedDemoSchool(crashed);
+    crashed.notifier.script.push('hang');
+    crashed.run('pat', 'book @casey weekly tue 14:00');
+    void crashed.deliver(); // claims the proposal, sends, and never hears back
+    await new Promise((r) => setImmediate(r));
+    expect(crashed.core.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sending');
+    crashed.close();
+
+    const next = createHarness({ start: new Date(start.getTime() + 59_000), databasePath: path });
+    expect(await next.deliver()).toHaveLength(0);
+    next.clock.set(new Date(start.getTime() + 60_000));
+    expect((await next.deliver()).map((d) => [d.to, header(d.message)])).toEqual([['casey', 'Touch-point proposal']]);
+    next.close();
+  });
+
   it('a reminder whose moment passed while down is not sent late; one still useful is caught up', async () => {
     const path = tempDbPath();
     const first = createHarness({ start: new Date('2026-11-18T17:00:00Z'), databasePath: path });

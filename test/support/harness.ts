@@ -19,14 +19,15 @@ export interface SentDm {
   message: Message;
 }
 
-/** Records DMs; `next` lets a test script failures (retry, unreachable, throw). */
+/** Records DMs; `script` lets a test script failures (retry, unreachable, throw, never answer). */
 export class RecordingNotifier implements Notifier {
   readonly sent: SentDm[] = [];
-  readonly script: (Delivery | 'throw')[] = [];
+  readonly script: (Delivery | 'throw' | 'hang')[] = [];
   constructor(readonly platform: Platform, private readonly clock: { now(): Date }) {}
   async send(recipient: UserRef, message: Message): Promise<Delivery> {
     const scripted = this.script.shift();
     if (scripted === 'throw') throw new Error('network down');
+    if (scripted === 'hang') return new Promise<Delivery>(() => undefined); // a process that dies mid-send
     if (scripted && scripted.status !== 'delivered') return scripted;
     this.sent.push({ to: recipient.externalId, at: this.clock.now(), message });
     return { status: 'delivered' };
@@ -68,13 +69,13 @@ export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'touchpoint-test-')), 'test.db');
 }
 
-export function createHarness(opts: { start?: Date; databasePath?: string; logger?: Logger; busyTimeoutMs?: number } = {}): Harness {
+export function createHarness(opts: { start?: Date; databasePath?: string; logger?: Logger; busyTimeoutMs?: number; leaseMs?: number } = {}): Harness {
   const clock = new SettableClock(opts.start ?? new Date('2026-11-23T13:00:00Z')); // Mon 08:00 New York
   const notifier = new RecordingNotifier('console', clock);
   const wakeTimers = new ManualTimers();
   const core = buildCore({
     databasePath: opts.databasePath ?? ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5,
-    logger: opts.logger, busyTimeoutMs: opts.busyTimeoutMs, dispatchWakeTimers: wakeTimers,
+    logger: opts.logger, busyTimeoutMs: opts.busyTimeoutMs, leaseMs: opts.leaseMs, dispatchWakeTimers: wakeTimers,
   });
   const h: Harness = {
     core, clock, notifier, wakeTimers,
