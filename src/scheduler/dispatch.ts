@@ -19,6 +19,7 @@ export interface DispatchOptions {
   logger?: Logger;
   /** How long a claimed row stays claimed (a crash mid-send frees it after this). */
   leaseMs?: number;
+  /** Rows claimed at a time; default concurrency × 4, since a crash strands what was claimed for the lease. */
   batchSize?: number;
   concurrency?: number;
   /** Random source for jitter (tests pass a fixed one). */
@@ -85,8 +86,8 @@ export class Dispatcher {
     for (const n of options.notifiers) this.notifiers.set(n.platform, n);
     this.logger = options.logger ?? silentLogger;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.batchSize = options.batchSize ?? 200;
     this.concurrency = options.concurrency ?? 8;
+    this.batchSize = options.batchSize ?? this.concurrency * 4;
     this.random = options.random ?? Math.random;
   }
 

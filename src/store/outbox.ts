@@ -90,7 +90,8 @@ export class OutboxRepository {
 
   /**
    * Marks pending rows whose moment has passed as expired, then claims up to `limit` due rows
-   * (pending, or sending with a lapsed lease: a process died mid-send) for `leaseMs`.
+   * (pending, or sending with a lapsed lease: a process died mid-send) for `leaseMs`, longest
+   * due first.
    */
   claimDue(now: Date, leaseMs: number, limit: number): { claimed: OutboxRow[]; expired: OutboxRow[] } {
     return this.db.transaction(() => {
@@ -100,15 +101,19 @@ export class OutboxRepository {
                     AND (status = 'pending' OR lease_until <= @now)
                   RETURNING *`)
         .all({ now: iso(now) }) as Row[]).map(toRow);
+      // In the order outbox_due (status, next_attempt_at, id) holds the rows, so a claim merges the
+      // two parts along the index and stops at `limit` instead of sorting every due row; a row whose
+      // lease lapsed keeps its place by the next_attempt_at it was claimed at.
       const claimed = (this.db
         .prepare(`UPDATE outbox SET status = 'sending', lease_until = @lease, attempts = attempts + 1
-                  WHERE id IN (
-                    SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+                  WHERE id IN (SELECT id FROM (
+                    SELECT id, next_attempt_at FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
                     UNION ALL
-                    SELECT id FROM outbox WHERE status = 'sending' AND lease_until <= @now
-                    ORDER BY id LIMIT @limit)
+                    SELECT id, next_attempt_at FROM outbox WHERE status = 'sending' AND lease_until <= @now
+                    ORDER BY next_attempt_at, id LIMIT @limit))
                   RETURNING *`)
         .all({ now: iso(now), lease: iso(new Date(now.getTime() + leaseMs)), limit }) as Row[]).map(toRow);
+      // RETURNING gives no order.
       claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
       return { claimed, expired };
     })();

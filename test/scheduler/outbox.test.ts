@@ -70,6 +70,41 @@ describe('taking over after a restart', () => {
   });
 });
 
+describe('claiming due rows', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness({ start: new Date('2026-11-23T15:00:00Z') });
+    seedDemoSchool(h);
+  });
+  afterEach(() => h.close());
+
+  /** `n` notes, each queued after the previous one but due a minute earlier. */
+  const queueNotes = (n: number): void => {
+    const now = h.clock.now();
+    for (let i = 0; i < n; i++) {
+      const u = h.user(i % 2 === 0 ? 'casey' : 'pat');
+      h.core.outbox.enqueue({
+        tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: `note:${i}`, message: { text: `note:${i}`, blocks: [] },
+        dueAt: new Date(now.getTime() - (i + 1) * 60_000),
+      }, now);
+    }
+  };
+
+  it('when more is due than one claim takes, the longest due are sent first', async () => {
+    queueNotes(40);
+    const sent = await h.deliver();
+    expect(sent.map((d) => d.message.text)).toEqual(Array.from({ length: 40 }, (_, i) => `note:${39 - i}`));
+  });
+
+  it('a crash mid-send leaves at most concurrency × 4 rows claimed; the rest stay pending for the next process', async () => {
+    queueNotes(100);
+    for (let i = 0; i < 8; i++) h.notifier.script.push('hang'); // every send of the first batch, never answered
+    void h.deliver();
+    await new Promise((r) => setImmediate(r));
+    expect(h.core.outbox.countByStatus()).toMatchObject({ sending: 32, pending: 68 });
+  });
+});
+
 describe('a failing Notifier', () => {
   let h: Harness;
   beforeEach(() => {
