@@ -116,7 +116,7 @@ const envSchema = z.object({
   BACKUP_CRON: z.string().refine((s) => s === 'off' || /^(\S+\s+){4}\S+$/.test(s)).default('15 3 * * *'),
   RETENTION_DAYS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3650)).default(400),
   SCHOOL_CALENDAR_ICS: z.string().refine((s) => !/^[a-z]+:\/\//i.test(s) || s.toLowerCase().startsWith('https://')).optional(),
-  // Not below 30 s: a batch's sends must finish inside the lease, or another process may send them again.
+  // Not below 30 s: a send (two Slack calls of at most 10 s) must finish inside its lease.
   OUTBOX_LEASE_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3600)).default(300),
 
   SLACK_BOT_TOKEN: prefixed('xoxb-'),

@@ -55,6 +55,8 @@ export interface DispatchReport {
   expired: number;
   /** Composed reminders that were no longer wanted at their moment. */
   dropped: number;
+  /** Claims that lapsed while sends ahead of them were slow, and that another process took over. */
+  lost: number;
 }
 
 export const BASE_BACKOFF_MS = 30_000;
@@ -116,7 +118,7 @@ export class Dispatcher {
    * pass, so a row queued mid-run is not left waiting for the next tick.
    */
   dispatchDue(): Promise<DispatchReport> {
-    if (this.stopped) return Promise.resolve({ sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0 });
+    if (this.stopped) return Promise.resolve({ sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0, lost: 0 });
     if (this.running) {
       this.again = true;
       return this.running;
@@ -125,15 +127,15 @@ export class Dispatcher {
       // Yield first: a body that throws before its first await would otherwise clear `running`
       // before it is assigned, leaving a settled promise in place and every later call answered by it.
       await Promise.resolve();
-      const total: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0 };
+      const total: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0, lost: 0 };
       try {
         do {
           this.again = false;
           for (;;) {
             const report = await this.dispatchBatch();
             total.sent += report.sent; total.retried += report.retried; total.dead += report.dead; total.expired += report.expired;
-            total.dropped += report.dropped;
-            if (report.sent + report.retried + report.dead + report.dropped === 0 || this.stopped) break;
+            total.dropped += report.dropped; total.lost += report.lost;
+            if (report.sent + report.retried + report.dead + report.dropped + report.lost === 0 || this.stopped) break;
           }
         } while (this.again && !this.stopped);
       } finally {
@@ -179,7 +181,7 @@ export class Dispatcher {
     const now = this.options.clock.now();
     const { claimed, expired } = this.options.outbox.claimDue(now, this.leaseMs, this.batchSize);
     for (const row of expired) this.logger.info({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
-    const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0 };
+    const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < claimed.length) {
@@ -192,8 +194,17 @@ export class Dispatcher {
     return report;
   }
 
-  private async deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead' | 'dropped'> {
+  private async deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead' | 'dropped' | 'lost'> {
     const { store, outbox, clock } = this.options;
+    // Sends ahead of this row in the batch may have been slow (a silent platform times out after
+    // seconds). Past half its lease, the claim is renewed before sending — and when it has lapsed
+    // and another process claimed the row meanwhile, this one leaves it: sending would be a repeat.
+    const startedAt = clock.now();
+    if (row.leaseUntil && row.leaseUntil.getTime() - startedAt.getTime() < this.leaseMs / 2
+        && !outbox.renewLease(row.id, row.leaseUntil, new Date(startedAt.getTime() + this.leaseMs))) {
+      this.logger.warn({ outboxId: row.id, kind: row.kind }, 'outbox claim lapsed and was taken over; not sending it here');
+      return 'lost';
+    }
     const tenant = store.tenantById(row.tenantId);
     const user = store.userById(row.tenantId, row.recipientId);
     let message = row.message;

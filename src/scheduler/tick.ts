@@ -47,7 +47,7 @@ export class Scheduler {
   /** Runs a tick; a call while one runs returns that tick instead of starting another. */
   tick(): Promise<TickReport> {
     if (this.running) return this.running;
-    if (this.stopped) return Promise.resolve({ sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0, at: this.options.clock.now() });
+    if (this.stopped) return Promise.resolve({ sent: 0, retried: 0, dead: 0, expired: 0, dropped: 0, lost: 0, at: this.options.clock.now() });
     this.running = (async () => {
       // Yield first: a body that throws before its first await would otherwise clear `running`
       // before it is assigned, leaving a settled promise in place and every later call answered by it.

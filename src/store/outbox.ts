@@ -23,6 +23,8 @@ export interface OutboxRow {
   firstFailedAt: Date | null;
   lastError: string | null;
   sentAt: Date | null;
+  /** While `sending`: until when this claim holds. */
+  leaseUntil: Date | null;
   /** Arguments for composing the message at send time; null when `message` is final. */
   compose: ComposeArgs | null;
 }
@@ -50,7 +52,7 @@ function toRow(r: Row): OutboxRow {
     dedupeKey: r.dedupe_key as string, message: JSON.parse(r.payload as string) as Message, dueAt: new Date(r.due_at as string),
     expiresAt: dateOrNull(r.expires_at), status: r.status as OutboxStatus, attempts: r.attempts as number,
     nextAttemptAt: new Date(r.next_attempt_at as string), firstFailedAt: dateOrNull(r.first_failed_at),
-    lastError: (r.last_error as string | null) ?? null, sentAt: dateOrNull(r.sent_at),
+    lastError: (r.last_error as string | null) ?? null, sentAt: dateOrNull(r.sent_at), leaseUntil: dateOrNull(r.lease_until),
     compose: typeof r.compose === 'string' ? (JSON.parse(r.compose) as ComposeArgs) : null,
   };
 }
@@ -117,6 +119,16 @@ export class OutboxRepository {
       claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
       return { claimed, expired };
     })();
+  }
+
+  /**
+   * Extends a claim that is still this claimer's (`heldUntil` is the lease it took); false when it
+   * lapsed and another process has claimed the row since.
+   */
+  renewLease(id: number, heldUntil: Date, until: Date): boolean {
+    return this.db
+      .prepare(`UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_until = ?`)
+      .run(iso(until), id, iso(heldUntil)).changes === 1;
   }
 
   markSent(id: number, now: Date): void {

@@ -3,7 +3,9 @@
  * the service was down, a Notifier that throws or asks to retry later, and giving up after 24 hours.
  */
 import { createHarness, seedDemoSchool, bookAccepted, tempDbPath, type Harness } from '../support/harness';
-import { BASE_BACKOFF_MS, backoffMs, nodeWakeTimers } from '../../src/scheduler/dispatch';
+import { BASE_BACKOFF_MS, Dispatcher, backoffMs, nodeWakeTimers } from '../../src/scheduler/dispatch';
+import type { Delivery, Notifier, UserRef } from '../../src/core/ports';
+import type { Message } from '../../src/messages/model';
 
 const HOUR = 3_600_000;
 const header = (m: { blocks: { type: string }[]; text: string }): string => (m.blocks[0]?.type === 'header' ? (m.blocks[0] as unknown as { text: string }).text : m.text);
@@ -94,6 +96,47 @@ describe('claiming due rows', () => {
     queueNotes(40);
     const sent = await h.deliver();
     expect(sent.map((d) => d.message.text)).toEqual(Array.from({ length: 40 }, (_, i) => `note:${39 - i}`));
+  });
+
+  /** A dispatcher over the harness's database whose sends each take 20 s of the settable clock. */
+  const slowDispatcher = (during: (sendNumber: number, text: string) => void): { dispatcher: Dispatcher; sent: string[] } => {
+    const sent: string[] = [];
+    const notifier: Notifier = {
+      platform: 'console',
+      async send(_to: UserRef, message: Message): Promise<Delivery> {
+        sent.push(message.text);
+        h.clock.set(new Date(h.clock.now().getTime() + 20_000));
+        during(sent.length, message.text);
+        return { status: 'delivered' };
+      },
+    };
+    const dispatcher = new Dispatcher({ store: h.core.store, outbox: h.core.outbox, clock: h.clock, notifiers: [notifier], concurrency: 1, batchSize: 4, leaseMs: 30_000 });
+    return { dispatcher, sent };
+  };
+
+  it('slow sends renew the claims behind them, so a batch outlasting its lease is still sent once', async () => {
+    queueNotes(4);
+    const { dispatcher, sent } = slowDispatcher((_, text) => {
+      // The row being sent is still claimed when its send ends: no other process could have taken it.
+      const row = h.core.outbox.byDedupeKey(text)!;
+      expect([text, row.status, row.leaseUntil!.getTime() >= h.clock.now().getTime()]).toEqual([text, 'sending', true]);
+    });
+    const report = await dispatcher.dispatchDue();
+    expect(sent).toEqual(['note:3', 'note:2', 'note:1', 'note:0']); // 80 s of sends on a 30 s lease
+    expect(report).toMatchObject({ sent: 4, lost: 0 });
+  });
+
+  it('a claim that lapsed and was taken over by another process is left to it, not sent twice', async () => {
+    queueNotes(4);
+    let takenOver: string[] = [];
+    const { dispatcher, sent } = slowDispatcher((n) => {
+      // 40 s after the claim, during the second send, a second process claims what has lapsed.
+      if (n === 2) takenOver = h.core.outbox.claimDue(h.clock.now(), 30_000, 10).claimed.map((r) => r.message.text);
+    });
+    const report = await dispatcher.dispatchDue();
+    expect(takenOver).toEqual(['note:1', 'note:0']);
+    expect(sent).toEqual(['note:3', 'note:2']);
+    expect(report).toMatchObject({ sent: 2, lost: 2 });
   });
 
   it('a crash mid-send leaves at most concurrency × 4 rows claimed; the rest stay pending for the next process', async () => {
