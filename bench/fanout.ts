@@ -17,7 +17,6 @@
  *
  *   npm run bench:fanout -- [--partnerships 10000] [--per-coach 5] [--global 500] [--per-channel 1]
  *                           [--concurrency N] [--max-seconds 120]
- *                           [--retry-after-exact] [--proposed[=change,…]]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +26,8 @@ import { systemClock, type Logger } from '../src/core/ports';
 import { HttpServer } from '../src/http/server';
 import { startCron } from '../src/scheduler/cron';
 import { startSlack } from '../adapters/slack';
-import { OutboxRepository } from '../src/store/outbox';
 import { nodeWakeTimers } from '../src/scheduler/dispatch';
 import { FakeApiProcess } from './support/fake-api';
-import { applyProposedDbChanges, proposedFromArgv } from './support/proposed';
 import { machine, table } from './support/machine';
 import { seedPromptBurst } from './support/seed';
 import { sleep } from './support/processes';
@@ -46,10 +43,6 @@ const GLOBAL = arg('global', 500);
 const PER_CHANNEL = arg('per-channel', 1);
 const CONCURRENCY = process.argv.includes('--concurrency') ? arg('concurrency', 8) : undefined;
 const MAX_SECONDS = arg('max-seconds', 120);
-/** Experiment: a 429 is retried after its Retry-After (not the 30 s backoff), and the dispatcher runs again when that is due. */
-const EXACT_RETRY = process.argv.includes('--retry-after-exact');
-/** Experiment: the recommended index, query and statement-cache changes (bench/support/proposed.ts). */
-const PROPOSED = proposedFromArgv(process.argv);
 
 /** Counts what the service logs (it would log one warning per failed send). */
 function countingLogger(): Logger & { counts: Record<string, number> } {
@@ -80,21 +73,6 @@ async function main(): Promise<void> {
   // The service: core on the file, Slack wired as in production, ticks as in production.
   const logger = countingLogger();
   const core = buildCore({ databasePath, clock: systemClock, logger, dispatchConcurrency: CONCURRENCY, dispatchWakeTimers: nodeWakeTimers });
-  const experiments: string[] = [];
-  if (PROPOSED) experiments.push(...applyProposedDbChanges(core, PROPOSED));
-  let redispatch: NodeJS.Timeout | undefined;
-  if (EXACT_RETRY) {
-    // Stands for a change in src/scheduler/dispatch.ts (see BENCHMARKS.md): the rate-limited wait is
-    // Retry-After plus up to a second of jitter, and a dispatch runs again when the earliest retry is due.
-    const markRetry = OutboxRepository.prototype.markRetry;
-    OutboxRepository.prototype.markRetry = function (this: OutboxRepository, id: number, next: Date, error: string, now: Date): void {
-      const m = /^rate limited by Slack \(retry after (\d+)s\)/.exec(error);
-      markRetry.call(this, id, m ? new Date(now.getTime() + Number(m[1]) * 1000 + Math.random() * 1000) : next, error, now);
-    };
-    redispatch = setInterval(() => void core.dispatcher.dispatchDue().catch(() => undefined), 1000);
-    experiments.push('429 retried after Retry-After, re-dispatch every second');
-  }
-  if (experiments.length) console.log(`experiments in this run: ${experiments.join('; ')}`);
   const http = new HttpServer();
   const slack = await startSlack({ config: { botToken: 'xoxb-bench', signingSecret: 'bench-secret', apiUrl: fake.apiUrl }, core, http, logger });
   await fake.reset();
@@ -134,7 +112,6 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0);
   cron.stop();
-  if (redispatch) clearInterval(redispatch);
   core.scheduler.stop();
   core.dispatcher.stop();
   await first;

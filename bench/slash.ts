@@ -13,16 +13,13 @@
  * work after, on the same event loop, so the work shows up in later requests' latency).
  *
  *   npm run bench:slash -- [--rate 200] [--rate-connections 10] [--connections 16] [--seconds 15]
- *                          [--partnerships 100] [--proposed] [--cpu-prof DIR]
- *
- * --proposed preloads the recommended prepared-statement cache into the service (no src change).
+ *                          [--partnerships 100] [--cpu-prof DIR]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { buildCore } from '../src/compose';
 import { SettableClock } from '../src/core/ports';
@@ -48,8 +45,6 @@ const SECONDS = arg('seconds', 15);
 const PARTNERSHIPS = arg('partnerships', 100);
 const SECRET = 'bench-signing-secret';
 const RUN = Date.now().toString(36);
-/** Experiment: the service runs with the recommended prepared-statement cache (bench/support/preload-proposed.ts). */
-const PROPOSED = process.argv.includes('--proposed');
 /** Writes a V8 CPU profile of the service to this directory (node --cpu-prof), for finding where the time goes. */
 const PROFILE_DIR = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 
@@ -181,7 +176,6 @@ async function main(): Promise<void> {
   const service = spawnService({
     env: slackServiceEnv({ databasePath, apiUrl: fake.apiUrl, signingSecret: SECRET, logLevel: 'info' }),
     nodeArgs: [
-      ...(PROPOSED ? ['--import', pathToFileURL(join(__dirname, 'support', 'preload-proposed.ts')).href] : []),
       ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
     ],
   });
@@ -190,7 +184,7 @@ async function main(): Promise<void> {
   const bare = await startBare(fake.apiUrl);
   const ours: Target = { name: 'ours', url: `http://127.0.0.1:${port}/slack/events`, pid: service.pid };
   const bareT: Target = { name: 'bare', url: `http://127.0.0.1:${bare.port}/slack/events`, pid: bare.child.pid! };
-  console.log(`ours: pid ${ours.pid} (node --import tsx${PROPOSED ? ' --import bench/support/preload-proposed.ts' : ''} src/main.ts, LOG_LEVEL=info, ${PARTNERSHIPS} partnerships, ${users.length} users); bare: pid ${bareT.pid}; fake Web API: pid ${fake.pid}`);
+  console.log(`ours: pid ${ours.pid} (node --import tsx src/main.ts, LOG_LEVEL=info, ${PARTNERSHIPS} partnerships, ${users.length} users); bare: pid ${bareT.pid}; fake Web API: pid ${fake.pid}`);
 
   // Warm-up (JIT, every user's users.info lookup cached by the directory).
   for (const t of [ours, bareT]) await load(t, users, fake.url, { scenario: 'warm-up', connections: 10, seconds: 4, rate: 100 });

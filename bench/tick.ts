@@ -10,10 +10,7 @@
  * SQL statement the tick ran (captured by wrapping db.prepare on one instrumented pass): how often
  * per tick, its total time, and its EXPLAIN QUERY PLAN, flagging full scans (SCAN without an index).
  *
- *   npm run bench:tick -- [--schools 10000] [--outbox 1000000] [--ticks 30] [--fresh] [--proposed[=change,…]]
- *
- * --proposed applies the recommended index, query and statement-cache changes to this run's
- * scratch copy and objects (bench/support/proposed.ts) to measure their effect.
+ *   npm run bench:tick -- [--schools 10000] [--outbox 1000000] [--ticks 30] [--fresh]
  *
  * The seeded database is cached in the temp directory (keyed by the parameters and the migrations)
  * and copied for each run; --fresh seeds again.
@@ -33,7 +30,6 @@ import { materialisePlanner } from '../src/scheduler/materialise';
 import { machine, ms, percentile, table } from './support/machine';
 import { ROOT } from './support/processes';
 import { seedPartnerships, staleSeries, TIME_ZONE } from './support/seed';
-import { applyProposedDbChanges, cacheStatements, proposedFromArgv } from './support/proposed';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,8 +39,6 @@ const SCHOOLS = arg('schools', 10_000);
 const OUTBOX = arg('outbox', 1_000_000);
 const TICKS = arg('ticks', 30);
 const FRESH = process.argv.includes('--fresh');
-/** Apply the changes BENCHMARKS.md recommends, in this process only (bench/support/proposed.ts). */
-const PROPOSED = proposedFromArgv(process.argv);
 /** Tuesday 3 March 2026, 09:00 in New York: a school morning (fixed, so the seed can be cached). */
 const NOW = new Date('2026-03-03T14:00:00Z');
 const YEAR_AGO: LocalDate = '2025-03-03';
@@ -78,7 +72,6 @@ class InstantNotifier implements Notifier {
 function seed(path: string): Record<string, number> {
   const clock = new SettableClock(NOW);
   const core = buildCore({ databasePath: path, clock, deliverImmediately: false });
-  cacheStatements(core); // seeding only: the same rows, written faster
   const rand = mulberry32(42);
   const t0 = performance.now();
   const { partnerships } = seedPartnerships(core, { partnerships: SCHOOLS, perCoach: 5, startDate: YEAR_AGO, now: new Date('2025-03-01T12:00:00Z') });
@@ -267,7 +260,6 @@ async function main(): Promise<void> {
   const clock = new SettableClock(NOW);
   const notifier = new InstantNotifier();
   const core = buildCore({ databasePath: path, clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5 });
-  if (PROPOSED) console.log(`proposed changes applied to this run: ${applyProposedDbChanges(core, PROPOSED).join(', ')}`);
   const counts = core.db.prepare(`SELECT (SELECT COUNT(*) FROM occurrences) AS occurrences, (SELECT COUNT(*) FROM outbox) AS outbox,
     (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending, (SELECT COUNT(*) FROM series WHERE status = 'active') AS series`).get() as Record<string, number>;
   console.log(`database: ${JSON.stringify(counts)}`);

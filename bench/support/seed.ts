@@ -10,7 +10,6 @@ import { addDays, todayIn, toLocal } from '../../src/core/datetime';
 import { HORIZON_DAYS } from '../../src/features/booking/service';
 import { materialisePlanner } from '../../src/scheduler/materialise';
 import { planReminders } from '../../src/features/agenda/reminders';
-import { cacheStatements } from './proposed';
 
 export const TEAM = 'T_FAKE';
 export const TIME_ZONE = 'America/New_York';
@@ -119,7 +118,6 @@ export function seedPromptBurst(databasePath: string, o: { partnerships: number;
   const promptAt = new Date('2026-03-03T13:00:00Z');
   let t = performance.now();
   const core = buildCore({ databasePath, clock, deliverImmediately: false });
-  cacheStatements(core); // seeding only: the same rows, written faster
   seedPartnerships(core, { partnerships: o.partnerships, perCoach: o.perCoach, meeting: (i) => ({ weekday: 4, time: MEETING_TIMES[i % o.perCoach] }), startDate: '2026-01-05', now: clock.now() });
   const seedMs = performance.now() - t;
   t = performance.now();
