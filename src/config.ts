@@ -116,8 +116,9 @@ const envSchema = z.object({
   BACKUP_CRON: z.string().refine((s) => s === 'off' || /^(\S+\s+){4}\S+$/.test(s)).default('15 3 * * *'),
   RETENTION_DAYS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3650)).default(400),
   SCHOOL_CALENDAR_ICS: z.string().refine((s) => !/^[a-z]+:\/\//i.test(s) || s.toLowerCase().startsWith('https://')).optional(),
-  // Not below 30 s: a send (two Slack calls of at most 10 s) must finish inside its lease.
-  OUTBOX_LEASE_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3600)).default(300),
+  // Not below 60 s: a claim is renewed when less than half of it is left as a send starts, and a
+  // Slack send (up to three calls of at most 10 s) must finish inside that half.
+  OUTBOX_LEASE_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(60).max(3600)).default(300),
 
   SLACK_BOT_TOKEN: prefixed('xoxb-'),
   SLACK_SIGNING_SECRET: secret,
@@ -153,7 +154,7 @@ const ALLOWED: Partial<Record<EnvVar, string>> = {
   BACKUP_CRON: "must be a five-field cron expression (UTC), like '15 3 * * *', or off",
   RETENTION_DAYS: 'must be a whole number of days from 30 to 3650',
   SCHOOL_CALENDAR_ICS: 'must be a file path or an https:// URL',
-  OUTBOX_LEASE_SECONDS: 'must be a whole number of seconds from 30 to 3600',
+  OUTBOX_LEASE_SECONDS: 'must be a whole number of seconds from 60 to 3600',
   SLACK_BOT_TOKEN: 'must start with xoxb-',
   SLACK_APP_TOKEN: 'must start with xapp-',
   SLACK_API_URL: 'must be an absolute http:// or https:// URL',

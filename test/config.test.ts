@@ -36,19 +36,19 @@ describe('loadConfig defaults', () => {
   });
 
   it('reads the operations variables and refuses bad ones', () => {
-    const c = loadConfig({ BACKUP_DIR: '/backups', BACKUP_KEEP: '30', BACKUP_CRON: 'off', RETENTION_DAYS: '365', SCHOOL_CALENDAR_ICS: '/etc/district.ics', OUTBOX_LEASE_SECONDS: '45' });
-    expect(c.operations).toEqual({ backupDir: '/backups', backupKeep: 30, backupCron: 'off', retentionDays: 365, schoolCalendarIcs: '/etc/district.ics', outboxLeaseSeconds: 45 });
+    const c = loadConfig({ BACKUP_DIR: '/backups', BACKUP_KEEP: '30', BACKUP_CRON: 'off', RETENTION_DAYS: '365', SCHOOL_CALENDAR_ICS: '/etc/district.ics', OUTBOX_LEASE_SECONDS: '90' });
+    expect(c.operations).toEqual({ backupDir: '/backups', backupKeep: 30, backupCron: 'off', retentionDays: 365, schoolCalendarIcs: '/etc/district.ics', outboxLeaseSeconds: 90 });
     expect(() => loadConfig({ RETENTION_DAYS: '7' })).toThrow('RETENTION_DAYS: must be a whole number of days from 30 to 3650 (got "7")');
     expect(() => loadConfig({ BACKUP_CRON: 'daily' })).toThrow("BACKUP_CRON: must be a five-field cron expression (UTC), like '15 3 * * *', or off (got \"daily\")");
     expect(() => loadConfig({ SCHOOL_CALENDAR_ICS: 'http://district.example/cal.ics' })).toThrow('SCHOOL_CALENDAR_ICS: must be a file path or an https:// URL (got "http://district.example/cal.ics")');
   });
 
-  it('reads the outbox lease in whole seconds from 30 to 3600', () => {
-    expect(loadConfig({ OUTBOX_LEASE_SECONDS: '30' }).operations.outboxLeaseSeconds).toBe(30);
+  it('reads the outbox lease in whole seconds from 60 to 3600', () => {
+    expect(loadConfig({ OUTBOX_LEASE_SECONDS: '60' }).operations.outboxLeaseSeconds).toBe(60);
     expect(loadConfig({ OUTBOX_LEASE_SECONDS: ' 3600 ' }).operations.outboxLeaseSeconds).toBe(3600);
     expect(loadConfig({ OUTBOX_LEASE_SECONDS: '' }).operations.outboxLeaseSeconds).toBe(300);
-    for (const bad of ['29', '3601', '90.5', '5m', '-60']) {
-      expect(errorFor({ OUTBOX_LEASE_SECONDS: bad })).toBe(`OUTBOX_LEASE_SECONDS: must be a whole number of seconds from 30 to 3600 (got "${bad}")`);
+    for (const bad of ['59', '30', '3601', '90.5', '5m', '-60']) {
+      expect(errorFor({ OUTBOX_LEASE_SECONDS: bad })).toBe(`OUTBOX_LEASE_SECONDS: must be a whole number of seconds from 60 to 3600 (got "${bad}")`);
     }
   });
 

@@ -8,7 +8,7 @@
 import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Store } from '../store/store';
-import type { OutboxRepository, OutboxRow } from '../store/outbox';
+import type { Claim, OutboxRepository, OutboxRow } from '../store/outbox';
 import type { Message } from '../messages/model';
 
 export interface DispatchOptions {
@@ -196,14 +196,16 @@ export class Dispatcher {
 
   private async deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead' | 'dropped' | 'lost'> {
     const { store, outbox, clock } = this.options;
+    if (!row.leaseUntil) throw new Error(`outbox row ${row.id} was claimed without a lease`);
+    let claim: Claim = { id: row.id, leaseUntil: row.leaseUntil };
     // Sends ahead of this row in the batch may have been slow (a silent platform times out after
     // seconds). Past half its lease, the claim is renewed before sending — and when it has lapsed
     // and another process claimed the row meanwhile, this one leaves it: sending would be a repeat.
     const startedAt = clock.now();
-    if (row.leaseUntil && row.leaseUntil.getTime() - startedAt.getTime() < this.leaseMs / 2
-        && !outbox.renewLease(row.id, row.leaseUntil, new Date(startedAt.getTime() + this.leaseMs))) {
-      this.logger.warn({ outboxId: row.id, kind: row.kind }, 'outbox claim lapsed and was taken over; not sending it here');
-      return 'lost';
+    if (claim.leaseUntil.getTime() - startedAt.getTime() < this.leaseMs / 2) {
+      const renewed = { id: row.id, leaseUntil: new Date(startedAt.getTime() + this.leaseMs) };
+      if (!outbox.renewLease(claim, renewed.leaseUntil)) return this.lost(row, 'before sending');
+      claim = renewed;
     }
     const tenant = store.tenantById(row.tenantId);
     const user = store.userById(row.tenantId, row.recipientId);
@@ -212,10 +214,7 @@ export class Dispatcher {
     if (row.compose && this.options.compose) {
       try {
         const composed = this.options.compose(row);
-        if (!composed) {
-          outbox.markCancelled(row.id);
-          return 'dropped';
-        }
+        if (!composed) return outbox.markCancelled(claim) ? 'dropped' : this.lost(row, 'not wanted any more');
         message = composed;
       } catch (err) {
         delivery = { status: 'retry', error: `could not compose: ${(err as Error)?.message ?? String(err)}` };
@@ -240,13 +239,10 @@ export class Dispatcher {
       }
     }
     const now = clock.now();
-    if (delivery.status === 'delivered') {
-      outbox.markSent(row.id, now);
-      return 'sent';
-    }
+    if (delivery.status === 'delivered') return outbox.markSent(claim, now) ? 'sent' : this.lost(row, 'after sending it');
     const firstFailed = row.firstFailedAt ?? now;
     if (now.getTime() - firstFailed.getTime() >= GIVE_UP_AFTER_MS) {
-      outbox.markDead(row.id, delivery.error, now);
+      if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');
       this.logger.error({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, error: delivery.error }, 'outbox row dead after 24 hours of failures');
       return 'dead';
     }
@@ -254,8 +250,14 @@ export class Dispatcher {
     // fan-out does not return in one burst); other failures back off exponentially.
     const retryAfter = delivery.status === 'retry' ? delivery.afterSeconds : undefined;
     const wait = retryAfter !== undefined ? retryAfter * 1000 + Math.round(this.random() * 1000) : backoffMs(row.attempts, undefined, this.random);
-    outbox.markRetry(row.id, new Date(now.getTime() + wait), delivery.error, now);
+    if (!outbox.markRetry(claim, new Date(now.getTime() + wait), delivery.error, now)) return this.lost(row, 'after a failed send');
     this.logger.warn({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, retryInMs: wait, status: delivery.status, error: delivery.error }, 'outbox send failed; will retry');
     return 'retried';
+  }
+
+  /** The claim on `row` lapsed and another process took the row over: it is that process's now. */
+  private lost(row: OutboxRow, when: string): 'lost' {
+    this.logger.warn({ outboxId: row.id, kind: row.kind, when }, 'outbox claim lapsed and another process took the row over; leaving it to that process');
+    return 'lost';
   }
 }

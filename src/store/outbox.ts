@@ -31,6 +31,15 @@ export interface OutboxRow {
 
 export type ComposeArgs = Record<string, string | number>;
 
+/** A row as one dispatcher holds it: its id and the lease it took (or renewed). */
+export interface Claim {
+  id: number;
+  leaseUntil: Date;
+}
+
+/** Matches a row only while the given claim on it holds (parameters: id, lease). */
+const CLAIMED = `WHERE id = ? AND status = 'sending' AND lease_until = ?`;
+
 export interface NewOutboxRow {
   tenantId: number;
   recipientId: number;
@@ -122,35 +131,43 @@ export class OutboxRepository {
   }
 
   /**
-   * Extends a claim that is still this claimer's (`heldUntil` is the lease it took); false when it
-   * lapsed and another process has claimed the row since.
+   * Extends a claim that is still this claimer's (`claim.leaseUntil` is the lease it holds); false
+   * when it lapsed and another process has claimed the row since.
    */
-  renewLease(id: number, heldUntil: Date, until: Date): boolean {
+  renewLease(claim: Claim, until: Date): boolean {
     return this.db
       .prepare(`UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_until = ?`)
-      .run(iso(until), id, iso(heldUntil)).changes === 1;
+      .run(iso(until), claim.id, iso(claim.leaseUntil)).changes === 1;
   }
 
-  markSent(id: number, now: Date): void {
-    this.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`).run(iso(now), id);
+  // The outcomes of a send are written only while the claim is still the sender's: once it has
+  // lapsed and another process has claimed the row, that process decides the row's state.
+  // Each returns false when the claim was lost.
+
+  markSent(claim: Claim, now: Date): boolean {
+    return this.db
+      .prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL ${CLAIMED}`)
+      .run(iso(now), claim.id, iso(claim.leaseUntil)).changes === 1;
   }
 
-  markRetry(id: number, nextAttemptAt: Date, error: string, now: Date): void {
-    this.db
+  markRetry(claim: Claim, nextAttemptAt: Date, error: string, now: Date): boolean {
+    return this.db
       .prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?,
-                first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?`)
-      .run(iso(nextAttemptAt), error.slice(0, 500), iso(now), id);
+                first_failed_at = COALESCE(first_failed_at, ?) ${CLAIMED}`)
+      .run(iso(nextAttemptAt), error.slice(0, 500), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1;
   }
 
   /** A composed reminder that is no longer relevant when its moment came (muted, already answered). */
-  markCancelled(id: number): void {
-    this.db.prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE id = ?`).run(id);
+  markCancelled(claim: Claim): boolean {
+    return this.db
+      .prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL ${CLAIMED}`)
+      .run(claim.id, iso(claim.leaseUntil)).changes === 1;
   }
 
-  markDead(id: number, error: string, now: Date): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?`)
-      .run(error.slice(0, 500), iso(now), id);
+  markDead(claim: Claim, error: string, now: Date): boolean {
+    return this.db
+      .prepare(`UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?) ${CLAIMED}`)
+      .run(error.slice(0, 500), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1;
   }
 
   /** Cancels rows not yet sent whose dedupe key starts with the prefix (a cancelled meeting's reminders). */

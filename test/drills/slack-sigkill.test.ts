@@ -11,7 +11,7 @@
  * 1. the real service is started again: it delivers every reminder nobody had claimed;
  * 2. the rows the killed process had claimed stay leased (OUTBOX_LEASE_SECONDS, 5 minutes by
  *    default) and are not sent by the restarted process until the lease lapses. Rather than wait
- *    out even the shortest lease (30 s) on the wall clock — the service has no --now in platform
+ *    out even the shortest lease (60 s) on the wall clock — the service has no --now in platform
  *    mode — the lapse is played by an in-test "process": buildCore on the same file with a
  *    SettableClock past the lease, and the real SlackNotifier against the same fake.
  *

@@ -6,6 +6,7 @@ import { createHarness, seedDemoSchool, bookAccepted, tempDbPath, type Harness }
 import { BASE_BACKOFF_MS, Dispatcher, backoffMs, nodeWakeTimers } from '../../src/scheduler/dispatch';
 import type { Delivery, Notifier, UserRef } from '../../src/core/ports';
 import type { Message } from '../../src/messages/model';
+import type { OutboxRow } from '../../src/store/outbox';
 
 const HOUR = 3_600_000;
 const header = (m: { blocks: { type: string }[]; text: string }): string => (m.blocks[0]?.type === 'header' ? (m.blocks[0] as unknown as { text: string }).text : m.text);
@@ -98,14 +99,14 @@ describe('claiming due rows', () => {
     expect(sent.map((d) => d.message.text)).toEqual(Array.from({ length: 40 }, (_, i) => `note:${39 - i}`));
   });
 
-  /** A dispatcher over the harness's database whose sends each take 20 s of the settable clock. */
-  const slowDispatcher = (during: (sendNumber: number, text: string) => void): { dispatcher: Dispatcher; sent: string[] } => {
+  /** A dispatcher over the harness's database whose sends each take `sendMs` (20 s) of the settable clock. */
+  const slowDispatcher = (during: (sendNumber: number, text: string) => void, sendMs = 20_000): { dispatcher: Dispatcher; sent: string[] } => {
     const sent: string[] = [];
     const notifier: Notifier = {
       platform: 'console',
       async send(_to: UserRef, message: Message): Promise<Delivery> {
         sent.push(message.text);
-        h.clock.set(new Date(h.clock.now().getTime() + 20_000));
+        h.clock.set(new Date(h.clock.now().getTime() + sendMs));
         during(sent.length, message.text);
         return { status: 'delivered' };
       },
@@ -137,6 +138,22 @@ describe('claiming due rows', () => {
     expect(takenOver).toEqual(['note:1', 'note:0']);
     expect(sent).toEqual(['note:3', 'note:2']);
     expect(report).toMatchObject({ sent: 2, lost: 2 });
+  });
+
+  it('a send that outlasts its lease does not overwrite what the process that took the row over decided', async () => {
+    queueNotes(1);
+    let takenOver: OutboxRow | undefined;
+    const { dispatcher, sent } = slowDispatcher(() => {
+      // 40 s into a 30 s lease: another process claims the row, fails to send it, and plans a retry.
+      [takenOver] = h.core.outbox.claimDue(h.clock.now(), 30_000, 10).claimed;
+      const retryAt = new Date(h.clock.now().getTime() + 60_000);
+      expect(h.core.outbox.markRetry({ id: takenOver.id, leaseUntil: takenOver.leaseUntil! }, retryAt, 'slack timed out', h.clock.now())).toBe(true);
+    }, 40_000);
+    const report = await dispatcher.dispatchDue();
+    expect(sent).toEqual(['note:0']);
+    expect(report).toMatchObject({ sent: 0, lost: 1 });
+    // The row is as the other process left it: to be tried again, not marked sent.
+    expect(h.core.outbox.byId(takenOver!.id)).toMatchObject({ status: 'pending', lastError: 'slack timed out' });
   });
 
   it('a crash mid-send leaves at most concurrency × 4 rows claimed; the rest stay pending for the next process', async () => {
