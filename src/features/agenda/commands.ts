@@ -365,12 +365,7 @@ function recordOutcome(ctx: RequestContext, value: string, outcome: 'held' | 'mi
   const previous = agenda.outcomeOf(occurrence.id);
   if (previous || occurrence.status !== 'scheduled') {
     const by = previous?.by ? store.userById(tenantId, previous.by)?.displayName : undefined;
-    if (occurrence.status === 'held' && outcome === 'held') {
-      // Pressed again: the notes form once more, unless the notes are already saved.
-      if (!previous?.notesAt) return { messages: [notesForm(ctx, view, occurrence)] };
-      const saved = `The notes for ${describeOccurrence(occurrence, view.school.timeZone)} are already saved. Add a next step here, or /touchpoint agenda to see what carries over.`;
-      return { messages: [withNextStepButton(saved, occurrence.id)] };
-    }
+    if (occurrence.status === 'held' && outcome === 'held') return { messages: [notesOrNextStep(ctx, view, occurrence)] }; // pressed again
     throw new Refusal(`Already recorded as ${occurrence.status}${by ? ` by ${by}` : ''}.`);
   }
   agenda.recordOutcome(tenantId, occurrence.id, outcome, ctx.actor.user.id, ctx.now);
@@ -416,9 +411,16 @@ const notes: CommandSpec<{ with?: string }> = {
     const when = describeOccurrence(occurrence, view.school.timeZone);
     if (occurrence.status === 'scheduled') return { messages: [outcomeQuestion(view, occurrence.id, when, otherPerson(view, ctx.actor.user).displayName)] };
     if (occurrence.status === 'missed') return { messages: [ok(`Your last touch-point (${when}) was recorded as missed.`)] };
-    return { messages: [notesForm(ctx, view, occurrence)] };
+    return { messages: [notesOrNextStep(ctx, view, occurrence)] };
   },
 };
+
+/** For a held touch-point: the notes form, or — once its notes are saved — the way to add a next step. */
+function notesOrNextStep(ctx: RequestContext, view: SeriesView, occurrence: Occurrence): Message {
+  if (!ctx.services.agenda.outcomeOf(occurrence.id)?.notesAt) return notesForm(ctx, view, occurrence);
+  const saved = `The notes for ${describeOccurrence(occurrence, view.school.timeZone)} are already saved. Add a next step here, or /touchpoint agenda to see what carries over.`;
+  return withNextStepButton(saved, occurrence.id);
+}
 
 // ---- report -----------------------------------------------------------------------------------------------
 

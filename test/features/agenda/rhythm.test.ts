@@ -193,6 +193,10 @@ describe('two weeks of a partnership', () => {
     expect(buttonsOf(late.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
     const step = formOf(h.press('casey', late.messages[0], 'Add another next step').messages[0])!;
     expect(step.title).toBe('Add a next step');
+    // …and so does /touchpoint notes.
+    const typed = h.run('casey', 'notes');
+    expect(text(typed)).toBe(text(late));
+    expect(buttonsOf(typed.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
   });
 
   it('with two touch-points, the add and move forms ask which one, and the prompt\'s button knows', async () => {
