@@ -501,12 +501,26 @@ const pause: CommandSpec<PauseArgs> = {
         outbox.cancelPending(occurrenceKey(view.series.id, o.id));
       }
     }
+    unpause(ctx, view, args.until); // a shorter pause than before: the weeks after it are on again
     audit(ctx, view.school.id, 'series.pause', 'series', view.series.id, args.until);
     const resumeLine = `Resumes on ${formatLocalDate(args.until)}; ${nextLine(ctx, paused)}`;
     ctx.notify(otherPerson(view, ctx.actor.user), 'booking.paused', ok(`${ctx.actor.user.displayName} paused your touch-points until ${formatLocalDate(args.until)}. ${nextLine(ctx, paused)}`), `booking.pause:${view.series.id}:${ctx.now.getTime()}`);
     return { messages: [ok(`Paused. ${resumeLine}`, { type: 'context', text: 'Resume earlier with /touchpoint resume.' })] };
   },
 };
+
+/** Puts paused touch-points still to come back on — all, or those from `from` on — except on closed days. */
+function unpause(ctx: RequestContext, view: SeriesView, from: LocalDate | null): void {
+  const { store } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const closures = store.closuresOfSchool(tenantId, view.school.id);
+  for (const o of store.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500)) {
+    const on = heldOn(o, view.school.timeZone);
+    if (o.status === 'paused' && (from === null || o.originalDate >= from) && !closures.some((c) => c.startDate <= on && on <= c.endDate)) {
+      store.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
+    }
+  }
+}
 
 const resume: CommandSpec<{ with?: string }> = {
   root: 'touchpoint', name: 'resume',
@@ -524,13 +538,7 @@ const resume: CommandSpec<{ with?: string }> = {
     const view = manageable(ctx, args.with);
     if (!view.series.pausedUntil || view.series.pausedUntil <= todayIn(ctx.now, view.school.timeZone)) throw new Refusal('That series is not paused.');
     store.setPausedUntil(tenantId, view.series.id, null);
-    const closures = store.closuresOfSchool(tenantId, view.school.id);
-    for (const o of store.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500)) {
-      const on = heldOn(o, view.school.timeZone);
-      if (o.status === 'paused' && !closures.some((c) => c.startDate <= on && on <= c.endDate)) {
-        store.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
-      }
-    }
+    unpause(ctx, view, null);
     const resumed = { ...view, series: { ...view.series, pausedUntil: null } };
     audit(ctx, view.school.id, 'series.resume', 'series', view.series.id);
     ctx.notify(otherPerson(view, ctx.actor.user), 'booking.resumed', ok(`${ctx.actor.user.displayName} resumed your touch-points. ${nextLine(ctx, resumed)}`), `booking.resume:${view.series.id}:${ctx.now.getTime()}`);

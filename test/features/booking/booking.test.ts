@@ -257,6 +257,17 @@ describe('changing a booked series', () => {
     expect(text(h.run('casey', 'resume'))).toBe('That series is not paused.');
   });
 
+  it('pausing again with an earlier date puts the weeks after it back on', () => {
+    const id = onlySeries().id;
+    h.run('pat', 'pause until 2027-03-01');
+    expect(text(h.run('pat', 'pause until 2026-12-08'))).toContain('Next: Tue 8 Dec 2026, 14:00–14:30 EST.');
+    expect(occurrences(id, 4).map((o) => [o.originalDate, o.status])).toEqual([
+      ['2026-11-24', 'paused'], ['2026-12-01', 'paused'], ['2026-12-08', 'scheduled'], ['2026-12-15', 'scheduled'],
+    ]);
+    h.clock.set(new Date('2026-12-09T13:00:00Z'));
+    expect(text(h.run('casey', 'next'))).toBe('Next touch-point with Pat Rivera: Tue 15 Dec 2026, 14:00–14:30 EST.');
+  });
+
   it('a pause ends by itself on its date', () => {
     h.run('pat', 'pause until 2026-12-08');
     h.clock.set(new Date('2026-12-08T13:00:00Z'));
