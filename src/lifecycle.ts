@@ -1,6 +1,7 @@
 /**
  * Graceful shutdown: stop ticking, let the sends in flight finish (a half-sent reminder would be
- * sent again after its lease), close the HTTP server, close the database. A second signal forces
+ * sent again after its lease), close the HTTP server, let the requests it accepted finish, close
+ * the database. A second signal forces
  * the exit for an operator who cannot wait.
  */
 import type { Logger } from './core/ports';
@@ -14,6 +15,8 @@ export interface RunningService {
   scheduler: Scheduler;
   dispatcher: Dispatcher;
   closeHttp(): Promise<void>;
+  /** Waits for platform requests accepted before the server closed (acked, their work still queued). */
+  settleAdapters?(): Promise<void>;
   closeDatabase(): void;
   logger: Logger;
 }
@@ -26,6 +29,7 @@ export async function gracefulStop(s: RunningService): Promise<void> {
   await s.scheduler.idle();
   await s.dispatcher.idle();
   await s.closeHttp();
+  await s.settleAdapters?.();
   s.closeDatabase();
 }
 

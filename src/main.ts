@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const stop = (): Promise<void> => gracefulStop({
     stopTimers: () => timers.forEach((t) => t.stop()), stopAdapters: async () => { await slack?.stop(); },
     scheduler: core.scheduler, dispatcher: core.dispatcher,
-    closeHttp: () => http.close(), closeDatabase: () => core.close(), logger,
+    closeHttp: () => http.close(), settleAdapters: async () => { await slack?.settled(); }, closeDatabase: () => core.close(), logger,
   });
   onSignals(stop, (code) => process.exit(code), logger);
   // A failed start-up tick (a busy database) is logged; the minute tick tries again.

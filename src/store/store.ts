@@ -241,7 +241,8 @@ export class Store {
   }
 
   markMaterialised(seriesId: number, through: LocalDate): void {
-    this.db.prepare('UPDATE series SET materialised_through = ? WHERE id = ?').run(through, seriesId);
+    // Never backwards: a caller holding an older view of the series must not shorten the mark.
+    this.db.prepare('UPDATE series SET materialised_through = MAX(COALESCE(materialised_through, ?), ?) WHERE id = ?').run(through, through, seriesId);
   }
 
   setSeriesStatus(tenantId: number, seriesId: number, status: SeriesStatus, now: Date): void {

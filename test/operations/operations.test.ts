@@ -99,6 +99,23 @@ describe('graceful shutdown', () => {
     reopened.close();
   });
 
+  it('requests accepted before the server closed finish before the database closes', async () => {
+    const core = buildCore({ databasePath: ':memory:', clock: new SettableClock(new Date('2026-11-23T15:00:00Z')), deliverImmediately: false });
+    const order: string[] = [];
+    let finishRequest: () => void = () => undefined;
+    const stopping = gracefulStop({
+      stopTimers: () => undefined, scheduler: core.scheduler, dispatcher: core.dispatcher,
+      closeHttp: async () => void order.push('http closed'),
+      settleAdapters: () => new Promise<void>((r) => (finishRequest = () => { order.push('requests done'); r(); })),
+      closeDatabase: () => { order.push('database closed'); core.close(); }, logger: silentLogger,
+    });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect([order, core.db.open]).toEqual([['http closed'], true]);
+    finishRequest();
+    await stopping;
+    expect(order).toEqual(['http closed', 'requests done', 'database closed']);
+  });
+
   it('a second signal forces the exit', async () => {
     const exits: number[] = [];
     let finish: () => void = () => undefined;
