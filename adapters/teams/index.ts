@@ -42,6 +42,8 @@ export interface StartTeamsOptions {
    * as ChannelService for a sovereign cloud). Tests point the token checks at a local fake here.
    */
   authSettings?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
+  /** How long a proactive DM may go unanswered before the outbox retries it (default 15 s). */
+  sendTimeoutMs?: number;
 }
 
 export interface TeamsHandle {
@@ -97,7 +99,7 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
     app: core.app, store: core.store, conversations, clock: core.clock, logger, forms,
     fallbackTenant: authenticated ? undefined : EMULATOR_TENANT,
   });
-  const notifier = new TeamsNotifier({ adapter, appId, conversations, clock: core.clock, logger, forms });
+  const notifier = new TeamsNotifier({ adapter, appId, conversations, clock: core.clock, logger, forms, sendTimeoutMs: options.sendTimeoutMs });
   core.dispatcher.addNotifier(notifier);
 
   http.route('POST', MESSAGES_PATH, async (req: IncomingMessage, res: ServerResponse) => {

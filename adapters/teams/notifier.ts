@@ -22,6 +22,30 @@ export interface TeamsNotifierOptions {
   clock: Clock;
   logger: Logger;
   forms?: FormMemory;
+  /** A DM not answered within this long is given up and retried later (default 15 s). */
+  sendTimeoutMs?: number;
+}
+
+export const DEFAULT_SEND_TIMEOUT_MS = 15_000;
+
+/**
+ * Rejects when `work` has not settled within `ms`. The Bot Connector client has no request timeout
+ * of its own, and a send that never returns would hold the dispatcher's batch (and the lease of
+ * every row behind it). The abandoned send may still arrive; the outbox retries it, as it would
+ * after any timeout.
+ */
+async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} got no answer within ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  work.catch(() => undefined); // its failure after the timeout is of no interest
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The HTTP status of a Bot Connector failure, when it has one. */
@@ -84,8 +108,8 @@ export class TeamsNotifier implements Notifier {
       return { status: 'unreachable', error: NO_CONVERSATION };
     }
     try {
-      if (target.scope === 'personal') await this.continueIn(target, message);
-      else await this.openAndSend(target, message);
+      const sending = target.scope === 'personal' ? this.continueIn(target, message) : this.openAndSend(target, message);
+      await within(sending, this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, 'the Teams DM');
       return { status: 'delivered' };
     } catch (err) {
       return this.failure(err, target, recipient);

@@ -27,7 +27,9 @@ export interface ConnectorCall {
 }
 
 export interface ScriptedResponse {
+  /** 0 with `hang`: the request is never answered. */
   status: number;
+  hang?: boolean;
   headers?: Record<string, string>;
   body?: unknown;
 }
@@ -138,6 +140,7 @@ export class FakeConnector {
 
     if (call.kind !== 'other') {
       const scripted = this.script.shift();
+      if (scripted?.hang) return; // a silent connector: closed with the server
       if (scripted && scripted.status >= 300) {
         res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
         res.end(JSON.stringify(scripted.body ?? { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));

@@ -237,6 +237,25 @@ describe('direct messages through the outbox', () => {
     expect(row.nextAttemptAt.getTime() - rig.clock.now().getTime()).toBeGreaterThanOrEqual(600_000);
   });
 
+  test('a DM the Bot Connector never answers is given up after the send timeout and retried later', async () => {
+    await rig.close();
+    rig = await startRig({ sendTimeoutMs: 100 });
+    seedSchool(rig);
+    await rig.post(installPersonal(rig, CASEY));
+    await rig.post(personalMessage(rig, PAT, 'book Casey Lee weekly tue 14:00'));
+    rig.connector.clear();
+    rig.connector.script.push({ status: 0, hang: true });
+    const report = await rig.core.dispatcher.dispatchDue();
+    expect(report).toMatchObject({ sent: 0, retried: 1 });
+    const [row] = rig.core.outbox.forRecipient(userId(CASEY.aadObjectId));
+    expect(row).toMatchObject({ status: 'pending', lastError: 'Teams send failed: the Teams DM got no answer within 0.1 s' });
+    // Teams answers again: the retry is delivered.
+    rig.clock.set(row.nextAttemptAt);
+    expect(await rig.core.dispatcher.dispatchDue()).toMatchObject({ sent: 1 });
+    // The first attempt (never answered) and the retry.
+    expect(rig.connector.activities().map((a) => a.conversationId)).toEqual([personalChat(CASEY), personalChat(CASEY)]);
+  });
+
   test('a chat Teams no longer accepts (403) is forgotten and reported unreachable', async () => {
     await rig.post(installPersonal(rig, CASEY));
     await rig.post(personalMessage(rig, PAT, 'book Casey Lee weekly tue 14:00'));

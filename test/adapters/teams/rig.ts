@@ -79,7 +79,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(opts: { teams?: TeamsConfig; local?: boolean; authSettings?: AuthSettings | ((connector: FakeConnector) => AuthSettings) } = {}): Promise<Rig> {
+export async function startRig(opts: { teams?: TeamsConfig; local?: boolean; authSettings?: AuthSettings | ((connector: FakeConnector) => AuthSettings); sendTimeoutMs?: number } = {}): Promise<Rig> {
   const clock = new SettableClock(new Date('2026-11-23T13:00:00Z')); // Mon 08:00 New York
   const logger = new RecordingLogger();
   const core = buildCore({ databasePath: ':memory:', clock, logger, deliverImmediately: false, random: () => 0.5 });
@@ -88,6 +88,7 @@ export async function startRig(opts: { teams?: TeamsConfig; local?: boolean; aut
   const teams = startTeams({
     config: { teams: opts.teams ?? { appType: 'SingleTenant' } }, core, http, logger, local: opts.local ?? !opts.teams?.appId,
     authSettings: typeof opts.authSettings === 'function' ? opts.authSettings(connector) : opts.authSettings,
+    sendTimeoutMs: opts.sendTimeoutMs,
   });
   const address: AddressInfo = await http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
