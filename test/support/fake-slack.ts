@@ -29,13 +29,15 @@ type Waiter = { predicate: (call: RecordedCall) => boolean; resolve: (call: Reco
 
 const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The whole request body as text. */
+export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+/** A Web API body, form-encoded or JSON; JSON-valued form fields (`blocks`, `view`, …) parsed. */
+export function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (raw === '') return {};
   if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
   const out: Record<string, unknown> = {};

@@ -9,7 +9,7 @@ import type { Role } from '../../../src/core/model';
 import { HttpServer } from '../../../src/http/server';
 import type { SlackConfig } from '../../../src/config';
 import { startSlack, type SlackRuntime } from '../../../adapters/slack';
-import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
+import { startFakeSlack, type FakeSlack, type RecordedCall } from '../../support/fake-slack';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const TEAM = 'T_FAKE';
@@ -23,6 +23,11 @@ export interface Rig {
   slack: SlackRuntime;
   baseUrl: string;
   close(): Promise<void>;
+}
+
+/** What the service posted to the fake response_url `id` (see `fake.responseUrl(id)`), in order. */
+export function responsesTo(rig: Rig, id: string): RecordedCall[] {
+  return rig.fake.calls.filter((c) => c.method === 'response_url' && c.path === `/response/${id}`);
 }
 
 export async function createRig(config: Partial<SlackConfig> = {}): Promise<Rig> {

@@ -3,7 +3,7 @@
  * service's HttpServer, the real core on SQLite, and a fake Slack Web API recording every call.
  */
 import { renderMessage } from '../../../adapters/slack/render-block-kit';
-import { createRig, buttonPress, seedSlackSchool, send, sendCommand, sendEvent, sendInteraction, sign, slashCommand, TEAM, viewSubmission, type Rig } from './helpers';
+import { createRig, buttonPress, responsesTo, seedSlackSchool, send, sendCommand, sendEvent, sendInteraction, sign, slashCommand, TEAM, viewSubmission, type Rig } from './helpers';
 
 function seriesOf(rig: Rig, userId: string): { status: string }[] {
   const { store } = rig.core;
@@ -13,7 +13,7 @@ function seriesOf(rig: Rig, userId: string): { status: string }[] {
 }
 
 function responseTexts(rig: Rig, id: string): string[] {
-  return rig.fake.calls.filter((c) => c.method === 'response_url' && c.path === `/response/${id}`).map((c) => String(c.body.text));
+  return responsesTo(rig, id).map((c) => String(c.body.text));
 }
 
 describe('Slack over HTTP', () => {

@@ -2,7 +2,7 @@
  * Retried deliveries (X-Slack-Retry-Num) never act twice; a retry of an attempt that failed, or
  * that died without finishing, does act.
  */
-import { createRig, seedSlackSchool, sendCommand, sendEvent, TEAM, type Rig } from './helpers';
+import { createRig, responsesTo, seedSlackSchool, sendCommand, sendEvent, TEAM, type Rig } from './helpers';
 
 const BOOK = 'book <@U0CASEY> weekly tue 14:00';
 
@@ -13,7 +13,6 @@ function seriesCount(rig: Rig): number {
   return store.liveSeriesOfUser(tenant.id, pat.id).length;
 }
 
-const replies = (rig: Rig, id: string) => rig.fake.calls.filter((c) => c.method === 'response_url' && c.path === `/response/${id}`);
 
 describe('Slack retries', () => {
   let rig: Rig;
@@ -34,7 +33,7 @@ describe('Slack retries', () => {
 
     expect(seriesCount(rig)).toBe(1);
     // Acting again would have answered "You already have a touch-point…" through the response_url.
-    expect(replies(rig, 'once').map((c) => c.body.text)).toEqual([expect.stringMatching(/^Proposed to Casey Lee/)]);
+    expect(responsesTo(rig, 'once').map((c) => c.body.text)).toEqual([expect.stringMatching(/^Proposed to Casey Lee/)]);
     await rig.core.dispatcher.dispatchDue();
     expect(rig.fake.callsOf('chat.postMessage').filter((c) => c.body.channel === 'DU0CASEY')).toHaveLength(1);
     expect(rig.slack.store.deliveryStatus('command:trigger-once')).toMatchObject({ status: 'done', attempts: 1 });
@@ -68,11 +67,11 @@ describe('Slack retries', () => {
     await sendCommand(rig, { text: BOOK, triggerId: 'trigger-died', responseUrl: rig.fake.responseUrl('died') }, { retryNum: 1 });
     await rig.slack.settled();
     expect(seriesCount(rig)).toBe(1);
-    expect(replies(rig, 'died')).toHaveLength(1);
+    expect(responsesTo(rig, 'died')).toHaveLength(1);
 
     rig.slack.store.claimDelivery('command:trigger-running', rig.clock.now());
     await sendCommand(rig, { text: 'next', triggerId: 'trigger-running', responseUrl: rig.fake.responseUrl('running') }, { retryNum: 1 });
     await rig.slack.settled();
-    expect(replies(rig, 'running')).toHaveLength(0);
+    expect(responsesTo(rig, 'running')).toHaveLength(0);
   });
 });

@@ -13,6 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { parseBody, readBody } from '../../support/fake-slack';
 
 export type Outage = 'none' | 'http500' | 'hang';
 
@@ -43,19 +44,9 @@ interface Bucket {
 
 type Waiter = { predicate: () => boolean; resolve: () => void };
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseBody(raw: string, contentType: string | undefined): Record<string, string> {
-  if (raw === '') return {};
-  if (contentType?.includes('application/json')) {
-    const parsed = JSON.parse(raw) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  }
-  return Object.fromEntries(new URLSearchParams(raw));
+/** Every field as text (blocks and other structured fields as JSON): this fake only compares and counts them. */
+function parseFields(raw: string, contentType: string | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(parseBody(raw, contentType)).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
 export class FakeWebApi {
@@ -230,7 +221,7 @@ export class FakeWebApi {
         res.on('close', () => this.hanging.delete(res));
         return;
       }
-      const body = parseBody(raw, req.headers['content-type']);
+      const body = parseFields(raw, req.headers['content-type']);
       if (method === 'chat.postMessage') {
         const retryAfter = this.admit(body.channel ?? '');
         if (retryAfter > 0) {
