@@ -9,7 +9,7 @@
  * and answers 429 with Retry-After (whole seconds until a token, at least 1) above it.
  * conversations.open is not limited (the notifier opens each DM once and caches the channel).
  *
- * The database is seeded through the Store (one transaction), materialised and planned as the
+ * The database is seeded through the repositories (one transaction), materialised and planned as the
  * ticks before would have (the same planners), and the ticks run as in production: one at once,
  * then node-cron every minute. Reports the time to drain against the floor
  * max(N ÷ GLOBAL, posts per busiest channel ÷ PER_CHANNEL), duplicates (chat.postMessage per

@@ -26,7 +26,7 @@ import { slotsBetween, type Slot } from '../src/features/booking/recurrence';
 import { HORIZON_DAYS } from '../src/features/booking/service';
 import { schoolDaysBefore } from '../src/features/agenda/service';
 import { planReminders, PLAN_AHEAD_MS } from '../src/features/agenda/reminders';
-import { materialisePlanner } from '../src/scheduler/materialise';
+import { materialiseAhead } from '../src/features/booking/materialise';
 import { machine, ms, percentile, table } from './support/machine';
 import { ROOT } from './support/processes';
 import { seedPartnerships, staleSeries, TIME_ZONE } from './support/seed';
@@ -270,7 +270,7 @@ async function main(): Promise<void> {
   const skipSome = (): void => {
     for (let k = 0; k < SKIPS_PER_TICK; k++) {
       const o = upcoming[(skipCursor++ * 7919) % upcoming.length];
-      core.store.updateOccurrence(tenantId, o.id, { status: 'skipped', reason: 'bench' }, null, clock.now());
+      core.services.series.updateOccurrence(tenantId, o.id, { status: 'skipped', reason: 'bench' }, null, clock.now());
     }
   };
 
@@ -297,9 +297,9 @@ async function main(): Promise<void> {
     }
     return out.sort((a, b) => a - b);
   };
-  const materialise = stepTimes(() => materialisePlanner(core.store)(clock.now()));
+  const materialise = stepTimes(() => materialiseAhead(core.services, clock.now()));
   const plan = stepTimes(() => planReminders(core.services, clock.now()));
-  const claim = stepTimes(() => core.outbox.claimDue(clock.now(), 300_000, 200));
+  const claim = stepTimes(() => core.services.outbox.claimDue(clock.now(), 300_000, 200));
   const dispatchIdle: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -331,7 +331,7 @@ async function main(): Promise<void> {
   // together). The planner may extend only a batch per tick: count the ticks it takes.
   core.db.prepare('UPDATE series SET materialised_through = NULL').run();
   const catchUpTicks: number[] = [];
-  while (staleSeries(core, clock.now()) > 0 && catchUpTicks.length < 1000) catchUpTicks.push(stepTimes(() => materialisePlanner(core.store)(clock.now()), 1)[0]);
+  while (staleSeries(core, clock.now()) > 0 && catchUpTicks.length < 1000) catchUpTicks.push(stepTimes(() => materialiseAhead(core.services, clock.now()), 1)[0]);
   const catchUp = catchUpTicks.reduce((a, b) => a + b, 0);
   const catchUpMax = Math.max(...catchUpTicks);
 

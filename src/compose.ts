@@ -4,11 +4,7 @@
  */
 import { openDatabase, type Db } from './store/db';
 import { migrate } from './store/migrate';
-import { Store } from './store/store';
-import { OutboxRepository } from './store/outbox';
-import { AgendaRepository } from './store/agenda';
-import { EscalationRepository } from './store/escalations';
-import { OperationsRepository } from './store/operations';
+import { createPlatformStores, createServices, type PlatformStores } from './store';
 import { Touchpoint } from './core/app';
 import type { Clock, Logger, Notifier } from './core/ports';
 import { silentLogger } from './core/ports';
@@ -17,15 +13,13 @@ import type { CommandRegistry } from './core/registry';
 import { buildRegistry } from './features';
 import { Dispatcher, type WakeTimers } from './scheduler/dispatch';
 import { Scheduler, type Planner } from './scheduler/tick';
-import { materialisePlanner } from './scheduler/materialise';
 
 export interface Core {
   db: Db;
   services: Services;
+  /** Repositories only one platform's adapter uses. */
+  platformStores: PlatformStores;
   registry: CommandRegistry;
-  store: Store;
-  outbox: OutboxRepository;
-  agenda: AgendaRepository;
   app: Touchpoint;
   dispatcher: Dispatcher;
   scheduler: Scheduler;
@@ -63,18 +57,15 @@ export function buildCore(options: CoreOptions): Core {
   const logger = options.logger ?? silentLogger;
   const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
   migrate(db);
-  const store = new Store(db);
-  const outbox = new OutboxRepository(db);
-  const agenda = new AgendaRepository(db);
-  const services = { store, outbox, agenda, escalations: new EscalationRepository(db), operations: new OperationsRepository(db) };
+  const services = createServices(db);
   const registry = buildRegistry({
     baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000', retentionDays: options.retentionDays ?? 400, schoolCalendarIcs: options.schoolCalendarIcs,
   });
   const dispatcher = new Dispatcher({
-    store, outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
+    people: services.people, outbox: services.outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
     concurrency: options.dispatchConcurrency, leaseMs: options.leaseMs, wakeTimers: options.dispatchWakeTimers, compose: (row) => registry.compose(services, row, options.clock.now()),
   });
-  const planners: Planner[] = [materialisePlanner(store), ...registry.planners.map((plan) => (now: Date) => plan(services, now))];
+  const planners: Planner[] = [...registry.planners.map((plan) => (now: Date) => plan(services, now))];
   const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
   const deliverNow = options.deliverImmediately ?? true;
   const app = new Touchpoint({
@@ -83,7 +74,7 @@ export function buildCore(options: CoreOptions): Core {
     onQueued: deliverNow ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed'))) : undefined,
   });
   return {
-    db, services, registry, store, outbox, agenda, app, dispatcher, scheduler, clock: options.clock, logger,
+    db, services, platformStores: createPlatformStores(db), registry, app, dispatcher, scheduler, clock: options.clock, logger,
     close: () => {
       dispatcher.stop(); // no wake-up left armed against a closed database
       if (db.open) db.close();

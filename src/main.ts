@@ -114,12 +114,12 @@ async function main(): Promise<void> {
   });
 
   if (local) {
-    if (flags.demo && config.demo) seedDemo(core.store, clock.now());
+    if (flags.demo && config.demo) seedDemo(core.services, clock.now());
     const console = new ConsoleAdapter({
-      app: core.app, store: core.store, clock: clock as SettableClock,
+      app: core.app, services: core.services, clock: clock as SettableClock,
       tick: async () => { await core.scheduler.tick(); },
       deliver: async () => { await core.dispatcher.dispatchDue(); },
-      nextDueAt: () => core.outbox.nextDueAt(),
+      nextDueAt: () => core.services.outbox.nextDueAt(),
       input: process.stdin, output: process.stdout, startAs: 'pat',
     });
     core.dispatcher.addNotifier(console.notifier);

@@ -79,7 +79,28 @@ const RULES: { name: string; applies: (f: SourceFile) => boolean; bad: (spec: st
   { name: 'better-sqlite3 is imported only under src/store/', applies: (f) => !f.path.startsWith('src/store/'), bad: (spec) => isPackage(spec, 'better-sqlite3') },
   { name: 'node-cron is imported only by src/scheduler/cron.ts', applies: (f) => f.path !== 'src/scheduler/cron.ts', bad: (spec) => isPackage(spec, 'node-cron') },
   { name: 'botbuilder is imported only under adapters/teams/', applies: (f) => !f.path.startsWith('adapters/teams/'), bad: isBotbuilder },
+  {
+    name: 'nothing under src/core/ or src/features/ imports src/store/ (they use the ports in src/core/ports/)',
+    applies: (f) => f.path.startsWith('src/core/') || f.path.startsWith('src/features/'),
+    bad: (spec, f) => target(f, spec) === 'src/store' || target(f, spec).startsWith('src/store/'),
+  },
 ];
+
+/** Drops string and template literals too, so `'./data/touchpoint.db'` is not read as a property access. */
+function codeOnly(src: string): string {
+  return stripComments(src).replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
+}
+
+/** Files that reach the database handle (`x.db`) although they are not the store or the composition root. */
+export function dbTouches(list: { path: string; src: string }[]): string[] {
+  const allowed = (p: string): boolean => p.startsWith('src/store/') || p === 'src/compose.ts' || p === 'src/main.ts';
+  return list.filter((f) => !allowed(f.path) && /[\w)\]]\s*\??\.db\b/.test(codeOnly(f.src))).map((f) => `${f.path} touches .db`);
+}
+
+const sources = ['src', 'adapters'].flatMap((top) => tsFilesUnder(join(ROOT, top))).map((full) => ({
+  path: relative(ROOT, full).split(sep).join('/'),
+  src: readFileSync(full, 'utf8'),
+}));
 
 describe('the import scanner', () => {
   it('sees every form of import (so the rules below can fail)', () => {
@@ -116,6 +137,8 @@ describe('the import scanner', () => {
       { path: 'src/scheduler/cron.ts', imports: ['node-cron'] },
       { path: 'src/main.ts', imports: ['../adapters/console/console'] },
       { path: 'adapters/teams/bot.ts', imports: ['botbuilder'] },
+      { path: 'src/core/context.ts', imports: ['../store/store', './ports'] },
+      { path: 'src/features/agenda/service.ts', imports: ['../../store', '../../core/ports'] },
     ];
     expect(RULES.map((r) => violations(offenders, r.applies, r.bad))).toEqual([
       ["src/features/x.ts imports '@slack/bolt'"],
@@ -124,7 +147,18 @@ describe('the import scanner', () => {
       ["src/features/x.ts imports 'better-sqlite3'", "adapters/slack/app.ts imports 'better-sqlite3'"],
       ["src/features/x.ts imports 'node-cron'"],
       ["src/features/x.ts imports 'botbuilder'", "adapters/slack/app.ts imports 'botbuilder-core'"],
+      ["src/core/context.ts imports '../store/store'", "src/features/agenda/service.ts imports '../../store'"],
     ]);
+  });
+
+  it('flags a file outside the store that reaches the database handle', () => {
+    expect(dbTouches([
+      { path: 'src/features/calendar/feed.ts', src: 'const repo = new CalendarRepository(services.store.db);' },
+      { path: 'adapters/slack/index.ts', src: 'const store = new SlackStore(core.db);' },
+      { path: 'src/features/x.ts', src: "const path = './data/touchpoint.db'; // core.db in a comment" },
+      { path: 'src/store/outbox.ts', src: 'this.db.prepare(sql);' },
+      { path: 'src/main.ts', src: 'databaseHealth(core.db);' },
+    ])).toEqual(['src/features/calendar/feed.ts touches .db', 'adapters/slack/index.ts touches .db']);
   });
 
   it('finds the project’s files and their imports', () => {
@@ -140,5 +174,9 @@ describe('the import scanner', () => {
 describe('boundaries in src/ and adapters/', () => {
   it.each(RULES.map((r) => [r.name, r] as const))('%s', (_name, rule) => {
     expect(violations(files, rule.applies, rule.bad)).toEqual([]);
+  });
+
+  it('only the store and the composition root touch the database handle (.db)', () => {
+    expect(dbTouches(sources)).toEqual([]);
   });
 });

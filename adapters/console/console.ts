@@ -11,14 +11,14 @@ import type { Identity } from '../../src/core/model';
 import type { Delivery, Notifier, SettableClock, UserRef } from '../../src/core/ports';
 import { formatInstant, parseSpan } from '../../src/core/datetime';
 import { buttonsOf, formOf, type Block, type FormInput, type Message } from '../../src/messages/model';
-import type { Store } from '../../src/store/store';
+import type { Services } from '../../src/core/ports';
 import { renderPlainText } from './render-plain-text';
 
 export const CONSOLE_TENANT = 'local';
 
 export interface ConsoleOptions {
   app: Touchpoint;
-  store: Store;
+  services: Services;
   clock: SettableClock;
   /** Runs the scheduler once at the clock's current time (plan and deliver). */
   tick: () => Promise<void>;
@@ -121,7 +121,7 @@ export class ConsoleAdapter {
   private async meta(line: string): Promise<void> {
     const [cmd, ...rest] = line.slice(1).split(/\s+/);
     const arg = rest.join(' ');
-    const { store, clock } = this.options;
+    const { services, clock } = this.options;
     switch (cmd.toLowerCase()) {
       case 'help':
         this.print(META_HELP);
@@ -133,9 +133,9 @@ export class ConsoleAdapter {
           return;
         }
         this.current = handle;
-        const tenant = store.ensureTenant('console', CONSOLE_TENANT, clock.now());
-        const known = store.userByExternalId(tenant.id, handle);
-        const user = known ?? store.ensureUser(tenant.id, handle, clock.now(), handle[0].toUpperCase() + handle.slice(1), handle);
+        const tenant = services.people.ensureTenant('console', CONSOLE_TENANT, clock.now());
+        const known = services.people.userByExternalId(tenant.id, handle);
+        const user = known ?? services.people.ensureUser(tenant.id, handle, clock.now(), handle[0].toUpperCase() + handle.slice(1), handle);
         this.print(`You are now ${user.displayName} (@${handle})${known ? '' : ', new here'}.`);
         return;
       }
@@ -197,12 +197,12 @@ export class ConsoleAdapter {
   }
 
   private who(): string {
-    const { store, clock } = this.options;
-    const tenant = store.ensureTenant('console', CONSOLE_TENANT, clock.now());
-    const me = store.userByExternalId(tenant.id, this.current);
+    const { services, clock } = this.options;
+    const tenant = services.people.ensureTenant('console', CONSOLE_TENANT, clock.now());
+    const me = services.people.userByExternalId(tenant.id, this.current);
     const lines = [`You are ${me?.displayName ?? this.current} (@${this.current}).`];
-    for (const school of store.schoolsOfTenant(tenant.id)) {
-      const members = store.schoolMembers(tenant.id, school.id, ['principal', 'assistant_principal', 'coach', 'teacher', 'admin']);
+    for (const school of services.people.schoolsOfTenant(tenant.id)) {
+      const members = services.people.schoolMembers(tenant.id, school.id, ['principal', 'assistant_principal', 'coach', 'teacher', 'admin']);
       lines.push(`${school.name} (${school.timeZone}):`);
       for (const m of members) lines.push(`  @${m.handle ?? m.externalId} — ${m.displayName}, ${m.role.replace('_', ' ')}`);
     }
@@ -269,9 +269,9 @@ export class ConsoleAdapter {
   }
 
   private displayZone(): string {
-    const { store, clock } = this.options;
-    const tenant = store.ensureTenant('console', CONSOLE_TENANT, clock.now());
-    return store.schoolsOfTenant(tenant.id)[0]?.timeZone ?? 'UTC';
+    const { services, clock } = this.options;
+    const tenant = services.people.ensureTenant('console', CONSOLE_TENANT, clock.now());
+    return services.people.schoolsOfTenant(tenant.id)[0]?.timeZone ?? 'UTC';
   }
 
   private prompt(): void {

@@ -31,7 +31,7 @@ export function displayNameOf(user: UsersInfoUser): string | undefined {
 export class SlackDirectory {
   private readonly cache = new Map<string, { person: SlackPerson; fetchedAt: number }>();
 
-  constructor(private readonly core: Pick<Core, 'store' | 'clock'>, private readonly logger: Logger) {}
+  constructor(private readonly core: Pick<Core, 'services' | 'clock'>, private readonly logger: Logger) {}
 
   /**
    * Looks up the people (cached ones without a call), stores their names, and returns them by
@@ -56,9 +56,9 @@ export class SlackDirectory {
         this.cache.set(key, { person, fetchedAt: now });
         out.set(userId, person);
         const at = this.core.clock.now();
-        this.core.store.transaction(() => {
-          const tenant = this.core.store.ensureTenant('slack', tenantExternalId, at);
-          this.core.store.ensureUser(tenant.id, userId, at, person.displayName, person.handle);
+        this.core.services.transaction(() => {
+          const tenant = this.core.services.people.ensureTenant('slack', tenantExternalId, at);
+          this.core.services.people.ensureUser(tenant.id, userId, at, person.displayName, person.handle);
         });
       } catch (err) {
         this.logger.debug({ userId, err: (err as Error)?.message }, 'users.info failed; using the stored name');

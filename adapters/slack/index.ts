@@ -13,7 +13,7 @@ import type { SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/core/ports';
 import { silentLogger } from '../../src/core/ports';
 import { sendJson, type HttpServer } from '../../src/http/server';
-import { SlackStore } from '../../src/store/slack';
+import type { SlackStore } from '../../src/store/slack';
 import { SlackDirectory } from './directory';
 import { SqliteInstallationStore } from './installation-store';
 import { SlackListeners } from './listeners';
@@ -95,7 +95,7 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
   if (!socket && !config.signingSecret) throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET');
   if (multiWorkspace && config.botToken) logger.warn({}, 'SLACK_BOT_TOKEN is ignored: SLACK_CLIENT_ID/SLACK_CLIENT_SECRET select multi-workspace OAuth');
 
-  const store = new SlackStore(core.db);
+  const store = core.platformStores.slack;
   const installations = multiWorkspace ? new SqliteInstallationStore(store, core.clock) : undefined;
   // Interactive calls (views.open must beat a 3 s trigger_id) retry once, briefly, and give up on a
   // request Slack does not answer within 5 s (a hung call would hold the listener, and its

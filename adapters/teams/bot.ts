@@ -14,7 +14,7 @@ import type { Identity } from '../../src/core/model';
 import type { Clock, Logger } from '../../src/core/ports';
 import { ROOTS, type Root } from '../../src/core/registry';
 import { formOf, type Message } from '../../src/messages/model';
-import type { Store } from '../../src/store/store';
+import type { Services } from '../../src/core/ports';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { commandTextOf, identityOf, isPersonal, mentionReader, splitRoot, submissionOf } from './activity';
 import { cardActivity, formAgainActivity, FormMemory, type FormBlock } from './cards';
@@ -22,7 +22,7 @@ import { COMMAND_CHOICES } from './manifest';
 
 export interface TeamsBotOptions {
   app: Touchpoint;
-  store: Store;
+  services: Services;
   conversations: TeamsConversationRepository;
   clock: Clock;
   logger: Logger;
@@ -181,16 +181,16 @@ export class TeamsBot {
    * `personal`, a team channel as `channel` (used only to open a 1:1 chat later).
    */
   private remember(activity: Activity): Known | undefined {
-    const { store, conversations, clock, fallbackTenant } = this.options;
+    const { services, conversations, clock, fallbackTenant } = this.options;
     const identity = identityOf(activity, fallbackTenant);
     if (!identity) return undefined;
     const now = clock.now();
     const from = activity.from;
     const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
-    return store.transaction(() => {
-      const tenant = store.ensureTenant('teams', identity.tenantExternalId, now);
+    return services.transaction(() => {
+      const tenant = services.people.ensureTenant('teams', identity.tenantExternalId, now);
       if (from.aadObjectId && from.id) conversations.adoptAadObjectId(tenant.id, from.id, from.aadObjectId);
-      const user = store.ensureUser(tenant.id, identity.userExternalId, now, identity.displayName);
+      const user = services.people.ensureUser(tenant.id, identity.userExternalId, now, identity.displayName);
       if (activity.conversation?.id && activity.serviceUrl && from.id) {
         conversations.save({
           tenantId: tenant.id, userId: user.id, scope: isPersonal(activity) ? 'personal' : 'channel',
@@ -204,11 +204,11 @@ export class TeamsBot {
 
   /** The app was removed from this chat: direct messages can no longer go there. */
   private forget(activity: Activity): void {
-    const { store, conversations, clock, fallbackTenant } = this.options;
+    const { services, conversations, clock, fallbackTenant } = this.options;
     const identity = identityOf(activity, fallbackTenant);
     if (!identity || !isPersonal(activity)) return;
-    const tenant = store.ensureTenant('teams', identity.tenantExternalId, clock.now());
-    const user = store.userByExternalId(tenant.id, identity.userExternalId);
+    const tenant = services.people.ensureTenant('teams', identity.tenantExternalId, clock.now());
+    const user = services.people.userByExternalId(tenant.id, identity.userExternalId);
     if (user) conversations.remove(tenant.id, user.id, 'personal');
   }
 

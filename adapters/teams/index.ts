@@ -19,7 +19,7 @@ import type { Core } from '../../src/compose';
 import type { TeamsConfig } from '../../src/config';
 import type { Logger } from '../../src/core/ports';
 import { sendJson, type HttpServer } from '../../src/http/server';
-import { TeamsConversationRepository } from '../../src/store/teams';
+import type { TeamsConversationRepository } from '../../src/store/teams';
 import { errorMessage } from '../../src/core/app';
 import { TeamsBot } from './bot';
 import { cardActivity, FormMemory } from './cards';
@@ -93,10 +93,10 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
     }
   };
 
-  const conversations = new TeamsConversationRepository(core.db);
+  const conversations = core.platformStores.teams;
   const forms = new FormMemory();
   const bot = new TeamsBot({
-    app: core.app, store: core.store, conversations, clock: core.clock, logger, forms,
+    app: core.app, services: core.services, conversations, clock: core.clock, logger, forms,
     fallbackTenant: authenticated ? undefined : EMULATOR_TENANT,
   });
   const notifier = new TeamsNotifier({ adapter, appId, conversations, clock: core.clock, logger, forms, sendTimeoutMs: options.sendTimeoutMs });

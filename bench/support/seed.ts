@@ -1,5 +1,5 @@
 /**
- * Seeding for the benches, through the Store (one transaction) so the rows are what the service
+ * Seeding for the benches, through the repositories (one transaction) so the rows are what the service
  * itself would have written: a Slack workspace, schools each with a principal and a coach (a coach
  * may serve several schools), a partnership and an active weekly series per school.
  */
@@ -8,7 +8,7 @@ import { SettableClock } from '../../src/core/ports';
 import type { Weekday } from '../../src/core/datetime';
 import { addDays, todayIn, toLocal } from '../../src/core/datetime';
 import { HORIZON_DAYS } from '../../src/features/booking/service';
-import { materialisePlanner } from '../../src/scheduler/materialise';
+import { materialiseAhead } from '../../src/features/booking/materialise';
 import { planReminders } from '../../src/features/agenda/reminders';
 
 export const TEAM = 'T_FAKE';
@@ -45,24 +45,23 @@ export function coachId(i: number): string {
 const TIMES = ['07:45', '08:30', '10:15', '12:00', '13:30', '14:00', '14:45', '15:15'];
 
 export function seedPartnerships(core: Core, o: SeedOptions): { tenantId: number; partnerships: SeededPartnership[] } {
-  const { store } = core;
   const tz = o.timeZone ?? TIME_ZONE;
   const meeting = o.meeting ?? ((i: number) => ({ weekday: ((i % 5) + 1) as Weekday, time: TIMES[i % TIMES.length] }));
-  return store.transaction(() => {
-    const tenant = store.ensureTenant('slack', TEAM, o.now, 'Bench District');
+  return core.services.transaction(() => {
+    const tenant = core.services.people.ensureTenant('slack', TEAM, o.now, 'Bench District');
     const coaches: number[] = [];
     const partnerships: SeededPartnership[] = [];
     for (let i = 0; i < o.partnerships; i++) {
       const c = Math.floor(i / o.perCoach);
-      if (coaches[c] === undefined) coaches[c] = store.ensureUser(tenant.id, coachId(c), o.now, `Coach ${c}`, `coach${c}`).id;
-      const principal = store.ensureUser(tenant.id, principalId(i), o.now, `Principal ${i}`, `principal${i}`);
-      const school = store.createSchool(tenant.id, { name: `School ${i}`, timeZone: tz, dayStart: '07:30', dayEnd: '15:30', createdBy: principal.id }, o.now);
-      store.addMembership(tenant.id, school.id, principal.id, 'principal', o.now);
-      store.addMembership(tenant.id, school.id, coaches[c], 'coach', o.now);
-      const p = store.ensurePartnership(tenant.id, school.id, principal.id, coaches[c], o.now);
+      if (coaches[c] === undefined) coaches[c] = core.services.people.ensureUser(tenant.id, coachId(c), o.now, `Coach ${c}`, `coach${c}`).id;
+      const principal = core.services.people.ensureUser(tenant.id, principalId(i), o.now, `Principal ${i}`, `principal${i}`);
+      const school = core.services.people.createSchool(tenant.id, { name: `School ${i}`, timeZone: tz, dayStart: '07:30', dayEnd: '15:30', createdBy: principal.id }, o.now);
+      core.services.people.addMembership(tenant.id, school.id, principal.id, 'principal', o.now);
+      core.services.people.addMembership(tenant.id, school.id, coaches[c], 'coach', o.now);
+      const p = core.services.series.ensurePartnership(tenant.id, school.id, principal.id, coaches[c], o.now);
       const { weekday, time } = meeting(i);
-      const series = store.createSeries(tenant.id, { partnershipId: p.id, cadence: 'weekly', weekday, time, durationMinutes: 30, startDate: o.startDate, proposedBy: principal.id }, o.now);
-      store.setSeriesStatus(tenant.id, series.id, 'active', o.now);
+      const series = core.services.series.createSeries(tenant.id, { partnershipId: p.id, cadence: 'weekly', weekday, time, durationMinutes: 30, startDate: o.startDate, proposedBy: principal.id }, o.now);
+      core.services.series.setSeriesStatus(tenant.id, series.id, 'active', o.now);
       partnerships.push({
         schoolId: school.id, partnershipId: p.id, seriesId: series.id, principalId: principal.id, coachId: coaches[c],
         principalExternalId: principalId(i), coachExternalId: coachId(c),
@@ -82,8 +81,7 @@ export function staleSeries(core: Core, now: Date): number {
 /** Materialises every series and plans their reminders, as the ticks before `now` would have. */
 export function planAhead(core: Core, now: Date): { occurrencesPlanned: number } {
   // The planner extends a bounded batch of series per tick: run it until none is left behind.
-  const materialiseBatch = materialisePlanner(core.store);
-  for (let i = 0; i < 100_000 && staleSeries(core, now) > 0; i++) materialiseBatch(now);
+  for (let i = 0; i < 100_000 && staleSeries(core, now) > 0; i++) materialiseAhead(core.services, now);
   let planned = 0;
   for (;;) {
     const n = planReminders(core.services, now);
@@ -124,7 +122,7 @@ export function seedPromptBurst(databasePath: string, o: { partnerships: number;
   const { occurrencesPlanned } = planAhead(core, clock.now());
   const planMs = performance.now() - t;
   const shift = Date.now() - 1000 - promptAt.getTime();
-  const prompts = core.store.transaction(() => {
+  const prompts = core.services.transaction(() => {
     core.db.prepare(`UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND NOT (kind = 'agenda.prompt' AND due_at = ?)`).run(promptAt.toISOString());
     const rows = core.db.prepare(`SELECT id, due_at, expires_at FROM outbox WHERE status = 'pending'`).all() as { id: number; due_at: string; expires_at: string }[];
     const move = core.db.prepare('UPDATE outbox SET due_at = ?, next_attempt_at = ?, expires_at = ? WHERE id = ?');

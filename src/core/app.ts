@@ -9,10 +9,9 @@ import type { Clock, Logger } from './ports';
 import { silentLogger } from './ports';
 import type { PersonResolver, Reply, RequestContext, Services } from './context';
 import { CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
-import { AmbiguousPersonError, NeedsChoice, Refusal, UsageError } from './errors';
+import { AmbiguousPersonError, BusyError, NeedsChoice, Refusal, UsageError } from './errors';
 import { todayIn } from './datetime';
 import { escapeMarkup, type Message } from '../messages/model';
-import { isBusyError } from '../store/db';
 
 /** Platform-specific mention syntax (Slack `<@U123>`, Teams mention entities), read by the adapter. */
 export interface MentionReader {
@@ -151,12 +150,12 @@ export class Touchpoint {
     specHint?: CommandSpec<unknown>,
   ): Reply {
     const now = this.clock.now();
-    const { store, outbox } = this.services;
+    const { people, outbox } = this.services;
     let queued = 0;
     try {
-      const result = store.transaction(() => {
-        const actor = store.resolveActor(inbound.identity, now);
-        const firstSchool = actor.memberships[0] && store.schoolById(actor.tenant.id, actor.memberships[0].schoolId);
+      const result = this.services.transaction(() => {
+        const actor = people.resolveActor(inbound.identity, now);
+        const firstSchool = actor.memberships[0] && people.schoolById(actor.tenant.id, actor.memberships[0].schoolId);
         const ctx: RequestContext = {
           actor,
           now,
@@ -203,8 +202,8 @@ export class Touchpoint {
       return errorMessage(err.message, usage);
     }
     if (err instanceof Refusal || err instanceof AmbiguousPersonError || err instanceof NeedsChoice) return errorMessage(err.message);
-    if (isBusyError(err)) {
-      this.logger.warn({ err: (err as Error).message }, 'database busy');
+    if (err instanceof BusyError) {
+      this.logger.warn({ err: (err.cause as Error)?.message ?? String(err.cause) }, 'database busy');
       return errorMessage('Touchpoint is busy right now; nothing was changed. Try again in a moment.');
     }
     this.logger.error({ err: (err as Error)?.stack ?? String(err) }, 'handler failed');
@@ -232,21 +231,21 @@ export class Touchpoint {
   }
 
   private resolverFor(inbound: Inbound, tenantId: number, now: Date): PersonResolver {
-    const { store } = this.services;
+    const { people } = this.services;
     return {
       resolve(token: string): User {
         const t = token.trim();
         const internal = INTERNAL_MENTION.exec(t);
         if (internal) {
-          const u = store.userById(tenantId, Number(internal[1]));
+          const u = people.userById(tenantId, Number(internal[1]));
           if (!u) throw new UsageError(`I don't know that person in this workspace.`);
           return u;
         }
         const mention = inbound.mentions?.read(t);
-        if (mention) return store.ensureUser(tenantId, mention.externalId, now, mention.displayName);
+        if (mention) return people.ensureUser(tenantId, mention.externalId, now, mention.displayName);
         const name = t.replace(/^@/, '');
         if (!name) throw new UsageError('name a person, like @casey.');
-        const matches = store.usersByName(tenantId, name);
+        const matches = people.usersByName(tenantId, name);
         if (matches.length === 1) return matches[0];
         // `@casey` names a handle: an exact handle is one person even when other names start with "Casey".
         const byHandle = t.startsWith('@') ? matches.filter((u) => u.handle?.toLowerCase() === name.toLowerCase()) : [];

@@ -2,19 +2,9 @@
 import type { Actor, User } from './model';
 import type { LocalDate } from './datetime';
 import type { Message } from '../messages/model';
-import type { Store } from '../store/store';
-import type { OutboxRepository } from '../store/outbox';
-import type { AgendaRepository } from '../store/agenda';
-import type { EscalationRepository } from '../store/escalations';
-import type { OperationsRepository } from '../store/operations';
+import type { Services } from './ports';
 
-export interface Services {
-  store: Store;
-  outbox: OutboxRepository;
-  agenda: AgendaRepository;
-  escalations: EscalationRepository;
-  operations: OperationsRepository;
-}
+export type { Services };
 
 /** Turns what a person typed for someone (a mention, `@casey`, `Casey Lee`) into a user. */
 export interface PersonResolver {

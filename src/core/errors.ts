@@ -24,3 +24,10 @@ export class NeedsChoice extends Error {
     super(question);
   }
 }
+
+/** The database was held by another writer longer than the busy timeout; nothing was changed. */
+export class BusyError extends Error {
+  constructor(override readonly cause: unknown) {
+    super((cause as Error | null)?.message ?? 'the database is busy');
+  }
+}

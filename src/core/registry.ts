@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Message } from '../messages/model';
 import type { Reply, RequestContext, Services } from './context';
-import type { OutboxRow } from '../store/outbox';
+import type { OutboxRow } from './ports/outbox';
 import type { LocalDate } from './datetime';
 
 export type Root = 'touchpoint' | 'coaching';

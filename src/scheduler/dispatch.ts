@@ -7,12 +7,11 @@
  */
 import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
-import type { Store } from '../store/store';
-import type { Claim, OutboxRepository, OutboxRow } from '../store/outbox';
+import type { Claim, OutboxRepository, OutboxRow, PeopleRepository } from '../core/ports';
 import type { Message } from '../messages/model';
 
 export interface DispatchOptions {
-  store: Store;
+  people: PeopleRepository;
   outbox: OutboxRepository;
   clock: Clock;
   notifiers: Notifier[];
@@ -195,7 +194,7 @@ export class Dispatcher {
   }
 
   private async deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead' | 'dropped' | 'lost'> {
-    const { store, outbox, clock } = this.options;
+    const { people, outbox, clock } = this.options;
     if (!row.leaseUntil) throw new Error(`outbox row ${row.id} was claimed without a lease`);
     let claim: Claim = { id: row.id, leaseUntil: row.leaseUntil };
     // Sends ahead of this row in the batch may have been slow (a silent platform times out after
@@ -207,8 +206,8 @@ export class Dispatcher {
       if (!outbox.renewLease(claim, renewed.leaseUntil)) return this.lost(row, 'before sending');
       claim = renewed;
     }
-    const tenant = store.tenantById(row.tenantId);
-    const user = store.userById(row.tenantId, row.recipientId);
+    const tenant = people.tenantById(row.tenantId);
+    const user = people.userById(row.tenantId, row.recipientId);
     let message = row.message;
     let delivery: Delivery | undefined;
     if (row.compose && this.options.compose) {

@@ -4,64 +4,8 @@
  */
 import type { Db } from './db';
 import type { LocalDate, LocalTime } from '../core/datetime';
+import { DEFAULT_SETTINGS, type ActionItem, type AgendaItem, type AgendaRepository, type ItemStatus, type PlanTarget, type Priority, type ReminderSettings, type Section } from '../core/ports/agenda';
 
-export const SECTIONS = ['wins', 'data', 'priorities', 'support', 'learning', 'escalations', 'other'] as const;
-export type Section = (typeof SECTIONS)[number];
-export type ItemStatus = 'open' | 'discussed' | 'dropped';
-
-export interface AgendaItem {
-  id: number;
-  partnershipId: number;
-  section: Section;
-  text: string;
-  authorId: number | null;
-  status: ItemStatus;
-  carriedCount: number;
-  occurrenceId: number | null;
-  createdAt: Date;
-}
-
-export interface Priority {
-  slot: number;
-  text: string;
-  setBy: number | null;
-}
-
-export interface ActionItem {
-  id: number;
-  partnershipId: number;
-  occurrenceId: number | null;
-  text: string;
-  ownerId: number;
-  dueDate: LocalDate;
-  status: 'open' | 'done' | 'dropped';
-  createdAt: Date;
-}
-
-export interface ReminderSettings {
-  promptLeadDays: number;
-  promptTime: LocalTime;
-  agendaLeadMinutes: number;
-  notesDelayMinutes: number;
-}
-
-export const DEFAULT_SETTINGS: ReminderSettings = { promptLeadDays: 2, promptTime: '08:00', agendaLeadMinutes: 60, notesDelayMinutes: 15 };
-
-/** Occurrences due for planning, with everything the planner needs to compute reminder times. */
-export interface PlanTarget {
-  tenantId: number;
-  occurrenceId: number;
-  seriesId: number;
-  partnershipId: number;
-  schoolId: number;
-  timeZone: string;
-  principalId: number;
-  coachId: number;
-  originalDate: LocalDate;
-  startsAt: Date;
-  endsAt: Date;
-  status: string;
-}
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -83,7 +27,7 @@ function toAction(r: Row): ActionItem {
   };
 }
 
-export class AgendaRepository {
+export class AgendaStore implements AgendaRepository {
   constructor(private readonly db: Db) {}
 
   private partnershipInTenant(tenantId: number, partnershipId: number): boolean {

@@ -5,47 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './db';
-import { toSeries } from './store';
-import type { Partnership, School, Series } from '../core/model';
+import { iso, toClosure, toSeries, type Row } from './rows';
+import type { Closure, Partnership, School } from '../core/model';
 import type { LocalDate, LocalTime } from '../core/datetime';
-
-type Row = Record<string, unknown>;
-const iso = (d: Date): string => d.toISOString();
+import type { CalendarFeed, CalendarRepository, FeedSeries, ImportRecord, ImportedClosure } from '../core/ports/calendar';
 const dateOrNull = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
 
 /** Only this goes to the database: a leaked copy does not reveal any feed's URL. */
 export const feedTokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
-export interface CalendarFeed {
-  tenantId: number;
-  userId: number;
-  version: number;
-  createdAt: Date;
-  rotatedAt: Date | null;
-  lastFetchedAt: Date | null;
-}
-
-/** A series as the feed needs it: the model plus when it was accepted and when it ended. */
-export interface FeedSeries extends Series {
-  decidedAt: Date | null;
-  endedAt: Date | null;
-}
-
-export interface ImportedClosure {
-  uid: string;
-  closureId: number;
-  startDate: LocalDate;
-  endDate: LocalDate;
-  label: string;
-}
-
-export interface ImportRecord {
-  schoolId: number;
-  lastImportedAt: Date;
-  added: number;
-  updated: number;
-  removed: number;
-}
 
 function toFeed(r: Row): CalendarFeed {
   return {
@@ -58,7 +26,7 @@ function toFeedSeries(r: Row): FeedSeries {
   return { ...toSeries(r), decidedAt: dateOrNull(r.decided_at), endedAt: dateOrNull(r.ended_at) };
 }
 
-export class CalendarRepository {
+export class CalendarStore implements CalendarRepository {
   constructor(private readonly db: Db) {}
 
   private schoolInTenant(tenantId: number, schoolId: number): boolean {
@@ -68,6 +36,35 @@ export class CalendarRepository {
   private userInTenant(tenantId: number, userId: number): boolean {
     return this.db.prepare('SELECT 1 FROM users WHERE tenant_id = ? AND id = ?').get(tenantId, userId) !== undefined;
   }
+
+  // ---- closures -----------------------------------------------------------------------------
+
+  addClosure(tenantId: number, c: Omit<Closure, 'id'> & { createdBy: number }, now: Date): Closure {
+    if (!this.schoolInTenant(tenantId, c.schoolId)) throw new Error('school not in tenant');
+    const info = this.db
+      .prepare('INSERT INTO closures (school_id, start_date, end_date, label, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(c.schoolId, c.startDate, c.endDate, c.label, c.createdBy, iso(now));
+    return toClosure(this.db.prepare('SELECT * FROM closures WHERE id = ?').get(info.lastInsertRowid) as Row);
+  }
+
+  closuresOfSchool(tenantId: number, schoolId: number): Closure[] {
+    if (!this.schoolInTenant(tenantId, schoolId)) return [];
+    return (this.db.prepare('SELECT * FROM closures WHERE school_id = ? ORDER BY start_date, id').all(schoolId) as Row[]).map(toClosure);
+  }
+
+  closureById(tenantId: number, closureId: number): Closure | undefined {
+    const r = this.db
+      .prepare('SELECT c.* FROM closures c JOIN schools s ON s.id = c.school_id WHERE s.tenant_id = ? AND c.id = ?')
+      .get(tenantId, closureId) as Row | undefined;
+    return r && toClosure(r);
+  }
+
+  removeClosure(tenantId: number, closureId: number): Closure | undefined {
+    const found = this.closureById(tenantId, closureId);
+    if (found) this.db.prepare('DELETE FROM closures WHERE id = ?').run(closureId);
+    return found;
+  }
+
 
   // ---- feeds ------------------------------------------------------------------------------------
 

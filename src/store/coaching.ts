@@ -5,55 +5,8 @@
  */
 import type { Db } from './db';
 import type { LocalDate, LocalTime, Weekday } from '../core/datetime';
+import type { CoachingMessage, CoachingRepository, CoachingRequest, ForgetReport, Format, Helpful, MessageKind, NewDraft, OfficeHour, RequestStatus, Topic } from '../core/ports/coaching';
 
-export const TOPICS = ['classroom_management', 'engagement', 'assessment', 'curriculum', 'differentiation', 'technology', 'other'] as const;
-export type Topic = (typeof TOPICS)[number];
-export const FORMATS = ['observe', 'co_plan', 'co_teach', 'model', 'talk'] as const;
-export type Format = (typeof FORMATS)[number];
-export const HELPFUL = ['yes', 'somewhat', 'not_really'] as const;
-export type Helpful = (typeof HELPFUL)[number];
-export type RequestStatus = 'draft' | 'open' | 'in_progress' | 'accepted' | 'declined' | 'withdrawn' | 'done';
-/** Requests a coach still has to do something about. */
-export const LIVE_STATUSES: readonly RequestStatus[] = ['open', 'in_progress', 'accepted'];
-export type MessageKind = 'accept' | 'question' | 'reply' | 'decline';
-
-export interface CoachingRequest {
-  id: number;
-  schoolId: number;
-  teacherId: number;
-  topic: Topic;
-  details: string;
-  format: Format | null;
-  preferredTimes: string | null;
-  shared: boolean;
-  status: RequestStatus;
-  coachId: number | null;
-  proposedTime: string | null;
-  sessionDate: LocalDate | null;
-  helpful: Helpful | null;
-  createdAt: Date;
-  submittedAt: Date | null;
-  firstAnsweredAt: Date | null;
-  updatedAt: Date;
-  closedAt: Date | null;
-}
-
-export interface CoachingMessage {
-  id: number;
-  requestId: number;
-  authorId: number | null;
-  kind: MessageKind;
-  text: string;
-  createdAt: Date;
-}
-
-export interface OfficeHour {
-  weekday: Weekday;
-  start: LocalTime;
-  end: LocalTime;
-}
-
-export type NewDraft = Pick<CoachingRequest, 'schoolId' | 'teacherId' | 'topic' | 'details' | 'format' | 'preferredTimes' | 'shared'>;
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -99,12 +52,8 @@ function scrubJson(value: unknown, tokens: readonly string[], replacement: strin
   return value;
 }
 
-export interface ForgetReport {
-  requests: number;
-  escalations: number;
-}
 
-export class CoachingRepository {
+export class CoachingStore implements CoachingRepository {
   constructor(private readonly db: Db) {}
 
   private schoolInTenant(tenantId: number, schoolId: number): boolean {
@@ -360,15 +309,4 @@ export class CoachingRepository {
       .run(placeholderName, `forgotten:${userId}`, tenantId, userId);
     return { requests: requestIds.length, escalations: escalationsChanged };
   }
-}
-
-/** One repository per database (the Services bundle predates this feature, so it is not in it). */
-const repositories = new WeakMap<Db, CoachingRepository>();
-export function coachingRepository(db: Db): CoachingRepository {
-  let repo = repositories.get(db);
-  if (!repo) {
-    repo = new CoachingRepository(db);
-    repositories.set(db, repo);
-  }
-  return repo;
 }

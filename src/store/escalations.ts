@@ -1,37 +1,8 @@
 /** Escalations: reads are scoped by tenant through the school; the policy decides who sees them. */
 import type { Db } from './db';
 import type { LocalDate } from '../core/datetime';
+import type { Category, Escalation, EscalationChange, EscalationRepository, Stage } from '../core/ports/escalations';
 
-export const CATEGORIES = ['curriculum', 'safety', 'conduct', 'resources', 'other'] as const;
-export type Category = (typeof CATEGORIES)[number];
-export const STAGES = ['reflecting', 'raised', 'urgent', 'plan', 'resolved', 'withdrawn'] as const;
-export type Stage = (typeof STAGES)[number];
-
-export interface Escalation {
-  id: number;
-  schoolId: number;
-  partnershipId: number | null;
-  coachId: number | null;
-  concern: string;
-  category: Category;
-  concernsUserId: number | null;
-  concernsLabel: string | null;
-  urgent: boolean;
-  stage: Stage;
-  sharedFirst: boolean | null;
-  teacherInformed: boolean | null;
-  reflectUntil: LocalDate | null;
-  notYetCount: number;
-  raisedAt: Date | null;
-  acknowledgedAt: Date | null;
-  acknowledgedBy: number | null;
-  planText: string | null;
-  planOwnerId: number | null;
-  followUpDate: LocalDate | null;
-  closedAt: Date | null;
-  visibleFrom: Date | null;
-  createdAt: Date;
-}
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -54,22 +25,6 @@ function toEscalation(r: Row): Escalation {
 
 const IN_TENANT = 'JOIN schools sc ON sc.id = e.school_id AND sc.tenant_id = @tenantId';
 
-export interface EscalationChange {
-  stage?: Stage;
-  partnershipId?: number | null;
-  sharedFirst?: boolean;
-  teacherInformed?: boolean;
-  reflectUntil?: LocalDate | null;
-  notYetCount?: number;
-  raisedAt?: Date;
-  acknowledgedAt?: Date;
-  acknowledgedBy?: number;
-  planText?: string | null;
-  planOwnerId?: number | null;
-  followUpDate?: LocalDate | null;
-  closedAt?: Date | null;
-  visibleFrom?: Date;
-}
 
 const COLUMNS: Record<keyof EscalationChange, string> = {
   stage: 'stage', partnershipId: 'partnership_id', sharedFirst: 'shared_first', teacherInformed: 'teacher_informed',
@@ -78,7 +33,7 @@ const COLUMNS: Record<keyof EscalationChange, string> = {
   visibleFrom: 'visible_from',
 };
 
-export class EscalationRepository {
+export class EscalationStore implements EscalationRepository {
   constructor(private readonly db: Db) {}
 
   create(tenantId: number, e: { schoolId: number; partnershipId: number | null; coachId: number; concern: string; category: Category; concernsUserId: number | null; urgent: boolean; stage: Stage }, now: Date): Escalation {

@@ -1,12 +1,13 @@
 /** Export links, export queries and retention deletes: the operations side of the store. */
 import { createHash } from 'node:crypto';
 import type { Db } from './db';
+import type { OperationsRepository } from '../core/ports/operations';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export class OperationsRepository {
+export class OperationsStore implements OperationsRepository {
   constructor(private readonly db: Db) {}
 
   createExportLink(token: string, link: { tenantId: number; schoolId: number; userId: number; expiresAt: Date }, now: Date): void {

@@ -5,51 +5,12 @@
  */
 import type { Db } from './db';
 import type { Message } from '../messages/model';
+import type { Claim, ComposeArgs, NewOutboxRow, OutboxRepository, OutboxRow, OutboxStatus } from '../core/ports/outbox';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'expired' | 'dead' | 'cancelled';
-
-export interface OutboxRow {
-  id: number;
-  tenantId: number;
-  recipientId: number;
-  kind: string;
-  dedupeKey: string;
-  message: Message;
-  dueAt: Date;
-  expiresAt: Date | null;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt: Date;
-  firstFailedAt: Date | null;
-  lastError: string | null;
-  sentAt: Date | null;
-  /** While `sending`: until when this claim holds. */
-  leaseUntil: Date | null;
-  /** Arguments for composing the message at send time; null when `message` is final. */
-  compose: ComposeArgs | null;
-}
-
-export type ComposeArgs = Record<string, string | number>;
-
-/** A row as one dispatcher holds it: its id and the lease it took (or renewed). */
-export interface Claim {
-  id: number;
-  leaseUntil: Date;
-}
 
 /** Matches a row only while the given claim on it holds (parameters: id, lease). */
 const CLAIMED = `WHERE id = ? AND status = 'sending' AND lease_until = ?`;
 
-export interface NewOutboxRow {
-  tenantId: number;
-  recipientId: number;
-  kind: string;
-  dedupeKey: string;
-  message: Message;
-  dueAt: Date;
-  expiresAt?: Date | null;
-  compose?: ComposeArgs;
-}
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -66,7 +27,7 @@ function toRow(r: Row): OutboxRow {
   };
 }
 
-export class OutboxRepository {
+export class OutboxStore implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
   /** Inserts unless a row with the same dedupe key exists; returns true when inserted. */

@@ -19,7 +19,7 @@ function tenantId(): number {
 
 /** Every series row in the harness's local tenant, proposed or active, of pat. */
 function seriesOf(handle: string): Series[] {
-  return h.core.store.liveSeriesOfUser(tenantId(), h.user(handle).id);
+  return h.core.services.series.liveSeriesOfUser(tenantId(), h.user(handle).id);
 }
 
 function only(r: { messages: Message[] }): Message {
@@ -81,7 +81,7 @@ describe('invalid command texts get one line of reason (and the usage line for b
     expect(only(r).text).toBe(reply);
     // Refused input changes nothing: the one series is exactly as it was.
     expect(JSON.stringify(seriesOf('pat'))).toBe(before);
-    expect(h.core.store.schoolsOfTenant(tenantId()).map((s) => s.name)).toEqual(['Demo Elementary']);
+    expect(h.core.services.people.schoolsOfTenant(tenantId()).map((s) => s.name)).toEqual(['Demo Elementary']);
   });
 
   it('the error message carries the usage line as a context block, escaped for the markup', () => {
@@ -147,7 +147,7 @@ describe('valid book texts create the right series', () => {
 
     const [series] = seriesOf('pat');
     expect(series).toMatchObject({ ...row, status: 'proposed', proposedBy: h.user('pat').id });
-    const partnership = h.core.store.partnershipById(tenantId(), series.partnershipId)!;
+    const partnership = h.core.services.series.partnershipById(tenantId(), series.partnershipId)!;
     expect(partnership).toMatchObject({ principalId: h.user('pat').id, coachId: h.user('casey').id });
 
     // Casey accepts; the first occurrence is a row at the right UTC instant.
@@ -155,7 +155,7 @@ describe('valid book texts create the right series', () => {
     expect(dm.to).toBe('casey');
     expect(dm.message.text).toContain(`first on ${firstAt}`);
     expect(text(h.press('casey', dm.message, 'Accept'))).toMatch(/^Booked with Pat Rivera: /);
-    const [first] = h.core.store.occurrencesOfSeries(tenantId(), series.id, h.clock.now(), 1);
+    const [first] = h.core.services.series.occurrencesOfSeries(tenantId(), series.id, h.clock.now(), 1);
     expect(first.startsAt.toISOString()).toBe(firstUtc);
     expect(first.endsAt.getTime() - first.startsAt.getTime()).toBe(row.durationMinutes * 60_000);
     expect(first.status).toBe('scheduled');
@@ -169,7 +169,7 @@ describe('valid book texts create the right series', () => {
   it('a biweekly series has occurrences 14 days apart', async () => {
     bookAccepted(h, 'book @casey biweekly tue 14:00');
     const [series] = seriesOf('pat');
-    const occ = h.core.store.occurrencesOfSeries(tenantId(), series.id, h.clock.now(), 3);
+    const occ = h.core.services.series.occurrencesOfSeries(tenantId(), series.id, h.clock.now(), 3);
     expect(occ.map((o) => o.originalDate)).toEqual(['2026-11-24', '2026-12-08', '2026-12-22']);
   });
 });
@@ -244,7 +244,7 @@ describe('an ambiguous name gets a choice, never a guess', () => {
     const booked = only(h.core.app.action(inbound('pat'), park.actionId, park.value));
     expect(booked.text).toBe('Proposed to Casey Park: weekly on Tuesdays, 14:00–14:30, first on Tue 24 Nov 2026, 14:00–14:30 EST. They can accept or decline.');
     const [series] = seriesOf('pat');
-    expect(h.core.store.partnershipById(tenantId(), series.partnershipId)!.coachId).toBe(h.user('cpark').id);
+    expect(h.core.services.series.partnershipById(tenantId(), series.partnershipId)!.coachId).toBe(h.user('cpark').id);
     expect(seriesOf('casey')).toEqual([]);
     expect((await h.deliver()).map((d) => d.to)).toEqual(['cpark']);
   });

@@ -16,24 +16,22 @@ const tid = (): number => h.user('pat').tenantId;
 
 /** Everything a refusal must leave alone: the series rows, their next occurrences, the closures. */
 function snapshot(): string {
-  const { store } = h.core;
-  const school = store.schoolByName(tid(), 'Demo Elementary')!;
-  const series = store.liveSeriesOfUser(tid(), h.user('casey').id);
-  const allSeries = [...series, ...store.activeSeriesOfSchool(tid(), school.id)];
+  const school = h.core.services.people.schoolByName(tid(), 'Demo Elementary')!;
+  const series = h.core.services.series.liveSeriesOfUser(tid(), h.user('casey').id);
+  const allSeries = [...series, ...h.core.services.series.activeSeriesOfSchool(tid(), school.id)];
   return JSON.stringify({
     series: allSeries,
-    statuses: allSeries.map((s) => store.seriesById(tid(), s.id)!.status),
-    occurrences: series.map((s) => store.occurrencesOfSeries(tid(), s.id, h.clock.now(), 6)),
-    closures: store.closuresOfSchool(tid(), school.id),
-    outbox: store.db.prepare('SELECT COUNT(*) AS n FROM outbox').get(),
+    statuses: allSeries.map((s) => h.core.services.series.seriesById(tid(), s.id)!.status),
+    occurrences: series.map((s) => h.core.services.series.occurrencesOfSeries(tid(), s.id, h.clock.now(), 6)),
+    closures: h.core.services.calendar.closuresOfSchool(tid(), school.id),
+    outbox: h.core.db.prepare('SELECT COUNT(*) AS n FROM outbox').get(),
   });
 }
 
 function addMember(handle: string, name: string, role: Role): void {
-  const { store } = h.core;
-  const school = store.schoolByName(tid(), 'Demo Elementary')!;
-  const user = store.ensureUser(tid(), handle, h.clock.now(), name, handle);
-  store.addMembership(tid(), school.id, user.id, role, h.clock.now());
+  const school = h.core.services.people.schoolByName(tid(), 'Demo Elementary')!;
+  const user = h.core.services.people.ensureUser(tid(), handle, h.clock.now(), name, handle);
+  h.core.services.people.addMembership(tid(), school.id, user.id, role, h.clock.now());
 }
 
 const NO_SERIES = 'You have no touch-point booked. Book one with /touchpoint book @name weekly tue 14:00.';
@@ -48,12 +46,12 @@ describe('a teacher cannot manage a principal–coach series', () => {
     h = createHarness();
     seedDemoSchool(h);
     bookAccepted(h);
-    seriesId = h.core.store.liveSeriesOfUser(tid(), h.user('pat').id)[0].id;
+    seriesId = h.core.services.series.liveSeriesOfUser(tid(), h.user('pat').id)[0].id;
     // Something for each button to point at: a skipped occurrence and a closure.
     h.run('pat', 'skip assembly');
-    skippedOccurrenceId = h.core.store.occurrencesOfSeries(tid(), seriesId, h.clock.now(), 1)[0].id;
+    skippedOccurrenceId = h.core.services.series.occurrencesOfSeries(tid(), seriesId, h.clock.now(), 1)[0].id;
     h.run('pat', 'closed 2026-12-08 Inset day');
-    closureId = h.core.store.closuresOfSchool(tid(), h.core.store.schoolByName(tid(), 'Demo Elementary')!.id)[0].id;
+    closureId = h.core.services.calendar.closuresOfSchool(tid(), h.core.services.people.schoolByName(tid(), 'Demo Elementary')!.id)[0].id;
   });
 
   it.each<[typed: string, reply: string]>([
@@ -83,19 +81,19 @@ describe('a teacher cannot manage a principal–coach series', () => {
     const before = snapshot();
     expect(text(h.core.app.action(inbound('taylor'), actionId, value()))).toBe(reply);
     expect(snapshot()).toBe(before);
-    expect(h.core.store.seriesById(tid(), seriesId)!.status).toBe('active');
+    expect(h.core.services.series.seriesById(tid(), seriesId)!.status).toBe('active');
   });
 
   it('a teacher cannot answer a proposal, by Accept or Decline', () => {
     addMember('sam', 'Sam Ortiz', 'assistant_principal');
     h.run('sam', 'book @casey weekly wed 10:00');
-    const proposal = h.core.store.liveSeriesOfUser(tid(), h.user('sam').id)[0];
+    const proposal = h.core.services.series.liveSeriesOfUser(tid(), h.user('sam').id)[0];
     const before = snapshot();
     for (const actionId of ['booking.accept', 'booking.decline']) {
       expect(text(h.core.app.action(inbound('taylor'), actionId, String(proposal.id)))).toBe(NOT_YOURS);
     }
     expect(snapshot()).toBe(before);
-    expect(h.core.store.seriesById(tid(), proposal.id)!.status).toBe('proposed');
+    expect(h.core.services.series.seriesById(tid(), proposal.id)!.status).toBe('proposed');
   });
 });
 
@@ -108,7 +106,7 @@ describe('other leaders and coaches of the same school', () => {
     addMember('robin', 'Robin Hale', 'coach');
     addMember('sam', 'Sam Ortiz', 'assistant_principal');
     bookAccepted(h);
-    seriesId = h.core.store.liveSeriesOfUser(tid(), h.user('pat').id)[0].id;
+    seriesId = h.core.services.series.liveSeriesOfUser(tid(), h.user('pat').id)[0].id;
   });
 
   it('another coach cannot skip, move, pause, cancel or press the buttons of pat–casey’s series', () => {
@@ -124,7 +122,7 @@ describe('other leaders and coaches of the same school', () => {
 
   it('another coach cannot undo pat’s skip', () => {
     h.run('pat', 'skip');
-    const occ = h.core.store.occurrencesOfSeries(tid(), seriesId, h.clock.now(), 1)[0];
+    const occ = h.core.services.series.occurrencesOfSeries(tid(), seriesId, h.clock.now(), 1)[0];
     expect(occ.status).toBe('skipped');
     const before = snapshot();
     expect(text(h.core.app.action(inbound('robin'), 'booking.unskip', String(occ.id)))).toBe(NOT_YOURS);
@@ -140,14 +138,14 @@ describe('other leaders and coaches of the same school', () => {
 
   it('another coach cannot answer a proposal addressed to casey', () => {
     h.run('sam', 'book @casey weekly wed 10:00');
-    const proposal = h.core.store.liveSeriesOfUser(tid(), h.user('sam').id)[0];
+    const proposal = h.core.services.series.liveSeriesOfUser(tid(), h.user('sam').id)[0];
     expect(text(h.core.app.action(inbound('robin'), 'booking.accept', String(proposal.id)))).toBe(NOT_YOURS);
-    expect(h.core.store.seriesById(tid(), proposal.id)!.status).toBe('proposed');
+    expect(h.core.services.series.seriesById(tid(), proposal.id)!.status).toBe('proposed');
   });
 
   it('a coach who lost the role can no longer manage the series', () => {
-    const school = h.core.store.schoolByName(tid(), 'Demo Elementary')!;
-    h.core.store.removeMembership(tid(), school.id, h.user('casey').id, 'coach');
+    const school = h.core.services.people.schoolByName(tid(), 'Demo Elementary')!;
+    h.core.services.people.removeMembership(tid(), school.id, h.user('casey').id, 'coach');
     const before = snapshot();
     expect(text(h.run('casey', 'skip'))).toBe('You no longer hold your role at Demo Elementary.');
     expect(text(h.core.app.action(inbound('casey'), 'booking.cancel.confirm', String(seriesId)))).toBe('You no longer hold your role at Demo Elementary.');

@@ -34,20 +34,19 @@ beforeEach(async () => {
   expect(text(h.run('lee', 'skip with @morgan', { tenant: 'other' }))).toMatch(/^Skipped /);
   expect(text(h.run('lee', 'closed 2026-12-08 Staff training', { tenant: 'other' }))).toMatch(/^Other Academy is closed/);
 
-  const { store } = h.core;
   const lee = h.user('lee', 'other');
   const tenantId = lee.tenantId;
-  const school = store.schoolByName(tenantId, 'Other Academy')!;
-  const [active, proposal] = store.liveSeriesOfUser(tenantId, lee.id);
+  const school = h.core.services.people.schoolByName(tenantId, 'Other Academy')!;
+  const [active, proposal] = h.core.services.series.liveSeriesOfUser(tenantId, lee.id);
   b = {
     tenantId, school, lee, morgan: h.user('morgan', 'other'), caseyB: h.user('casey', 'other'), active, proposal,
-    skipped: store.occurrencesOfSeries(tenantId, active.id, h.clock.now(), 1)[0],
-    closure: store.closuresOfSchool(tenantId, school.id)[0],
+    skipped: h.core.services.series.occurrencesOfSeries(tenantId, active.id, h.clock.now(), 1)[0],
+    closure: h.core.services.calendar.closuresOfSchool(tenantId, school.id)[0],
   };
   expect(active.status).toBe('active');
   expect(proposal.status).toBe('proposed');
   expect(b.skipped.status).toBe('skipped');
-  a = { tenantId: h.user('pat').tenantId, school: store.schoolByName(h.user('pat').tenantId, 'Demo Elementary')! };
+  a = { tenantId: h.user('pat').tenantId, school: h.core.services.people.schoolByName(h.user('pat').tenantId, 'Demo Elementary')! };
   expect(a.tenantId).not.toBe(b.tenantId);
   await h.deliver(); // the DMs of setting B up
 });
@@ -56,13 +55,12 @@ afterEach(() => h.close());
 
 /** Tenant B's rows as B sees them. */
 function snapshotB(): string {
-  const { store } = h.core;
   return JSON.stringify({
-    series: [b.active.id, b.proposal.id].map((id) => store.seriesById(b.tenantId, id)),
-    occurrences: store.occurrencesOfSeries(b.tenantId, b.active.id, h.clock.now(), 6),
-    closures: store.closuresOfSchool(b.tenantId, b.school.id),
-    members: store.schoolMembers(b.tenantId, b.school.id, ['principal', 'assistant_principal', 'coach', 'teacher', 'admin']),
-    partnerships: store.db.prepare('SELECT COUNT(*) AS n FROM partnerships').get(),
+    series: [b.active.id, b.proposal.id].map((id) => h.core.services.series.seriesById(b.tenantId, id)),
+    occurrences: h.core.services.series.occurrencesOfSeries(b.tenantId, b.active.id, h.clock.now(), 6),
+    closures: h.core.services.calendar.closuresOfSchool(b.tenantId, b.school.id),
+    members: h.core.services.people.schoolMembers(b.tenantId, b.school.id, ['principal', 'assistant_principal', 'coach', 'teacher', 'admin']),
+    partnerships: h.core.db.prepare('SELECT COUNT(*) AS n FROM partnerships').get(),
   });
 }
 
@@ -75,17 +73,17 @@ describe('a user of tenant A cannot reach tenant B', () => {
     // A forged choice button carrying B's user id fares no better.
     const forged = JSON.stringify({ root: 'touchpoint', text: `book <@tp:${b.morgan.id}> weekly wed 10:00` });
     expect(text(h.core.app.action(inbound('pat'), 'command.rerun', forged))).toMatch(/^I don't know that person in this workspace\./);
-    expect(h.core.store.liveSeriesOfUser(a.tenantId, h.user('pat').id)).toEqual([]);
+    expect(h.core.services.series.liveSeriesOfUser(a.tenantId, h.user('pat').id)).toEqual([]);
     expect(snapshotB()).toBe(before);
   });
 
   it('a handle both tenants use resolves to A’s own person, never B’s and never "ambiguous"', async () => {
     expect(text(h.run('pat', 'book @casey weekly wed 10:00'))).toMatch(/^Proposed to Casey Lee: /);
-    const [series] = h.core.store.liveSeriesOfUser(a.tenantId, h.user('pat').id);
-    expect(h.core.store.partnershipById(a.tenantId, series.partnershipId)!.coachId).toBe(h.user('casey').id);
+    const [series] = h.core.services.series.liveSeriesOfUser(a.tenantId, h.user('pat').id);
+    expect(h.core.services.series.partnershipById(a.tenantId, series.partnershipId)!.coachId).toBe(h.user('casey').id);
     const dms = await h.deliver();
     expect(dms.filter((d) => d.message.text.startsWith('Pat Rivera proposes')).map((d) => d.to)).toEqual(['casey']);
-    expect(h.core.store.liveSeriesOfUser(b.tenantId, b.caseyB.id).map((s) => s.id)).toEqual([b.proposal.id]);
+    expect(h.core.services.series.liveSeriesOfUser(b.tenantId, b.caseyB.id).map((s) => s.id)).toEqual([b.proposal.id]);
   });
 
   it.each<[actionId: string, value: () => string, reply: string]>([
@@ -123,58 +121,56 @@ describe('a user of tenant A cannot reach tenant B', () => {
 
 describe('store methods called with the wrong tenant id', () => {
   it('read nothing of B', () => {
-    const { store } = h.core;
     const A = a.tenantId;
-    expect(store.schoolById(A, b.school.id)).toBeUndefined();
-    expect(store.schoolByName(A, 'Other Academy')).toBeUndefined();
-    expect(store.schoolsOfTenant(A).map((s) => s.name)).toEqual(['Demo Elementary']);
-    expect(store.userById(A, b.morgan.id)).toBeUndefined();
-    expect(store.userByExternalId(A, 'morgan')).toBeUndefined();
-    expect(store.usersByName(A, 'morgan')).toEqual([]);
-    expect(store.usersByName(A, 'casey').map((u) => u.displayName)).toEqual(['Casey Lee']);
-    expect(store.membershipsOf(A, b.morgan.id)).toEqual([]);
-    expect(store.schoolMembers(A, b.school.id, ['principal', 'coach'])).toEqual([]);
-    expect(store.partnershipById(A, b.active.partnershipId)).toBeUndefined();
-    expect(store.seriesById(A, b.active.id)).toBeUndefined();
-    expect(store.seriesById(A, b.proposal.id)).toBeUndefined();
-    expect(store.liveSeriesOfUser(A, b.lee.id)).toEqual([]);
-    expect(store.liveSeriesOfPartnership(A, b.active.partnershipId)).toEqual([]);
-    expect(store.activeSeriesOfSchool(A, b.school.id)).toEqual([]);
-    expect(store.occurrenceById(A, b.skipped.id)).toBeUndefined();
-    expect(store.occurrencesOfSeries(A, b.active.id, new Date(0))).toEqual([]);
-    expect(store.occurrencesInDates(A, b.active.id, '2026-01-01', '2027-12-31')).toEqual([]);
-    expect(store.closuresOfSchool(A, b.school.id)).toEqual([]);
-    expect(store.closureById(A, b.closure.id)).toBeUndefined();
-    expect(store.auditOfSchool(A, b.school.id)).toEqual([]);
+    expect(h.core.services.people.schoolById(A, b.school.id)).toBeUndefined();
+    expect(h.core.services.people.schoolByName(A, 'Other Academy')).toBeUndefined();
+    expect(h.core.services.people.schoolsOfTenant(A).map((s) => s.name)).toEqual(['Demo Elementary']);
+    expect(h.core.services.people.userById(A, b.morgan.id)).toBeUndefined();
+    expect(h.core.services.people.userByExternalId(A, 'morgan')).toBeUndefined();
+    expect(h.core.services.people.usersByName(A, 'morgan')).toEqual([]);
+    expect(h.core.services.people.usersByName(A, 'casey').map((u) => u.displayName)).toEqual(['Casey Lee']);
+    expect(h.core.services.people.membershipsOf(A, b.morgan.id)).toEqual([]);
+    expect(h.core.services.people.schoolMembers(A, b.school.id, ['principal', 'coach'])).toEqual([]);
+    expect(h.core.services.series.partnershipById(A, b.active.partnershipId)).toBeUndefined();
+    expect(h.core.services.series.seriesById(A, b.active.id)).toBeUndefined();
+    expect(h.core.services.series.seriesById(A, b.proposal.id)).toBeUndefined();
+    expect(h.core.services.series.liveSeriesOfUser(A, b.lee.id)).toEqual([]);
+    expect(h.core.services.series.liveSeriesOfPartnership(A, b.active.partnershipId)).toEqual([]);
+    expect(h.core.services.series.activeSeriesOfSchool(A, b.school.id)).toEqual([]);
+    expect(h.core.services.series.occurrenceById(A, b.skipped.id)).toBeUndefined();
+    expect(h.core.services.series.occurrencesOfSeries(A, b.active.id, new Date(0))).toEqual([]);
+    expect(h.core.services.series.occurrencesInDates(A, b.active.id, '2026-01-01', '2027-12-31')).toEqual([]);
+    expect(h.core.services.calendar.closuresOfSchool(A, b.school.id)).toEqual([]);
+    expect(h.core.services.calendar.closureById(A, b.closure.id)).toBeUndefined();
+    expect(h.core.services.audit.auditOfSchool(A, b.school.id)).toEqual([]);
 
     // The same calls with B's own tenant id do find them (so the above is about the tenant).
     const B = b.tenantId;
-    expect(store.schoolById(B, b.school.id)?.name).toBe('Other Academy');
-    expect(store.seriesById(B, b.active.id)?.status).toBe('active');
-    expect(store.occurrenceById(B, b.skipped.id)?.status).toBe('skipped');
-    expect(store.closureById(B, b.closure.id)?.label).toBe('Staff training');
-    expect(store.occurrencesOfSeries(B, b.active.id, new Date(0)).length).toBeGreaterThan(0);
-    expect(store.auditOfSchool(B, b.school.id).length).toBeGreaterThan(0);
+    expect(h.core.services.people.schoolById(B, b.school.id)?.name).toBe('Other Academy');
+    expect(h.core.services.series.seriesById(B, b.active.id)?.status).toBe('active');
+    expect(h.core.services.series.occurrenceById(B, b.skipped.id)?.status).toBe('skipped');
+    expect(h.core.services.calendar.closureById(B, b.closure.id)?.label).toBe('Staff training');
+    expect(h.core.services.series.occurrencesOfSeries(B, b.active.id, new Date(0)).length).toBeGreaterThan(0);
+    expect(h.core.services.audit.auditOfSchool(B, b.school.id).length).toBeGreaterThan(0);
   });
 
   it('write nothing of B', () => {
-    const { store } = h.core;
     const A = a.tenantId;
     const now = h.clock.now();
     const pat = h.user('pat');
     const before = snapshotB();
 
-    expect(store.removeClosure(A, b.closure.id)).toBeUndefined();
-    expect(store.addMembership(A, b.school.id, pat.id, 'principal', now)).toBe(false);
-    expect(store.addMembership(A, a.school.id, b.morgan.id, 'coach', now)).toBe(false);
-    expect(store.removeMembership(A, b.school.id, b.morgan.id, 'coach')).toBe(false);
-    expect(() => store.setSeriesStatus(A, b.active.id, 'cancelled', now)).toThrow();
-    expect(() => store.setPausedUntil(A, b.active.id, '2027-01-05')).toThrow();
-    expect(() => store.updateOccurrence(A, b.skipped.id, { status: 'scheduled' }, pat.id, now)).toThrow();
-    expect(() => store.ensureOccurrences(A, b.active.id, [{ originalDate: '2030-01-01', startsAt: now, endsAt: now, status: 'scheduled', reason: null }], now)).toThrow();
-    expect(() => store.addClosure(A, { schoolId: b.school.id, startDate: '2026-12-24', endDate: '2026-12-24', label: 'x', createdBy: pat.id }, now)).toThrow();
-    expect(() => store.ensurePartnership(A, b.school.id, pat.id, b.morgan.id, now)).toThrow();
-    expect(() => store.createSeries(A, { partnershipId: b.active.partnershipId, cadence: 'weekly', weekday: 1, time: '09:00', durationMinutes: 30, startDate: '2026-12-01', proposedBy: pat.id }, now)).toThrow();
+    expect(h.core.services.calendar.removeClosure(A, b.closure.id)).toBeUndefined();
+    expect(h.core.services.people.addMembership(A, b.school.id, pat.id, 'principal', now)).toBe(false);
+    expect(h.core.services.people.addMembership(A, a.school.id, b.morgan.id, 'coach', now)).toBe(false);
+    expect(h.core.services.people.removeMembership(A, b.school.id, b.morgan.id, 'coach')).toBe(false);
+    expect(() => h.core.services.series.setSeriesStatus(A, b.active.id, 'cancelled', now)).toThrow();
+    expect(() => h.core.services.series.setPausedUntil(A, b.active.id, '2027-01-05')).toThrow();
+    expect(() => h.core.services.series.updateOccurrence(A, b.skipped.id, { status: 'scheduled' }, pat.id, now)).toThrow();
+    expect(() => h.core.services.series.ensureOccurrences(A, b.active.id, [{ originalDate: '2030-01-01', startsAt: now, endsAt: now, status: 'scheduled', reason: null }], now)).toThrow();
+    expect(() => h.core.services.calendar.addClosure(A, { schoolId: b.school.id, startDate: '2026-12-24', endDate: '2026-12-24', label: 'x', createdBy: pat.id }, now)).toThrow();
+    expect(() => h.core.services.series.ensurePartnership(A, b.school.id, pat.id, b.morgan.id, now)).toThrow();
+    expect(() => h.core.services.series.createSeries(A, { partnershipId: b.active.partnershipId, cadence: 'weekly', weekday: 1, time: '09:00', durationMinutes: 30, startDate: '2026-12-01', proposedBy: pat.id }, now)).toThrow();
 
     expect(snapshotB()).toBe(before);
   });

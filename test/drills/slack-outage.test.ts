@@ -38,10 +38,10 @@ async function rig(): Promise<Rig> {
   const clock = new SettableClock(START);
   const notifier = new SlackNotifier({ tokenFor: () => 'xoxb-drill', apiUrl: fake.apiUrl, clientOptions: { timeout: DRILL_TIMEOUT_MS, logger: slackLogger(silentLogger) } });
   const core = buildCore({ databasePath: tempDbPath(), clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5 });
-  const tenant = core.store.ensureTenant('slack', 'T_FAKE', START);
+  const tenant = core.services.people.ensureTenant('slack', 'T_FAKE', START);
   for (let i = 0; i < ROWS; i++) {
-    const user = core.store.ensureUser(tenant.id, `U0OUT${i}`, START, `Person ${i}`);
-    core.outbox.enqueue({ tenantId: tenant.id, recipientId: user.id, kind: 'drill.reminder', dedupeKey: `outage:${i}`, message: { text: `outage reminder ${i}`, blocks: [] }, dueAt: START }, START);
+    const user = core.services.people.ensureUser(tenant.id, `U0OUT${i}`, START, `Person ${i}`);
+    core.services.outbox.enqueue({ tenantId: tenant.id, recipientId: user.id, kind: 'drill.reminder', dedupeKey: `outage:${i}`, message: { text: `outage reminder ${i}`, blocks: [] }, dueAt: START }, START);
   }
   return { fake, core, clock };
 }
@@ -70,7 +70,7 @@ async function run(r: Rig, outage: Outage, outageMs: number): Promise<Step[]> {
       .prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'dead' AND julianday(?) - julianday(first_failed_at) < 1.0`)
       .get(now.toISOString()) as { n: number };
     expect(early.n).toBe(0);
-    const next = r.core.outbox.nextDueAt();
+    const next = r.core.services.outbox.nextDueAt();
     if (!next) break;
     r.clock.set(next > now ? next : new Date(now.getTime() + 1000));
   }
@@ -107,7 +107,7 @@ describe('a Slack outage', () => {
     const delivered = steps.find((s) => s.sent > 0)!;
     expect(delivered.at.getTime()).toBeGreaterThanOrEqual(outageEnd);
     expect(delivered.at.getTime()).toBeLessThanOrEqual(outageEnd + MAX_BACKOFF_MS);
-    expect(r.core.outbox.countByStatus()).toMatchObject({ sent: ROWS, pending: 0, sending: 0, dead: 0 });
+    expect(r.core.services.outbox.countByStatus()).toMatchObject({ sent: ROWS, pending: 0, sending: 0, dead: 0 });
     const stats = r.fake.stats();
     expect(stats.distinct).toBe(ROWS);
     expect(stats.duplicates).toBe(0);
@@ -122,7 +122,7 @@ describe('a Slack outage', () => {
     expect(died.dead).toBe(ROWS);
     expect(died.at.getTime() - START.getTime()).toBeGreaterThanOrEqual(GIVE_UP_AFTER_MS);
     expect(died.at.getTime() - START.getTime()).toBeLessThanOrEqual(GIVE_UP_AFTER_MS + MAX_BACKOFF_MS);
-    expect(r.core.outbox.countByStatus()).toMatchObject({ dead: ROWS, sent: 0, pending: 0 });
+    expect(r.core.services.outbox.countByStatus()).toMatchObject({ dead: ROWS, sent: 0, pending: 0 });
     expect(r.fake.stats().posts).toBe(0);
   });
 });

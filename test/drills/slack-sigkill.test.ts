@@ -35,11 +35,11 @@ jest.setTimeout(180_000);
 
 function seed(path: string, now: Date): void {
   const core = buildCore({ databasePath: path, clock: new SettableClock(now), deliverImmediately: false });
-  core.store.transaction(() => {
-    const tenant = core.store.ensureTenant('slack', 'T_FAKE', now);
-    const users = Array.from({ length: USERS }, (_, i) => core.store.ensureUser(tenant.id, `U${String(i).padStart(5, '0')}`, now, `Person ${i}`));
+  core.services.transaction(() => {
+    const tenant = core.services.people.ensureTenant('slack', 'T_FAKE', now);
+    const users = Array.from({ length: USERS }, (_, i) => core.services.people.ensureUser(tenant.id, `U${String(i).padStart(5, '0')}`, now, `Person ${i}`));
     for (let i = 0; i < N; i++) {
-      core.outbox.enqueue({
+      core.services.outbox.enqueue({
         tenantId: tenant.id, recipientId: users[i % USERS].id, kind: 'drill.reminder', dedupeKey: `drill:${i}`,
         message: { text: `drill reminder ${i}`, blocks: [] }, dueAt: new Date(now.getTime() - 60_000),
       }, now);
@@ -51,7 +51,7 @@ function seed(path: string, now: Date): void {
 function statusCounts(path: string): Record<string, number> {
   const core = buildCore({ databasePath: path, clock: new SettableClock(new Date()), deliverImmediately: false });
   try {
-    return core.outbox.countByStatus();
+    return core.services.outbox.countByStatus();
   } finally {
     core.close();
   }
@@ -133,7 +133,7 @@ describe('SIGKILL during a Slack fan-out', () => {
     const notifier = new SlackNotifier({ tokenFor: () => 'xoxb-drill-token', apiUrl: fake.apiUrl, clientOptions: { logger: slackLogger(silentLogger) } });
     const core = buildCore({ databasePath: path, clock: later, notifiers: [notifier], deliverImmediately: false });
     const report = await core.dispatcher.dispatchDue();
-    const final = core.outbox.countByStatus();
+    const final = core.services.outbox.countByStatus();
     core.close();
 
     const stats = fake.stats();

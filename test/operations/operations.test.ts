@@ -95,7 +95,7 @@ describe('graceful shutdown', () => {
     await stopping;
     expect([stopped, httpClosed, core.db.open]).toEqual([true, true, false]);
     const reopened = buildCore({ databasePath: (core.db as unknown as { name: string }).name, clock });
-    expect(reopened.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sent');
+    expect(reopened.services.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sent');
     reopened.close();
   });
 
@@ -191,8 +191,8 @@ describe('export', () => {
   });
 
   it("lists no teachers, and gives a principal neither escalation counts nor the audit log", () => {
-    const school = h.core.store.schoolsOfTenant(h.user('pat').tenantId)[0];
-    const actorOf = (handle: string) => ({ user: h.user(handle), tenant: h.core.store.tenantById(h.user(handle).tenantId)!, memberships: h.core.store.membershipsOf(h.user(handle).tenantId, h.user(handle).id) });
+    const school = h.core.services.people.schoolsOfTenant(h.user('pat').tenantId)[0];
+    const actorOf = (handle: string) => ({ user: h.user(handle), tenant: h.core.services.people.tenantById(h.user(handle).tenantId)!, memberships: h.core.services.people.membershipsOf(h.user(handle).tenantId, h.user(handle).id) });
     const forPrincipal = buildExport(h.core.services, actorOf('pat'), school, h.clock.now());
     expect(forPrincipal.members).toEqual([{ name: 'Alex Admin', role: 'admin' }, { name: 'Casey Lee', role: 'coach' }, { name: 'Pat Rivera', role: 'principal' }]);
     expect(forPrincipal.escalations).toEqual([]);

@@ -16,14 +16,14 @@ const ZONE = 'America/New_York';
 
 function theSeries(): Series {
   const pat = h.user('pat');
-  const [series] = h.core.store.liveSeriesOfUser(pat.tenantId, pat.id);
+  const [series] = h.core.services.series.liveSeriesOfUser(pat.tenantId, pat.id);
   return series;
 }
 
 /** Original dates of the series' stored occurrences from `from` on, whatever their status. */
 function storedDates(from: LocalDate): LocalDate[] {
   const pat = h.user('pat');
-  return h.core.store.occurrencesInDates(pat.tenantId, theSeries().id, from, '2099-12-31').map((o) => o.originalDate);
+  return h.core.services.series.occurrencesInDates(pat.tenantId, theSeries().id, from, '2099-12-31').map((o) => o.originalDate);
 }
 
 /** Every Tuesday from the first on or after `from` through `to`. */
@@ -46,7 +46,7 @@ it('a booked series is stored through the horizon, every week of it', () => {
 });
 
 it('a command reading a series that is stored far enough ahead writes no occurrences', () => {
-  const ensure = jest.spyOn(h.core.store, 'ensureOccurrences');
+  const ensure = jest.spyOn(h.core.services.series, 'ensureOccurrences');
   expect(text(h.run('pat', 'next'))).toMatch(/Tue 24 Nov 2026, 14:00/);
   h.run('casey', 'add wins A good week');
   expect(ensure).not.toHaveBeenCalled();
@@ -58,7 +58,7 @@ it('after weeks without a tick, "next" stores only the new weeks and leaves a mo
   expect(text(h.run('pat', 'move 2026-11-25 15:00'))).toMatch(/Wed 25 Nov 2026, 15:00/);
 
   h.clock.set(new Date(h.clock.now().getTime() + 30 * DAY_MS)); // no scheduler tick meanwhile
-  const ensure = jest.spyOn(h.core.store, 'ensureOccurrences');
+  const ensure = jest.spyOn(h.core.services.series, 'ensureOccurrences');
   expect(text(h.run('pat', 'next'))).toMatch(/Tue 29 Dec 2026, 14:00/);
 
   const later = todayIn(h.clock.now(), ZONE);
@@ -68,20 +68,20 @@ it('after weeks without a tick, "next" stores only the new weeks and leaves a mo
   expect(theSeries().materialisedThrough).toBe(addDays(later, HORIZON_DAYS));
   expect(storedDates(today)).toEqual(tuesdays(today, addDays(later, HORIZON_DAYS)));
   const pat = h.user('pat');
-  const [nov24] = h.core.store.occurrencesInDates(pat.tenantId, theSeries().id, '2026-11-24', '2026-11-24');
+  const [nov24] = h.core.services.series.occurrencesInDates(pat.tenantId, theSeries().id, '2026-11-24', '2026-11-24');
   expect(nov24).toMatchObject({ moved: true, startsAt: new Date('2026-11-25T20:00:00Z') });
 });
 
 it("the new weeks get the school's closures, as the first ones did", () => {
   // Written straight to the store: the closure commands store their own range at once.
   const pat = h.user('pat');
-  const school = h.core.store.schoolByName(pat.tenantId, 'Demo Elementary')!;
-  h.core.store.addClosure(pat.tenantId, { schoolId: school.id, startDate: '2027-03-01', endDate: '2027-03-05', label: 'Spring break', createdBy: pat.id }, h.clock.now());
+  const school = h.core.services.people.schoolByName(pat.tenantId, 'Demo Elementary')!;
+  h.core.services.calendar.addClosure(pat.tenantId, { schoolId: school.id, startDate: '2027-03-01', endDate: '2027-03-05', label: 'Spring break', createdBy: pat.id }, h.clock.now());
   expect(theSeries().materialisedThrough! < '2027-03-02').toBe(true);
 
   h.clock.set(new Date(h.clock.now().getTime() + 60 * DAY_MS));
   h.run('pat', 'next');
-  const rows = h.core.store.occurrencesInDates(pat.tenantId, theSeries().id, '2027-02-23', '2027-03-09');
+  const rows = h.core.services.series.occurrencesInDates(pat.tenantId, theSeries().id, '2027-02-23', '2027-03-09');
   expect(rows.map((o) => [o.originalDate, o.status, o.reason])).toEqual([
     ['2027-02-23', 'scheduled', null], ['2027-03-02', 'closed', 'Spring break'], ['2027-03-09', 'scheduled', null],
   ]);
@@ -89,7 +89,7 @@ it("the new weeks get the school's closures, as the first ones did", () => {
 
 it('the scheduler extends a series that has fallen a week behind by that week only', async () => {
   const stored = theSeries().materialisedThrough!;
-  const ensure = jest.spyOn(h.core.store, 'ensureOccurrences');
+  const ensure = jest.spyOn(h.core.services.series, 'ensureOccurrences');
   h.clock.set(new Date(h.clock.now().getTime() + 8 * DAY_MS));
   await h.core.scheduler.tick();
   const later = todayIn(h.clock.now(), ZONE);

@@ -6,7 +6,7 @@ import { createHarness, seedDemoSchool, bookAccepted, tempDbPath, type Harness }
 import { BASE_BACKOFF_MS, Dispatcher, backoffMs, nodeWakeTimers } from '../../src/scheduler/dispatch';
 import type { Delivery, Notifier, UserRef } from '../../src/core/ports';
 import type { Message } from '../../src/messages/model';
-import type { OutboxRow } from '../../src/store/outbox';
+import type { OutboxRow } from '../../src/core/ports';
 
 const HOUR = 3_600_000;
 const header = (m: { blocks: { type: string }[]; text: string }): string => (m.blocks[0]?.type === 'header' ? (m.blocks[0] as unknown as { text: string }).text : m.text);
@@ -41,7 +41,7 @@ describe('taking over after a restart', () => {
     crashed.run('pat', 'book @casey weekly tue 14:00');
     void crashed.deliver(); // claims the proposal, sends, and never hears back
     await new Promise((r) => setImmediate(r));
-    expect(crashed.core.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sending');
+    expect(crashed.core.services.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sending');
     crashed.close();
 
     const next = createHarness({ start: new Date(start.getTime() + 59_000), databasePath: path });
@@ -86,7 +86,7 @@ describe('claiming due rows', () => {
     const now = h.clock.now();
     for (let i = 0; i < n; i++) {
       const u = h.user(i % 2 === 0 ? 'casey' : 'pat');
-      h.core.outbox.enqueue({
+      h.core.services.outbox.enqueue({
         tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: `note:${i}`, message: { text: `note:${i}`, blocks: [] },
         dueAt: new Date(now.getTime() - (i + 1) * 60_000),
       }, now);
@@ -111,7 +111,7 @@ describe('claiming due rows', () => {
         return { status: 'delivered' };
       },
     };
-    const dispatcher = new Dispatcher({ store: h.core.store, outbox: h.core.outbox, clock: h.clock, notifiers: [notifier], concurrency: 1, batchSize: 4, leaseMs: 30_000 });
+    const dispatcher = new Dispatcher({ people: h.core.services.people, outbox: h.core.services.outbox, clock: h.clock, notifiers: [notifier], concurrency: 1, batchSize: 4, leaseMs: 30_000 });
     return { dispatcher, sent };
   };
 
@@ -119,7 +119,7 @@ describe('claiming due rows', () => {
     queueNotes(4);
     const { dispatcher, sent } = slowDispatcher((_, text) => {
       // The row being sent is still claimed when its send ends: no other process could have taken it.
-      const row = h.core.outbox.byDedupeKey(text)!;
+      const row = h.core.services.outbox.byDedupeKey(text)!;
       expect([text, row.status, row.leaseUntil!.getTime() >= h.clock.now().getTime()]).toEqual([text, 'sending', true]);
     });
     const report = await dispatcher.dispatchDue();
@@ -132,7 +132,7 @@ describe('claiming due rows', () => {
     let takenOver: string[] = [];
     const { dispatcher, sent } = slowDispatcher((n) => {
       // 40 s after the claim, during the second send, a second process claims what has lapsed.
-      if (n === 2) takenOver = h.core.outbox.claimDue(h.clock.now(), 30_000, 10).claimed.map((r) => r.message.text);
+      if (n === 2) takenOver = h.core.services.outbox.claimDue(h.clock.now(), 30_000, 10).claimed.map((r) => r.message.text);
     });
     const report = await dispatcher.dispatchDue();
     expect(takenOver).toEqual(['note:1', 'note:0']);
@@ -145,15 +145,15 @@ describe('claiming due rows', () => {
     let takenOver: OutboxRow | undefined;
     const { dispatcher, sent } = slowDispatcher(() => {
       // 40 s into a 30 s lease: another process claims the row, fails to send it, and plans a retry.
-      [takenOver] = h.core.outbox.claimDue(h.clock.now(), 30_000, 10).claimed;
+      [takenOver] = h.core.services.outbox.claimDue(h.clock.now(), 30_000, 10).claimed;
       const retryAt = new Date(h.clock.now().getTime() + 60_000);
-      expect(h.core.outbox.markRetry({ id: takenOver.id, leaseUntil: takenOver.leaseUntil! }, retryAt, 'slack timed out', h.clock.now())).toBe(true);
+      expect(h.core.services.outbox.markRetry({ id: takenOver.id, leaseUntil: takenOver.leaseUntil! }, retryAt, 'slack timed out', h.clock.now())).toBe(true);
     }, 40_000);
     const report = await dispatcher.dispatchDue();
     expect(sent).toEqual(['note:0']);
     expect(report).toMatchObject({ sent: 0, lost: 1 });
     // The row is as the other process left it: to be tried again, not marked sent.
-    expect(h.core.outbox.byId(takenOver!.id)).toMatchObject({ status: 'pending', lastError: 'slack timed out' });
+    expect(h.core.services.outbox.byId(takenOver!.id)).toMatchObject({ status: 'pending', lastError: 'slack timed out' });
   });
 
   it('a crash mid-send leaves at most concurrency × 4 rows claimed; the rest stay pending for the next process', async () => {
@@ -161,7 +161,7 @@ describe('claiming due rows', () => {
     for (let i = 0; i < 8; i++) h.notifier.script.push('hang'); // every send of the first batch, never answered
     void h.deliver();
     await new Promise((r) => setImmediate(r));
-    expect(h.core.outbox.countByStatus()).toMatchObject({ sending: 32, pending: 68 });
+    expect(h.core.services.outbox.countByStatus()).toMatchObject({ sending: 32, pending: 68 });
   });
 });
 
@@ -177,7 +177,7 @@ describe('a failing Notifier', () => {
     h.notifier.script.push({ status: 'retry', afterSeconds: 120, error: 'rate limited' });
     h.run('pat', 'book @casey weekly tue 14:00');
     expect(await h.deliver()).toHaveLength(0);
-    const row = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    const row = h.core.services.outbox.byDedupeKey('booking.proposal:1')!;
     expect(row.status).toBe('pending');
     // Exactly what the platform asked for, plus the jitter (random fixed at 0.5 → 500 ms): not the 30 s backoff.
     expect(row.nextAttemptAt.getTime() - h.clock.now().getTime()).toBe(120_500);
@@ -186,19 +186,19 @@ describe('a failing Notifier', () => {
     h.clock.advance(120_500);
     const sent = await h.deliver();
     expect(sent.map((d) => [d.to, header(d.message)])).toEqual([['casey', 'Touch-point proposal']]);
-    expect(h.core.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sent');
+    expect(h.core.services.outbox.byDedupeKey('booking.proposal:1')!.status).toBe('sent');
   });
 
   it('a thrown error backs off exponentially and the message arrives later', async () => {
     h.notifier.script.push('throw', 'throw');
     h.run('pat', 'book @casey weekly tue 14:00');
     await h.deliver();
-    const first = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    const first = h.core.services.outbox.byDedupeKey('booking.proposal:1')!;
     expect(first.lastError).toBe('network down');
     const wait1 = first.nextAttemptAt.getTime() - h.clock.now().getTime();
     h.clock.set(first.nextAttemptAt);
     await h.deliver();
-    const second = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    const second = h.core.services.outbox.byDedupeKey('booking.proposal:1')!;
     const wait2 = second.nextAttemptAt.getTime() - h.clock.now().getTime();
     expect(wait2).toBe(2 * wait1);
     h.clock.set(second.nextAttemptAt);
@@ -211,15 +211,15 @@ describe('a failing Notifier', () => {
     await h.deliver();
     const firstFailed = h.clock.now().getTime();
     for (;;) {
-      const row = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+      const row = h.core.services.outbox.byDedupeKey('booking.proposal:1')!;
       if (row.status !== 'pending') break;
       h.clock.set(row.nextAttemptAt);
       await h.deliver();
       const now = h.clock.now().getTime();
-      const after = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+      const after = h.core.services.outbox.byDedupeKey('booking.proposal:1')!;
       if (now - firstFailed < 24 * HOUR) expect(after.status).toBe('pending');
     }
-    const dead = h.core.outbox.byDedupeKey('booking.proposal:1')!;
+    const dead = h.core.services.outbox.byDedupeKey('booking.proposal:1')!;
     expect(dead.status).toBe('dead');
     expect(h.clock.now().getTime() - firstFailed).toBeGreaterThanOrEqual(24 * HOUR);
     expect(h.notifier.to('casey')).toHaveLength(0);
@@ -237,7 +237,7 @@ describe('a retry due before the next minute tick', () => {
   const queue = (handle: string, key: string): void => {
     const u = h.user(handle);
     const now = h.clock.now();
-    h.core.outbox.enqueue({ tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: key, message: { text: key, blocks: [] }, dueAt: now }, now);
+    h.core.services.outbox.enqueue({ tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: key, message: { text: key, blocks: [] }, dueAt: now }, now);
   };
   /** What the event loop would do once the armed delay has passed. */
   const wakeAfter = async (ms: number): Promise<void> => {
@@ -260,7 +260,7 @@ describe('a retry due before the next minute tick', () => {
 
     await wakeAfter(1_500);
     expect(h.notifier.to('casey').map((d) => d.message.text)).toEqual(['note:1']);
-    expect(h.core.outbox.byDedupeKey('note:1')!.status).toBe('sent');
+    expect(h.core.services.outbox.byDedupeKey('note:1')!.status).toBe('sent');
     expect(h.wakeTimers.armed).toEqual([]);
   });
 
@@ -284,7 +284,7 @@ describe('a retry due before the next minute tick', () => {
     await h.deliver();
     expect(h.wakeTimers.armed).toEqual([BASE_BACKOFF_MS]);
     await wakeAfter(BASE_BACKOFF_MS);
-    expect(h.core.outbox.byDedupeKey('note:1')!.status).toBe('pending');
+    expect(h.core.services.outbox.byDedupeKey('note:1')!.status).toBe('pending');
     expect(h.wakeTimers.armed).toEqual([]);
   });
 

@@ -95,15 +95,15 @@ export function createHarness(opts: { start?: Date; databasePath?: string; logge
       const target = clock.now().getTime() + ms;
       await core.scheduler.tick();
       while (clock.now().getTime() < target) {
-        const due = core.outbox.nextDueAt()?.getTime() ?? Infinity;
+        const due = core.services.outbox.nextDueAt()?.getTime() ?? Infinity;
         clock.set(new Date(Math.min(target, Math.max(due, clock.now().getTime() + 1), clock.now().getTime() + 86_400_000)));
         await core.scheduler.tick();
       }
       return notifier.sent.slice(before);
     },
     user(handle, tenant = 'local') {
-      const t = core.store.ensureTenant('console', tenant, clock.now());
-      const u = core.store.userByExternalId(t.id, handle);
+      const t = core.services.people.ensureTenant('console', tenant, clock.now());
+      const u = core.services.people.userByExternalId(t.id, handle);
       if (!u) throw new Error(`no user ${handle} in ${tenant}`);
       return u;
     },
@@ -114,14 +114,13 @@ export function createHarness(opts: { start?: Date; databasePath?: string; logge
 
 /** Seeds a school with members, as the admin commands would; returns the school id. */
 export function seedSchool(h: Harness, spec: { tenant?: string; name: string; timeZone?: string; members: [handle: string, displayName: string, role: Role][] }): number {
-  const { store } = h.core;
   const now = h.clock.now();
-  const tenant = store.ensureTenant('console', spec.tenant ?? 'local', now);
-  const creator = store.ensureUser(tenant.id, spec.members[0][0], now, spec.members[0][1], spec.members[0][0]);
-  const school = store.createSchool(tenant.id, { name: spec.name, timeZone: spec.timeZone ?? 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
+  const tenant = h.core.services.people.ensureTenant('console', spec.tenant ?? 'local', now);
+  const creator = h.core.services.people.ensureUser(tenant.id, spec.members[0][0], now, spec.members[0][1], spec.members[0][0]);
+  const school = h.core.services.people.createSchool(tenant.id, { name: spec.name, timeZone: spec.timeZone ?? 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
   for (const [handle, name, role] of spec.members) {
-    const u = store.ensureUser(tenant.id, handle, now, name, handle);
-    store.addMembership(tenant.id, school.id, u.id, role, now);
+    const u = h.core.services.people.ensureUser(tenant.id, handle, now, name, handle);
+    h.core.services.people.addMembership(tenant.id, school.id, u.id, role, now);
   }
   return school.id;
 }
@@ -138,7 +137,7 @@ export function seedDemoSchool(h: Harness, tenant = 'local', timeZone = 'America
 export function bookAccepted(h: Harness, text = 'book @casey weekly tue 14:00', by = 'pat', other = 'casey', tenant = 'local'): void {
   const proposed = h.run(by, text, { tenant });
   if (!proposed.messages[0].text.startsWith('Proposed')) throw new Error(proposed.messages[0].text);
-  const view = h.core.store.liveSeriesOfUser(h.user(other, tenant).tenantId, h.user(other, tenant).id).find((s) => s.status === 'proposed');
+  const view = h.core.services.series.liveSeriesOfUser(h.user(other, tenant).tenantId, h.user(other, tenant).id).find((s) => s.status === 'proposed');
   if (!view) throw new Error('no proposal');
   const r = h.core.app.action(inbound(other, tenant), 'booking.accept', String(view.id));
   if (!r.messages[0].text.startsWith('Booked')) throw new Error(r.messages[0].text);

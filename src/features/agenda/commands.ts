@@ -13,7 +13,7 @@ import { formatLocalDate, isLocalTime, type LocalDate } from '../../core/datetim
 import { noExtra, takeWith, word, zDate, zMinutes, zTime } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
-import { SECTIONS, type Section } from '../../store/agenda';
+import { SECTIONS, type Section } from '../../core/ports';
 import {
   describeOccurrence, describeRule, otherPerson, partnerInput, pickSeries, upcoming, viewOf, type SeriesView,
 } from '../booking/service';
@@ -26,7 +26,7 @@ const ok = textMessage;
 const ITEM_MAX = 500;
 
 function audit(ctx: RequestContext, view: SeriesView, action: string, subjectType: string, subjectId: number, detail?: string): void {
-  ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId: view.school.id, actorId: ctx.actor.user.id, action, subjectType, subjectId, detail }, ctx.now);
+  ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: view.school.id, actorId: ctx.actor.user.id, action, subjectType, subjectId, detail }, ctx.now);
 }
 
 /** The partnership a command is about (its active series), checked against the policy. */
@@ -42,11 +42,10 @@ function partnership(ctx: RequestContext, withPerson?: string): SeriesView {
 }
 
 function viewFromOccurrence(ctx: RequestContext, value: string): { view: SeriesView; occurrence: Occurrence } {
-  const { store } = ctx.services;
-  const occurrence = store.occurrenceById(ctx.actor.tenant.id, Number(value));
-  const series = occurrence && store.seriesById(ctx.actor.tenant.id, occurrence.seriesId);
+  const occurrence = ctx.services.series.occurrenceById(ctx.actor.tenant.id, Number(value));
+  const series = occurrence && ctx.services.series.seriesById(ctx.actor.tenant.id, occurrence.seriesId);
   if (!occurrence || !series) throw new Refusal('That touch-point no longer exists.');
-  const view = viewOf(store, ctx.actor.tenant.id, series);
+  const view = viewOf(ctx.services, ctx.actor.tenant.id, series);
   const decision = canUseAgenda(ctx.actor, view.school, view.partnership);
   if (!decision.allowed) throw new Refusal(decision.reason);
   return { view, occurrence };
@@ -54,13 +53,13 @@ function viewFromOccurrence(ctx: RequestContext, value: string): { view: SeriesV
 
 /** Whether the meeting an item was added for has started (its author can no longer change it). */
 function meetingStarted(ctx: RequestContext, view: SeriesView, createdAt: Date): boolean {
-  const first = ctx.services.store.occurrencesOfSeries(ctx.actor.tenant.id, view.series.id, createdAt, 50)
+  const first = ctx.services.series.occurrencesOfSeries(ctx.actor.tenant.id, view.series.id, createdAt, 50)
     .find((o) => o.startsAt >= createdAt && (o.status === 'scheduled' || o.status === 'held' || o.status === 'missed'));
   return first !== undefined && first.startsAt <= ctx.now;
 }
 
 function nextWhen(ctx: RequestContext, view: SeriesView): string {
-  const next = upcoming(ctx.services.store, ctx.actor.tenant.id, view, ctx.now, 1)[0];
+  const next = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0];
   return next ? describeOccurrence(next, view.school.timeZone) : 'your next touch-point';
 }
 
@@ -116,12 +115,12 @@ const add: CommandSpec<AddArgs> = {
 };
 
 function editableItem(ctx: RequestContext, itemId: number) {
-  const { agenda, store } = ctx.services;
+  const { agenda } = ctx.services;
   const item = agenda.itemById(ctx.actor.tenant.id, itemId);
   if (!item || item.status !== 'open') throw new Refusal(`There is no open agenda item #${itemId}.`);
-  const series = store.liveSeriesOfPartnership(ctx.actor.tenant.id, item.partnershipId).find((s) => s.status === 'active');
+  const series = ctx.services.series.liveSeriesOfPartnership(ctx.actor.tenant.id, item.partnershipId).find((s) => s.status === 'active');
   if (!series) throw new Refusal('That partnership has no active touch-point.');
-  const view = viewOf(store, ctx.actor.tenant.id, series);
+  const view = viewOf(ctx.services, ctx.actor.tenant.id, series);
   const access = canUseAgenda(ctx.actor, view.school, view.partnership);
   if (!access.allowed) throw new Refusal(access.reason);
   const decision = canEditItem(ctx.actor, item.authorId, meetingStarted(ctx, view, item.createdAt));
@@ -180,7 +179,7 @@ const agendaCommand: CommandSpec<AgendaArgs> = {
     if (args.op === 'edit') return editItem(ctx, args.id!, args.text!);
     if (args.op === 'remove') return removeItem(ctx, args.id!);
     const view = partnership(ctx, args.with);
-    const occ = upcoming(ctx.services.store, ctx.actor.tenant.id, view, ctx.now, 1)[0];
+    const occ = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0];
     const compiled = compileAgenda(ctx.services, ctx.actor.tenant.id, view, occ, ctx.actor.user, ctx.now, { showIds: true });
     compiled.blocks.push({ type: 'context', text: 'Change your own items until the meeting starts: /touchpoint agenda edit #<n> <text>, /touchpoint agenda remove #<n>' });
     return { messages: [compiled] };
@@ -359,17 +358,17 @@ function nextStepForm(view: SeriesView, occurrenceId: number): Message {
 
 function recordOutcome(ctx: RequestContext, value: string, outcome: 'held' | 'missed'): Reply {
   const { view, occurrence } = viewFromOccurrence(ctx, value);
-  const { agenda, store } = ctx.services;
+  const { agenda } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
   if (occurrence.startsAt > ctx.now) throw new Refusal('That touch-point has not started yet.');
   const previous = agenda.outcomeOf(occurrence.id);
   if (previous || occurrence.status !== 'scheduled') {
-    const by = previous?.by ? store.userById(tenantId, previous.by)?.displayName : undefined;
+    const by = previous?.by ? ctx.services.people.userById(tenantId, previous.by)?.displayName : undefined;
     if (occurrence.status === 'held' && outcome === 'held') return { messages: [notesOrNextStep(ctx, view, occurrence)] }; // pressed again
     throw new Refusal(`Already recorded as ${occurrence.status}${by ? ` by ${by}` : ''}.`);
   }
   agenda.recordOutcome(tenantId, occurrence.id, outcome, ctx.actor.user.id, ctx.now);
-  store.updateOccurrence(tenantId, occurrence.id, { status: outcome }, ctx.actor.user.id, ctx.now);
+  ctx.services.series.updateOccurrence(tenantId, occurrence.id, { status: outcome }, ctx.actor.user.id, ctx.now);
   audit(ctx, view, `meeting.${outcome}`, 'occurrence', occurrence.id);
   const when = describeOccurrence(occurrence, view.school.timeZone);
   const other = otherPerson(view, ctx.actor.user);
@@ -407,7 +406,7 @@ const notes: CommandSpec<{ with?: string }> = {
     const last = ctx.services.agenda.pastOccurrences(ctx.actor.tenant.id, view.series.id, ctx.now, 10)
       .find((o) => o.status === 'scheduled' || o.status === 'held' || o.status === 'missed');
     if (!last) throw new Refusal('No touch-point has taken place yet.');
-    const occurrence = ctx.services.store.occurrenceById(ctx.actor.tenant.id, last.id)!;
+    const occurrence = ctx.services.series.occurrenceById(ctx.actor.tenant.id, last.id)!;
     const when = describeOccurrence(occurrence, view.school.timeZone);
     if (occurrence.status === 'scheduled') return { messages: [outcomeQuestion(view, occurrence.id, when, otherPerson(view, ctx.actor.user).displayName)] };
     if (occurrence.status === 'missed') return { messages: [ok(`Your last touch-point (${when}) was recorded as missed.`)] };
@@ -433,14 +432,14 @@ const report: CommandSpec<Record<string, never>> = {
   schema: () => z.object({ extra: noExtra }).transform(() => ({})),
   fromWords: (words) => ({ extra: words[0] }),
   handle(ctx) {
-    const { store, agenda } = ctx.services;
+    const { agenda } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     const leadSchools = ctx.actor.memberships.filter((m) => LEADER_ROLES.includes(m.role)).map((m) => m.schoolId);
     const seriesList = [
-      ...store.liveSeriesOfUser(tenantId, ctx.actor.user.id),
-      ...leadSchools.flatMap((id) => store.activeSeriesOfSchool(tenantId, id)),
+      ...ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id),
+      ...leadSchools.flatMap((id) => ctx.services.series.activeSeriesOfSchool(tenantId, id)),
     ].filter((s, i, all) => s.status === 'active' && all.findIndex((x) => x.id === s.id) === i);
-    const views = seriesList.map((s) => viewOf(store, tenantId, s)).filter((v) => canViewHealth(ctx.actor, v.school, v.partnership).allowed);
+    const views = seriesList.map((s) => viewOf(ctx.services, tenantId, s)).filter((v) => canViewHealth(ctx.actor, v.school, v.partnership).allowed);
     // Coaching demand, for principals and APs only, in aggregate (the coaching feature applies the policy).
     const demand = coachingDemandMessage(ctx);
     if (views.length === 0 && !demand) throw new Refusal('There is no partnership to report on yet.');
@@ -576,38 +575,37 @@ function pass(ctx: RequestContext, value: string): Reply {
 }
 
 function confirmAgreement(ctx: RequestContext, value: string): Reply {
-  const { store, agenda } = ctx.services;
-  const p = store.partnershipById(ctx.actor.tenant.id, Number(value));
-  const school = p && store.schoolById(ctx.actor.tenant.id, p.schoolId);
+  const { agenda } = ctx.services;
+  const p = ctx.services.series.partnershipById(ctx.actor.tenant.id, Number(value));
+  const school = p && ctx.services.people.schoolById(ctx.actor.tenant.id, p.schoolId);
   if (!p || !school) throw new Refusal('That partnership no longer exists.');
   const decision = canUseAgenda(ctx.actor, school, p);
   if (!decision.allowed) throw new Refusal(decision.reason);
   agenda.confirmAgreement(ctx.actor.tenant.id, p.id, ctx.actor.user.id, ctx.now);
-  store.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'agreement.confirm', subjectType: 'partnership', subjectId: p.id }, ctx.now);
+  ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'agreement.confirm', subjectType: 'partnership', subjectId: p.id }, ctx.now);
   const both = agenda.agreementConfirmedBy(ctx.actor.tenant.id, p.id).length === 2;
   return { messages: [ok(both ? 'Thank you. You have both confirmed the agreement.' : 'Thank you. Your confirmation is recorded.')] };
 }
 
 function actionDone(ctx: RequestContext, value: string): Reply {
-  const { agenda, store } = ctx.services;
+  const { agenda } = ctx.services;
   const action = agenda.actionById(ctx.actor.tenant.id, Number(value));
   if (!action) throw new Refusal('That action item no longer exists.');
-  const p = store.partnershipById(ctx.actor.tenant.id, action.partnershipId)!;
-  const school = store.schoolById(ctx.actor.tenant.id, p.schoolId)!;
+  const p = ctx.services.series.partnershipById(ctx.actor.tenant.id, action.partnershipId)!;
+  const school = ctx.services.people.schoolById(ctx.actor.tenant.id, p.schoolId)!;
   const decision = canUseAgenda(ctx.actor, school, p);
   if (!decision.allowed) throw new Refusal(decision.reason);
   if (action.status !== 'open') throw new Refusal(`That action item is already ${action.status}.`);
   agenda.closeAction(ctx.actor.tenant.id, action.id, 'done', ctx.now);
-  store.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'action.done', subjectType: 'action_item', subjectId: action.id }, ctx.now);
+  ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'action.done', subjectType: 'action_item', subjectId: action.id }, ctx.now);
   return { messages: [ok(`Done: ${action.text}`)] };
 }
 
 /** On a newly accepted series, both people get the agreement the partnership runs on. */
 function sendAgreement(ctx: RequestContext, payload: Record<string, number>): void {
-  const { store } = ctx.services;
-  const series = store.seriesById(ctx.actor.tenant.id, payload.seriesId);
+  const series = ctx.services.series.seriesById(ctx.actor.tenant.id, payload.seriesId);
   if (!series) return;
-  const view = viewOf(store, ctx.actor.tenant.id, series);
+  const view = viewOf(ctx.services, ctx.actor.tenant.id, series);
   if (ctx.services.agenda.agreementConfirmedBy(ctx.actor.tenant.id, view.partnership.id).length === 2) return;
   for (const person of [view.principal, view.coach]) {
     ctx.notify(person, 'agreement', {
@@ -619,11 +617,11 @@ function sendAgreement(ctx: RequestContext, payload: Record<string, number>): vo
 
 /** Home: the agenda so far of each partnership, and your open action items. */
 function agendaSection(ctx: RequestContext): Block[] {
-  const { store, agenda } = ctx.services;
+  const { agenda } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
   const blocks: Block[] = [];
-  for (const series of store.liveSeriesOfUser(tenantId, ctx.actor.user.id).filter((s) => s.status === 'active')) {
-    const view = viewOf(store, tenantId, series);
+  for (const series of ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id).filter((s) => s.status === 'active')) {
+    const view = viewOf(ctx.services, tenantId, series);
     const items = agenda.openItems(tenantId, view.partnership.id);
     blocks.push({ type: 'text', text: `**Agenda so far with ${esc(otherPerson(view, ctx.actor.user).displayName)}**` });
     blocks.push(items.length ? { type: 'list', items: items.slice(0, 10).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) } : { type: 'context', text: 'Nothing yet: /touchpoint add <text>' });

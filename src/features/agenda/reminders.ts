@@ -9,8 +9,8 @@ import type { Services } from '../../core/context';
 import type { Message } from '../../messages/model';
 import { escapeMarkup as esc } from '../../messages/model';
 import { localToUtc, formatLocalDate, addDays, toLocal, type LocalDate } from '../../core/datetime';
-import type { OutboxRow } from '../../store/outbox';
-import type { PlanTarget } from '../../store/agenda';
+import type { OutboxRow } from '../../core/ports';
+import type { PlanTarget } from '../../core/ports';
 import { closureOn } from '../booking/recurrence';
 import { describeOccurrence, describeRule, otherPerson, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { compileAgenda, isFirstOfQuarter, schoolDaysBefore } from './service';
@@ -43,9 +43,9 @@ const LOOK_BACK_MS = 14 * 86_400_000;
 
 /** Plans the reminders of occurrences not yet planned; returns how many occurrences it visited. */
 export function planReminders(services: Services, now: Date, limit = 5000): number {
-  const { agenda, outbox, store } = services;
+  const { agenda, outbox } = services;
   const targets = agenda.toPlan(new Date(now.getTime() - LOOK_BACK_MS), new Date(now.getTime() + PLAN_AHEAD_MS), limit);
-  store.transaction(() => {
+  services.transaction(() => {
     for (const t of targets) {
       if (t.status === 'scheduled') planMeeting(services, t, now);
       else {
@@ -64,7 +64,7 @@ export function planReminders(services: Services, now: Date, limit = 5000): numb
  */
 export function promptInstant(services: Services, m: { tenantId: number; partnershipId: number; schoolId: number; timeZone: string; startsAt: Date }): Date {
   const settings = services.agenda.settings(m.tenantId, m.partnershipId);
-  const closures = services.store.closuresOfSchool(m.tenantId, m.schoolId);
+  const closures = services.calendar.closuresOfSchool(m.tenantId, m.schoolId);
   const meetingDate = toLocal(m.startsAt, m.timeZone).date;
   const promptDate = schoolDaysBefore(meetingDate, settings.promptLeadDays, (d) => closureOn(closures, d) !== undefined);
   return localToUtc(promptDate, settings.promptTime, m.timeZone);
@@ -124,9 +124,9 @@ function muted(services: Services, row: OutboxRow, partnershipId: number): boole
 
 /** Builds a reminder's message at send time, or null when it is no longer wanted. */
 export function composeReminder(services: Services, row: OutboxRow, now: Date): Message | null {
-  const { store, agenda } = services;
+  const { agenda } = services;
   const args = row.compose ?? {};
-  const viewer = store.userById(row.tenantId, row.recipientId);
+  const viewer = services.people.userById(row.tenantId, row.recipientId);
   if (!viewer) return null;
   if (row.kind === REMINDER_KINDS.actionDue) {
     const action = agenda.actionById(row.tenantId, Number(args.actionId));
@@ -140,11 +140,11 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date): 
       ],
     };
   }
-  const occurrence = store.occurrenceById(row.tenantId, Number(args.occurrenceId));
+  const occurrence = services.series.occurrenceById(row.tenantId, Number(args.occurrenceId));
   if (!occurrence) return null;
-  const series = store.seriesById(row.tenantId, occurrence.seriesId);
+  const series = services.series.seriesById(row.tenantId, occurrence.seriesId);
   if (!series) return null;
-  const view = viewOf(store, row.tenantId, series);
+  const view = viewOf(services, row.tenantId, series);
   if (muted(services, row, view.partnership.id)) return null;
   const other = otherPerson(view, viewer);
   const when = describeOccurrence(occurrence, view.school.timeZone);
@@ -178,7 +178,7 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date): 
     }
     case REMINDER_KINDS.drift: {
       if (series.status !== 'active') return null;
-      const next = upcoming(store, row.tenantId, view, now, 1)[0];
+      const next = upcoming(services, row.tenantId, view, now, 1)[0];
       const nextLine = next ? `Your next one is ${describeOccurrence(next, view.school.timeZone)}.` : 'Nothing is scheduled in the coming weeks.';
       return {
         text: `Protect this time: your last two touch-points with ${other.displayName} did not happen. ${nextLine}`,

@@ -6,7 +6,7 @@ import type { Services } from '../../core/context';
 import type { Occurrence, User } from '../../core/model';
 import { addDays, formatLocalDate, todayIn, weekdayOf, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
-import { SECTIONS, type AgendaItem, type Section } from '../../store/agenda';
+import { SECTIONS, type AgendaItem, type Section } from '../../core/ports';
 import { describeOccurrence, otherPerson, type SeriesView } from '../booking/service';
 
 export const SECTION_LABELS: Record<Section, string> = {

@@ -1,4 +1,5 @@
 /** `/touchpoint` booking commands and their buttons: setup, coach, book, next, skip, move, pause, resume, cancel, closed. */
+import { materialiseAhead } from './materialise';
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import type { RequestContext, Reply } from '../../core/context';
@@ -24,7 +25,7 @@ import {
 const ok = textMessage;
 
 function audit(ctx: RequestContext, schoolId: number, action: string, subjectType: string, subjectId: number, detail?: string): void {
-  ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId, actorId: ctx.actor.user.id, action, subjectType, subjectId, detail }, ctx.now);
+  ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId, actorId: ctx.actor.user.id, action, subjectType, subjectId, detail }, ctx.now);
 }
 
 /** Dedupe-key prefixes let a skip or cancel withdraw reminders that were already planned. */
@@ -35,7 +36,7 @@ export const occurrenceKey = (seriesId: number, occurrenceId: number): string =>
 const heldOn = (o: { startsAt: Date }, timeZone: string): LocalDate => toLocal(o.startsAt, timeZone).date;
 
 function nextLine(ctx: RequestContext, view: SeriesView): string {
-  const next = upcoming(ctx.services.store, ctx.actor.tenant.id, view, ctx.now, 1)[0];
+  const next = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0];
   return next ? `Next: ${describeOccurrence(next, view.school.timeZone)}.` : 'No upcoming touch-point is scheduled.';
 }
 
@@ -81,12 +82,11 @@ const setup: CommandSpec<SetupArgs> = {
     }],
   }),
   handle(ctx, args) {
-    const { store } = ctx.services;
     const decision = canCreateSchool(ctx.actor);
     if (!decision.allowed) throw new Refusal(decision.reason);
-    if (store.schoolByName(ctx.actor.tenant.id, args.name)) throw new Refusal(`A school called "${args.name}" already exists in this workspace.`);
-    const school = store.createSchool(ctx.actor.tenant.id, { name: args.name, timeZone: args.timeZone, dayStart: args.dayStart, dayEnd: args.dayEnd, createdBy: ctx.actor.user.id }, ctx.now);
-    store.addMembership(ctx.actor.tenant.id, school.id, ctx.actor.user.id, 'principal', ctx.now);
+    if (ctx.services.people.schoolByName(ctx.actor.tenant.id, args.name)) throw new Refusal(`A school called "${args.name}" already exists in this workspace.`);
+    const school = ctx.services.people.createSchool(ctx.actor.tenant.id, { name: args.name, timeZone: args.timeZone, dayStart: args.dayStart, dayEnd: args.dayEnd, createdBy: ctx.actor.user.id }, ctx.now);
+    ctx.services.people.addMembership(ctx.actor.tenant.id, school.id, ctx.actor.user.id, 'principal', ctx.now);
     audit(ctx, school.id, 'school.create', 'school', school.id);
     return { messages: [ok(
       `Created ${school.name} (${school.timeZone}, school day ${school.dayStart}–${school.dayEnd}). You are its principal.`,
@@ -113,13 +113,12 @@ const coach: CommandSpec<CoachArgs> = {
     return { op: words[0]?.toLowerCase(), person: words.slice(1).join(' ') || undefined };
   },
   handle(ctx, args) {
-    const { store } = ctx.services;
     const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.');
     const decision = canManageCoaches(ctx.actor, school);
     if (!decision.allowed) throw new Refusal(decision.reason);
     const tenantId = ctx.actor.tenant.id;
     if (!args.op) {
-      const coaches = store.schoolMembers(tenantId, school.id, ['coach']);
+      const coaches = ctx.services.people.schoolMembers(tenantId, school.id, ['coach']);
       if (coaches.length === 0) return { messages: [ok(`${school.name} has no coaches yet. Add one with /touchpoint coach add @name.`)] };
       return { messages: [{
         text: `Coaches at ${school.name}: ${coaches.map((c) => c.displayName).join(', ')}`,
@@ -128,7 +127,7 @@ const coach: CommandSpec<CoachArgs> = {
     }
     const person = ctx.people.resolve(args.person!);
     if (args.op === 'add') {
-      if (!store.addMembership(tenantId, school.id, person.id, 'coach', ctx.now)) {
+      if (!ctx.services.people.addMembership(tenantId, school.id, person.id, 'coach', ctx.now)) {
         throw new Refusal(`${person.displayName} is already a coach at ${school.name}.`);
       }
       audit(ctx, school.id, 'membership.add', 'user', person.id, 'coach');
@@ -140,11 +139,11 @@ const coach: CommandSpec<CoachArgs> = {
       }
       return { messages: [ok(`${person.displayName} is now a coach at ${school.name}.`, { type: 'context', text: `Book your touch-point: /touchpoint book ${person.handle ? `@${person.handle}` : person.displayName} weekly tue 14:00` })] };
     }
-    const live = store.liveSeriesOfUser(tenantId, person.id).map((s) => viewOf(store, tenantId, s)).filter((v) => v.school.id === school.id && v.coach.id === person.id);
+    const live = ctx.services.series.liveSeriesOfUser(tenantId, person.id).map((s) => viewOf(ctx.services, tenantId, s)).filter((v) => v.school.id === school.id && v.coach.id === person.id);
     if (live.length > 0) {
       throw new Refusal(`${person.displayName} still has touch-points at ${school.name} (with ${live.map((v) => v.principal.displayName).join(', ')}); cancel them first with /touchpoint cancel.`);
     }
-    if (!store.removeMembership(tenantId, school.id, person.id, 'coach')) throw new Refusal(`${person.displayName} is not a coach at ${school.name}.`);
+    if (!ctx.services.people.removeMembership(tenantId, school.id, person.id, 'coach')) throw new Refusal(`${person.displayName} is not a coach at ${school.name}.`);
     audit(ctx, school.id, 'membership.remove', 'user', person.id, 'coach');
     return { messages: [ok(`${person.displayName} is no longer a coach at ${school.name}.`)] };
   },
@@ -203,10 +202,9 @@ const book: CommandSpec<BookArgs> = {
     return raw;
   },
   form(ctx) {
-    const { store } = ctx.services;
     const others = ctx.actor.memberships
       .filter((m) => m.role === 'principal' || m.role === 'assistant_principal' || m.role === 'coach')
-      .flatMap((m) => store.schoolMembers(ctx.actor.tenant.id, m.schoolId, m.role === 'coach' ? LEADER_ROLES : ['coach']))
+      .flatMap((m) => ctx.services.people.schoolMembers(ctx.actor.tenant.id, m.schoolId, m.role === 'coach' ? LEADER_ROLES : ['coach']))
       .filter((u, i, all) => u.id !== ctx.actor.user.id && all.findIndex((x) => x.id === u.id) === i);
     return {
       text: 'Book a touch-point',
@@ -224,13 +222,12 @@ const book: CommandSpec<BookArgs> = {
     };
   },
   handle(ctx, args) {
-    const { store } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     const me = ctx.actor.user;
     const other = ctx.people.resolve(args.person);
     if (other.id === me.id) throw new Refusal("You can't book a touch-point with yourself.");
-    const otherMemberships = store.membershipsOf(tenantId, other.id);
-    const mySchools = [...new Set(ctx.actor.memberships.map((m) => m.schoolId))].map((id) => store.schoolById(tenantId, id)!);
+    const otherMemberships = ctx.services.people.membershipsOf(tenantId, other.id);
+    const mySchools = [...new Set(ctx.actor.memberships.map((m) => m.schoolId))].map((id) => ctx.services.people.schoolById(tenantId, id)!);
     if (mySchools.length === 0) throw new Refusal("You aren't part of a school yet. Start one with /touchpoint setup, or ask your principal to add you.");
     let school: School | undefined;
     let reason = '';
@@ -249,8 +246,8 @@ const book: CommandSpec<BookArgs> = {
     const iLead = rolesAt(ctx.actor, school.id).some((r) => LEADER_ROLES.includes(r)) && otherMemberships.some((m) => m.schoolId === school!.id && m.role === 'coach');
     const principal = iLead ? me : other;
     const coachUser = iLead ? other : me;
-    const partnership = store.ensurePartnership(tenantId, school.id, principal.id, coachUser.id, ctx.now);
-    const existing = store.liveSeriesOfPartnership(tenantId, partnership.id)[0];
+    const partnership = ctx.services.series.ensurePartnership(tenantId, school.id, principal.id, coachUser.id, ctx.now);
+    const existing = ctx.services.series.liveSeriesOfPartnership(tenantId, partnership.id)[0];
     if (existing) {
       throw new Refusal(`You already have a touch-point with ${other.displayName} (${describeRule(existing)}${existing.status === 'proposed' ? ', awaiting an answer' : ''}). Use move, pause or cancel to change it.`);
     }
@@ -260,10 +257,10 @@ const book: CommandSpec<BookArgs> = {
     const draft = { cadence: args.cadence, weekday: args.weekday, time: args.time, durationMinutes: args.duration, startDate };
     const rule = ruleOf({ ...draft, id: 0, partnershipId: partnership.id, status: 'proposed', pausedUntil: null, proposedBy: me.id, createdAt: ctx.now, materialisedThrough: null }, school);
     const slots = candidateSlots(rule, ctx.now);
-    const clash = findClash(store, tenantId, [me, other], slots, null);
+    const clash = findClash(ctx.services, tenantId, [me, other], slots, null);
     if (clash) throw new Refusal(clashMessage(clash, me));
-    const series = store.createSeries(tenantId, { partnershipId: partnership.id, ...draft, proposedBy: me.id }, ctx.now);
-    const view = viewOf(store, tenantId, series);
+    const series = ctx.services.series.createSeries(tenantId, { partnershipId: partnership.id, ...draft, proposedBy: me.id }, ctx.now);
+    const view = viewOf(ctx.services, tenantId, series);
     const firstAt = describeOccurrence({ startsAt: slots[0].start, endsAt: slots[0].end }, school.timeZone);
     audit(ctx, school.id, 'series.propose', 'series', series.id);
     ctx.notify(other, 'booking.proposal', proposalMessage(view, me, firstAt), `booking.proposal:${series.id}`);
@@ -277,28 +274,27 @@ const book: CommandSpec<BookArgs> = {
 
 function seriesFromValue(ctx: RequestContext, value: string): SeriesView {
   const id = Number(value);
-  const series = Number.isInteger(id) ? ctx.services.store.seriesById(ctx.actor.tenant.id, id) : undefined;
+  const series = Number.isInteger(id) ? ctx.services.series.seriesById(ctx.actor.tenant.id, id) : undefined;
   if (!series) throw new Refusal('That touch-point no longer exists.');
-  return viewOf(ctx.services.store, ctx.actor.tenant.id, series);
+  return viewOf(ctx.services, ctx.actor.tenant.id, series);
 }
 
 function answerProposal(ctx: RequestContext, value: string, accept: boolean): Reply {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
   const view = seriesFromValue(ctx, value);
   const decision = canAnswerProposal(ctx.actor, view.school, view.partnership, view.series);
   if (!decision.allowed) throw new Refusal(decision.reason);
   const proposer = otherPerson(view, ctx.actor.user);
   if (!accept) {
-    store.setSeriesStatus(tenantId, view.series.id, 'declined', ctx.now);
+    ctx.services.series.setSeriesStatus(tenantId, view.series.id, 'declined', ctx.now);
     audit(ctx, view.school.id, 'series.decline', 'series', view.series.id);
     ctx.notify(proposer, 'booking.declined', ok(`${ctx.actor.user.displayName} declined the touch-point ${describeRule(view.series)}. Propose another time with /touchpoint book.`), `booking.answer:${view.series.id}`);
     return { messages: [ok(`Declined. ${proposer.displayName} has been told and can propose another time.`)] };
   }
   const slots = candidateSlots(ruleOf(view.series, view.school), ctx.now);
-  const clash = findClash(store, tenantId, [view.principal, view.coach], slots, view.series.id);
+  const clash = findClash(ctx.services, tenantId, [view.principal, view.coach], slots, view.series.id);
   if (clash) throw new Refusal(`${clashMessage(clash, ctx.actor.user)} Decline, and ask ${proposer.displayName} to propose another time.`);
-  store.setSeriesStatus(tenantId, view.series.id, 'active', ctx.now);
+  ctx.services.series.setSeriesStatus(tenantId, view.series.id, 'active', ctx.now);
   const active = { ...view, series: { ...view.series, status: 'active' as const } };
   audit(ctx, view.school.id, 'series.accept', 'series', view.series.id);
   ctx.emit('series.accepted', { seriesId: view.series.id });
@@ -317,9 +313,8 @@ const next: CommandSpec<Record<string, never>> = {
   schema: () => z.object({ extra: noExtra }).transform(() => ({})),
   fromWords: (words) => ({ extra: words[0] }),
   handle(ctx) {
-    const { store } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
-    const views = store.liveSeriesOfUser(tenantId, ctx.actor.user.id).map((s) => viewOf(store, tenantId, s));
+    const views = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id).map((s) => viewOf(ctx.services, tenantId, s));
     if (views.length === 0) {
       return { messages: [ok('You have no touch-points yet.', { type: 'context', text: 'Book one: /touchpoint book @name weekly tue 14:00' })] };
     }
@@ -338,7 +333,7 @@ const next: CommandSpec<Record<string, never>> = {
           ],
         };
       }
-      const occ = upcoming(store, tenantId, view, ctx.now, 1)[0];
+      const occ = upcoming(ctx.services, tenantId, view, ctx.now, 1)[0];
       const when = occ ? describeOccurrence(occ, view.school.timeZone) : 'nothing scheduled in the coming weeks';
       const paused = view.series.pausedUntil && view.series.pausedUntil > todayIn(ctx.now, view.school.timeZone)
         ? ` Paused until ${formatLocalDate(view.series.pausedUntil)}.` : '';
@@ -365,7 +360,7 @@ function manageable(ctx: RequestContext, withPerson: string | undefined, statuse
 }
 
 function nextToCome(ctx: RequestContext, view: SeriesView) {
-  const occ = upcoming(ctx.services.store, ctx.actor.tenant.id, view, ctx.now, 5).find((o) => o.startsAt > ctx.now);
+  const occ = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 5).find((o) => o.startsAt > ctx.now);
   if (!occ) throw new Refusal('There is no upcoming touch-point to change in the coming weeks.');
   return occ;
 }
@@ -384,8 +379,8 @@ const skip: CommandSpec<SkipArgs> = {
   handle(ctx, args) {
     const view = manageable(ctx, args.with);
     const occ = nextToCome(ctx, view);
-    const { store, outbox } = ctx.services;
-    store.updateOccurrence(ctx.actor.tenant.id, occ.id, { status: 'skipped', reason: args.reason ?? null }, ctx.actor.user.id, ctx.now);
+    const { outbox } = ctx.services;
+    ctx.services.series.updateOccurrence(ctx.actor.tenant.id, occ.id, { status: 'skipped', reason: args.reason ?? null }, ctx.actor.user.id, ctx.now);
     outbox.cancelPending(occurrenceKey(view.series.id, occ.id));
     audit(ctx, view.school.id, 'occurrence.skip', 'occurrence', occ.id);
     const when = describeOccurrence(occ, view.school.timeZone);
@@ -404,15 +399,14 @@ const skip: CommandSpec<SkipArgs> = {
 };
 
 function unskip(ctx: RequestContext, value: string): Reply {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const occ = store.occurrenceById(tenantId, Number(value));
+  const occ = ctx.services.series.occurrenceById(tenantId, Number(value));
   if (!occ) throw new Refusal('That touch-point no longer exists.');
   const view = seriesFromValue(ctx, String(occ.seriesId));
   const decision = canManageSeries(ctx.actor, view.school, view.partnership);
   if (!decision.allowed) throw new Refusal(decision.reason);
   if (occ.status !== 'skipped' || occ.startsAt <= ctx.now || view.series.status !== 'active') throw new Refusal('That skip can no longer be undone.');
-  store.updateOccurrence(tenantId, occ.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
+  ctx.services.series.updateOccurrence(tenantId, occ.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
   audit(ctx, view.school.id, 'occurrence.unskip', 'occurrence', occ.id);
   const when = describeOccurrence(occ, view.school.timeZone);
   ctx.notify(otherPerson(view, ctx.actor.user), 'booking.unskipped', ok(`${ctx.actor.user.displayName} un-skipped: the touch-point on ${when} is on again.`), `booking.unskip:${occ.id}:${ctx.now.getTime()}`);
@@ -450,17 +444,17 @@ const move: CommandSpec<MoveArgs> = {
  * past, on a closed day, or on top of either person's other touch-point; both people told.
  */
 export function moveOccurrence(ctx: RequestContext, view: SeriesView, occ: Occurrence, date: LocalDate, time: string, verb: 'moved' | 'rescheduled'): Message {
-  const { store, outbox } = ctx.services;
+  const { outbox } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
   const startsAt = localToUtc(date, time, view.school.timeZone);
   const endsAt = new Date(startsAt.getTime() + view.series.durationMinutes * 60_000);
   if (startsAt <= ctx.now) throw new UsageError(`${formatLocalDate(date)} ${time} is in the past`, 'date');
-  const closure = store.closuresOfSchool(tenantId, view.school.id).find((c) => c.startDate <= date && date <= c.endDate);
+  const closure = ctx.services.calendar.closuresOfSchool(tenantId, view.school.id).find((c) => c.startDate <= date && date <= c.endDate);
   if (closure) throw new Refusal(`${view.school.name} is closed on ${formatLocalDate(date)} (${closure.label}); pick another day.`);
-  const clash = findClash(store, tenantId, [view.principal, view.coach], [{ start: startsAt, end: endsAt }], view.series.id);
+  const clash = findClash(ctx.services, tenantId, [view.principal, view.coach], [{ start: startsAt, end: endsAt }], view.series.id);
   if (clash) throw new Refusal(clashMessage(clash, ctx.actor.user));
   const before = describeOccurrence(occ, view.school.timeZone);
-  const moved = store.updateOccurrence(tenantId, occ.id, { startsAt, endsAt, moved: true }, ctx.actor.user.id, ctx.now);
+  const moved = ctx.services.series.updateOccurrence(tenantId, occ.id, { startsAt, endsAt, moved: true }, ctx.actor.user.id, ctx.now);
   outbox.cancelPending(occurrenceKey(view.series.id, occ.id));
   audit(ctx, view.school.id, verb === 'moved' ? 'occurrence.move' : 'occurrence.reschedule', 'occurrence', occ.id);
   const after = describeOccurrence(moved, view.school.timeZone);
@@ -486,18 +480,18 @@ const pause: CommandSpec<PauseArgs> = {
     return { keyword: rest[0]?.toLowerCase(), until: rest[1], extra: rest[2], with: withPerson };
   },
   handle(ctx, args) {
-    const { store, outbox } = ctx.services;
+    const { outbox } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     const view = manageable(ctx, args.with);
     const today = todayIn(ctx.now, view.school.timeZone);
     if (args.until <= today) throw new UsageError('the date to resume on must be after today');
     if (daysBetween(today, args.until) > 366) throw new UsageError('a pause can last at most a year; cancel the series instead');
-    store.setPausedUntil(tenantId, view.series.id, args.until);
+    ctx.services.series.setPausedUntil(tenantId, view.series.id, args.until);
     const paused = { ...view, series: { ...view.series, pausedUntil: args.until } };
-    materialise(store, tenantId, paused, ctx.now, Math.max(daysBetween(today, args.until) + 14, 63));
-    for (const o of store.occurrencesInDates(tenantId, view.series.id, today, addDays(args.until, -1))) {
+    materialise(ctx.services, tenantId, paused, ctx.now, Math.max(daysBetween(today, args.until) + 14, 63));
+    for (const o of ctx.services.series.occurrencesInDates(tenantId, view.series.id, today, addDays(args.until, -1))) {
       if (o.status === 'scheduled' && o.startsAt > ctx.now) {
-        store.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, ctx.actor.user.id, ctx.now);
+        ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, ctx.actor.user.id, ctx.now);
         outbox.cancelPending(occurrenceKey(view.series.id, o.id));
       }
     }
@@ -511,13 +505,12 @@ const pause: CommandSpec<PauseArgs> = {
 
 /** Puts paused touch-points still to come back on — all, or those from `from` on — except on closed days. */
 function unpause(ctx: RequestContext, view: SeriesView, from: LocalDate | null): void {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const closures = store.closuresOfSchool(tenantId, view.school.id);
-  for (const o of store.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500)) {
+  const closures = ctx.services.calendar.closuresOfSchool(tenantId, view.school.id);
+  for (const o of ctx.services.series.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500)) {
     const on = heldOn(o, view.school.timeZone);
     if (o.status === 'paused' && (from === null || o.originalDate >= from) && !closures.some((c) => c.startDate <= on && on <= c.endDate)) {
-      store.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
+      ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
     }
   }
 }
@@ -533,11 +526,10 @@ const resume: CommandSpec<{ with?: string }> = {
     return { extra: rest[0], with: withPerson };
   },
   handle(ctx, args) {
-    const { store } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     const view = manageable(ctx, args.with);
     if (!view.series.pausedUntil || view.series.pausedUntil <= todayIn(ctx.now, view.school.timeZone)) throw new Refusal('That series is not paused.');
-    store.setPausedUntil(tenantId, view.series.id, null);
+    ctx.services.series.setPausedUntil(tenantId, view.series.id, null);
     unpause(ctx, view, null);
     const resumed = { ...view, series: { ...view.series, pausedUntil: null } };
     audit(ctx, view.school.id, 'series.resume', 'series', view.series.id);
@@ -574,16 +566,16 @@ const cancel: CommandSpec<{ with?: string }> = {
 };
 
 function confirmCancel(ctx: RequestContext, value: string): Reply {
-  const { store, outbox } = ctx.services;
+  const { outbox } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
   const view = seriesFromValue(ctx, value);
   const decision = canManageSeries(ctx.actor, view.school, view.partnership);
   if (!decision.allowed) throw new Refusal(decision.reason);
   if (view.series.status !== 'active' && view.series.status !== 'proposed') throw new Refusal('That series has already ended.');
   const wasProposal = view.series.status === 'proposed';
-  store.setSeriesStatus(tenantId, view.series.id, 'cancelled', ctx.now);
-  for (const o of store.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 1000)) {
-    if (o.startsAt > ctx.now && o.status !== 'held' && o.status !== 'missed') store.updateOccurrence(tenantId, o.id, { status: 'cancelled' }, ctx.actor.user.id, ctx.now);
+  ctx.services.series.setSeriesStatus(tenantId, view.series.id, 'cancelled', ctx.now);
+  for (const o of ctx.services.series.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 1000)) {
+    if (o.startsAt > ctx.now && o.status !== 'held' && o.status !== 'missed') ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'cancelled' }, ctx.actor.user.id, ctx.now);
   }
   outbox.cancelPending(seriesKey(view.series.id));
   outbox.cancelPending(`booking.proposal:${view.series.id}`);
@@ -623,21 +615,21 @@ const closed: CommandSpec<ClosedArgs> = {
     ] }],
   }),
   handle(ctx, args) {
-    const { store, outbox } = ctx.services;
+    const { outbox } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin can mark the school closed.');
     const decision = canManageClosures(ctx.actor, school);
     if (!decision.allowed) throw new Refusal(decision.reason);
-    const closure = store.addClosure(tenantId, { schoolId: school.id, startDate: args.start, endDate: args.end, label: args.label, createdBy: ctx.actor.user.id }, ctx.now);
+    const closure = ctx.services.calendar.addClosure(tenantId, { schoolId: school.id, startDate: args.start, endDate: args.end, label: args.label, createdBy: ctx.actor.user.id }, ctx.now);
     audit(ctx, school.id, 'closure.add', 'closure', closure.id);
     let affected = 0;
-    for (const series of store.activeSeriesOfSchool(tenantId, school.id)) {
-      const view = viewOf(store, tenantId, series);
-      materialise(store, tenantId, view, ctx.now, Math.max(63, daysBetween(todayIn(ctx.now, school.timeZone), args.end) + 7));
-      for (const o of store.occurrencesOfSeries(tenantId, series.id, ctx.now, 1000)) {
+    for (const series of ctx.services.series.activeSeriesOfSchool(tenantId, school.id)) {
+      const view = viewOf(ctx.services, tenantId, series);
+      materialise(ctx.services, tenantId, view, ctx.now, Math.max(63, daysBetween(todayIn(ctx.now, school.timeZone), args.end) + 7));
+      for (const o of ctx.services.series.occurrencesOfSeries(tenantId, series.id, ctx.now, 1000)) {
         const on = heldOn(o, school.timeZone);
         if (o.status !== 'scheduled' || o.startsAt <= ctx.now || on < args.start || on > args.end) continue;
-        store.updateOccurrence(tenantId, o.id, { status: 'closed', reason: args.label }, ctx.actor.user.id, ctx.now);
+        ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'closed', reason: args.label }, ctx.actor.user.id, ctx.now);
         outbox.cancelPending(occurrenceKey(series.id, o.id));
         affected += 1;
         const line = `No touch-point on ${describeOccurrence(o, school.timeZone)}: ${school.name} is closed (${args.label}). ${nextLine(ctx, view)}`;
@@ -656,23 +648,22 @@ const closed: CommandSpec<ClosedArgs> = {
 };
 
 function undoClosure(ctx: RequestContext, value: string): Reply {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const found = store.closureById(tenantId, Number(value));
+  const found = ctx.services.calendar.closureById(tenantId, Number(value));
   if (!found) throw new Refusal('That closure no longer exists.');
-  const school = store.schoolById(tenantId, found.schoolId)!;
+  const school = ctx.services.people.schoolById(tenantId, found.schoolId)!;
   const decision = canManageClosures(ctx.actor, school);
   if (!decision.allowed) throw new Refusal(decision.reason);
-  store.removeClosure(tenantId, found.id);
-  const remaining = store.closuresOfSchool(tenantId, school.id);
+  ctx.services.calendar.removeClosure(tenantId, found.id);
+  const remaining = ctx.services.calendar.closuresOfSchool(tenantId, school.id);
   let restored = 0;
-  for (const series of store.activeSeriesOfSchool(tenantId, school.id)) {
-    const view = viewOf(store, tenantId, series);
-    for (const o of store.occurrencesOfSeries(tenantId, series.id, ctx.now, 1000)) {
+  for (const series of ctx.services.series.activeSeriesOfSchool(tenantId, school.id)) {
+    const view = viewOf(ctx.services, tenantId, series);
+    for (const o of ctx.services.series.occurrencesOfSeries(tenantId, series.id, ctx.now, 1000)) {
       const on = heldOn(o, school.timeZone);
       if (o.status !== 'closed' || o.startsAt <= ctx.now || on < found.startDate || on > found.endDate) continue;
       if (remaining.some((c) => c.startDate <= on && on <= c.endDate)) continue;
-      store.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
+      ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
       restored += 1;
       const line = `The touch-point on ${describeOccurrence(o, school.timeZone)} is on again: the closure "${found.label}" was removed.`;
       for (const person of [view.principal, view.coach]) ctx.notify(person, 'booking.reopened', ok(line), `booking.reopened:${o.id}:${found.id}:${person.id}`);
@@ -683,6 +674,7 @@ function undoClosure(ctx: RequestContext, value: string): Reply {
 }
 
 export function registerBooking(registry: CommandRegistry): void {
+  registry.planner(materialiseAhead);
   for (const spec of [setup, coach, book, next, skip, move, pause, resume, cancel, closed] as CommandSpec<never>[]) {
     registry.command(spec as CommandSpec<unknown>);
   }
@@ -697,9 +689,8 @@ export function registerBooking(registry: CommandRegistry): void {
 
 /** Home: the next touch-point of each series, or how to book one. */
 function nextSection(ctx: RequestContext): Message['blocks'] {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const views = store.liveSeriesOfUser(tenantId, ctx.actor.user.id).map((s) => viewOf(store, tenantId, s));
+  const views = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id).map((s) => viewOf(ctx.services, tenantId, s));
   const isBooker = ctx.actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
   if (views.length === 0) {
     return isBooker ? [{ type: 'text', text: '**Your touch-points**' }, { type: 'context', text: 'None yet. Book one with /touchpoint book @name weekly tue 14:00.' }] : [];
@@ -707,7 +698,7 @@ function nextSection(ctx: RequestContext): Message['blocks'] {
   const items = views.map((view) => {
     const other = otherPerson(view, ctx.actor.user);
     if (view.series.status === 'proposed') return `With **${esc(other.displayName)}**: proposed, ${esc(describeRule(view.series))}, awaiting an answer`;
-    const occ = upcoming(store, tenantId, view, ctx.now, 1)[0];
+    const occ = upcoming(ctx.services, tenantId, view, ctx.now, 1)[0];
     return `With **${esc(other.displayName)}**: ${esc(occ ? describeOccurrence(occ, view.school.timeZone) : 'nothing scheduled in the coming weeks')} (${esc(describeRule(view.series))})`;
   });
   return [{ type: 'text', text: '**Your next touch-points**' }, { type: 'list', items }];

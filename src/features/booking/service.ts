@@ -13,7 +13,7 @@ import {
   WEEKDAY_LABELS, addDays, formatInstant, minutesOfDay, timeFromMinutes, toLocal, todayIn, type LocalDate, type LocalTime,
 } from '../../core/datetime';
 import { closureOn, nextSlots, overlaps, slotsBetween, type SeriesRule } from './recurrence';
-import type { Store } from '../../store/store';
+import type { Services } from '../../core/ports';
 
 /** How far ahead occurrences are materialised (the scheduler extends it every tick). */
 export const HORIZON_DAYS = 63;
@@ -33,13 +33,13 @@ export function ruleOf(series: Series, school: School): SeriesRule {
   };
 }
 
-export function viewOf(store: Store, tenantId: number, series: Series): SeriesView {
-  const partnership = store.partnershipById(tenantId, series.partnershipId)!;
-  const school = store.schoolById(tenantId, partnership.schoolId)!;
+export function viewOf(services: Services, tenantId: number, series: Series): SeriesView {
+  const partnership = services.series.partnershipById(tenantId, series.partnershipId)!;
+  const school = services.people.schoolById(tenantId, partnership.schoolId)!;
   return {
     series, partnership, school,
-    principal: store.userById(tenantId, partnership.principalId)!,
-    coach: store.userById(tenantId, partnership.coachId)!,
+    principal: services.people.userById(tenantId, partnership.principalId)!,
+    coach: services.people.userById(tenantId, partnership.coachId)!,
   };
 }
 
@@ -70,7 +70,7 @@ const BUSY_STATUSES = new Set(['scheduled', 'held', 'missed']);
  * overrides) are kept as they are. Only the dates after `materialisedThrough` are computed, so a
  * read path on a series the scheduler keeps ahead costs nothing here.
  */
-export function materialise(store: Store, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, horizonDays = HORIZON_DAYS): void {
+export function materialise(services: Services, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, horizonDays = HORIZON_DAYS): void {
   const { series, school } = view;
   if (series.status !== 'active') return;
   const today = todayIn(now, school.timeZone);
@@ -79,7 +79,7 @@ export function materialise(store: Store, tenantId: number, view: Pick<SeriesVie
   if (stored !== null && stored >= through) return;
   const yesterday = addDays(today, -1);
   const from = stored !== null && stored >= yesterday ? addDays(stored, 1) : yesterday;
-  const closures = store.closuresOfSchool(tenantId, school.id);
+  const closures = services.calendar.closuresOfSchool(tenantId, school.id);
   const rows = slotsBetween(ruleOf(series, school), from, through).map((slot) => {
     const closure = closureOn(closures, slot.originalDate);
     const paused = series.pausedUntil !== null && slot.originalDate < series.pausedUntil;
@@ -89,29 +89,29 @@ export function materialise(store: Store, tenantId: number, view: Pick<SeriesVie
       reason: closure ? closure.label : paused ? 'paused' : null,
     } as const;
   });
-  store.transaction(() => {
-    store.ensureOccurrences(tenantId, series.id, rows, now);
-    store.markMaterialised(series.id, through);
+  services.transaction(() => {
+    services.series.ensureOccurrences(tenantId, series.id, rows, now);
+    services.series.markMaterialised(series.id, through);
   });
 }
 
 /** Occurrences still to come (or running now) that will take place, in order. */
-export function upcoming(store: Store, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, limit = 10): Occurrence[] {
-  materialise(store, tenantId, view, now);
-  return store.occurrencesOfSeries(tenantId, view.series.id, now, 200).filter((o) => o.status === 'scheduled').slice(0, limit);
+export function upcoming(services: Services, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, limit = 10): Occurrence[] {
+  materialise(services, tenantId, view, now);
+  return services.series.occurrencesOfSeries(tenantId, view.series.id, now, 200).filter((o) => o.status === 'scheduled').slice(0, limit);
 }
 
 /** Every occurrence still to come or running, whatever its status (for skip lists and "next"). */
-export function comingOccurrences(store: Store, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date): Occurrence[] {
-  materialise(store, tenantId, view, now);
-  return store.occurrencesOfSeries(tenantId, view.series.id, now, 200);
+export function comingOccurrences(services: Services, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date): Occurrence[] {
+  materialise(services, tenantId, view, now);
+  return services.series.occurrencesOfSeries(tenantId, view.series.id, now, 200);
 }
 
 /** Busy intervals of a series over a date window: the rule's slots with stored overrides applied. */
-function busyIntervals(store: Store, tenantId: number, view: SeriesView, from: LocalDate, to: LocalDate): { start: Date; end: Date }[] {
-  const stored = new Map(store.occurrencesInDates(tenantId, view.series.id, addDays(from, -14), addDays(to, 14)).map((o) => [o.originalDate, o]));
+function busyIntervals(services: Services, tenantId: number, view: SeriesView, from: LocalDate, to: LocalDate): { start: Date; end: Date }[] {
+  const stored = new Map(services.series.occurrencesInDates(tenantId, view.series.id, addDays(from, -14), addDays(to, 14)).map((o) => [o.originalDate, o]));
   const intervals: { start: Date; end: Date }[] = [];
-  const closures = store.closuresOfSchool(tenantId, view.school.id);
+  const closures = services.calendar.closuresOfSchool(tenantId, view.school.id);
   for (const slot of slotsBetween(ruleOf(view.series, view.school), addDays(from, -14), addDays(to, 14))) {
     const o = stored.get(slot.originalDate);
     if (o) {
@@ -134,17 +134,17 @@ export interface Clash {
  * The first clash between candidate intervals and the other live series (proposed or active)
  * of any of the given people, ignoring `exceptSeriesId`.
  */
-export function findClash(store: Store, tenantId: number, people: User[], candidates: { start: Date; end: Date }[], exceptSeriesId: number | null): Clash | undefined {
+export function findClash(services: Services, tenantId: number, people: User[], candidates: { start: Date; end: Date }[], exceptSeriesId: number | null): Clash | undefined {
   if (candidates.length === 0) return undefined;
   const first = candidates[0].start;
   const last = candidates[candidates.length - 1].end;
   for (const person of people) {
-    for (const other of store.liveSeriesOfUser(tenantId, person.id)) {
+    for (const other of services.series.liveSeriesOfUser(tenantId, person.id)) {
       if (other.id === exceptSeriesId) continue;
-      const view = viewOf(store, tenantId, other);
+      const view = viewOf(services, tenantId, other);
       const from = toLocal(first, view.school.timeZone).date;
       const to = toLocal(last, view.school.timeZone).date;
-      const busy = busyIntervals(store, tenantId, view, from, to);
+      const busy = busyIntervals(services, tenantId, view, from, to);
       for (const c of candidates) {
         const hit = busy.find((b) => overlaps(c.start, c.end, b.start, b.end));
         if (hit) return { person, with: otherPerson(view, person), at: hit.start, timeZone: view.school.timeZone };
@@ -176,14 +176,14 @@ export function candidateSlots(rule: SeriesRule, now: Date, weeks = 26): { start
 }
 
 /** Schools where the actor leads (principal or AP); admins count for school-calendar work. */
-export function schoolsWhere(store: Store, actor: Actor, roles: readonly string[]): School[] {
+export function schoolsWhere(services: Services, actor: Actor, roles: readonly string[]): School[] {
   const ids = [...new Set(actor.memberships.filter((m) => roles.includes(m.role)).map((m) => m.schoolId))];
-  return ids.map((id) => store.schoolById(actor.tenant.id, id)).filter((s): s is School => s !== undefined);
+  return ids.map((id) => services.people.schoolById(actor.tenant.id, id)).filter((s): s is School => s !== undefined);
 }
 
 /** The one school the command is about; several → the user picks (never a guess). */
 export function pickSchool(ctx: RequestContext, roles: readonly string[], missing: string): School {
-  const schools = schoolsWhere(ctx.services.store, ctx.actor, roles);
+  const schools = schoolsWhere(ctx.services, ctx.actor, roles);
   if (schools.length === 0) throw new Refusal(missing);
   if (schools.length === 1) return schools[0];
   throw new Refusal(`You hold that role at ${schools.length} schools (${schools.map((s) => s.name).join(', ')}); this command works on your first school only when you have one. Ask an admin to split the roles.`);
@@ -194,11 +194,10 @@ export function pickSchool(ctx: RequestContext, roles: readonly string[], missin
  * Several and no `with` → a choice of re-runnable commands.
  */
 export function pickSeries(ctx: RequestContext, opts: { withPerson?: User; statuses: Series['status'][]; none: string }): SeriesView {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const views = store.liveSeriesOfUser(tenantId, ctx.actor.user.id)
+  const views = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id)
     .filter((s) => opts.statuses.includes(s.status))
-    .map((s) => viewOf(store, tenantId, s))
+    .map((s) => viewOf(ctx.services, tenantId, s))
     .filter((v) => canViewPartnership(ctx.actor, v.school, v.partnership).allowed)
     .filter((v) => !opts.withPerson || otherPerson(v, ctx.actor.user).id === opts.withPerson.id);
   if (views.length === 1) return views[0];
@@ -224,11 +223,10 @@ export function isLeaderOf(actor: Actor, schoolId: number): boolean {
  * (a form cannot offer the typed command's choice buttons); none when there is only one.
  */
 export function partnerInput(ctx: RequestContext, preset?: User): FormInput[] {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const others = store.liveSeriesOfUser(tenantId, ctx.actor.user.id)
+  const others = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id)
     .filter((s) => s.status === 'active')
-    .map((s) => otherPerson(viewOf(store, tenantId, s), ctx.actor.user));
+    .map((s) => otherPerson(viewOf(ctx.services, tenantId, s), ctx.actor.user));
   if (others.length < 2) return [];
   return [{
     id: 'with', label: 'With', kind: 'person', required: true,

@@ -14,7 +14,7 @@ import { noExtra } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import { pickSchool } from '../booking/service';
-import { calendarRepo, feedUrl } from './feed';
+import { feedUrl } from './feed';
 import { SchoolCalendarSource, importSchoolCalendar, syncSchoolCalendars, type ImportResult } from './import';
 
 export interface CalendarOptions {
@@ -68,28 +68,28 @@ function linkMessage(url: string, version: number, rotated: boolean): Message {
 }
 
 function entitled(ctx: RequestContext): void {
-  const repo = calendarRepo(ctx.services);
+  const repo = ctx.services.calendar;
   const decision = canHaveCalendarFeed(ctx.actor, repo.partnershipsOfUser(ctx.actor.tenant.id, ctx.actor.user.id));
   if (!decision.allowed) throw new Refusal(decision.reason);
 }
 
 function audit(ctx: RequestContext, action: string, detail?: string): void {
-  ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId: null, actorId: ctx.actor.user.id, action, subjectType: 'user', subjectId: ctx.actor.user.id, detail }, ctx.now);
+  ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: null, actorId: ctx.actor.user.id, action, subjectType: 'user', subjectId: ctx.actor.user.id, detail }, ctx.now);
 }
 
 /** Makes the person's feed (first use) and shows its link. */
 function createFeed(ctx: RequestContext, baseUrl: string): Reply {
   const token = newFeedToken();
-  if (!calendarRepo(ctx.services).createFeed(ctx.actor.tenant.id, ctx.actor.user.id, token, ctx.now)) throw new Refusal('You already have a calendar feed. Type /touchpoint calendar again.');
+  if (!ctx.services.calendar.createFeed(ctx.actor.tenant.id, ctx.actor.user.id, token, ctx.now)) throw new Refusal('You already have a calendar feed. Type /touchpoint calendar again.');
   audit(ctx, 'calendar.feed.create');
   return { messages: [linkMessage(feedUrl(baseUrl, token), 1, false)] };
 }
 
 function show(ctx: RequestContext, baseUrl: string): Reply {
   entitled(ctx);
-  const feed = calendarRepo(ctx.services).feedOf(ctx.actor.tenant.id, ctx.actor.user.id);
+  const feed = ctx.services.calendar.feedOf(ctx.actor.tenant.id, ctx.actor.user.id);
   if (!feed) return createFeed(ctx, baseUrl);
-  const tz = ctx.services.store.schoolById(ctx.actor.tenant.id, ctx.actor.memberships[0]?.schoolId ?? -1)?.timeZone ?? 'UTC';
+  const tz = ctx.services.people.schoolById(ctx.actor.tenant.id, ctx.actor.memberships[0]?.schoolId ?? -1)?.timeZone ?? 'UTC';
   const made = formatInstant(feed.rotatedAt ?? feed.createdAt, tz, true);
   const fetched = feed.lastFetchedAt ? `A calendar last fetched it on ${formatInstant(feed.lastFetchedAt, tz, true)}.` : 'No calendar has fetched it yet.';
   const line = `You have a calendar feed (link made ${made}). ${fetched}`;
@@ -103,7 +103,7 @@ function show(ctx: RequestContext, baseUrl: string): Reply {
 /** Rotating asks first: calendars subscribed to the old link stop updating. */
 function rotatePrompt(ctx: RequestContext, baseUrl: string): Reply {
   entitled(ctx);
-  const feed = calendarRepo(ctx.services).feedOf(ctx.actor.tenant.id, ctx.actor.user.id);
+  const feed = ctx.services.calendar.feedOf(ctx.actor.tenant.id, ctx.actor.user.id);
   if (!feed) return createFeed(ctx, baseUrl);
   const question = 'Rotate your calendar feed link? The old link stops working at once: calendars subscribed to it stop updating until you subscribe to the new one.';
   return { messages: [{
@@ -120,7 +120,7 @@ function rotatePrompt(ctx: RequestContext, baseUrl: string): Reply {
 
 function confirmRotate(ctx: RequestContext, value: string, baseUrl: string): Reply {
   entitled(ctx);
-  const repo = calendarRepo(ctx.services);
+  const repo = ctx.services.calendar;
   const feed = repo.feedOf(ctx.actor.tenant.id, ctx.actor.user.id);
   if (!feed) return createFeed(ctx, baseUrl);
   const token = newFeedToken();

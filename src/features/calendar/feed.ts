@@ -14,26 +14,14 @@ import type { Clock } from '../../core/ports';
 import { canHaveCalendarFeed, canSeeInCalendarFeed } from '../../core/policy';
 import { addDays, toLocal, todayIn, type LocalDate } from '../../core/datetime';
 import { sendJson, type RouteHandler } from '../../http/server';
-import { SECTIONS } from '../../store/agenda';
-import { CalendarRepository, type FeedSeries } from '../../store/calendar';
+import { SECTIONS } from '../../core/ports';
+import type { FeedSeries } from '../../core/ports';
 import { describeOccurrence, ruleOf, viewOf, type SeriesView } from '../booking/service';
 import { isSlotDate, nextSlots, slotFor, slotsBetween, type Slot } from '../booking/recurrence';
 import { SECTION_LABELS } from '../agenda/service';
 import { vtimezone } from './vtimezone';
 
-const repos = new WeakMap<object, CalendarRepository>();
 
-/** The calendar repository over the services' database (one per database). */
-export function calendarRepo(services: Services): CalendarRepository {
-  const given = (services as Services & { calendar?: CalendarRepository }).calendar;
-  if (given) return given;
-  let repo = repos.get(services.store.db);
-  if (!repo) {
-    repo = new CalendarRepository(services.store.db);
-    repos.set(services.store.db, repo);
-  }
-  return repo;
-}
 
 /** Statuses whose slot does not take place: an EXDATE in the feed. */
 export const EXCLUDED_STATUSES: ReadonlySet<OccurrenceStatus> = new Set(['skipped', 'closed', 'paused', 'cancelled']);
@@ -95,7 +83,6 @@ const earlier = (a: LocalDate, b: LocalDate): LocalDate => (a < b ? a : b);
  * before it ever met is left out.
  */
 function planSeries(services: Services, tenantId: number, series: FeedSeries, view: SeriesView, now: Date): SeriesPlan | undefined {
-  const { store } = services;
   const rule = ruleOf(series, view.school);
   const first = nextSlots(rule, series.decidedAt ?? series.createdAt, 1)[0];
   let until: Slot | undefined;
@@ -106,7 +93,7 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
     if (!until || until.originalDate < first.originalDate) return undefined;
   }
   const last = until?.originalDate ?? '9999-12-31';
-  const rows = store.occurrencesInDates(tenantId, series.id, first.originalDate, last);
+  const rows = services.series.occurrencesInDates(tenantId, series.id, first.originalDate, last);
   const stored = new Set(rows.map((o) => o.originalDate));
   const excluded = new Map<LocalDate, Date>();
   const overrides: SeriesPlan['overrides'] = [];
@@ -117,7 +104,7 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
     else if (o.moved) overrides.push({ slot, occurrence: o });
   }
   // Slots not materialised yet still skip closures and the pause, as materialise will.
-  for (const c of store.closuresOfSchool(tenantId, view.school.id)) {
+  for (const c of services.calendar.closuresOfSchool(tenantId, view.school.id)) {
     const from = later(c.startDate, first.originalDate);
     const to = earlier(c.endDate, last);
     if (from > to) continue;
@@ -129,7 +116,7 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
     if (from <= to) for (const slot of slotsBetween(rule, from, to)) if (!stored.has(slot.originalDate)) excluded.set(slot.originalDate, slot.startsAt);
   }
   const next = series.status === 'active'
-    ? store.occurrencesOfSeries(tenantId, series.id, now, 50).find((o) => o.status === 'scheduled')
+    ? services.series.occurrencesOfSeries(tenantId, series.id, now, 50).find((o) => o.status === 'scheduled')
     : undefined;
   return {
     view, series, first, until, next, overrides,
@@ -139,11 +126,10 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
 
 /** The feed of the owner's touch-points as iCalendar text. */
 export function buildFeed(services: Services, owner: Actor, now: Date): string {
-  const { store } = services;
   const tenantId = owner.tenant.id;
   const plans: SeriesPlan[] = [];
-  for (const series of calendarRepo(services).feedSeriesOfUser(tenantId, owner.user.id)) {
-    const view = viewOf(store, tenantId, series);
+  for (const series of services.calendar.feedSeriesOfUser(tenantId, owner.user.id)) {
+    const view = viewOf(services, tenantId, series);
     if (!canSeeInCalendarFeed(owner, view.school, view.partnership).allowed) continue;
     const plan = planSeries(services, tenantId, series, view, now);
     if (plan) plans.push(plan);
@@ -187,12 +173,12 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
 
 /** The owner of a feed token, as an actor the policy can judge; undefined for an unknown or rotated token. */
 export function feedOwner(services: Services, token: string): Actor | undefined {
-  const feed = calendarRepo(services).feedByToken(token);
+  const feed = services.calendar.feedByToken(token);
   if (!feed) return undefined;
-  const user = services.store.userById(feed.tenantId, feed.userId);
-  const tenant = services.store.tenantById(feed.tenantId);
+  const user = services.people.userById(feed.tenantId, feed.userId);
+  const tenant = services.people.tenantById(feed.tenantId);
   if (!user || !tenant) return undefined;
-  return { user, tenant, memberships: services.store.membershipsOf(feed.tenantId, user.id) };
+  return { user, tenant, memberships: services.people.membershipsOf(feed.tenantId, user.id) };
 }
 
 /**
@@ -203,10 +189,10 @@ export function calendarRoute(services: Services, clock: Clock): RouteHandler {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const m = FEED_PATH.exec((req.url ?? '').split('?')[0]);
     const now = clock.now();
-    const body = m ? services.store.transaction(() => {
+    const body = m ? services.transaction(() => {
       const owner = feedOwner(services, m[1]);
       if (!owner) return undefined;
-      const repo = calendarRepo(services);
+      const repo = services.calendar;
       if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id)).allowed) return undefined;
       const text = buildFeed(services, owner, now);
       repo.markFetched(owner.tenant.id, owner.user.id, now);

@@ -19,7 +19,6 @@ import { closureOn } from '../booking/recurrence';
 import { describeOccurrence, materialise, viewOf } from '../booking/service';
 import { occurrenceKey } from '../booking/commands';
 import { readEvents, lastDayOfAllDay, type IcsEvent } from './ics';
-import { calendarRepo } from './feed';
 
 /** Summaries that mark an early-release day (kept as a closure, with its label). */
 export const EARLY_RELEASE = /\bearly[\s-]*(release|dismissal)\b/i;
@@ -103,10 +102,10 @@ const sameSpan = (a: { startDate: LocalDate; endDate: LocalDate; label: string }
  * no longer closed, telling both people once per series. One transaction; idempotent.
  */
 export function importSchoolCalendar(services: Services, tenantId: number, schoolId: number, icsText: string, now: Date, options: ImportOptions = {}): ImportResult {
-  const { store, outbox } = services;
-  const repo = calendarRepo(services);
-  return store.transaction(() => {
-    const school = store.schoolById(tenantId, schoolId);
+  const { outbox } = services;
+  const repo = services.calendar;
+  return services.transaction(() => {
+    const school = services.people.schoolById(tenantId, schoolId);
     if (!school) throw new Error('school not in tenant');
     const reading = readSchoolCalendar(icsText, school.timeZone);
     const existing = new Map(repo.importedClosures(tenantId, schoolId).map((c) => [c.uid, c]));
@@ -127,33 +126,33 @@ export function importSchoolCalendar(services: Services, tenantId: number, schoo
       // each affected touch-point is found, closed and announced below.
       const lastEnd = [...changes.add, ...changes.update].reduce<LocalDate>((m, c) => (c.endDate > m ? c.endDate : m), today);
       const horizon = Math.max(63, Math.min(MAX_SPAN_DAYS, daysBetween(today, lastEnd) + 7));
-      for (const series of store.activeSeriesOfSchool(tenantId, schoolId)) materialise(store, tenantId, viewOf(store, tenantId, series), now, horizon);
+      for (const series of services.series.activeSeriesOfSchool(tenantId, schoolId)) materialise(services, tenantId, viewOf(services, tenantId, series), now, horizon);
     }
     const by = options.actorId ?? null;
     for (const c of changes.add) { repo.addImportedClosure(tenantId, schoolId, c.uid, c, by, now); result.added += 1; }
     for (const c of changes.update) { repo.updateImportedClosure(tenantId, schoolId, c.uid, c, now); result.updated += 1; }
     for (const uid of changes.remove) { repo.removeImportedClosure(tenantId, schoolId, uid); result.removed += 1; }
 
-    const closures = store.closuresOfSchool(tenantId, schoolId);
+    const closures = services.calendar.closuresOfSchool(tenantId, schoolId);
     const notify = options.notify ?? ((recipient: User, kind: string, message: Message, dedupeKey: string) => {
       outbox.enqueue({ tenantId, recipientId: recipient.id, kind, dedupeKey, message, dueAt: now }, now);
     });
-    for (const series of store.activeSeriesOfSchool(tenantId, schoolId)) {
-      const view = viewOf(store, tenantId, series);
+    for (const series of services.series.activeSeriesOfSchool(tenantId, schoolId)) {
+      const view = viewOf(services, tenantId, series);
       const closed: { o: Occurrence; closure: Pick<Closure, 'label'> }[] = [];
       const reopened: Occurrence[] = [];
-      for (const o of store.occurrencesOfSeries(tenantId, series.id, now, 1000)) {
+      for (const o of services.series.occurrencesOfSeries(tenantId, series.id, now, 1000)) {
         if (o.startsAt <= now) continue;
         const on = toLocal(o.startsAt, school.timeZone).date;
         const closure = closureOn(closures, on);
         if (o.status === 'scheduled' && closure) {
-          store.updateOccurrence(tenantId, o.id, { status: 'closed', reason: closure.label }, by, now);
+          services.series.updateOccurrence(tenantId, o.id, { status: 'closed', reason: closure.label }, by, now);
           outbox.cancelPending(occurrenceKey(series.id, o.id));
           closed.push({ o, closure });
         } else if (o.status === 'closed' && !closure && closureOn(vacated, on)) {
           // A day that is open again: back as it would have been (paused while the series is).
           const paused = series.pausedUntil !== null && o.originalDate < series.pausedUntil;
-          store.updateOccurrence(tenantId, o.id, paused ? { status: 'paused', reason: 'paused' } : { status: 'scheduled', reason: null }, by, now);
+          services.series.updateOccurrence(tenantId, o.id, paused ? { status: 'paused', reason: 'paused' } : { status: 'scheduled', reason: null }, by, now);
           if (!paused) reopened.push(o);
         }
       }
@@ -168,7 +167,7 @@ export function importSchoolCalendar(services: Services, tenantId: number, schoo
       }
     }
     repo.recordImport(tenantId, schoolId, by, result, now);
-    store.audit({
+    services.audit.audit({
       tenantId, schoolId, actorId: by, action: 'calendar.import', subjectType: 'school', subjectId: schoolId,
       detail: `added=${result.added} updated=${result.updated} removed=${result.removed}`,
     }, now);
@@ -271,7 +270,7 @@ export class SchoolCalendarSource {
  * one deployment-wide source never changes a school that did not ask for it.
  */
 export function syncSchoolCalendars(services: Services, icsText: string, now: Date): { tenantId: number; schoolId: number; result?: ImportResult; error?: string }[] {
-  return calendarRepo(services).importingSchools().map(({ tenantId, schoolId }) => {
+  return services.calendar.importingSchools().map(({ tenantId, schoolId }) => {
     try {
       return { tenantId, schoolId, result: importSchoolCalendar(services, tenantId, schoolId, icsText, now) };
     } catch (err) {

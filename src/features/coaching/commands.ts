@@ -16,10 +16,10 @@ import { formatLocalDate, minutesOfDay, parseLocalTime, parseWeekday, todayIn, t
 import { noExtra, word, zDate, zFlag } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Button, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
-import { FORMATS, HELPFUL, LIVE_STATUSES, type CoachingRequest, type Format, type Helpful, type OfficeHour, type Topic } from '../../store/coaching';
+import { FORMATS, HELPFUL, LIVE_STATUSES, type CoachingRequest, type Format, type Helpful, type OfficeHour, type Topic } from '../../core/ports';
 import {
   ANSWER_MAX, DETAILS_MAX, FORGOTTEN_NAME, FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TIMES_MAX, TOPIC_HINT, TOPIC_LABELS, topicOf,
-  coachesFor, coachesToTell, coachingExportSection, dayOf, loadRequest, officeHourChoices, parseRequestId, repo, requestSchools, slotLabel,
+  coachesFor, coachesToTell, coachingExportSection, dayOf, loadRequest, officeHourChoices, parseRequestId, requestSchools, slotLabel,
 } from './service';
 import {
   ACTIONS, FORMS, acceptForm, acceptedMessage, coachButtons, coachRequestMessage, confirmation, declinedMessage, helpfulQuestion,
@@ -32,18 +32,17 @@ const ok = textMessage;
 const reply = (...messages: Message[]): Reply => ({ messages });
 
 function schoolOf(ctx: RequestContext, r: CoachingRequest): School {
-  return ctx.services.store.schoolById(ctx.actor.tenant.id, r.schoolId)!;
+  return ctx.services.people.schoolById(ctx.actor.tenant.id, r.schoolId)!;
 }
 function userOf(ctx: RequestContext, id: number): User | undefined {
-  return ctx.services.store.userById(ctx.actor.tenant.id, id);
+  return ctx.services.people.userById(ctx.actor.tenant.id, id);
 }
 const teacherOf = (ctx: RequestContext, r: CoachingRequest): User => userOf(ctx, r.teacherId) ?? { id: r.teacherId, tenantId: ctx.actor.tenant.id, externalId: '', displayName: 'a teacher', handle: null };
 
 /** Schools where the actor coaches; none → the one clear refusal. */
 function coachSchools(ctx: RequestContext): School[] {
-  const { store } = ctx.services;
   const schools = [...new Set(ctx.actor.memberships.filter((m) => m.role === 'coach').map((m) => m.schoolId))]
-    .map((id) => store.schoolById(ctx.actor.tenant.id, id))
+    .map((id) => ctx.services.people.schoolById(ctx.actor.tenant.id, id))
     .filter((s): s is School => s !== undefined && canCoach(ctx.actor, s).allowed);
   if (schools.length === 0) throw new Refusal('Only coaches have a coaching queue and office hours. Your own requests: /coaching status.');
   return schools;
@@ -126,7 +125,7 @@ const request: CommandSpec<RequestArgs> = {
       throw new UsageError('that office-hour slot is no longer offered: pick another or type a time', 'slot');
     }
     const preferredTimes = [args.slot, args.times].filter((t): t is string => Boolean(t)).join('; ') || null;
-    const draft = repo(ctx.services).createDraft(tenantId, {
+    const draft = ctx.services.coaching.createDraft(tenantId, {
       schoolId: school.id, teacherId: ctx.actor.user.id, topic: args.topic, details: args.details, format: args.format ?? null, preferredTimes, shared: args.share,
     }, ctx.now);
     return reply(confirmation(draft, ctx.actor.user, school, coaches, !hasRole(ctx.actor, school.id, 'teacher'), ctx.now));
@@ -140,7 +139,6 @@ function loadDraft(ctx: RequestContext, value: string): { draft: CoachingRequest
 }
 
 function send(ctx: RequestContext, value: string): Reply {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
   const { draft, school } = loadDraft(ctx, value);
   // Re-checked at sending: roles may have changed since the form was opened.
@@ -151,8 +149,8 @@ function send(ctx: RequestContext, value: string): Reply {
   const coaches = coachesFor(ctx.services, tenantId, school, ctx.actor.user.id);
   if (coaches.length === 0) throw new Refusal(noCoach(school));
   // Joining is the teacher's own act: asking for coaching is what makes them a teacher of the school.
-  const joined = !hasRole(ctx.actor, school.id, 'teacher') && store.addMembership(tenantId, school.id, ctx.actor.user.id, 'teacher', ctx.now);
-  const sent = repo(ctx.services).submit(tenantId, draft.id, ctx.now);
+  const joined = !hasRole(ctx.actor, school.id, 'teacher') && ctx.services.people.addMembership(tenantId, school.id, ctx.actor.user.id, 'teacher', ctx.now);
+  const sent = ctx.services.coaching.submit(tenantId, draft.id, ctx.now);
   const teacher = ctx.actor.user;
   for (const coach of coaches) {
     ctx.notify(coach, 'coaching.request', coachRequestMessage(sent, teacher, school), `${requestKey(sent.id)}new:u${coach.id}`);
@@ -168,8 +166,8 @@ function toggleShare(ctx: RequestContext, value: string): Reply {
   const [id, to] = value.split(':');
   if (to !== 'on' && to !== 'off') throw new Refusal('That button is out of date. Type the command again.');
   const { draft, school } = loadDraft(ctx, id);
-  repo(ctx.services).setShared(ctx.actor.tenant.id, draft.id, to === 'on', ctx.now);
-  const updated = repo(ctx.services).byId(ctx.actor.tenant.id, draft.id)!;
+  ctx.services.coaching.setShared(ctx.actor.tenant.id, draft.id, to === 'on', ctx.now);
+  const updated = ctx.services.coaching.byId(ctx.actor.tenant.id, draft.id)!;
   return reply(confirmation(updated, ctx.actor.user, school, coachesFor(ctx.services, ctx.actor.tenant.id, school, ctx.actor.user.id), !hasRole(ctx.actor, school.id, 'teacher'), ctx.now));
 }
 
@@ -182,7 +180,7 @@ function editDraft(ctx: RequestContext, value: string): Reply {
 
 function discardDraft(ctx: RequestContext, value: string): Reply {
   const { draft } = loadDraft(ctx, value);
-  repo(ctx.services).deleteDraft(ctx.actor.tenant.id, draft.id);
+  ctx.services.coaching.deleteDraft(ctx.actor.tenant.id, draft.id);
   return reply(ok('Cancelled. Nothing was sent, and the draft is gone.'));
 }
 
@@ -210,8 +208,8 @@ const acceptFormSpec: FormSpec<AcceptArgs> = {
     const { request: r, school, teacher } = answerable(ctx, param);
     if (args.date && args.date < todayIn(ctx.now, school.timeZone)) throw new UsageError('the session date is in the past', 'date');
     const tenantId = ctx.actor.tenant.id;
-    const updated = repo(ctx.services).answer(tenantId, r.id, { status: 'accepted', coachId: ctx.actor.user.id, proposedTime: args.when, sessionDate: args.date ?? null }, ctx.now);
-    const msg = repo(ctx.services).addMessage(tenantId, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'accept', text: [args.when, args.note].filter(Boolean).join('\n') }, ctx.now);
+    const updated = ctx.services.coaching.answer(tenantId, r.id, { status: 'accepted', coachId: ctx.actor.user.id, proposedTime: args.when, sessionDate: args.date ?? null }, ctx.now);
+    const msg = ctx.services.coaching.addMessage(tenantId, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'accept', text: [args.when, args.note].filter(Boolean).join('\n') }, ctx.now);
     ctx.notify(teacher, 'coaching.accepted', acceptedMessage(updated, ctx.actor.user, args.when, args.date ?? null, args.note ?? null), `${requestKey(r.id)}m${msg.id}`);
     planSessionFollowUp(ctx.services, tenantId, updated, school, ctx.now);
     return reply(ok(`Accepted request #${r.id}; ${teacher.displayName} has been told you propose: ${args.when}.`, {
@@ -226,8 +224,8 @@ const askFormSpec: FormSpec<{ question: string }> = {
   handle(ctx, args, param) {
     const { request: r, teacher } = answerable(ctx, param);
     const tenantId = ctx.actor.tenant.id;
-    const updated = repo(ctx.services).answer(tenantId, r.id, { status: 'in_progress', coachId: ctx.actor.user.id }, ctx.now);
-    const msg = repo(ctx.services).addMessage(tenantId, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'question', text: args.question }, ctx.now);
+    const updated = ctx.services.coaching.answer(tenantId, r.id, { status: 'in_progress', coachId: ctx.actor.user.id }, ctx.now);
+    const msg = ctx.services.coaching.addMessage(tenantId, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'question', text: args.question }, ctx.now);
     ctx.notify(teacher, 'coaching.question', questionMessage(updated, ctx.actor.user, args.question), `${requestKey(r.id)}m${msg.id}`);
     return reply(ok(`Asked ${teacher.displayName} about request #${r.id}. Their reply will come to you.`));
   },
@@ -239,8 +237,8 @@ const declineFormSpec: FormSpec<{ note?: string }> = {
   handle(ctx, args, param) {
     const { request: r, teacher } = answerable(ctx, param);
     const tenantId = ctx.actor.tenant.id;
-    const updated = repo(ctx.services).answer(tenantId, r.id, { status: 'declined', coachId: ctx.actor.user.id }, ctx.now);
-    const msg = repo(ctx.services).addMessage(tenantId, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'decline', text: args.note ?? '' }, ctx.now);
+    const updated = ctx.services.coaching.answer(tenantId, r.id, { status: 'declined', coachId: ctx.actor.user.id }, ctx.now);
+    const msg = ctx.services.coaching.addMessage(tenantId, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'decline', text: args.note ?? '' }, ctx.now);
     ctx.notify(teacher, 'coaching.declined', declinedMessage(updated, ctx.actor.user, args.note ?? null), `${requestKey(r.id)}m${msg.id}`);
     ctx.services.outbox.cancelPending(`${requestKey(r.id)}nudge:`);
     return reply(ok(`Declined request #${r.id}; ${teacher.displayName} has been told, kindly.`));
@@ -253,7 +251,7 @@ const replyFormSpec: FormSpec<{ text: string }> = {
   schema: () => z.object({ text: zAnswer('say your reply') }),
   handle(ctx, args, param) {
     const { request: r, coach } = awaitingReply(ctx, param);
-    const msg = repo(ctx.services).addMessage(ctx.actor.tenant.id, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'reply', text: args.text }, ctx.now);
+    const msg = ctx.services.coaching.addMessage(ctx.actor.tenant.id, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'reply', text: args.text }, ctx.now);
     ctx.notify(coach, 'coaching.reply', replyToCoachMessage(r, ctx.actor.user, args.text), `${requestKey(r.id)}m${msg.id}`);
     return reply(ok(`Sent your reply to ${coach.displayName}.`));
   },
@@ -262,7 +260,7 @@ const replyFormSpec: FormSpec<{ text: string }> = {
 /** A request of the actor's on which the coach's last word is a question. */
 function awaitingReply(ctx: RequestContext, value: string): { request: CoachingRequest; coach: User } {
   const { request: r } = loadRequest(ctx, value, canActAsRequester);
-  const last = repo(ctx.services).messages(ctx.actor.tenant.id, r.id).at(-1);
+  const last = ctx.services.coaching.messages(ctx.actor.tenant.id, r.id).at(-1);
   const coach = r.coachId !== null ? userOf(ctx, r.coachId) : undefined;
   if (r.status !== 'in_progress' || last?.kind !== 'question' || !coach) throw new Refusal(`There is no question waiting for your reply on request #${r.id}.`);
   return { request: r, coach };
@@ -273,7 +271,7 @@ function markDone(ctx: RequestContext, value: string): Reply {
   if (r.status !== 'accepted' || r.coachId !== ctx.actor.user.id) throw new Refusal(`Request #${r.id} is ${STATUS_LABELS[r.status]}: only an accepted request is marked done, by the coach who accepted it.`);
   if (r.sessionDate && todayIn(ctx.now, school.timeZone) < r.sessionDate) throw new Refusal(`The session is planned for ${formatLocalDate(r.sessionDate)}: mark it done after it.`);
   const tenantId = ctx.actor.tenant.id;
-  const done = repo(ctx.services).setStatus(tenantId, r.id, 'done', ctx.now);
+  const done = ctx.services.coaching.setStatus(tenantId, r.id, 'done', ctx.now);
   const teacher = teacherOf(ctx, r);
   ctx.notify(teacher, 'coaching.helpful', helpfulQuestion(done, ctx.actor.user), `${requestKey(r.id)}helpful?`);
   ctx.services.outbox.cancelPending(`${requestKey(r.id)}session:`);
@@ -287,7 +285,7 @@ function answerHelpful(ctx: RequestContext, value: string): Reply {
   if (r.status !== 'done') throw new Refusal(`Request #${r.id} is not done yet.`);
   if (r.helpful) throw new Refusal(`You already answered: ${HELPFUL_LABELS[r.helpful]}.`);
   const helpful = answer as Helpful;
-  repo(ctx.services).setHelpful(ctx.actor.tenant.id, r.id, helpful, ctx.now);
+  ctx.services.coaching.setHelpful(ctx.actor.tenant.id, r.id, helpful, ctx.now);
   const coach = r.coachId !== null ? userOf(ctx, r.coachId) : undefined;
   if (coach) {
     ctx.notify(coach, 'coaching.feedback', ok(`Was it helpful? ${ctx.actor.user.displayName} answered "${HELPFUL_LABELS[helpful]}" about request #${r.id} (${TOPIC_LABELS[r.topic]}).`, {
@@ -308,7 +306,7 @@ const status: CommandSpec<Record<string, never>> = {
   fromWords: (words) => ({ extra: words[0] }),
   handle(ctx) {
     const tenantId = ctx.actor.tenant.id;
-    const mine = repo(ctx.services).ofTeacher(tenantId, ctx.actor.user.id)
+    const mine = ctx.services.coaching.ofTeacher(tenantId, ctx.actor.user.id)
       .filter((r) => canSeeRequest(ctx.actor, schoolOf(ctx, r), r).allowed);
     if (mine.length === 0) return reply(ok('You have no coaching requests. Ask a coach for help with /coaching request.'));
     const blocks: Block[] = [{ type: 'header', text: 'Your coaching requests' }];
@@ -323,7 +321,7 @@ const status: CommandSpec<Record<string, never>> = {
       ];
       blocks.push({ type: 'context', text: esc(extra.join(' · ')) });
       const buttons: Button[] = [];
-      const last = repo(ctx.services).messages(tenantId, r.id).at(-1);
+      const last = ctx.services.coaching.messages(tenantId, r.id).at(-1);
       if (r.status === 'in_progress' && last?.kind === 'question') buttons.push({ actionId: ACTIONS.reply, label: `Reply on #${r.id}`, value: String(r.id), style: 'primary' });
       if (LIVE_STATUSES.includes(r.status)) buttons.push({ actionId: ACTIONS.withdraw, label: `Withdraw #${r.id}`, value: String(r.id) });
       if (buttons.length) blocks.push({ type: 'actions', buttons });
@@ -340,7 +338,7 @@ function withdraw(ctx: RequestContext, value: string): Reply {
   if (!LIVE_STATUSES.includes(r.status)) throw new Refusal(`Request #${r.id} is already ${STATUS_LABELS[r.status]}.`);
   const tenantId = ctx.actor.tenant.id;
   const tell = coachesToTell(ctx.services, tenantId, school, r);
-  repo(ctx.services).setStatus(tenantId, r.id, 'withdrawn', ctx.now);
+  ctx.services.coaching.setStatus(tenantId, r.id, 'withdrawn', ctx.now);
   ctx.services.outbox.cancelPending(requestKey(r.id));
   // The coach is told it was withdrawn, and nothing more.
   for (const coach of tell) ctx.notify(coach, 'coaching.withdrawn', ok(`Coaching request #${r.id} was withdrawn. Nothing more is needed from you.`), `${requestKey(r.id)}withdrawn:u${coach.id}`);
@@ -366,7 +364,7 @@ const withdrawCommand: CommandSpec<{ id: string }> = {
 function staffRole(ctx: RequestContext): string | undefined {
   const m = ctx.actor.memberships.find((x) => x.role !== 'teacher');
   if (!m) return undefined;
-  const school = ctx.services.store.schoolById(ctx.actor.tenant.id, m.schoolId);
+  const school = ctx.services.people.schoolById(ctx.actor.tenant.id, m.schoolId);
   return `${m.role.replace('_', ' ')} at ${school?.name ?? 'a school'}`;
 }
 
@@ -380,7 +378,7 @@ const forgetMe: CommandSpec<Record<string, never>> = {
   handle(ctx) {
     const role = staffRole(ctx);
     if (role) throw new Refusal(`You are also ${role}: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.`);
-    const count = repo(ctx.services).ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id).length;
+    const count = ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id).length;
     const what = [
       `${count === 1 ? 'your 1 coaching request' : `your ${count} coaching requests`} with their conversations and your "was it helpful?" answers`,
       'your school memberships',
@@ -409,17 +407,17 @@ function confirmForget(ctx: RequestContext, value: string): Reply {
   if (role) throw new Refusal(`You are also ${role}: ask your principal or admin to remove the role first.`);
   const tenantId = ctx.actor.tenant.id;
   const userId = ctx.actor.user.id;
-  for (const r of repo(ctx.services).ofTeacher(tenantId, userId).filter((x) => LIVE_STATUSES.includes(x.status))) {
+  for (const r of ctx.services.coaching.ofTeacher(tenantId, userId).filter((x) => LIVE_STATUSES.includes(x.status))) {
     for (const coach of coachesToTell(ctx.services, tenantId, schoolOf(ctx, r), r)) {
       // Not under the request's key prefix: the erasure removes those rows, and this one says nothing about the teacher.
       ctx.notify(coach, 'coaching.withdrawn', ok(`Coaching request #${r.id} was withdrawn. Nothing more is needed from you.`), `coaching:gone:r${r.id}:u${coach.id}`);
     }
   }
-  const report = repo(ctx.services).forgetUser(tenantId, userId, FORGOTTEN_NAME);
+  const report = ctx.services.coaching.forgetUser(tenantId, userId, FORGOTTEN_NAME);
   // Other features drop what they hold about the person in this same transaction.
   ctx.emit('user.forgotten', { userId });
   // What happened is kept, not who it was.
-  ctx.services.store.audit({ tenantId, schoolId: null, actorId: null, action: 'user.forget', subjectType: 'user', subjectId: null }, ctx.now);
+  ctx.services.audit.audit({ tenantId, schoolId: null, actorId: null, action: 'user.forget', subjectType: 'user', subjectId: null }, ctx.now);
   return reply(ok(
     `Done. Touchpoint erased ${report.requests === 1 ? '1 coaching request' : `${report.requests} coaching requests`}, your memberships and your name. If you use Touchpoint again, you start afresh.`,
     { type: 'context', text: 'Messages already delivered to your chat app stay in its history; delete them there if you wish.' },
@@ -433,7 +431,7 @@ const DETAILS_SHOWN = 300;
 
 /** The live requests of a school the actor may see as its coach, oldest first, without their own. */
 function queueOf(ctx: RequestContext, school: School): CoachingRequest[] {
-  return repo(ctx.services).liveOfSchool(ctx.actor.tenant.id, school.id)
+  return ctx.services.coaching.liveOfSchool(ctx.actor.tenant.id, school.id)
     .filter((r) => r.teacherId !== ctx.actor.user.id && canSeeRequest(ctx.actor, school, r).allowed);
 }
 
@@ -523,9 +521,9 @@ const hours: CommandSpec<HoursArgs> = {
   handle(ctx, args) {
     const schools = coachSchools(ctx);
     const tenantId = ctx.actor.tenant.id;
-    if (args.op === 'set') repo(ctx.services).setOfficeHours(tenantId, ctx.actor.user.id, args.slots);
-    if (args.op === 'clear') repo(ctx.services).setOfficeHours(tenantId, ctx.actor.user.id, []);
-    const current = repo(ctx.services).officeHours(tenantId, ctx.actor.user.id);
+    if (args.op === 'set') ctx.services.coaching.setOfficeHours(tenantId, ctx.actor.user.id, args.slots);
+    if (args.op === 'clear') ctx.services.coaching.setOfficeHours(tenantId, ctx.actor.user.id, []);
+    const current = ctx.services.coaching.officeHours(tenantId, ctx.actor.user.id);
     const zones = [...new Set(schools.map((s) => s.timeZone))].join(', ');
     const head = args.op === 'show' ? 'Your office hours' : args.op === 'clear' ? 'Office hours cleared' : 'Office hours saved';
     if (current.length === 0) {
@@ -548,7 +546,7 @@ const hours: CommandSpec<HoursArgs> = {
 function coachingHome(ctx: RequestContext): Block[] {
   const tenantId = ctx.actor.tenant.id;
   const blocks: Block[] = [];
-  const mine = repo(ctx.services).ofTeacher(tenantId, ctx.actor.user.id)
+  const mine = ctx.services.coaching.ofTeacher(tenantId, ctx.actor.user.id)
     .filter((r) => LIVE_STATUSES.includes(r.status) && canSeeRequest(ctx.actor, schoolOf(ctx, r), r).allowed);
   if (mine.length > 0 || ctx.actor.memberships.some((m) => m.role === 'teacher')) {
     blocks.push({ type: 'text', text: '**Your coaching requests**' });
@@ -557,7 +555,7 @@ function coachingHome(ctx: RequestContext): Block[] {
       : { type: 'context', text: 'None open. Ask a coach for help: /coaching request' });
   }
   const coaching = [...new Set(ctx.actor.memberships.filter((m) => m.role === 'coach').map((m) => m.schoolId))]
-    .map((id) => ctx.services.store.schoolById(tenantId, id))
+    .map((id) => ctx.services.people.schoolById(tenantId, id))
     .filter((s): s is School => s !== undefined && canCoach(ctx.actor, s).allowed);
   for (const school of coaching) {
     const live = queueOf(ctx, school);
@@ -624,5 +622,5 @@ export function registerCoaching(registry: CommandRegistry): void {
 
 /** Retention (a module-level function, so registering again in another core adds it once). */
 function retainCoaching(services: Services, before: Date): number {
-  return repo(services).deleteClosedBefore(before);
+  return services.coaching.deleteClosedBefore(before);
 }

@@ -6,7 +6,7 @@ import type { School, User } from '../../core/model';
 import { requestFieldsForLeader, type LeaderRequestFields } from '../../core/policy';
 import { formatLocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Button, type FormInput, type Message } from '../../messages/model';
-import { FORMATS, TOPICS, type CoachingRequest, type Format, type Topic } from '../../store/coaching';
+import { FORMATS, TOPICS, type CoachingRequest, type Format, type Topic } from '../../core/ports';
 import {
   FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TOPIC_LABELS, dayOf, leaderLine, monthOf, unsharedLine,
 } from './service';

@@ -9,10 +9,10 @@ import type { Actor, School } from '../../core/model';
 import { canAnswerRequest } from '../../core/policy';
 import { formatLocalDate, localToUtc, todayIn } from '../../core/datetime';
 import { escapeMarkup as esc, type Message } from '../../messages/model';
-import type { OutboxRow } from '../../store/outbox';
-import type { CoachingRequest } from '../../store/coaching';
+import type { OutboxRow } from '../../core/ports';
+import type { CoachingRequest } from '../../core/ports';
 import { ACTIONS, coachButtons } from './messages';
-import { TOPIC_LABELS, coachesFor, facts, nudgeDueAt, repo } from './service';
+import { TOPIC_LABELS, coachesFor, facts, nudgeDueAt } from './service';
 
 export const COACHING_KINDS = { nudge: 'coaching.nudge', session: 'coaching.session' } as const;
 
@@ -51,25 +51,24 @@ const DRAFT_KEPT_MS = 86_400_000;
 
 /** Scheduler planner: nudges for requests still waiting (covers coaches added after the request was sent); old drafts go. */
 export function planCoachingReminders(services: Services, now: Date): void {
-  repo(services).deleteDraftsBefore(new Date(now.getTime() - DRAFT_KEPT_MS));
-  for (const { tenantId, request } of repo(services).allAwaitingFirstAnswer()) {
-    const school = services.store.schoolById(tenantId, request.schoolId);
+  services.coaching.deleteDraftsBefore(new Date(now.getTime() - DRAFT_KEPT_MS));
+  for (const { tenantId, request } of services.coaching.allAwaitingFirstAnswer()) {
+    const school = services.people.schoolById(tenantId, request.schoolId);
     if (school) planNudges(services, tenantId, request, school, now);
   }
 }
 
 /** Builds a coaching reminder at send time, or null when it is no longer wanted (answered, withdrawn, erased, no longer a coach). */
 export function composeCoachingReminder(services: Services, row: OutboxRow, now: Date): Message | null {
-  const { store } = services;
-  const request = repo(services).byId(row.tenantId, Number(row.compose?.requestId));
-  const school = request && store.schoolById(row.tenantId, request.schoolId);
-  const recipient = store.userById(row.tenantId, row.recipientId);
-  const tenant = store.tenantById(row.tenantId);
+  const request = services.coaching.byId(row.tenantId, Number(row.compose?.requestId));
+  const school = request && services.people.schoolById(row.tenantId, request.schoolId);
+  const recipient = services.people.userById(row.tenantId, row.recipientId);
+  const tenant = services.people.tenantById(row.tenantId);
   if (!request || !school || !recipient || !tenant) return null;
   // The recipient reads the request only if the policy still lets them answer it.
-  const actor: Actor = { user: recipient, tenant, memberships: store.membershipsOf(row.tenantId, recipient.id) };
+  const actor: Actor = { user: recipient, tenant, memberships: services.people.membershipsOf(row.tenantId, recipient.id) };
   if (!canAnswerRequest(actor, school, facts(request)).allowed) return null;
-  const teacher = store.userById(row.tenantId, request.teacherId);
+  const teacher = services.people.userById(row.tenantId, request.teacherId);
   if (!teacher) return null;
   const topic = TOPIC_LABELS[request.topic];
   if (row.kind === COACHING_KINDS.nudge) {

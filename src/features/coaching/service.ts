@@ -17,9 +17,9 @@ import {
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { stripMarkup } from '../../messages/markup';
 import {
-  TOPICS, coachingRepository, type CoachingRepository, type CoachingRequest, type Format, type Helpful, type OfficeHour,
+  TOPICS, type CoachingRequest, type Format, type Helpful, type OfficeHour,
   type RequestStatus, type Topic,
-} from '../../store/coaching';
+} from '../../core/ports';
 import { closureOn } from '../booking/recurrence';
 import { schoolDaysAfter } from '../agenda/service';
 
@@ -79,7 +79,6 @@ export const TIMES_MAX = 200;
 /** The placeholder an erased teacher's user row keeps. */
 export const FORGOTTEN_NAME = 'Former teacher';
 
-export const repo = (services: Services): CoachingRepository => coachingRepository(services.store.db);
 
 export const facts = (r: CoachingRequest): CoachingRequestFacts => ({ schoolId: r.schoolId, teacherId: r.teacherId, shared: r.shared, status: r.status, coachId: r.coachId });
 
@@ -96,8 +95,8 @@ export function parseRequestId(value: string): number | undefined {
 export function loadRequest(ctx: RequestContext, value: string, check: (actor: Actor, school: School, r: CoachingRequestFacts) => Decision): { request: CoachingRequest; school: School } {
   const tenantId = ctx.actor.tenant.id;
   const id = parseRequestId(value);
-  const request = id === undefined ? undefined : repo(ctx.services).byId(tenantId, id);
-  const school = request && ctx.services.store.schoolById(tenantId, request.schoolId);
+  const request = id === undefined ? undefined : ctx.services.coaching.byId(tenantId, id);
+  const school = request && ctx.services.people.schoolById(tenantId, request.schoolId);
   if (!request || !school) throw new Refusal('There is no such coaching request you can see.');
   const decision = check(ctx.actor, school, facts(request));
   if (!decision.allowed) throw new Refusal(decision.reason);
@@ -106,12 +105,12 @@ export function loadRequest(ctx: RequestContext, value: string, check: (actor: A
 
 /** The coaches a request goes to: the school's coaches, never the teacher themself (a coach who teaches asks another coach). */
 export function coachesFor(services: Services, tenantId: number, school: School, teacherId: number): User[] {
-  return services.store.schoolMembers(tenantId, school.id, ['coach']).filter((c) => c.id !== teacherId);
+  return services.people.schoolMembers(tenantId, school.id, ['coach']).filter((c) => c.id !== teacherId);
 }
 
 /** Who hears about a request now: the coach who took it up, or else every coach of the school. */
 export function coachesToTell(services: Services, tenantId: number, school: School, r: CoachingRequest): User[] {
-  const taken = r.coachId !== null ? services.store.userById(tenantId, r.coachId) : undefined;
+  const taken = r.coachId !== null ? services.people.userById(tenantId, r.coachId) : undefined;
   return taken ? [taken] : coachesFor(services, tenantId, school, r.teacherId);
 }
 
@@ -121,17 +120,16 @@ export function coachesToTell(services: Services, tenantId: number, school: Scho
  * holding only other roles is refused: no one asks on a teacher's behalf.
  */
 export function requestSchools(ctx: RequestContext): { schools: School[]; joining: boolean } {
-  const { store } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
   const teaching = [...new Set(ctx.actor.memberships.filter((m) => m.role === 'teacher').map((m) => m.schoolId))]
-    .map((id) => store.schoolById(tenantId, id)).filter((s): s is School => s !== undefined);
+    .map((id) => ctx.services.people.schoolById(tenantId, id)).filter((s): s is School => s !== undefined);
   if (teaching.length > 0) return { schools: teaching, joining: false };
   if (ctx.actor.memberships.length > 0) {
     const m = ctx.actor.memberships[0];
-    const where = store.schoolById(tenantId, m.schoolId)?.name ?? 'your school';
+    const where = ctx.services.people.schoolById(tenantId, m.schoolId)?.name ?? 'your school';
     throw new Refusal(`Coaching requests come from teachers, for themselves: you are ${m.role === 'assistant_principal' ? 'an assistant principal' : m.role === 'admin' ? 'an admin' : `the ${m.role === 'coach' ? 'coach' : 'principal'}`} at ${where}, and no one can ask on a teacher’s behalf or assign coaching. If you also teach there, you need the teacher role at the school.${hasRole(ctx.actor, m.schoolId, 'coach') ? ' Your queue: /coaching queue.' : ''}`);
   }
-  const all = store.schoolsOfTenant(tenantId);
+  const all = ctx.services.people.schoolsOfTenant(tenantId);
   if (all.length === 0) throw new Refusal('No school is set up on Touchpoint in this workspace yet, so there is no coach to ask. Your principal starts one with /touchpoint setup.');
   return { schools: all, joining: true };
 }
@@ -144,7 +142,7 @@ export function officeHourChoices(services: Services, tenantId: number, schools:
   const out: { value: string; label: string }[] = [];
   for (const school of schools) {
     for (const coach of coachesFor(services, tenantId, school, teacherId)) {
-      for (const h of repo(services).officeHours(tenantId, coach.id)) {
+      for (const h of services.coaching.officeHours(tenantId, coach.id)) {
         const label = `${coach.displayName}: ${slotLabel(h)}${schools.length > 1 ? ` (${school.name})` : ''}`;
         if (!out.some((c) => c.value === label)) out.push({ value: label, label });
       }
@@ -167,7 +165,7 @@ export function monthOf(instant: Date, school: School): string {
  * after it was sent, at the time it was sent, kept within the school day.
  */
 export function nudgeDueAt(services: Services, tenantId: number, school: School, submittedAt: Date): Date {
-  const closures = services.store.closuresOfSchool(tenantId, school.id);
+  const closures = services.calendar.closuresOfSchool(tenantId, school.id);
   const sent = toLocal(submittedAt, school.timeZone);
   const date: LocalDate = schoolDaysAfter(sent.date, 2, (d) => closureOn(closures, d) !== undefined);
   const minutes = Math.min(Math.max(minutesOfDay(sent.time), minutesOfDay(school.dayStart)), minutesOfDay(school.dayEnd));
@@ -219,12 +217,12 @@ export function schoolDemand(services: Services, actor: Actor, school: School, n
   const months = Array.from({ length: DEMAND_MONTHS }, (_, i) => monthStart(now, school, i));
   const since = months[months.length - 1].start;
   const counts = new Map<string, number>();
-  for (const row of repo(services).unsharedDemandSince(tenantId, school.id, since)) {
+  for (const row of services.coaching.unsharedDemandSince(tenantId, school.id, since)) {
     const key = `${todayIn(row.submittedAt, school.timeZone).slice(0, 7)}:${row.topic}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const shared = repo(services).sharedSince(tenantId, school.id, since)
-    .map((r) => requestFieldsForLeader(r, services.store.userById(tenantId, r.teacherId)?.displayName ?? 'a teacher'))
+  const shared = services.coaching.sharedSince(tenantId, school.id, since)
+    .map((r) => requestFieldsForLeader(r, services.people.userById(tenantId, r.teacherId)?.displayName ?? 'a teacher'))
     .filter((f): f is LeaderRequestFields => f !== null);
   return {
     school,
@@ -238,10 +236,9 @@ export function schoolDemand(services: Services, actor: Actor, school: School, n
  * requests by topic and month, then the requests teachers chose to share (see `schoolDemand`).
  */
 export function coachingDemandBlocks(ctx: RequestContext): Block[] {
-  const { store } = ctx.services;
   const blocks: Block[] = [];
   for (const schoolId of [...new Set(ctx.actor.memberships.map((m) => m.schoolId))]) {
-    const school = store.schoolById(ctx.actor.tenant.id, schoolId);
+    const school = ctx.services.people.schoolById(ctx.actor.tenant.id, schoolId);
     const demand = school && schoolDemand(ctx.services, ctx.actor, school, ctx.now);
     if (!school || !demand) continue;
     blocks.push({ type: 'header', text: `Coaching demand — ${esc(school.name)}` });

@@ -19,8 +19,8 @@ import { formatInstant, formatLocalDate, localToUtc, todayIn, type LocalDate } f
 import { noExtra, word, zDate } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
-import type { OutboxRow } from '../../store/outbox';
-import { CATEGORIES, type Category, type Escalation, type Stage } from '../../store/escalations';
+import type { OutboxRow } from '../../core/ports';
+import { CATEGORIES, type Category, type Escalation, type Stage } from '../../core/ports';
 import { closureOn } from '../booking/recurrence';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { addAgendaExtra, schoolDaysAfter } from '../agenda/service';
@@ -53,17 +53,17 @@ const PATHWAY = [
 const ok = textMessage;
 
 function schoolOf(services: Services, tenantId: number, e: Escalation): School {
-  return services.store.schoolById(tenantId, e.schoolId)!;
+  return services.people.schoolById(tenantId, e.schoolId)!;
 }
 
 /** Who it is about, as its readers may see it. */
 function aboutLine(services: Services, tenantId: number, e: Escalation): string {
-  if (e.concernsUserId !== null) return `about ${services.store.userById(tenantId, e.concernsUserId)?.displayName ?? 'a teacher'}`;
+  if (e.concernsUserId !== null) return `about ${services.people.userById(tenantId, e.concernsUserId)?.displayName ?? 'a teacher'}`;
   return e.concernsLabel ? `about ${e.concernsLabel}` : 'not about a person';
 }
 
 function auditView(services: Services, tenantId: number, e: Escalation, viewerId: number, how: string, now: Date): void {
-  services.store.audit({ tenantId, schoolId: e.schoolId, actorId: viewerId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: how }, now);
+  services.audit.audit({ tenantId, schoolId: e.schoolId, actorId: viewerId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: how }, now);
 }
 
 function ageOf(e: Escalation, now: Date): string {
@@ -73,7 +73,7 @@ function ageOf(e: Escalation, now: Date): string {
 
 /** The details block: category, stage, age, who it is about, the concern. Callers have checked the policy and audit the view. */
 function details(services: Services, tenantId: number, e: Escalation, now: Date): Block[] {
-  const coach = e.coachId !== null ? services.store.userById(tenantId, e.coachId)?.displayName ?? 'a coach' : 'a coach';
+  const coach = e.coachId !== null ? services.people.userById(tenantId, e.coachId)?.displayName ?? 'a coach' : 'a coach';
   return [
     { type: 'text', text: `**#${e.id} · ${esc(CATEGORY_LABELS[e.category])}** — ${esc(STAGE_LABELS[e.stage])}, ${esc(ageOf(e, now))}` },
     { type: 'text', text: esc(e.concern) },
@@ -93,24 +93,24 @@ function requireDecision(d: { allowed: true } | { allowed: false; reason: string
 
 /** The coach's touch-point with the principal (preferred) or an assistant principal at the school. */
 function coachPartnership(services: Services, tenantId: number, coach: User, school: School): SeriesView | undefined {
-  const views = services.store.liveSeriesOfUser(tenantId, coach.id)
-    .filter((s) => s.status === 'active').map((s) => viewOf(services.store, tenantId, s))
+  const views = services.series.liveSeriesOfUser(tenantId, coach.id)
+    .filter((s) => s.status === 'active').map((s) => viewOf(services, tenantId, s))
     .filter((v) => v.school.id === school.id && v.coach.id === coach.id);
-  const principalIds = new Set(services.store.schoolMembers(tenantId, school.id, ['principal']).map((u) => u.id));
+  const principalIds = new Set(services.people.schoolMembers(tenantId, school.id, ['principal']).map((u) => u.id));
   return views.find((v) => principalIds.has(v.principal.id)) ?? views[0];
 }
 
 function leaders(services: Services, tenantId: number, schoolId: number, role: 'principal' | 'assistant_principal'): User[] {
-  return services.store.schoolMembers(tenantId, schoolId, [role]).filter((u, i, all) => all.findIndex((x) => x.id === u.id) === i);
+  return services.people.schoolMembers(tenantId, schoolId, [role]).filter((u, i, all) => all.findIndex((x) => x.id === u.id) === i);
 }
 
 function reflectDate(services: Services, tenantId: number, school: School, from: LocalDate, days: number): LocalDate {
-  const closures = services.store.closuresOfSchool(tenantId, school.id);
+  const closures = services.calendar.closuresOfSchool(tenantId, school.id);
   return schoolDaysAfter(from, days, (d) => closureOn(closures, d) !== undefined);
 }
 
 function planReflection(ctx: RequestContext, e: Escalation, school: School, until: LocalDate): void {
-  const coach = ctx.services.store.userById(ctx.actor.tenant.id, e.coachId!)!;
+  const coach = ctx.services.people.userById(ctx.actor.tenant.id, e.coachId!)!;
   const dueAt = localToUtc(until, '08:00', school.timeZone);
   ctx.schedule(coach, KINDS.reflect, { escalationId: e.id, until }, `esc:${e.id}:reflect:${until}`, dueAt);
 }
@@ -136,7 +136,7 @@ const escalate: CommandSpec<EscalateArgs> = {
     const school = pickSchool(ctx, ['coach'], 'Only coaches raise escalations; a principal can add a concern to the agenda with /touchpoint add.');
     requireDecision(canRaiseEscalation(ctx.actor, school));
     const schools = [school.id];
-    const teachers = schools.flatMap((id) => ctx.services.store.schoolMembers(ctx.actor.tenant.id, id, ['teacher']))
+    const teachers = schools.flatMap((id) => ctx.services.people.schoolMembers(ctx.actor.tenant.id, id, ['teacher']))
       .filter((u, i, all) => u.id !== ctx.actor.user.id && all.findIndex((x) => x.id === u.id) === i);
     return {
       text: 'Raise a concern',
@@ -155,14 +155,14 @@ const escalate: CommandSpec<EscalateArgs> = {
     };
   },
   handle(ctx, args) {
-    const { store, escalations } = ctx.services;
+    const { escalations } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     const school = pickSchool(ctx, ['coach'], 'Only coaches raise escalations; a principal can add a concern to the agenda with /touchpoint add.');
     requireDecision(canRaiseEscalation(ctx.actor, school));
     let about: User | undefined;
     if (args.about && args.about !== 'none') {
       about = ctx.people.resolve(args.about);
-      if (!store.membershipsOf(tenantId, about.id).some((m) => m.schoolId === school.id)) throw new UsageError(`${about.displayName} is not at ${school.name}`, 'about');
+      if (!ctx.services.people.membershipsOf(tenantId, about.id).some((m) => m.schoolId === school.id)) throw new UsageError(`${about.displayName} is not at ${school.name}`, 'about');
       if (about.id === ctx.actor.user.id) throw new UsageError('an escalation cannot be about yourself', 'about');
     }
     const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
@@ -171,7 +171,7 @@ const escalate: CommandSpec<EscalateArgs> = {
       schoolId: school.id, partnershipId: partnership?.partnership.id ?? null, coachId: ctx.actor.user.id, concern: args.concern,
       category: args.category, concernsUserId: about?.id ?? null, urgent, stage: urgent ? 'urgent' : 'reflecting',
     }, ctx.now);
-    store.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.create', subjectType: 'escalation', subjectId: e.id, detail: urgent ? 'urgent' : 'pathway' }, ctx.now);
+    ctx.services.audit.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.create', subjectType: 'escalation', subjectId: e.id, detail: urgent ? 'urgent' : 'pathway' }, ctx.now);
     if (urgent) return pageNow(ctx, e, school);
     if (!about) return raiseQuestion(ctx, e, 'It is not about a person, so there is no teacher to go back to first.');
     return { messages: [{
@@ -260,7 +260,7 @@ function raise(ctx: RequestContext, value: string): Reply {
   if (e.stage !== 'reflecting') throw new Refusal(`That escalation is already ${STAGE_LABELS[e.stage]}.`);
   const tenantId = ctx.actor.tenant.id;
   const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
-  const next = partnership ? upcoming(ctx.services.store, tenantId, partnership, ctx.now, 1)[0] : undefined;
+  const next = partnership ? upcoming(ctx.services, tenantId, partnership, ctx.now, 1)[0] : undefined;
   // The principals read it with the next touch-point's agenda (its prompt), not before; with no
   // touch-point booked it waits in their escalations list from now.
   const promptAt = next && partnership
@@ -271,7 +271,7 @@ function raise(ctx: RequestContext, value: string): Reply {
     visibleFrom: promptAt > ctx.now ? promptAt : ctx.now,
   }, ctx.now);
   ctx.services.outbox.cancelPending(`esc:${e.id}:reflect:`);
-  ctx.services.store.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.raise', subjectType: 'escalation', subjectId: e.id }, ctx.now);
+  ctx.services.audit.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.raise', subjectType: 'escalation', subjectId: e.id }, ctx.now);
   if (!partnership) {
     return { messages: [ok('Raised. You have no touch-point booked with a principal, so it waits in /touchpoint escalations for them; book one with /touchpoint book.')] };
   }
@@ -284,7 +284,7 @@ function workedOut(ctx: RequestContext, value: string): Reply {
   if (e.stage !== 'reflecting') throw new Refusal(`That escalation is already ${STAGE_LABELS[e.stage]}.`);
   ctx.services.escalations.update(ctx.actor.tenant.id, e.id, { stage: 'resolved', closedAt: ctx.now, reflectUntil: null }, ctx.now);
   ctx.services.outbox.cancelPending(`esc:${e.id}:`);
-  ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.resolve', subjectType: 'escalation', subjectId: e.id, detail: 'worked out' }, ctx.now);
+  ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.resolve', subjectType: 'escalation', subjectId: e.id, detail: 'worked out' }, ctx.now);
   return { messages: [ok('Good to hear you worked it out. It is closed; it never reached the principal.')] };
 }
 
@@ -302,7 +302,7 @@ function withdraw(ctx: RequestContext, value: string): Reply {
   if (e.stage === 'resolved' || e.stage === 'withdrawn') throw new Refusal(`That escalation is already ${STAGE_LABELS[e.stage]}.`);
   ctx.services.escalations.update(ctx.actor.tenant.id, e.id, { stage: 'withdrawn', closedAt: ctx.now }, ctx.now);
   ctx.services.outbox.cancelPending(`esc:${e.id}:`);
-  ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.withdraw', subjectType: 'escalation', subjectId: e.id }, ctx.now);
+  ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.withdraw', subjectType: 'escalation', subjectId: e.id }, ctx.now);
   return { messages: [ok(`Escalation #${e.id} is withdrawn.`)] };
 }
 
@@ -311,13 +311,13 @@ function acknowledge(ctx: RequestContext, value: string): Reply {
   requireDecision(canAcknowledgeEscalation(ctx.actor, school, e, ctx.now));
   const tenantId = ctx.actor.tenant.id;
   if (e.acknowledgedAt) {
-    const by = e.acknowledgedBy !== null ? ctx.services.store.userById(tenantId, e.acknowledgedBy)?.displayName : undefined;
+    const by = e.acknowledgedBy !== null ? ctx.services.people.userById(tenantId, e.acknowledgedBy)?.displayName : undefined;
     return { messages: [ok(`Already acknowledged${by ? ` by ${by}` : ''} at ${formatInstant(e.acknowledgedAt, school.timeZone, true)}.`)] };
   }
   ctx.services.escalations.update(tenantId, e.id, { acknowledgedAt: ctx.now, acknowledgedBy: ctx.actor.user.id }, ctx.now);
   ctx.services.outbox.cancelPending(`esc:${e.id}:page:`);
-  ctx.services.store.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.acknowledge', subjectType: 'escalation', subjectId: e.id }, ctx.now);
-  const coach = e.coachId !== null ? ctx.services.store.userById(tenantId, e.coachId) : undefined;
+  ctx.services.audit.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.acknowledge', subjectType: 'escalation', subjectId: e.id }, ctx.now);
+  const coach = e.coachId !== null ? ctx.services.people.userById(tenantId, e.coachId) : undefined;
   if (coach) ctx.notify(coach, 'escalation.acknowledged', ok(`${ctx.actor.user.displayName} acknowledged your urgent escalation #${e.id} at ${formatInstant(ctx.now, school.timeZone, true)}.`), `esc:${e.id}:acked`);
   return { messages: [ok(`Acknowledged at ${formatInstant(ctx.now, school.timeZone, true)}. Record the outcome when there is one: /touchpoint escalations.`)] };
 }
@@ -341,11 +341,11 @@ const outcomeForm: FormSpec<OutcomeArgs> = {
     requireDecision(canRecordEscalationOutcome(ctx.actor, school, e, ctx.now));
     if (e.stage === 'resolved' || e.stage === 'withdrawn') throw new Refusal(`That escalation is already ${STAGE_LABELS[e.stage]}.`);
     const tenantId = ctx.actor.tenant.id;
-    const { store, escalations, outbox } = ctx.services;
+    const { escalations, outbox } = ctx.services;
     let line: string;
     if (args.outcome === 'plan') {
       const owner = ctx.people.resolve(args.owner!);
-      const allowedOwner = owner.id === e.coachId || store.membershipsOf(tenantId, owner.id).some((m) => m.schoolId === school.id && LEADER_ROLES.includes(m.role));
+      const allowedOwner = owner.id === e.coachId || ctx.services.people.membershipsOf(tenantId, owner.id).some((m) => m.schoolId === school.id && LEADER_ROLES.includes(m.role));
       if (!allowedOwner) throw new UsageError('the owner must be the coach or one of the school’s principals', 'owner');
       escalations.update(tenantId, e.id, { stage: 'plan', planText: args.plan!, planOwnerId: owner.id, followUpDate: args.followUp! }, ctx.now);
       outbox.cancelPending(`esc:${e.id}:followup:`);
@@ -356,11 +356,11 @@ const outcomeForm: FormSpec<OutcomeArgs> = {
       outbox.cancelPending(`esc:${e.id}:`);
       line = `Escalation #${e.id} is ${args.outcome}.`;
     }
-    store.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.outcome', subjectType: 'escalation', subjectId: e.id, detail: args.outcome }, ctx.now);
+    ctx.services.audit.audit({ tenantId, schoolId: school.id, actorId: ctx.actor.user.id, action: 'escalation.outcome', subjectType: 'escalation', subjectId: e.id, detail: args.outcome }, ctx.now);
     // The other side of the conversation (coach ↔ principals) is told; nobody else.
     const others = e.coachId === ctx.actor.user.id
       ? leaders(ctx.services, tenantId, school.id, 'principal')
-      : [e.coachId !== null ? store.userById(tenantId, e.coachId) : undefined].filter((u): u is User => u !== undefined);
+      : [e.coachId !== null ? ctx.services.people.userById(tenantId, e.coachId) : undefined].filter((u): u is User => u !== undefined);
     for (const u of others) ctx.notify(u, 'escalation.outcome', ok(`${ctx.actor.user.displayName} recorded: ${line}`), `esc:${e.id}:outcome:${args.outcome}:${ctx.now.getTime()}:u${u.id}`);
     return { messages: [ok(line)] };
   },
@@ -371,7 +371,7 @@ function outcomeFormMessage(ctx: RequestContext, value: string): Reply {
   requireDecision(canRecordEscalationOutcome(ctx.actor, school, e, ctx.now));
   const tenantId = ctx.actor.tenant.id;
   const owners = [
-    ...(e.coachId !== null ? [ctx.services.store.userById(tenantId, e.coachId)!] : []),
+    ...(e.coachId !== null ? [ctx.services.people.userById(tenantId, e.coachId)!] : []),
     ...leaders(ctx.services, tenantId, school.id, 'principal'), ...leaders(ctx.services, tenantId, school.id, 'assistant_principal'),
   ].filter((u, i, all) => all.findIndex((x) => x.id === u.id) === i);
   return { messages: [{ text: `Outcome of escalation #${e.id}`, blocks: [{ type: 'form', formId: `escalation.outcome:${e.id}`, title: `Outcome of escalation #${e.id}`, submitLabel: 'Save outcome', inputs: [
@@ -406,14 +406,14 @@ const escalationsCommand: CommandSpec<Record<string, never>> = {
   schema: () => z.object({ extra: noExtra }).transform(() => ({})),
   fromWords: (words) => ({ extra: words[0] }),
   handle(ctx) {
-    const { store, escalations } = ctx.services;
+    const { escalations } = ctx.services;
     const tenantId = ctx.actor.tenant.id;
     const schoolIds = [...new Set(ctx.actor.memberships.map((m) => m.schoolId))];
     const blocks: Block[] = [];
     const counts: Block[] = [];
     let shown = 0;
     for (const id of schoolIds) {
-      const school = store.schoolById(tenantId, id)!;
+      const school = ctx.services.people.schoolById(tenantId, id)!;
       for (const e of escalations.openOfSchool(tenantId, school.id)) {
         if (!canViewEscalation(ctx.actor, school, e, ctx.now).allowed) continue;
         auditView(ctx.services, tenantId, e, ctx.actor.user.id, 'escalations', ctx.now);
@@ -438,10 +438,10 @@ const escalationsCommand: CommandSpec<Record<string, never>> = {
 function composeEscalation(services: Services, row: OutboxRow, now: Date): Message | null {
   const tenantId = row.tenantId;
   const e = services.escalations.byId(tenantId, Number(row.compose?.escalationId));
-  const viewer = services.store.userById(tenantId, row.recipientId);
+  const viewer = services.people.userById(tenantId, row.recipientId);
   if (!e || !viewer) return null;
   const school = schoolOf(services, tenantId, e);
-  const actor = { user: viewer, tenant: services.store.tenantById(tenantId)!, memberships: services.store.membershipsOf(tenantId, viewer.id) };
+  const actor = { user: viewer, tenant: services.people.tenantById(tenantId)!, memberships: services.people.membershipsOf(tenantId, viewer.id) };
   switch (row.kind) {
     case KINDS.urgent:
     case KINDS.page: {
@@ -493,7 +493,7 @@ function composeEscalation(services: Services, row: OutboxRow, now: Date): Messa
 /** The Escalations section of a partnership's agenda: how many, and each one, for readers the policy allows. */
 function agendaEscalations(services: Services, tenantId: number, view: SeriesView, occurrence: { startsAt: Date } | undefined, viewer: User, now: Date): Block[] {
   const until = todayIn(occurrence?.startsAt ?? now, view.school.timeZone);
-  const actor = { user: viewer, tenant: services.store.tenantById(tenantId)!, memberships: services.store.membershipsOf(tenantId, viewer.id) };
+  const actor = { user: viewer, tenant: services.people.tenantById(tenantId)!, memberships: services.people.membershipsOf(tenantId, viewer.id) };
   const visible = services.escalations.forAgenda(tenantId, view.partnership.id, until).filter((e) => canViewEscalation(actor, view.school, e, now).allowed);
   if (visible.length === 0) return [];
   for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);

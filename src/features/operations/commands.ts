@@ -32,18 +32,18 @@ export function addExportSection(section: ExportSection): void {
  * private to their partnerships and teachers, and are not in it.
  */
 export function buildExport(services: Services, actor: Actor, school: School, now: Date): Record<string, unknown> {
-  const { store, escalations, operations } = services;
+  const { escalations, operations } = services;
   const tenantId = school.tenantId;
   // Teachers are not listed: a teacher joins a school by asking a coach for help, so the list
   // would tell who asked.
-  const members = store.schoolMembers(tenantId, school.id, ['principal', 'assistant_principal', 'coach', 'admin']);
+  const members = services.people.schoolMembers(tenantId, school.id, ['principal', 'assistant_principal', 'coach', 'admin']);
   const out: Record<string, unknown> = {
     exportedAt: now.toISOString(),
     exportedBy: actor.user.displayName,
     privacy: 'Agenda items, notes, priorities and action items belong to each principal–coach partnership; escalation texts to the coach and principals; coaching requests to teachers and coaches. They are not exported, and teachers are not listed. For admins, escalations appear as counts by category and stage, with the audit log; coaching requests appear as monthly counts by topic (under 3 shown as "fewer than 3") and the requests teachers chose to share.',
     school: { name: school.name, timeZone: school.timeZone, schoolDay: `${school.dayStart}-${school.dayEnd}` },
     members: members.map((m) => ({ name: m.displayName, role: m.role })),
-    closures: store.closuresOfSchool(tenantId, school.id).map((c) => ({ from: c.startDate, to: c.endDate, label: c.label })),
+    closures: services.calendar.closuresOfSchool(tenantId, school.id).map((c) => ({ from: c.startDate, to: c.endDate, label: c.label })),
     partnerships: operations.schoolSchedule(tenantId, school.id),
     escalations: canCountEscalations(actor, school).allowed
       ? escalations.countsOfSchool(tenantId, school.id).map((r) => ({ category: CATEGORY_LABELS[r.category], stage: STAGE_LABELS[r.stage], count: r.n }))
@@ -69,7 +69,7 @@ function registerExportCommand(registry: CommandRegistry, baseUrl: string): void
       const token = randomBytes(24).toString('base64url');
       const expiresAt = new Date(ctx.now.getTime() + EXPORT_LINK_MINUTES * 60_000);
       ctx.services.operations.createExportLink(token, { tenantId: ctx.actor.tenant.id, schoolId: school.id, userId: ctx.actor.user.id, expiresAt }, ctx.now);
-      ctx.services.store.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'school.export', subjectType: 'school', subjectId: school.id }, ctx.now);
+      ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'school.export', subjectType: 'school', subjectId: school.id }, ctx.now);
       const url = `${baseUrl}/export/${token}.json`;
       return { messages: [{
         text: `Your export of ${school.name} is ready: ${url} (works once, for ${EXPORT_LINK_MINUTES} minutes).`,
@@ -88,15 +88,15 @@ export function exportRoute(services: Services, clock: Clock) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const m = /^\/export\/([A-Za-z0-9_-]{20,64})\.json$/.exec((req.url ?? '').split('?')[0]);
     const link = m ? services.operations.useExportLink(m[1], clock.now()) : undefined;
-    const school = link && services.store.schoolById(link.tenantId, link.schoolId);
-    const user = link && services.store.userById(link.tenantId, link.userId);
-    const tenant = link && services.store.tenantById(link.tenantId);
+    const school = link && services.people.schoolById(link.tenantId, link.schoolId);
+    const user = link && services.people.userById(link.tenantId, link.userId);
+    const tenant = link && services.people.tenantById(link.tenantId);
     const notFound = (): void => {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'not found' }));
     };
     if (!link || !school || !user || !tenant) return notFound();
-    const actor: Actor = { user, tenant, memberships: services.store.membershipsOf(link.tenantId, user.id) };
+    const actor: Actor = { user, tenant, memberships: services.people.membershipsOf(link.tenantId, user.id) };
     // The policy is asked again: a role removed since the link was made ends the right to it.
     if (!canExportSchool(actor, school).allowed) return notFound();
     const body = JSON.stringify(buildExport(services, actor, school, clock.now()), null, 2);
@@ -119,7 +119,7 @@ export function addRetentionStep(step: RetentionStep): void {
 export function runRetention(services: Services, now: Date, retentionDays: number): number {
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
   let deleted = 0;
-  services.store.transaction(() => {
+  services.transaction(() => {
     for (const step of retentionSteps) deleted += step(services, before);
     services.operations.deleteExpiredExportLinks(now);
     services.operations.deleteOldFormSubmissions(now);

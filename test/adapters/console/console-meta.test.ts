@@ -8,16 +8,16 @@ import { SettableClock } from '../../../src/core/ports';
 async function session(lines: string[]): Promise<string> {
   const clock = new SettableClock(new Date('2026-11-23T15:00:00Z'));
   const core = buildCore({ databasePath: ':memory:', clock, deliverImmediately: false });
-  seedDemo(core.store, clock.now());
+  seedDemo(core.services, clock.now());
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
   output.on('data', (c: Buffer) => (printed += c.toString()));
   const adapter = new ConsoleAdapter({
-    app: core.app, store: core.store, clock,
+    app: core.app, services: core.services, clock,
     tick: async () => { await core.scheduler.tick(); },
     deliver: async () => { await core.dispatcher.dispatchDue(); },
-    nextDueAt: () => core.outbox.nextDueAt(),
+    nextDueAt: () => core.services.outbox.nextDueAt(),
     input, output, startAs: 'pat',
   });
   core.dispatcher.addNotifier(adapter.notifier);

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ENV_VARS } from '../../../src/config';
 import { openDatabase } from '../../../src/store/db';
-import { Store } from '../../../src/store/store';
+import { createServices } from '../../../src/store';
+import type { Services } from '../../../src/core/ports';
 import { tempDbPath } from '../../support/harness';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -49,9 +50,9 @@ function answerTo(stdout: string, echo: string): string[] {
   return (end < 0 ? rest : rest.slice(0, end)).filter((l) => l.trim() !== '');
 }
 
-function readStore(path: string): { store: Store; close: () => void } {
+function readStore(path: string): { services: Services; close: () => void } {
   const db = openDatabase(path);
-  return { store: new Store(db), close: () => db.close() };
+  return { services: createServices(db), close: () => db.close() };
 }
 
 describe('the console through a pipe', () => {
@@ -81,11 +82,11 @@ describe('the console through a pipe', () => {
     expect(run.stdout).toContain('Next touch-point with Pat Rivera: Tue 24 Nov 2026, 14:00–14:30 EST.');
 
     // The database file holds the accepted series.
-    const { store, close } = readStore(dbPath);
+    const { services, close } = readStore(dbPath);
     try {
-      const tenant = store.ensureTenant('console', 'local', new Date());
-      const casey = store.userByExternalId(tenant.id, 'casey')!;
-      expect(store.liveSeriesOfUser(tenant.id, casey.id)).toEqual([
+      const tenant = services.people.ensureTenant('console', 'local', new Date());
+      const casey = services.people.userByExternalId(tenant.id, 'casey')!;
+      expect(services.series.liveSeriesOfUser(tenant.id, casey.id)).toEqual([
         expect.objectContaining({ cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 30, status: 'active' }),
       ]);
     } finally {
@@ -102,9 +103,9 @@ describe('the console through a pipe', () => {
     expect(answerTo(run.stdout, 'pat> :who')).toEqual(['You are pat (@pat).']);
     expect(run.stdout).not.toContain('Demo Elementary');
 
-    const { store, close } = readStore(dbPath);
+    const { services, close } = readStore(dbPath);
     try {
-      expect(store.schoolsOfTenant(store.ensureTenant('console', 'local', new Date()).id)).toEqual([]);
+      expect(services.people.schoolsOfTenant(services.people.ensureTenant('console', 'local', new Date()).id)).toEqual([]);
     } finally {
       close();
     }
@@ -136,11 +137,11 @@ describe('the console through a pipe', () => {
     ]));
     expect(answerTo(run.stdout, 'casey> /touchpoint next')[0]).toBe('Next touch-point with Pat Rivera: Tue 24 Nov 2026, 14:30–15:00 EST.');
 
-    const { store, close } = readStore(dbPath);
+    const { services, close } = readStore(dbPath);
     try {
-      const tenant = store.ensureTenant('console', 'local', new Date());
-      const pat = store.userByExternalId(tenant.id, 'pat')!;
-      expect(store.liveSeriesOfUser(tenant.id, pat.id)).toEqual([
+      const tenant = services.people.ensureTenant('console', 'local', new Date());
+      const pat = services.people.userByExternalId(tenant.id, 'pat')!;
+      expect(services.series.liveSeriesOfUser(tenant.id, pat.id)).toEqual([
         expect.objectContaining({ cadence: 'weekly', weekday: 2, time: '14:30', durationMinutes: 30, status: 'active', proposedBy: pat.id }),
       ]);
     } finally {

@@ -96,9 +96,9 @@ describe('every message the core makes renders to valid Block Kit', () => {
     messages.push(...h.notifier.sent.splice(0).map((d, i) => ({ label: `dm#${i}`, message: d.message })));
 
     // Accept, then the series' life.
-    const tenant = h.core.store.ensureTenant('console', 'local', h.clock.now());
-    const casey = h.core.store.userByExternalId(tenant.id, 'casey')!;
-    const proposal = h.core.store.liveSeriesOfUser(tenant.id, casey.id)[0];
+    const tenant = h.core.services.people.ensureTenant('console', 'local', h.clock.now());
+    const casey = h.core.services.people.userByExternalId(tenant.id, 'casey')!;
+    const proposal = h.core.services.series.liveSeriesOfUser(tenant.id, casey.id)[0];
     let last: Message[] = [];
     const steps: [string, () => Message[]][] = [
       ['accept', () => h.core.app.action(inbound('casey'), 'booking.accept', String(proposal.id)).messages],

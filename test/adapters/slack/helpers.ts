@@ -58,14 +58,13 @@ export function seedSlackSchool(rig: Rig, members: [userId: string, name: string
   ['U0PAT', 'Pat Rivera', 'pat', 'principal'],
   ['U0CASEY', 'Casey Lee', 'casey', 'coach'],
 ]): void {
-  const { store } = rig.core;
   const now = rig.clock.now();
-  const tenant = store.ensureTenant('slack', TEAM, now);
-  const creator = store.ensureUser(tenant.id, members[0][0], now, members[0][1], members[0][2]);
-  const school = store.createSchool(tenant.id, { name: 'Demo Elementary', timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
+  const tenant = rig.core.services.people.ensureTenant('slack', TEAM, now);
+  const creator = rig.core.services.people.ensureUser(tenant.id, members[0][0], now, members[0][1], members[0][2]);
+  const school = rig.core.services.people.createSchool(tenant.id, { name: 'Demo Elementary', timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
   for (const [id, name, handle, role] of members) {
-    const u = store.ensureUser(tenant.id, id, now, name, handle);
-    store.addMembership(tenant.id, school.id, u.id, role, now);
+    const u = rig.core.services.people.ensureUser(tenant.id, id, now, name, handle);
+    rig.core.services.people.addMembership(tenant.id, school.id, u.id, role, now);
     rig.fake.users.set(id, { name: handle, realName: name });
   }
 }

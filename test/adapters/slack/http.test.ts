@@ -6,10 +6,9 @@ import { renderMessage } from '../../../adapters/slack/render-block-kit';
 import { createRig, buttonPress, responsesTo, seedSlackSchool, send, sendCommand, sendEvent, sendInteraction, sign, slashCommand, TEAM, viewSubmission, type Rig } from './helpers';
 
 function seriesOf(rig: Rig, userId: string): { status: string }[] {
-  const { store } = rig.core;
-  const tenant = store.ensureTenant('slack', TEAM, rig.clock.now());
-  const user = store.userByExternalId(tenant.id, userId);
-  return user ? store.liveSeriesOfUser(tenant.id, user.id) : [];
+  const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
+  const user = rig.core.services.people.userByExternalId(tenant.id, userId);
+  return user ? rig.core.services.series.liveSeriesOfUser(tenant.id, user.id) : [];
 }
 
 function responseTexts(rig: Rig, id: string): string[] {
@@ -94,8 +93,8 @@ describe('Slack over HTTP', () => {
     await sendCommand(rig, { text: 'coach add <@U0JORDAN|jordan>', responseUrl: rig.fake.responseUrl('coach') });
     await rig.slack.settled();
     expect(responseTexts(rig, 'coach')).toEqual(['Jordan K. is now a coach at Demo Elementary.\nBook your touch-point: /touchpoint book @jordan weekly tue 14:00']);
-    const tenant = rig.core.store.ensureTenant('slack', TEAM, rig.clock.now());
-    expect(rig.core.store.userByExternalId(tenant.id, 'U0JORDAN')).toMatchObject({ displayName: 'Jordan K.', handle: 'jordan' });
+    const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
+    expect(rig.core.services.people.userByExternalId(tenant.id, 'U0JORDAN')).toMatchObject({ displayName: 'Jordan K.', handle: 'jordan' });
 
     await sendCommand(rig, { text: 'coach', responseUrl: rig.fake.responseUrl('list') });
     await rig.slack.settled();

@@ -19,9 +19,9 @@ describe('SlackNotifier', () => {
   function queueProposal(): number {
     const reply = rig.core.app.command({ identity: { platform: 'slack', tenantExternalId: TEAM, userExternalId: 'U0PAT' } }, 'touchpoint', 'book casey weekly tue 14:00');
     expect(reply.messages[0].text).toMatch(/^Proposed to Casey Lee/);
-    const tenant = rig.core.store.ensureTenant('slack', TEAM, rig.clock.now());
-    const casey = rig.core.store.userByExternalId(tenant.id, 'U0CASEY')!;
-    const [row] = rig.core.outbox.forRecipient(casey.id);
+    const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
+    const casey = rig.core.services.people.userByExternalId(tenant.id, 'U0CASEY')!;
+    const [row] = rig.core.services.outbox.forRecipient(casey.id);
     return row.id;
   }
 
@@ -32,7 +32,7 @@ describe('SlackNotifier', () => {
 
     const first = await rig.core.dispatcher.dispatchDue();
     expect(first).toMatchObject({ sent: 0, retried: 1 });
-    const row = rig.core.outbox.byId(id)!;
+    const row = rig.core.services.outbox.byId(id)!;
     expect(row.status).toBe('pending');
     expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(start.getTime() + 120_000);
     expect(row.lastError).toMatch(/rate limited/);
@@ -43,7 +43,7 @@ describe('SlackNotifier', () => {
     expect(await rig.core.dispatcher.dispatchDue()).toMatchObject({ sent: 0 });
     rig.clock.set(row.nextAttemptAt);
     expect(await rig.core.dispatcher.dispatchDue()).toMatchObject({ sent: 1 });
-    expect(rig.core.outbox.byId(id)!.status).toBe('sent');
+    expect(rig.core.services.outbox.byId(id)!.status).toBe('sent');
     const posts = rig.fake.callsOf('chat.postMessage');
     expect(posts.map((c) => c.status)).toEqual([429, 200]);
     expect(posts[1].body).toMatchObject({ channel: 'DU0CASEY', text: expect.stringMatching(/^Pat Rivera proposes a touch-point/) });

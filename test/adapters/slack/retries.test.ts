@@ -7,10 +7,9 @@ import { createRig, responsesTo, seedSlackSchool, sendCommand, sendEvent, TEAM, 
 const BOOK = 'book <@U0CASEY> weekly tue 14:00';
 
 function seriesCount(rig: Rig): number {
-  const { store } = rig.core;
-  const tenant = store.ensureTenant('slack', TEAM, rig.clock.now());
-  const pat = store.userByExternalId(tenant.id, 'U0PAT')!;
-  return store.liveSeriesOfUser(tenant.id, pat.id).length;
+  const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
+  const pat = rig.core.services.people.userByExternalId(tenant.id, 'U0PAT')!;
+  return rig.core.services.series.liveSeriesOfUser(tenant.id, pat.id).length;
 }
 
 

@@ -92,7 +92,7 @@ describe('local mode (no app id): the Emulator on this machine', () => {
     };
     const res = await rig.post(emulator);
     expect(res.status).toBe(200);
-    expect(rig.core.store.ensureTenant('teams', 'emulator', rig.clock.now()).id).toBe(1);
+    expect(rig.core.services.people.ensureTenant('teams', 'emulator', rig.clock.now()).id).toBe(1);
     expect(rig.connector.cards('emulator-conv')).toHaveLength(1);
   });
 

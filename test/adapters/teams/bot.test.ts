@@ -21,17 +21,17 @@ afterEach(async () => {
 });
 
 function tenantId(): number {
-  return rig.core.store.ensureTenant('teams', TENANT, rig.clock.now()).id;
+  return rig.core.services.people.ensureTenant('teams', TENANT, rig.clock.now()).id;
 }
 
 function userId(aad: string): number {
-  const u = rig.core.store.userByExternalId(tenantId(), aad);
+  const u = rig.core.services.people.userByExternalId(tenantId(), aad);
   if (!u) throw new Error(`no user ${aad}`);
   return u.id;
 }
 
 function seriesBetween(aad: string) {
-  return rig.core.store.liveSeriesOfUser(tenantId(), userId(aad));
+  return rig.core.services.series.liveSeriesOfUser(tenantId(), userId(aad));
 }
 
 function lastCard(conversationId?: string) {
@@ -194,7 +194,7 @@ describe('direct messages through the outbox', () => {
 
     await rig.core.dispatcher.dispatchDue();
 
-    const [row] = rig.core.outbox.forRecipient(userId(JORDAN.aadObjectId));
+    const [row] = rig.core.services.outbox.forRecipient(userId(JORDAN.aadObjectId));
     expect(row).toMatchObject({ kind: 'booking.proposal', status: 'pending', lastError: NO_CONVERSATION, attempts: 1 });
     expect(row.nextAttemptAt.getTime()).toBeGreaterThan(rig.clock.now().getTime());
     expect(rig.connector.calls).toHaveLength(0);
@@ -204,7 +204,7 @@ describe('direct messages through the outbox', () => {
     await rig.post(installPersonal(rig, JORDAN));
     rig.clock.set(row.nextAttemptAt);
     await rig.core.dispatcher.dispatchDue();
-    expect(rig.core.outbox.byId(row.id)?.status).toBe('sent');
+    expect(rig.core.services.outbox.byId(row.id)?.status).toBe('sent');
     expect(textsOf(rig.connector.cards(personalChat(JORDAN)).at(-1))[0]).toBe('Touch-point proposal');
   });
 
@@ -231,7 +231,7 @@ describe('direct messages through the outbox', () => {
     await rig.post(personalMessage(rig, PAT, 'book Casey Lee weekly tue 14:00'));
     rig.connector.script.push({ status: 429, headers: { 'retry-after': '600' } });
     await rig.core.dispatcher.dispatchDue();
-    const [row] = rig.core.outbox.forRecipient(userId(CASEY.aadObjectId));
+    const [row] = rig.core.services.outbox.forRecipient(userId(CASEY.aadObjectId));
     expect(row.status).toBe('pending');
     expect(row.lastError).toMatch(/429/);
     expect(row.nextAttemptAt.getTime() - rig.clock.now().getTime()).toBeGreaterThanOrEqual(600_000);
@@ -247,7 +247,7 @@ describe('direct messages through the outbox', () => {
     rig.connector.script.push({ status: 0, hang: true });
     const report = await rig.core.dispatcher.dispatchDue();
     expect(report).toMatchObject({ sent: 0, retried: 1 });
-    const [row] = rig.core.outbox.forRecipient(userId(CASEY.aadObjectId));
+    const [row] = rig.core.services.outbox.forRecipient(userId(CASEY.aadObjectId));
     expect(row).toMatchObject({ status: 'pending', lastError: 'Teams send failed: the Teams DM got no answer within 0.1 s' });
     // Teams answers again: the retry is delivered.
     rig.clock.set(row.nextAttemptAt);
@@ -261,7 +261,7 @@ describe('direct messages through the outbox', () => {
     await rig.post(personalMessage(rig, PAT, 'book Casey Lee weekly tue 14:00'));
     rig.connector.script.push({ status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } } });
     await rig.core.dispatcher.dispatchDue();
-    const [row] = rig.core.outbox.forRecipient(userId(CASEY.aadObjectId));
+    const [row] = rig.core.services.outbox.forRecipient(userId(CASEY.aadObjectId));
     expect(row).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/403/) });
     expect(rig.teams.conversations.ofUser(tenantId(), userId(CASEY.aadObjectId))).toHaveLength(0);
   });
@@ -279,16 +279,16 @@ describe('mentions and identity', () => {
     // Riley is not known yet: Pat names them by a mention, which carries only the Teams id.
     await rig.post(channelMessage(rig, PAT, 'coach add <at>Riley Stone</at>', [{ id: '29:riley', aadObjectId: 'aad-riley', name: 'Riley Stone' }]));
     const tenant = tenantId();
-    const byTeamsId = rig.core.store.userByExternalId(tenant, '29:riley');
+    const byTeamsId = rig.core.services.people.userByExternalId(tenant, '29:riley');
     expect(byTeamsId).toMatchObject({ displayName: 'Riley Stone' });
 
     await rig.post(personalMessage(rig, { id: '29:riley', aadObjectId: 'aad-riley', name: 'Riley Stone' }, 'next'));
-    expect(rig.core.store.userByExternalId(tenant, '29:riley')).toBeUndefined();
-    expect(rig.core.store.userByExternalId(tenant, 'aad-riley')?.id).toBe(byTeamsId!.id);
+    expect(rig.core.services.people.userByExternalId(tenant, '29:riley')).toBeUndefined();
+    expect(rig.core.services.people.userByExternalId(tenant, 'aad-riley')?.id).toBe(byTeamsId!.id);
   });
 
   test('identity: tenant from the conversation (or channel data), user from the AAD object id, name from the activity', async () => {
     await rig.post(personalMessage(rig, { id: '29:new', aadObjectId: 'aad-new', name: 'Sam New' }, 'help'));
-    expect(rig.core.store.userByExternalId(tenantId(), 'aad-new')).toMatchObject({ displayName: 'Sam New' });
+    expect(rig.core.services.people.userByExternalId(tenantId(), 'aad-new')).toMatchObject({ displayName: 'Sam New' });
   });
 });

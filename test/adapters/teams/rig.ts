@@ -108,14 +108,13 @@ export async function startRig(opts: { teams?: TeamsConfig; local?: boolean; aut
 
 /** The demo school in the Teams tenant: members keyed by their AAD object ids, as Teams names them. */
 export function seedSchool(rig: Rig, members: [Person, Role][] = [[PAT, 'principal'], [CASEY, 'coach'], [TAYLOR, 'coach'], [JORDAN, 'coach'], [DREW, 'teacher']]): number {
-  const { store } = rig.core;
   const now = rig.clock.now();
-  const tenant = store.ensureTenant('teams', TENANT, now);
-  const creator = store.ensureUser(tenant.id, members[0][0].aadObjectId, now, members[0][0].name);
-  const school = store.createSchool(tenant.id, { name: 'Demo Elementary', timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
+  const tenant = rig.core.services.people.ensureTenant('teams', TENANT, now);
+  const creator = rig.core.services.people.ensureUser(tenant.id, members[0][0].aadObjectId, now, members[0][0].name);
+  const school = rig.core.services.people.createSchool(tenant.id, { name: 'Demo Elementary', timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
   for (const [person, role] of members) {
-    const u = store.ensureUser(tenant.id, person.aadObjectId, now, person.name);
-    store.addMembership(tenant.id, school.id, u.id, role, now);
+    const u = rig.core.services.people.ensureUser(tenant.id, person.aadObjectId, now, person.name);
+    rig.core.services.people.addMembership(tenant.id, school.id, u.id, role, now);
   }
   return school.id;
 }

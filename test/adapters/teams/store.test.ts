@@ -14,8 +14,8 @@ beforeEach(() => {
 afterEach(() => core.close());
 
 function person(tenant: string, key: string) {
-  const t = core.store.ensureTenant('teams', tenant, clock.now());
-  const u = core.store.ensureUser(t.id, key, clock.now(), key);
+  const t = core.services.people.ensureTenant('teams', tenant, clock.now());
+  const u = core.services.people.ensureUser(t.id, key, clock.now(), key);
   return { tenantId: t.id, userId: u.id };
 }
 
@@ -43,12 +43,12 @@ test('every lookup is scoped by tenant', () => {
 });
 
 test('a user known by their Teams id takes their AAD id, unless it is already someone', () => {
-  const t = core.store.ensureTenant('teams', 't1', clock.now());
-  const byTeamsId = core.store.ensureUser(t.id, '29:riley', clock.now(), 'Riley');
+  const t = core.services.people.ensureTenant('teams', 't1', clock.now());
+  const byTeamsId = core.services.people.ensureUser(t.id, '29:riley', clock.now(), 'Riley');
   expect(repo.adoptAadObjectId(t.id, '29:riley', 'aad-riley')).toBe(true);
-  expect(core.store.userByExternalId(t.id, 'aad-riley')?.id).toBe(byTeamsId.id);
-  core.store.ensureUser(t.id, '29:sam', clock.now(), 'Sam');
-  core.store.ensureUser(t.id, 'aad-sam', clock.now(), 'Sam');
+  expect(core.services.people.userByExternalId(t.id, 'aad-riley')?.id).toBe(byTeamsId.id);
+  core.services.people.ensureUser(t.id, '29:sam', clock.now(), 'Sam');
+  core.services.people.ensureUser(t.id, 'aad-sam', clock.now(), 'Sam');
   expect(repo.adoptAadObjectId(t.id, '29:sam', 'aad-sam')).toBe(false);
 });
 

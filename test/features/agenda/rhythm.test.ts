@@ -59,7 +59,7 @@ describe('two weeks of a partnership', () => {
     // Held: mark the win discussed, leave the attendance item (carried over), record a next step for Thursday.
     const held = h.press('pat', asked.find((d) => d.to === 'pat')!.message, 'Held');
     const notes = formOf(held.messages[1])!;
-    const items = h.core.agenda.openItems(h.user('pat').tenantId, 1);
+    const items = h.core.services.agenda.openItems(h.user('pat').tenantId, 1);
     const win = items.find((i) => i.text.startsWith('Reading'))!;
     const caseyRef = notes.inputs.find((i) => i.id === 'owner')!.choices!.find((c) => c.label === 'Casey Lee')!.value;
     const saved = h.core.app.submitForm({ identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } }, notes.formId, {
@@ -111,7 +111,7 @@ describe('two weeks of a partnership', () => {
     const dms = await h.advance(new Date('2026-11-24T19:50:00Z').getTime() - h.clock.now().getTime());
     const ask = dms.find((d) => d.to === 'casey' && headerOf(d) === 'Did it happen?')!;
     expect(text(h.press('casey', ask.message, 'Missed'))).toContain('Recorded as missed');
-    const item = h.core.agenda.openItems(h.user('casey').tenantId, 1)[0];
+    const item = h.core.services.agenda.openItems(h.user('casey').tenantId, 1)[0];
     expect(item.carriedCount).toBe(1);
     h.clock.set(new Date('2026-11-30T14:00:00Z'));
     h.run('pat', 'skip');
@@ -183,7 +183,7 @@ describe('two weeks of a partnership', () => {
     expect(text(h.core.app.submitForm(pat, notes.formId, values).reply)).toContain('Notes saved');
     expect(text(h.core.app.submitForm(casey, again.formId, values).reply)).toBe('The notes for Tue 24 Nov 2026, 14:00–14:30 EST were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.');
     expect(h.core.db.prepare('SELECT COUNT(*) AS n FROM action_items').get()).toEqual({ n: 1 });
-    expect(h.core.agenda.openItems(h.user('pat').tenantId, 1).map((i) => i.carriedCount)).toEqual([1]);
+    expect(h.core.services.agenda.openItems(h.user('pat').tenantId, 1).map((i) => i.carriedCount)).toEqual([1]);
 
     // "Held" pressed once the notes are saved offers a next step instead of a form that would be refused.
     const late = h.press('casey', ask('casey').message, 'Held');
@@ -200,10 +200,9 @@ describe('two weeks of a partnership', () => {
   });
 
   it('with two touch-points, the add and move forms ask which one, and the prompt\'s button knows', async () => {
-    const { store } = h.core;
     const tenantId = h.user('pat').tenantId;
-    const robin = store.ensureUser(tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
-    store.addMembership(tenantId, 1, robin.id, 'coach', h.clock.now());
+    const robin = h.core.services.people.ensureUser(tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
+    h.core.services.people.addMembership(tenantId, 1, robin.id, 'coach', h.clock.now());
     bookAccepted(h, 'book @robin weekly thu 10:00', 'pat', 'robin');
     const pat = { identity: { platform: 'console' as const, tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } };
     const form = formOf(h.run('pat', 'add').messages[0])!;
@@ -231,12 +230,12 @@ describe('two weeks of a partnership', () => {
 
   it('authors edit or remove their items until the meeting starts, and only their own', () => {
     const added = h.run('casey', 'add learning Book study on feedback');
-    const id = h.core.agenda.openItems(h.user('casey').tenantId, 1)[0].id;
+    const id = h.core.services.agenda.openItems(h.user('casey').tenantId, 1)[0].id;
     expect(text(h.run('pat', `agenda edit #${id} Hijacked`))).toBe('Only the person who added an item can change it.');
     expect(text(h.run('casey', `agenda edit #${id} Book study: chapter 3`))).toBe(`Item #${id} now reads: Book study: chapter 3`);
     h.clock.set(new Date('2026-11-24T19:05:00Z')); // the meeting has started
     expect(text(h.press('casey', added.messages[0], 'Remove'))).toBe('The meeting has started; the item can be marked at the meeting instead.');
-    expect(h.core.agenda.itemById(h.user('casey').tenantId, id)!.text).toBe('Book study: chapter 3');
+    expect(h.core.services.agenda.itemById(h.user('casey').tenantId, id)!.text).toBe('Book study: chapter 3');
   });
 
   it('the DST change keeps prompts and agendas at the same local time', async () => {
@@ -259,10 +258,9 @@ describe('who may use a partnership’s agenda', () => {
   beforeEach(() => {
     h = createHarness({ start: new Date('2026-11-18T17:00:00Z') });
     seedDemoSchool(h);
-    const { store } = h.core;
-    const tenant = store.ensureTenant('console', 'local', h.clock.now());
-    const other = store.ensureUser(tenant.id, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
-    store.addMembership(tenant.id, 1, other.id, 'coach', h.clock.now());
+    const tenant = h.core.services.people.ensureTenant('console', 'local', h.clock.now());
+    const other = h.core.services.people.ensureUser(tenant.id, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
+    h.core.services.people.addMembership(tenant.id, 1, other.id, 'coach', h.clock.now());
     seedDemoSchool(h, 'other-district');
     bookAccepted(h);
     h.run('pat', 'add wins Confidential partnership item');

@@ -13,7 +13,7 @@ afterEach(() => h?.close());
 const tid = (): number => h.user('pat').tenantId;
 
 function seriesOf(handle: string): Series[] {
-  return h.core.store.liveSeriesOfUser(tid(), h.user(handle).id);
+  return h.core.services.series.liveSeriesOfUser(tid(), h.user(handle).id);
 }
 
 function onlySeries(): Series {
@@ -23,7 +23,7 @@ function onlySeries(): Series {
 }
 
 function occurrences(seriesId: number, count = 5): Occurrence[] {
-  return h.core.store.occurrencesOfSeries(tid(), seriesId, h.clock.now(), count);
+  return h.core.services.series.occurrencesOfSeries(tid(), seriesId, h.clock.now(), count);
 }
 
 function one(r: { messages: Message[] }): Message {
@@ -32,10 +32,9 @@ function one(r: { messages: Message[] }): Message {
 }
 
 function addAssistantPrincipal(handle = 'sam', name = 'Sam Ortiz'): void {
-  const { store } = h.core;
-  const school = store.schoolByName(tid(), 'Demo Elementary')!;
-  const user = store.ensureUser(tid(), handle, h.clock.now(), name, handle);
-  store.addMembership(tid(), school.id, user.id, 'assistant_principal', h.clock.now());
+  const school = h.core.services.people.schoolByName(tid(), 'Demo Elementary')!;
+  const user = h.core.services.people.ensureUser(tid(), handle, h.clock.now(), name, handle);
+  h.core.services.people.addMembership(tid(), school.id, user.id, 'assistant_principal', h.clock.now());
 }
 
 describe('proposing and answering', () => {
@@ -64,12 +63,12 @@ describe('proposing and answering', () => {
     expect(text(h.press('pat', proposal, 'Accept'))).toBe('You proposed this touch-point; the other person answers it.');
     // A teacher pressing it is refused.
     expect(text(h.press('taylor', proposal, 'Accept'))).toBe('Only the principal and the coach of a touch-point can see it.');
-    expect(h.core.store.seriesById(tid(), series.id)!.status).toBe('proposed');
+    expect(h.core.services.series.seriesById(tid(), series.id)!.status).toBe('proposed');
     expect(await h.deliver()).toEqual([]);
 
     // The invitee accepts: the series is active and the proposer is told.
     expect(text(h.press('casey', proposal, 'Accept'))).toBe('Booked with Pat Rivera: weekly on Tuesdays, 14:00–14:30. Next: Tue 24 Nov 2026, 14:00–14:30 EST.');
-    expect(h.core.store.seriesById(tid(), series.id)!.status).toBe('active');
+    expect(h.core.services.series.seriesById(tid(), series.id)!.status).toBe('active');
     const answer = await h.deliver();
     // (Other features may greet the new partnership too; the acceptance goes to the proposer only.)
     expect(answer.filter((d) => d.message.text.includes('accepted')).map((d) => [d.to, d.message.text])).toEqual([
@@ -86,7 +85,7 @@ describe('proposing and answering', () => {
     const [dm] = await h.deliver();
     expect(dm.to).toBe('pat');
     expect(text(h.press('pat', dm.message, 'Accept'))).toMatch(/^Booked with Casey Lee: /);
-    const p = h.core.store.partnershipById(tid(), onlySeries().partnershipId)!;
+    const p = h.core.services.series.partnershipById(tid(), onlySeries().partnershipId)!;
     expect(p).toMatchObject({ principalId: h.user('pat').id, coachId: h.user('casey').id });
   });
 
@@ -95,12 +94,12 @@ describe('proposing and answering', () => {
     const [dm] = await h.deliver();
     const id = onlySeries().id;
     expect(text(h.press('casey', dm.message, 'Decline'))).toBe('Declined. Pat Rivera has been told and can propose another time.');
-    expect(h.core.store.seriesById(tid(), id)!.status).toBe('declined');
+    expect(h.core.services.series.seriesById(tid(), id)!.status).toBe('declined');
     expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([
       ['pat', 'Casey Lee declined the touch-point weekly on Tuesdays, 14:00–14:30. Propose another time with /touchpoint book.'],
     ]);
     expect(text(h.press('casey', dm.message, 'Accept'))).toBe('That proposal has already been answered.');
-    expect(h.core.store.seriesById(tid(), id)!.status).toBe('declined');
+    expect(h.core.services.series.seriesById(tid(), id)!.status).toBe('declined');
     expect(text(h.run('pat', 'book @casey weekly tue 14:00'))).toMatch(/^Proposed to Casey Lee/);
   });
 
@@ -283,15 +282,15 @@ describe('changing a booked series', () => {
       ['End the series', 'booking.cancel.confirm', String(id)],
       ['Keep it', 'booking.cancel.keep', String(id)],
     ]);
-    expect(h.core.store.seriesById(tid(), id)!.status).toBe('active');
+    expect(h.core.services.series.seriesById(tid(), id)!.status).toBe('active');
 
     expect(text(h.press('pat', ask, 'Keep it'))).toBe('Kept. Nothing changed.');
-    expect(h.core.store.seriesById(tid(), id)!.status).toBe('active');
+    expect(h.core.services.series.seriesById(tid(), id)!.status).toBe('active');
     expect(await h.deliver()).toEqual([]);
 
     expect(text(h.press('pat', ask, 'End the series'))).toBe('The series has ended. Casey Lee has been told. Book again any time with /touchpoint book.');
-    expect(h.core.store.seriesById(tid(), id)!.status).toBe('cancelled');
-    expect(h.core.store.occurrencesOfSeries(tid(), id, h.clock.now(), 3).map((o) => o.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(h.core.services.series.seriesById(tid(), id)!.status).toBe('cancelled');
+    expect(h.core.services.series.occurrencesOfSeries(tid(), id, h.clock.now(), 3).map((o) => o.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([
       ['casey', 'Pat Rivera ended your touch-points (weekly on Tuesdays, 14:00–14:30). Past notes are kept.'],
     ]);

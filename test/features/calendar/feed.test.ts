@@ -46,7 +46,7 @@ describe('a weekly series in New York', () => {
     expect(text(h.run('pat', 'closed 2026-11-24..2026-11-25 Thanksgiving break'))).toContain('closed');
     // A closure beyond the materialised horizon (an imported spring break, say) is excluded too.
     const tenantId = h.user('pat').tenantId;
-    h.core.store.addClosure(tenantId, { schoolId: 1, startDate: '2027-04-05', endDate: '2027-04-09', label: 'Spring break', createdBy: h.user('pat').id }, h.clock.now());
+    h.core.services.calendar.addClosure(tenantId, { schoolId: 1, startDate: '2027-04-05', endDate: '2027-04-09', label: 'Spring break', createdBy: h.user('pat').id }, h.clock.now());
 
     const res = await feedOf(rig, 'pat');
     expect(res.status).toBe(200);
@@ -138,7 +138,7 @@ describe('a cancelled series', () => {
   beforeEach(async () => {
     h = createHarness({ start: new Date('2026-10-20T12:00:00Z') });
     seedDemoSchool(h);
-    h.core.store.addMembership(h.user('pat').tenantId, 1, h.core.store.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id, 'coach', h.clock.now());
+    h.core.services.people.addMembership(h.user('pat').tenantId, 1, h.core.services.people.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id, 'coach', h.clock.now());
     bookAccepted(h); // Tuesdays 14:00 with casey
     rig = await calendarRig(h);
   });

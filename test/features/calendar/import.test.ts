@@ -51,7 +51,7 @@ describe('importing the school calendar', () => {
     (h.core.db.prepare('SELECT original_date, status FROM occurrences WHERE series_id = 1 ORDER BY original_date').all() as { original_date: string; status: string }[])
       .filter((o) => o.original_date <= '2027-01-14').map((o) => [o.original_date, o.status]),
   );
-  const closures = (): [string, string, string][] => h.core.store.closuresOfSchool(tenantId, 1).map((c) => [c.startDate, c.endDate, c.label]);
+  const closures = (): [string, string, string][] => h.core.services.calendar.closuresOfSchool(tenantId, 1).map((c) => [c.startDate, c.endDate, c.label]);
 
   beforeEach(async () => {
     h = createHarness({ start: new Date('2026-11-18T17:00:00Z') }); // Wed 18 Nov 2026, 12:00 EST
@@ -93,10 +93,10 @@ describe('importing the school calendar', () => {
   it('changes nothing when the same calendar is imported again', async () => {
     rig.run('pat', 'calendar import');
     await h.deliver();
-    const before = h.core.store.closuresOfSchool(tenantId, 1);
+    const before = h.core.services.calendar.closuresOfSchool(tenantId, 1);
     const states = statuses();
     expect(text(rig.run('pat', 'calendar import'))).toContain('0 added, 0 updated, 0 removed');
-    expect(h.core.store.closuresOfSchool(tenantId, 1)).toEqual(before);
+    expect(h.core.services.calendar.closuresOfSchool(tenantId, 1)).toEqual(before);
     expect(statuses()).toEqual(states);
     expect(updates(await h.deliver())).toEqual([]);
   });
@@ -105,7 +105,7 @@ describe('importing the school calendar', () => {
     rig.run('pat', 'calendar import');
     expect(text(h.run('pat', 'closed 2027-01-14 Snow day'))).toContain('closed');
     await h.deliver();
-    const earlyReleaseId = h.core.store.closuresOfSchool(tenantId, 1).find((c) => c.label.startsWith('Early'))!.id;
+    const earlyReleaseId = h.core.services.calendar.closuresOfSchool(tenantId, 1).find((c) => c.label.startsWith('Early'))!.id;
 
     writeFileSync(file, V2);
     const r = rig.run('pat', 'calendar import');
@@ -116,7 +116,7 @@ describe('importing the school calendar', () => {
       ['2026-12-28', '2027-01-01', 'Winter Break'],
       ['2027-01-14', '2027-01-14', 'Snow day'],
     ]);
-    expect(h.core.store.closuresOfSchool(tenantId, 1).find((c) => c.label.startsWith('Early'))!.id).toBe(earlyReleaseId);
+    expect(h.core.services.calendar.closuresOfSchool(tenantId, 1).find((c) => c.label.startsWith('Early'))!.id).toBe(earlyReleaseId);
     expect(statuses()).toMatchObject({ '2026-11-26': 'scheduled', '2026-12-10': 'closed', '2026-12-24': 'scheduled', '2026-12-31': 'closed', '2027-01-14': 'closed' });
     const dms = updates(await h.deliver());
     expect(dms.map((d) => d.to).sort()).toEqual(['casey', 'pat']);
@@ -139,7 +139,7 @@ describe('importing the school calendar', () => {
     h.clock.set(new Date('2026-11-19T11:00:00Z'));
     for (const plan of registry.planners) plan(h.core.services, h.clock.now());
     expect(closures().map(([s, , label]) => `${s} ${label}`)).toEqual(['2026-12-10 Early Release, Staff Professional Development', '2026-12-28 Winter Break']);
-    expect(h.core.store.closuresOfSchool(tenantId, other)).toEqual([]);
+    expect(h.core.services.calendar.closuresOfSchool(tenantId, other)).toEqual([]);
     expect(syncSchoolCalendars(h.core.services, V1, h.clock.now()).map((s) => s.schoolId)).toEqual([1]);
   });
 

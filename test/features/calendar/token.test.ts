@@ -90,7 +90,7 @@ describe('calendar feed links', () => {
   });
 
   it('refuses a coach with no touch-point yet, and a stray word with the usage line', () => {
-    h.core.store.addMembership(h.user('pat').tenantId, 1, h.core.store.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id, 'coach', h.clock.now());
+    h.core.services.people.addMembership(h.user('pat').tenantId, 1, h.core.services.people.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id, 'coach', h.clock.now());
     expect(text(rig.run('robin', 'calendar'))).toContain('you have none yet');
     expect(text(rig.run('pat', 'calendar export'))).toBe('"export" is not rotate or import\nUsage: /touchpoint calendar [rotate|import]');
   });
@@ -98,7 +98,7 @@ describe('calendar feed links', () => {
   it('stops serving a feed when its owner no longer holds their role', async () => {
     const path = feedPathIn(rig.run('casey', 'calendar'));
     expect((await rig.get(path)).status).toBe(200);
-    h.core.store.removeMembership(h.user('pat').tenantId, 1, h.user('casey').id, 'coach');
+    h.core.services.people.removeMembership(h.user('pat').tenantId, 1, h.user('casey').id, 'coach');
     expect((await rig.get(path)).status).toBe(404);
   });
 });

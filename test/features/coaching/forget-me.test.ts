@@ -55,7 +55,7 @@ describe('forget-me', () => {
   });
 
   it('erases requests, answers, memberships, messages and the name; escalations keep only "a teacher"', async () => {
-    const { db, store } = h.core;
+    const { db } = h.core;
     const tenantId = h.user('pat').tenantId;
     const taylor = h.user('taylor');
     bookAccepted(h);
@@ -82,7 +82,7 @@ describe('forget-me', () => {
       .run(h.user('casey').id, 'Taylor Morgan (@taylor) left the class alone; Taylor says it was two minutes. TAYLOR agreed to talk.', taylor.id, h.clock.now().toISOString(), h.clock.now().toISOString());
     db.prepare(`INSERT INTO escalations (school_id, coach_id, concern, category, stage, created_at, updated_at)
                 VALUES (1, ?, 'Photocopier budget', 'resources', 'raised', ?, ?)`).run(h.user('casey').id, h.clock.now().toISOString(), h.clock.now().toISOString());
-    h.core.outbox.enqueue({ tenantId, recipientId: h.user('pat').id, kind: 'escalation.urgent', dedupeKey: 'esc-test', message: { text: 'Urgent: about Taylor Morgan', blocks: [{ type: 'text', text: '**Taylor Morgan** — see @taylor' }] }, dueAt: h.clock.now() }, h.clock.now());
+    h.core.services.outbox.enqueue({ tenantId, recipientId: h.user('pat').id, kind: 'escalation.urgent', dedupeKey: 'esc-test', message: { text: 'Urgent: about Taylor Morgan', blocks: [{ type: 'text', text: '**Taylor Morgan** — see @taylor' }] }, dueAt: h.clock.now() }, h.clock.now());
     // A Teams conversation reference (another feature's table) holding their name.
     db.prepare(`INSERT INTO teams_conversations (tenant_id, user_id, scope, conversation_id, channel_user_id, service_url, reference, updated_at)
                 VALUES (?, ?, 'personal', 'a:1', '29:1', 'https://smba.example', '{"user":{"name":"Taylor Morgan"}}', ?)`).run(tenantId, taylor.id, h.clock.now().toISOString());
@@ -106,8 +106,8 @@ describe('forget-me', () => {
       { concern: 'a teacher (a teacher) left the class alone; a teacher says it was two minutes. a teacher agreed to talk.', concerns_user_id: null, concerns_label: 'a teacher' },
       { concern: 'Photocopier budget', concerns_user_id: null, concerns_label: null },
     ]);
-    expect(h.core.agenda.openItems(tenantId, 1).map((i) => i.text)).toEqual(['Check in with a teacher about the new unit']);
-    expect(h.core.outbox.byDedupeKey('esc-test')!.message).toEqual({ text: 'Urgent: about a teacher', blocks: [{ type: 'text', text: '**a teacher** — see a teacher' }] });
+    expect(h.core.services.agenda.openItems(tenantId, 1).map((i) => i.text)).toEqual(['Check in with a teacher about the new unit']);
+    expect(h.core.services.outbox.byDedupeKey('esc-test')!.message).toEqual({ text: 'Urgent: about a teacher', blocks: [{ type: 'text', text: '**a teacher** — see a teacher' }] });
 
     // The coach working on the open request is told it was withdrawn, nothing more.
     expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([`Coaching request #${shared} was withdrawn. Nothing more is needed from you.`]);
@@ -116,24 +116,23 @@ describe('forget-me', () => {
     // Coming back, they are a new person with nothing.
     expect(text(h.coaching('taylor', 'status'))).toBe('You have no coaching requests. Ask a coach for help with /coaching request.');
     expect(h.user('taylor').id).not.toBe(taylor.id);
-    expect(store.membershipsOf(tenantId, h.user('taylor').id)).toEqual([]);
+    expect(h.core.services.people.membershipsOf(tenantId, h.user('taylor').id)).toEqual([]);
   });
 
   it('works for a teacher who was once a coach: the old partnership keeps a nameless placeholder', () => {
-    const { store } = h.core;
     const tenantId = h.user('pat').tenantId;
     // Jordan coached before becoming a teacher: a past, cancelled partnership with Pat.
-    store.addMembership(tenantId, 1, h.user('jordan').id, 'coach', h.clock.now());
+    h.core.services.people.addMembership(tenantId, 1, h.user('jordan').id, 'coach', h.clock.now());
     bookAccepted(h, 'book @jordan weekly wed 10:00', 'pat', 'jordan');
-    const series = store.liveSeriesOfUser(tenantId, h.user('jordan').id)[0];
+    const series = h.core.services.series.liveSeriesOfUser(tenantId, h.user('jordan').id)[0];
     h.core.app.action({ identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } }, 'booking.cancel.confirm', String(series.id));
-    store.removeMembership(tenantId, 1, h.user('jordan').id, 'coach');
+    h.core.services.people.removeMembership(tenantId, 1, h.user('jordan').id, 'coach');
     const jordan = h.user('jordan');
     const confirm = h.coaching('jordan', 'forget-me');
     const erased = h.press('jordan', confirm.messages[0], confirm.messages[0].blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((b) => b.style === 'danger')!.label);
     expect(text(erased)).not.toContain('Something went wrong');
-    expect(store.userById(tenantId, jordan.id)!.displayName).not.toContain('Jordan');
-    expect(store.partnershipById(tenantId, series.partnershipId)!.coachId).toBe(jordan.id);
+    expect(h.core.services.people.userById(tenantId, jordan.id)!.displayName).not.toContain('Jordan');
+    expect(h.core.services.series.partnershipById(tenantId, series.partnershipId)!.coachId).toBe(jordan.id);
   });
 
   it('is refused for someone whose coach or principal role needs their name', () => {

@@ -108,11 +108,10 @@ describe('asking', () => {
     }
     expect(h.core.db.prepare('SELECT COUNT(*) AS n FROM coaching_requests').get()).toEqual({ n: 0 });
 
-    const { store } = h.core;
     const tenant = h.user('pat').tenantId;
-    const robin = store.ensureUser(tenant, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
-    store.addMembership(tenant, 1, robin.id, 'coach', h.clock.now());
-    store.addMembership(tenant, 1, robin.id, 'teacher', h.clock.now());
+    const robin = h.core.services.people.ensureUser(tenant, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
+    h.core.services.people.addMembership(tenant, 1, robin.id, 'coach', h.clock.now());
+    h.core.services.people.addMembership(tenant, 1, robin.id, 'teacher', h.clock.now());
     const id = ask(h, 'robin', 'technology', 'Setting up the new displays');
     const dms = await h.deliver();
     expect(dmsTo(dms, 'casey').map((d) => d.message.text)).toEqual([expect.stringContaining('Robin Diaz asks for help with Technology')]);
@@ -125,10 +124,10 @@ describe('asking', () => {
   it('with no school role, asking in a one-school workspace makes them a teacher there, and says so', () => {
     const confirm = h.coaching('sam', 'request curriculum Unit planning for fractions').messages[0];
     expect(confirm.text).toContain('Sending it makes you a teacher of Demo Elementary on Touchpoint.');
-    expect(h.core.store.membershipsOf(h.user('sam').tenantId, h.user('sam').id)).toEqual([]);
+    expect(h.core.services.people.membershipsOf(h.user('sam').tenantId, h.user('sam').id)).toEqual([]);
     const sent = h.press('sam', confirm, 'Send request');
     expect(text(sent)).toContain('You have joined Demo Elementary as a teacher on Touchpoint.');
-    expect(h.core.store.membershipsOf(h.user('sam').tenantId, h.user('sam').id).map((m) => m.role)).toEqual(['teacher']);
+    expect(h.core.services.people.membershipsOf(h.user('sam').tenantId, h.user('sam').id).map((m) => m.role)).toEqual(['teacher']);
   });
 
   it('with several schools, the first request asks which is theirs', async () => {
@@ -229,10 +228,9 @@ describe('the coach answers', () => {
 
 describe('the nudge after 2 school days', () => {
   it('a Thursday request nudges its coaches on Monday (the weekend is not school days); never a principal', async () => {
-    const { store } = h.core;
     const tenant = h.user('pat').tenantId;
-    const robin = store.ensureUser(tenant, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
-    store.addMembership(tenant, 1, robin.id, 'coach', h.clock.now());
+    const robin = h.core.services.people.ensureUser(tenant, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
+    h.core.services.people.addMembership(tenant, 1, robin.id, 'coach', h.clock.now());
     const id = ask(h, 'taylor', 'curriculum', 'Pacing the new math units');
     await h.deliver();
     const dms = await h.advance(new Date('2026-11-24T15:00:00Z').getTime() - h.clock.now().getTime());

@@ -121,8 +121,8 @@ describe('those who may see it', () => {
     expect(all(h.demand('pat'))).toContain('Classroom management: fewer than 3');
     expect(all(h.demand('wes'))).toContain('Classroom management: fewer than 3');
     const tenantId = h.user('pat').tenantId;
-    const sam = h.core.store.ensureUser(tenantId, 'sam', h.clock.now(), 'Sam Ortiz', 'sam');
-    h.core.store.addMembership(tenantId, 1, sam.id, 'teacher', h.clock.now());
+    const sam = h.core.services.people.ensureUser(tenantId, 'sam', h.clock.now(), 'Sam Ortiz', 'sam');
+    h.core.services.people.addMembership(tenantId, 1, sam.id, 'teacher', h.clock.now());
     ask(h, 'sam', 'classroom-management', 'three');
     const third = all(h.demand('pat'));
     expect(third).toContain('Classroom management: 3');
@@ -133,8 +133,8 @@ describe('those who may see it', () => {
 describe('the school export and retention', () => {
   it('the export carries the aggregate and the shared requests, never an unshared request or its words', () => {
     ask(h, 'jordan', 'engagement', 'OCELOT shared words', { share: true });
-    const pat = h.core.store.resolveActor(identity('pat'), h.clock.now());
-    const school = h.core.store.schoolByName(pat.tenant.id, 'Demo Elementary')!;
+    const pat = h.core.services.people.resolveActor(identity('pat'), h.clock.now());
+    const school = h.core.services.people.schoolByName(pat.tenant.id, 'Demo Elementary')!;
     const exported = buildExport(h.core.services, pat, school, h.clock.now());
     expect(exported.coachingDemand).toEqual({
       rule: expect.stringContaining('fewer than 3'),

@@ -1,5 +1,5 @@
 /** Ports the core owns; adapters and the store implement them. */
-import type { Message } from '../messages/model';
+import type { Message } from '../../messages/model';
 
 export interface Clock {
   now(): Date;

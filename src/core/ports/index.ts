@@ -1,0 +1,43 @@
+/**
+ * Ports the core owns. Features use these interfaces only; `src/store/` implements the
+ * repositories over SQLite, adapters implement the Notifier, and `src/compose.ts` wires them.
+ * Repositories are synchronous (better-sqlite3 is), which keeps transactions simple.
+ */
+import type { AgendaRepository } from './agenda';
+import type { AuditRepository } from './audit';
+import type { CalendarRepository } from './calendar';
+import type { CoachingRepository } from './coaching';
+import type { EscalationRepository } from './escalations';
+import type { OperationsRepository } from './operations';
+import type { OutboxRepository } from './outbox';
+import type { PeopleRepository } from './people';
+import type { SeriesRepository } from './series';
+
+export * from './runtime';
+export * from './agenda';
+export * from './audit';
+export * from './calendar';
+export * from './coaching';
+export * from './escalations';
+export * from './operations';
+export * from './outbox';
+export * from './people';
+export * from './series';
+
+/** Runs work as one unit: all of it is written, or none. Nested calls join the outer one. */
+export interface Transactor {
+  transaction<T>(fn: () => T): T;
+}
+
+/** Every repository a feature may use, one per aggregate. */
+export interface Services extends Transactor {
+  people: PeopleRepository;
+  series: SeriesRepository;
+  calendar: CalendarRepository;
+  agenda: AgendaRepository;
+  escalations: EscalationRepository;
+  coaching: CoachingRepository;
+  outbox: OutboxRepository;
+  audit: AuditRepository;
+  operations: OperationsRepository;
+}

@@ -1,0 +1,24 @@
+/** The people aggregate: tenants, users, schools and who holds which role where. */
+import type { Actor, Identity, Membership, Platform, Role, School, Tenant, User } from '../model';
+import type { LocalTime } from '../datetime';
+
+export interface PeopleRepository {
+  ensureTenant(platform: Platform, externalId: string, now: Date, name?: string): Tenant;
+  tenantById(tenantId: number): Tenant | undefined;
+  /** Finds or creates the user; a newly learned display name or handle replaces the old one. */
+  ensureUser(tenantId: number, externalId: string, now: Date, displayName?: string, handle?: string): User;
+  userByExternalId(tenantId: number, externalId: string): User | undefined;
+  userById(tenantId: number, userId: number): User | undefined;
+  /** Users of the tenant whose handle or display name (or its first word) matches, case-insensitively. */
+  usersByName(tenantId: number, name: string): User[];
+  resolveActor(identity: Identity, now: Date): Actor;
+  createSchool(tenantId: number, s: { name: string; timeZone: string; dayStart: LocalTime; dayEnd: LocalTime; createdBy: number }, now: Date): School;
+  schoolById(tenantId: number, schoolId: number): School | undefined;
+  schoolByName(tenantId: number, name: string): School | undefined;
+  schoolsOfTenant(tenantId: number): School[];
+  membershipsOf(tenantId: number, userId: number): Membership[];
+  addMembership(tenantId: number, schoolId: number, userId: number, role: Role, now: Date): boolean;
+  removeMembership(tenantId: number, schoolId: number, userId: number, role: Role): boolean;
+  /** Members of a school holding one of the roles, by name. */
+  schoolMembers(tenantId: number, schoolId: number, roles: readonly Role[]): (User & { role: Role })[];
+}

@@ -1,0 +1,51 @@
+/**
+ * The store's one entry point for the composition root: every repository port implemented over
+ * one SQLite connection, and the transaction they share. A busy database surfaces as the core's
+ * BusyError, so nothing outside the store needs to know SQLite's error codes.
+ */
+import type { Db } from './db';
+import { isBusyError } from './db';
+import { BusyError } from '../core/errors';
+import type { Services } from '../core/ports';
+import { AgendaStore } from './agenda';
+import { AuditStore } from './audit';
+import { CalendarStore } from './calendar';
+import { CoachingStore } from './coaching';
+import { EscalationStore } from './escalations';
+import { OperationsStore } from './operations';
+import { OutboxStore } from './outbox';
+import { PeopleStore } from './people';
+import { SeriesStore } from './series';
+import { SlackStore } from './slack';
+import { TeamsConversationRepository } from './teams';
+
+/** The repositories only one platform's adapter uses (installations, conversation references). */
+export interface PlatformStores {
+  slack: SlackStore;
+  teams: TeamsConversationRepository;
+}
+
+export function createPlatformStores(db: Db): PlatformStores {
+  return { slack: new SlackStore(db), teams: new TeamsConversationRepository(db) };
+}
+
+export function createServices(db: Db): Services {
+  return {
+    transaction<T>(fn: () => T): T {
+      try {
+        return db.transaction(fn)();
+      } catch (err) {
+        throw isBusyError(err) ? new BusyError(err) : err;
+      }
+    },
+    people: new PeopleStore(db),
+    series: new SeriesStore(db),
+    calendar: new CalendarStore(db),
+    agenda: new AgendaStore(db),
+    escalations: new EscalationStore(db),
+    coaching: new CoachingStore(db),
+    outbox: new OutboxStore(db),
+    audit: new AuditStore(db),
+    operations: new OperationsStore(db),
+  };
+}
