@@ -24,12 +24,13 @@ import { SettableClock, type Delivery, type Notifier } from '../src/core/ports';
 import { addDays, localToUtc, todayIn, type LocalDate } from '../src/core/datetime';
 import { slotsBetween, type Slot } from '../src/features/booking/recurrence';
 import { HORIZON_DAYS } from '../src/features/booking/service';
-import { schoolDaysBefore } from '../src/features/agenda/service';
+
 import { planReminders, PLAN_AHEAD_MS } from '../src/features/agenda/reminders';
 import { materialiseAhead } from '../src/features/booking/materialise';
 import { machine, ms, percentile, table } from './support/machine';
 import { ROOT } from './support/processes';
 import { seedPartnerships, staleSeries, TIME_ZONE } from './support/seed';
+import { schoolDaysBefore } from '../src/core/school-calendar';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

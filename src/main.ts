@@ -79,7 +79,7 @@ async function main(): Promise<void> {
 
   const http = new HttpServer(logger);
   registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
-  http.route('GET', '/export/*', exportRoute(core.services, clock));
+  http.route('GET', '/export/*', exportRoute(core.registry, core.services, clock));
   http.route('GET', '/calendar/*', calendarRoute(core.services, clock));
   // Teams: tokens verified when MICROSOFT_APP_ID is set; in local mode unauthenticated, for the Emulator (127.0.0.1 only).
   if (config.teamsEnabled || local) startTeams({ config, core, http, logger, local });

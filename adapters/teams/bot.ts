@@ -18,7 +18,6 @@ import type { Services } from '../../src/core/ports';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { commandTextOf, identityOf, isPersonal, mentionReader, splitRoot, submissionOf } from './activity';
 import { cardActivity, formAgainActivity, FormMemory, type FormBlock } from './cards';
-import { COMMAND_CHOICES } from './manifest';
 
 export interface TeamsBotOptions {
   app: Touchpoint;
@@ -51,14 +50,6 @@ export const COACHING_IN_CHANNEL: Message = errorMessage(
 export const PRIVATE_IN_CHANNEL: Message = errorMessage(
   'That answer is private to you, so I only take it in a personal chat with me. Open a chat with Touchpoint and type it there.',
 );
-const CHANNEL_COMMANDS = new Set(COMMAND_CHOICES.team.filter(([root]) => root === 'touchpoint').map(([, name]) => name));
-/** Buttons whose answers are safe in a channel: undoing a closure made there. */
-const CHANNEL_ACTIONS = new Set(['booking.closure.undo']);
-
-function channelSafeCommand(root: Root, text: string): boolean {
-  const name = text.trim().split(/\s+/)[0]?.toLowerCase() || 'help';
-  return root === 'touchpoint' && CHANNEL_COMMANDS.has(name);
-}
 
 const NO_TENANT = errorMessage('I could not tell which Microsoft 365 organisation this message came from, so I did not act on it.');
 const STALE_CARD = errorMessage('That card is out of date. Type the command again.');
@@ -111,7 +102,7 @@ export class TeamsBot {
       await this.send(context, [COACHING_IN_CHANNEL]);
       return;
     }
-    if (!isPersonal(activity) && !channelSafeCommand(root, rest)) {
+    if (!isPersonal(activity) && this.options.app.registry.visibilityOfText(root, rest) !== 'channel-safe') {
       await this.send(context, [PRIVATE_IN_CHANNEL]);
       return;
     }
@@ -127,7 +118,7 @@ export class TeamsBot {
       return;
     }
     const { app } = this.options;
-    if (!isPersonal(context.activity) && !(submission.kind === 'action' && CHANNEL_ACTIONS.has(submission.actionId)) && !(submission.kind === 'form' && channelSafeCommand(...formCommand(submission.formId)))) {
+    if (!isPersonal(context.activity) && (submission.kind === 'action' ? app.registry.visibilityOfAction(submission.actionId) : app.registry.visibilityOfForm(submission.formId)) !== 'channel-safe') {
       await this.send(context, [PRIVATE_IN_CHANNEL]);
       return;
     }
@@ -222,10 +213,4 @@ export class TeamsBot {
       await context.sendActivity(cardActivity(message));
     }
   }
-}
-
-/** The command a form id belongs to (`touchpoint.book:…` → touchpoint, book); other forms are none. */
-function formCommand(formId: string): [Root, string] {
-  const [root, ...rest] = formId.split(':')[0].split('.');
-  return ROOTS.includes(root as Root) ? [root as Root, rest.join('.')] : ['coaching', ''];
 }

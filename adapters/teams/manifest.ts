@@ -30,14 +30,19 @@ export const MAX_DESCRIPTION = 128;
 
 export type BotScope = 'personal' | 'team';
 
-/** The commands each scope's list offers, in order. */
-export const COMMAND_CHOICES: Record<BotScope, [Root, string][]> = {
-  personal: [
-    ['touchpoint', 'help'], ['touchpoint', 'book'], ['touchpoint', 'next'], ['touchpoint', 'agenda'], ['touchpoint', 'add'],
-    ['touchpoint', 'skip'], ['touchpoint', 'notes'], ['coaching', 'request'], ['coaching', 'status'], ['coaching', 'queue'],
-  ],
-  team: [['touchpoint', 'help'], ['touchpoint', 'setup'], ['touchpoint', 'coach'], ['touchpoint', 'book'], ['touchpoint', 'next'], ['touchpoint', 'closed']],
-};
+/** The commands the personal list offers, in order (the list holds at most 10, so it is a choice). */
+export const PERSONAL_COMMANDS: [Root, string][] = [
+  ['touchpoint', 'help'], ['touchpoint', 'book'], ['touchpoint', 'next'], ['touchpoint', 'agenda'], ['touchpoint', 'add'],
+  ['touchpoint', 'skip'], ['touchpoint', 'notes'], ['coaching', 'request'], ['coaching', 'status'], ['coaching', 'queue'],
+];
+
+/** The commands each scope's list offers: in a team, exactly those the registry declares channel-safe. */
+export function commandChoices(registry: CommandRegistry): Record<BotScope, [Root, string][]> {
+  return {
+    personal: PERSONAL_COMMANDS,
+    team: registry.list().filter((s) => s.visibility === 'channel-safe').map((s): [Root, string] => [s.root, s.name]),
+  };
+}
 
 /** What a person types: `book` (touchpoint is the default root) or `coaching request`. */
 export function commandTitle(root: Root, name: string): string {
@@ -51,9 +56,10 @@ export interface CommandList {
 
 /** The bot's command lists, from the registry (a command missing from it is an error). */
 export function commandLists(registry: CommandRegistry): CommandList[] {
-  return (Object.keys(COMMAND_CHOICES) as BotScope[]).map((scope) => ({
+  const choices = commandChoices(registry);
+  return (Object.keys(choices) as BotScope[]).map((scope) => ({
     scopes: [scope],
-    commands: COMMAND_CHOICES[scope].map(([root, name]) => {
+    commands: choices[scope].map(([root, name]) => {
       const spec = registry.find(root, name);
       if (!spec) throw new Error(`the Teams command list names ${root} ${name}, which is not a registered command`);
       return { title: commandTitle(root, name), description: spec.describe };

@@ -11,6 +11,7 @@ import type { PersonResolver, Reply, RequestContext, Services } from './context'
 import { CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
 import { AmbiguousPersonError, BusyError, NeedsChoice, Refusal, UsageError } from './errors';
 import { todayIn } from './datetime';
+import { authorize } from './policy';
 import { escapeMarkup, type Message } from '../messages/model';
 
 /** Platform-specific mention syntax (Slack `<@U123>`, Teams mention entities), read by the adapter. */
@@ -105,6 +106,7 @@ export class Touchpoint {
       if (onceKey && this.services.operations.formSubmitted(ctx.actor.tenant.id, onceKey)) {
         throw new Refusal('That form was already sent. Type the command again to send another.');
       }
+      if (found.command?.policy) authorize(found.command.policy, ctx.actor);
       const result = found.spec.handle(ctx, parsed.data, found.param);
       if (onceKey) this.services.operations.recordFormSubmission(ctx.actor.tenant.id, onceKey, ctx.now);
       return result;
@@ -132,6 +134,7 @@ export class Touchpoint {
     if (!spec) {
       throw new UsageError(`"${words[0]}" is not a /${root} command.`);
     }
+    if (spec.policy) authorize(spec.policy, ctx.actor);
     const pctx = { today: ctx.today };
     const raw = spec.fromWords(words.slice(1), pctx);
     if (raw === null) {

@@ -3,6 +3,7 @@ import type { Actor, User } from './model';
 import type { LocalDate } from './datetime';
 import type { Message } from '../messages/model';
 import type { Services } from './ports';
+import type { DomainEvent, DomainEvents } from './events';
 
 export type { Services };
 
@@ -21,7 +22,7 @@ export interface RequestContext {
   /** The command as typed, when the request came from text (choice buttons re-run it). */
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
   /** Tells other features something happened (listeners run in this same transaction). */
-  emit(event: string, payload: Record<string, number>): void;
+  emit<E extends DomainEvent>(event: E, payload: DomainEvents[E]): void;
   /** Plans a DM composed when it is sent (`kind` names its composer), due now unless `dueAt` says otherwise. */
   schedule(recipient: User, kind: string, compose: Record<string, string | number>, dedupeKey: string, dueAt?: Date, expiresAt?: Date): void;
   /** Queues a DM through the outbox, due now unless `dueAt` says otherwise. */

@@ -5,6 +5,7 @@
  * each role allows; every grant is limited to the actor's own tenant and school.
  */
 import type { Actor, Partnership, Role, School, Series } from './model';
+import { Refusal } from './errors';
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
@@ -306,7 +307,70 @@ export function canHaveCalendarFeed(actor: Actor, partnerships: { school: School
     : 'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; teachers have none.');
 }
 
+/** The school-wide escalation pathway settings (reflection days, urgent acknowledgement window): its principals and APs. */
+export function canChangeEscalationSettings(actor: Actor, school: School, setting: string): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'principal', 'assistant_principal')
+    ? allow
+    : deny(`Only a principal or assistant principal of ${school.name} changes ${setting}.`);
+}
+
 /** Importing the school's calendar (holidays, breaks, testing days) into closures: whoever may set closures. */
 export function canImportSchoolCalendar(actor: Actor, school: School): Decision {
   return canManageClosures(actor, school);
+}
+
+// ---- rules by name ------------------------------------------------------------------------------
+
+/**
+ * Every rule by name. A command spec names the actor-only rule that guards it (`policy: 'school.create'`)
+ * and the registry applies it; services apply the rules that need a subject with `authorize`.
+ */
+export const RULES = {
+  'school.create': canCreateSchool,
+  'school.coaches.manage': canManageCoaches,
+  'school.export': canExportSchool,
+  'series.book': canBook,
+  'series.view': canViewPartnership,
+  'series.manage': canManageSeries,
+  'series.answer': canAnswerProposal,
+  'closures.manage': canManageClosures,
+  'agenda.use': canUseAgenda,
+  'agenda.item.edit': canEditItem,
+  'health.view': canViewHealth,
+  'escalation.raise': canRaiseEscalation,
+  'escalation.view': canViewEscalation,
+  'escalation.steer': canSteerEscalation,
+  'escalation.acknowledge': canAcknowledgeEscalation,
+  'escalation.outcome': canRecordEscalationOutcome,
+  'escalation.count': canCountEscalations,
+  'escalation.settings': canChangeEscalationSettings,
+  'audit.read': canReadAuditLog,
+  'coaching.request': canRequestCoaching,
+  'coaching.see': canSeeRequest,
+  'coaching.answer': canAnswerRequest,
+  'coaching.requester': canActAsRequester,
+  'coaching.helpful': canSeeHelpfulAnswer,
+  'coaching.demand': canSeeCoachingDemand,
+  'coaching.coach': canCoach,
+  'calendar.feed.see': canSeeInCalendarFeed,
+  'calendar.feed.have': canHaveCalendarFeed,
+  'calendar.import': canImportSchoolCalendar,
+} as const;
+
+export type RuleName = keyof typeof RULES;
+type RuleArgs<K extends RuleName> = Parameters<(typeof RULES)[K]>;
+
+/** The rules that need nothing but the actor: the ones a command spec can declare as its guard. */
+export type ActorRule = { [K in RuleName]: RuleArgs<K> extends [Actor] ? K : never }[RuleName];
+
+/** The named rule's decision. */
+export function decide<K extends RuleName>(rule: K, ...args: RuleArgs<K>): Decision {
+  return (RULES[rule] as (...a: RuleArgs<K>) => Decision)(...args);
+}
+
+/** Applies the named rule: a refusal is thrown with its reason, which the person is shown. */
+export function authorize<K extends RuleName>(rule: K, ...args: RuleArgs<K>): void {
+  const decision = decide(rule, ...args);
+  if (!decision.allowed) throw new Refusal(decision.reason);
 }

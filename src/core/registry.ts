@@ -8,6 +8,9 @@ import type { Message } from '../messages/model';
 import type { Reply, RequestContext, Services } from './context';
 import type { OutboxRow } from './ports/outbox';
 import type { LocalDate } from './datetime';
+import type { DomainEvent, DomainEvents } from './events';
+import type { ActorRule } from './policy';
+import type { Actor, School } from './model';
 
 export type Root = 'touchpoint' | 'coaching';
 export const ROOTS: readonly Root[] = ['touchpoint', 'coaching'];
@@ -16,9 +19,19 @@ export interface ParseContext {
   today: LocalDate;
 }
 
+/**
+ * Whether a command's answers may be shown to a whole channel (Teams team channels): only those
+ * that hold nothing private to the person asking. Everything else stays in a personal chat.
+ */
+export type Visibility = 'private' | 'channel-safe';
+
 export interface CommandSpec<T = unknown> {
   root: Root;
   name: string;
+  /** Where its answer may be shown; private unless it says otherwise. */
+  visibility?: Visibility;
+  /** A guard on the actor alone, applied by the registry before the form or the handler (policy.ts names them). */
+  policy?: ActorRule;
   /** `book @person weekly|biweekly <weekday> <HH:MM> [for <N>m] [from <date>]` (without the root). */
   usage: string;
   describe: string;
@@ -35,6 +48,8 @@ export interface CommandSpec<T = unknown> {
 
 export interface ActionSpec {
   actionId: string;
+  /** Where its answer may be shown; private unless it says otherwise. */
+  visibility?: Visibility;
   handle(ctx: RequestContext, value: string): Reply;
 }
 
@@ -56,7 +71,13 @@ export type Composer = (services: Services, row: OutboxRow, now: Date) => Messag
 export type FeaturePlanner = (services: Services, now: Date) => void;
 
 /** Something happened that other features react to in the same transaction (e.g. `series.accepted`). */
-export type Listener = (ctx: RequestContext, payload: Record<string, number>) => void;
+export type Listener<E extends DomainEvent = DomainEvent> = (ctx: RequestContext, payload: DomainEvents[E]) => void;
+
+/** A section another feature adds to a school's export (coaching demand as aggregates). */
+export type ExportSection = (services: Services, actor: Actor, school: School, now: Date) => Record<string, unknown>;
+
+/** A retention step: deletes what is older than `before`, returns how many rows went. */
+export type RetentionStep = (services: Services, before: Date) => number;
 
 export function formIdOf(spec: Pick<CommandSpec, 'root' | 'name'>): string {
   return `${spec.root}.${spec.name}`;
@@ -74,7 +95,9 @@ export class CommandRegistry {
   private readonly actions = new Map<string, ActionSpec>();
   readonly homeSections: HomeSection[] = [];
   private readonly forms = new Map<string, FormSpec<unknown>>();
-  private readonly listeners = new Map<string, Listener[]>();
+  private readonly listeners = new Map<DomainEvent, Listener<never>[]>();
+  readonly exportSections: ExportSection[] = [];
+  readonly retentionSteps: RetentionStep[] = [];
   private readonly composers = new Map<string, Composer>();
   readonly planners: FeaturePlanner[] = [];
 
@@ -109,12 +132,25 @@ export class CommandRegistry {
     return command ? { spec: { formId: base, schema: command.schema, handle: (ctx, args) => command.handle(ctx, args) }, param, command } : undefined;
   }
 
-  listen(event: string, listener: Listener): void {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+  listen<E extends DomainEvent>(event: E, listener: Listener<E>): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener as Listener<never>]);
   }
 
-  emit(ctx: RequestContext, event: string, payload: Record<string, number>): void {
-    for (const listener of this.listeners.get(event) ?? []) listener(ctx, payload);
+  emit<E extends DomainEvent>(ctx: RequestContext, event: E, payload: DomainEvents[E]): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as Listener<E>)(ctx, payload);
+  }
+
+  /** How many listeners an event has (every declared event must have one). */
+  listenerCount(event: DomainEvent): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+
+  exportSection(section: ExportSection): void {
+    this.exportSections.push(section);
+  }
+
+  retentionStep(step: RetentionStep): void {
+    this.retentionSteps.push(step);
   }
 
   homeSection(section: HomeSection): void {
@@ -143,6 +179,22 @@ export class CommandRegistry {
 
   findAction(actionId: string): ActionSpec | undefined {
     return this.actions.get(actionId);
+  }
+
+  /** Where the answer to typed text may be shown: its command's declared visibility (private when unknown). */
+  visibilityOfText(root: Root, text: string): Visibility {
+    const name = tokenize(text)[0]?.toLowerCase() ?? (root === 'coaching' ? 'request' : 'help');
+    return this.find(root, name)?.visibility ?? 'private';
+  }
+
+  /** Where the answer to a button may be shown (private unless its spec says otherwise). */
+  visibilityOfAction(actionId: string): Visibility {
+    return this.actions.get(actionId)?.visibility ?? 'private';
+  }
+
+  /** Where the answer to a submitted form may be shown: a command's form takes the command's visibility. */
+  visibilityOfForm(formId: string): Visibility {
+    return this.formHandler(formId)?.command?.visibility ?? 'private';
   }
 
   list(root?: Root): CommandSpec<unknown>[] {

@@ -9,6 +9,7 @@ export function registerHelp(registry: CommandRegistry): void {
   for (const root of ['touchpoint', 'coaching'] as Root[]) {
     registry.command<Record<string, never>>({
       root, name: 'help', usage: 'help', describe: 'list the commands', example: 'help',
+      visibility: root === 'touchpoint' ? 'channel-safe' : 'private',
       schema: () => z.object({ extra: noExtra }).transform(() => ({})),
       fromWords: (words) => ({ extra: words[0] }),
       handle() {

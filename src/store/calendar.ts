@@ -68,6 +68,10 @@ export class CalendarStore implements CalendarRepository {
 
   // ---- feeds ------------------------------------------------------------------------------------
 
+  deleteFeed(tenantId: number, userId: number): boolean {
+    return this.db.prepare('DELETE FROM calendar_feeds WHERE tenant_id = ? AND user_id = ?').run(tenantId, userId).changes > 0;
+  }
+
   feedOf(tenantId: number, userId: number): CalendarFeed | undefined {
     const r = this.db.prepare('SELECT * FROM calendar_feeds WHERE tenant_id = ? AND user_id = ?').get(tenantId, userId) as Row | undefined;
     return r && toFeed(r);

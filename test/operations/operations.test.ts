@@ -171,7 +171,7 @@ describe('export', () => {
     const url = /http:\/\/\S+\.json/.exec(reply)![0];
     const path = new URL(url).pathname;
     const http = new HttpServer();
-    http.route('GET', '/export/*', exportRoute(h.core.services, h.clock));
+    http.route('GET', '/export/*', exportRoute(h.core.registry, h.core.services, h.clock));
     const { port } = await http.listen(0, '127.0.0.1');
     try {
       const res = await get(port, path);
@@ -193,11 +193,11 @@ describe('export', () => {
   it("lists no teachers, and gives a principal neither escalation counts nor the audit log", () => {
     const school = h.core.services.people.schoolsOfTenant(h.user('pat').tenantId)[0];
     const actorOf = (handle: string) => ({ user: h.user(handle), tenant: h.core.services.people.tenantById(h.user(handle).tenantId)!, memberships: h.core.services.people.membershipsOf(h.user(handle).tenantId, h.user(handle).id) });
-    const forPrincipal = buildExport(h.core.services, actorOf('pat'), school, h.clock.now());
+    const forPrincipal = buildExport(h.core.registry, h.core.services, actorOf('pat'), school, h.clock.now());
     expect(forPrincipal.members).toEqual([{ name: 'Alex Admin', role: 'admin' }, { name: 'Casey Lee', role: 'coach' }, { name: 'Pat Rivera', role: 'principal' }]);
     expect(forPrincipal.escalations).toEqual([]);
     expect(forPrincipal.auditLog).toEqual([]);
-    const forAdmin = buildExport(h.core.services, actorOf('alex'), school, h.clock.now());
+    const forAdmin = buildExport(h.core.registry, h.core.services, actorOf('alex'), school, h.clock.now());
     expect(JSON.stringify(forAdmin.members)).not.toContain('Taylor');
     expect((forAdmin.auditLog as unknown[]).length).toBeGreaterThan(0);
   });
@@ -223,7 +223,7 @@ describe('retention', () => {
     const newer = make('newer and resolved');
     h.core.app.action(inbound('casey'), 'escalation.worked-out', String(newer));
     make('still open');
-    const deleted = runRetention(h.core.services, new Date('2026-02-15T15:00:00Z'), 400);
+    const deleted = runRetention(h.core.registry, h.core.services, new Date('2026-02-15T15:00:00Z'), 400);
     expect(deleted).toBe(1);
     expect((h.core.db.prepare('SELECT concern FROM escalations ORDER BY id').all() as { concern: string }[]).map((r) => r.concern)).toEqual(['newer and resolved', 'still open']);
     h.close();

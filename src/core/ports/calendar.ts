@@ -35,6 +35,8 @@ export interface ImportRecord {
 
 /** Calendar feeds and the district calendar import. */
 export interface CalendarRepository {
+  /** Removes the person's feed, if any: its link stops working at once. */
+  deleteFeed(tenantId: number, userId: number): boolean;
   addClosure(tenantId: number, c: Omit<Closure, 'id'> & { createdBy: number }, now: Date): Closure;
   closuresOfSchool(tenantId: number, schoolId: number): Closure[];
   closureById(tenantId: number, closureId: number): Closure | undefined;

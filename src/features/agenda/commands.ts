@@ -8,7 +8,7 @@ import type { Reply, RequestContext } from '../../core/context';
 import type { Occurrence, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
 import { internalMention } from '../../core/app';
-import { canEditItem, canUseAgenda, canViewHealth, hasRole, LEADER_ROLES } from '../../core/policy';
+import { authorize, canEditItem, canUseAgenda, canViewHealth, LEADER_ROLES } from '../../core/policy';
 import { formatLocalDate, isLocalTime, type LocalDate } from '../../core/datetime';
 import { noExtra, takeWith, word, zDate, zMinutes, zTime } from '../../core/args';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
@@ -506,7 +506,7 @@ const settings: CommandSpec<SettingsArgs> = {
       changed = args.key === 'mute' ? `Muted ${kind} reminders for you.` : `You will get ${kind} reminders again.`;
     } else if (args.key === 'reflect-days' || args.key === 'urgent-ack') {
       // School-wide escalation pathway settings: the school's principals and APs decide them.
-      if (!hasRole(ctx.actor, view.school.id, 'principal', 'assistant_principal')) throw new Refusal(`Only a principal or assistant principal of ${view.school.name} changes ${args.key}.`);
+      authorize('escalation.settings', ctx.actor, view.school, args.key);
       const school = ctx.services.escalations.schoolSettings(tenantId, view.school.id);
       const n = Number(args.value);
       if (args.key === 'reflect-days') {

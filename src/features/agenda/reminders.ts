@@ -11,10 +11,10 @@ import { escapeMarkup as esc } from '../../messages/model';
 import { localToUtc, formatLocalDate, addDays, toLocal, type LocalDate } from '../../core/datetime';
 import type { OutboxRow } from '../../core/ports';
 import type { PlanTarget } from '../../core/ports';
-import { closureOn } from '../booking/recurrence';
+
 import { describeOccurrence, describeRule, otherPerson, upcoming, viewOf, type SeriesView } from '../booking/service';
-import { compileAgenda, isFirstOfQuarter, schoolDaysBefore } from './service';
-import { occurrenceKey } from '../booking/commands';
+import { compileAgenda, isFirstOfQuarter } from './service';
+import { closureOn, occurrenceKey, schoolDaysBefore } from '../../core/school-calendar';
 
 export const REMINDER_KINDS = {
   prompt: 'agenda.prompt',

@@ -4,7 +4,7 @@
  */
 import type { Services } from '../../core/context';
 import type { Occurrence, User } from '../../core/model';
-import { addDays, formatLocalDate, todayIn, weekdayOf, type LocalDate } from '../../core/datetime';
+import { formatLocalDate, todayIn, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { SECTIONS, type AgendaItem, type Section } from '../../core/ports';
 import { describeOccurrence, otherPerson, type SeriesView } from '../booking/service';
@@ -43,28 +43,6 @@ export function agreementBlocks(partnershipId: number, withButton: boolean): Blo
     { type: 'list', items: AGREEMENT_POINTS.map(esc) },
     ...(withButton ? [{ type: 'actions' as const, buttons: [{ actionId: 'agreement.confirm', label: 'I agree', value: String(partnershipId), style: 'primary' as const }] }] : []),
   ];
-}
-
-/** The date `n` school days before `date` (weekdays that are not closures). */
-export function schoolDaysBefore(date: LocalDate, n: number, isClosed: (d: LocalDate) => boolean): LocalDate {
-  let d = date;
-  let left = n;
-  while (left > 0) {
-    d = addDays(d, -1);
-    if (weekdayOf(d) <= 5 && !isClosed(d)) left -= 1;
-  }
-  return d;
-}
-
-/** The date `n` school days after `date`. */
-export function schoolDaysAfter(date: LocalDate, n: number, isClosed: (d: LocalDate) => boolean): LocalDate {
-  let d = date;
-  let left = n;
-  while (left > 0) {
-    d = addDays(d, 1);
-    if (weekdayOf(d) <= 5 && !isClosed(d)) left -= 1;
-  }
-  return d;
 }
 
 /** An extra part of the compiled agenda contributed by another feature (escalations). */

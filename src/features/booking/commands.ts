@@ -1,5 +1,6 @@
 /** `/touchpoint` booking commands and their buttons: setup, coach, book, next, skip, move, pause, resume, cancel, closed. */
 import { materialiseAhead } from './materialise';
+import { occurrenceKey, seriesKey } from '../../core/school-calendar';
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import type { RequestContext, Reply } from '../../core/context';
@@ -29,8 +30,6 @@ function audit(ctx: RequestContext, schoolId: number, action: string, subjectTyp
 }
 
 /** Dedupe-key prefixes let a skip or cancel withdraw reminders that were already planned. */
-export const seriesKey = (seriesId: number): string => `s${seriesId}:`;
-export const occurrenceKey = (seriesId: number, occurrenceId: number): string => `s${seriesId}:o${occurrenceId}:`;
 
 /** The local date an occurrence actually takes place on (a moved one is no longer on its original date). */
 const heldOn = (o: { startsAt: Date }, timeZone: string): LocalDate => toLocal(o.startsAt, timeZone).date;
@@ -45,7 +44,7 @@ function nextLine(ctx: RequestContext, view: SeriesView): string {
 interface SetupArgs { name: string; timeZone: string; dayStart: string; dayEnd: string }
 
 const setup: CommandSpec<SetupArgs> = {
-  root: 'touchpoint', name: 'setup',
+  root: 'touchpoint', name: 'setup', visibility: 'channel-safe',
   usage: 'setup <school name> <time zone> [<HH:MM>-<HH:MM>]',
   describe: 'create your school (you become its principal)',
   example: 'setup Lincoln Elementary America/Chicago 07:45-15:15',
@@ -100,7 +99,7 @@ const setup: CommandSpec<SetupArgs> = {
 interface CoachArgs { op?: 'add' | 'remove'; person?: string }
 
 const coach: CommandSpec<CoachArgs> = {
-  root: 'touchpoint', name: 'coach',
+  root: 'touchpoint', name: 'coach', visibility: 'channel-safe',
   usage: 'coach [add|remove @person]',
   describe: "list your school's coaches, or add or remove one",
   example: 'coach add @casey',
@@ -176,7 +175,7 @@ function proposalMessage(view: SeriesView, proposer: User, firstAt: string): Mes
 }
 
 const book: CommandSpec<BookArgs> = {
-  root: 'touchpoint', name: 'book',
+  root: 'touchpoint', name: 'book', visibility: 'channel-safe',
   usage: 'book @person weekly|biweekly <weekday> <HH:MM> [for <N>m] [from <date>]',
   describe: 'propose a recurring touch-point between a principal and a coach',
   example: 'book @casey weekly tue 14:00 for 45m',
@@ -306,7 +305,7 @@ function answerProposal(ctx: RequestContext, value: string, accept: boolean): Re
 // ---- next ----------------------------------------------------------------------------------------
 
 const next: CommandSpec<Record<string, never>> = {
-  root: 'touchpoint', name: 'next',
+  root: 'touchpoint', name: 'next', visibility: 'channel-safe',
   usage: 'next',
   describe: 'your next touch-point(s), in your school’s time zone',
   example: 'next',
@@ -591,7 +590,7 @@ function confirmCancel(ctx: RequestContext, value: string): Reply {
 
 interface ClosedArgs { start: LocalDate; end: LocalDate; label: string }
 const closed: CommandSpec<ClosedArgs> = {
-  root: 'touchpoint', name: 'closed',
+  root: 'touchpoint', name: 'closed', visibility: 'channel-safe',
   usage: 'closed <date>[..<date>] <label>',
   describe: 'mark the school closed (holiday, testing day); touch-points those days are skipped',
   example: 'closed 2026-11-25..2026-11-27 Thanksgiving break',
@@ -683,7 +682,7 @@ export function registerBooking(registry: CommandRegistry): void {
   registry.action({ actionId: 'booking.unskip', handle: unskip });
   registry.action({ actionId: 'booking.cancel.confirm', handle: confirmCancel });
   registry.action({ actionId: 'booking.cancel.keep', handle: () => ({ messages: [ok('Kept. Nothing changed.')] }) });
-  registry.action({ actionId: 'booking.closure.undo', handle: undoClosure });
+  registry.action({ actionId: 'booking.closure.undo', visibility: 'channel-safe', handle: undoClosure });
   registry.homeSection(nextSection);
 }
 

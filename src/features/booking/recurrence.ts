@@ -26,7 +26,6 @@ export interface SeriesRule {
 }
 
 /** A closure (holiday, break); both ends inclusive. */
-export interface ClosureSpan { startDate: LocalDate; endDate: LocalDate; label: string }
 
 /** An occurrence slot in the rule, identified by its original local date. */
 export interface Slot { originalDate: LocalDate; startsAt: Date; endsAt: Date }
@@ -99,11 +98,6 @@ export function nextSlots(rule: SeriesRule, after: Date, count: number): Slot[] 
     if (slot.endsAt.getTime() > after.getTime()) slots.push(slot);
   }
   return slots;
-}
-
-/** The closure covering a date, if any. */
-export function closureOn(closures: ClosureSpan[], date: LocalDate): ClosureSpan | undefined {
-  return closures.find((c) => c.startDate <= date && date <= c.endDate);
 }
 
 /** True when two instant intervals [aStart,aEnd) and [bStart,bEnd) overlap. */

@@ -12,8 +12,9 @@ import { LEADER_ROLES, canViewPartnership } from '../../core/policy';
 import {
   WEEKDAY_LABELS, addDays, formatInstant, minutesOfDay, timeFromMinutes, toLocal, todayIn, type LocalDate, type LocalTime,
 } from '../../core/datetime';
-import { closureOn, nextSlots, overlaps, slotsBetween, type SeriesRule } from './recurrence';
+import { nextSlots, overlaps, slotsBetween, type SeriesRule } from './recurrence';
 import type { Services } from '../../core/ports';
+import { closureOn } from '../../core/school-calendar';
 
 /** How far ahead occurrences are materialised (the scheduler extends it every tick). */
 export const HORIZON_DAYS = 63;

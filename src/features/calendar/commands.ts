@@ -214,6 +214,10 @@ export function registerCalendar(registry: CommandRegistry, options: CalendarOpt
   registry.action({ actionId: 'calendar.rotate.confirm', handle: (ctx, value) => confirmRotate(ctx, value, options.baseUrl) });
   registry.action({ actionId: 'calendar.rotate.keep', handle: () => ({ messages: [ok('Kept. Your current link still works.')] }) });
   registry.action({ actionId: 'calendar.subscribe', handle: () => ({ messages: [howToSubscribe()] }) });
+  // An erased person keeps no calendar link (after forget-me they hold no role, so it would show nothing anyway).
+  registry.listen('user.forgotten', (ctx, { userId }) => {
+    ctx.services.calendar.deleteFeed(ctx.actor.tenant.id, userId);
+  });
   if (source) registry.planner(dailySync(source));
   return source;
 }

@@ -15,10 +15,11 @@ import type { Closure, Occurrence, User } from '../../core/model';
 import type { Message } from '../../messages/model';
 import { escapeMarkup as esc } from '../../messages/model';
 import { daysBetween, toLocal, todayIn, type LocalDate } from '../../core/datetime';
-import { closureOn } from '../booking/recurrence';
+
 import { describeOccurrence, materialise, viewOf } from '../booking/service';
-import { occurrenceKey } from '../booking/commands';
+
 import { readEvents, lastDayOfAllDay, type IcsEvent } from './ics';
+import { closureOn, occurrenceKey } from '../../core/school-calendar';
 
 /** Summaries that mark an early-release day (kept as a closure, with its label). */
 export const EARLY_RELEASE = /\bearly[\s-]*(release|dismissal)\b/i;

@@ -26,7 +26,6 @@ import {
   questionMessage, receipt, replyToCoachMessage, requestForm, requestLine, textForm, type RequestPrefill,
 } from './messages';
 import { COACHING_KINDS, composeCoachingReminder, planCoachingReminders, planNudges, planSessionFollowUp, requestKey } from './reminders';
-import { addExportSection, addRetentionStep } from '../operations/commands';
 
 const ok = textMessage;
 const reply = (...messages: Message[]): Reply => ({ messages });
@@ -616,8 +615,8 @@ export function registerCoaching(registry: CommandRegistry): void {
   registry.homeSection(coachingHome);
   registry.planner(planCoachingReminders);
   for (const kind of Object.values(COACHING_KINDS)) registry.composer(kind, composeCoachingReminder);
-  addRetentionStep(retainCoaching);
-  addExportSection(coachingExportSection);
+  registry.retentionStep(retainCoaching);
+  registry.exportSection(coachingExportSection);
 }
 
 /** Retention (a module-level function, so registering again in another core adds it once). */

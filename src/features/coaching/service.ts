@@ -16,12 +16,11 @@ import {
 } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { stripMarkup } from '../../messages/markup';
+import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
 import {
   TOPICS, type CoachingRequest, type Format, type Helpful, type OfficeHour,
   type RequestStatus, type Topic,
 } from '../../core/ports';
-import { closureOn } from '../booking/recurrence';
-import { schoolDaysAfter } from '../agenda/service';
 
 export const TOPIC_LABELS: Record<Topic, string> = {
   classroom_management: 'Classroom management',
@@ -78,7 +77,6 @@ export const TIMES_MAX = 200;
 
 /** The placeholder an erased teacher's user row keeps. */
 export const FORGOTTEN_NAME = 'Former teacher';
-
 
 export const facts = (r: CoachingRequest): CoachingRequestFacts => ({ schoolId: r.schoolId, teacherId: r.teacherId, shared: r.shared, status: r.status, coachId: r.coachId });
 

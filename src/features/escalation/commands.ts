@@ -21,10 +21,11 @@ import { escapeMarkup as esc, type Block, type Message } from '../../messages/mo
 import { textMessage } from '../../messages/reply';
 import type { OutboxRow } from '../../core/ports';
 import { CATEGORIES, type Category, type Escalation, type Stage } from '../../core/ports';
-import { closureOn } from '../booking/recurrence';
+
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
-import { addAgendaExtra, schoolDaysAfter } from '../agenda/service';
+import { addAgendaExtra } from '../agenda/service';
 import { promptInstant } from '../agenda/reminders';
+import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
   curriculum: 'Curriculum implementation',

@@ -18,12 +18,6 @@ import type { Clock } from '../../core/ports';
 
 export const EXPORT_LINK_MINUTES = 15;
 
-/** Extra sections other features add to the export (coaching demand as aggregates). */
-export type ExportSection = (services: Services, actor: Actor, school: School, now: Date) => Record<string, unknown>;
-const exportSections = new Set<ExportSection>();
-export function addExportSection(section: ExportSection): void {
-  exportSections.add(section);
-}
 
 /**
  * The export: the school, its people and roles, its calendar, each partnership's schedule and
@@ -31,7 +25,7 @@ export function addExportSection(section: ExportSection): void {
  * actions), and what other features add. Agenda content, notes and coaching request text are
  * private to their partnerships and teachers, and are not in it.
  */
-export function buildExport(services: Services, actor: Actor, school: School, now: Date): Record<string, unknown> {
+export function buildExport(registry: CommandRegistry, services: Services, actor: Actor, school: School, now: Date): Record<string, unknown> {
   const { escalations, operations } = services;
   const tenantId = school.tenantId;
   // Teachers are not listed: a teacher joins a school by asking a coach for help, so the list
@@ -50,7 +44,7 @@ export function buildExport(services: Services, actor: Actor, school: School, no
       : [],
     auditLog: canReadAuditLog(actor, school).allowed ? operations.auditForExport(tenantId, school.id) : [],
   };
-  for (const section of exportSections) Object.assign(out, section(services, actor, school, now));
+  for (const section of registry.exportSections) Object.assign(out, section(services, actor, school, now));
   return out;
 }
 
@@ -84,7 +78,7 @@ function registerExportCommand(registry: CommandRegistry, baseUrl: string): void
 }
 
 /** GET /export/<token>.json: the export, built now, for a valid unused link; 404 otherwise. */
-export function exportRoute(services: Services, clock: Clock) {
+export function exportRoute(registry: CommandRegistry, services: Services, clock: Clock) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const m = /^\/export\/([A-Za-z0-9_-]{20,64})\.json$/.exec((req.url ?? '').split('?')[0]);
     const link = m ? services.operations.useExportLink(m[1], clock.now()) : undefined;
@@ -99,7 +93,7 @@ export function exportRoute(services: Services, clock: Clock) {
     const actor: Actor = { user, tenant, memberships: services.people.membershipsOf(link.tenantId, user.id) };
     // The policy is asked again: a role removed since the link was made ends the right to it.
     if (!canExportSchool(actor, school).allowed) return notFound();
-    const body = JSON.stringify(buildExport(services, actor, school, clock.now()), null, 2);
+    const body = JSON.stringify(buildExport(registry, services, actor, school, clock.now()), null, 2);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-disposition': `attachment; filename="touchpoint-export-${school.id}.json"`,
@@ -109,18 +103,12 @@ export function exportRoute(services: Services, clock: Clock) {
   };
 }
 
-/** Retention, once per day: closed records older than the setting are deleted. */
-export type RetentionStep = (services: Services, before: Date) => number;
-const retentionSteps = new Set<RetentionStep>([(s, before) => s.operations.deleteClosedEscalations(before)]);
-export function addRetentionStep(step: RetentionStep): void {
-  retentionSteps.add(step);
-}
-
-export function runRetention(services: Services, now: Date, retentionDays: number): number {
+/** Retention, once per day: closed records older than the setting are deleted, by every feature's registered step. */
+export function runRetention(registry: CommandRegistry, services: Services, now: Date, retentionDays: number): number {
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
   let deleted = 0;
   services.transaction(() => {
-    for (const step of retentionSteps) deleted += step(services, before);
+    for (const step of registry.retentionSteps) deleted += step(services, before);
     services.operations.deleteExpiredExportLinks(now);
     services.operations.deleteOldFormSubmissions(now);
   });
@@ -129,11 +117,12 @@ export function runRetention(services: Services, now: Date, retentionDays: numbe
 
 export function registerOperations(registry: CommandRegistry, options: { baseUrl: string; retentionDays: number }): void {
   registerExportCommand(registry, options.baseUrl);
+  registry.retentionStep((services, before) => services.operations.deleteClosedEscalations(before));
   let lastDay = '';
   registry.planner((services, now) => {
     const day = now.toISOString().slice(0, 10);
     if (day === lastDay) return;
-    runRetention(services, now, options.retentionDays);
+    runRetention(registry, services, now, options.retentionDays);
     lastDay = day; // only after success: a failed run (a busy database) is tried again next tick
 
   });

@@ -11,7 +11,7 @@ import JSZip from 'jszip';
 import { buildRegistry } from '../../../src/features';
 import { splitRoot } from '../../../adapters/teams/activity';
 import {
-  APP_PACKAGE_DIR, COMMAND_CHOICES, MANIFEST_SCHEMA_URL, MANIFEST_VERSION, MAX_COMMANDS, MAX_DESCRIPTION, MAX_TITLE, PLACEHOLDER_ID,
+  APP_PACKAGE_DIR, PERSONAL_COMMANDS, commandChoices, MANIFEST_SCHEMA_URL, MANIFEST_VERSION, MAX_COMMANDS, MAX_DESCRIPTION, MAX_TITLE, PLACEHOLDER_ID,
   buildAppPackage, buildManifest, commandLists, packageSettingsFromEnv, readManifestTemplate, type Manifest,
 } from '../../../adapters/teams/manifest';
 import { bundledSchemaVersions } from '../../../adapters/teams/manifest-schema';
@@ -118,9 +118,10 @@ describe('bot command lists and the command registry', () => {
   });
 
   test('both roots are offered in the personal list; nothing confidential is offered in a channel', () => {
-    const personal = COMMAND_CHOICES.personal.map(([root]) => root);
+    const personal = PERSONAL_COMMANDS.map(([root]) => root);
     expect(new Set(personal)).toEqual(new Set(['touchpoint', 'coaching']));
-    const team = COMMAND_CHOICES.team.map(([root, name]) => `${root} ${name}`);
+    const team = commandChoices(buildRegistry()).team.map(([root, name]) => `${root} ${name}`);
+    expect(team).toEqual(['touchpoint help', 'touchpoint setup', 'touchpoint coach', 'touchpoint book', 'touchpoint next', 'touchpoint closed']);
     expect(team.filter((c) => c.startsWith('coaching') || /agenda|notes|priorities|report|escalat|calendar|export/.test(c))).toEqual([]);
   });
 });

@@ -1,15 +1,6 @@
 import { toLocal } from '../../../src/core/datetime';
-import {
-  closureOn,
-  firstDate,
-  isSlotDate,
-  nextSlots,
-  overlaps,
-  slotFor,
-  slotsBetween,
-  type ClosureSpan,
-  type SeriesRule,
-} from '../../../src/features/booking/recurrence';
+import { firstDate, isSlotDate, nextSlots, overlaps, slotFor, slotsBetween, type SeriesRule } from '../../../src/features/booking/recurrence';
+import { closureOn, type ClosureSpan } from '../../../src/core/school-calendar';
 
 function tuesdayAt2pm(timeZone: string, cadence: SeriesRule['cadence'] = 'weekly'): SeriesRule {
   return { cadence, weekday: 2, time: '14:00', durationMinutes: 45, startDate: '2026-01-01', timeZone };

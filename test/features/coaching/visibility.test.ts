@@ -135,7 +135,7 @@ describe('the school export and retention', () => {
     ask(h, 'jordan', 'engagement', 'OCELOT shared words', { share: true });
     const pat = h.core.services.people.resolveActor(identity('pat'), h.clock.now());
     const school = h.core.services.people.schoolByName(pat.tenant.id, 'Demo Elementary')!;
-    const exported = buildExport(h.core.services, pat, school, h.clock.now());
+    const exported = buildExport(h.core.registry, h.core.services, pat, school, h.clock.now());
     expect(exported.coachingDemand).toEqual({
       rule: expect.stringContaining('fewer than 3'),
       months: [
@@ -152,7 +152,7 @@ describe('the school export and retention', () => {
   it('retention deletes closed requests past the setting; live ones stay', () => {
     const closed = ask(h, 'jordan', 'other', 'to be withdrawn');
     h.coaching('jordan', `withdraw ${closed}`);
-    runRetention(h.core.services, new Date(h.clock.now().getTime() + 401 * 86_400_000), 400);
+    runRetention(h.core.registry, h.core.services, new Date(h.clock.now().getTime() + 401 * 86_400_000), 400);
     const left = (h.core.db.prepare('SELECT id FROM coaching_requests ORDER BY id').all() as { id: number }[]).map((r) => r.id);
     expect(left).toEqual([id]);
   });
