@@ -167,6 +167,7 @@ export class Touchpoint {
           people: this.resolverFor(inbound, actor.tenant.id, now),
           invocation: typed,
           emit: (event, payload) => this.registry.emit(ctx, event, payload),
+          audit: (entry) => this.services.audit.audit({ tenantId: actor.tenant.id, actorId: actor.user.id, ...entry }, now),
           schedule: (recipient, kind, compose, dedupeKey, dueAt, expiresAt) => {
             const row = { tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message: { text: '', blocks: [] }, compose, dueAt: dueAt ?? now, expiresAt };
             if (outbox.plan(row, now)) queued += 1;

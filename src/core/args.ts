@@ -58,3 +58,18 @@ export function takeWith(words: string[]): { rest: string[]; withPerson?: string
   }
   return { rest: words };
 }
+
+/** A command that takes no arguments: any word after its name is refused, naming it. */
+export const noArguments = {
+  schema: () => z.object({ extra: noExtra }).transform((): Record<string, never> => ({})),
+  fromWords: (words: string[]): Record<string, unknown> => ({ extra: words[0] }),
+};
+
+/** A command whose only argument is an optional trailing `with @person` (which touch-point, when there are several). */
+export const onlyWithPerson = {
+  schema: () => z.object({ with: z.string().optional(), extra: noExtra }).transform(({ with: w }) => ({ with: w })),
+  fromWords: (words: string[]): Record<string, unknown> => {
+    const { rest, withPerson } = takeWith(words);
+    return { extra: rest[0], with: withPerson };
+  },
+};

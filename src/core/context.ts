@@ -21,6 +21,8 @@ export interface RequestContext {
   people: PersonResolver;
   /** The command as typed, when the request came from text (choice buttons re-run it). */
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
+  /** Records what the actor did in the audit log (ids and facts only, never confidential text). */
+  audit(entry: { schoolId: number | null; action: string; subjectType: string; subjectId: number | null; detail?: string }): void;
   /** Tells other features something happened (listeners run in this same transaction). */
   emit<E extends DomainEvent>(event: E, payload: DomainEvents[E]): void;
   /** Plans a DM composed when it is sent (`kind` names its composer), due now unless `dueAt` says otherwise. */
