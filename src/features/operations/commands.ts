@@ -4,20 +4,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import type { Services } from '../../core/context';
 import type { Actor, School } from '../../core/model';
-import { Refusal } from '../../core/errors';
-import { canCountEscalations, canExportSchool, canReadAuditLog } from '../../core/policy';
-import { noExtra } from '../../core/args';
+import { authorize, canCountEscalations, canReadAuditLog, decide } from '../../core/policy';
+import { noArguments } from '../../core/args';
 import { escapeMarkup as esc } from '../../messages/model';
 import { pickSchool } from '../booking/service';
 import { CATEGORY_LABELS, STAGE_LABELS } from '../escalation/commands';
 import type { Clock } from '../../core/ports';
 
 export const EXPORT_LINK_MINUTES = 15;
-
 
 /**
  * The export: the school, its people and roles, its calendar, each partnership's schedule and
@@ -54,16 +51,14 @@ function registerExportCommand(registry: CommandRegistry, baseUrl: string): void
     usage: 'export',
     describe: 'a JSON export of your school’s data, within the privacy rules (admins and principals)',
     example: 'export',
-    schema: () => z.object({ extra: noExtra }).transform(() => ({})),
-    fromWords: (words) => ({ extra: words[0] }),
+    ...noArguments,
     handle(ctx) {
       const school = pickSchool(ctx, ['admin', 'principal'], 'Only a school admin or principal exports the school’s data.');
-      const decision = canExportSchool(ctx.actor, school);
-      if (!decision.allowed) throw new Refusal(decision.reason);
+      authorize('school.export', ctx.actor, school);
       const token = randomBytes(24).toString('base64url');
       const expiresAt = new Date(ctx.now.getTime() + EXPORT_LINK_MINUTES * 60_000);
       ctx.services.operations.createExportLink(token, { tenantId: ctx.actor.tenant.id, schoolId: school.id, userId: ctx.actor.user.id, expiresAt }, ctx.now);
-      ctx.services.audit.audit({ tenantId: ctx.actor.tenant.id, schoolId: school.id, actorId: ctx.actor.user.id, action: 'school.export', subjectType: 'school', subjectId: school.id }, ctx.now);
+      ctx.audit({ schoolId: school.id, action: 'school.export', subjectType: 'school', subjectId: school.id });
       const url = `${baseUrl}/export/${token}.json`;
       return { messages: [{
         text: `Your export of ${school.name} is ready: ${url} (works once, for ${EXPORT_LINK_MINUTES} minutes).`,
@@ -92,7 +87,7 @@ export function exportRoute(registry: CommandRegistry, services: Services, clock
     if (!link || !school || !user || !tenant) return notFound();
     const actor: Actor = { user, tenant, memberships: services.people.membershipsOf(link.tenantId, user.id) };
     // The policy is asked again: a role removed since the link was made ends the right to it.
-    if (!canExportSchool(actor, school).allowed) return notFound();
+    if (!decide('school.export', actor, school).allowed) return notFound();
     const body = JSON.stringify(buildExport(registry, services, actor, school, clock.now()), null, 2);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
