@@ -56,6 +56,8 @@ export interface Actor {
   user: User;
   tenant: Tenant;
   memberships: Membership[];
+  /** A tenant admin: installed the app or was added by an admin; creates schools and names principals. */
+  tenantAdmin?: boolean;
 }
 
 export interface Partnership {

@@ -7,6 +7,7 @@ import { registerEscalation } from './escalation/commands';
 import { registerOperations } from './operations/commands';
 import { registerCoaching } from './coaching';
 import { registerCalendar } from './calendar/commands';
+import { registerRoles } from './roles/commands';
 
 export interface RegistryOptions {
   /** The service's public base URL, for links people open (calendar feeds, exports). */
@@ -20,6 +21,7 @@ export function buildRegistry(options: RegistryOptions = { baseUrl: 'http://127.
   const registry = new CommandRegistry();
   registerHelp(registry);
   registerBooking(registry);
+  registerRoles(registry);
   registerAgenda(registry);
   registerEscalation(registry);
   registerCalendar(registry, { baseUrl: options.baseUrl, source: options.schoolCalendarIcs });

@@ -5,6 +5,7 @@
 import type { Db } from './db';
 import { iso, toSchool, toTenant, toUser, type Row } from './rows';
 import type { Actor, Identity, Membership, Platform, Role, School, Tenant, User } from '../core/model';
+import type { InvitationStatus, RoleInvitation } from '../core/ports/people';
 import type { LocalTime } from '../core/datetime';
 import type { PeopleRepository } from '../core/ports/people';
 
@@ -60,7 +61,15 @@ export class PeopleStore implements PeopleRepository {
   resolveActor(identity: Identity, now: Date): Actor {
     const tenant = this.ensureTenant(identity.platform, identity.tenantExternalId, now);
     const user = this.ensureUser(tenant.id, identity.userExternalId, now, identity.displayName, identity.handle);
-    return { tenant, user, memberships: this.membershipsOf(tenant.id, user.id) };
+    const memberships = this.membershipsOf(tenant.id, user.id);
+    const tenantAdmin = this.isTenantAdmin(tenant.id, user.id);
+    // A tenant admin is an admin of every school of the tenant (the audit log, escalation counts).
+    if (tenantAdmin) {
+      for (const school of this.schoolsOfTenant(tenant.id)) {
+        if (!memberships.some((m) => m.schoolId === school.id && m.role === 'admin')) memberships.push({ schoolId: school.id, userId: user.id, role: 'admin' });
+      }
+    }
+    return { tenant, user, memberships, tenantAdmin };
   }
 
   // ---- schools and memberships ---------------------------------------------------------
@@ -116,4 +125,66 @@ export class PeopleStore implements PeopleRepository {
                 WHERE m.school_id = ? AND u.tenant_id = ? AND m.role IN (${marks}) ORDER BY u.display_name, m.role`)
       .all(schoolId, tenantId, ...roles) as Row[]).map((r) => ({ ...toUser(r), role: r.role as Role }));
   }
+
+  // ---- governance: tenant admins and role invitations -----------------------------------
+
+  isTenantAdmin(tenantId: number, userId: number): boolean {
+    return this.db.prepare('SELECT 1 FROM tenant_admins WHERE tenant_id = ? AND user_id = ?').get(tenantId, userId) !== undefined;
+  }
+
+  tenantAdmins(tenantId: number): User[] {
+    return (this.db
+      .prepare('SELECT u.* FROM tenant_admins a JOIN users u ON u.id = a.user_id WHERE a.tenant_id = ? ORDER BY u.display_name, u.id')
+      .all(tenantId) as Row[]).map(toUser);
+  }
+
+  addTenantAdmin(tenantId: number, userId: number, addedBy: number | null, now: Date): boolean {
+    if (!this.userById(tenantId, userId)) throw new Error('user not in tenant');
+    return this.db
+      .prepare('INSERT OR IGNORE INTO tenant_admins (tenant_id, user_id, added_by, created_at) VALUES (?, ?, ?, ?)')
+      .run(tenantId, userId, addedBy, iso(now)).changes > 0;
+  }
+
+  removeTenantAdmin(tenantId: number, userId: number): boolean {
+    return this.db.prepare('DELETE FROM tenant_admins WHERE tenant_id = ? AND user_id = ?').run(tenantId, userId).changes > 0;
+  }
+
+  inviteToRole(tenantId: number, i: { schoolId: number; userId: number; role: 'coach'; invitedBy: number }, now: Date): RoleInvitation {
+    if (!this.schoolById(tenantId, i.schoolId) || !this.userById(tenantId, i.userId)) throw new Error('school or user not in tenant');
+    this.db
+      .prepare(`INSERT OR IGNORE INTO role_invitations (school_id, user_id, role, invited_by, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)`)
+      .run(i.schoolId, i.userId, i.role, i.invitedBy, iso(now));
+    return toInvitation(this.db
+      .prepare(`SELECT * FROM role_invitations WHERE school_id = ? AND user_id = ? AND role = ? AND status = 'pending'`)
+      .get(i.schoolId, i.userId, i.role) as Row);
+  }
+
+  invitationById(tenantId: number, invitationId: number): RoleInvitation | undefined {
+    const r = this.db
+      .prepare('SELECT i.* FROM role_invitations i JOIN schools s ON s.id = i.school_id WHERE s.tenant_id = ? AND i.id = ?')
+      .get(tenantId, invitationId) as Row | undefined;
+    return r && toInvitation(r);
+  }
+
+  pendingInvitations(tenantId: number, schoolId: number): RoleInvitation[] {
+    if (!this.schoolById(tenantId, schoolId)) return [];
+    return (this.db
+      .prepare(`SELECT * FROM role_invitations WHERE school_id = ? AND status = 'pending' ORDER BY id`)
+      .all(schoolId) as Row[]).map(toInvitation);
+  }
+
+  answerInvitation(tenantId: number, invitationId: number, status: Exclude<InvitationStatus, 'pending'>, now: Date): boolean {
+    if (!this.invitationById(tenantId, invitationId)) return false;
+    return this.db
+      .prepare(`UPDATE role_invitations SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending'`)
+      .run(status, iso(now), invitationId).changes > 0;
+  }
+}
+
+function toInvitation(r: Row): RoleInvitation {
+  return {
+    id: r.id as number, schoolId: r.school_id as number, userId: r.user_id as number, role: r.role as 'coach',
+    invitedBy: (r.invited_by as number | null) ?? null, status: r.status as InvitationStatus,
+    createdAt: new Date(r.created_at as string), answeredAt: r.answered_at ? new Date(r.answered_at as string) : null,
+  };
 }

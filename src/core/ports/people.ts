@@ -2,6 +2,20 @@
 import type { Actor, Identity, Membership, Platform, Role, School, Tenant, User } from '../model';
 import type { LocalTime } from '../datetime';
 
+export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'withdrawn';
+
+/** A proposed coach role: it becomes a membership only when the person accepts. */
+export interface RoleInvitation {
+  id: number;
+  schoolId: number;
+  userId: number;
+  role: 'coach';
+  invitedBy: number | null;
+  status: InvitationStatus;
+  createdAt: Date;
+  answeredAt: Date | null;
+}
+
 export interface PeopleRepository {
   ensureTenant(platform: Platform, externalId: string, now: Date, name?: string): Tenant;
   tenantById(tenantId: number): Tenant | undefined;
@@ -21,4 +35,17 @@ export interface PeopleRepository {
   removeMembership(tenantId: number, schoolId: number, userId: number, role: Role): boolean;
   /** Members of a school holding one of the roles, by name. */
   schoolMembers(tenantId: number, schoolId: number, roles: readonly Role[]): (User & { role: Role })[];
+
+  // ---- governance: tenant admins and role invitations ----
+  isTenantAdmin(tenantId: number, userId: number): boolean;
+  tenantAdmins(tenantId: number): User[];
+  /** True when the person was not an admin before. */
+  addTenantAdmin(tenantId: number, userId: number, addedBy: number | null, now: Date): boolean;
+  removeTenantAdmin(tenantId: number, userId: number): boolean;
+  /** A pending invitation for the same school, person and role is returned as it is (not a second one). */
+  inviteToRole(tenantId: number, i: { schoolId: number; userId: number; role: 'coach'; invitedBy: number }, now: Date): RoleInvitation;
+  invitationById(tenantId: number, invitationId: number): RoleInvitation | undefined;
+  pendingInvitations(tenantId: number, schoolId: number): RoleInvitation[];
+  /** Moves a pending invitation to its answer; false when it was no longer pending. */
+  answerInvitation(tenantId: number, invitationId: number, status: Exclude<InvitationStatus, 'pending'>, now: Date): boolean;
 }
