@@ -126,6 +126,23 @@ export class PeopleStore implements PeopleRepository {
       .all(schoolId, tenantId, ...roles) as Row[]).map((r) => ({ ...toUser(r), role: r.role as Role }));
   }
 
+  // ---- reach -------------------------------------------------------------------------------
+
+  markUnreachable(tenantId: number, userId: number, reason: string, now: Date): void {
+    this.db.prepare('UPDATE users SET unreachable_at = ?, unreachable_reason = ? WHERE tenant_id = ? AND id = ?').run(iso(now), reason.slice(0, 300), tenantId, userId);
+  }
+
+  markReachable(tenantId: number, userId: number): boolean {
+    return this.db
+      .prepare('UPDATE users SET unreachable_at = NULL, unreachable_reason = NULL WHERE tenant_id = ? AND id = ? AND unreachable_at IS NOT NULL')
+      .run(tenantId, userId).changes > 0;
+  }
+
+  unreachable(tenantId: number, userId: number): { at: Date; reason: string } | undefined {
+    const r = this.db.prepare('SELECT unreachable_at, unreachable_reason FROM users WHERE tenant_id = ? AND id = ?').get(tenantId, userId) as Row | undefined;
+    return r?.unreachable_at ? { at: new Date(r.unreachable_at as string), reason: (r.unreachable_reason as string | null) ?? '' } : undefined;
+  }
+
   // ---- governance: tenant admins and role invitations -----------------------------------
 
   isTenantAdmin(tenantId: number, userId: number): boolean {

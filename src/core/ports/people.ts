@@ -36,6 +36,13 @@ export interface PeopleRepository {
   /** Members of a school holding one of the roles, by name. */
   schoolMembers(tenantId: number, schoolId: number, roles: readonly Role[]): (User & { role: Role })[];
 
+  // ---- reach: people the platform cannot deliver to ----
+  /** Marks the person unreachable (a permanent delivery failure) with the platform's reason. */
+  markUnreachable(tenantId: number, userId: number, reason: string, now: Date): void;
+  /** Clears the mark (a delivery went through, or they spoke to the bot); true when there was one. */
+  markReachable(tenantId: number, userId: number): boolean;
+  unreachable(tenantId: number, userId: number): { at: Date; reason: string } | undefined;
+
   // ---- governance: tenant admins and role invitations ----
   isTenantAdmin(tenantId: number, userId: number): boolean;
   tenantAdmins(tenantId: number): User[];
