@@ -166,6 +166,7 @@ export class Touchpoint {
           services: this.services,
           people: this.resolverFor(inbound, actor.tenant.id, now),
           invocation: typed,
+          contributions: this.registry.contributions,
           emit: (event, payload) => this.registry.emit(ctx, event, payload),
           audit: (entry) => this.services.audit.audit({ tenantId: actor.tenant.id, actorId: actor.user.id, ...entry }, now),
           schedule: (recipient, kind, compose, dedupeKey, dueAt, expiresAt) => {

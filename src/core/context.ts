@@ -4,6 +4,7 @@ import type { LocalDate } from './datetime';
 import type { Message } from '../messages/model';
 import type { Services } from './ports';
 import type { DomainEvent, DomainEvents } from './events';
+import type { Contributions } from './registry';
 
 export type { Services };
 
@@ -19,6 +20,8 @@ export interface RequestContext {
   today: LocalDate;
   services: Services;
   people: PersonResolver;
+  /** What other features add to messages this one builds (sections of the compiled agenda). */
+  contributions: Contributions;
   /** The command as typed, when the request came from text (choice buttons re-run it). */
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
   /** Records what the actor did in the audit log (ids and facts only, never confidential text). */

@@ -4,13 +4,13 @@
  * errors, and the Slack and Teams manifests' command hints all come from these entries.
  */
 import { z } from 'zod';
-import type { Message } from '../messages/model';
+import type { Block, Message } from '../messages/model';
 import type { Reply, RequestContext, Services } from './context';
 import type { OutboxRow } from './ports/outbox';
 import type { LocalDate } from './datetime';
 import type { DomainEvent, DomainEvents } from './events';
 import type { ActorRule } from './policy';
-import type { Actor, School } from './model';
+import type { Actor, Partnership, School, User } from './model';
 
 export type Root = 'touchpoint' | 'coaching';
 export const ROOTS: readonly Root[] = ['touchpoint', 'coaching'];
@@ -65,7 +65,7 @@ export interface FormSpec<T = unknown> {
 }
 
 /** Builds an outbox row's message at send time (the agenda as it stands then); null drops the row. */
-export type Composer = (services: Services, row: OutboxRow, now: Date) => Message | null;
+export type Composer = (services: Services, row: OutboxRow, now: Date, contributions: Contributions) => Message | null;
 
 /** A scheduler planning step a feature contributes: synchronous and idempotent. */
 export type FeaturePlanner = (services: Services, now: Date) => void;
@@ -78,6 +78,28 @@ export type ExportSection = (services: Services, actor: Actor, school: School, n
 
 /** A retention step: deletes what is older than `before`, returns how many rows went. */
 export type RetentionStep = (services: Services, before: Date) => number;
+
+/** What a section of a partnership's compiled agenda is about, and who it is built for. */
+export interface AgendaSectionInput {
+  tenantId: number;
+  partnership: Partnership;
+  school: School;
+  /** The touch-point the agenda is for; none when nothing is scheduled yet. */
+  occurrence?: { startsAt: Date };
+  viewer: User;
+  now: Date;
+}
+
+/** A section another feature adds to a partnership's compiled agenda (escalations): blocks, or none. */
+export type AgendaSection = (services: Services, input: AgendaSectionInput) => Block[];
+
+/**
+ * What features registered for messages another feature builds: handlers read it as
+ * `ctx.contributions`, composers get it as an argument.
+ */
+export interface Contributions {
+  readonly agendaSections: readonly AgendaSection[];
+}
 
 export function formIdOf(spec: Pick<CommandSpec, 'root' | 'name'>): string {
   return `${spec.root}.${spec.name}`;
@@ -100,6 +122,9 @@ export class CommandRegistry {
   readonly retentionSteps: RetentionStep[] = [];
   private readonly composers = new Map<string, Composer>();
   readonly planners: FeaturePlanner[] = [];
+  private readonly agendaSections: AgendaSection[] = [];
+  /** A read-only view of what was registered for other features' messages. */
+  readonly contributions: Contributions = { agendaSections: this.agendaSections };
 
   /** Registers the composer for an outbox kind (rows planned with `compose` arguments). */
   composer(kind: string, composer: Composer): void {
@@ -109,7 +134,7 @@ export class CommandRegistry {
 
   compose(services: Services, row: OutboxRow, now: Date): Message | null {
     const composer = this.composers.get(row.kind);
-    return composer ? composer(services, row, now) : null;
+    return composer ? composer(services, row, now, this.contributions) : null;
   }
 
   planner(planner: FeaturePlanner): void {
@@ -155,6 +180,11 @@ export class CommandRegistry {
 
   homeSection(section: HomeSection): void {
     this.homeSections.push(section);
+  }
+
+  /** Adds a section to every compiled agenda (after its items, before its open action items). */
+  agendaSection(section: AgendaSection): void {
+    this.agendaSections.push(section);
   }
 
   command<T>(spec: CommandSpec<T>): void {

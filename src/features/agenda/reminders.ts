@@ -6,15 +6,14 @@
  * already answered, the meeting no longer on).
  */
 import type { Services } from '../../core/context';
+import type { Contributions } from '../../core/registry';
 import type { Message } from '../../messages/model';
-import { escapeMarkup as esc } from '../../messages/model';
-import { localToUtc, formatLocalDate, addDays, toLocal, type LocalDate } from '../../core/datetime';
-import type { OutboxRow } from '../../core/ports';
-import type { PlanTarget } from '../../core/ports';
-
-import { describeOccurrence, describeRule, otherPerson, upcoming, viewOf, type SeriesView } from '../booking/service';
-import { compileAgenda, isFirstOfQuarter } from './service';
+import { localToUtc, addDays, toLocal, type LocalDate } from '../../core/datetime';
+import type { OutboxRow, PlanTarget } from '../../core/ports';
 import { closureOn, occurrenceKey, schoolDaysBefore } from '../../core/school-calendar';
+import { describeOccurrence, otherPerson, upcoming, viewOf, type SeriesView } from '../booking/service';
+import { compileAgenda, isFirstOfQuarter } from './service';
+import { actionDueMessage, driftMessage, outcomeQuestion, promptMessage } from './messages';
 
 export const REMINDER_KINDS = {
   prompt: 'agenda.prompt',
@@ -123,7 +122,7 @@ function muted(services: Services, row: OutboxRow, partnershipId: number): boole
 }
 
 /** Builds a reminder's message at send time, or null when it is no longer wanted. */
-export function composeReminder(services: Services, row: OutboxRow, now: Date): Message | null {
+export function composeReminder(services: Services, row: OutboxRow, now: Date, contributions: Contributions): Message | null {
   const { agenda } = services;
   const args = row.compose ?? {};
   const viewer = services.people.userById(row.tenantId, row.recipientId);
@@ -132,13 +131,7 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date): 
     const action = agenda.actionById(row.tenantId, Number(args.actionId));
     if (!action || action.status !== 'open') return null;
     if (muted(services, row, action.partnershipId)) return null;
-    return {
-      text: `Due today: ${action.text}`,
-      blocks: [
-        { type: 'text', text: `**Due today** (${esc(formatLocalDate(action.dueDate))}): ${esc(action.text)}` },
-        { type: 'actions', buttons: [{ actionId: 'action.done', label: 'Mark done', value: String(action.id), style: 'primary' }] },
-      ],
-    };
+    return actionDueMessage(action);
   }
   const occurrence = services.series.occurrenceById(row.tenantId, Number(args.occurrenceId));
   if (!occurrence) return null;
@@ -152,25 +145,14 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date): 
     case REMINDER_KINDS.prompt: {
       if (occurrence.status !== 'scheduled' || series.status !== 'active') return null;
       if (agenda.passes(occurrence.id).includes(viewer.id)) return null;
-      const compiled = compileAgenda(services, row.tenantId, view, occurrence, viewer, now);
-      return {
-        text: `Your touch-point with ${other.displayName} is ${when}. What do you want on the agenda? ${compiled.text}`,
-        blocks: [
-          { type: 'header', text: 'Agenda prompt' },
-          { type: 'text', text: `Your touch-point with **${esc(other.displayName)}** is ${esc(when)}. What do you want on the agenda?` },
-          ...compiled.blocks.slice(2),
-          { type: 'actions', buttons: [
-            { actionId: 'agenda.add', label: 'Add an item', value: String(occurrence.id), style: 'primary' },
-            { actionId: 'agenda.pass', label: 'Nothing from me this week', value: String(occurrence.id) },
-          ] },
-        ],
-      };
+      const compiled = compileAgenda(services, contributions, { tenantId: row.tenantId, view, occurrence, viewer, now });
+      return promptMessage(other.displayName, when, occurrence.id, compiled);
     }
     case REMINDER_KINDS.compiled: {
       if (occurrence.status !== 'scheduled' || series.status !== 'active') return null;
       const earlier = agenda.pastOccurrences(row.tenantId, series.id, new Date(occurrence.startsAt.getTime() - 1), 30)
         .filter((o) => o.status === 'held' || o.status === 'scheduled' || o.status === 'missed').map((o) => o.originalDate);
-      return compileAgenda(services, row.tenantId, view, occurrence, viewer, now, { withAgreement: isFirstOfQuarter(occurrence.originalDate, earlier) });
+      return compileAgenda(services, contributions, { tenantId: row.tenantId, view, occurrence, viewer, now }, { withAgreement: isFirstOfQuarter(occurrence.originalDate, earlier) });
     }
     case REMINDER_KINDS.outcome: {
       if (occurrence.status !== 'scheduled' || agenda.outcomeOf(occurrence.id)) return null;
@@ -179,33 +161,9 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date): 
     case REMINDER_KINDS.drift: {
       if (series.status !== 'active') return null;
       const next = upcoming(services, row.tenantId, view, now, 1)[0];
-      const nextLine = next ? `Your next one is ${describeOccurrence(next, view.school.timeZone)}.` : 'Nothing is scheduled in the coming weeks.';
-      return {
-        text: `Protect this time: your last two touch-points with ${other.displayName} did not happen. ${nextLine}`,
-        blocks: [
-          { type: 'header', text: 'Protect this time' },
-          { type: 'text', text: `Your last two touch-points with **${esc(other.displayName)}** did not happen. Designated time beats drive-bys: ${esc(nextLine)}` },
-          { type: 'context', text: esc(`${describeRule(series)} · if the time no longer works, move the series: /touchpoint cancel, then /touchpoint book`) },
-        ],
-      };
+      return driftMessage(other.displayName, series, next ? describeOccurrence(next, view.school.timeZone) : undefined);
     }
     default:
       return null;
   }
-}
-
-export function outcomeQuestion(view: SeriesView, occurrenceId: number, when: string, otherName: string): Message {
-  return {
-    text: `Did your touch-point with ${otherName} (${when}) happen?`,
-    blocks: [
-      { type: 'header', text: 'Did it happen?' },
-      { type: 'text', text: `Your touch-point with **${esc(otherName)}**, ${esc(when)}.` },
-      { type: 'actions', buttons: [
-        { actionId: 'meeting.held', label: 'Held', value: String(occurrenceId), style: 'primary' },
-        { actionId: 'meeting.missed', label: 'Missed', value: String(occurrenceId) },
-        { actionId: 'meeting.rescheduled', label: 'Rescheduled', value: String(occurrenceId) },
-      ] },
-      { type: 'context', text: esc(`${describeRule(view.series)} · items not marked at a held meeting are carried over`) },
-    ],
-  };
 }

@@ -1,132 +1,270 @@
 /**
- * The agenda of a partnership: what each message about a touch-point shows, in one place, so
- * the prompt, the compiled agenda, `agenda` and the home view all agree.
+ * The agenda's use cases: items, shared priorities, the agreement, action items, partnership
+ * health and the compiled agenda. Each applies the policy, goes to the repositories through the
+ * ports and answers with a message from messages.ts.
  */
-import type { Services } from '../../core/context';
+import type { Reply, RequestContext, Services } from '../../core/context';
+import type { Contributions } from '../../core/registry';
 import type { Occurrence, User } from '../../core/model';
-import { formatLocalDate, todayIn, type LocalDate } from '../../core/datetime';
-import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
-import { SECTIONS, type AgendaItem, type Section } from '../../core/ports';
-import { describeOccurrence, otherPerson, type SeriesView } from '../booking/service';
+import { Refusal } from '../../core/errors';
+import { authorize, decide, LEADER_ROLES } from '../../core/policy';
+import type { LocalDate } from '../../core/datetime';
+import type { Block, Message } from '../../messages/model';
+import type { AgendaItem, Section } from '../../core/ports';
+import { describeOccurrence, otherPerson, pickSeries, upcoming, viewOf, type SeriesView } from '../booking/service';
+import { coachingDemandMessage } from '../coaching';
+import {
+  actionDoneMessage, agendaMessage, agreementConfirmedMessage, agreementMessage, healthMessage, homeAgendaBlocks, itemAddedMessage,
+  itemEditedMessage, itemRemovedMessage, passedMessage, prioritiesMessage, prioritySetNotice, type AgendaOptions,
+} from './messages';
 
-export const SECTION_LABELS: Record<Section, string> = {
-  wins: 'Wins and bright spots',
-  data: 'Student data',
-  priorities: 'Priorities check',
-  support: 'Teacher support',
-  learning: "What we're learning",
-  escalations: 'Escalations',
-  other: 'Other',
-};
+// The calendar feed reads the section labels from here.
+export { SECTION_LABELS } from './messages';
 
-/** Words people type for a section in `add [section] <text>`. */
-export const SECTION_WORDS: Record<string, Section> = {
-  wins: 'wins', win: 'wins', bright: 'wins', 'bright-spots': 'wins',
-  data: 'data', 'student-data': 'data',
-  priorities: 'priorities', priority: 'priorities', check: 'priorities',
-  support: 'support', 'teacher-support': 'support',
-  learning: 'learning', learn: 'learning',
-  escalations: 'escalations', escalation: 'escalations',
-  other: 'other',
-};
-
-export const AGREEMENT_POINTS = [
-  'We meet at the fixed time and protect it; skipping is explicit and says why.',
-  'We keep at most three shared priorities, at the top of every agenda.',
-  'The coach is a thought partner, not an evaluator, and is never asked to report on individual teachers’ coaching.',
-  'Hard situations follow the escalation pathway: back to the teacher first, then reflect, then the principal at our touch-point (student safety at once).',
-];
-
-export function agreementBlocks(partnershipId: number, withButton: boolean): Block[] {
-  return [
-    { type: 'text', text: '**Our partnership agreement**' },
-    { type: 'list', items: AGREEMENT_POINTS.map(esc) },
-    ...(withButton ? [{ type: 'actions' as const, buttons: [{ actionId: 'agreement.confirm', label: 'I agree', value: String(partnershipId), style: 'primary' as const }] }] : []),
-  ];
-}
-
-/** An extra part of the compiled agenda contributed by another feature (escalations). */
+/**
+ * @deprecated An extra part of the compiled agenda, registered outside the registry. Register an
+ * `AgendaSection` with `registry.agendaSection(...)` instead; this stays until escalation does.
+ */
 export type AgendaExtra = (services: Services, tenantId: number, view: SeriesView, occurrence: Occurrence | undefined, viewer: User, now: Date) => Block[];
 /** A set: registering the same extra again (every core built in one process) adds it once. */
 const agendaExtras = new Set<AgendaExtra>();
+/** @deprecated Use `registry.agendaSection(...)`; goes, with `AgendaExtra`, once escalation registers there. */
 export function addAgendaExtra(extra: AgendaExtra): void {
   agendaExtras.add(extra);
 }
 
-function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean): string {
-  const by = item.authorId !== null ? names.get(item.authorId) ?? 'someone' : 'someone';
-  const carried = item.carriedCount > 0 ? `, carried over ${item.carriedCount}×` : '';
-  return `${showIds ? `#${item.id} ` : ''}${esc(item.text)} — _${esc(by)}${carried}_`;
+/** The partnership a command is about (its active series), checked against the policy. */
+export function agendaPartnership(ctx: RequestContext, withPerson?: string): SeriesView {
+  const person = withPerson ? ctx.people.resolve(withPerson) : undefined;
+  const view = pickSeries(ctx, {
+    withPerson: person, statuses: ['active'],
+    none: 'You have no active touch-point, so there is no agenda. Book one with /touchpoint book @name weekly tue 14:00.',
+  });
+  authorize('agenda.use', ctx.actor, view.school, view.partnership);
+  return view;
 }
 
-export interface AgendaOptions {
-  /** Show item numbers (for `agenda edit #n` and `agenda remove #n`). */
-  showIds?: boolean;
-  /** Add the agreement (first touch-point of a quarter). */
-  withAgreement?: boolean;
+/** The touch-point a button or form names (its value is the occurrence id), checked against the policy. */
+export function viewFromOccurrence(ctx: RequestContext, value: string): { view: SeriesView; occurrence: Occurrence } {
+  const occurrence = ctx.services.series.occurrenceById(ctx.actor.tenant.id, Number(value));
+  const series = occurrence && ctx.services.series.seriesById(ctx.actor.tenant.id, occurrence.seriesId);
+  if (!occurrence || !series) throw new Refusal('That touch-point no longer exists.');
+  const view = viewOf(ctx.services, ctx.actor.tenant.id, series);
+  authorize('agenda.use', ctx.actor, view.school, view.partnership);
+  return { view, occurrence };
+}
+
+/** When the partnership next meets, for "added to the agenda for …". */
+export function nextWhen(ctx: RequestContext, view: SeriesView): string {
+  const next = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0];
+  return next ? describeOccurrence(next, view.school.timeZone) : 'your next touch-point';
+}
+
+// ---- items ------------------------------------------------------------------------------------------
+
+/** Whether the meeting an item was added for has started (its author can no longer change it). */
+function meetingStarted(ctx: RequestContext, view: SeriesView, createdAt: Date): boolean {
+  const first = ctx.services.series.occurrencesOfSeries(ctx.actor.tenant.id, view.series.id, createdAt, 50)
+    .find((o) => o.startsAt >= createdAt && (o.status === 'scheduled' || o.status === 'held' || o.status === 'missed'));
+  return first !== undefined && first.startsAt <= ctx.now;
+}
+
+/** An open item the actor may still change: their own, before its meeting starts. */
+export function editableItem(ctx: RequestContext, itemId: number): { item: AgendaItem; view: SeriesView } {
+  const { agenda } = ctx.services;
+  const item = agenda.itemById(ctx.actor.tenant.id, itemId);
+  if (!item || item.status !== 'open') throw new Refusal(`There is no open agenda item #${itemId}.`);
+  const series = ctx.services.series.liveSeriesOfPartnership(ctx.actor.tenant.id, item.partnershipId).find((s) => s.status === 'active');
+  if (!series) throw new Refusal('That partnership has no active touch-point.');
+  const view = viewOf(ctx.services, ctx.actor.tenant.id, series);
+  authorize('agenda.use', ctx.actor, view.school, view.partnership);
+  authorize('agenda.item.edit', ctx.actor, item.authorId, meetingStarted(ctx, view, item.createdAt));
+  return { item, view };
+}
+
+export function addItem(ctx: RequestContext, args: { section: Section; text: string; with?: string }): Reply {
+  if (args.section === 'escalations') throw new Refusal('Escalations go through the pathway: /touchpoint escalate.');
+  const view = agendaPartnership(ctx, args.with);
+  const item = ctx.services.agenda.addItem(ctx.actor.tenant.id, { partnershipId: view.partnership.id, section: args.section, text: args.text, authorId: ctx.actor.user.id }, ctx.now);
+  ctx.audit({ schoolId: view.school.id, action: 'agenda.add', subjectType: 'agenda_item', subjectId: item.id });
+  return { messages: [itemAddedMessage(item, nextWhen(ctx, view))] };
+}
+
+export function editItem(ctx: RequestContext, itemId: number, text: string): Reply {
+  const { item, view } = editableItem(ctx, itemId);
+  ctx.services.agenda.editItem(ctx.actor.tenant.id, item.id, text, ctx.now);
+  ctx.audit({ schoolId: view.school.id, action: 'agenda.edit', subjectType: 'agenda_item', subjectId: item.id });
+  return { messages: [itemEditedMessage(item.id, text)] };
+}
+
+export function removeItem(ctx: RequestContext, itemId: number): Reply {
+  const { item, view } = editableItem(ctx, itemId);
+  ctx.services.agenda.removeItem(ctx.actor.tenant.id, item.id);
+  ctx.audit({ schoolId: view.school.id, action: 'agenda.remove', subjectType: 'agenda_item', subjectId: item.id });
+  return { messages: [itemRemovedMessage(item)] };
+}
+
+/** `agenda`: the compiled agenda of the next touch-point, with item numbers to edit by. */
+export function showAgenda(ctx: RequestContext, withPerson?: string): Reply {
+  const view = agendaPartnership(ctx, withPerson);
+  const occ = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0];
+  const compiled = compileAgenda(ctx.services, ctx.contributions, { tenantId: ctx.actor.tenant.id, view, occurrence: occ, viewer: ctx.actor.user, now: ctx.now }, { showIds: true });
+  compiled.blocks.push({ type: 'context', text: 'Change your own items until the meeting starts: /touchpoint agenda edit #<n> <text>, /touchpoint agenda remove #<n>' });
+  return { messages: [compiled] };
+}
+
+/** The "Nothing from me this week" button of a prompt. */
+export function passOnPrompt(ctx: RequestContext, value: string): Reply {
+  const { view, occurrence } = viewFromOccurrence(ctx, value);
+  ctx.services.agenda.pass(ctx.actor.tenant.id, occurrence.id, ctx.actor.user.id, ctx.now);
+  return { messages: [passedMessage(describeOccurrence(occurrence, view.school.timeZone))] };
+}
+
+// ---- priorities -------------------------------------------------------------------------------------
+
+export const FEW = 'A partnership keeps at most 3 shared priorities: a shared vision means few priorities.';
+
+/** `priorities`: shows them, after setting (or adding into the first free slot) or clearing one. */
+export function changePriorities(ctx: RequestContext, args: { op?: 'set' | 'clear' | 'add'; slot?: number; text?: string; with?: string }): Reply {
+  const { agenda } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const view = agendaPartnership(ctx, args.with);
+  const pid = view.partnership.id;
+  const current = agenda.priorities(tenantId, pid);
+  if (args.op === 'add') {
+    const free = [1, 2, 3].find((n) => !current.some((p) => p.slot === n));
+    if (!free) throw new Refusal(`${FEW} Clear one first: /touchpoint priorities clear <1-3>.`);
+    args = { ...args, op: 'set', slot: free };
+  }
+  if (args.op === 'set') {
+    agenda.setPriority(tenantId, pid, args.slot!, args.text!, ctx.actor.user.id, ctx.now);
+    ctx.audit({ schoolId: view.school.id, action: 'priority.set', subjectType: 'partnership', subjectId: pid, detail: String(args.slot) });
+    ctx.notify(otherPerson(view, ctx.actor.user), 'agenda.priority', prioritySetNotice(ctx.actor.user, args.slot!, args.text!), `priority:${pid}:${args.slot}:${ctx.now.getTime()}`);
+  } else if (args.op === 'clear') {
+    if (!agenda.clearPriority(tenantId, pid, args.slot!)) throw new Refusal(`Priority ${args.slot} is not set.`);
+    ctx.audit({ schoolId: view.school.id, action: 'priority.clear', subjectType: 'partnership', subjectId: pid, detail: String(args.slot) });
+  }
+  return { messages: [prioritiesMessage(view, ctx.actor.user, agenda.priorities(tenantId, pid))] };
+}
+
+// ---- the agreement and action items -----------------------------------------------------------------
+
+/** On a newly accepted series, both people get the agreement the partnership runs on. */
+export function sendAgreement(ctx: RequestContext, payload: { seriesId: number }): void {
+  const series = ctx.services.series.seriesById(ctx.actor.tenant.id, payload.seriesId);
+  if (!series) return;
+  const view = viewOf(ctx.services, ctx.actor.tenant.id, series);
+  if (ctx.services.agenda.agreementConfirmedBy(ctx.actor.tenant.id, view.partnership.id).length === 2) return;
+  for (const person of [view.principal, view.coach]) {
+    ctx.notify(person, 'agreement', agreementMessage(view, person), `agreement:${view.partnership.id}:u${person.id}`);
+  }
+}
+
+export function confirmAgreement(ctx: RequestContext, value: string): Reply {
+  const { agenda } = ctx.services;
+  const p = ctx.services.series.partnershipById(ctx.actor.tenant.id, Number(value));
+  const school = p && ctx.services.people.schoolById(ctx.actor.tenant.id, p.schoolId);
+  if (!p || !school) throw new Refusal('That partnership no longer exists.');
+  authorize('agenda.use', ctx.actor, school, p);
+  agenda.confirmAgreement(ctx.actor.tenant.id, p.id, ctx.actor.user.id, ctx.now);
+  ctx.audit({ schoolId: school.id, action: 'agreement.confirm', subjectType: 'partnership', subjectId: p.id });
+  const both = agenda.agreementConfirmedBy(ctx.actor.tenant.id, p.id).length === 2;
+  return { messages: [agreementConfirmedMessage(both)] };
+}
+
+export function actionDone(ctx: RequestContext, value: string): Reply {
+  const { agenda } = ctx.services;
+  const action = agenda.actionById(ctx.actor.tenant.id, Number(value));
+  if (!action) throw new Refusal('That action item no longer exists.');
+  const p = ctx.services.series.partnershipById(ctx.actor.tenant.id, action.partnershipId)!;
+  const school = ctx.services.people.schoolById(ctx.actor.tenant.id, p.schoolId)!;
+  authorize('agenda.use', ctx.actor, school, p);
+  if (action.status !== 'open') throw new Refusal(`That action item is already ${action.status}.`);
+  agenda.closeAction(ctx.actor.tenant.id, action.id, 'done', ctx.now);
+  ctx.audit({ schoolId: school.id, action: 'action.done', subjectType: 'action_item', subjectId: action.id });
+  return { messages: [actionDoneMessage(action)] };
+}
+
+/** Home: the agenda so far of each partnership, and your open action items. */
+export function homeAgenda(ctx: RequestContext): Block[] {
+  const { agenda } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const partnerships = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id).filter((s) => s.status === 'active').map((series) => {
+    const view = viewOf(ctx.services, tenantId, series);
+    return { view, items: agenda.openItems(tenantId, view.partnership.id) };
+  });
+  return homeAgendaBlocks(ctx.actor.user, partnerships, agenda.openActionsOfOwner(tenantId, ctx.actor.user.id));
+}
+
+// ---- partnership health -----------------------------------------------------------------------------
+
+const WEEKS = 8;
+
+/** `report`: the health of each partnership the actor may see, and coaching demand for leaders. */
+export function partnershipHealth(ctx: RequestContext): Reply {
+  const { agenda } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const leadSchools = ctx.actor.memberships.filter((m) => LEADER_ROLES.includes(m.role)).map((m) => m.schoolId);
+  const seriesList = [
+    ...ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id),
+    ...leadSchools.flatMap((id) => ctx.services.series.activeSeriesOfSchool(tenantId, id)),
+  ].filter((s, i, all) => s.status === 'active' && all.findIndex((x) => x.id === s.id) === i);
+  const views = seriesList.map((s) => viewOf(ctx.services, tenantId, s)).filter((v) => decide('health.view', ctx.actor, v.school, v.partnership).allowed);
+  // Coaching demand, for principals and APs only, in aggregate (the coaching feature applies the policy).
+  const demand = coachingDemandMessage(ctx);
+  if (views.length === 0 && !demand) throw new Refusal('There is no partnership to report on yet.');
+  const since = new Date(ctx.now.getTime() - WEEKS * 7 * 86_400_000);
+  const messages = views.map((view): Message => {
+    const past = agenda.pastOccurrences(tenantId, view.series.id, ctx.now, 100).filter((o) => o.startsAt >= since);
+    const counted = past.filter((o) => ['held', 'missed', 'skipped', 'scheduled'].includes(o.status));
+    let streak = 0;
+    for (const o of agenda.pastOccurrences(tenantId, view.series.id, ctx.now, 200)) {
+      if (o.status === 'held') streak += 1;
+      else if (o.status === 'missed' || o.status === 'skipped') break;
+    }
+    return healthMessage(view, {
+      weeks: WEEKS,
+      held: counted.filter((o) => o.status === 'held').length,
+      counted: counted.length,
+      streak,
+      discussed: agenda.countDiscussedSince(tenantId, view.partnership.id, since),
+      carried: agenda.openItems(tenantId, view.partnership.id).filter((i) => i.carriedCount > 0).length,
+      openActions: agenda.openActions(tenantId, view.partnership.id).length,
+    });
+  });
+  return { messages: demand ? [...messages, demand] : messages };
+}
+
+// ---- the compiled agenda ----------------------------------------------------------------------------
+
+/** Whose agenda, for which touch-point (none when nothing is scheduled), seen by whom, when. */
+export interface AgendaFor {
+  tenantId: number;
+  view: SeriesView;
+  occurrence: Occurrence | undefined;
+  viewer: User;
+  now: Date;
 }
 
 /**
- * The compiled agenda: shared priorities first, then carried-over items, new items by section,
- * then open action items (and what other features add, e.g. escalations).
+ * The compiled agenda as it stands: priorities, open items and action items from the repository,
+ * and the sections other features registered (escalations, which apply their own policy).
  */
-export function compileAgenda(services: Services, tenantId: number, view: SeriesView, occurrence: Occurrence | undefined, viewer: User, now: Date, opts: AgendaOptions = {}): Message {
+export function compileAgenda(services: Services, contributions: Contributions, at: AgendaFor, opts: AgendaOptions = {}): Message {
   const { agenda } = services;
+  const { tenantId, view, occurrence, viewer, now } = at;
   const pid = view.partnership.id;
-  const other = otherPerson(view, viewer);
-  const names = new Map([[view.principal.id, view.principal.displayName], [view.coach.id, view.coach.displayName]]);
-  const when = occurrence ? describeOccurrence(occurrence, view.school.timeZone) : 'no date scheduled yet';
-  const blocks: Block[] = [
-    { type: 'header', text: `Agenda — ${when}` },
-    { type: 'context', text: esc(`With ${other.displayName} · ${view.school.name}`) },
-  ];
   const priorities = agenda.priorities(tenantId, pid);
-  blocks.push({ type: 'text', text: '**Shared priorities**' });
-  blocks.push(priorities.length
-    ? { type: 'list', ordered: true, items: priorities.map((p) => esc(p.text)) }
-    : { type: 'context', text: 'None set yet. Set up to three: /touchpoint priorities set 1 <text>' });
   const items = agenda.openItems(tenantId, pid);
-  const carried = items.filter((i) => i.carriedCount > 0);
-  const fresh = items.filter((i) => i.carriedCount === 0);
-  if (carried.length) {
-    blocks.push({ type: 'text', text: '**Carried over**' });
-    blocks.push({ type: 'list', items: carried.map((i) => itemLine(i, names, opts.showIds ?? false)) });
-  }
-  for (const section of SECTIONS) {
-    const inSection = fresh.filter((i) => i.section === section);
-    if (inSection.length === 0) continue;
-    blocks.push({ type: 'text', text: `**${esc(SECTION_LABELS[section])}**` });
-    blocks.push({ type: 'list', items: inSection.map((i) => itemLine(i, names, opts.showIds ?? false)) });
-  }
-  if (items.length === 0) blocks.push({ type: 'context', text: 'No items yet. Add one: /touchpoint add [section] <text>' });
-  for (const extra of agendaExtras) blocks.push(...extra(services, tenantId, view, occurrence, viewer, now));
+  const input = { tenantId, partnership: view.partnership, school: view.school, occurrence, viewer, now };
+  const sections = contributions.agendaSections.flatMap((section) => section(services, input));
+  for (const extra of agendaExtras) sections.push(...extra(services, tenantId, view, occurrence, viewer, now));
   const actions = agenda.openActions(tenantId, pid);
-  if (actions.length) {
-    blocks.push({ type: 'text', text: '**Open action items**' });
-    blocks.push({ type: 'list', items: actions.map((a) => `${esc(a.text)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}_`) });
-  }
-  if (opts.withAgreement) {
-    blocks.push({ type: 'divider' });
-    blocks.push({ type: 'context', text: 'First touch-point of the quarter: a reminder of what we agreed.' });
-    blocks.push(...agreementBlocks(pid, false));
-  }
-  // The fallback (notifications, screen readers) carries the substance, not only counts.
-  const lines = [
-    `Agenda for ${when} with ${other.displayName}.`,
-    ...priorities.map((p) => `Priority ${p.slot}: ${p.text}`),
-    ...items.map((i) => `${SECTION_LABELS[i.section]}: ${i.text}${i.carriedCount ? ` (carried over ${i.carriedCount}×)` : ''}`),
-    ...actions.map((a) => `Action: ${a.text} (due ${formatLocalDate(a.dueDate)})`),
-  ];
-  return { text: lines.join('\n'), blocks };
+  return agendaMessage(view, occurrence, viewer, { priorities, items, sections, actions }, opts);
 }
 
 /** True when no other occurrence of the series falls earlier in the same quarter. */
 export function isFirstOfQuarter(occurrenceDate: LocalDate, earlierDates: LocalDate[]): boolean {
   const quarter = (d: LocalDate): string => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3)}`;
   return !earlierDates.some((d) => d < occurrenceDate && quarter(d) === quarter(occurrenceDate));
-}
-
-/** Today in the school, for due dates. */
-export function schoolToday(view: SeriesView, now: Date): LocalDate {
-  return todayIn(now, view.school.timeZone);
 }

@@ -1,0 +1,384 @@
+/**
+ * The agenda's messages: the compiled agenda, the forms, the answers to commands and the
+ * reminders, in one place so the prompt, the compiled agenda, `agenda` and the home view all
+ * agree. User text is escaped in blocks; the fallback text carries the substance.
+ */
+import type { RequestContext } from '../../core/context';
+import type { Occurrence, Series, User } from '../../core/model';
+import { internalMention } from '../../core/app';
+import { formatLocalDate, type LocalDate } from '../../core/datetime';
+import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
+import { textMessage } from '../../messages/reply';
+import { SECTIONS, type ActionItem, type AgendaItem, type Priority, type ReminderSettings, type Section } from '../../core/ports';
+import { describeOccurrence, describeRule, otherPerson, partnerInput, type SeriesView } from '../booking/service';
+
+export const SECTION_LABELS: Record<Section, string> = {
+  wins: 'Wins and bright spots',
+  data: 'Student data',
+  priorities: 'Priorities check',
+  support: 'Teacher support',
+  learning: "What we're learning",
+  escalations: 'Escalations',
+  other: 'Other',
+};
+
+export const AGREEMENT_POINTS = [
+  'We meet at the fixed time and protect it; skipping is explicit and says why.',
+  'We keep at most three shared priorities, at the top of every agenda.',
+  'The coach is a thought partner, not an evaluator, and is never asked to report on individual teachers’ coaching.',
+  'Hard situations follow the escalation pathway: back to the teacher first, then reflect, then the principal at our touch-point (student safety at once).',
+];
+
+export function agreementBlocks(partnershipId: number, withButton: boolean): Block[] {
+  return [
+    { type: 'text', text: '**Our partnership agreement**' },
+    { type: 'list', items: AGREEMENT_POINTS.map(esc) },
+    ...(withButton ? [{ type: 'actions' as const, buttons: [{ actionId: 'agreement.confirm', label: 'I agree', value: String(partnershipId), style: 'primary' as const }] }] : []),
+  ];
+}
+
+export const agreementConfirmedMessage = (both: boolean): Message =>
+  textMessage(both ? 'Thank you. You have both confirmed the agreement.' : 'Thank you. Your confirmation is recorded.');
+
+export const actionDoneMessage = (action: ActionItem): Message => textMessage(`Done: ${action.text}`);
+
+/** The agreement a newly accepted partnership runs on, for one of its two people to confirm. */
+export function agreementMessage(view: SeriesView, person: User): Message {
+  return {
+    text: `Your partnership agreement with ${otherPerson(view, person).displayName}. Please confirm it.`,
+    blocks: [{ type: 'header', text: 'How we work together' }, ...agreementBlocks(view.partnership.id, true)],
+  };
+}
+
+// ---- the compiled agenda ----------------------------------------------------------------------------
+
+export interface AgendaOptions {
+  /** Show item numbers (for `agenda edit #n` and `agenda remove #n`). */
+  showIds?: boolean;
+  /** Add the agreement (first touch-point of a quarter). */
+  withAgreement?: boolean;
+}
+
+/** What a compiled agenda shows, read from the repositories and the other features' sections. */
+export interface AgendaContents {
+  priorities: Priority[];
+  items: AgendaItem[];
+  /** Blocks other features add (escalations), between the items and the action items. */
+  sections: Block[];
+  actions: ActionItem[];
+}
+
+function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean): string {
+  const by = item.authorId !== null ? names.get(item.authorId) ?? 'someone' : 'someone';
+  const carried = item.carriedCount > 0 ? `, carried over ${item.carriedCount}×` : '';
+  return `${showIds ? `#${item.id} ` : ''}${esc(item.text)} — _${esc(by)}${carried}_`;
+}
+
+/**
+ * The compiled agenda: shared priorities first, then carried-over items, new items by section,
+ * then what other features add (escalations) and open action items.
+ */
+export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefined, viewer: User, contents: AgendaContents, opts: AgendaOptions = {}): Message {
+  const { priorities, items, actions } = contents;
+  const other = otherPerson(view, viewer);
+  const names = new Map([[view.principal.id, view.principal.displayName], [view.coach.id, view.coach.displayName]]);
+  const when = occurrence ? describeOccurrence(occurrence, view.school.timeZone) : 'no date scheduled yet';
+  const blocks: Block[] = [
+    { type: 'header', text: `Agenda — ${when}` },
+    { type: 'context', text: esc(`With ${other.displayName} · ${view.school.name}`) },
+  ];
+  blocks.push({ type: 'text', text: '**Shared priorities**' });
+  blocks.push(priorities.length
+    ? { type: 'list', ordered: true, items: priorities.map((p) => esc(p.text)) }
+    : { type: 'context', text: 'None set yet. Set up to three: /touchpoint priorities set 1 <text>' });
+  const carried = items.filter((i) => i.carriedCount > 0);
+  const fresh = items.filter((i) => i.carriedCount === 0);
+  if (carried.length) {
+    blocks.push({ type: 'text', text: '**Carried over**' });
+    blocks.push({ type: 'list', items: carried.map((i) => itemLine(i, names, opts.showIds ?? false)) });
+  }
+  for (const section of SECTIONS) {
+    const inSection = fresh.filter((i) => i.section === section);
+    if (inSection.length === 0) continue;
+    blocks.push({ type: 'text', text: `**${esc(SECTION_LABELS[section])}**` });
+    blocks.push({ type: 'list', items: inSection.map((i) => itemLine(i, names, opts.showIds ?? false)) });
+  }
+  if (items.length === 0) blocks.push({ type: 'context', text: 'No items yet. Add one: /touchpoint add [section] <text>' });
+  blocks.push(...contents.sections);
+  if (actions.length) {
+    blocks.push({ type: 'text', text: '**Open action items**' });
+    blocks.push({ type: 'list', items: actions.map((a) => `${esc(a.text)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}_`) });
+  }
+  if (opts.withAgreement) {
+    blocks.push({ type: 'divider' });
+    blocks.push({ type: 'context', text: 'First touch-point of the quarter: a reminder of what we agreed.' });
+    blocks.push(...agreementBlocks(view.partnership.id, false));
+  }
+  // The fallback (notifications, screen readers) carries the substance, not only counts.
+  const lines = [
+    `Agenda for ${when} with ${other.displayName}.`,
+    ...priorities.map((p) => `Priority ${p.slot}: ${p.text}`),
+    ...items.map((i) => `${SECTION_LABELS[i.section]}: ${i.text}${i.carriedCount ? ` (carried over ${i.carriedCount}×)` : ''}`),
+    ...actions.map((a) => `Action: ${a.text} (due ${formatLocalDate(a.dueDate)})`),
+  ];
+  return { text: lines.join('\n'), blocks };
+}
+
+/** Home: the agenda so far of each partnership, and the person's open action items. */
+export function homeAgendaBlocks(viewer: User, partnerships: { view: SeriesView; items: AgendaItem[] }[], mine: ActionItem[]): Block[] {
+  const blocks: Block[] = [];
+  for (const { view, items } of partnerships) {
+    blocks.push({ type: 'text', text: `**Agenda so far with ${esc(otherPerson(view, viewer).displayName)}**` });
+    blocks.push(items.length ? { type: 'list', items: items.slice(0, 10).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) } : { type: 'context', text: 'Nothing yet: /touchpoint add <text>' });
+  }
+  if (mine.length) {
+    blocks.push({ type: 'text', text: '**Your open action items**' });
+    blocks.push({ type: 'list', items: mine.slice(0, 10).map((a) => `${esc(a.text)} — _due ${esc(formatLocalDate(a.dueDate))}_`) });
+  }
+  return blocks;
+}
+
+// ---- items and priorities ---------------------------------------------------------------------------
+
+const sectionChoices = SECTIONS.filter((s) => s !== 'escalations').map((s) => ({ value: s, label: SECTION_LABELS[s] }));
+
+export function addForm(ctx: RequestContext, preset?: User): Message {
+  return {
+    text: 'Add an agenda item',
+    blocks: [{ type: 'form', formId: 'touchpoint.add', title: 'Add an agenda item', submitLabel: 'Add', inputs: [
+      ...partnerInput(ctx, preset),
+      { id: 'section', label: 'Section', kind: 'choice', required: true, initial: 'other', choices: sectionChoices },
+      { id: 'text', label: 'Item', kind: 'longtext', required: true, placeholder: 'What do you want to talk about?' },
+    ] }],
+  };
+}
+
+export function itemAddedMessage(item: AgendaItem, when: string): Message {
+  return {
+    text: `Added to the agenda for ${when} (${SECTION_LABELS[item.section]}): ${item.text}`,
+    blocks: [
+      { type: 'text', text: `Added to the agenda for ${esc(when)} (**${esc(SECTION_LABELS[item.section])}**): ${esc(item.text)}` },
+      { type: 'actions', buttons: [
+        { actionId: 'agenda.item.edit', label: 'Edit', value: String(item.id) },
+        { actionId: 'agenda.item.remove', label: 'Remove', value: String(item.id), style: 'danger' },
+      ] },
+    ],
+  };
+}
+
+export function editItemForm(item: AgendaItem): Message {
+  return { text: 'Edit the agenda item', blocks: [{ type: 'form', formId: `agenda.edit:${item.id}`, title: 'Edit the agenda item', submitLabel: 'Save', inputs: [
+    { id: 'text', label: 'Item', kind: 'longtext', required: true, initial: item.text },
+  ] }] };
+}
+
+export const itemEditedMessage = (itemId: number, text: string): Message => textMessage(`Item #${itemId} now reads: ${text}`);
+
+export const itemRemovedMessage = (item: AgendaItem): Message => textMessage(`Removed item #${item.id} (${item.text}).`);
+
+export const passedMessage = (when: string): Message => textMessage(`Noted: nothing from you for ${when}. You can still add an item until then.`);
+
+/** To the other person, when a shared priority is set. */
+export const prioritySetNotice = (by: User, slot: number, text: string): Message => textMessage(`${by.displayName} set shared priority ${slot}: ${text}`);
+
+export function prioritiesMessage(view: SeriesView, viewer: User, list: Priority[]): Message {
+  return {
+    text: list.length ? `Shared priorities with ${otherPerson(view, viewer).displayName}:\n${list.map((p) => `${p.slot}. ${p.text}`).join('\n')}` : 'No shared priorities yet.',
+    blocks: [
+      { type: 'header', text: 'Shared priorities' },
+      list.length ? { type: 'list', items: list.map((p) => `${p.slot}. ${esc(p.text)}`) } : { type: 'context', text: 'None yet.' },
+      { type: 'context', text: esc(`At most three, shown at the top of every agenda. /touchpoint priorities set <1-3> <text> · clear <1-3>`) },
+    ],
+  };
+}
+
+// ---- meeting outcome and notes ------------------------------------------------------------------------
+
+export function outcomeQuestion(view: SeriesView, occurrenceId: number, when: string, otherName: string): Message {
+  return {
+    text: `Did your touch-point with ${otherName} (${when}) happen?`,
+    blocks: [
+      { type: 'header', text: 'Did it happen?' },
+      { type: 'text', text: `Your touch-point with **${esc(otherName)}**, ${esc(when)}.` },
+      { type: 'actions', buttons: [
+        { actionId: 'meeting.held', label: 'Held', value: String(occurrenceId), style: 'primary' },
+        { actionId: 'meeting.missed', label: 'Missed', value: String(occurrenceId) },
+        { actionId: 'meeting.rescheduled', label: 'Rescheduled', value: String(occurrenceId) },
+      ] },
+      { type: 'context', text: esc(`${describeRule(view.series)} · items not marked at a held meeting are carried over`) },
+    ],
+  };
+}
+
+/** To the other person, when one of them answered "Did it happen?". */
+export function outcomeNotice(by: User, when: string, outcome: 'held' | 'missed'): Message {
+  return textMessage(outcome === 'missed'
+    ? `${by.displayName} recorded the touch-point of ${when} as missed. Its items carry over to the next one.`
+    : `${by.displayName} recorded the touch-point of ${when} as held and is taking notes.`);
+}
+
+export const missedMessage = (nextWhen: string): Message => textMessage(`Recorded as missed. The agenda items carry over to ${nextWhen}.`);
+
+export const heldMessage = (): Message => textMessage(`Recorded as held. Mark each item and record next steps:`);
+
+export const lastMissedMessage = (when: string): Message => textMessage(`Your last touch-point (${when}) was recorded as missed.`);
+
+/** A next step as one line (the notes summary and the answer to the next-step form). */
+export const nextStepLine = (owner: User, due: LocalDate, decision: string): string => `Next step for ${owner.displayName}, due ${formatLocalDate(due)}: ${decision}`;
+
+export function notesSummary(when: string, counts: { discussed: number; carried: number; dropped: number }, step: string | undefined): string {
+  return `Notes saved for ${when}: ${counts.discussed} discussed, ${counts.carried} carried over, ${counts.dropped} dropped.${step ? ` ${step}.` : ''}`;
+}
+
+/** To the other person, when the notes are saved. */
+export const notesNotice = (by: User, summary: string): Message => textMessage(`${by.displayName} saved the notes. ${summary}`);
+
+export const notesAlreadySavedLine = (when: string): string => `The notes for ${when} are already saved. Add a next step here, or /touchpoint agenda to see what carries over.`;
+
+/** The two people of the partnership as owner choices. */
+function ownerChoices(view: SeriesView): { value: string; label: string }[] {
+  return [view.principal, view.coach].map((u) => ({ value: internalMention(u), label: u.displayName }));
+}
+
+/** The notes form of a held touch-point: each item it covered, then one decision or next step. */
+export function notesForm(view: SeriesView, occurrence: Occurrence, items: AgendaItem[]): Message {
+  return {
+    text: `Notes for ${describeOccurrence(occurrence, view.school.timeZone)}`,
+    blocks: [{
+      type: 'form', formId: `agenda.notes:${occurrence.id}`, title: 'Meeting notes', submitLabel: 'Save notes',
+      inputs: [
+        ...items.map((i) => ({
+          id: `item_${i.id}`, label: i.text.length > 70 ? `${i.text.slice(0, 69)}…` : i.text, kind: 'choice' as const, required: false,
+          choices: [{ value: 'discussed', label: 'Discussed' }, { value: 'carry', label: 'Carry over' }, { value: 'drop', label: 'Drop' }],
+          hint: 'Not marked: carried over',
+        })),
+        { id: 'decision', label: 'Decision or next step', kind: 'longtext' as const, required: false },
+        { id: 'owner', label: 'Owner', kind: 'person' as const, required: false, choices: ownerChoices(view) },
+        { id: 'due', label: 'Due', kind: 'date' as const, required: false },
+      ],
+    }],
+  };
+}
+
+export function nextStepForm(view: SeriesView, occurrenceId: number): Message {
+  return {
+    text: 'Add a next step',
+    blocks: [{ type: 'form', formId: `agenda.next-step:${occurrenceId}`, title: 'Add a next step', submitLabel: 'Save', inputs: [
+      { id: 'decision', label: 'Decision or next step', kind: 'longtext', required: true },
+      { id: 'owner', label: 'Owner', kind: 'person', required: true, choices: ownerChoices(view) },
+      { id: 'due', label: 'Due', kind: 'date', required: true },
+    ] }],
+  };
+}
+
+/** A message with the "Add another next step" button for a touch-point whose notes are saved. */
+export function withNextStepButton(text: string, occurrenceId: number): Message {
+  return { text, blocks: [
+    { type: 'text', text: esc(text) },
+    { type: 'actions', buttons: [{ actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrenceId) }] },
+  ] };
+}
+
+export function rescheduleForm(occurrenceId: number): Message {
+  return { text: 'When does it take place instead?', blocks: [{ type: 'form', formId: `agenda.reschedule:${occurrenceId}`, title: 'Rescheduled to', submitLabel: 'Save', inputs: [
+    { id: 'date', label: 'New date', kind: 'date', required: true },
+    { id: 'time', label: 'New time', kind: 'time', required: true },
+  ] }] };
+}
+
+// ---- report and settings ------------------------------------------------------------------------------
+
+/** One partnership's health over the report's weeks. */
+export interface HealthFigures {
+  weeks: number;
+  held: number;
+  counted: number;
+  streak: number;
+  discussed: number;
+  carried: number;
+  openActions: number;
+}
+
+export function healthMessage(view: SeriesView, h: HealthFigures): Message {
+  const title = `${view.principal.displayName} & ${view.coach.displayName}`;
+  const fields = [
+    { label: `Held / planned (${h.weeks} weeks)`, value: `${h.held} / ${h.counted}` },
+    { label: 'Current streak', value: `${h.streak} held in a row` },
+    { label: 'Items per meeting', value: h.held ? (h.discussed / h.held).toFixed(1) : '—' },
+    { label: 'Items carried over', value: String(h.carried) },
+    { label: 'Open action items', value: String(h.openActions) },
+  ];
+  return {
+    text: `${title}: ${fields.map((f) => `${f.label}: ${f.value}`).join('; ')}`,
+    blocks: [{ type: 'header', text: `Partnership health — ${title}` }, { type: 'fields', fields: fields.map((f) => ({ label: esc(f.label), value: esc(f.value) })) }, { type: 'context', text: esc(`${describeRule(view.series)} · ${view.school.name}`) }],
+  };
+}
+
+/** What the settings answer shows: the partnership's timings, the viewer's mutes, the school's escalation settings. */
+export interface SettingsOverview {
+  settings: ReminderSettings;
+  mutes: string[];
+  school: { reflectDays: number; urgentAckMinutes: number };
+  /** The kinds a person may mute. */
+  mutable: string[];
+}
+
+export function settingsMessage(view: SeriesView, viewer: User, changed: string | undefined, o: SettingsOverview): Message {
+  const s = o.settings;
+  const fields = [
+    { label: 'Agenda prompt', value: `${s.promptLeadDays} school days before, at ${s.promptTime} (prompt-days, prompt-time)` },
+    { label: 'Compiled agenda', value: `${s.agendaLeadMinutes} minutes before (agenda-lead)` },
+    { label: '"Did it happen?"', value: `${s.notesDelayMinutes} minutes after the end (notes-delay)` },
+    { label: 'Muted for you', value: o.mutes.length ? o.mutes.join(', ') : 'nothing' },
+    { label: `Escalations at ${view.school.name}`, value: `reflect ${o.school.reflectDays} school days (reflect-days); urgent acknowledged within ${o.school.urgentAckMinutes} minutes (urgent-ack)` },
+  ];
+  return {
+    text: `${changed ? `${changed}\n` : ''}Settings with ${otherPerson(view, viewer).displayName}: ${fields.map((f) => `${f.label}: ${f.value}`).join('; ')}`,
+    blocks: [
+      ...(changed ? [{ type: 'text' as const, text: esc(changed) }] : []),
+      { type: 'header', text: 'Reminder settings' },
+      { type: 'fields', fields: fields.map((f) => ({ label: esc(f.label), value: esc(f.value) })) },
+      { type: 'context', text: esc(`Change: /touchpoint settings prompt-days 3 · mute one of: ${o.mutable.join(', ')}`) },
+    ],
+  };
+}
+
+// ---- reminders ------------------------------------------------------------------------------------------
+
+export function actionDueMessage(action: ActionItem): Message {
+  return {
+    text: `Due today: ${action.text}`,
+    blocks: [
+      { type: 'text', text: `**Due today** (${esc(formatLocalDate(action.dueDate))}): ${esc(action.text)}` },
+      { type: 'actions', buttons: [{ actionId: 'action.done', label: 'Mark done', value: String(action.id), style: 'primary' }] },
+    ],
+  };
+}
+
+/** The agenda prompt: the agenda so far (without its header), and the buttons to add or pass. */
+export function promptMessage(otherName: string, when: string, occurrenceId: number, compiled: Message): Message {
+  return {
+    text: `Your touch-point with ${otherName} is ${when}. What do you want on the agenda? ${compiled.text}`,
+    blocks: [
+      { type: 'header', text: 'Agenda prompt' },
+      { type: 'text', text: `Your touch-point with **${esc(otherName)}** is ${esc(when)}. What do you want on the agenda?` },
+      ...compiled.blocks.slice(2),
+      { type: 'actions', buttons: [
+        { actionId: 'agenda.add', label: 'Add an item', value: String(occurrenceId), style: 'primary' },
+        { actionId: 'agenda.pass', label: 'Nothing from me this week', value: String(occurrenceId) },
+      ] },
+    ],
+  };
+}
+
+export function driftMessage(otherName: string, series: Series, next: string | undefined): Message {
+  const nextLine = next ? `Your next one is ${next}.` : 'Nothing is scheduled in the coming weeks.';
+  return {
+    text: `Protect this time: your last two touch-points with ${otherName} did not happen. ${nextLine}`,
+    blocks: [
+      { type: 'header', text: 'Protect this time' },
+      { type: 'text', text: `Your last two touch-points with **${esc(otherName)}** did not happen. Designated time beats drive-bys: ${esc(nextLine)}` },
+      { type: 'context', text: esc(`${describeRule(series)} · if the time no longer works, move the series: /touchpoint cancel, then /touchpoint book`) },
+    ],
+  };
+}
