@@ -23,6 +23,11 @@ export interface DispatchOptions {
   concurrency?: number;
   /** Random source for jitter (tests pass a fixed one). */
   random?: () => number;
+  /**
+   * Called once, after the row is given up, when its recipient cannot be reached at all (never
+   * opened the app, removed it, a deactivated account): whoever waits on it is told there.
+   */
+  onUndeliverable?: (row: OutboxRow, reason: string) => void;
   /** Composes a reminder's message at send time; null when it is no longer wanted (muted, answered). */
   compose?: (row: OutboxRow) => Message | null;
   /**
@@ -238,7 +243,23 @@ export class Dispatcher {
       }
     }
     const now = clock.now();
-    if (delivery.status === 'delivered') return outbox.markSent(claim, now) ? 'sent' : this.lost(row, 'after sending it');
+    if (delivery.status === 'delivered') {
+      if (!outbox.markSent(claim, now)) return this.lost(row, 'after sending it');
+      if (user) people.markReachable(row.tenantId, user.id);
+      return 'sent';
+    }
+    if (delivery.status === 'unreachable') {
+      // Permanent: retrying for a day would only make whoever waits on it wait for nothing.
+      if (!outbox.markDead(claim, `unreachable: ${delivery.error}`, now)) return this.lost(row, 'after finding the recipient unreachable');
+      if (user) people.markUnreachable(row.tenantId, user.id, delivery.error, now);
+      this.logger.warn({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error }, 'recipient unreachable; message given up');
+      try {
+        this.options.onUndeliverable?.(row, delivery.error);
+      } catch (err) {
+        this.logger.error({ outboxId: row.id, kind: row.kind, err: (err as Error)?.message ?? String(err) }, 'telling who waits on an undeliverable message failed');
+      }
+      return 'dead';
+    }
     const firstFailed = row.firstFailedAt ?? now;
     if (now.getTime() - firstFailed.getTime() >= GIVE_UP_AFTER_MS) {
       if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');
