@@ -1,8 +1,7 @@
 /** `help` for both roots: every registered command with its one-line description. */
-import { z } from 'zod';
 import type { CommandRegistry, Root } from '../core/registry';
 import { usageLine } from '../core/registry';
-import { noExtra } from '../core/args';
+import { noArguments } from '../core/args';
 import { escapeMarkup as esc } from '../messages/model';
 
 export function registerHelp(registry: CommandRegistry): void {
@@ -10,8 +9,7 @@ export function registerHelp(registry: CommandRegistry): void {
     registry.command<Record<string, never>>({
       root, name: 'help', usage: 'help', describe: 'list the commands', example: 'help',
       visibility: root === 'touchpoint' ? 'channel-safe' : 'private',
-      schema: () => z.object({ extra: noExtra }).transform(() => ({})),
-      fromWords: (words) => ({ extra: words[0] }),
+      ...noArguments,
       handle() {
         const specs = registry.list(root).filter((s) => s.name !== 'help');
         const lines = specs.map((s) => `${usageLine(s)} — ${s.describe}`);

@@ -4,7 +4,7 @@
  * costs one indexed query, not one visit per series.
  */
 import type { Services } from '../../core/ports';
-import { HORIZON_DAYS, materialise, viewOf } from './service';
+import { HORIZON_DAYS, materialise, viewOf } from './series';
 import { addDays, todayIn } from '../../core/datetime';
 
 export const MATERIALISE_BATCH = 250;

@@ -1,180 +1,34 @@
 /**
- * Booking: schools, coaches, series and their occurrences. Occurrences are materialised
- * from the recurrence rule for a rolling horizon, so overrides (skip, move, closure, pause)
- * are rows, and everything else can still be computed from the rule.
+ * Booking's use cases: schools and coaches, what comes next, and the changes to one series
+ * (skip, move, pause, resume). Each applies policy, works through the ports, tells the other
+ * person, and returns the actor's reply built in messages.ts. Proposals and cancelling follow
+ * the transition table in proposals.ts; closures are in closures.ts; the series read model
+ * (views, materialising, clashes) is in series.ts, re-exported here for the other features.
  */
-import type { Actor, Occurrence, Partnership, School, Series, User } from '../../core/model';
-import type { FormInput } from '../../messages/model';
+import type { Actor, Occurrence, School, Series, User } from '../../core/model';
+import type { Block, Message } from '../../messages/model';
 import type { RequestContext } from '../../core/context';
-import { Refusal, NeedsChoice } from '../../core/errors';
-import { internalMention } from '../../core/app';
-import { LEADER_ROLES, canViewPartnership } from '../../core/policy';
-import {
-  WEEKDAY_LABELS, addDays, formatInstant, minutesOfDay, timeFromMinutes, toLocal, todayIn, type LocalDate, type LocalTime,
-} from '../../core/datetime';
-import { nextSlots, overlaps, slotsBetween, type SeriesRule } from './recurrence';
 import type { Services } from '../../core/ports';
-import { closureOn } from '../../core/school-calendar';
+import { Refusal, NeedsChoice, UsageError } from '../../core/errors';
+import { internalMention } from '../../core/app';
+import { LEADER_ROLES, authorize, decide } from '../../core/policy';
+import { addDays, daysBetween, formatLocalDate, localToUtc, todayIn, weekdayOf, type LocalDate } from '../../core/datetime';
+import { closureOn, occurrenceKey } from '../../core/school-calendar';
+import { findClash, heldOn, materialise, otherPerson, upcoming, viewOf, type SeriesGlance, type SeriesView } from './series';
+import {
+  clashMessage, coachAdded, coachAddedNotice, coachList, coachRemoved, describeOccurrence, glanceMessage, homeBlocks, hoursWarning, moved,
+  movedNotice, nextLine, noTouchpointsYet, paused, pausedNotice, resumed, resumedNotice, schoolCreated, skipped, skippedNotice, unskipped,
+  unskippedNotice,
+} from './messages';
 
-/** How far ahead occurrences are materialised (the scheduler extends it every tick). */
-export const HORIZON_DAYS = 63;
+export {
+  HORIZON_DAYS, candidateSlots, comingOccurrences, findClash, materialise, otherPerson, ruleOf, upcoming, viewOf,
+  type Clash, type SeriesGlance, type SeriesView,
+} from './series';
+export { clashMessage, describeOccurrence, describeRule, hoursWarning } from './messages';
+export { partnerInput } from './forms';
 
-export interface SeriesView {
-  series: Series;
-  partnership: Partnership;
-  school: School;
-  principal: User;
-  coach: User;
-}
-
-export function ruleOf(series: Series, school: School): SeriesRule {
-  return {
-    cadence: series.cadence, weekday: series.weekday, time: series.time, durationMinutes: series.durationMinutes,
-    startDate: series.startDate, timeZone: school.timeZone,
-  };
-}
-
-export function viewOf(services: Services, tenantId: number, series: Series): SeriesView {
-  const partnership = services.series.partnershipById(tenantId, series.partnershipId)!;
-  const school = services.people.schoolById(tenantId, partnership.schoolId)!;
-  return {
-    series, partnership, school,
-    principal: services.people.userById(tenantId, partnership.principalId)!,
-    coach: services.people.userById(tenantId, partnership.coachId)!,
-  };
-}
-
-export function otherPerson(view: SeriesView, me: { id: number }): User {
-  return view.principal.id === me.id ? view.coach : view.principal;
-}
-
-/** "weekly on Tuesdays, 14:00–14:30" */
-export function describeRule(series: Pick<Series, 'cadence' | 'weekday' | 'time' | 'durationMinutes'>): string {
-  const end = timeFromMinutes(minutesOfDay(series.time) + series.durationMinutes);
-  const cadence = series.cadence === 'weekly' ? 'weekly' : 'every two weeks';
-  return `${cadence} on ${WEEKDAY_LABELS[series.weekday]}s, ${series.time}–${end}`;
-}
-
-/** "Tue 1 Dec 2026, 14:00–14:30 EST" */
-export function describeOccurrence(o: Pick<Occurrence, 'startsAt' | 'endsAt'>, timeZone: string): string {
-  const start = formatInstant(o.startsAt, timeZone, true);
-  const end = toLocal(o.endsAt, timeZone).time;
-  return start.replace(/, (\d\d:\d\d)/, `, $1–${end}`);
-}
-
-/** Statuses in which an occurrence still takes the two people's time. */
-const BUSY_STATUSES = new Set(['scheduled', 'held', 'missed']);
-
-/**
- * Materialises occurrences from the school's today up to the horizon, applying closures and
- * the pause, and records how far the series is stored. Idempotent: existing rows (with their
- * overrides) are kept as they are. Only the dates after `materialisedThrough` are computed, so a
- * read path on a series the scheduler keeps ahead costs nothing here.
- */
-export function materialise(services: Services, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, horizonDays = HORIZON_DAYS): void {
-  const { series, school } = view;
-  if (series.status !== 'active') return;
-  const today = todayIn(now, school.timeZone);
-  const through = addDays(today, horizonDays);
-  const stored = series.materialisedThrough;
-  if (stored !== null && stored >= through) return;
-  const yesterday = addDays(today, -1);
-  const from = stored !== null && stored >= yesterday ? addDays(stored, 1) : yesterday;
-  const closures = services.calendar.closuresOfSchool(tenantId, school.id);
-  const rows = slotsBetween(ruleOf(series, school), from, through).map((slot) => {
-    const closure = closureOn(closures, slot.originalDate);
-    const paused = series.pausedUntil !== null && slot.originalDate < series.pausedUntil;
-    return {
-      ...slot,
-      status: closure ? 'closed' : paused ? 'paused' : 'scheduled',
-      reason: closure ? closure.label : paused ? 'paused' : null,
-    } as const;
-  });
-  services.transaction(() => {
-    services.series.ensureOccurrences(tenantId, series.id, rows, now);
-    services.series.markMaterialised(series.id, through);
-  });
-}
-
-/** Occurrences still to come (or running now) that will take place, in order. */
-export function upcoming(services: Services, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, limit = 10): Occurrence[] {
-  materialise(services, tenantId, view, now);
-  return services.series.occurrencesOfSeries(tenantId, view.series.id, now, 200).filter((o) => o.status === 'scheduled').slice(0, limit);
-}
-
-/** Every occurrence still to come or running, whatever its status (for skip lists and "next"). */
-export function comingOccurrences(services: Services, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date): Occurrence[] {
-  materialise(services, tenantId, view, now);
-  return services.series.occurrencesOfSeries(tenantId, view.series.id, now, 200);
-}
-
-/** Busy intervals of a series over a date window: the rule's slots with stored overrides applied. */
-function busyIntervals(services: Services, tenantId: number, view: SeriesView, from: LocalDate, to: LocalDate): { start: Date; end: Date }[] {
-  const stored = new Map(services.series.occurrencesInDates(tenantId, view.series.id, addDays(from, -14), addDays(to, 14)).map((o) => [o.originalDate, o]));
-  const intervals: { start: Date; end: Date }[] = [];
-  const closures = services.calendar.closuresOfSchool(tenantId, view.school.id);
-  for (const slot of slotsBetween(ruleOf(view.series, view.school), addDays(from, -14), addDays(to, 14))) {
-    const o = stored.get(slot.originalDate);
-    if (o) {
-      if (BUSY_STATUSES.has(o.status)) intervals.push({ start: o.startsAt, end: o.endsAt });
-    } else if (!closureOn(closures, slot.originalDate) && !(view.series.pausedUntil && slot.originalDate < view.series.pausedUntil)) {
-      intervals.push({ start: slot.startsAt, end: slot.endsAt });
-    }
-  }
-  return intervals;
-}
-
-export interface Clash {
-  person: User;
-  with: User;
-  at: Date;
-  timeZone: string;
-}
-
-/**
- * The first clash between candidate intervals and the other live series (proposed or active)
- * of any of the given people, ignoring `exceptSeriesId`.
- */
-export function findClash(services: Services, tenantId: number, people: User[], candidates: { start: Date; end: Date }[], exceptSeriesId: number | null): Clash | undefined {
-  if (candidates.length === 0) return undefined;
-  const first = candidates[0].start;
-  const last = candidates[candidates.length - 1].end;
-  for (const person of people) {
-    for (const other of services.series.liveSeriesOfUser(tenantId, person.id)) {
-      if (other.id === exceptSeriesId) continue;
-      const view = viewOf(services, tenantId, other);
-      const from = toLocal(first, view.school.timeZone).date;
-      const to = toLocal(last, view.school.timeZone).date;
-      const busy = busyIntervals(services, tenantId, view, from, to);
-      for (const c of candidates) {
-        const hit = busy.find((b) => overlaps(c.start, c.end, b.start, b.end));
-        if (hit) return { person, with: otherPerson(view, person), at: hit.start, timeZone: view.school.timeZone };
-      }
-    }
-  }
-  return undefined;
-}
-
-export function clashMessage(clash: Clash, actor: User): string {
-  const who = clash.person.id === actor.id ? 'You already have' : `${clash.person.displayName} already has`;
-  return `${who} a touch-point with ${clash.with.id === actor.id ? 'you' : clash.with.displayName} at ${formatInstant(clash.at, clash.timeZone, true)}; pick another time.`;
-}
-
-/** A warning (never a refusal) when a meeting falls outside school-day hours or on a weekend. */
-export function hoursWarning(school: School, weekdayNumber: number, time: LocalTime, durationMinutes: number): string | undefined {
-  const start = minutesOfDay(time);
-  const end = start + durationMinutes;
-  if (weekdayNumber >= 6) return `Heads-up: that is a ${WEEKDAY_LABELS[weekdayNumber as 6 | 7]}, outside ${school.name}'s school week.`;
-  if (start < minutesOfDay(school.dayStart) || end > minutesOfDay(school.dayEnd)) {
-    return `Heads-up: that is outside ${school.name}'s school day (${school.dayStart}–${school.dayEnd}).`;
-  }
-  return undefined;
-}
-
-/** The first `count` upcoming slots of a rule (for clash checks on a new series). */
-export function candidateSlots(rule: SeriesRule, now: Date, weeks = 26): { start: Date; end: Date }[] {
-  return nextSlots(rule, now, rule.cadence === 'weekly' ? weeks : Math.ceil(weeks / 2)).map((s) => ({ start: s.startsAt, end: s.endsAt }));
-}
+// ---- which school, which series -----------------------------------------------------------------
 
 /** Schools where the actor leads (principal or AP); admins count for school-calendar work. */
 export function schoolsWhere(services: Services, actor: Actor, roles: readonly string[]): School[] {
@@ -199,7 +53,7 @@ export function pickSeries(ctx: RequestContext, opts: { withPerson?: User; statu
   const views = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id)
     .filter((s) => opts.statuses.includes(s.status))
     .map((s) => viewOf(ctx.services, tenantId, s))
-    .filter((v) => canViewPartnership(ctx.actor, v.school, v.partnership).allowed)
+    .filter((v) => decide('series.view', ctx.actor, v.school, v.partnership).allowed)
     .filter((v) => !opts.withPerson || otherPerson(v, ctx.actor.user).id === opts.withPerson.id);
   if (views.length === 1) return views[0];
   if (views.length === 0) {
@@ -219,19 +73,217 @@ export function isLeaderOf(actor: Actor, schoolId: number): boolean {
   return actor.memberships.some((m) => m.schoolId === schoolId && LEADER_ROLES.includes(m.role));
 }
 
-/**
- * A "With" input for forms of series commands, when the actor has several active touch-points
- * (a form cannot offer the typed command's choice buttons); none when there is only one.
- */
-export function partnerInput(ctx: RequestContext, preset?: User): FormInput[] {
+/** The series a button is about (its value is the series id). */
+export function seriesFromValue(ctx: RequestContext, value: string): SeriesView {
+  const id = Number(value);
+  const series = Number.isInteger(id) ? ctx.services.series.seriesById(ctx.actor.tenant.id, id) : undefined;
+  if (!series) throw new Refusal('That touch-point no longer exists.');
+  return viewOf(ctx.services, ctx.actor.tenant.id, series);
+}
+
+/** The series a series command (skip, move, pause, resume, cancel) is about, once the actor may change it. */
+export function manageable(ctx: RequestContext, withPerson: string | undefined, statuses: Series['status'][] = ['active']): SeriesView {
+  const person = withPerson ? ctx.people.resolve(withPerson) : undefined;
+  const view = pickSeries(ctx, { withPerson: person, statuses, none: 'You have no touch-point booked. Book one with /touchpoint book @name weekly tue 14:00.' });
+  authorize('series.manage', ctx.actor, view.school, view.partnership);
+  return view;
+}
+
+/** "Next: …" for a series as it stands now. */
+export function nextLineOf(ctx: RequestContext, view: SeriesView): string {
+  return nextLine(upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0], view.school.timeZone);
+}
+
+// ---- setup and coaches ----------------------------------------------------------------------------
+
+export interface NewSchool { name: string; timeZone: string; dayStart: string; dayEnd: string }
+
+/** Creates the school; its creator becomes its principal. */
+export function createSchool(ctx: RequestContext, args: NewSchool): Message {
+  authorize('school.create', ctx.actor);
+  if (ctx.services.people.schoolByName(ctx.actor.tenant.id, args.name)) throw new Refusal(`A school called "${args.name}" already exists in this workspace.`);
+  const school = ctx.services.people.createSchool(ctx.actor.tenant.id, { name: args.name, timeZone: args.timeZone, dayStart: args.dayStart, dayEnd: args.dayEnd, createdBy: ctx.actor.user.id }, ctx.now);
+  ctx.services.people.addMembership(ctx.actor.tenant.id, school.id, ctx.actor.user.id, 'principal', ctx.now);
+  ctx.audit({ schoolId: school.id, action: 'school.create', subjectType: 'school', subjectId: school.id });
+  return schoolCreated(school);
+}
+
+function coachesSchool(ctx: RequestContext): School {
+  const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.');
+  authorize('school.coaches.manage', ctx.actor, school);
+  return school;
+}
+
+export function listCoaches(ctx: RequestContext): Message {
+  const school = coachesSchool(ctx);
+  return coachList(school, ctx.services.people.schoolMembers(ctx.actor.tenant.id, school.id, ['coach']));
+}
+
+/** Adds a coach, and tells them (unless they added themselves). */
+export function addCoach(ctx: RequestContext, personToken: string): Message {
+  const school = coachesSchool(ctx);
+  const person = ctx.people.resolve(personToken);
+  if (!ctx.services.people.addMembership(ctx.actor.tenant.id, school.id, person.id, 'coach', ctx.now)) {
+    throw new Refusal(`${person.displayName} is already a coach at ${school.name}.`);
+  }
+  ctx.audit({ schoolId: school.id, action: 'membership.add', subjectType: 'user', subjectId: person.id, detail: 'coach' });
+  if (person.id !== ctx.actor.user.id) {
+    ctx.notify(person, 'membership.coach', coachAddedNotice(ctx.actor.user, school), `membership:${school.id}:coach:${person.id}:${ctx.now.getTime()}`);
+  }
+  return coachAdded(person, school);
+}
+
+/** Removes a coach who has no live touch-points at the school left. */
+export function removeCoach(ctx: RequestContext, personToken: string): Message {
+  const school = coachesSchool(ctx);
   const tenantId = ctx.actor.tenant.id;
-  const others = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id)
-    .filter((s) => s.status === 'active')
-    .map((s) => otherPerson(viewOf(ctx.services, tenantId, s), ctx.actor.user));
-  if (others.length < 2) return [];
-  return [{
-    id: 'with', label: 'With', kind: 'person', required: true,
-    choices: others.map((u) => ({ value: internalMention(u), label: u.displayName })),
-    ...(preset ? { initial: internalMention(preset) } : {}),
-  }];
+  const person = ctx.people.resolve(personToken);
+  const live = ctx.services.series.liveSeriesOfUser(tenantId, person.id).map((s) => viewOf(ctx.services, tenantId, s)).filter((v) => v.school.id === school.id && v.coach.id === person.id);
+  if (live.length > 0) {
+    throw new Refusal(`${person.displayName} still has touch-points at ${school.name} (with ${live.map((v) => v.principal.displayName).join(', ')}); cancel them first with /touchpoint cancel.`);
+  }
+  if (!ctx.services.people.removeMembership(tenantId, school.id, person.id, 'coach')) throw new Refusal(`${person.displayName} is not a coach at ${school.name}.`);
+  ctx.audit({ schoolId: school.id, action: 'membership.remove', subjectType: 'user', subjectId: person.id, detail: 'coach' });
+  return coachRemoved(person, school);
+}
+
+// ---- next, and the home section -------------------------------------------------------------------
+
+/** Each live series of the actor, with its next touch-point (a proposal has none yet). */
+function glances(ctx: RequestContext): SeriesGlance[] {
+  const tenantId = ctx.actor.tenant.id;
+  const views = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id).map((s) => viewOf(ctx.services, tenantId, s));
+  return views.map((view) => {
+    const other = otherPerson(view, ctx.actor.user);
+    if (view.series.status === 'proposed') return { view, other, next: undefined, pausedUntil: null };
+    const next = upcoming(ctx.services, tenantId, view, ctx.now, 1)[0];
+    const { pausedUntil } = view.series;
+    return { view, other, next, pausedUntil: pausedUntil && pausedUntil > todayIn(ctx.now, view.school.timeZone) ? pausedUntil : null };
+  });
+}
+
+export function nextTouchpoints(ctx: RequestContext): Message[] {
+  const all = glances(ctx);
+  if (all.length === 0) return [noTouchpointsYet()];
+  return all.map((glance) => glanceMessage(glance, ctx.actor.user));
+}
+
+/** Home: the next touch-point of each series, or how to book one. */
+export function homeSection(ctx: RequestContext): Block[] {
+  const isBooker = ctx.actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
+  return homeBlocks(glances(ctx), isBooker);
+}
+
+// ---- skip, move, pause, resume --------------------------------------------------------------------
+
+function nextToCome(ctx: RequestContext, view: SeriesView): Occurrence {
+  const occ = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 5).find((o) => o.startsAt > ctx.now);
+  if (!occ) throw new Refusal('There is no upcoming touch-point to change in the coming weeks.');
+  return occ;
+}
+
+/** Skips the next touch-point (it counts as skipped) and withdraws its reminders. */
+export function skipNext(ctx: RequestContext, reason: string | undefined, withPerson: string | undefined): Message {
+  const view = manageable(ctx, withPerson);
+  const occ = nextToCome(ctx, view);
+  ctx.services.series.updateOccurrence(ctx.actor.tenant.id, occ.id, { status: 'skipped', reason: reason ?? null }, ctx.actor.user.id, ctx.now);
+  ctx.services.outbox.cancelPending(occurrenceKey(view.series.id, occ.id));
+  ctx.audit({ schoolId: view.school.id, action: 'occurrence.skip', subjectType: 'occurrence', subjectId: occ.id });
+  const when = describeOccurrence(occ, view.school.timeZone);
+  const other = otherPerson(view, ctx.actor.user);
+  const next = nextLineOf(ctx, view);
+  ctx.notify(other, 'booking.skipped', skippedNotice(ctx.actor.user, when, reason, next), `booking.skip:${occ.id}:${ctx.now.getTime()}`);
+  return skipped(when, other, next, occ.id);
+}
+
+/** The skip's Undo button: the touch-point is on again, while it is still to come. */
+export function undoSkip(ctx: RequestContext, value: string): Message {
+  const tenantId = ctx.actor.tenant.id;
+  const occ = ctx.services.series.occurrenceById(tenantId, Number(value));
+  if (!occ) throw new Refusal('That touch-point no longer exists.');
+  const view = seriesFromValue(ctx, String(occ.seriesId));
+  authorize('series.manage', ctx.actor, view.school, view.partnership);
+  if (occ.status !== 'skipped' || occ.startsAt <= ctx.now || view.series.status !== 'active') throw new Refusal('That skip can no longer be undone.');
+  ctx.services.series.updateOccurrence(tenantId, occ.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
+  ctx.audit({ schoolId: view.school.id, action: 'occurrence.unskip', subjectType: 'occurrence', subjectId: occ.id });
+  const when = describeOccurrence(occ, view.school.timeZone);
+  ctx.notify(otherPerson(view, ctx.actor.user), 'booking.unskipped', unskippedNotice(ctx.actor.user, when), `booking.unskip:${occ.id}:${ctx.now.getTime()}`);
+  return unskipped(when);
+}
+
+export function moveNext(ctx: RequestContext, date: LocalDate, time: string, withPerson: string | undefined): Message {
+  const view = manageable(ctx, withPerson);
+  return moveOccurrence(ctx, view, nextToCome(ctx, view), date, time, 'moved');
+}
+
+/**
+ * Moves one occurrence (the `move` command, or "Rescheduled" after the fact): refused in the
+ * past, on a closed day, or on top of either person's other touch-point; both people told.
+ */
+export function moveOccurrence(ctx: RequestContext, view: SeriesView, occ: Occurrence, date: LocalDate, time: string, verb: 'moved' | 'rescheduled'): Message {
+  const tenantId = ctx.actor.tenant.id;
+  const startsAt = localToUtc(date, time, view.school.timeZone);
+  const endsAt = new Date(startsAt.getTime() + view.series.durationMinutes * 60_000);
+  if (startsAt <= ctx.now) throw new UsageError(`${formatLocalDate(date)} ${time} is in the past`, 'date');
+  const closure = closureOn(ctx.services.calendar.closuresOfSchool(tenantId, view.school.id), date);
+  if (closure) throw new Refusal(`${view.school.name} is closed on ${formatLocalDate(date)} (${closure.label}); pick another day.`);
+  const clash = findClash(ctx.services, tenantId, [view.principal, view.coach], [{ start: startsAt, end: endsAt }], view.series.id);
+  if (clash) throw new Refusal(clashMessage(clash, ctx.actor.user));
+  const before = describeOccurrence(occ, view.school.timeZone);
+  const movedTo = ctx.services.series.updateOccurrence(tenantId, occ.id, { startsAt, endsAt, moved: true }, ctx.actor.user.id, ctx.now);
+  ctx.services.outbox.cancelPending(occurrenceKey(view.series.id, occ.id));
+  ctx.audit({ schoolId: view.school.id, action: verb === 'moved' ? 'occurrence.move' : 'occurrence.reschedule', subjectType: 'occurrence', subjectId: occ.id });
+  const after = describeOccurrence(movedTo, view.school.timeZone);
+  const other = otherPerson(view, ctx.actor.user);
+  ctx.notify(other, `booking.${verb}`, movedNotice(ctx.actor.user, verb, before, after), `booking.move:${occ.id}:${ctx.now.getTime()}`);
+  return moved(verb, before, after, other, hoursWarning(view.school, weekdayOf(date), time, view.series.durationMinutes));
+}
+
+/** Pauses the series until a date: the touch-points before it are paused, their reminders withdrawn. */
+export function pauseSeries(ctx: RequestContext, until: LocalDate, withPerson: string | undefined): Message {
+  const tenantId = ctx.actor.tenant.id;
+  const view = manageable(ctx, withPerson);
+  const today = todayIn(ctx.now, view.school.timeZone);
+  if (until <= today) throw new UsageError('the date to resume on must be after today');
+  if (daysBetween(today, until) > 366) throw new UsageError('a pause can last at most a year; cancel the series instead');
+  ctx.services.series.setPausedUntil(tenantId, view.series.id, until);
+  const pausedView = { ...view, series: { ...view.series, pausedUntil: until } };
+  materialise(ctx.services, tenantId, pausedView, ctx.now, Math.max(daysBetween(today, until) + 14, 63));
+  for (const o of ctx.services.series.occurrencesInDates(tenantId, view.series.id, today, addDays(until, -1))) {
+    if (o.status === 'scheduled' && o.startsAt > ctx.now) {
+      ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, ctx.actor.user.id, ctx.now);
+      ctx.services.outbox.cancelPending(occurrenceKey(view.series.id, o.id));
+    }
+  }
+  unpause(ctx, view, until); // a shorter pause than before: the weeks after it are on again
+  ctx.audit({ schoolId: view.school.id, action: 'series.pause', subjectType: 'series', subjectId: view.series.id, detail: until });
+  const next = nextLineOf(ctx, pausedView);
+  ctx.notify(otherPerson(view, ctx.actor.user), 'booking.paused', pausedNotice(ctx.actor.user, until, next), `booking.pause:${view.series.id}:${ctx.now.getTime()}`);
+  return paused(until, next);
+}
+
+/** Puts paused touch-points still to come back on — all, or those from `from` on — except on closed days. */
+function unpause(ctx: RequestContext, view: SeriesView, from: LocalDate | null): void {
+  const tenantId = ctx.actor.tenant.id;
+  const closures = ctx.services.calendar.closuresOfSchool(tenantId, view.school.id);
+  for (const o of ctx.services.series.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500)) {
+    const on = heldOn(o, view.school.timeZone);
+    if (o.status === 'paused' && (from === null || o.originalDate >= from) && !closureOn(closures, on)) {
+      ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
+    }
+  }
+}
+
+/** Ends a pause now. */
+export function resumeSeries(ctx: RequestContext, withPerson: string | undefined): Message {
+  const tenantId = ctx.actor.tenant.id;
+  const view = manageable(ctx, withPerson);
+  if (!view.series.pausedUntil || view.series.pausedUntil <= todayIn(ctx.now, view.school.timeZone)) throw new Refusal('That series is not paused.');
+  ctx.services.series.setPausedUntil(tenantId, view.series.id, null);
+  unpause(ctx, view, null);
+  const resumedView = { ...view, series: { ...view.series, pausedUntil: null } };
+  ctx.audit({ schoolId: view.school.id, action: 'series.resume', subjectType: 'series', subjectId: view.series.id });
+  const next = nextLineOf(ctx, resumedView);
+  ctx.notify(otherPerson(view, ctx.actor.user), 'booking.resumed', resumedNotice(ctx.actor.user, next), `booking.resume:${view.series.id}:${ctx.now.getTime()}`);
+  return resumed(next);
 }
