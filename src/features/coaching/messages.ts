@@ -1,15 +1,17 @@
 /**
- * The messages of a coaching request. Each says who can see it; user text is escaped. None of
- * them is ever addressed to a principal: they go to the teacher or to the school's coaches.
+ * The messages of a coaching request: the teacher's review and receipt, what the coaches get, the
+ * answers each side receives, the replies to whoever acted, and the reminders. Each says who can
+ * see it; user text is escaped. None of them is ever addressed to a principal: they go to the
+ * teacher or to the school's coaches.
  */
 import type { School, User } from '../../core/model';
 import { requestFieldsForLeader, type LeaderRequestFields } from '../../core/policy';
 import { formatLocalDate } from '../../core/datetime';
-import { escapeMarkup as esc, type Block, type Button, type FormInput, type Message } from '../../messages/model';
-import { FORMATS, TOPICS, type CoachingRequest, type Format, type Topic } from '../../core/ports';
-import {
-  FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TOPIC_LABELS, dayOf, leaderLine, monthOf, unsharedLine,
-} from './service';
+import { escapeMarkup as esc, type Block, type Button, type Message } from '../../messages/model';
+import { textMessage } from '../../messages/reply';
+import type { CoachingRequest, Helpful } from '../../core/ports';
+import { FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TOPIC_LABELS, dayOf, monthOf } from './labels';
+import { leaderLine, unsharedLine } from './demand';
 
 export const ACTIONS = {
   send: 'coaching.send',
@@ -27,51 +29,8 @@ export const ACTIONS = {
   keep: 'coaching.forget.keep',
 } as const;
 
-/** Form ids of the button-opened forms (`<id>:<request id>`). */
-export const FORMS = { accept: 'coaching.accept', ask: 'coaching.ask', decline: 'coaching.decline', reply: 'coaching.reply' } as const;
-
 const optional = (v: string | null, none = '—'): string => (v === null || v === '' ? none : v);
 const names = (people: User[]): string => people.map((p) => p.displayName).join(', ');
-
-export interface RequestPrefill {
-  topic?: Topic;
-  details?: string;
-  format?: Format;
-  times?: string;
-  share?: boolean;
-  school?: number;
-}
-
-/** The request form; a school choice only when the teacher has to pick theirs. */
-export function requestForm(schools: School[], slotChoices: { value: string; label: string }[], prefill: RequestPrefill = {}): Message {
-  const inputs: FormInput[] = [];
-  if (schools.length > 1) {
-    inputs.push({
-      id: 'school', label: 'Your school', kind: 'choice', required: true, choices: schools.map((s) => ({ value: String(s.id), label: s.name })),
-      ...(prefill.school ? { initial: String(prefill.school) } : {}), hint: 'Sending the request makes you a teacher of this school on Touchpoint.',
-    });
-  }
-  inputs.push(
-    { id: 'topic', label: 'Topic', kind: 'choice', required: true, choices: TOPICS.map((t) => ({ value: t, label: TOPIC_LABELS[t] })), ...(prefill.topic ? { initial: prefill.topic } : {}) },
-    { id: 'details', label: 'What would you like help with?', kind: 'longtext', required: true, placeholder: 'Transitions after lunch take 15 minutes…', ...(prefill.details ? { initial: prefill.details } : {}) },
-    { id: 'format', label: 'Preferred format', kind: 'choice', required: false, choices: FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })), ...(prefill.format ? { initial: prefill.format } : {}) },
-  );
-  if (slotChoices.length > 0) inputs.push({ id: 'slot', label: 'A coach’s office hours', kind: 'choice', required: false, choices: slotChoices });
-  inputs.push(
-    { id: 'times', label: 'Preferred times', kind: 'text', required: false, placeholder: 'Tuesdays after 14:00', ...(prefill.times ? { initial: prefill.times } : {}) },
-    {
-      id: 'share', label: 'Share with my principal', kind: 'checkbox', required: false, initial: prefill.share ? 'true' : 'false',
-      hint: 'Off: your principal only sees it in a monthly count by topic (under 3 shows as "fewer than 3"). On: topic, your name, status and dates.',
-    },
-  );
-  return {
-    text: 'Ask a coach for help. Only you and your school’s coaches see what you write.',
-    blocks: [
-      { type: 'form', formId: 'coaching.request', title: 'Ask a coach for help', submitLabel: 'Review', inputs },
-      { type: 'context', text: 'Only you and your school’s coaches see what you write. You will see exactly what your principal sees before it is sent.' },
-    ],
-  };
-}
 
 /** What a leader would see of this request once sent, or null when it is not shared. */
 export function previewForLeader(r: CoachingRequest, teacher: User, now: Date): LeaderRequestFields | null {
@@ -164,30 +123,6 @@ export function coachRequestMessage(r: CoachingRequest, teacher: User, school: S
   };
 }
 
-export function textForm(formId: string, title: string, submitLabel: string, input: FormInput, intro: string): Message {
-  return {
-    text: intro,
-    blocks: [
-      { type: 'text', text: esc(intro) },
-      { type: 'form', formId, title, submitLabel, inputs: [input] },
-    ],
-  };
-}
-
-export function acceptForm(r: CoachingRequest, teacher: User): Message {
-  return {
-    text: `Accept request #${r.id} from ${teacher.displayName} and propose a time.`,
-    blocks: [
-      { type: 'text', text: `Accept request #${r.id} from **${esc(teacher.displayName)}** (${esc(TOPIC_LABELS[r.topic])}) and propose a time.` },
-      { type: 'form', formId: `${FORMS.accept}:${r.id}`, title: 'Accept and propose a time', submitLabel: 'Send', inputs: [
-        { id: 'when', label: 'Proposed time', kind: 'text', required: true, placeholder: 'Tue 1 Dec, 10:00, room 12', ...(r.preferredTimes ? { hint: `They prefer: ${r.preferredTimes}` } : {}) },
-        { id: 'date', label: 'Session date', kind: 'date', required: false, hint: 'If you give one, you are asked to mark it done afterwards.' },
-        { id: 'note', label: 'A note', kind: 'longtext', required: false },
-      ] },
-    ],
-  };
-}
-
 /** A teacher-facing line about the request, without repeating what they wrote. */
 const about = (r: CoachingRequest): string => `your coaching request #${r.id} (${TOPIC_LABELS[r.topic]})`;
 
@@ -260,4 +195,74 @@ export function requestLine(r: CoachingRequest, school: School, teacher?: User):
   const sent = dayOf(r.submittedAt ?? r.createdAt, school);
   const updated = dayOf(r.updatedAt, school);
   return `**#${r.id} · ${esc(TOPIC_LABELS[r.topic])}**${teacher ? ` — ${esc(teacher.displayName)}` : ''} — ${esc(STATUS_LABELS[r.status])} — sent ${esc(sent)}${updated !== sent ? `, updated ${esc(updated)}` : ''}`;
+}
+
+// ---- replies to whoever acted ------------------------------------------------------------------------
+
+export function sentReply(r: CoachingRequest, school: School, joined: boolean): Message {
+  const lines = [`Sent: request #${r.id} went to the coaches of ${school.name}. A receipt is in your messages.`];
+  if (joined) lines.push(`You have joined ${school.name} as a teacher on Touchpoint.`);
+  return textMessage(lines.join(' '), { type: 'context', text: esc(`Withdraw it any time: /coaching withdraw ${r.id}`) });
+}
+
+export const discardedReply = (): Message => textMessage('Cancelled. Nothing was sent, and the draft is gone.');
+
+export function acceptedReply(r: CoachingRequest, teacher: User, when: string): Message {
+  return textMessage(`Accepted request #${r.id}; ${teacher.displayName} has been told you propose: ${when}.`, {
+    type: 'actions', buttons: [{ actionId: ACTIONS.done, label: 'Mark done', value: String(r.id) }],
+  }, { type: 'context', text: 'Mark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).' });
+}
+
+export const askedReply = (r: CoachingRequest, teacher: User): Message => textMessage(`Asked ${teacher.displayName} about request #${r.id}. Their reply will come to you.`);
+
+export const declinedReply = (r: CoachingRequest, teacher: User): Message => textMessage(`Declined request #${r.id}; ${teacher.displayName} has been told, kindly.`);
+
+export const replySentReply = (coach: User): Message => textMessage(`Sent your reply to ${coach.displayName}.`);
+
+export const doneReply = (r: CoachingRequest, teacher: User): Message =>
+  textMessage(`Marked request #${r.id} done. ${teacher.displayName} is asked whether it was helpful; only you will see the answer.`);
+
+/** To the coach: the teacher's "was it helpful?" answer, for them alone. */
+export function helpfulFeedback(r: CoachingRequest, teacher: User, helpful: Helpful): Message {
+  return textMessage(`Was it helpful? ${teacher.displayName} answered "${HELPFUL_LABELS[helpful]}" about request #${r.id} (${TOPIC_LABELS[r.topic]}).`, {
+    type: 'context', text: 'Only you see this answer.',
+  });
+}
+
+export const helpfulThanks = (helpful: Helpful, coach: User | undefined): Message =>
+  textMessage(`Thank you. Your answer (${HELPFUL_LABELS[helpful]}) goes to ${coach?.displayName ?? 'your coach'} only.`);
+
+/** To the coaches of a withdrawn (or erased) request: that it was withdrawn, and nothing more. */
+export const withdrawnNotice = (r: CoachingRequest): Message => textMessage(`Coaching request #${r.id} was withdrawn. Nothing more is needed from you.`);
+
+export const withdrewReply = (r: CoachingRequest): Message => textMessage(`Withdrew request #${r.id}. The coach has been told it was withdrawn, nothing more.`);
+
+// ---- reminders ---------------------------------------------------------------------------------------
+
+/** To each coach of the school, when a request has waited 2 school days unanswered. */
+export function nudgeMessage(r: CoachingRequest, teacher: User): Message {
+  const topic = TOPIC_LABELS[r.topic];
+  return {
+    text: `${teacher.displayName}'s coaching request #${r.id} (${topic}) has waited 2 school days for an answer: ${r.details}`,
+    blocks: [
+      { type: 'header', text: 'A coaching request is waiting' },
+      { type: 'text', text: `**${esc(teacher.displayName)}**’s request #${r.id} (${esc(topic)}) has waited 2 school days for an answer.` },
+      { type: 'text', text: esc(r.details) },
+      { type: 'actions', buttons: coachButtons(r.id) },
+      { type: 'context', text: 'Only you and the school’s coaches get this reminder.' },
+    ],
+  };
+}
+
+/** To the coach who accepted, after the session's date (`on`, as shown). */
+export function sessionDoneMessage(r: CoachingRequest, teacher: User, on: string): Message {
+  const topic = TOPIC_LABELS[r.topic];
+  return {
+    text: `Your coaching session with ${teacher.displayName} (request #${r.id}, ${topic}) was planned for ${on}. Mark it done when it has happened.`,
+    blocks: [
+      { type: 'text', text: `Your coaching session with **${esc(teacher.displayName)}** (request #${r.id}, ${esc(topic)}) was planned for ${esc(on)}.` },
+      { type: 'actions', buttons: [{ actionId: ACTIONS.done, label: 'Mark done', value: String(r.id), style: 'primary' }] },
+      { type: 'context', text: 'Marking it done asks the teacher whether it was helpful; only you see the answer.' },
+    ],
+  };
 }

@@ -6,13 +6,14 @@
  */
 import type { Services } from '../../core/context';
 import type { Actor, School } from '../../core/model';
-import { canAnswerRequest } from '../../core/policy';
-import { formatLocalDate, localToUtc, todayIn } from '../../core/datetime';
-import { escapeMarkup as esc, type Message } from '../../messages/model';
-import type { OutboxRow } from '../../core/ports';
-import type { CoachingRequest } from '../../core/ports';
-import { ACTIONS, coachButtons } from './messages';
-import { TOPIC_LABELS, coachesFor, facts, nudgeDueAt } from './service';
+import { decide } from '../../core/policy';
+import { formatLocalDate, localToUtc, minutesOfDay, timeFromMinutes, toLocal, todayIn, type LocalDate } from '../../core/datetime';
+import type { Message } from '../../messages/model';
+import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
+import type { CoachingRequest, OutboxRow } from '../../core/ports';
+import { nudgeMessage, sessionDoneMessage } from './messages';
+import { facts } from './lifecycle';
+import { coachesFor } from './service';
 
 export const COACHING_KINDS = { nudge: 'coaching.nudge', session: 'coaching.session' } as const;
 
@@ -25,6 +26,18 @@ export function isCoachingReminder(kind: string): boolean {
 export const requestKey = (requestId: number): string => `coaching:r${requestId}:`;
 
 const EMPTY: Message = { text: '', blocks: [] };
+
+/**
+ * When an unanswered request's nudge is due: on the second school day (weekday, not a closure)
+ * after it was sent, at the time it was sent, kept within the school day.
+ */
+export function nudgeDueAt(services: Services, tenantId: number, school: School, submittedAt: Date): Date {
+  const closures = services.calendar.closuresOfSchool(tenantId, school.id);
+  const sent = toLocal(submittedAt, school.timeZone);
+  const date: LocalDate = schoolDaysAfter(sent.date, 2, (d) => closureOn(closures, d) !== undefined);
+  const minutes = Math.min(Math.max(minutesOfDay(sent.time), minutesOfDay(school.dayStart)), minutesOfDay(school.dayEnd));
+  return localToUtc(date, timeFromMinutes(minutes), school.timeZone);
+}
 
 /** The nudge for each current coach of the school (idempotent: one row per request and coach). */
 export function planNudges(services: Services, tenantId: number, request: CoachingRequest, school: School, now: Date): void {
@@ -67,34 +80,17 @@ export function composeCoachingReminder(services: Services, row: OutboxRow, now:
   if (!request || !school || !recipient || !tenant) return null;
   // The recipient reads the request only if the policy still lets them answer it.
   const actor: Actor = { user: recipient, tenant, memberships: services.people.membershipsOf(row.tenantId, recipient.id) };
-  if (!canAnswerRequest(actor, school, facts(request)).allowed) return null;
+  if (!decide('coaching.answer', actor, school, facts(request)).allowed) return null;
   const teacher = services.people.userById(row.tenantId, request.teacherId);
   if (!teacher) return null;
-  const topic = TOPIC_LABELS[request.topic];
   if (row.kind === COACHING_KINDS.nudge) {
     if (request.status !== 'open' || request.firstAnsweredAt !== null) return null;
-    return {
-      text: `${teacher.displayName}'s coaching request #${request.id} (${topic}) has waited 2 school days for an answer: ${request.details}`,
-      blocks: [
-        { type: 'header', text: 'A coaching request is waiting' },
-        { type: 'text', text: `**${esc(teacher.displayName)}**’s request #${request.id} (${esc(topic)}) has waited 2 school days for an answer.` },
-        { type: 'text', text: esc(request.details) },
-        { type: 'actions', buttons: coachButtons(request.id) },
-        { type: 'context', text: 'Only you and the school’s coaches get this reminder.' },
-      ],
-    };
+    return nudgeMessage(request, teacher);
   }
   if (row.kind === COACHING_KINDS.session) {
     if (request.status !== 'accepted' || request.coachId !== recipient.id) return null;
     const on = request.sessionDate ? formatLocalDate(request.sessionDate) : formatLocalDate(todayIn(now, school.timeZone));
-    return {
-      text: `Your coaching session with ${teacher.displayName} (request #${request.id}, ${topic}) was planned for ${on}. Mark it done when it has happened.`,
-      blocks: [
-        { type: 'text', text: `Your coaching session with **${esc(teacher.displayName)}** (request #${request.id}, ${esc(topic)}) was planned for ${esc(on)}.` },
-        { type: 'actions', buttons: [{ actionId: ACTIONS.done, label: 'Mark done', value: String(request.id), style: 'primary' }] },
-        { type: 'context', text: 'Marking it done asks the teacher whether it was helpful; only you see the answer.' },
-      ],
-    };
+    return sessionDoneMessage(request, teacher, on);
   }
   return null;
 }

@@ -1,0 +1,126 @@
+/**
+ * What leaders get of coaching: the aggregate demand of a school — counts by topic and month, and
+ * the requests teachers chose to share — as blocks for `/touchpoint report`, as one message, and as
+ * export data. Confidentiality (DESIGN.md §1 rule 3) is decided by the policy: this file only ever
+ * hands a leader what `requestFieldsForLeader` and `aggregateCount` let through.
+ */
+import type { RequestContext, Services } from '../../core/context';
+import type { Actor, School } from '../../core/model';
+import { aggregateCount, decide, requestFieldsForLeader, type LeaderRequestFields } from '../../core/policy';
+import { localToUtc, todayIn } from '../../core/datetime';
+import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
+import { stripMarkup } from '../../messages/markup';
+import { TOPICS, type RequestStatus, type Topic } from '../../core/ports';
+import { STATUS_LABELS, TOPIC_LABELS, dayOf, monthOf } from './labels';
+
+/** One shared request as a leader sees it: topic, teacher, status, dates — nothing else exists in it. */
+export function leaderLine(f: LeaderRequestFields, school: School): string {
+  const topic = TOPIC_LABELS[f.topic as Topic] ?? f.topic;
+  const status = STATUS_LABELS[f.status as RequestStatus] ?? f.status;
+  const sent = dayOf(f.submittedAt, school);
+  const updated = dayOf(f.updatedAt, school);
+  return `${topic} — ${f.teacherName} — ${status} — sent ${sent}${updated !== sent ? `, updated ${updated}` : ''}`;
+}
+
+/** What a principal learns from an unshared request: that it adds one to a monthly count by topic. */
+export function unsharedLine(topic: Topic, month: string): string {
+  return `Only that one request about ${TOPIC_LABELS[topic]} adds to the count for ${month}. While that count is under 3 it shows as "fewer than 3". Not your name, not what you wrote, not its status.`;
+}
+
+const DEMAND_MONTHS = 3;
+
+/** The first instant of the month `back` months before the one `now` falls in, at the school. */
+function monthStart(now: Date, school: School, back: number): { start: Date; key: string } {
+  const [y, m] = todayIn(now, school.timeZone).split('-').map(Number);
+  const index = y * 12 + (m - 1) - back;
+  const key = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  return { start: localToUtc(`${key}-01`, '00:00', school.timeZone), key };
+}
+
+/** The aggregate for one school, as a leader may see it: counts by month and topic, and the shared requests. */
+export interface SchoolDemand {
+  school: School;
+  months: { label: string; counts: { topic: Topic; count: string }[] }[];
+  shared: LeaderRequestFields[];
+}
+
+/**
+ * The school's demand over the last three months, or null when the actor may not see it. Every
+ * count passes through `aggregateCount` (under 3: "fewer than 3"); there are no totals, because a
+ * total beside the shown counts would give the hidden ones away. Shared requests pass through
+ * `requestFieldsForLeader`: topic, teacher, status, dates — nothing else leaves this function.
+ */
+export function schoolDemand(services: Services, actor: Actor, school: School, now: Date): SchoolDemand | null {
+  if (!decide('coaching.demand', actor, school).allowed) return null;
+  const tenantId = school.tenantId;
+  const months = Array.from({ length: DEMAND_MONTHS }, (_, i) => monthStart(now, school, i));
+  const since = months[months.length - 1].start;
+  const counts = new Map<string, number>();
+  for (const row of services.coaching.unsharedDemandSince(tenantId, school.id, since)) {
+    const key = `${todayIn(row.submittedAt, school.timeZone).slice(0, 7)}:${row.topic}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const shared = services.coaching.sharedSince(tenantId, school.id, since)
+    .map((r) => requestFieldsForLeader(r, services.people.userById(tenantId, r.teacherId)?.displayName ?? 'a teacher'))
+    .filter((f): f is LeaderRequestFields => f !== null);
+  return {
+    school,
+    months: months.map((m) => ({ label: monthOf(m.start, school), counts: TOPICS.map((t) => ({ topic: t, count: aggregateCount(counts.get(`${m.key}:${t}`) ?? 0) })) })),
+    shared,
+  };
+}
+
+/**
+ * For `/touchpoint report`: for each school where the actor is principal, AP (or admin), the
+ * requests by topic and month, then the requests teachers chose to share (see `schoolDemand`).
+ */
+export function coachingDemandBlocks(ctx: RequestContext): Block[] {
+  const blocks: Block[] = [];
+  for (const schoolId of [...new Set(ctx.actor.memberships.map((m) => m.schoolId))]) {
+    const school = ctx.services.people.schoolById(ctx.actor.tenant.id, schoolId);
+    const demand = school && schoolDemand(ctx.services, ctx.actor, school, ctx.now);
+    if (!school || !demand) continue;
+    blocks.push({ type: 'header', text: `Coaching demand — ${esc(school.name)}` });
+    blocks.push({ type: 'context', text: esc('Requests not shared with you, by topic and month; a count under 3 shows as "fewer than 3". What each teacher asked stays between them and the coaches. Shared requests are listed below.') });
+    for (const month of demand.months) {
+      blocks.push({ type: 'text', text: `**${esc(month.label)}**` });
+      blocks.push({ type: 'fields', fields: month.counts.map((c) => ({ label: esc(TOPIC_LABELS[c.topic]), value: esc(c.count) })) });
+    }
+    blocks.push({ type: 'text', text: '**Shared with you by teachers**' });
+    blocks.push(demand.shared.length
+      ? { type: 'list', items: demand.shared.map((f) => esc(leaderLine(f, school))) }
+      : { type: 'context', text: 'No teacher has shared a request with you in these months.' });
+  }
+  return blocks;
+}
+
+/** The export's coaching section: the same aggregate as the report, as data. */
+export function coachingExportSection(services: Services, actor: Actor, school: School, now: Date): Record<string, unknown> {
+  const demand = schoolDemand(services, actor, school, now);
+  if (!demand) return {};
+  return {
+    coachingDemand: {
+      rule: 'Monthly counts of coaching requests by topic; a count under 3 shows as "fewer than 3". Request text is never exported.',
+      months: demand.months.map((m) => ({ month: m.label, byTopic: Object.fromEntries(m.counts.map((c) => [TOPIC_LABELS[c.topic], c.count])) })),
+      sharedByTeachers: demand.shared.map((f) => ({
+        topic: TOPIC_LABELS[f.topic as Topic] ?? f.topic, teacher: f.teacherName, status: STATUS_LABELS[f.status as RequestStatus] ?? f.status,
+        sent: todayIn(f.submittedAt, school.timeZone), updated: todayIn(f.updatedAt, school.timeZone),
+      })),
+    },
+  };
+}
+
+/** The same as one message, or null when the actor leads no school (the report adds it when present). */
+export function coachingDemandMessage(ctx: RequestContext): Message | null {
+  const blocks = coachingDemandBlocks(ctx);
+  if (blocks.length === 0) return null;
+  const lines = blocks.map((b) => {
+    switch (b.type) {
+      case 'header': case 'text': case 'context': return stripMarkup(b.text);
+      case 'fields': return b.fields.map((f) => `${stripMarkup(f.label)}: ${stripMarkup(f.value)}`).join('; ');
+      case 'list': return b.items.map((i) => `- ${stripMarkup(i)}`).join('\n');
+      default: return '';
+    }
+  });
+  return { text: lines.filter((l) => l !== '').join('\n'), blocks };
+}
