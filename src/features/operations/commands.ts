@@ -11,7 +11,7 @@ import { authorize, canCountEscalations, canReadAuditLog, decide } from '../../c
 import { noArguments } from '../../core/args';
 import { escapeMarkup as esc } from '../../messages/model';
 import { pickSchool } from '../booking/service';
-import { CATEGORY_LABELS, STAGE_LABELS } from '../escalation/commands';
+import { CATEGORY_LABELS, STAGE_LABELS } from '../escalation/messages';
 import type { Clock } from '../../core/ports';
 
 export const EXPORT_LINK_MINUTES = 15;

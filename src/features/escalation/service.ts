@@ -1,0 +1,342 @@
+/**
+ * Needs escalation (DESIGN.md §1 rule 5): a pathway before escalation. The coach first goes back
+ * to the teacher; if that does not settle it, reflects; then the concern goes on the next
+ * touch-point's agenda — never as an instant DM, so the principal does not make a beeline to the
+ * teacher. Student safety skips the wait: the principal is paged at once, then the assistant
+ * principal when nobody acknowledges. Every view of an escalation's details is audited.
+ *
+ * Each use case takes one step of the table in pathway.ts: `guard` applies its rule and the
+ * stages it is allowed from, `enact` writes what the table says it writes.
+ */
+import type { RequestContext, Services } from '../../core/context';
+import type { Actor, School, User } from '../../core/model';
+import { Refusal, UsageError } from '../../core/errors';
+import { authorize, decide, hasRole, LEADER_ROLES, type Decision } from '../../core/policy';
+import { localToUtc, todayIn, type LocalDate } from '../../core/datetime';
+import type { Block, Message } from '../../messages/model';
+import type { Category, Escalation, EscalationChange } from '../../core/ports';
+import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
+import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
+import { promptInstant } from '../agenda/reminders';
+import {
+  OUTBOX_KINDS, PATHWAY, pendingPrefix, refusalOf, targetOf, transition, type OutboxKind, type StepEvent,
+} from './pathway';
+import {
+  COACHES_ONLY, NO_SUCH_ESCALATION, acknowledgedToCoach, agendaSection, closedLine, countsBlocks, details, outcomeToOther, planLine,
+  stepButtons, type OfferedStep, type Paging,
+} from './messages';
+
+export function schoolOf(services: Services, tenantId: number, e: Escalation): School {
+  return services.people.schoolById(tenantId, e.schoolId)!;
+}
+
+export function auditView(services: Services, tenantId: number, e: Escalation, viewerId: number, how: string, now: Date): void {
+  services.audit.audit({ tenantId, schoolId: e.schoolId, actorId: viewerId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: how }, now);
+}
+
+/** The actor a composed DM or an agenda is for (no request context there). */
+export function actorOf(services: Services, tenantId: number, user: User): Actor {
+  return { user, tenant: services.people.tenantById(tenantId)!, memberships: services.people.membershipsOf(tenantId, user.id) };
+}
+
+function leaders(services: Services, tenantId: number, schoolId: number, role: 'principal' | 'assistant_principal'): User[] {
+  return services.people.schoolMembers(tenantId, schoolId, [role]).filter((u, i, all) => all.findIndex((x) => x.id === u.id) === i);
+}
+
+/** The coach's touch-point with the principal (preferred) or an assistant principal at the school. */
+function coachPartnership(services: Services, tenantId: number, coach: User, school: School): SeriesView | undefined {
+  const views = services.series.liveSeriesOfUser(tenantId, coach.id)
+    .filter((s) => s.status === 'active').map((s) => viewOf(services, tenantId, s))
+    .filter((v) => v.school.id === school.id && v.coach.id === coach.id);
+  const principalIds = new Set(services.people.schoolMembers(tenantId, school.id, ['principal']).map((u) => u.id));
+  return views.find((v) => principalIds.has(v.principal.id)) ?? views[0];
+}
+
+// ---- the table, applied ------------------------------------------------------------------------------------
+
+/** The step's named rule for this actor and escalation. */
+function ruleDecision(event: StepEvent, actor: Actor, school: School, e: Escalation, now: Date): Decision {
+  const rule = transition(event).rule;
+  switch (rule) {
+    case 'escalation.steer': return decide(rule, actor, school, e);
+    case 'escalation.acknowledge': return decide(rule, actor, school, e, now);
+    case 'escalation.outcome': return decide(rule, actor, school, e, now);
+    case 'escalation.raise': return decide(rule, actor, school);
+  }
+}
+
+/** Refuses the step unless its rule lets the actor take it and the table allows it from the escalation's stage. */
+function guard(ctx: RequestContext, event: StepEvent, e: Escalation, school: School): void {
+  const rule = transition(event).rule;
+  switch (rule) {
+    case 'escalation.steer': authorize(rule, ctx.actor, school, e); break;
+    case 'escalation.acknowledge': authorize(rule, ctx.actor, school, e, ctx.now); break;
+    case 'escalation.outcome': authorize(rule, ctx.actor, school, e, ctx.now); break;
+    case 'escalation.raise': authorize(rule, ctx.actor, school); break;
+  }
+  const refusal = refusalOf(event, e);
+  if (refusal) throw new Refusal(refusal);
+}
+
+/** Whether the actor may take the step now (the buttons a list offers). */
+function permits(actor: Actor, now: Date, event: StepEvent, e: Escalation, school: School): boolean {
+  return ruleDecision(event, actor, school, e, now).allowed && refusalOf(event, e) === undefined;
+}
+
+/** The escalation a button's value names (`<id>` or `<id>:<answer>`), once the step is allowed. */
+function loadFor(ctx: RequestContext, event: StepEvent, value: string): { e: Escalation; school: School } {
+  const e = ctx.services.escalations.byId(ctx.actor.tenant.id, Number(String(value).split(':')[0]));
+  if (!e) throw new Refusal(NO_SUCH_ESCALATION);
+  const school = schoolOf(ctx.services, ctx.actor.tenant.id, e);
+  guard(ctx, event, e, school);
+  return { e, school };
+}
+
+interface Planned { recipient: User; kind: OutboxKind; compose: Record<string, string | number>; dedupeKey: string; dueAt?: Date }
+interface Told { recipient: User; message: Message; dedupeKey: string }
+interface Effects { change?: Omit<EscalationChange, 'stage'>; planned?: Planned[]; told?: Told[] }
+
+/** A step's effects, as the table declares them: writes (and the target stage), cancels, plans, audit, notices. */
+function enact(ctx: RequestContext, event: StepEvent, e: Escalation, school: School, effects: Effects = {}): Escalation {
+  const step = transition(event);
+  // The table is the contract: a step that writes or sends what it does not declare is a bug.
+  const undeclared = [
+    ...Object.keys(effects.change ?? {}).filter((k) => !step.writes.includes(k as keyof EscalationChange)),
+    ...(effects.planned ?? []).map((p) => p.kind).filter((k) => !step.schedules?.includes(k)),
+    ...(effects.told?.length && !step.notifies ? ['a notice'] : []),
+  ];
+  if (undeclared.length) throw new Error(`escalation step ${event} does not declare ${undeclared.join(', ')}`);
+  const tenantId = ctx.actor.tenant.id;
+  const to = targetOf(event, e.stage);
+  const change: EscalationChange = { ...effects.change, ...(to !== e.stage ? { stage: to } : {}) };
+  const updated = Object.keys(change).length ? ctx.services.escalations.update(tenantId, e.id, change, ctx.now) : e;
+  if (step.cancels) ctx.services.outbox.cancelPending(pendingPrefix(e.id, step.cancels === 'all' ? undefined : step.cancels));
+  for (const p of effects.planned ?? []) ctx.schedule(p.recipient, p.kind, p.compose, p.dedupeKey, p.dueAt);
+  if (step.audit) ctx.audit({ schoolId: school.id, action: step.audit.action, subjectType: 'escalation', subjectId: e.id, detail: step.audit.detail });
+  for (const t of effects.told ?? []) ctx.notify(t.recipient, step.notifies!, t.message, t.dedupeKey);
+  return updated;
+}
+
+// ---- the coach's side --------------------------------------------------------------------------------------
+
+/** The school a coach raises a concern at; refused before the form opens for anyone the rule turns away. */
+export function raisingSchool(ctx: RequestContext): School {
+  const school = pickSchool(ctx, ['coach'], COACHES_ONLY);
+  authorize('escalation.raise', ctx.actor, school);
+  return school;
+}
+
+/** The teachers a concern can be about (never the coach). */
+export function teachersAt(ctx: RequestContext, school: School): User[] {
+  return ctx.services.people.schoolMembers(ctx.actor.tenant.id, school.id, ['teacher'])
+    .filter((u, i, all) => u.id !== ctx.actor.user.id && all.findIndex((x) => x.id === u.id) === i);
+}
+
+export interface NewConcern { concern: string; category: Category; about?: string; urgent: boolean }
+
+/** A new escalation: waiting on the pathway, or urgent (principals paged at once). */
+export function createEscalation(ctx: RequestContext, args: NewConcern): { e: Escalation; about?: User; paging?: Paging } {
+  const tenantId = ctx.actor.tenant.id;
+  const school = raisingSchool(ctx);
+  let about: User | undefined;
+  if (args.about && args.about !== 'none') {
+    about = ctx.people.resolve(args.about);
+    if (!ctx.services.people.membershipsOf(tenantId, about.id).some((m) => m.schoolId === school.id)) throw new UsageError(`${about.displayName} is not at ${school.name}`, 'about');
+    if (about.id === ctx.actor.user.id) throw new UsageError('an escalation cannot be about yourself', 'about');
+  }
+  const event = args.urgent ? 'create.urgent' : 'create';
+  const step = PATHWAY[event];
+  const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
+  const e = ctx.services.escalations.create(tenantId, {
+    schoolId: school.id, partnershipId: partnership?.partnership.id ?? null, coachId: ctx.actor.user.id, concern: args.concern,
+    category: args.category, concernsUserId: about?.id ?? null, urgent: args.urgent, stage: step.to,
+  }, ctx.now);
+  ctx.audit({ schoolId: school.id, action: step.audit.action, subjectType: 'escalation', subjectId: e.id, detail: step.audit.detail });
+  return { e, about, paging: args.urgent ? pageNow(ctx, e, school) : undefined };
+}
+
+/** Urgent: every principal at once (with Acknowledge); unacknowledged after the window, again and the APs. */
+function pageNow(ctx: RequestContext, e: Escalation, school: School): Paging {
+  const tenantId = ctx.actor.tenant.id;
+  const { urgentAckMinutes } = ctx.services.escalations.schoolSettings(tenantId, school.id);
+  const principals = leaders(ctx.services, tenantId, school.id, 'principal');
+  const aps = leaders(ctx.services, tenantId, school.id, 'assistant_principal');
+  const first = principals.length ? principals : aps;
+  if (first.length === 0) throw new Refusal(`${school.name} has no principal or assistant principal in Touchpoint to page. Call them now; ask an admin to add them.`);
+  for (const p of first) ctx.schedule(p, OUTBOX_KINDS.urgent, { escalationId: e.id }, `${pendingPrefix(e.id, OUTBOX_KINDS.urgent)}u${p.id}`);
+  const pageAt = new Date(ctx.now.getTime() + urgentAckMinutes * 60_000);
+  for (const p of [...principals, ...aps]) ctx.schedule(p, OUTBOX_KINDS.page, { escalationId: e.id }, `${pendingPrefix(e.id, OUTBOX_KINDS.page)}u${p.id}`, pageAt);
+  return { first, principals, aps, urgentAckMinutes };
+}
+
+/** The principal the coach's raised concerns go to: the one of their touch-point, if one is booked. */
+export function raisedTo(ctx: RequestContext, e: Escalation): string | undefined {
+  const school = schoolOf(ctx.services, ctx.actor.tenant.id, e);
+  return coachPartnership(ctx.services, ctx.actor.tenant.id, ctx.actor.user, school)?.principal.displayName;
+}
+
+/** A reflection until `days` school days from today: the date, and the question planned for it to the coach. */
+function reflection(ctx: RequestContext, e: Escalation, school: School, days: number): { reflectUntil: LocalDate; planned: Planned[] } {
+  const closures = ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id);
+  const until = schoolDaysAfter(todayIn(ctx.now, school.timeZone), days, (d) => closureOn(closures, d) !== undefined);
+  const coach = ctx.services.people.userById(ctx.actor.tenant.id, e.coachId!)!;
+  const dueAt = localToUtc(until, '08:00', school.timeZone);
+  return { reflectUntil: until, planned: [{ recipient: coach, kind: OUTBOX_KINDS.reflect, compose: { escalationId: e.id, until }, dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.reflect)}${until}`, dueAt }] };
+}
+
+/** "Have you shared it with the teacher?" Yes: the raise question follows. No: reflection; returns its date. */
+export function answerSharedFirst(ctx: RequestContext, value: string): { e: Escalation; reflectUntil?: LocalDate } {
+  const shared = value.endsWith(':yes');
+  const event = shared ? 'shared.yes' : 'shared.no';
+  const { e, school } = loadFor(ctx, event, value);
+  if (shared) return { e: enact(ctx, event, e, school, { change: { sharedFirst: true } }) };
+  const { reflectUntil, planned } = reflection(ctx, e, school, ctx.services.escalations.schoolSettings(ctx.actor.tenant.id, school.id).reflectDays);
+  return { e: enact(ctx, event, e, school, { change: { sharedFirst: false, reflectUntil }, planned }), reflectUntil };
+}
+
+/** "Reflect first" (the school's reflection days) or "Not yet" (two more school days); returns the new date. */
+export function reflect(ctx: RequestContext, event: 'reflect' | 'not-yet', value: string): LocalDate {
+  const { e, school } = loadFor(ctx, event, value);
+  const days = event === 'reflect' ? ctx.services.escalations.schoolSettings(ctx.actor.tenant.id, school.id).reflectDays : 2;
+  const { reflectUntil, planned } = reflection(ctx, e, school, days);
+  const change = event === 'reflect' ? { reflectUntil } : { reflectUntil, notYetCount: e.notYetCount + 1 };
+  enact(ctx, event, e, school, { change, planned });
+  return reflectUntil;
+}
+
+/** Raised: on the next touch-point's agenda; returns the principal and the occurrence, if one is booked. */
+export function raise(ctx: RequestContext, value: string): { principalName?: string; occurrence?: string } {
+  const { e, school } = loadFor(ctx, 'raise', value);
+  const tenantId = ctx.actor.tenant.id;
+  const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
+  const next = partnership ? upcoming(ctx.services, tenantId, partnership, ctx.now, 1)[0] : undefined;
+  // The principals read it with the next touch-point's agenda (its prompt), not before; with no
+  // touch-point booked it waits in their escalations list from now.
+  const promptAt = next && partnership
+    ? promptInstant(ctx.services, { tenantId, partnershipId: partnership.partnership.id, schoolId: school.id, timeZone: school.timeZone, startsAt: next.startsAt })
+    : ctx.now;
+  enact(ctx, 'raise', e, school, { change: {
+    raisedAt: ctx.now, teacherInformed: value.endsWith(':told'), reflectUntil: null, partnershipId: partnership?.partnership.id ?? null,
+    visibleFrom: promptAt > ctx.now ? promptAt : ctx.now,
+  } });
+  return { principalName: partnership?.principal.displayName, occurrence: next ? describeOccurrence(next, school.timeZone) : undefined };
+}
+
+/** A step with nothing to ask: "Raise it" (asks whether the teacher knows), "We worked it out", "Withdraw". */
+export function takeStep(ctx: RequestContext, event: 'raise.ask' | 'worked-out' | 'withdraw', value: string): Escalation {
+  const { e, school } = loadFor(ctx, event, value);
+  if (event === 'raise.ask') return enact(ctx, event, e, school);
+  return enact(ctx, event, e, school, { change: event === 'worked-out' ? { closedAt: ctx.now, reflectUntil: null } : { closedAt: ctx.now } });
+}
+
+// ---- the principal's side ------------------------------------------------------------------------------------
+
+export type Acknowledgement = { already: true; byName?: string; at: Date; school: School } | { already: false; at: Date; school: School };
+
+/** Acknowledging an urgent escalation stops the pages and tells the coach; a second press says who did. */
+export function acknowledge(ctx: RequestContext, value: string): Acknowledgement {
+  const { e, school } = loadFor(ctx, 'acknowledge', value);
+  const tenantId = ctx.actor.tenant.id;
+  if (e.acknowledgedAt) {
+    const byName = e.acknowledgedBy !== null ? ctx.services.people.userById(tenantId, e.acknowledgedBy)?.displayName : undefined;
+    return { already: true, byName, at: e.acknowledgedAt, school };
+  }
+  const coach = e.coachId !== null ? ctx.services.people.userById(tenantId, e.coachId) : undefined;
+  enact(ctx, 'acknowledge', e, school, {
+    change: { acknowledgedAt: ctx.now, acknowledgedBy: ctx.actor.user.id },
+    told: coach ? [{ recipient: coach, message: acknowledgedToCoach(ctx.actor.user.displayName, e, ctx.now, school.timeZone), dedupeKey: `esc:${e.id}:acked` }] : [],
+  });
+  return { already: false, at: ctx.now, school };
+}
+
+/** Who may own a plan: the coach and the school's principals and APs (the outcome form's choices). */
+export function outcomeOwners(ctx: RequestContext, value: string): { e: Escalation; owners: User[] } {
+  const { e, school } = loadFor(ctx, 'outcome.open', value);
+  const tenantId = ctx.actor.tenant.id;
+  const owners = [
+    ...(e.coachId !== null ? [ctx.services.people.userById(tenantId, e.coachId)!] : []),
+    ...leaders(ctx.services, tenantId, school.id, 'principal'), ...leaders(ctx.services, tenantId, school.id, 'assistant_principal'),
+  ].filter((u, i, all) => all.findIndex((x) => x.id === u.id) === i);
+  return { e, owners };
+}
+
+export type Outcome = { outcome: 'plan'; plan: string; owner: string; followUp: LocalDate } | { outcome: 'resolved' | 'withdrawn' };
+
+/** Records the outcome; the other side of the conversation (coach ↔ principals) is told, nobody else. Returns the line said. */
+export function recordOutcome(ctx: RequestContext, param: string, args: Outcome): string {
+  const event = `outcome.${args.outcome}` as const;
+  const { e, school } = loadFor(ctx, event, param);
+  const tenantId = ctx.actor.tenant.id;
+  let line: string;
+  const effects: Effects = {};
+  if (args.outcome === 'plan') {
+    const owner = ctx.people.resolve(args.owner);
+    const allowedOwner = owner.id === e.coachId || ctx.services.people.membershipsOf(tenantId, owner.id).some((m) => m.schoolId === school.id && LEADER_ROLES.includes(m.role));
+    if (!allowedOwner) throw new UsageError('the owner must be the coach or one of the school’s principals', 'owner');
+    effects.change = { planText: args.plan, planOwnerId: owner.id, followUpDate: args.followUp };
+    effects.planned = [{
+      recipient: owner, kind: OUTBOX_KINDS.followUp, compose: { escalationId: e.id, date: args.followUp },
+      dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.followUp)}${args.followUp}`, dueAt: localToUtc(args.followUp, '08:00', school.timeZone),
+    }];
+    line = planLine(e, args.plan, owner.displayName, args.followUp);
+  } else {
+    effects.change = { closedAt: ctx.now };
+    line = closedLine(e, args.outcome);
+  }
+  const others = e.coachId === ctx.actor.user.id
+    ? leaders(ctx.services, tenantId, school.id, 'principal')
+    : [e.coachId !== null ? ctx.services.people.userById(tenantId, e.coachId) : undefined].filter((u): u is User => u !== undefined);
+  effects.told = others.map((u) => ({ recipient: u, message: outcomeToOther(ctx.actor.user.displayName, line), dedupeKey: `esc:${e.id}:outcome:${args.outcome}:${ctx.now.getTime()}:u${u.id}` }));
+  enact(ctx, event, e, school, effects);
+  return line;
+}
+
+// ---- reading -----------------------------------------------------------------------------------------------
+
+/** The steps a reader is offered on a listed escalation, in button order. */
+function offeredSteps(ctx: RequestContext, school: School, e: Escalation): OfferedStep[] {
+  const may = (event: StepEvent): boolean => permits(ctx.actor, ctx.now, event, e, school);
+  const steps: OfferedStep[] = [];
+  if (may('raise.ask')) steps.push('raise.ask');
+  if (may('worked-out')) steps.push('worked-out');
+  // Acknowledge is offered where it means something: an urgent one nobody has acknowledged yet.
+  if (e.urgent && !e.acknowledgedAt && may('acknowledge')) steps.push('acknowledge');
+  if (may('outcome.open')) steps.push('outcome.open');
+  if (may('withdraw')) steps.push('withdraw');
+  return steps;
+}
+
+/** The open escalations the actor may read, each view audited, with the admins' counts by category and stage. */
+export function openEscalations(ctx: RequestContext): { shown: number; blocks: Block[]; counts: Block[] } {
+  const { escalations } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const schoolIds = [...new Set(ctx.actor.memberships.map((m) => m.schoolId))];
+  const blocks: Block[] = [];
+  const counts: Block[] = [];
+  let shown = 0;
+  for (const id of schoolIds) {
+    const school = ctx.services.people.schoolById(tenantId, id)!;
+    for (const e of escalations.openOfSchool(tenantId, school.id)) {
+      if (!decide('escalation.view', ctx.actor, school, e, ctx.now).allowed) continue;
+      ctx.audit({ schoolId: e.schoolId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: 'escalations' });
+      blocks.push(...details(ctx.services, tenantId, e, ctx.now), ...stepButtons(e, offeredSteps(ctx, school, e)), { type: 'divider' });
+      shown += 1;
+    }
+    // Admins (and leaders) also get the counts: by category and stage, never the text.
+    if (hasRole(ctx.actor, school.id, 'admin') && decide('escalation.count', ctx.actor, school).allowed) {
+      counts.push(...countsBlocks(school.name, escalations.countsOfSchool(tenantId, school.id)));
+    }
+  }
+  return { shown, blocks, counts };
+}
+
+/** The Escalations section of a partnership's agenda: how many, and each one, for readers the policy allows. */
+export function agendaEscalations(services: Services, tenantId: number, view: SeriesView, occurrence: { startsAt: Date } | undefined, viewer: User, now: Date): Block[] {
+  const until = todayIn(occurrence?.startsAt ?? now, view.school.timeZone);
+  const actor = actorOf(services, tenantId, viewer);
+  const visible = services.escalations.forAgenda(tenantId, view.partnership.id, until).filter((e) => decide('escalation.view', actor, view.school, e, now).allowed);
+  if (visible.length === 0) return [];
+  for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);
+  return agendaSection(services, tenantId, visible);
+}
+
