@@ -158,6 +158,8 @@ export class Touchpoint {
     try {
       const result = this.services.transaction(() => {
         const actor = people.resolveActor(inbound.identity, now);
+        // Someone who speaks to the bot can be reached again (they opened the app, or came back).
+        people.markReachable(actor.tenant.id, actor.user.id);
         const firstSchool = actor.memberships[0] && people.schoolById(actor.tenant.id, actor.memberships[0].schoolId);
         const ctx: RequestContext = {
           actor,

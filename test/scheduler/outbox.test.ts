@@ -206,7 +206,7 @@ describe('a failing Notifier', () => {
   });
 
   it('after 24 hours of failures the row is dead, and not before', async () => {
-    for (let i = 0; i < 200; i++) h.notifier.script.push({ status: 'unreachable', error: 'no conversation' });
+    for (let i = 0; i < 200; i++) h.notifier.script.push({ status: 'retry', error: 'Slack answered 503' });
     h.run('pat', 'book @casey weekly tue 14:00');
     await h.deliver();
     const firstFailed = h.clock.now().getTime();
@@ -223,6 +223,35 @@ describe('a failing Notifier', () => {
     expect(dead.status).toBe('dead');
     expect(h.clock.now().getTime() - firstFailed).toBeGreaterThanOrEqual(24 * HOUR);
     expect(h.notifier.to('casey')).toHaveLength(0);
+  });
+});
+
+describe('a recipient the platform cannot reach', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness();
+    seedDemoSchool(h);
+  });
+  afterEach(() => h.close());
+
+  it('is given up at once, not retried for a day, and the person is marked unreachable until a delivery reaches them', async () => {
+    h.notifier.script.push({ status: 'unreachable', error: 'Casey never opened the app' });
+    h.run('pat', 'book @casey weekly tue 14:00');
+    await h.deliver();
+    const row = h.core.services.outbox.byDedupeKey('booking.proposal:1')!;
+    expect(row).toMatchObject({ status: 'dead', attempts: 1, lastError: 'unreachable: Casey never opened the app' });
+    const casey = h.user('casey');
+    expect(h.core.services.people.unreachable(casey.tenantId, casey.id)).toEqual({ at: h.clock.now(), reason: 'Casey never opened the app' });
+    // Nothing comes back for it later.
+    await h.advance(2 * HOUR);
+    expect(h.notifier.to('casey')).toHaveLength(0);
+    // The next message that does reach them clears the mark.
+    h.press('pat', h.run('pat', 'cancel').messages[0], 'Withdraw proposal');
+    await h.deliver();
+    h.run('pat', 'book @casey weekly wed 10:00');
+    await h.deliver();
+    expect(h.notifier.to('casey').length).toBeGreaterThan(0);
+    expect(h.core.services.people.unreachable(casey.tenantId, casey.id)).toBeUndefined();
   });
 });
 

@@ -21,18 +21,6 @@ import {
 // The calendar feed reads the section labels from here.
 export { SECTION_LABELS } from './messages';
 
-/**
- * @deprecated An extra part of the compiled agenda, registered outside the registry. Register an
- * `AgendaSection` with `registry.agendaSection(...)` instead; this stays until escalation does.
- */
-export type AgendaExtra = (services: Services, tenantId: number, view: SeriesView, occurrence: Occurrence | undefined, viewer: User, now: Date) => Block[];
-/** A set: registering the same extra again (every core built in one process) adds it once. */
-const agendaExtras = new Set<AgendaExtra>();
-/** @deprecated Use `registry.agendaSection(...)`; goes, with `AgendaExtra`, once escalation registers there. */
-export function addAgendaExtra(extra: AgendaExtra): void {
-  agendaExtras.add(extra);
-}
-
 /** The partnership a command is about (its active series), checked against the policy. */
 export function agendaPartnership(ctx: RequestContext, withPerson?: string): SeriesView {
   const person = withPerson ? ctx.people.resolve(withPerson) : undefined;
@@ -258,7 +246,6 @@ export function compileAgenda(services: Services, contributions: Contributions, 
   const items = agenda.openItems(tenantId, pid);
   const input = { tenantId, partnership: view.partnership, school: view.school, occurrence, viewer, now };
   const sections = contributions.agendaSections.flatMap((section) => section(services, input));
-  for (const extra of agendaExtras) sections.push(...extra(services, tenantId, view, occurrence, viewer, now));
   const actions = agenda.openActions(tenantId, pid);
   return agendaMessage(view, occurrence, viewer, { priorities, items, sections, actions }, opts);
 }

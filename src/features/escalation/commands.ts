@@ -9,7 +9,6 @@ import type { Reply } from '../../core/context';
 import type { LocalDate } from '../../core/datetime';
 import { noExtra, word, zDate } from '../../core/args';
 import { CATEGORIES, type Category } from '../../core/ports';
-import { addAgendaExtra } from '../agenda/service';
 import { OUTBOX_KINDS } from './pathway';
 import {
   acknowledge, agendaEscalations, answerSharedFirst, createEscalation, openEscalations, outcomeOwners, raise, raisedTo, raisingSchool,
@@ -123,5 +122,5 @@ export function registerEscalation(registry: CommandRegistry): void {
     return reply(outcomeForm(e, owners));
   } });
   for (const kind of Object.values(OUTBOX_KINDS)) registry.composer(kind, composeEscalation);
-  addAgendaExtra(agendaEscalations);
+  registry.agendaSection(agendaEscalations);
 }

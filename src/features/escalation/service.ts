@@ -9,6 +9,7 @@
  * stages it is allowed from, `enact` writes what the table says it writes.
  */
 import type { RequestContext, Services } from '../../core/context';
+import type { AgendaSectionInput } from '../../core/registry';
 import type { Actor, School, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
 import { authorize, decide, hasRole, LEADER_ROLES, type Decision } from '../../core/policy';
@@ -331,10 +332,10 @@ export function openEscalations(ctx: RequestContext): { shown: number; blocks: B
 }
 
 /** The Escalations section of a partnership's agenda: how many, and each one, for readers the policy allows. */
-export function agendaEscalations(services: Services, tenantId: number, view: SeriesView, occurrence: { startsAt: Date } | undefined, viewer: User, now: Date): Block[] {
-  const until = todayIn(occurrence?.startsAt ?? now, view.school.timeZone);
+export function agendaEscalations(services: Services, { tenantId, partnership, school, occurrence, viewer, now }: AgendaSectionInput): Block[] {
+  const until = todayIn(occurrence?.startsAt ?? now, school.timeZone);
   const actor = actorOf(services, tenantId, viewer);
-  const visible = services.escalations.forAgenda(tenantId, view.partnership.id, until).filter((e) => decide('escalation.view', actor, view.school, e, now).allowed);
+  const visible = services.escalations.forAgenda(tenantId, partnership.id, until).filter((e) => decide('escalation.view', actor, school, e, now).allowed);
   if (visible.length === 0) return [];
   for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);
   return agendaSection(services, tenantId, visible);

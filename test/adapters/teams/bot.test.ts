@@ -187,25 +187,24 @@ describe('installing and talking to the bot', () => {
 });
 
 describe('direct messages through the outbox', () => {
-  test('a coach the bot never met: the proposal DM stays pending with the reason, and a warning is logged', async () => {
+  test('a coach the bot never met: the proposal is given up at once and the coach marked unreachable, with a warning', async () => {
     await rig.post(personalMessage(rig, PAT, 'book Jordan Kim weekly wed 10:00'));
     expect(textsOf(lastCard(personalChat(PAT)))[0]).toMatch(/^Proposed to Jordan Kim/);
     rig.connector.clear();
 
     await rig.core.dispatcher.dispatchDue();
 
-    const [row] = rig.core.services.outbox.forRecipient(userId(JORDAN.aadObjectId));
-    expect(row).toMatchObject({ kind: 'booking.proposal', status: 'pending', lastError: NO_CONVERSATION, attempts: 1 });
-    expect(row.nextAttemptAt.getTime()).toBeGreaterThan(rig.clock.now().getTime());
-    expect(rig.connector.calls).toHaveLength(0);
+    const jordan = userId(JORDAN.aadObjectId);
+    const [row] = rig.core.services.outbox.forRecipient(jordan).filter((r) => r.kind === 'booking.proposal');
+    expect(row).toMatchObject({ status: 'dead', lastError: `unreachable: ${NO_CONVERSATION}`, attempts: 1 });
+    expect(rig.core.services.people.unreachable(tenantId(), jordan)?.reason).toBe(NO_CONVERSATION);
+    expect(rig.connector.activities().filter((a) => a.conversationId === personalChat(JORDAN))).toHaveLength(0);
     expect(rig.logger.at('warn').map((e) => e.msg)).toContain(`cannot DM on Teams: ${NO_CONVERSATION}`);
 
-    // Once Jordan installs the app, the retry delivers it.
+    // Once Jordan opens the app, they are reachable again.
     await rig.post(installPersonal(rig, JORDAN));
-    rig.clock.set(row.nextAttemptAt);
-    await rig.core.dispatcher.dispatchDue();
-    expect(rig.core.services.outbox.byId(row.id)?.status).toBe('sent');
-    expect(textsOf(rig.connector.cards(personalChat(JORDAN)).at(-1))[0]).toBe('Touch-point proposal');
+    await rig.post(personalMessage(rig, JORDAN, 'next'));
+    expect(rig.core.services.people.unreachable(tenantId(), jordan)).toBeUndefined();
   });
 
   test('a user met only in a channel gets a 1:1 chat opened for the DM, never a post in the channel', async () => {
@@ -262,7 +261,7 @@ describe('direct messages through the outbox', () => {
     rig.connector.script.push({ status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } } });
     await rig.core.dispatcher.dispatchDue();
     const [row] = rig.core.services.outbox.forRecipient(userId(CASEY.aadObjectId));
-    expect(row).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/403/) });
+    expect(row).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/^unreachable: .*403/) });
     expect(rig.teams.conversations.ofUser(tenantId(), userId(CASEY.aadObjectId))).toHaveLength(0);
   });
 
