@@ -1,4 +1,4 @@
-/** `/touchpoint` booking commands and their buttons: setup, coach, book, next, skip, move, pause, resume, cancel, closed. */
+/** `/touchpoint` booking commands and their buttons: setup, book, next, skip, move, pause, resume, cancel, closed (coach is the roles feature's). */
 import { materialiseAhead } from './materialise';
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';
@@ -6,7 +6,7 @@ import { reply } from '../../core/context';
 import { daysBetween, isLocalTime, minutesOfDay, type LocalDate } from '../../core/datetime';
 import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } from '../../core/args';
 import {
-  addCoach, createSchool, homeSection, listCoaches, moveNext, nextTouchpoints, pauseSeries, removeCoach, resumeSeries, skipNext, undoSkip, type NewSchool,
+  createSchool, homeSection, moveNext, nextTouchpoints, pauseSeries, resumeSeries, skipNext, undoSkip, type NewSchool,
 } from './service';
 import { acceptProposal, askToCancel, confirmCancel, declineProposal, proposeSeries, type BookingRequest } from './proposals';
 import { markClosed, undoClosure, type NewClosure } from './closures';
@@ -45,30 +45,6 @@ const setup: CommandSpec<NewSchool> = {
   },
   form: setupForm,
   handle: (ctx, args) => reply(createSchool(ctx, args)),
-};
-
-// ---- coach add|remove ---------------------------------------------------------------------------
-
-interface CoachArgs { op?: 'add' | 'remove'; person?: string }
-
-const coach: CommandSpec<CoachArgs> = {
-  root: 'touchpoint', name: 'coach', visibility: 'channel-safe',
-  usage: 'coach [add|remove @person]',
-  describe: "list your school's coaches, or add or remove one",
-  example: 'coach add @casey',
-  schema: () => z.object({
-    op: z.enum(['add', 'remove'], { error: (iss) => `"${String(iss.input)}" is not add or remove` }).optional(),
-    person: z.string().optional(),
-    extra: noExtra,
-  }).refine((a) => !a.op || a.person, { error: 'name the coach, like @casey', path: ['person'] }),
-  fromWords(words) {
-    return { op: words[0]?.toLowerCase(), person: words.slice(1).join(' ') || undefined };
-  },
-  handle(ctx, args) {
-    if (!args.op) return reply(listCoaches(ctx));
-    // The schema refuses add or remove without a person.
-    return reply(args.op === 'add' ? addCoach(ctx, args.person!) : removeCoach(ctx, args.person!));
-  },
 };
 
 // ---- book --------------------------------------------------------------------------------------
@@ -208,7 +184,7 @@ const closed: CommandSpec<NewClosure> = {
 
 export function registerBooking(registry: CommandRegistry): void {
   registry.planner(materialiseAhead);
-  for (const spec of [setup, coach, book, next, skip, move, pause, resume, cancel, closed] as CommandSpec<never>[]) {
+  for (const spec of [setup, book, next, skip, move, pause, resume, cancel, closed] as CommandSpec<never>[]) {
     registry.command(spec as CommandSpec<unknown>);
   }
   registry.action({ actionId: 'booking.accept', handle: (ctx, v) => reply(acceptProposal(ctx, v)) });

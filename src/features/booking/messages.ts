@@ -54,27 +54,6 @@ export function schoolCreated(school: School): Message {
   );
 }
 
-export function coachList(school: School, coaches: User[]): Message {
-  if (coaches.length === 0) return textMessage(`${school.name} has no coaches yet. Add one with /touchpoint coach add @name.`);
-  return {
-    text: `Coaches at ${school.name}: ${coaches.map((c) => c.displayName).join(', ')}`,
-    blocks: [{ type: 'header', text: `Coaches at ${school.name}` }, { type: 'list', items: coaches.map((c) => esc(c.displayName)) }],
-  };
-}
-
-export function coachAddedNotice(by: User, school: School): Message {
-  return textMessage(
-    `${by.displayName} added you as instructional coach at ${school.name}.`,
-    { type: 'context', text: 'Touch-points are booked with /touchpoint book; /touchpoint help lists everything.' },
-  );
-}
-
-export function coachAdded(person: User, school: School): Message {
-  return textMessage(`${person.displayName} is now a coach at ${school.name}.`, { type: 'context', text: `Book your touch-point: /touchpoint book ${typedName(person)} weekly tue 14:00` });
-}
-
-export const coachRemoved = (person: User, school: School): Message => textMessage(`${person.displayName} is no longer a coach at ${school.name}.`);
-
 // ---- proposals ----------------------------------------------------------------------------------
 
 const answerButtons = (seriesId: number): Block => ({ type: 'actions', buttons: [

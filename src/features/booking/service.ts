@@ -16,7 +16,7 @@ import { addDays, daysBetween, formatLocalDate, localToUtc, todayIn, weekdayOf, 
 import { closureOn, occurrenceKey } from '../../core/school-calendar';
 import { findClash, heldOn, materialise, otherPerson, upcoming, viewOf, type SeriesGlance, type SeriesView } from './series';
 import {
-  clashMessage, coachAdded, coachAddedNotice, coachList, coachRemoved, describeOccurrence, glanceMessage, homeBlocks, hoursWarning, moved,
+  clashMessage, describeOccurrence, glanceMessage, homeBlocks, hoursWarning, moved,
   movedNotice, nextLine, noTouchpointsYet, paused, pausedNotice, resumed, resumedNotice, schoolCreated, skipped, skippedNotice, unskipped,
   unskippedNotice,
 } from './messages';
@@ -94,7 +94,7 @@ export function nextLineOf(ctx: RequestContext, view: SeriesView): string {
   return nextLine(upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0], view.school.timeZone);
 }
 
-// ---- setup and coaches ----------------------------------------------------------------------------
+// ---- setup ----------------------------------------------------------------------------
 
 export interface NewSchool { name: string; timeZone: string; dayStart: string; dayEnd: string }
 
@@ -106,45 +106,6 @@ export function createSchool(ctx: RequestContext, args: NewSchool): Message {
   ctx.services.people.addMembership(ctx.actor.tenant.id, school.id, ctx.actor.user.id, 'principal', ctx.now);
   ctx.audit({ schoolId: school.id, action: 'school.create', subjectType: 'school', subjectId: school.id });
   return schoolCreated(school);
-}
-
-function coachesSchool(ctx: RequestContext): School {
-  const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.');
-  authorize('school.coaches.manage', ctx.actor, school);
-  return school;
-}
-
-export function listCoaches(ctx: RequestContext): Message {
-  const school = coachesSchool(ctx);
-  return coachList(school, ctx.services.people.schoolMembers(ctx.actor.tenant.id, school.id, ['coach']));
-}
-
-/** Adds a coach, and tells them (unless they added themselves). */
-export function addCoach(ctx: RequestContext, personToken: string): Message {
-  const school = coachesSchool(ctx);
-  const person = ctx.people.resolve(personToken);
-  if (!ctx.services.people.addMembership(ctx.actor.tenant.id, school.id, person.id, 'coach', ctx.now)) {
-    throw new Refusal(`${person.displayName} is already a coach at ${school.name}.`);
-  }
-  ctx.audit({ schoolId: school.id, action: 'membership.add', subjectType: 'user', subjectId: person.id, detail: 'coach' });
-  if (person.id !== ctx.actor.user.id) {
-    ctx.notify(person, 'membership.coach', coachAddedNotice(ctx.actor.user, school), `membership:${school.id}:coach:${person.id}:${ctx.now.getTime()}`);
-  }
-  return coachAdded(person, school);
-}
-
-/** Removes a coach who has no live touch-points at the school left. */
-export function removeCoach(ctx: RequestContext, personToken: string): Message {
-  const school = coachesSchool(ctx);
-  const tenantId = ctx.actor.tenant.id;
-  const person = ctx.people.resolve(personToken);
-  const live = ctx.services.series.liveSeriesOfUser(tenantId, person.id).map((s) => viewOf(ctx.services, tenantId, s)).filter((v) => v.school.id === school.id && v.coach.id === person.id);
-  if (live.length > 0) {
-    throw new Refusal(`${person.displayName} still has touch-points at ${school.name} (with ${live.map((v) => v.principal.displayName).join(', ')}); cancel them first with /touchpoint cancel.`);
-  }
-  if (!ctx.services.people.removeMembership(tenantId, school.id, person.id, 'coach')) throw new Refusal(`${person.displayName} is not a coach at ${school.name}.`);
-  ctx.audit({ schoolId: school.id, action: 'membership.remove', subjectType: 'user', subjectId: person.id, detail: 'coach' });
-  return coachRemoved(person, school);
 }
 
 // ---- next, and the home section -------------------------------------------------------------------

@@ -9,7 +9,9 @@ import type { RequestContext } from '../../core/context';
 import type { School } from '../../core/model';
 import { NeedsChoice, Refusal, UsageError } from '../../core/errors';
 import type { GovernedRole } from '../../core/policy';
-import { answerInvitation, giveRole, listRoles, takeRole } from './service';
+import { answerInvitation, giveRole, listCoaches, listRoles, takeRole } from './service';
+import { pickSchool } from '../booking/service';
+import { authorize } from '../../core/policy';
 import { ROLE_ACTIONS } from './messages';
 
 const ROLE_WORDS: Record<string, GovernedRole> = {
@@ -94,7 +96,33 @@ function invitationId(value: string): number {
   return id;
 }
 
+interface CoachArgs { op?: 'add' | 'remove'; person?: string }
+
+/** `coach [add|remove @person]`: the school's coaches; adding one asks them first (a coach role is never imposed). */
+const coach: CommandSpec<CoachArgs> = {
+  root: 'touchpoint', name: 'coach', visibility: 'channel-safe',
+  usage: 'coach [add|remove @person]',
+  describe: "list your school's coaches, or propose one (they accept first) or remove one",
+  example: 'coach add @casey',
+  schema: () => z.object({
+    op: z.enum(['add', 'remove'], { error: (iss) => `"${String(iss.input)}" is not add or remove` }).optional(),
+    person: z.string().max(200, { error: 'that name is too long' }).optional(),
+    extra: z.undefined({ error: (iss) => `unexpected "${String(iss.input)}"` }).optional(),
+  }).refine((a) => !a.op || a.person, { error: 'name the coach, like @casey', path: ['person'] }),
+  fromWords(words) {
+    return { op: words[0]?.toLowerCase(), person: words.slice(1).join(' ') || undefined };
+  },
+  handle(ctx, args) {
+    const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.');
+    authorize('school.coaches.manage', ctx.actor, school);
+    if (!args.op) return { messages: [listCoaches(ctx, school)] };
+    const person = ctx.people.resolve(args.person!);
+    return { messages: [args.op === 'add' ? giveRole(ctx, school, 'coach', person) : takeRole(ctx, school, 'coach', person)] };
+  },
+};
+
 export function registerRoles(registry: CommandRegistry): void {
+  registry.command(coach as CommandSpec<unknown>);
   registry.command(roles as CommandSpec<unknown>);
   registry.action({ actionId: ROLE_ACTIONS.accept, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), true)] }) });
   registry.action({ actionId: ROLE_ACTIONS.decline, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), false)] }) });

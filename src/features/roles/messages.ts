@@ -35,6 +35,20 @@ export function rolesListMessage(l: RolesListing): Message {
   };
 }
 
+/** `/touchpoint coach`: the school's coaches (and who was asked and has not answered yet). */
+export function coachListMessage(school: School, coaches: User[], invited: User[]): Message {
+  const pending = invited.length ? ` Asked, not yet accepted: ${invited.map((u) => u.displayName).join(', ')}.` : '';
+  if (coaches.length === 0) return textMessage(`${school.name} has no coaches yet. Add one with /touchpoint coach add @name.${pending}`);
+  return {
+    text: `Coaches at ${school.name}: ${coaches.map((c) => c.displayName).join(', ')}${pending ? `\n${pending.trim()}` : ''}`,
+    blocks: [
+      { type: 'header', text: `Coaches at ${school.name}` },
+      { type: 'list', items: coaches.map((c) => esc(c.displayName)) },
+      ...(pending ? [{ type: 'context' as const, text: esc(pending.trim()) }] : []),
+    ],
+  };
+}
+
 export const givenMessage = (person: User, role: GovernedRole, school: School): Message =>
   textMessage(role === 'admin' ? `${person.displayName} is now a Touchpoint admin of this workspace.` : `${person.displayName} is now ${label(role)} at ${school.name}.`);
 

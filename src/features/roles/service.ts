@@ -11,7 +11,7 @@ import { authorize, rolesAt, type GovernedRole, type RoleTarget } from '../../co
 import { LIVE_STATUSES } from '../../core/ports';
 import type { Message } from '../../messages/model';
 import {
-  acceptedReply, answerToInviter, declinedReply, givenMessage, invitationMessage, invitedMessage, readersChangedDm, roleChangedDm,
+  acceptedReply, answerToInviter, coachListMessage, declinedReply, givenMessage, invitationMessage, invitedMessage, readersChangedDm, roleChangedDm,
   rolesListMessage, takenMessage, withdrawnMessage,
 } from './messages';
 
@@ -39,6 +39,13 @@ export function listRoles(ctx: RequestContext, school: School): Message {
   return rolesListMessage({
     school, admins: people.tenantAdmins(tenantId), principals: of('principal'), assistantPrincipals: of('assistant_principal'), coaches: of('coach'), invited,
   });
+}
+
+export function listCoaches(ctx: RequestContext, school: School): Message {
+  const { people } = ctx.services;
+  const tenantId = ctx.actor.tenant.id;
+  const invited = people.pendingInvitations(tenantId, school.id).map((i) => people.userById(tenantId, i.userId)).filter((u): u is User => u !== undefined);
+  return coachListMessage(school, people.schoolMembers(tenantId, school.id, ['coach']), invited);
 }
 
 export function giveRole(ctx: RequestContext, school: School, role: GovernedRole, person: User): Message {

@@ -92,7 +92,7 @@ describe('Slack over HTTP', () => {
     rig.fake.users.set('U0JORDAN', { name: 'jordan', realName: 'Jordan Kim', displayName: 'Jordan K.' });
     await sendCommand(rig, { text: 'coach add <@U0JORDAN|jordan>', responseUrl: rig.fake.responseUrl('coach') });
     await rig.slack.settled();
-    expect(responseTexts(rig, 'coach')).toEqual(['Jordan K. is now a coach at Demo Elementary.\nBook your touch-point: /touchpoint book @jordan weekly tue 14:00']);
+    expect(responseTexts(rig, 'coach')).toEqual(['Asked Jordan K. to be coach at Demo Elementary.\nThey accept or decline in a message from Touchpoint; until they accept, they are not a coach.']);
     const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
     expect(rig.core.services.people.userByExternalId(tenant.id, 'U0JORDAN')).toMatchObject({ displayName: 'Jordan K.', handle: 'jordan' });
 
