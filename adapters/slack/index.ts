@@ -21,7 +21,8 @@ import { slackLogger } from './logger';
 import { SlackNotifier } from './notifier';
 import { BOT_SCOPES, SLACK_PATHS } from './scopes';
 
-export { renderHome, renderMessage, renderModal } from './render-block-kit';
+export { renderHome, renderMessage } from './render-block-kit';
+export { renderModal } from './render-modals';
 export { SlackNotifier } from './notifier';
 
 /** Counts every request Bolt processes, from before its ack until its listeners are done. */
