@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import type { Touchpoint } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
-import type { Identity } from '../../src/core/model';
+import type { Identity, Tenant } from '../../src/core/model';
 import type { Delivery, Notifier, SettableClock, UserRef } from '../../src/core/ports';
 import { formatInstant, parseSpan } from '../../src/core/datetime';
 import { buttonsOf, formOf, type Block, type FormInput, type Message } from '../../src/messages/model';
@@ -133,9 +133,9 @@ export class ConsoleAdapter {
           return;
         }
         this.current = handle;
-        const tenant = services.people.ensureTenant('console', CONSOLE_TENANT, clock.now());
-        const known = services.people.userByExternalId(tenant.id, handle);
-        const user = known ?? services.people.ensureUser(tenant.id, handle, clock.now(), handle[0].toUpperCase() + handle.slice(1), handle);
+        const known = services.people.userByExternalId(this.tenant().id, handle);
+        // Someone new is named after their handle (casey → Casey); someone known keeps their name.
+        const user = known ?? this.options.app.identify({ ...this.identity(handle), displayName: handle[0].toUpperCase() + handle.slice(1) }).user;
         this.print(`You are now ${user.displayName} (@${handle})${known ? '' : ', new here'}.`);
         return;
       }
@@ -197,8 +197,8 @@ export class ConsoleAdapter {
   }
 
   private who(): string {
-    const { services, clock } = this.options;
-    const tenant = services.people.ensureTenant('console', CONSOLE_TENANT, clock.now());
+    const { services } = this.options;
+    const tenant = this.tenant();
     const me = services.people.userByExternalId(tenant.id, this.current);
     const lines = [`You are ${me?.displayName ?? this.current} (@${this.current}).`];
     for (const school of services.people.schoolsOfTenant(tenant.id)) {
@@ -269,9 +269,12 @@ export class ConsoleAdapter {
   }
 
   private displayZone(): string {
-    const { services, clock } = this.options;
-    const tenant = services.people.ensureTenant('console', CONSOLE_TENANT, clock.now());
-    return services.people.schoolsOfTenant(tenant.id)[0]?.timeZone ?? 'UTC';
+    return this.options.services.people.schoolsOfTenant(this.tenant().id)[0]?.timeZone ?? 'UTC';
+  }
+
+  /** The console's one tenant (found, or created empty on first use). */
+  private tenant(): Tenant {
+    return this.options.services.people.ensureTenant('console', CONSOLE_TENANT, this.options.clock.now());
   }
 
   private prompt(): void {
