@@ -1,10 +1,11 @@
 /**
- * Graceful shutdown: stop ticking, let the sends in flight finish (a half-sent reminder would be
- * sent again after its lease), close the HTTP server, let the requests it accepted finish, close
- * the database. A second signal forces
- * the exit for an operator who cannot wait.
+ * Graceful shutdown: stop ticking and stop the platform adapters taking requests, let the sends in
+ * flight finish (a half-sent reminder would be sent again after its lease), close the HTTP server,
+ * let the requests it accepted finish, close the database. A second signal forces the exit for an
+ * operator who cannot wait.
  */
 import type { Logger } from './core/ports';
+import type { PlatformAdapter } from './platform';
 import type { Scheduler } from './scheduler/tick';
 import type { Dispatcher } from './scheduler/dispatch';
 
@@ -31,6 +32,18 @@ export async function gracefulStop(s: RunningService): Promise<void> {
   await s.closeHttp();
   await s.settleAdapters?.();
   s.closeDatabase();
+}
+
+/** The adapters' part in `gracefulStop`: each one stopped, then each one settled, in the order they started. */
+export function adapterSteps(adapters: readonly PlatformAdapter[]): Pick<RunningService, 'stopAdapters' | 'settleAdapters'> {
+  return {
+    stopAdapters: async () => {
+      for (const adapter of adapters) await adapter.stop();
+    },
+    settleAdapters: async () => {
+      for (const adapter of adapters) await adapter.settled?.();
+    },
+  };
 }
 
 /** SIGTERM/SIGINT → graceful stop then exit 0; a second signal → exit 1 at once. */

@@ -12,13 +12,13 @@ import { MigrationError, databaseHealth } from './store/migrate';
 import { backupDatabase } from './store/backup';
 import { startBackupCron, startCron, type Timer } from './scheduler/cron';
 import { nodeWakeTimers } from './scheduler/dispatch';
-import { gracefulStop, onSignals } from './lifecycle';
+import { adapterSteps, gracefulStop, onSignals } from './lifecycle';
+import type { PlatformAdapter } from './platform';
 import { exportRoute } from './features/operations/commands';
 import { calendarRoute } from './features/calendar/feed';
-import { ConsoleAdapter } from '../adapters/console/console';
-import { startSlack, type SlackRuntime } from '../adapters/slack';
-import { startTeams } from '../adapters/teams';
-import { seedDemo } from '../adapters/console/demo';
+import { consoleAdapter } from '../adapters/console/console';
+import { slackAdapter } from '../adapters/slack';
+import { teamsAdapter } from '../adapters/teams';
 
 interface CliFlags {
   demo: boolean;
@@ -81,14 +81,18 @@ async function main(): Promise<void> {
   registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
   http.route('GET', '/export/*', exportRoute(core.registry, core.services, clock));
   http.route('GET', '/calendar/*', calendarRoute(core.services, clock));
+
+  // One line per platform (docs/adapters.md); each starts before the server listens, in this order.
+  const adapters: PlatformAdapter[] = [];
   // Teams: tokens verified when MICROSOFT_APP_ID is set; in local mode unauthenticated, for the Emulator (127.0.0.1 only).
-  if (config.teamsEnabled || local) startTeams({ config, core, http, logger, local });
-  let slack: SlackRuntime | undefined;
-  if (config.slackEnabled) {
+  if (config.teamsEnabled || local) adapters.push(teamsAdapter({ config, http, logger, local }));
+  if (config.slackEnabled) adapters.push(slackAdapter({ config: config.slack, http, logger, publicUrl: config.publicUrl }));
+  if (local) adapters.push(consoleAdapter({ clock: clock as SettableClock, input: process.stdin, output: process.stdout, startAs: 'pat', demo: flags.demo && config.demo }));
+  for (const adapter of adapters) {
     try {
-      slack = await startSlack({ config: config.slack, core, http, logger, publicUrl: config.publicUrl });
+      await adapter.start(core);
     } catch (err) {
-      fail(`Slack: ${(err as Error).message}`);
+      fail(`${adapter.title}: ${(err as Error).message}`);
     }
   }
   const address = await http.listen(config.port, host).catch((err: NodeJS.ErrnoException) =>
@@ -103,32 +107,23 @@ async function main(): Promise<void> {
     }, logger));
   }
   const stop = (): Promise<void> => gracefulStop({
-    stopTimers: () => timers.forEach((t) => t.stop()), stopAdapters: async () => { await slack?.stop(); },
+    stopTimers: () => timers.forEach((t) => t.stop()), ...adapterSteps(adapters),
     scheduler: core.scheduler, dispatcher: core.dispatcher,
-    closeHttp: () => http.close(), settleAdapters: async () => { await slack?.settled(); }, closeDatabase: () => core.close(), logger,
+    closeHttp: () => http.close(), closeDatabase: () => core.close(), logger,
   });
   onSignals(stop, (code) => process.exit(code), logger);
   // A failed start-up tick (a busy database) is logged; the minute tick tries again.
-  const firstTick = (): Promise<void> => core.scheduler.tick().then(() => undefined, (err: unknown) => {
+  await core.scheduler.tick().catch((err: unknown) => {
     logger.error({ err: (err as Error)?.message ?? String(err) }, 'start-up tick failed; the next tick retries');
   });
 
-  if (local) {
-    if (flags.demo && config.demo) seedDemo(core.services, clock.now());
-    const console = new ConsoleAdapter({
-      app: core.app, services: core.services, clock: clock as SettableClock,
-      tick: async () => { await core.scheduler.tick(); },
-      deliver: async () => { await core.dispatcher.dispatchDue(); },
-      nextDueAt: () => core.services.outbox.nextDueAt(),
-      input: process.stdin, output: process.stdout, startAs: 'pat',
-    });
-    core.dispatcher.addNotifier(console.notifier);
-    await firstTick();
-    await console.run();
+  // An adapter that owns the terminal (the console, in local mode) runs now; the end of its input ends the service.
+  const session = adapters.find((adapter) => adapter.run);
+  if (session?.run) {
+    await session.run();
     await stop();
     process.exit(0);
   }
-  await firstTick();
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,6 @@
 /** The demo school a newcomer meets on a fresh console database: clearly labelled, and skippable (--no-demo). */
 import type { Services } from '../../src/core/ports';
-import { CONSOLE_TENANT } from './console';
+import { CONSOLE_TENANT } from './session';
 
 export const DEMO_SCHOOL = 'Demo Elementary';
 

@@ -1,6 +1,6 @@
 /**
  * Display names for Slack users, from users.info, cached for a day and stored on the user row
- * (`store.ensureUser`), so replies say "Casey Lee" rather than "U0123". A failed lookup is never
+ * (`Touchpoint.identify`), so replies say "Casey Lee" rather than "U0123". A failed lookup is never
  * fatal: the person is still known by id and keeps whatever name was stored before.
  */
 import type { WebClient } from '@slack/web-api';
@@ -31,7 +31,7 @@ export function displayNameOf(user: UsersInfoUser): string | undefined {
 export class SlackDirectory {
   private readonly cache = new Map<string, { person: SlackPerson; fetchedAt: number }>();
 
-  constructor(private readonly core: Pick<Core, 'services' | 'clock'>, private readonly logger: Logger) {}
+  constructor(private readonly core: Pick<Core, 'app' | 'clock'>, private readonly logger: Logger) {}
 
   /**
    * Looks up the people (cached ones without a call), stores their names, and returns them by
@@ -55,11 +55,7 @@ export class SlackDirectory {
         const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined };
         this.cache.set(key, { person, fetchedAt: now });
         out.set(userId, person);
-        const at = this.core.clock.now();
-        this.core.services.transaction(() => {
-          const tenant = this.core.services.people.ensureTenant('slack', tenantExternalId, at);
-          this.core.services.people.ensureUser(tenant.id, userId, at, person.displayName, person.handle);
-        });
+        this.core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: userId, displayName: person.displayName, handle: person.handle });
       } catch (err) {
         this.logger.debug({ userId, err: (err as Error)?.message }, 'users.info failed; using the stored name');
       }

@@ -13,6 +13,7 @@ import type { SlackConfig } from '../../src/config';
 import type { Logger } from '../../src/core/ports';
 import { silentLogger } from '../../src/core/ports';
 import { sendJson, type HttpServer } from '../../src/http/server';
+import type { PlatformAdapter } from '../../src/platform';
 import type { SlackStore } from '../../src/store/slack';
 import { SlackDirectory } from './directory';
 import { SqliteInstallationStore } from './installation-store';
@@ -21,7 +22,8 @@ import { slackLogger } from './logger';
 import { SlackNotifier } from './notifier';
 import { BOT_SCOPES, SLACK_PATHS } from './scopes';
 
-export { renderHome, renderMessage, renderModal } from './render-block-kit';
+export { renderHome, renderMessage } from './render-block-kit';
+export { renderModal } from './render-modals';
 export { SlackNotifier } from './notifier';
 
 /** Counts every request Bolt processes, from before its ack until its listeners are done. */
@@ -187,4 +189,29 @@ export async function startSlack(options: SlackOptions): Promise<SlackRuntime> {
   if (slack.mode === 'socket') await slack.app.start();
   (options.logger ?? silentLogger).info({ mode: slack.mode, multiWorkspace: slack.multiWorkspace, customApiUrl: options.config.apiUrl !== undefined }, 'slack started');
   return slack;
+}
+
+/**
+ * Slack as a platform adapter (see src/platform.ts): `startSlack` on start, Socket Mode
+ * disconnected and running handlers awaited on stop, and the requests taken over HTTP awaited
+ * once the server has closed.
+ */
+export function slackAdapter(options: Omit<SlackOptions, 'core'>): PlatformAdapter {
+  let slack: SlackRuntime | undefined;
+  return {
+    name: 'slack',
+    title: 'Slack',
+    get notifier() {
+      return slack?.notifier;
+    },
+    async start(core) {
+      slack = await startSlack({ ...options, core });
+    },
+    async stop() {
+      await slack?.stop();
+    },
+    async settled() {
+      await slack?.settled();
+    },
+  };
 }

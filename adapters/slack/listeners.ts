@@ -20,7 +20,9 @@ import type { SlackStore } from '../../src/store/slack';
 import { decodeCommandText, mentionedUserIds, slackMentions } from './mentions';
 import type { SlackDirectory, SlackPerson } from './directory';
 import { TurnQueue } from './turns';
-import { modelActionId, readFormValues, readModalMeta, renderHome, renderMessage, renderModal, type SlackMessage, type SubmittedValue } from './render-block-kit';
+import { renderHome, renderMessage, type SlackMessage } from './render-block-kit';
+import { renderModal } from './render-modals';
+import { modelActionId, readFormValues, readModalMeta, type SubmittedValue } from './read-submissions';
 
 type Responder = (payload: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }) => Promise<unknown>;
 

@@ -10,7 +10,7 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { errorMessage, type Inbound, type Touchpoint } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
-import type { Identity } from '../../src/core/model';
+import type { Identity, Tenant } from '../../src/core/model';
 import type { Clock, Logger } from '../../src/core/ports';
 import { ROOTS, type Root } from '../../src/core/registry';
 import { formOf, type Message } from '../../src/messages/model';
@@ -172,16 +172,18 @@ export class TeamsBot {
    * `personal`, a team channel as `channel` (used only to open a 1:1 chat later).
    */
   private remember(activity: Activity): Known | undefined {
-    const { services, conversations, clock, fallbackTenant } = this.options;
+    const { app, services, conversations, clock, fallbackTenant } = this.options;
     const identity = identityOf(activity, fallbackTenant);
     if (!identity) return undefined;
     const now = clock.now();
     const from = activity.from;
     const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
     return services.transaction(() => {
-      const tenant = services.people.ensureTenant('teams', identity.tenantExternalId, now);
-      if (from.aadObjectId && from.id) conversations.adoptAadObjectId(tenant.id, from.id, from.aadObjectId);
-      const user = services.people.ensureUser(tenant.id, identity.userExternalId, now, identity.displayName);
+      // Someone first met in a channel is stored under their Teams id; re-keyed to their AAD object id before the lookup.
+      const adopt = (tenant: Tenant): void => {
+        if (from.aadObjectId && from.id) conversations.adoptAadObjectId(tenant.id, from.id, from.aadObjectId);
+      };
+      const { tenant, user } = app.identify(identity, { beforeUser: adopt });
       if (activity.conversation?.id && activity.serviceUrl && from.id) {
         conversations.save({
           tenantId: tenant.id, userId: user.id, scope: isPersonal(activity) ? 'personal' : 'channel',

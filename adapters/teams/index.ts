@@ -19,6 +19,7 @@ import type { Core } from '../../src/compose';
 import type { TeamsConfig } from '../../src/config';
 import type { Logger } from '../../src/core/ports';
 import { sendJson, type HttpServer } from '../../src/http/server';
+import type { PlatformAdapter } from '../../src/platform';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { errorMessage } from '../../src/core/app';
 import { TeamsBot } from './bot';
@@ -132,6 +133,25 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
 
   logger.info({ path: MESSAGES_PATH, authenticated, appType: authenticated ? config.teams.appType : undefined }, 'Teams endpoint mounted');
   return { adapter, bot, notifier, conversations, authenticated };
+}
+
+/**
+ * Teams as a platform adapter (see src/platform.ts): `startTeams` on start. It holds no connection
+ * of its own (its route goes with the HTTP server), so stopping has nothing to do.
+ */
+export function teamsAdapter(options: Omit<StartTeamsOptions, 'core'>): PlatformAdapter {
+  let teams: TeamsHandle | undefined;
+  return {
+    name: 'teams',
+    title: 'Teams',
+    get notifier() {
+      return teams?.notifier;
+    },
+    async start(core) {
+      teams = startTeams({ ...options, core });
+    },
+    async stop() {},
+  };
 }
 
 export { renderAdaptiveCard } from './render-adaptive-card';

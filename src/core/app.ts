@@ -4,7 +4,7 @@
  * Outbound DMs are only queued here (the outbox); the dispatcher delivers them.
  */
 import { randomBytes } from 'node:crypto';
-import type { Identity, User } from './model';
+import type { Identity, Tenant, User } from './model';
 import type { Clock, Logger } from './ports';
 import { silentLogger } from './ports';
 import type { PersonResolver, Reply, RequestContext, Services } from './context';
@@ -22,6 +22,11 @@ export interface MentionReader {
 export interface Inbound {
   identity: Identity;
   mentions?: MentionReader;
+}
+
+/** Who is talking, as the platform names them, and what it calls their tenant (when it says). */
+export interface IdentityClaim extends Identity {
+  tenantName?: string;
 }
 
 export interface FormOutcome {
@@ -66,6 +71,23 @@ export class Touchpoint {
     this.logger = options.logger ?? silentLogger;
     this.onQueued = options.onQueued ?? (() => {});
     this.registry.action({ actionId: RERUN_ACTION, handle: () => reply0() });
+  }
+
+  /**
+   * Identity sync: finds or creates the person's tenant and user in one transaction; a display
+   * name or handle the platform now gives replaces the stored one. `beforeUser` runs between the
+   * two, inside the transaction, for an adapter that must re-key a known user first (Teams learns
+   * a person's AAD object id after their Teams id).
+   */
+  identify(claim: IdentityClaim, options: { beforeUser?: (tenant: Tenant) => void } = {}): { tenant: Tenant; user: User } {
+    const now = this.clock.now();
+    const { people } = this.services;
+    return this.services.transaction(() => {
+      const tenant = people.ensureTenant(claim.platform, claim.tenantExternalId, now, claim.tenantName);
+      options.beforeUser?.(tenant);
+      const user = people.ensureUser(tenant.id, claim.userExternalId, now, claim.displayName, claim.handle);
+      return { tenant, user };
+    });
   }
 
   /** Text after `/touchpoint` or `/coaching` (or the same words typed to the bot). */

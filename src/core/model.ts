@@ -1,6 +1,7 @@
 /** Ids and model types of the shared kernel. Instants are `Date`s (UTC); local values are strings. */
 import type { LocalDate, LocalTime, Weekday } from './datetime';
 
+/** The platforms Touchpoint serves (migrations/0001_init.sql's CHECK on tenants.platform lists the same). */
 export type Platform = 'slack' | 'teams' | 'console';
 export const ROLES = ['principal', 'assistant_principal', 'coach', 'teacher', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

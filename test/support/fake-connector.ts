@@ -11,9 +11,9 @@
  * a signing key (with the `msteams` endorsement, like login.botframework.com), and `signToken`
  * issues tokens with that key, so the real botbuilder token checks run without the internet.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { FakeHttpServer, readBody, respond } from './fake-http';
 
 export interface ConnectorCall {
   method: string;
@@ -22,6 +22,7 @@ export interface ConnectorCall {
   conversationId?: string;
   /** For replies and updates: the activity id in the path. */
   activityId?: string;
+  // any: an activity is free-form JSON, and tests read whichever fields they check.
   body: any;
   headers: IncomingHttpHeaders;
 }
@@ -49,7 +50,7 @@ export class FakeConnector {
   private readonly publicJwk: Record<string, unknown>;
   private counter = 0;
 
-  private constructor(private readonly server: Server, readonly url: string, keys: { privateKey: KeyObject; publicKey: KeyObject }) {
+  private constructor(private readonly server: FakeHttpServer, keys: { privateKey: KeyObject; publicKey: KeyObject }) {
     this.privateKey = keys.privateKey;
     this.publicJwk = { ...keys.publicKey.export({ format: 'jwk' }), kid: this.keyId, use: 'sig', endorsements: ['msteams'] };
   }
@@ -57,11 +58,13 @@ export class FakeConnector {
   static async start(): Promise<FakeConnector> {
     const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
     let connector: FakeConnector | undefined;
-    const server = createServer((req, res) => void connector!.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    connector = new FakeConnector(server, `http://127.0.0.1:${port}`, keys);
+    const server = await FakeHttpServer.listen((req, res) => connector!.handle(req, res));
+    connector = new FakeConnector(server, keys);
     return connector;
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   /** Where botbuilder should read the channel's OpenID metadata (ToBotFromChannelOpenIdMetadataUrl). */
@@ -84,7 +87,7 @@ export class FakeConnector {
     return this.calls.filter((c) => (c.kind === 'send' || c.kind === 'reply') && (!conversationId || c.conversationId === conversationId));
   }
 
-  /** The Adaptive Cards the bot sent, in order. */
+  /** The Adaptive Cards the bot sent, in order (any: card JSON, read freely by the tests). */
   cards(conversationId?: string): any[] {
     return this.activities(conversationId).flatMap((c) =>
       ((c.body?.attachments ?? []) as { contentType: string; content: unknown }[])
@@ -101,24 +104,19 @@ export class FakeConnector {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections?.();
-    });
+    return this.server.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readBody(req);
     const path = (req.url ?? '/').split('?')[0];
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && path === '/v1/.well-known/openidconfiguration') {
-      return this.json(res, 200, { issuer: CHANNEL_TOKEN_ISSUER, jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+      return respond(res, 200, { issuer: CHANNEL_TOKEN_ISSUER, jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
     }
     if (method === 'GET' && path === '/v1/.well-known/keys') {
-      return this.json(res, 200, { keys: [this.publicJwk] });
+      return respond(res, 200, { keys: [this.publicJwk] });
     }
 
     let body: unknown;
@@ -142,27 +140,19 @@ export class FakeConnector {
       const scripted = this.script.shift();
       if (scripted?.hang) return; // a silent connector: closed with the server
       if (scripted && scripted.status >= 300) {
-        res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
-        res.end(JSON.stringify(scripted.body ?? { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
-        return;
+        return respond(res, scripted.status, scripted.body ?? { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }, scripted.headers);
       }
     }
     this.counter += 1;
     switch (call.kind) {
       case 'create':
-        return this.json(res, 201, { id: `a:created-${this.counter}`, activityId: '', serviceUrl: this.url });
+        return respond(res, 201, { id: `a:created-${this.counter}`, activityId: '', serviceUrl: this.url });
       case 'send':
       case 'reply':
       case 'update':
-        return this.json(res, 200, { id: `activity-${this.counter}` });
+        return respond(res, 200, { id: `activity-${this.counter}` });
       default:
-        return this.json(res, 404, { error: { code: 'NotFound', message: `${method} ${path}` } });
+        return respond(res, 404, { error: { code: 'NotFound', message: `${method} ${path}` } });
     }
-  }
-
-  private json(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
   }
 }

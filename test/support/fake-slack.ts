@@ -5,8 +5,8 @@
  * Authorization header — and answers like Slack. It also serves response_urls (`fake.responseUrl()`),
  * can answer 429 with Retry-After, or `ok: false` with an error, for the next N calls of a method.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, readBody, respond } from './fake-http';
 
 export interface RecordedCall {
   /** Web API method (`chat.postMessage`), or `response_url` for posts to a response URL. */
@@ -28,13 +28,6 @@ export interface FakeUser {
 type Waiter = { predicate: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void };
 
 const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
-
-/** The whole request body as text. */
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** A Web API body, form-encoded or JSON; JSON-valued form fields (`blocks`, `view`, …) parsed. */
 export function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
@@ -66,12 +59,12 @@ export class FakeSlack {
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
   private readonly failures = new Map<string, { times: number; error: string }>();
   private readonly waiters: Waiter[] = [];
-  private server?: Server;
-  private port = 0;
+  private server?: FakeHttpServer;
   private ts = 1_700_000_000;
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    if (!this.server) throw new Error('the fake Slack API has not started');
+    return this.server.url;
   }
 
   /** The Web API base URL (what SLACK_API_URL would be). */
@@ -85,16 +78,12 @@ export class FakeSlack {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.server = await FakeHttpServer.listen((req, res) => this.handle(req, res));
     return this;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.server?.close();
   }
 
   /** The next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfter`. */
@@ -132,12 +121,6 @@ export class FakeSlack {
     }
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json; charset=utf-8', ...headers });
-    res.end(text);
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     const raw = await readBody(req);
@@ -146,12 +129,12 @@ export class FakeSlack {
 
     if (path.startsWith('/response/')) {
       this.record({ method: 'response_url', path, body, authorization, status: 200, ok: true });
-      this.send(res, 200, 'ok');
+      respond(res, 200, 'ok');
       return;
     }
     const m = /^\/api\/([\w.]+)$/.exec(path);
     if (!m) {
-      this.send(res, 404, { ok: false, error: 'unknown_path' });
+      respond(res, 404, { ok: false, error: 'unknown_path' });
       return;
     }
     const method = m[1];
@@ -159,18 +142,18 @@ export class FakeSlack {
     if (limited && limited.times > 0) {
       limited.times -= 1;
       this.record({ method, path, body, authorization, status: 429, ok: false });
-      this.send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfter) });
+      respond(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfter) });
       return;
     }
     const failure = this.failures.get(method);
     if (failure && failure.times > 0) {
       failure.times -= 1;
       this.record({ method, path, body, authorization, status: 200, ok: false });
-      this.send(res, 200, { ok: false, error: failure.error });
+      respond(res, 200, { ok: false, error: failure.error });
       return;
     }
     this.record({ method, path, body, authorization, status: 200, ok: true });
-    this.send(res, 200, this.answer(method, body));
+    respond(res, 200, this.answer(method, body));
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {

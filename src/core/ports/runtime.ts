@@ -1,5 +1,6 @@
 /** Ports the core owns; adapters and the store implement them. */
 import type { Message } from '../../messages/model';
+import type { Platform } from '../model';
 
 export interface Clock {
   now(): Date;
@@ -41,8 +42,8 @@ export type Delivery =
   | { status: 'unreachable'; error: string };
 
 export interface Notifier {
-  /** Platforms this notifier delivers to. */
-  readonly platform: 'slack' | 'teams' | 'console';
+  /** The platform this notifier delivers to. */
+  readonly platform: Platform;
   send(recipient: UserRef, message: Message): Promise<Delivery>;
 }
 

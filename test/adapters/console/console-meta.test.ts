@@ -1,6 +1,6 @@
 /** The console's meta-commands, driven in-process through streams: :home, :who, :press, :advance, bad input. */
 import { PassThrough } from 'node:stream';
-import { ConsoleAdapter } from '../../../adapters/console/console';
+import { ConsoleSession } from '../../../adapters/console/session';
 import { seedDemo } from '../../../adapters/console/demo';
 import { buildCore } from '../../../src/compose';
 import { SettableClock } from '../../../src/core/ports';
@@ -13,7 +13,7 @@ async function session(lines: string[]): Promise<string> {
   const output = new PassThrough();
   let printed = '';
   output.on('data', (c: Buffer) => (printed += c.toString()));
-  const adapter = new ConsoleAdapter({
+  const adapter = new ConsoleSession({
     app: core.app, services: core.services, clock,
     tick: async () => { await core.scheduler.tick(); },
     deliver: async () => { await core.dispatcher.dispatchDue(); },

@@ -6,7 +6,9 @@
 import type { KnownBlock } from '@slack/types';
 import { createHarness, inbound, seedSchool, type Harness } from '../../support/harness';
 import { formOf, type Message } from '../../../src/messages/model';
-import { LIMITS, renderHome, renderMessage, renderModal } from '../../../adapters/slack/render-block-kit';
+import { LIMITS } from '../../../adapters/slack/limits';
+import { renderHome, renderMessage } from '../../../adapters/slack/render-block-kit';
+import { renderModal } from '../../../adapters/slack/render-modals';
 
 const KNOWN = new Set(['header', 'section', 'context', 'actions', 'divider', 'input']);
 const NASTY_SCHOOL = 'A&B <Elem> **x**';

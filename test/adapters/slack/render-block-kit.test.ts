@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { RERUN_ACTION } from '../../../src/core/app';
 import { escapeMarkup, message, type Message } from '../../../src/messages/model';
-import {
-  LIMITS, OPEN_FORM_ACTION, chunkMrkdwn, escapeMrkdwn, markupToMrkdwn, modelActionId, readFormValues, readModalMeta,
-  renderHome, renderMessage, renderModal,
-} from '../../../adapters/slack/render-block-kit';
+import { LIMITS } from '../../../adapters/slack/limits';
+import { chunkMrkdwn, escapeMrkdwn, markupToMrkdwn } from '../../../adapters/slack/mrkdwn';
+import { OPEN_FORM_ACTION, renderHome, renderMessage } from '../../../adapters/slack/render-block-kit';
+import { renderModal } from '../../../adapters/slack/render-modals';
+import { modelActionId, readFormValues, readModalMeta } from '../../../adapters/slack/read-submissions';
 
 const blocksOf = (...blocks: Message['blocks']): KnownBlock[] => renderMessage(message('fallback', ...blocks)).blocks;
 

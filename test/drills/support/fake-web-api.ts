@@ -11,9 +11,9 @@
  * - enforce a rate limit on chat.postMessage (a global budget per second and a per-channel one,
  *   token buckets on the wall clock) and answer 429 with Retry-After above it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { parseBody, readBody } from '../../support/fake-slack';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, readBody, respond } from '../../support/fake-http';
+import { parseBody } from '../../support/fake-slack';
 
 export type Outage = 'none' | 'http500' | 'hang';
 
@@ -69,16 +69,15 @@ export class FakeWebApi {
   postKey: (body: Record<string, string>) => string = (b) => `${b.channel ?? ''}\u0000${b.text ?? ''}`;
   private readonly held: { release: () => void; key: string }[] = [];
   private readonly hanging = new Set<ServerResponse>();
-  private readonly sockets = new Set<Socket>();
   private readonly waiters: Waiter[] = [];
   private global: Bucket = { tokens: 0, at: 0 };
   private readonly channels = new Map<string, Bucket>();
-  private server?: Server;
-  private port = 0;
+  private server?: FakeHttpServer;
   private ts = 1_700_000_000;
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    if (!this.server) throw new Error('the fake Web API has not started');
+    return this.server.url;
   }
 
   /** What SLACK_API_URL would be. */
@@ -100,21 +99,12 @@ export class FakeWebApi {
   }
 
   async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 60_000;
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.server = await FakeHttpServer.listen((req, res) => this.handle(req, res), { port, keepAliveTimeoutMs: 60_000 });
     return this;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.server?.close();
   }
 
   /** Answers `n` held posts (oldest first); returns how many were released. */
@@ -194,12 +184,6 @@ export class FakeWebApi {
     return 0;
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json; charset=utf-8', ...headers });
-    res.end(text);
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     const raw = await readBody(req);
@@ -209,12 +193,12 @@ export class FakeWebApi {
     try {
       if (method === 'response_url') {
         this.responseArrivals.set(path.slice('/response/'.length), Date.now());
-        return this.send(res, 200, 'ok');
+        return respond(res, 200, 'ok');
       }
-      if (method === 'unknown') return this.send(res, 404, { ok: false, error: 'unknown_path' });
+      if (method === 'unknown') return respond(res, 404, { ok: false, error: 'unknown_path' });
       if (this.outage === 'http500' && method !== 'auth.test') {
         this.failed += 1;
-        return this.send(res, 500, 'internal error');
+        return respond(res, 500, 'internal error');
       }
       if (this.outage === 'hang' && method !== 'auth.test') {
         this.hanging.add(res);
@@ -226,19 +210,19 @@ export class FakeWebApi {
         const retryAfter = this.admit(body.channel ?? '');
         if (retryAfter > 0) {
           this.rateLimited += 1;
-          return this.send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+          return respond(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
         }
         const key = this.postKey(body);
         this.posts.set(key, (this.posts.get(key) ?? 0) + 1);
         this.postCount += 1;
         const answer = { ok: true, channel: body.channel, ts: `${this.ts++}.000100` };
         if (this.holdPosts) {
-          this.held.push({ key, release: () => this.send(res, 200, answer) });
+          this.held.push({ key, release: () => respond(res, 200, answer) });
           return;
         }
-        return this.send(res, 200, answer);
+        return respond(res, 200, answer);
       }
-      return this.send(res, 200, this.answer(method, body));
+      return respond(res, 200, this.answer(method, body));
     } finally {
       this.notify();
     }
