@@ -50,7 +50,7 @@ describe('the platform adapters', () => {
     output.on('data', (c: Buffer) => (printed += c.toString()));
     const adapter = consoleAdapter({ clock, input, output, startAs: 'pat', demo: true });
     expect([adapter.name, adapter.notifier]).toEqual(['console', undefined]);
-    expect(await dmThroughDispatcher(adapter, 'local', 'taylor')).toBe('no console connection is configured');
+    expect(await dmThroughDispatcher(adapter, 'local', 'taylor')).toBe('unreachable: no console connection is configured');
     await adapter.start(core);
     expect(adapter.notifier?.platform).toBe('console');
     const tenant = core.services.people.ensureTenant('console', 'local', clock.now());
@@ -77,7 +77,7 @@ describe('the platform adapters', () => {
     await adapter.start(core);
     expect(adapter.notifier?.platform).toBe('teams');
     // The Teams Notifier answers: it has no conversation with this person yet.
-    expect(await dmThroughDispatcher(adapter, 'emulator', 'aad-casey')).toBe(NO_CONVERSATION);
+    expect(await dmThroughDispatcher(adapter, 'emulator', 'aad-casey')).toBe(`unreachable: ${NO_CONVERSATION}`);
     const { port } = await http.listen(0, '127.0.0.1');
     const res = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(403); // mounted: a serviceUrl off this machine is refused, not 404
