@@ -47,10 +47,12 @@ const MAX_SECONDS = arg('max-seconds', 120);
 /** Counts what the service logs (it would log one warning per failed send). */
 function countingLogger(): Logger & { counts: Record<string, number> } {
   const counts: Record<string, number> = {};
-  const count = (level: string) => (_obj: object, msg?: string): void => {
-    const k = `${level}: ${msg ?? ''}`;
-    counts[k] = (counts[k] ?? 0) + 1;
-  };
+  const count =
+    (level: string) =>
+    (_obj: object, msg?: string): void => {
+      const k = `${level}: ${msg ?? ''}`;
+      counts[k] = (counts[k] ?? 0) + 1;
+    };
   return { counts, info: count('info'), warn: count('warn'), error: count('error'), debug: () => undefined };
 }
 
@@ -58,7 +60,9 @@ async function main(): Promise<void> {
   console.log('bench:fanout — reminder fan-out through the real SlackNotifier against a rate-limited fake Web API');
   console.log(machine());
   const N = PARTNERSHIPS * 2;
-  console.log(`partnerships ${PARTNERSHIPS} (coach serves ${PER_COACH}), reminders ${N}, limit ${GLOBAL}/s per workspace and ${PER_CHANNEL}/s per channel, dispatcher concurrency ${CONCURRENCY ?? 'default'}`);
+  console.log(
+    `partnerships ${PARTNERSHIPS} (coach serves ${PER_COACH}), reminders ${N}, limit ${GLOBAL}/s per workspace and ${PER_CHANNEL}/s per channel, dispatcher concurrency ${CONCURRENCY ?? 'default'}`,
+  );
 
   const fake = await FakeApiProcess.start();
   await fake.configure({ rateLimit: { globalPerSecond: GLOBAL, perChannelPerSecond: PER_CHANNEL }, postKey: 'channel+text' });
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
 
   const burst = seedPromptBurst(databasePath, { partnerships: PARTNERSHIPS, perCoach: PER_COACH });
   const moved = burst.prompts;
-  console.log(`seeded in ${(burst.seedMs / 1000).toFixed(1)} s; materialised and planned ${burst.occurrencesPlanned} occurrences in ${(burst.planMs / 1000).toFixed(1)} s; outbox rows ${burst.totalRows}, prompts due now ${moved}`);
+  console.log(
+    `seeded in ${(burst.seedMs / 1000).toFixed(1)} s; materialised and planned ${burst.occurrencesPlanned} occurrences in ${(burst.planMs / 1000).toFixed(1)} s; outbox rows ${burst.totalRows}, prompts due now ${moved}`,
+  );
   if (moved !== N) throw new Error(`expected ${N} prompts due now, found ${moved}`);
 
   // The service: core on the file, Slack wired as in production, ticks as in production.
@@ -120,7 +126,13 @@ async function main(): Promise<void> {
   await slack.stop();
   stats = await fake.stats();
   const perChannel = await fake.perChannel();
-  const rows = Object.fromEntries((core.db.prepare(`SELECT status, COUNT(*) AS n FROM outbox WHERE kind = 'agenda.prompt' AND due_at >= ? GROUP BY status`).all(burst.dueFrom.toISOString()) as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+  const rows = Object.fromEntries(
+    (
+      core.db
+        .prepare(`SELECT status, COUNT(*) AS n FROM outbox WHERE kind = 'agenda.prompt' AND due_at >= ? GROUP BY status`)
+        .all(burst.dueFrom.toISOString()) as { status: string; n: number }[]
+    ).map((r) => [r.status, r.n]),
+  );
   core.close();
   await fake.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -130,31 +142,51 @@ async function main(): Promise<void> {
   const losses = N - stats.distinct;
   console.log('');
   console.log('timeline (seconds since the first tick; cumulative accepted posts and 429s):');
-  console.log(table(['t (s)', 'posts', 'posts/s', '429s'], timeline.filter((_, i) => i % 5 === 0 || i === timeline.length - 1).map((p, i, a) => {
-    const prev = a[i - 1];
-    return [p.s.toFixed(0), p.posts, prev ? ((p.posts - prev.posts) / (p.s - prev.s)).toFixed(0) : '-', p.limited];
-  })));
+  console.log(
+    table(
+      ['t (s)', 'posts', 'posts/s', '429s'],
+      timeline
+        .filter((_, i) => i % 5 === 0 || i === timeline.length - 1)
+        .map((p, i, a) => {
+          const prev = a[i - 1];
+          return [p.s.toFixed(0), p.posts, prev ? ((p.posts - prev.posts) / (p.s - prev.s)).toFixed(0) : '-', p.limited];
+        }),
+    ),
+  );
   console.log('');
   console.log('ticks:');
-  console.log(table(['started (s)', 'took (s)', 'sent', 'retried', 'dead', 'expired'], ticks.map((k) => k.joined
-    ? [k.at.toFixed(1), `joined the running tick`, '', '', '', '']
-    : [k.at.toFixed(1), k.took.toFixed(1), k.sent, k.retried, k.dead, k.expired])));
+  console.log(
+    table(
+      ['started (s)', 'took (s)', 'sent', 'retried', 'dead', 'expired'],
+      ticks.map((k) =>
+        k.joined ? [k.at.toFixed(1), `joined the running tick`, '', '', '', ''] : [k.at.toFixed(1), k.took.toFixed(1), k.sent, k.retried, k.dead, k.expired],
+      ),
+    ),
+  );
   console.log('');
-  console.log(table(['figure', 'value'], [
-    ['reminders (N)', N],
-    ['floor max(N/global, busiest channel/per-channel)', `${floor.toFixed(1)} s`],
-    ['time to first post (planning in the first tick)', firstPostAt === undefined ? 'none' : `${firstPostAt.toFixed(1)} s`],
-    ['time to drain', drainedAt === undefined ? `not drained in ${MAX_SECONDS} s (${stats.distinct} of ${N})` : `${drainedAt.toFixed(1)} s`],
-    ['drain ÷ floor', drainedAt === undefined ? '-' : `${(drainedAt / floor).toFixed(2)}×`],
-    ['effective rate', drainedAt === undefined ? '-' : `${(N / drainedAt).toFixed(0)} posts/s`],
-    ['service CPU during the drain (user+sys)', `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${((cpu.user + cpu.system) / 1000 / Math.max(1, stats.posts + stats.rateLimited)).toFixed(2)} ms per attempt; event loop ${(elu.utilization * 100).toFixed(0)}% busy`],
-    ['chat.postMessage accepted', stats.posts],
-    ['429 answered', stats.rateLimited],
-    ['conversations.open', stats.calls['conversations.open'] ?? 0],
-    ['duplicates', stats.duplicates],
-    ['losses', drainedAt === undefined ? `${losses} not delivered when the run stopped (not drained)` : losses],
-    ['rows by status (prompts due)', JSON.stringify(rows)],
-  ]));
+  console.log(
+    table(
+      ['figure', 'value'],
+      [
+        ['reminders (N)', N],
+        ['floor max(N/global, busiest channel/per-channel)', `${floor.toFixed(1)} s`],
+        ['time to first post (planning in the first tick)', firstPostAt === undefined ? 'none' : `${firstPostAt.toFixed(1)} s`],
+        ['time to drain', drainedAt === undefined ? `not drained in ${MAX_SECONDS} s (${stats.distinct} of ${N})` : `${drainedAt.toFixed(1)} s`],
+        ['drain ÷ floor', drainedAt === undefined ? '-' : `${(drainedAt / floor).toFixed(2)}×`],
+        ['effective rate', drainedAt === undefined ? '-' : `${(N / drainedAt).toFixed(0)} posts/s`],
+        [
+          'service CPU during the drain (user+sys)',
+          `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${((cpu.user + cpu.system) / 1000 / Math.max(1, stats.posts + stats.rateLimited)).toFixed(2)} ms per attempt; event loop ${(elu.utilization * 100).toFixed(0)}% busy`,
+        ],
+        ['chat.postMessage accepted', stats.posts],
+        ['429 answered', stats.rateLimited],
+        ['conversations.open', stats.calls['conversations.open'] ?? 0],
+        ['duplicates', stats.duplicates],
+        ['losses', drainedAt === undefined ? `${losses} not delivered when the run stopped (not drained)` : losses],
+        ['rows by status (prompts due)', JSON.stringify(rows)],
+      ],
+    ),
+  );
   console.log('');
   console.log('service log lines:', JSON.stringify(logger.counts));
   if (stats.duplicates > 0 || (drainedAt !== undefined && losses > 0)) process.exitCode = 1;

@@ -75,30 +75,46 @@ let counter = 0;
 /** When each request was handed to autocannon to send (ms since the epoch), by its response_url id. */
 const sentAt = new Map<string, number>();
 function makeRequests(users: string[], responseBase: string): autocannon.Request[] {
-  return [{
-    setupRequest: (req) => {
-      const n = ++counter;
-      const user = users[n % users.length];
-      const text = n % 2 === 0 ? 'next' : `add wins Bench item ${n}`;
-      const body = new URLSearchParams({
-        token: 'legacy', team_id: TEAM, team_domain: 'bench', channel_id: 'C_BENCH', channel_name: 'general',
-        user_id: user, user_name: user.toLowerCase(), command: '/touchpoint', text, api_app_id: 'A_TOUCHPOINT',
-        is_enterprise_install: 'false', response_url: `${responseBase}/response/${RUN}-${n}`, trigger_id: `trigger-${RUN}-${n}`,
-      }).toString();
-      sentAt.set(`${RUN}-${n}`, Date.now());
-      const ts = Math.floor(Date.now() / 1000);
-      const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-      return {
-        ...req, method: 'POST', path: '/slack/events', body,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
-      };
+  return [
+    {
+      setupRequest: (req) => {
+        const n = ++counter;
+        const user = users[n % users.length];
+        const text = n % 2 === 0 ? 'next' : `add wins Bench item ${n}`;
+        const body = new URLSearchParams({
+          token: 'legacy',
+          team_id: TEAM,
+          team_domain: 'bench',
+          channel_id: 'C_BENCH',
+          channel_name: 'general',
+          user_id: user,
+          user_name: user.toLowerCase(),
+          command: '/touchpoint',
+          text,
+          api_app_id: 'A_TOUCHPOINT',
+          is_enterprise_install: 'false',
+          response_url: `${responseBase}/response/${RUN}-${n}`,
+          trigger_id: `trigger-${RUN}-${n}`,
+        }).toString();
+        sentAt.set(`${RUN}-${n}`, Date.now());
+        const ts = Math.floor(Date.now() / 1000);
+        const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+        return {
+          ...req,
+          method: 'POST',
+          path: '/slack/events',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+        };
+      },
     },
-  }];
+  ];
 }
 
 function startBare(apiUrl: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', TSX_IMPORT, join(__dirname, 'support', 'bare-bolt.ts')], {
-    env: { PATH: process.env.PATH ?? '', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -124,10 +140,19 @@ async function waitReady(base: string, service: ServiceProcess): Promise<void> {
   throw new Error(`the service did not become ready:\n${service.output()}`);
 }
 
-async function load(target: Target, users: string[], fakeUrl: string, o: { scenario: string; connections: number; seconds: number; rate?: number }): Promise<Outcome> {
+async function load(
+  target: Target,
+  users: string[],
+  fakeUrl: string,
+  o: { scenario: string; connections: number; seconds: number; rate?: number },
+): Promise<Outcome> {
   const cpu0 = cpuSecondsOf(target.pid);
   const result = await autocannon({
-    url: target.url, connections: o.connections, duration: o.seconds, timeout: 10, ...(o.rate ? { overallRate: o.rate } : {}),
+    url: target.url,
+    connections: o.connections,
+    duration: o.seconds,
+    timeout: 10,
+    ...(o.rate ? { overallRate: o.rate } : {}),
     requests: makeRequests(users, fakeUrl),
   });
   return { target: target.name, scenario: o.scenario, result, cpuSeconds: cpuSecondsOf(target.pid) - cpu0 };
@@ -143,7 +168,9 @@ function percentile(sorted: number[], p: number): number {
  */
 async function answerLatency(fake: FakeApiProcess): Promise<string> {
   const arrivals = await fake.responseArrivals();
-  const waits = Object.entries(arrivals).flatMap(([id, at]) => (sentAt.has(id) ? [at - sentAt.get(id)!] : [])).sort((a, b) => a - b);
+  const waits = Object.entries(arrivals)
+    .flatMap(([id, at]) => (sentAt.has(id) ? [at - sentAt.get(id)!] : []))
+    .sort((a, b) => a - b);
   sentAt.clear();
   return `answer (sent → reply at response_url) p50 ${percentile(waits, 50)} ms, p90 ${percentile(waits, 90)} ms, p99 ${percentile(waits, 99)} ms, max ${waits.at(-1)} ms`;
 }
@@ -175,16 +202,21 @@ async function main(): Promise<void> {
 
   const service = spawnService({
     env: slackServiceEnv({ databasePath, apiUrl: fake.apiUrl, signingSecret: SECRET, logLevel: 'info' }),
-    nodeArgs: [
-      ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
-    ],
+    nodeArgs: [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [])],
   });
-  const port = await Promise.race([service.listening, service.exited.then(() => { throw new Error(`the service exited:\n${service.output()}`); })]);
+  const port = await Promise.race([
+    service.listening,
+    service.exited.then(() => {
+      throw new Error(`the service exited:\n${service.output()}`);
+    }),
+  ]);
   await waitReady(`http://127.0.0.1:${port}`, service);
   const bare = await startBare(fake.apiUrl);
   const ours: Target = { name: 'ours', url: `http://127.0.0.1:${port}/slack/events`, pid: service.pid };
   const bareT: Target = { name: 'bare', url: `http://127.0.0.1:${bare.port}/slack/events`, pid: bare.child.pid! };
-  console.log(`ours: pid ${ours.pid} (node --import tsx src/main.ts, LOG_LEVEL=info, ${PARTNERSHIPS} partnerships, ${users.length} users); bare: pid ${bareT.pid}; fake Web API: pid ${fake.pid}`);
+  console.log(
+    `ours: pid ${ours.pid} (node --import tsx src/main.ts, LOG_LEVEL=info, ${PARTNERSHIPS} partnerships, ${users.length} users); bare: pid ${bareT.pid}; fake Web API: pid ${fake.pid}`,
+  );
 
   // Warm-up (JIT, every user's users.info lookup cached by the directory).
   for (const t of [ours, bareT]) await load(t, users, fake.url, { scenario: 'warm-up', connections: 10, seconds: 4, rate: 100 });
@@ -205,7 +237,8 @@ async function main(): Promise<void> {
       if (t.name === 'ours') {
         const sent = o.result['2xx'];
         const done = await settle(fake, before + sent);
-        replies[s.scenario] = `${done.replies - before} of ${sent} replies posted to response_url; the last ${done.waited.toFixed(1)} s after the load stopped; ${await answerLatency(fake)}`;
+        replies[s.scenario] =
+          `${done.replies - before} of ${sent} replies posted to response_url; the last ${done.waited.toFixed(1)} s after the load stopped; ${await answerLatency(fake)}`;
       } else {
         await fake.responseArrivals(); // the bare app posts no replies; forget its sends
       }
@@ -220,16 +253,35 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   console.log('');
-  console.log(table(['scenario', 'target', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'CPU s'], outcomes.map((o) => [
-    o.scenario, o.target, o.result.requests.total ?? o.result['2xx'], o.result.requests.average.toFixed(0), o.result.latency.p50, o.result.latency.p90,
-    o.result.latency.p99, o.result.latency.max, o.result.non2xx, o.result.errors, o.cpuSeconds.toFixed(1),
-  ])));
+  console.log(
+    table(
+      ['scenario', 'target', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'CPU s'],
+      outcomes.map((o) => [
+        o.scenario,
+        o.target,
+        o.result.requests.total ?? o.result['2xx'],
+        o.result.requests.average.toFixed(0),
+        o.result.latency.p50,
+        o.result.latency.p90,
+        o.result.latency.p99,
+        o.result.latency.max,
+        o.result.non2xx,
+        o.result.errors,
+        o.cpuSeconds.toFixed(1),
+      ]),
+    ),
+  );
   console.log('');
   const rows: (string | number)[][] = [];
   for (const scenario of [...new Set(outcomes.map((o) => o.scenario))]) {
     const a = outcomes.find((o) => o.scenario === scenario && o.target === 'ours')!.result;
     const b = outcomes.find((o) => o.scenario === scenario && o.target === 'bare')!.result;
-    rows.push([scenario, (a.latency.p50 / b.latency.p50).toFixed(2), (a.latency.p99 / b.latency.p99).toFixed(2), (b.requests.average / a.requests.average).toFixed(2)]);
+    rows.push([
+      scenario,
+      (a.latency.p50 / b.latency.p50).toFixed(2),
+      (a.latency.p99 / b.latency.p99).toFixed(2),
+      (b.requests.average / a.requests.average).toFixed(2),
+    ]);
   }
   console.log('ours ÷ bare (latency: lower is better; throughput shown as bare ÷ ours):');
   console.log(table(['scenario', 'p50 ratio', 'p99 ratio', 'throughput bare/ours'], rows));

@@ -41,9 +41,12 @@ interface Run {
 async function start(entry: Entry, databasePath: string, fake: FakeWebApi): Promise<Run> {
   const t0 = performance.now();
   const service = spawnService({ entry, env: slackServiceEnv({ databasePath, apiUrl: fake.apiUrl, logLevel: 'info' }) });
-  const port = await Promise.race([service.listening, service.exited.then((e) => {
-    throw new Error(`${entry} exited (${JSON.stringify(e)}):\n${service.output()}`);
-  })]);
+  const port = await Promise.race([
+    service.listening,
+    service.exited.then((e) => {
+      throw new Error(`${entry} exited (${JSON.stringify(e)}):\n${service.output()}`);
+    }),
+  ]);
   const listeningMs = performance.now() - t0;
   let said = 0;
   let last = '';
@@ -68,7 +71,7 @@ async function start(entry: Entry, databasePath: string, fake: FakeWebApi): Prom
   }
   const readyMs = performance.now() - t0;
   // Under the tsx CLI the service is the wrapper's child.
-  const pid = entry === 'tsx-cli' ? childrenOf(service.pid)[0] ?? service.pid : service.pid;
+  const pid = entry === 'tsx-cli' ? (childrenOf(service.pid)[0] ?? service.pid) : service.pid;
   return { listeningMs, readyMs, service, pid };
 }
 
@@ -125,18 +128,38 @@ async function main(): Promise<void> {
     await stop(b);
     rows.push([
       entry === 'tsx-cli' ? 'node_modules/.bin/tsx src/main.ts' : 'node dist/src/main.js',
-      a.listeningMs.toFixed(0), a.readyMs.toFixed(0), idle.rssMiB.toFixed(0), wrapper ? wrapper.rssMiB.toFixed(0) : '-',
-      b.readyMs.toFixed(0), (deliveredMs / 1000).toFixed(1), after.rssMiB.toFixed(0), after.hwmMiB.toFixed(0), stats.duplicates,
+      a.listeningMs.toFixed(0),
+      a.readyMs.toFixed(0),
+      idle.rssMiB.toFixed(0),
+      wrapper ? wrapper.rssMiB.toFixed(0) : '-',
+      b.readyMs.toFixed(0),
+      (deliveredMs / 1000).toFixed(1),
+      after.rssMiB.toFixed(0),
+      after.hwmMiB.toFixed(0),
+      stats.duplicates,
     ]);
   }
   await fake.stop();
   rmSync(dir, { recursive: true, force: true });
 
   console.log('');
-  console.log(table([
-    'command', 'listening ms', 'ready ms', 'idle RSS MiB', 'tsx wrapper RSS MiB',
-    `ready ms (${FANOUT} due)`, `all ${FANOUT} posted s`, 'RSS after MiB', 'peak RSS MiB', 'duplicates',
-  ], rows));
+  console.log(
+    table(
+      [
+        'command',
+        'listening ms',
+        'ready ms',
+        'idle RSS MiB',
+        'tsx wrapper RSS MiB',
+        `ready ms (${FANOUT} due)`,
+        `all ${FANOUT} posted s`,
+        'RSS after MiB',
+        'peak RSS MiB',
+        'duplicates',
+      ],
+      rows,
+    ),
+  );
   console.log('');
   console.log('ready = GET /readyz answers 200 (database reachable, migrations applied, a scheduler tick has planned).');
   console.log('With reminders due, the first tick goes on to deliver them; readiness does not wait for that.');

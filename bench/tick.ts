@@ -80,13 +80,23 @@ function seed(path: string): Record<string, number> {
 
   // Occurrences: a year back and the materialiser's horizon ahead, the same slots the rule gives.
   const today = todayIn(NOW, TIME_ZONE);
-  const series = core.db.prepare('SELECT id, weekday, local_time, duration_minutes, start_date FROM series ORDER BY id').all() as { id: number; weekday: number; local_time: string; duration_minutes: number; start_date: string }[];
+  const series = core.db.prepare('SELECT id, weekday, local_time, duration_minutes, start_date FROM series ORDER BY id').all() as {
+    id: number;
+    weekday: number;
+    local_time: string;
+    duration_minutes: number;
+    start_date: string;
+  }[];
   const slotCache = new Map<string, Slot[]>();
   const slotsOf = (s: (typeof series)[number]): Slot[] => {
     const k = `${s.weekday} ${s.local_time}`;
     let slots = slotCache.get(k);
     if (!slots) {
-      slots = slotsBetween({ cadence: 'weekly', weekday: s.weekday as 1, time: s.local_time, durationMinutes: s.duration_minutes, startDate: s.start_date, timeZone: TIME_ZONE }, s.start_date, addDays(today, HORIZON_DAYS));
+      slots = slotsBetween(
+        { cadence: 'weekly', weekday: s.weekday as 1, time: s.local_time, durationMinutes: s.duration_minutes, startDate: s.start_date, timeZone: TIME_ZONE },
+        s.start_date,
+        addDays(today, HORIZON_DAYS),
+      );
       slotCache.set(k, slots);
     }
     return slots;
@@ -95,14 +105,20 @@ function seed(path: string): Record<string, number> {
   const promptAt = (date: LocalDate): number => {
     let t = promptCache.get(date);
     if (t === undefined) {
-      t = localToUtc(schoolDaysBefore(date, 2, () => false), '08:00', TIME_ZONE).getTime();
+      t = localToUtc(
+        schoolDaysBefore(date, 2, () => false),
+        '08:00',
+        TIME_ZONE,
+      ).getTime();
       promptCache.set(date, t);
     }
     return t;
   };
-  const insOcc = core.db.prepare(`INSERT INTO occurrences (id, series_id, original_date, starts_at, ends_at, status, moved, reason, updated_at, planned_at, outcome_at, outcome_by)
+  const insOcc = core.db
+    .prepare(`INSERT INTO occurrences (id, series_id, original_date, starts_at, ends_at, status, moved, reason, updated_at, planned_at, outcome_at, outcome_by)
     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`);
-  const insOut = core.db.prepare(`INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, status, attempts, next_attempt_at, lease_until, first_failed_at, last_error, sent_at, created_at, compose)
+  const insOut = core.db
+    .prepare(`INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, status, attempts, next_attempt_at, lease_until, first_failed_at, last_error, sent_at, created_at, compose)
     VALUES (?, ?, ?, ?, '{"text":"","blocks":[]}', ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`);
   const tenantId = (core.db.prepare('SELECT id FROM tenants LIMIT 1').get() as { id: number }).id;
   // Steady state: everything the planner looks at (PLAN_AHEAD_MS) is planned and its reminders are queued.
@@ -126,8 +142,19 @@ function seed(path: string): Record<string, number> {
         const status = !past ? 'scheduled' : r < 0.8 ? 'held' : r < 0.88 ? 'missed' : r < 0.95 ? 'skipped' : 'closed';
         const planned = start < planUntil ? iso(start - PLAN_AHEAD_MS) : null;
         const outcome = status === 'held' || status === 'missed' ? iso(slot.endsAt.getTime() + 20 * 60_000) : null;
-        insOcc.run(occId, s.id, slot.originalDate, slot.startsAt.toISOString(), slot.endsAt.toISOString(), status, status === 'closed' ? 'Holiday' : null,
-          iso(Math.min(start, NOW.getTime())), planned, outcome, outcome ? p.principalId : null);
+        insOcc.run(
+          occId,
+          s.id,
+          slot.originalDate,
+          slot.startsAt.toISOString(),
+          slot.endsAt.toISOString(),
+          status,
+          status === 'closed' ? 'Holiday' : null,
+          iso(Math.min(start, NOW.getTime())),
+          planned,
+          outcome,
+          outcome ? p.principalId : null,
+        );
         if (start < historyFrom || start >= planUntil || outRows >= OUTBOX) continue;
         const key = `s${s.id}:o${occId}:`;
         const compose = JSON.stringify({ occurrenceId: occId });
@@ -160,7 +187,22 @@ function seed(path: string): Record<string, number> {
                 error = 'user_not_found';
               }
             }
-            insOut.run(tenantId, userId, kind, `${key}${word}:u${userId}:${due}`, iso(due), iso(expires), st, attempts, iso(due), failed, error, sentAt, iso(due - PLAN_AHEAD_MS), compose);
+            insOut.run(
+              tenantId,
+              userId,
+              kind,
+              `${key}${word}:u${userId}:${due}`,
+              iso(due),
+              iso(expires),
+              st,
+              attempts,
+              iso(due),
+              failed,
+              error,
+              sentAt,
+              iso(due - PLAN_AHEAD_MS),
+              compose,
+            );
             outRows += 1;
           }
         }
@@ -231,16 +273,32 @@ function instrument(core: Core): { captured: Map<string, Captured>; restore(): v
   };
 }
 
-const BIG = ['outbox', 'occurrences', 'series', 'schools', 'partnerships', 'users', 'memberships', 'agenda_items', 'action_items', 'escalations', 'audit_log', 'slack_deliveries'];
+const BIG = [
+  'outbox',
+  'occurrences',
+  'series',
+  'schools',
+  'partnerships',
+  'users',
+  'memberships',
+  'agenda_items',
+  'action_items',
+  'escalations',
+  'audit_log',
+  'slack_deliveries',
+];
 
 function flagged(line: string): boolean {
-  return /^SCAN /.test(line) && !/USING (COVERING )?INDEX|CONSTANT ROW/.test(line) || /^SCAN .* USING (COVERING )?INDEX/.test(line) && !/SEARCH/.test(line);
+  return (/^SCAN /.test(line) && !/USING (COVERING )?INDEX|CONSTANT ROW/.test(line)) || (/^SCAN .* USING (COVERING )?INDEX/.test(line) && !/SEARCH/.test(line));
 }
 
 async function main(): Promise<void> {
   console.log('bench:tick — scheduler tick cost on a large database');
   console.log(machine());
-  const migrations = readdirSync(join(ROOT, 'migrations')).sort().map((f) => readFileSync(join(ROOT, 'migrations', f), 'utf8')).join('\n');
+  const migrations = readdirSync(join(ROOT, 'migrations'))
+    .sort()
+    .map((f) => readFileSync(join(ROOT, 'migrations', f), 'utf8'))
+    .join('\n');
   const benchSource = readFileSync(__filename, 'utf8') + readFileSync(join(__dirname, 'support', 'seed.ts'), 'utf8');
   const key = createHash('sha256').update(`${SCHOOLS}:${OUTBOX}:${PLAN_AHEAD_MS}:${migrations}:${benchSource}`).digest('hex').slice(0, 16);
   const cached = join(tmpdir(), `touchpoint-bench-tick-${key}.db`);
@@ -252,7 +310,9 @@ async function main(): Promise<void> {
     const s = seed(building);
     copyFileSync(building, cached);
     rmSync(building, { force: true });
-    console.log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s (store ${(s.storeSeedMs / 1000).toFixed(1)} s, rows ${(s.rowsMs / 1000).toFixed(1)} s): ${SCHOOLS} schools, ${s.occurrences} occurrences, ${s.outbox} outbox rows → ${cached}`);
+    console.log(
+      `seeded in ${((performance.now() - t) / 1000).toFixed(1)} s (store ${(s.storeSeedMs / 1000).toFixed(1)} s, rows ${(s.rowsMs / 1000).toFixed(1)} s): ${SCHOOLS} schools, ${s.occurrences} occurrences, ${s.outbox} outbox rows → ${cached}`,
+    );
   } else console.log(`using the cached seed ${cached} (--fresh to seed again)`);
   const dir = mkdtempSync(join(tmpdir(), 'touchpoint-bench-tick-'));
   const path = join(dir, 'tick.db');
@@ -261,11 +321,16 @@ async function main(): Promise<void> {
   const clock = new SettableClock(NOW);
   const notifier = new InstantNotifier();
   const core = buildCore({ databasePath: path, clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5 });
-  const counts = core.db.prepare(`SELECT (SELECT COUNT(*) FROM occurrences) AS occurrences, (SELECT COUNT(*) FROM outbox) AS outbox,
-    (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending, (SELECT COUNT(*) FROM series WHERE status = 'active') AS series`).get() as Record<string, number>;
+  const counts = core.db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM occurrences) AS occurrences, (SELECT COUNT(*) FROM outbox) AS outbox,
+    (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending, (SELECT COUNT(*) FROM series WHERE status = 'active') AS series`,
+    )
+    .get() as Record<string, number>;
   console.log(`database: ${JSON.stringify(counts)}`);
   const tenantId = (core.db.prepare('SELECT id FROM tenants LIMIT 1').get() as { id: number }).id;
-  const upcoming = core.db.prepare(`SELECT id FROM occurrences WHERE status = 'scheduled' AND starts_at > ? AND starts_at < ? ORDER BY id`)
+  const upcoming = core.db
+    .prepare(`SELECT id FROM occurrences WHERE status = 'scheduled' AND starts_at > ? AND starts_at < ? ORDER BY id`)
     .all(new Date(NOW.getTime() + 86_400_000).toISOString(), new Date(NOW.getTime() + 10 * 86_400_000).toISOString()) as { id: number }[];
   let skipCursor = 0;
   const skipSome = (): void => {
@@ -284,8 +349,15 @@ async function main(): Promise<void> {
     times.push({ at: clock.now().toISOString().slice(11, 16), ms: performance.now() - t, sent: r.sent, expired: r.expired });
     clock.advance(60_000);
   }
-  const steady = times.slice(1).map((x) => x.ms).sort((a, b) => a - b);
-  const idle = times.slice(1).filter((x) => x.sent === 0).map((x) => x.ms).sort((a, b) => a - b);
+  const steady = times
+    .slice(1)
+    .map((x) => x.ms)
+    .sort((a, b) => a - b);
+  const idle = times
+    .slice(1)
+    .filter((x) => x.sent === 0)
+    .map((x) => x.ms)
+    .sort((a, b) => a - b);
   const busiest = [...times].sort((a, b) => b.sent - a.sent)[0];
 
   // Each step on its own (same clock, nothing left to deliver).
@@ -316,8 +388,12 @@ async function main(): Promise<void> {
   await core.scheduler.tick();
   inst.restore();
   // 30 of the reminders the timed ticks sent, due again (their meetings are still ahead or just over).
-  core.db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = @now, sent_at = NULL, attempts = 0
-    WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND sent_at >= @t0 ORDER BY id LIMIT 30)`).run({ now: clock.now().toISOString(), t0: NOW.toISOString() });
+  core.db
+    .prepare(
+      `UPDATE outbox SET status = 'pending', next_attempt_at = @now, sent_at = NULL, attempts = 0
+    WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND sent_at >= @t0 ORDER BY id LIMIT 30)`,
+    )
+    .run({ now: clock.now().toISOString(), t0: NOW.toISOString() });
   const firstPrepare = { ...prepareCost };
   const inst2 = instrument(core);
   for (const [k, v] of inst.captured) inst2.captured.set(k, v);
@@ -332,29 +408,45 @@ async function main(): Promise<void> {
   // together). The planner may extend only a batch per tick: count the ticks it takes.
   core.db.prepare('UPDATE series SET materialised_through = NULL').run();
   const catchUpTicks: number[] = [];
-  while (staleSeries(core, clock.now()) > 0 && catchUpTicks.length < 1000) catchUpTicks.push(stepTimes(() => materialiseAhead(core.services, clock.now()), 1)[0]);
+  while (staleSeries(core, clock.now()) > 0 && catchUpTicks.length < 1000)
+    catchUpTicks.push(stepTimes(() => materialiseAhead(core.services, clock.now()), 1)[0]);
   const catchUp = catchUpTicks.reduce((a, b) => a + b, 0);
   const catchUpMax = Math.max(...catchUpTicks);
 
   console.log('');
-  console.log(table(['figure', 'value'], [
-    ['ticks', `${TICKS} (clock ${times[0].at}–${times[times.length - 1].at} UTC, +1 min each, ${SKIPS_PER_TICK} skips before each)`],
-    ['first tick (runs the daily retention too)', ms(times[0].ms)],
-    ['median tick (ticks 2…)', ms(percentile(steady, 50))],
-    ['p99 tick', ms(percentile(steady, 99))],
-    ['max tick', ms(steady[steady.length - 1])],
-    ['median tick with nothing due', ms(percentile(idle, 50))],
-    ['busiest tick', `${ms(busiest.ms)} at ${busiest.at} UTC delivering ${busiest.sent}`],
-    ['materialise planner alone (median of 5)', `${ms(percentile(materialise, 50))} for ${counts.series} active series = ${(percentile(materialise, 50) / counts.series * 1000).toFixed(0)} µs per series`],
-    ['materialise planner, weekly catch-up (all series stale)', `${catchUpTicks.length} tick(s), longest ${ms(catchUpMax)}, total ${ms(catchUp)} = ${(catchUp / counts.series * 1000).toFixed(0)} µs per series`],
-    ['planReminders alone (median of 5)', ms(percentile(plan, 50))],
-    ['claimDue with nothing due (median of 5)', ms(percentile(claim, 50))],
-    ['dispatchDue with nothing due (median of 5)', ms(percentile(dispatchIdle, 50))],
-  ]));
+  console.log(
+    table(
+      ['figure', 'value'],
+      [
+        ['ticks', `${TICKS} (clock ${times[0].at}–${times[times.length - 1].at} UTC, +1 min each, ${SKIPS_PER_TICK} skips before each)`],
+        ['first tick (runs the daily retention too)', ms(times[0].ms)],
+        ['median tick (ticks 2…)', ms(percentile(steady, 50))],
+        ['p99 tick', ms(percentile(steady, 99))],
+        ['max tick', ms(steady[steady.length - 1])],
+        ['median tick with nothing due', ms(percentile(idle, 50))],
+        ['busiest tick', `${ms(busiest.ms)} at ${busiest.at} UTC delivering ${busiest.sent}`],
+        [
+          'materialise planner alone (median of 5)',
+          `${ms(percentile(materialise, 50))} for ${counts.series} active series = ${((percentile(materialise, 50) / counts.series) * 1000).toFixed(0)} µs per series`,
+        ],
+        [
+          'materialise planner, weekly catch-up (all series stale)',
+          `${catchUpTicks.length} tick(s), longest ${ms(catchUpMax)}, total ${ms(catchUp)} = ${((catchUp / counts.series) * 1000).toFixed(0)} µs per series`,
+        ],
+        ['planReminders alone (median of 5)', ms(percentile(plan, 50))],
+        ['claimDue with nothing due (median of 5)', ms(percentile(claim, 50))],
+        ['dispatchDue with nothing due (median of 5)', ms(percentile(dispatchIdle, 50))],
+      ],
+    ),
+  );
 
   console.log('');
-  console.log(`db.prepare during the ${instrumentedTicks} instrumented ticks: ${prepareCost.calls} calls, ${prepareCost.ms.toFixed(1)} ms (statement execution below is timed apart)`);
-  console.log(`statements run by ${instrumentedTicks} instrumented ticks (an idle minute with ${SKIPS_PER_TICK} skips; a minute with reminders due and 5 failing sends), by total time:`);
+  console.log(
+    `db.prepare during the ${instrumentedTicks} instrumented ticks: ${prepareCost.calls} calls, ${prepareCost.ms.toFixed(1)} ms (statement execution below is timed apart)`,
+  );
+  console.log(
+    `statements run by ${instrumentedTicks} instrumented ticks (an idle minute with ${SKIPS_PER_TICK} skips; a minute with reminders due and 5 failing sends), by total time:`,
+  );
   const all = [...inst2.captured.values()].filter((c) => !/^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)/i.test(c.sql)).sort((a, b) => b.ms - a.ms);
   let n = 0;
   const warnings: string[] = [];
@@ -367,7 +459,7 @@ async function main(): Promise<void> {
       plan = [`(could not explain: ${(err as Error).message})`];
     }
     const sql = c.sql.replace(/\s+/g, ' ').trim();
-    console.log(`\n#${n}  ${c.calls} calls, ${c.ms.toFixed(1)} ms total, ${(c.ms / c.calls * 1000).toFixed(0)} µs each`);
+    console.log(`\n#${n}  ${c.calls} calls, ${c.ms.toFixed(1)} ms total, ${((c.ms / c.calls) * 1000).toFixed(0)} µs each`);
     console.log(`    ${sql.length > 400 ? `${sql.slice(0, 400)}…` : sql}`);
     for (const line of plan) {
       const bad = flagged(line) && BIG.some((t) => new RegExp(`\\b${t}\\b|^SCAN [a-z]{1,2}\\b`).test(line));
@@ -378,7 +470,11 @@ async function main(): Promise<void> {
     if (c.ms / c.calls > 2) warnings.push(`#${n} slow: ${(c.ms / c.calls).toFixed(1)} ms per call (${plan.join(' | ')}) — ${sql.slice(0, 120)}`);
   }
   console.log('');
-  console.log(warnings.length ? `flagged (⚠ full scans of big tables; statements over 2 ms a call):\n${warnings.map((w) => `  ${w}`).join('\n')}` : 'no full scans of big tables, no statement over 2 ms a call');
+  console.log(
+    warnings.length
+      ? `flagged (⚠ full scans of big tables; statements over 2 ms a call):\n${warnings.map((w) => `  ${w}`).join('\n')}`
+      : 'no full scans of big tables, no statement over 2 ms a call',
+  );
   core.close();
   rmSync(dir, { recursive: true, force: true });
 }

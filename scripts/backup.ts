@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     const db = openDatabase(config.databasePath);
     const result = await backupDatabase(db, config.operations.backupDir, config.operations.backupKeep, new Date());
     db.close();
-    process.stdout.write(`Backed up ${config.databasePath} to ${result.path} (${result.pages} pages).${result.removed.length ? ` Removed ${result.removed.length} older backup(s).` : ''}\n`);
+    process.stdout.write(
+      `Backed up ${config.databasePath} to ${result.path} (${result.pages} pages).${result.removed.length ? ` Removed ${result.removed.length} older backup(s).` : ''}\n`,
+    );
   } catch (err) {
     process.stderr.write(`touchpoint backup: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
     process.exit(1);

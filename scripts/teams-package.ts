@@ -14,7 +14,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { loadDotEnv } from '../src/config';
 import { buildRegistry } from '../src/features';
 import {
-  APP_PACKAGE_DIR, PACKAGE_FILE, buildAppPackage, buildManifest, commandLists, drawnIcons, packageSettingsFromEnv, readManifestTemplate,
+  APP_PACKAGE_DIR,
+  PACKAGE_FILE,
+  buildAppPackage,
+  buildManifest,
+  commandLists,
+  drawnIcons,
+  packageSettingsFromEnv,
+  readManifestTemplate,
 } from '../adapters/teams/manifest';
 import { validateManifest } from '../adapters/teams/manifest-schema';
 
@@ -59,11 +66,13 @@ async function main(): Promise<void> {
   const zip = await buildAppPackage(manifest);
   mkdirSync(dirname(PACKAGE_FILE), { recursive: true });
   writeFileSync(PACKAGE_FILE, zip);
-  process.stdout.write([
-    `wrote ${relative(ROOT, PACKAGE_FILE)} (${zip.length} bytes, manifest ${manifest.manifestVersion}, app id ${manifest.id})`,
-    `Azure Bot messaging endpoint: ${settings.publicUrl}/api/messages`,
-    'Upload the zip in Teams (Apps > Manage your apps > Upload an app) or in the Teams admin center for your tenant.',
-  ].join('\n') + '\n');
+  process.stdout.write(
+    [
+      `wrote ${relative(ROOT, PACKAGE_FILE)} (${zip.length} bytes, manifest ${manifest.manifestVersion}, app id ${manifest.id})`,
+      `Azure Bot messaging endpoint: ${settings.publicUrl}/api/messages`,
+      'Upload the zip in Teams (Apps > Manage your apps > Upload an app) or in the Teams admin center for your tenant.',
+    ].join('\n') + '\n',
+  );
 }
 
 void main().catch((err: unknown) => fail((err as Error)?.stack ?? String(err)));

@@ -59,22 +59,45 @@ export function buildCore(options: CoreOptions): Core {
   migrate(db);
   const services = createServices(db);
   const registry = buildRegistry({
-    baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000', retentionDays: options.retentionDays ?? 400, schoolCalendarIcs: options.schoolCalendarIcs,
+    baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000',
+    retentionDays: options.retentionDays ?? 400,
+    schoolCalendarIcs: options.schoolCalendarIcs,
   });
   const dispatcher = new Dispatcher({
-    people: services.people, outbox: services.outbox, clock: options.clock, notifiers: options.notifiers ?? [], logger, random: options.random,
-    concurrency: options.dispatchConcurrency, leaseMs: options.leaseMs, wakeTimers: options.dispatchWakeTimers, compose: (row) => registry.compose(services, row, options.clock.now()),
+    people: services.people,
+    outbox: services.outbox,
+    clock: options.clock,
+    notifiers: options.notifiers ?? [],
+    logger,
+    random: options.random,
+    concurrency: options.dispatchConcurrency,
+    leaseMs: options.leaseMs,
+    wakeTimers: options.dispatchWakeTimers,
+    compose: (row) => registry.compose(services, row, options.clock.now()),
   });
   const planners: Planner[] = [...registry.planners.map((plan) => (now: Date) => plan(services, now))];
   const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
   const deliverNow = options.deliverImmediately ?? true;
   const app = new Touchpoint({
-    services, clock: options.clock, registry, logger,
+    services,
+    clock: options.clock,
+    registry,
+    logger,
     // Deferred so the reply reaches the actor before the DMs it caused.
-    onQueued: deliverNow ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed'))) : undefined,
+    onQueued: deliverNow
+      ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed')))
+      : undefined,
   });
   return {
-    db, services, platformStores: createPlatformStores(db), registry, app, dispatcher, scheduler, clock: options.clock, logger,
+    db,
+    services,
+    platformStores: createPlatformStores(db),
+    registry,
+    app,
+    dispatcher,
+    scheduler,
+    clock: options.clock,
+    logger,
     close: () => {
       dispatcher.stop(); // no wake-up left armed against a closed database
       if (db.open) db.close();

@@ -92,12 +92,7 @@ const prefixed = (prefix: string) => z.string().startsWith(prefix).optional();
 /** One schema per variable; inputs are already trimmed, with empty values removed. */
 const envSchema = z.object({
   DATABASE_PATH: z.string().default(DEFAULT_DATABASE_PATH),
-  PORT: z
-    .string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(65535))
-    .default(DEFAULT_PORT),
+  PORT: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(0).max(65535)).default(DEFAULT_PORT),
   HOST: optionalString,
   // Lower-cased so `INFO` or `Debug` are accepted; pino itself wants lower case.
   LOG_LEVEL: z
@@ -113,9 +108,15 @@ const envSchema = z.object({
   DEMO: z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'insensitive' }).default(true),
   BACKUP_DIR: optionalString,
   BACKUP_KEEP: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(14),
-  BACKUP_CRON: z.string().refine((s) => s === 'off' || /^(\S+\s+){4}\S+$/.test(s)).default('15 3 * * *'),
+  BACKUP_CRON: z
+    .string()
+    .refine((s) => s === 'off' || /^(\S+\s+){4}\S+$/.test(s))
+    .default('15 3 * * *'),
   RETENTION_DAYS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(30).max(3650)).default(400),
-  SCHOOL_CALENDAR_ICS: z.string().refine((s) => !/^[a-z]+:\/\//i.test(s) || s.toLowerCase().startsWith('https://')).optional(),
+  SCHOOL_CALENDAR_ICS: z
+    .string()
+    .refine((s) => !/^[a-z]+:\/\//i.test(s) || s.toLowerCase().startsWith('https://'))
+    .optional(),
   // Not below 60 s: a claim is renewed when less than half of it is left as a send starts, and a
   // Slack send (up to three calls of at most 10 s) must finish inside that half.
   OUTBOX_LEASE_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(60).max(3600)).default(300),
@@ -202,22 +203,14 @@ function companionErrors(set: Partial<Record<EnvVar, string>>): Map<EnvVar, stri
   const oauth = has('SLACK_CLIENT_ID') && has('SLACK_CLIENT_SECRET');
   const slackEnabled = has('SLACK_BOT_TOKEN') || oauth;
   if (has('SLACK_CLIENT_ID') !== has('SLACK_CLIENT_SECRET')) {
-    const [missing, given]: [EnvVar, EnvVar] = has('SLACK_CLIENT_ID')
-      ? ['SLACK_CLIENT_SECRET', 'SLACK_CLIENT_ID']
-      : ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'];
+    const [missing, given]: [EnvVar, EnvVar] = has('SLACK_CLIENT_ID') ? ['SLACK_CLIENT_SECRET', 'SLACK_CLIENT_ID'] : ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'];
     errors.set(missing, `${missing}: required for Slack OAuth (${given} is set)`);
   }
   if (oauth && !has('SLACK_STATE_SECRET')) {
-    errors.set(
-      'SLACK_STATE_SECRET',
-      'SLACK_STATE_SECRET: required for Slack OAuth (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set)',
-    );
+    errors.set('SLACK_STATE_SECRET', 'SLACK_STATE_SECRET: required for Slack OAuth (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set)');
   }
   if (slackEnabled && !has('SLACK_SIGNING_SECRET') && !has('SLACK_APP_TOKEN')) {
-    errors.set(
-      'SLACK_SIGNING_SECRET',
-      'SLACK_SIGNING_SECRET: required for Slack over HTTP; set it, or set SLACK_APP_TOKEN to use Socket Mode',
-    );
+    errors.set('SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET: required for Slack over HTTP; set it, or set SLACK_APP_TOKEN to use Socket Mode');
   }
   // A credential without a token usually means a typo in the token's name; silently running
   // without Slack would hide that.
@@ -243,14 +236,9 @@ function companionErrors(set: Partial<Record<EnvVar, string>>): Map<EnvVar, stri
       errors.set(name, `${name}: required for a ${appType.data} Teams bot (MICROSOFT_APP_ID is set)`);
     }
   }
-  const strayTeams = (['MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TYPE', 'MICROSOFT_APP_TENANT_ID'] as const).filter(
-    has,
-  );
+  const strayTeams = (['MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TYPE', 'MICROSOFT_APP_TENANT_ID'] as const).filter(has);
   if (!has('MICROSOFT_APP_ID') && strayTeams.length > 0) {
-    errors.set(
-      'MICROSOFT_APP_ID',
-      `MICROSOFT_APP_ID: required because ${strayTeams.join(', ')} ${strayTeams.length === 1 ? 'is' : 'are'} set`,
-    );
+    errors.set('MICROSOFT_APP_ID', `MICROSOFT_APP_ID: required because ${strayTeams.join(', ')} ${strayTeams.length === 1 ? 'is' : 'are'} set`);
   }
   return errors;
 }
@@ -271,7 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (errors.size > 0 || !parsed.success) {
     const lines = ENV_VARS.flatMap((name) => errors.get(name) ?? []);
     // Unreachable in practice (every field error maps to a variable), but never throw an empty message.
-    throw new ConfigError(lines.length > 0 ? lines.join('\n') : parsed.error?.message ?? 'invalid configuration');
+    throw new ConfigError(lines.length > 0 ? lines.join('\n') : (parsed.error?.message ?? 'invalid configuration'));
   }
 
   const e = parsed.data;

@@ -47,7 +47,12 @@ export function adapterSteps(adapters: readonly PlatformAdapter[]): Pick<Running
 }
 
 /** SIGTERM/SIGINT → graceful stop then exit 0; a second signal → exit 1 at once. */
-export function onSignals(stop: () => Promise<void>, exit: (code: number) => void, logger: Logger, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): () => void {
+export function onSignals(
+  stop: () => Promise<void>,
+  exit: (code: number) => void,
+  logger: Logger,
+  signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'],
+): () => void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -57,10 +62,13 @@ export function onSignals(stop: () => Promise<void>, exit: (code: number) => voi
     }
     stopping = true;
     logger.info({ signal }, 'stopping: finishing sends in flight');
-    stop().then(() => exit(0), (err: unknown) => {
-      logger.error({ err: (err as Error)?.message ?? String(err) }, 'shutdown failed');
-      exit(1);
-    });
+    stop().then(
+      () => exit(0),
+      (err: unknown) => {
+        logger.error({ err: (err as Error)?.message ?? String(err) }, 'shutdown failed');
+        exit(1);
+      },
+    );
   };
   for (const s of signals) process.on(s, handler);
   return () => {

@@ -10,14 +10,35 @@ import type { Logger } from './core/ports';
 export type PinoLogger = pino.Logger;
 
 /** Secrets never belong in a log line; these paths are cut even if someone logs a config or request. */
-const REDACT = ['*.token', '*.botToken', '*.appToken', '*.password', '*.appPassword', '*.secret', '*.signingSecret', '*.clientSecret',
-  'headers.authorization', '*.headers.authorization', 'headers.cookie', '*.headers.cookie'];
+const REDACT = [
+  '*.token',
+  '*.botToken',
+  '*.appToken',
+  '*.password',
+  '*.appPassword',
+  '*.secret',
+  '*.signingSecret',
+  '*.clientSecret',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
+];
 
 export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): PinoLogger {
   const options: pino.LoggerOptions = { level, base: { service: 'touchpoint' }, redact: { paths: REDACT, censor: '[redacted]' } };
   const tty = (destination as { isTTY?: boolean }).isTTY === true;
   return tty
-    ? pino(options, pretty({ destination: destination as NodeJS.WritableStream & { fd?: number }, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', sync: true }))
+    ? pino(
+        options,
+        pretty({
+          destination: destination as NodeJS.WritableStream & { fd?: number },
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss',
+          ignore: 'pid,hostname,service',
+          sync: true,
+        }),
+      )
     : pino(options, destination as pino.DestinationStream);
 }
 

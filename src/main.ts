@@ -61,13 +61,17 @@ async function main(): Promise<void> {
   const logger = createLogger(local && !process.env.LOG_LEVEL ? 'warn' : config.logLevel);
   const clock: Clock = local ? new SettableClock(flags.now ?? new Date()) : systemClock;
   // An unauthenticated local endpoint never listens beyond this machine.
-  const host = local ? '127.0.0.1' : config.host ?? '0.0.0.0';
+  const host = local ? '127.0.0.1' : (config.host ?? '0.0.0.0');
 
   let core: Core;
   try {
     core = buildCore({
-      databasePath: config.databasePath, clock, logger, retentionDays: config.operations.retentionDays,
-      schoolCalendarIcs: config.operations.schoolCalendarIcs, leaseMs: config.operations.outboxLeaseSeconds * 1000,
+      databasePath: config.databasePath,
+      clock,
+      logger,
+      retentionDays: config.operations.retentionDays,
+      schoolCalendarIcs: config.operations.schoolCalendarIcs,
+      leaseMs: config.operations.outboxLeaseSeconds * 1000,
       // The console's clock moves only when told to, so a wall-clock wake-up would find nothing due.
       dispatchWakeTimers: local ? undefined : nodeWakeTimers,
       baseUrl: config.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`,
@@ -87,7 +91,10 @@ async function main(): Promise<void> {
   // Teams: tokens verified when MICROSOFT_APP_ID is set; in local mode unauthenticated, for the Emulator (127.0.0.1 only).
   if (config.teamsEnabled || local) adapters.push(teamsAdapter({ config, http, logger, local }));
   if (config.slackEnabled) adapters.push(slackAdapter({ config: config.slack, http, logger, publicUrl: config.publicUrl }));
-  if (local) adapters.push(consoleAdapter({ clock: clock as SettableClock, input: process.stdin, output: process.stdout, startAs: 'pat', demo: flags.demo && config.demo }));
+  if (local)
+    adapters.push(
+      consoleAdapter({ clock: clock as SettableClock, input: process.stdin, output: process.stdout, startAs: 'pat', demo: flags.demo && config.demo }),
+    );
   for (const adapter of adapters) {
     try {
       await adapter.start(core);
@@ -95,22 +102,34 @@ async function main(): Promise<void> {
       fail(`${adapter.title}: ${(err as Error).message}`);
     }
   }
-  const address = await http.listen(config.port, host).catch((err: NodeJS.ErrnoException) =>
-    fail(`cannot listen on ${host}:${config.port} (${err.code ?? err.message}); set PORT to a free port`));
+  const address = await http
+    .listen(config.port, host)
+    .catch((err: NodeJS.ErrnoException) => fail(`cannot listen on ${host}:${config.port} (${err.code ?? err.message}); set PORT to a free port`));
   logger.info({ port: address.port, host, mode: config.mode }, 'listening');
 
   const timers: Timer[] = [startCron(() => core.scheduler.tick(), logger)];
   if (config.operations.backupCron !== 'off' && config.databasePath !== ':memory:') {
-    timers.push(startBackupCron(config.operations.backupCron, async () => {
-      const r = await backupDatabase(core.db, config.operations.backupDir, config.operations.backupKeep, new Date());
-      logger.info({ path: r.path, pages: r.pages, removed: r.removed.length }, 'backup written');
-    }, logger));
+    timers.push(
+      startBackupCron(
+        config.operations.backupCron,
+        async () => {
+          const r = await backupDatabase(core.db, config.operations.backupDir, config.operations.backupKeep, new Date());
+          logger.info({ path: r.path, pages: r.pages, removed: r.removed.length }, 'backup written');
+        },
+        logger,
+      ),
+    );
   }
-  const stop = (): Promise<void> => gracefulStop({
-    stopTimers: () => timers.forEach((t) => t.stop()), ...adapterSteps(adapters),
-    scheduler: core.scheduler, dispatcher: core.dispatcher,
-    closeHttp: () => http.close(), closeDatabase: () => core.close(), logger,
-  });
+  const stop = (): Promise<void> =>
+    gracefulStop({
+      stopTimers: () => timers.forEach((t) => t.stop()),
+      ...adapterSteps(adapters),
+      scheduler: core.scheduler,
+      dispatcher: core.dispatcher,
+      closeHttp: () => http.close(),
+      closeDatabase: () => core.close(),
+      logger,
+    });
   onSignals(stop, (code) => process.exit(code), logger);
   // A failed start-up tick (a busy database) is logged; the minute tick tries again.
   await core.scheduler.tick().catch((err: unknown) => {

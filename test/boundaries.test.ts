@@ -45,15 +45,19 @@ interface SourceFile {
   imports: string[];
 }
 
-const files: SourceFile[] = ['src', 'adapters'].flatMap((top) => tsFilesUnder(join(ROOT, top))).map((full) => ({
-  path: relative(ROOT, full).split(sep).join('/'),
-  imports: importsOf(readFileSync(full, 'utf8')),
-}));
+const files: SourceFile[] = ['src', 'adapters']
+  .flatMap((top) => tsFilesUnder(join(ROOT, top)))
+  .map((full) => ({
+    path: relative(ROOT, full).split(sep).join('/'),
+    imports: importsOf(readFileSync(full, 'utf8')),
+  }));
 
 /** The project-relative path a relative specifier points at (bare package names are returned as they are). */
 function target(file: SourceFile, spec: string): string {
   if (!spec.startsWith('.')) return spec;
-  return relative(ROOT, resolve(dirname(join(ROOT, file.path)), spec)).split(sep).join('/');
+  return relative(ROOT, resolve(dirname(join(ROOT, file.path)), spec))
+    .split(sep)
+    .join('/');
 }
 
 const isPackage = (spec: string, name: string): boolean => spec === name || spec.startsWith(`${name}/`);
@@ -76,8 +80,16 @@ const RULES: { name: string; applies: (f: SourceFile) => boolean; bad: (spec: st
     applies: (f) => inSrc(f) && f.path !== 'src/main.ts',
     bad: (spec, f) => target(f, spec).startsWith('adapters/') || /(^|\/)adapters\//.test(spec),
   },
-  { name: 'better-sqlite3 is imported only under src/store/', applies: (f) => !f.path.startsWith('src/store/'), bad: (spec) => isPackage(spec, 'better-sqlite3') },
-  { name: 'node-cron is imported only by src/scheduler/cron.ts', applies: (f) => f.path !== 'src/scheduler/cron.ts', bad: (spec) => isPackage(spec, 'node-cron') },
+  {
+    name: 'better-sqlite3 is imported only under src/store/',
+    applies: (f) => !f.path.startsWith('src/store/'),
+    bad: (spec) => isPackage(spec, 'better-sqlite3'),
+  },
+  {
+    name: 'node-cron is imported only by src/scheduler/cron.ts',
+    applies: (f) => f.path !== 'src/scheduler/cron.ts',
+    bad: (spec) => isPackage(spec, 'node-cron'),
+  },
   { name: 'botbuilder is imported only under adapters/teams/', applies: (f) => !f.path.startsWith('adapters/teams/'), bad: isBotbuilder },
   {
     name: 'nothing under src/core/ or src/features/ imports src/store/ (they use the ports in src/core/ports/)',
@@ -97,10 +109,12 @@ export function dbTouches(list: { path: string; src: string }[]): string[] {
   return list.filter((f) => !allowed(f.path) && /[\w)\]]\s*\??\.db\b/.test(codeOnly(f.src))).map((f) => `${f.path} touches .db`);
 }
 
-const sources = ['src', 'adapters'].flatMap((top) => tsFilesUnder(join(ROOT, top))).map((full) => ({
-  path: relative(ROOT, full).split(sep).join('/'),
-  src: readFileSync(full, 'utf8'),
-}));
+const sources = ['src', 'adapters']
+  .flatMap((top) => tsFilesUnder(join(ROOT, top)))
+  .map((full) => ({
+    path: relative(ROOT, full).split(sep).join('/'),
+    src: readFileSync(full, 'utf8'),
+  }));
 
 describe('the import scanner', () => {
   it('sees every form of import (so the rules below can fail)', () => {
@@ -119,10 +133,20 @@ describe('the import scanner', () => {
       "/** import { nope2 } from 'in-a-doc-comment'; */",
       "const url = 'https://example.com'; // import { nope3 } from 'after-a-url';",
     ].join('\n');
-    expect(importsOf(src).sort()).toEqual([
-      '../../adapters/teams/bot', '../adapters/console/console', './x', './y', '@slack/bolt', '@slack/web-api',
-      'better-sqlite3', 'botbuilder', 'botbuilder-core', 'node-cron',
-    ].sort());
+    expect(importsOf(src).sort()).toEqual(
+      [
+        '../../adapters/teams/bot',
+        '../adapters/console/console',
+        './x',
+        './y',
+        '@slack/bolt',
+        '@slack/web-api',
+        'better-sqlite3',
+        'botbuilder',
+        'botbuilder-core',
+        'node-cron',
+      ].sort(),
+    );
     expect(isBotbuilder('botbuilder')).toBe(true);
     expect(isBotbuilder('botbuilder-core')).toBe(true);
     expect(isBotbuilder('botbuilder/lib/x')).toBe(true);
@@ -152,13 +176,15 @@ describe('the import scanner', () => {
   });
 
   it('flags a file outside the store that reaches the database handle', () => {
-    expect(dbTouches([
-      { path: 'src/features/calendar/feed.ts', src: 'const repo = new CalendarRepository(services.store.db);' },
-      { path: 'adapters/slack/index.ts', src: 'const store = new SlackStore(core.db);' },
-      { path: 'src/features/x.ts', src: "const path = './data/touchpoint.db'; // core.db in a comment" },
-      { path: 'src/store/outbox.ts', src: 'this.db.prepare(sql);' },
-      { path: 'src/main.ts', src: 'databaseHealth(core.db);' },
-    ])).toEqual(['src/features/calendar/feed.ts touches .db', 'adapters/slack/index.ts touches .db']);
+    expect(
+      dbTouches([
+        { path: 'src/features/calendar/feed.ts', src: 'const repo = new CalendarRepository(services.store.db);' },
+        { path: 'adapters/slack/index.ts', src: 'const store = new SlackStore(core.db);' },
+        { path: 'src/features/x.ts', src: "const path = './data/touchpoint.db'; // core.db in a comment" },
+        { path: 'src/store/outbox.ts', src: 'this.db.prepare(sql);' },
+        { path: 'src/main.ts', src: 'databaseHealth(core.db);' },
+      ]),
+    ).toEqual(['src/features/calendar/feed.ts touches .db', 'adapters/slack/index.ts touches .db']);
   });
 
   it('finds the project’s files and their imports', () => {

@@ -21,7 +21,14 @@ describe('loadConfig defaults', () => {
   it('runs locally with defaults when nothing is set', () => {
     expect(loadConfig({})).toEqual({
       databasePath: './data/touchpoint.db',
-      operations: { backupDir: 'data/backups', backupKeep: 14, backupCron: '15 3 * * *', retentionDays: 400, schoolCalendarIcs: undefined, outboxLeaseSeconds: 300 },
+      operations: {
+        backupDir: 'data/backups',
+        backupKeep: 14,
+        backupCron: '15 3 * * *',
+        retentionDays: 400,
+        schoolCalendarIcs: undefined,
+        outboxLeaseSeconds: 300,
+      },
       port: 3000,
       host: undefined,
       logLevel: 'info',
@@ -36,11 +43,29 @@ describe('loadConfig defaults', () => {
   });
 
   it('reads the operations variables and refuses bad ones', () => {
-    const c = loadConfig({ BACKUP_DIR: '/backups', BACKUP_KEEP: '30', BACKUP_CRON: 'off', RETENTION_DAYS: '365', SCHOOL_CALENDAR_ICS: '/etc/district.ics', OUTBOX_LEASE_SECONDS: '90' });
-    expect(c.operations).toEqual({ backupDir: '/backups', backupKeep: 30, backupCron: 'off', retentionDays: 365, schoolCalendarIcs: '/etc/district.ics', outboxLeaseSeconds: 90 });
+    const c = loadConfig({
+      BACKUP_DIR: '/backups',
+      BACKUP_KEEP: '30',
+      BACKUP_CRON: 'off',
+      RETENTION_DAYS: '365',
+      SCHOOL_CALENDAR_ICS: '/etc/district.ics',
+      OUTBOX_LEASE_SECONDS: '90',
+    });
+    expect(c.operations).toEqual({
+      backupDir: '/backups',
+      backupKeep: 30,
+      backupCron: 'off',
+      retentionDays: 365,
+      schoolCalendarIcs: '/etc/district.ics',
+      outboxLeaseSeconds: 90,
+    });
     expect(() => loadConfig({ RETENTION_DAYS: '7' })).toThrow('RETENTION_DAYS: must be a whole number of days from 30 to 3650 (got "7")');
-    expect(() => loadConfig({ BACKUP_CRON: 'daily' })).toThrow("BACKUP_CRON: must be a five-field cron expression (UTC), like '15 3 * * *', or off (got \"daily\")");
-    expect(() => loadConfig({ SCHOOL_CALENDAR_ICS: 'http://district.example/cal.ics' })).toThrow('SCHOOL_CALENDAR_ICS: must be a file path or an https:// URL (got "http://district.example/cal.ics")');
+    expect(() => loadConfig({ BACKUP_CRON: 'daily' })).toThrow(
+      'BACKUP_CRON: must be a five-field cron expression (UTC), like \'15 3 * * *\', or off (got "daily")',
+    );
+    expect(() => loadConfig({ SCHOOL_CALENDAR_ICS: 'http://district.example/cal.ics' })).toThrow(
+      'SCHOOL_CALENDAR_ICS: must be a file path or an https:// URL (got "http://district.example/cal.ics")',
+    );
   });
 
   it('reads the outbox lease in whole seconds from 60 to 3600', () => {
@@ -103,7 +128,10 @@ describe('loadConfig bad values', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ PUBLIC_URL: 'tp.example.org' }, 'PUBLIC_URL: must be an absolute http:// or https:// URL without ? or # (got "tp.example.org")'],
     [{ PUBLIC_URL: 'ftp://tp.example.org' }, 'PUBLIC_URL: must be an absolute http:// or https:// URL without ? or # (got "ftp://tp.example.org")'],
-    [{ PUBLIC_URL: 'https://tp.example.org/?a=1' }, 'PUBLIC_URL: must be an absolute http:// or https:// URL without ? or # (got "https://tp.example.org/?a=1")'],
+    [
+      { PUBLIC_URL: 'https://tp.example.org/?a=1' },
+      'PUBLIC_URL: must be an absolute http:// or https:// URL without ? or # (got "https://tp.example.org/?a=1")',
+    ],
     [{ DEMO: 'yes' }, 'DEMO: must be true or false (got "yes")'],
     [{ SLACK_API_URL: 'slack' }, 'SLACK_API_URL: must be an absolute http:// or https:// URL (got "slack")'],
     [{ SLACK_BOT_TOKEN: 'xapp-1', SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN: must start with xoxb- (value hidden)'],
@@ -190,18 +218,13 @@ describe('Slack enablement', () => {
   });
 
   it('rejects half an OAuth client', () => {
-    expect(errorFor({ ...SLACK_HTTP, SLACK_CLIENT_ID: 'cid' })).toBe(
-      'SLACK_CLIENT_SECRET: required for Slack OAuth (SLACK_CLIENT_ID is set)',
-    );
-    expect(errorFor({ SLACK_CLIENT_SECRET: 'cs' })).toBe(
-      'SLACK_CLIENT_ID: required for Slack OAuth (SLACK_CLIENT_SECRET is set)',
-    );
+    expect(errorFor({ ...SLACK_HTTP, SLACK_CLIENT_ID: 'cid' })).toBe('SLACK_CLIENT_SECRET: required for Slack OAuth (SLACK_CLIENT_ID is set)');
+    expect(errorFor({ SLACK_CLIENT_SECRET: 'cs' })).toBe('SLACK_CLIENT_ID: required for Slack OAuth (SLACK_CLIENT_SECRET is set)');
   });
 
   it('rejects Slack credentials without a token, rather than silently running without Slack', () => {
     expect(errorFor({ SLACK_SIGNING_SECRET: 'sig', SLACK_APP_TOKEN: 'xapp-1' })).toBe(
-      'SLACK_BOT_TOKEN: required because SLACK_SIGNING_SECRET, SLACK_APP_TOKEN are set ' +
-        '(or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)',
+      'SLACK_BOT_TOKEN: required because SLACK_SIGNING_SECRET, SLACK_APP_TOKEN are set ' + '(or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)',
     );
   });
 });
@@ -240,15 +263,11 @@ describe('Teams enablement', () => {
     expect(errorFor({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant' })).toBe(
       'MICROSOFT_APP_PASSWORD: required for a MultiTenant Teams bot (MICROSOFT_APP_ID is set)',
     );
-    expect(
-      loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant', MICROSOFT_APP_PASSWORD: 'pw' }).teamsEnabled,
-    ).toBe(true);
+    expect(loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant', MICROSOFT_APP_PASSWORD: 'pw' }).teamsEnabled).toBe(true);
   });
 
   it('rejects Teams settings without an app id', () => {
-    expect(errorFor({ MICROSOFT_APP_PASSWORD: 'pw' })).toBe(
-      'MICROSOFT_APP_ID: required because MICROSOFT_APP_PASSWORD is set',
-    );
+    expect(errorFor({ MICROSOFT_APP_PASSWORD: 'pw' })).toBe('MICROSOFT_APP_ID: required because MICROSOFT_APP_PASSWORD is set');
   });
 });
 

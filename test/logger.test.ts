@@ -5,8 +5,21 @@ import { loggablePath } from '../src/http/server';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(chunk.toString()); done(); } });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('the logger', () => {
@@ -22,7 +35,10 @@ describe('the logger', () => {
 
   it('cuts tokens, passwords and authorization headers', () => {
     const out = capture();
-    createLogger('info', out.stream).info({ slack: { botToken: 'xoxb-secret', signingSecret: 's3cret' }, req: { headers: { authorization: 'Bearer abc' } } }, 'config');
+    createLogger('info', out.stream).info(
+      { slack: { botToken: 'xoxb-secret', signingSecret: 's3cret' }, req: { headers: { authorization: 'Bearer abc' } } },
+      'config',
+    );
     const text = JSON.stringify(out.lines()[0]);
     expect(text).not.toMatch(/xoxb-secret|s3cret|Bearer abc/);
     expect(text).toContain('[redacted]');

@@ -31,11 +31,19 @@ export function consoleAdapter(options: ConsoleAdapterOptions): PlatformAdapter 
     async start(core) {
       if (options.demo) seedDemo(core.services, options.clock.now());
       session = new ConsoleSession({
-        app: core.app, services: core.services, clock: options.clock,
-        tick: async () => { await core.scheduler.tick(); },
-        deliver: async () => { await core.dispatcher.dispatchDue(); },
+        app: core.app,
+        services: core.services,
+        clock: options.clock,
+        tick: async () => {
+          await core.scheduler.tick();
+        },
+        deliver: async () => {
+          await core.dispatcher.dispatchDue();
+        },
         nextDueAt: () => core.services.outbox.nextDueAt(),
-        input: options.input, output: options.output, startAs: options.startAs,
+        input: options.input,
+        output: options.output,
+        startAs: options.startAs,
       });
       core.dispatcher.addNotifier(session.notifier);
     },

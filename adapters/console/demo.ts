@@ -17,7 +17,11 @@ export function seedDemo(services: Services, now: Date): boolean {
     const tenant = services.people.ensureTenant('console', CONSOLE_TENANT, now, 'Local console');
     if (services.people.schoolsOfTenant(tenant.id).length > 0) return false;
     const users = PEOPLE.map((p) => ({ ...p, user: services.people.ensureUser(tenant.id, p.handle, now, p.name, p.handle) }));
-    const school = services.people.createSchool(tenant.id, { name: DEMO_SCHOOL, timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: users[0].user.id }, now);
+    const school = services.people.createSchool(
+      tenant.id,
+      { name: DEMO_SCHOOL, timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: users[0].user.id },
+      now,
+    );
     for (const u of users) services.people.addMembership(tenant.id, school.id, u.user.id, u.role, now);
     services.audit.audit({ tenantId: tenant.id, schoolId: school.id, actorId: null, action: 'demo.seed', subjectType: 'school', subjectId: school.id }, now);
     return true;

@@ -39,13 +39,9 @@ function renderBlock(block: Block, nextButton: () => number): string {
     case 'text':
       return renderMarkup(block.text);
     case 'fields':
-      return block.fields
-        .map((f) => `${renderMarkup(f.label)}: ${renderMarkup(f.value)}`)
-        .join('\n');
+      return block.fields.map((f) => `${renderMarkup(f.label)}: ${renderMarkup(f.value)}`).join('\n');
     case 'list':
-      return block.items
-        .map((item, i) => hang(block.ordered ? `  ${i + 1}. ` : '  • ', renderMarkup(item)))
-        .join('\n');
+      return block.items.map((item, i) => hang(block.ordered ? `  ${i + 1}. ` : '  • ', renderMarkup(item))).join('\n');
     case 'actions':
       // Button labels are plain text in the model (as in Slack/Teams), so no markup parsing.
       return block.buttons.map((b) => `  [${nextButton()}] ${b.label}`).join(' ');

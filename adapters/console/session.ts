@@ -41,7 +41,7 @@ const META_HELP = [
   '  :who                    who you are, and who else is here',
   '  :press <n>              press button n of the latest message shown to you',
   '  :advance <span>         move the clock (30m, 2h, 3d, 1w) and deliver what falls due',
-  '  :home                   your home view (as in Slack\'s App Home)',
+  "  :home                   your home view (as in Slack's App Home)",
   '  :now                    the clock',
   '  :cancel                 abandon the form being filled in',
   '  :help                   this list',
@@ -65,7 +65,9 @@ export class ConsoleSession {
       platform: 'console',
       async send(recipient: UserRef, message: Message): Promise<Delivery> {
         latest.set(recipient.externalId, message);
-        print(`\n📨 ${formatInstant(clock.now(), zone(), true)} — DM to ${recipient.displayName} (@${recipient.externalId}):\n${indent(renderPlainText(message))}`);
+        print(
+          `\n📨 ${formatInstant(clock.now(), zone(), true)} — DM to ${recipient.displayName} (@${recipient.externalId}):\n${indent(renderPlainText(message))}`,
+        );
         return { status: 'delivered' };
       },
     };
@@ -287,7 +289,10 @@ export class ConsoleSession {
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `   ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `   ${l}`)
+    .join('\n');
 }
 
 /** One form answer: a number or value for choices, `y`/`n` for checkboxes, text otherwise. */
@@ -309,4 +314,3 @@ export function readAnswer(input: FormInput, line: string): { value: string | un
   if (input.kind === 'checkbox') return { value: /^(y|yes|true|on|1)$/i.test(s) ? 'true' : 'false' };
   return { value: s };
 }
-

@@ -31,7 +31,10 @@ export function displayNameOf(user: UsersInfoUser): string | undefined {
 export class SlackDirectory {
   private readonly cache = new Map<string, { person: SlackPerson; fetchedAt: number }>();
 
-  constructor(private readonly core: Pick<Core, 'app' | 'clock'>, private readonly logger: Logger) {}
+  constructor(
+    private readonly core: Pick<Core, 'app' | 'clock'>,
+    private readonly logger: Logger,
+  ) {}
 
   /**
    * Looks up the people (cached ones without a call), stores their names, and returns them by
@@ -40,26 +43,28 @@ export class SlackDirectory {
   async people(client: WebClient, tenantExternalId: string, userIds: string[], fetch = true): Promise<Map<string, SlackPerson>> {
     const out = new Map<string, SlackPerson>();
     const now = this.core.clock.now().getTime();
-    await Promise.all(userIds.map(async (userId) => {
-      const key = `${tenantExternalId}:${userId}`;
-      const cached = this.cache.get(key);
-      if (cached && now - cached.fetchedAt < NAME_TTL_MS) {
-        out.set(userId, cached.person);
-        return;
-      }
-      if (!fetch) return;
-      try {
-        const res = await client.users.info({ user: userId });
-        const user = res.user as UsersInfoUser | undefined;
-        if (!user) return;
-        const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined };
-        this.cache.set(key, { person, fetchedAt: now });
-        out.set(userId, person);
-        this.core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: userId, displayName: person.displayName, handle: person.handle });
-      } catch (err) {
-        this.logger.debug({ userId, err: (err as Error)?.message }, 'users.info failed; using the stored name');
-      }
-    }));
+    await Promise.all(
+      userIds.map(async (userId) => {
+        const key = `${tenantExternalId}:${userId}`;
+        const cached = this.cache.get(key);
+        if (cached && now - cached.fetchedAt < NAME_TTL_MS) {
+          out.set(userId, cached.person);
+          return;
+        }
+        if (!fetch) return;
+        try {
+          const res = await client.users.info({ user: userId });
+          const user = res.user as UsersInfoUser | undefined;
+          if (!user) return;
+          const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined };
+          this.cache.set(key, { person, fetchedAt: now });
+          out.set(userId, person);
+          this.core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: userId, displayName: person.displayName, handle: person.handle });
+        } catch (err) {
+          this.logger.debug({ userId, err: (err as Error)?.message }, 'users.info failed; using the stored name');
+        }
+      }),
+    );
     return out;
   }
 }

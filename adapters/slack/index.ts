@@ -112,10 +112,16 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
   const redirectUri = options.publicUrl ? `${options.publicUrl}${SLACK_PATHS.oauthRedirect}` : undefined;
   const oauth = multiWorkspace
     ? {
-        clientId: config.clientId!, clientSecret: config.clientSecret!, stateSecret: config.stateSecret,
-        scopes: [...BOT_SCOPES], installationStore: installations, redirectUri,
+        clientId: config.clientId!,
+        clientSecret: config.clientSecret!,
+        stateSecret: config.stateSecret,
+        scopes: [...BOT_SCOPES],
+        installationStore: installations,
+        redirectUri,
         installerOptions: {
-          installPath: SLACK_PATHS.install, redirectUriPath: SLACK_PATHS.oauthRedirect, directInstall: true,
+          installPath: SLACK_PATHS.install,
+          redirectUriPath: SLACK_PATHS.oauthRedirect,
+          directInstall: true,
           clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}), logger: boltLogger },
         },
       }
@@ -130,14 +136,26 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
     // served by an HTTPReceiver on the service's server instead, and its installer authorizes.
     let authorize: Authorize<boolean> | undefined;
     if (oauth) {
-      const installReceiver = new HTTPReceiver({ signingSecret: config.signingSecret ?? '', signatureVerification: false, endpoints: [], logger: boltLogger, ...oauth });
+      const installReceiver = new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        signatureVerification: false,
+        endpoints: [],
+        logger: boltLogger,
+        ...oauth,
+      });
       authorize = installReceiver.installer!.authorize;
-      routes.push({ method: 'GET', path: SLACK_PATHS.install, receiver: installReceiver }, { method: 'GET', path: SLACK_PATHS.oauthRedirect, receiver: installReceiver });
+      routes.push(
+        { method: 'GET', path: SLACK_PATHS.install, receiver: installReceiver },
+        { method: 'GET', path: SLACK_PATHS.oauthRedirect, receiver: installReceiver },
+      );
     }
     app = new TrackedApp({ ...common, socketMode: true, appToken: config.appToken, ...(authorize ? { authorize } : { token: config.botToken }) });
   } else {
     const receiver = new HTTPReceiver({
-      signingSecret: config.signingSecret!, endpoints: SLACK_PATHS.events, processBeforeResponse: false, logger: boltLogger,
+      signingSecret: config.signingSecret!,
+      endpoints: SLACK_PATHS.events,
+      processBeforeResponse: false,
+      logger: boltLogger,
       ...(oauth ?? {}),
     });
     app = new TrackedApp({ ...common, receiver, ...(oauth ? {} : { token: config.botToken }) });
@@ -150,14 +168,23 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
 
   const notifier = new SlackNotifier({
     tokenFor: (tenant) => (installations ? installations.botTokenForTenant(tenant) : config.botToken),
-    apiUrl, logger, clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },
+    apiUrl,
+    logger,
+    clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });
 
   const settled = async (): Promise<void> => {
     while (app.inFlight.size > 0) await Promise.allSettled([...app.inFlight]);
   };
   return {
-    mode: socket ? 'socket' : 'http', multiWorkspace, app, notifier, store, installations, settled, routes,
+    mode: socket ? 'socket' : 'http',
+    multiWorkspace,
+    app,
+    notifier,
+    store,
+    installations,
+    settled,
+    routes,
     stop: async () => {
       if (socket) await app.stop();
       await settled();
@@ -187,7 +214,10 @@ export async function startSlack(options: SlackOptions): Promise<SlackRuntime> {
   for (const r of routes) mount(options.http, r.method, r.path, r.receiver);
   options.core.dispatcher.addNotifier(slack.notifier);
   if (slack.mode === 'socket') await slack.app.start();
-  (options.logger ?? silentLogger).info({ mode: slack.mode, multiWorkspace: slack.multiWorkspace, customApiUrl: options.config.apiUrl !== undefined }, 'slack started');
+  (options.logger ?? silentLogger).info(
+    { mode: slack.mode, multiWorkspace: slack.multiWorkspace, customApiUrl: options.config.apiUrl !== undefined },
+    'slack started',
+  );
   return slack;
 }
 

@@ -11,18 +11,24 @@ function queryKey(query: InstallationQuery<boolean>): string {
 }
 
 export class SqliteInstallationStore implements InstallationStore {
-  constructor(private readonly store: SlackStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: SlackStore,
+    private readonly clock: Clock,
+  ) {}
 
   async storeInstallation<AuthVersion extends 'v1' | 'v2'>(installation: Installation<AuthVersion, boolean>): Promise<void> {
     const isEnterpriseInstall = installation.isEnterpriseInstall === true;
-    this.store.saveInstallation({
-      enterpriseId: installation.enterprise?.id ?? null,
-      teamId: installation.team?.id ?? null,
-      isEnterpriseInstall,
-      botToken: installation.bot?.token ?? null,
-      botUserId: installation.bot?.userId ?? null,
-      installation: JSON.stringify(installation),
-    }, this.clock.now());
+    this.store.saveInstallation(
+      {
+        enterpriseId: installation.enterprise?.id ?? null,
+        teamId: installation.team?.id ?? null,
+        isEnterpriseInstall,
+        botToken: installation.bot?.token ?? null,
+        botUserId: installation.bot?.userId ?? null,
+        installation: JSON.stringify(installation),
+      },
+      this.clock.now(),
+    );
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {

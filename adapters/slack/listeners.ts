@@ -36,9 +36,25 @@ export interface ListenerDeps {
 }
 
 /** The tenant of a request: the Enterprise Grid org when there is one, else the workspace. */
-export function tenantOf(context: Context, body: { team_id?: string; enterprise_id?: string; team?: { id?: string; enterprise_id?: string } | null; enterprise?: { id?: string } | null; user?: { team_id?: string } }): string {
-  const tenant = context.enterpriseId ?? body.enterprise?.id ?? body.enterprise_id ?? body.team?.enterprise_id
-    ?? context.teamId ?? body.team?.id ?? body.team_id ?? body.user?.team_id;
+export function tenantOf(
+  context: Context,
+  body: {
+    team_id?: string;
+    enterprise_id?: string;
+    team?: { id?: string; enterprise_id?: string } | null;
+    enterprise?: { id?: string } | null;
+    user?: { team_id?: string };
+  },
+): string {
+  const tenant =
+    context.enterpriseId ??
+    body.enterprise?.id ??
+    body.enterprise_id ??
+    body.team?.enterprise_id ??
+    context.teamId ??
+    body.team?.id ??
+    body.team_id ??
+    body.user?.team_id;
   if (!tenant) throw new Error('a Slack request without a team or enterprise id');
   return tenant;
 }
@@ -48,7 +64,9 @@ function inboundFor(tenant: string, userId: string, people: Map<string, SlackPer
   const names = new Map([...people].flatMap(([id, p]) => (p.displayName ? [[id, p.displayName] as const] : [])));
   return {
     identity: {
-      platform: 'slack', tenantExternalId: tenant, userExternalId: userId,
+      platform: 'slack',
+      tenantExternalId: tenant,
+      userExternalId: userId,
       ...(me?.displayName ? { displayName: me.displayName } : {}),
       ...(me?.handle ? { handle: me.handle } : {}),
     },
@@ -79,7 +97,10 @@ export class SlackListeners {
         });
         if (!done.acted) return;
         await this.deliver(done.value, {
-          client, userId: command.user_id, triggerId: command.trigger_id, responseUrl: command.response_url,
+          client,
+          userId: command.user_id,
+          triggerId: command.trigger_id,
+          responseUrl: command.response_url,
           respond: (p) => respond({ ...p, response_type: 'ephemeral' }),
         });
       });
@@ -98,7 +119,10 @@ export class SlackListeners {
       // A button in a message has a response_url; one in the Home tab or a modal does not.
       const responseUrl = body.response_url as string | undefined;
       await this.deliver(done.value, {
-        client, userId, triggerId: body.trigger_id, responseUrl,
+        client,
+        userId,
+        triggerId: body.trigger_id,
+        responseUrl,
         respond: responseUrl ? (p) => respond({ ...p, response_type: 'ephemeral', replace_original: false }) : undefined,
       });
     });
@@ -108,12 +132,17 @@ export class SlackListeners {
       const tenant = tenantOf(context, body);
       const userId = body.user.id;
       const values = readFormValues(view.state.values as Record<string, Record<string, SubmittedValue>>);
-      const done = await this.once(`view:${view.id}:${view.hash}`, context, async () => {
-        // The answer must reach Slack within 3 s: names come from the cache only.
-        const people = await this.deps.directory.people(client, tenant, [userId], false);
-        return this.deps.core.app.submitForm(inboundFor(tenant, userId, people), view.callback_id, values);
-        // A submission refused for its input did not complete: the corrected one must act.
-      }, (outcome) => !outcome.fieldErrors);
+      const done = await this.once(
+        `view:${view.id}:${view.hash}`,
+        context,
+        async () => {
+          // The answer must reach Slack within 3 s: names come from the cache only.
+          const people = await this.deps.directory.people(client, tenant, [userId], false);
+          return this.deps.core.app.submitForm(inboundFor(tenant, userId, people), view.callback_id, values);
+          // A submission refused for its input did not complete: the corrected one must act.
+        },
+        (outcome) => !outcome.fieldErrors,
+      );
       if (!done.acted) {
         await ack();
         return;
@@ -133,7 +162,9 @@ export class SlackListeners {
       else await ack();
       const rest = { messages: reply.messages.filter((m) => m !== next) };
       await this.deliver(rest, {
-        client, userId, responseUrl: meta.responseUrl,
+        client,
+        userId,
+        responseUrl: meta.responseUrl,
         respond: meta.responseUrl ? this.responder(meta.responseUrl) : undefined,
       });
     });
@@ -160,7 +191,12 @@ export class SlackListeners {
    * is recorded as 'started' first, then 'done' once the core has handled it, or 'failed' when
    * `work` threw or `succeeded` says it did not complete — and then a retry acts again.
    */
-  private async once<T>(key: string, context: Context, work: () => Promise<T>, succeeded: (value: T) => boolean = () => true): Promise<{ acted: true; value: T } | { acted: false }> {
+  private async once<T>(
+    key: string,
+    context: Context,
+    work: () => Promise<T>,
+    succeeded: (value: T) => boolean = () => true,
+  ): Promise<{ acted: true; value: T } | { acted: false }> {
     const { store, core, logger } = this.deps;
     const claim = store.claimDelivery(key, core.clock.now());
     if (!claim.act) {
@@ -188,7 +224,11 @@ export class SlackListeners {
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
     return async (payload) => {
-      const res = await this.fetchFn(parsed, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...payload }) });
+      const res = await this.fetchFn(parsed, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...payload }),
+      });
       if (!res.ok) throw new Error(`response_url answered ${res.status}`);
     };
   }
@@ -197,7 +237,10 @@ export class SlackListeners {
    * Sends a reply: the first message carrying a form opens as a modal when a trigger_id is at hand;
    * everything else goes through response_url when there is one, else as a DM.
    */
-  private async deliver(reply: Reply, target: { client: WebClient; userId: string; triggerId?: string; responseUrl?: string; respond?: Responder }): Promise<void> {
+  private async deliver(
+    reply: Reply,
+    target: { client: WebClient; userId: string; triggerId?: string; responseUrl?: string; respond?: Responder },
+  ): Promise<void> {
     let triggerUsed = false;
     for (const msg of reply.messages) {
       try {

@@ -16,9 +16,11 @@ export function scrub(text: string): string {
 }
 
 function line(parts: unknown[]): string {
-  return scrub(parts
-    .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : typeof p === 'number' || typeof p === 'boolean' ? String(p) : '[object]'))
-    .join(' '));
+  return scrub(
+    parts
+      .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : typeof p === 'number' || typeof p === 'boolean' ? String(p) : '[object]'))
+      .join(' '),
+  );
 }
 
 export function slackLogger(logger: Logger, name = 'slack'): SlackLogger {

@@ -19,8 +19,9 @@ export type ManifestSlashCommand = NonNullable<NonNullable<Manifest['features']>
 export const USAGE_HINT_MAX = 1000;
 
 /** manifest.yml at the project root, from the sources (adapters/slack) or the build (dist/adapters/slack). */
-export const MANIFEST_PATH = [resolve(__dirname, '..', '..', 'manifest.yml'), resolve(__dirname, '..', '..', '..', 'manifest.yml')]
-  .find((p) => existsSync(p)) ?? resolve(__dirname, '..', '..', 'manifest.yml');
+export const MANIFEST_PATH =
+  [resolve(__dirname, '..', '..', 'manifest.yml'), resolve(__dirname, '..', '..', '..', 'manifest.yml')].find((p) => existsSync(p)) ??
+  resolve(__dirname, '..', '..', 'manifest.yml');
 
 const ROOT_DESCRIPTIONS: Record<Root, string> = {
   touchpoint: 'Book and run principal–coach touch-points (help lists every command)',

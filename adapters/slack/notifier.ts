@@ -14,9 +14,24 @@ import { renderMessage } from './render-block-kit';
 
 /** Errors that mean this user cannot be reached (the outbox keeps backing off, then gives up). */
 const UNREACHABLE = new Set([
-  'user_not_found', 'users_not_found', 'account_inactive', 'user_disabled', 'user_is_bot', 'cannot_dm_bot',
-  'channel_not_found', 'is_archived', 'not_in_channel', 'restricted_action', 'team_access_not_granted',
-  'invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope', 'ekm_access_denied',
+  'user_not_found',
+  'users_not_found',
+  'account_inactive',
+  'user_disabled',
+  'user_is_bot',
+  'cannot_dm_bot',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'restricted_action',
+  'team_access_not_granted',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'ekm_access_denied',
 ]);
 
 export interface SlackNotifierOptions {

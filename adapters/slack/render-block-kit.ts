@@ -4,9 +4,7 @@
  * against literal payloads. Text goes through mrkdwn.ts, sizes are capped by limits.ts; forms
  * open as modals (render-modals.ts), and what comes back is read by read-submissions.ts.
  */
-import type {
-  ActionsBlock, Button as SlackButton, ContextBlock, DividerBlock, HeaderBlock, HomeView, KnownBlock, SectionBlock,
-} from '@slack/types';
+import type { ActionsBlock, Button as SlackButton, ContextBlock, DividerBlock, HeaderBlock, HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import type { Block, Button, Message } from '../../src/messages/model';
 import { stripMarkup } from '../../src/messages/markup';
 import { LIMITS } from './limits';
@@ -78,7 +76,12 @@ function renderBlock(block: Block, state: RenderState): KnownBlock[] {
     case 'list': {
       const lines = block.items.map((item, i) => {
         const prefix = block.ordered ? `${i + 1}. ` : '• ';
-        return prefix + markupToMrkdwn(item).split('\n').join(`\n${' '.repeat(prefix.length + 1)}`);
+        return (
+          prefix +
+          markupToMrkdwn(item)
+            .split('\n')
+            .join(`\n${' '.repeat(prefix.length + 1)}`)
+        );
       });
       return chunkMrkdwn(lines.join('\n'), LIMITS.sectionText).map(section);
     }
@@ -108,7 +111,9 @@ function capBlocks(blocks: KnownBlock[], max: number): KnownBlock[] {
   const cut = blocks.length - kept.length;
   const note: ContextBlock = {
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `_The rest of this message was cut (${cut} more ${cut === 1 ? 'part' : 'parts'}); Slack shows at most ${max} blocks._` }],
+    elements: [
+      { type: 'mrkdwn', text: `_The rest of this message was cut (${cut} more ${cut === 1 ? 'part' : 'parts'}); Slack shows at most ${max} blocks._` },
+    ],
   };
   return [...kept, note];
 }

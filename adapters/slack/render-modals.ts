@@ -47,7 +47,9 @@ function inputElement(input: FormInput): { element: InputBlockElement; hint?: st
       const initial = options.find((o) => o.value === input.initial);
       return {
         element: {
-          type: 'static_select', action_id: input.id, options,
+          type: 'static_select',
+          action_id: input.id,
+          options,
           ...(initial ? { initial_option: initial } : {}),
           ...(placeholder ? { placeholder } : {}),
         },
@@ -56,7 +58,8 @@ function inputElement(input: FormInput): { element: InputBlockElement; hint?: st
     case 'date':
       return {
         element: {
-          type: 'datepicker', action_id: input.id,
+          type: 'datepicker',
+          action_id: input.id,
           ...(input.initial && /^\d{4}-\d{2}-\d{2}$/.test(input.initial) ? { initial_date: input.initial } : {}),
           ...(placeholder ? { placeholder } : {}),
         },
@@ -64,7 +67,8 @@ function inputElement(input: FormInput): { element: InputBlockElement; hint?: st
     case 'time':
       return {
         element: {
-          type: 'timepicker', action_id: input.id,
+          type: 'timepicker',
+          action_id: input.id,
           ...(input.initial && /^\d{2}:\d{2}$/.test(input.initial) ? { initial_time: input.initial } : {}),
           ...(placeholder ? { placeholder } : {}),
         },
@@ -109,7 +113,10 @@ export function renderModal(msg: Message, meta: Omit<ModalMeta, 'state'> = {}): 
   if (!form) throw new Error('renderModal: the message has no form');
   const state: RenderState = { buttons: 0 };
   const inputs = form.inputs.map(inputBlock);
-  const others = renderBlocks(msg.blocks.filter((b) => b.type !== 'form'), state).slice(0, LIMITS.viewBlocks - inputs.length);
+  const others = renderBlocks(
+    msg.blocks.filter((b) => b.type !== 'form'),
+    state,
+  ).slice(0, LIMITS.viewBlocks - inputs.length);
   return {
     type: 'modal',
     callback_id: form.formId.slice(0, LIMITS.callbackId),

@@ -140,8 +140,7 @@ export function splitRoot(text: string): { root: Root; text: string } {
 // ---- card submissions ------------------------------------------------------------------------
 
 export type Submission =
-  | { kind: 'action'; actionId: string; value: string }
-  | { kind: 'form'; formId: string; state?: string; values: Record<string, string | undefined> };
+  { kind: 'action'; actionId: string; value: string } | { kind: 'form'; formId: string; state?: string; values: Record<string, string | undefined> };
 
 /** What a card's Action.Submit sent, or undefined if the value is not one of ours. */
 export function submissionOf(value: unknown): Submission | undefined {

@@ -34,7 +34,10 @@ export const WELCOME: Message = {
   text: 'Welcome to Touchpoint: a fixed, recurring touch-point between principal and coach, and a private way for teachers to ask a coach for help. Type help to see the commands.',
   blocks: [
     { type: 'header', text: 'Welcome to Touchpoint' },
-    { type: 'text', text: 'A fixed, recurring touch-point between principal and coach, with the agenda gathered ahead of time, and a private way for teachers to ask a coach for help.' },
+    {
+      type: 'text',
+      text: 'A fixed, recurring touch-point between principal and coach, with the agenda gathered ahead of time, and a private way for teachers to ask a coach for help.',
+    },
     { type: 'context', text: 'Type **help** for the touch-point commands, or **coaching help** for coaching.' },
   ],
 };
@@ -118,7 +121,11 @@ export class TeamsBot {
       return;
     }
     const { app } = this.options;
-    if (!isPersonal(context.activity) && (submission.kind === 'action' ? app.registry.visibilityOfAction(submission.actionId) : app.registry.visibilityOfForm(submission.formId)) !== 'channel-safe') {
+    if (
+      !isPersonal(context.activity) &&
+      (submission.kind === 'action' ? app.registry.visibilityOfAction(submission.actionId) : app.registry.visibilityOfForm(submission.formId)) !==
+        'channel-safe'
+    ) {
       await this.send(context, [PRIVATE_IN_CHANNEL]);
       return;
     }
@@ -146,7 +153,10 @@ export class TeamsBot {
     const name = rest.join('.');
     if (!ROOTS.includes(root as Root) || !/^[a-z-]+$/.test(name)) return undefined;
     // A command typed with no arguments answers with its form (with a one-time id of its own).
-    const fresh = this.options.app.command(inbound, root as Root, name).messages.map(formOf).find((f) => f?.formId.split(':')[0] === base);
+    const fresh = this.options.app
+      .command(inbound, root as Root, name)
+      .messages.map(formOf)
+      .find((f) => f?.formId.split(':')[0] === base);
     return fresh;
   }
 
@@ -185,11 +195,18 @@ export class TeamsBot {
       };
       const { tenant, user } = app.identify(identity, { beforeUser: adopt });
       if (activity.conversation?.id && activity.serviceUrl && from.id) {
-        conversations.save({
-          tenantId: tenant.id, userId: user.id, scope: isPersonal(activity) ? 'personal' : 'channel',
-          conversationId: activity.conversation.id, channelUserId: from.id, serviceUrl: activity.serviceUrl,
-          reference: reference as Record<string, unknown>,
-        }, now);
+        conversations.save(
+          {
+            tenantId: tenant.id,
+            userId: user.id,
+            scope: isPersonal(activity) ? 'personal' : 'channel',
+            conversationId: activity.conversation.id,
+            channelUserId: from.id,
+            serviceUrl: activity.serviceUrl,
+            reference: reference as Record<string, unknown>,
+          },
+          now,
+        );
       }
       return { identity, tenantId: tenant.id };
     });

@@ -11,7 +11,10 @@ import type { Request, Response } from 'botbuilder';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

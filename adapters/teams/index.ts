@@ -97,7 +97,12 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
   const conversations = core.platformStores.teams;
   const forms = new FormMemory();
   const bot = new TeamsBot({
-    app: core.app, services: core.services, conversations, clock: core.clock, logger, forms,
+    app: core.app,
+    services: core.services,
+    conversations,
+    clock: core.clock,
+    logger,
+    forms,
     fallbackTenant: authenticated ? undefined : EMULATOR_TENANT,
   });
   const notifier = new TeamsNotifier({ adapter, appId, conversations, clock: core.clock, logger, forms, sendTimeoutMs: options.sendTimeoutMs });
@@ -115,7 +120,10 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
       throw err;
     }
     if (!authenticated && !isLoopbackUrl(body.serviceUrl)) {
-      logger.warn({ serviceUrl: typeof body.serviceUrl === 'string' ? body.serviceUrl : undefined }, 'local Teams endpoint refused a serviceUrl off this machine');
+      logger.warn(
+        { serviceUrl: typeof body.serviceUrl === 'string' ? body.serviceUrl : undefined },
+        'local Teams endpoint refused a serviceUrl off this machine',
+      );
       sendJson(res, 403, { error: 'in local mode only a Bot Framework Emulator on this machine may call (serviceUrl must be localhost)' });
       return;
     }

@@ -23,7 +23,9 @@ export function bundledSchemaPath(version = MANIFEST_VERSION): string {
 /** Schema versions the installed @microsoft/app-manifest bundles. */
 export function bundledSchemaVersions(): string[] {
   const teams = dirname(dirname(bundledSchemaPath()));
-  return readdirSync(teams).filter((d) => /^v\d+\.\d+$/.test(d)).map((d) => d.slice(1));
+  return readdirSync(teams)
+    .filter((d) => /^v\d+\.\d+$/.test(d))
+    .map((d) => d.slice(1));
 }
 
 /** Schema problems, one line each; empty when the manifest is valid. */

@@ -32,15 +32,26 @@ export type BotScope = 'personal' | 'team';
 
 /** The commands the personal list offers, in order (the list holds at most 10, so it is a choice). */
 export const PERSONAL_COMMANDS: [Root, string][] = [
-  ['touchpoint', 'help'], ['touchpoint', 'book'], ['touchpoint', 'next'], ['touchpoint', 'agenda'], ['touchpoint', 'add'],
-  ['touchpoint', 'skip'], ['touchpoint', 'notes'], ['coaching', 'request'], ['coaching', 'status'], ['coaching', 'queue'],
+  ['touchpoint', 'help'],
+  ['touchpoint', 'book'],
+  ['touchpoint', 'next'],
+  ['touchpoint', 'agenda'],
+  ['touchpoint', 'add'],
+  ['touchpoint', 'skip'],
+  ['touchpoint', 'notes'],
+  ['coaching', 'request'],
+  ['coaching', 'status'],
+  ['coaching', 'queue'],
 ];
 
 /** The commands each scope's list offers: in a team, exactly those the registry declares channel-safe. */
 export function commandChoices(registry: CommandRegistry): Record<BotScope, [Root, string][]> {
   return {
     personal: PERSONAL_COMMANDS,
-    team: registry.list().filter((s) => s.visibility === 'channel-safe').map((s): [Root, string] => [s.root, s.name]),
+    team: registry
+      .list()
+      .filter((s) => s.visibility === 'channel-safe')
+      .map((s): [Root, string] => [s.root, s.name]),
   };
 }
 
@@ -93,16 +104,20 @@ export function packageSettingsFromEnv(env: Record<string, string | undefined>, 
   const botId = env.MICROSOFT_APP_ID?.trim() ?? '';
   const appId = env.TEAMS_APP_ID?.trim() || botId;
   const publicUrl = (env.PUBLIC_URL?.trim() ?? '').replace(/\/+$/, '');
-  if (!GUID.test(botId)) problems.push('MICROSOFT_APP_ID: required, the Azure Bot\'s Microsoft app id (a GUID)');
+  if (!GUID.test(botId)) problems.push("MICROSOFT_APP_ID: required, the Azure Bot's Microsoft app id (a GUID)");
   if (env.TEAMS_APP_ID?.trim() && !GUID.test(appId)) problems.push('TEAMS_APP_ID: must be a GUID (leave it unset to use MICROSOFT_APP_ID)');
-  if (!/^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl)) problems.push('PUBLIC_URL: required, the https:// address of the service (Teams calls PUBLIC_URL/api/messages)');
+  if (!/^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl))
+    problems.push('PUBLIC_URL: required, the https:// address of the service (Teams calls PUBLIC_URL/api/messages)');
   for (const name of ['TEAMS_PRIVACY_URL', 'TEAMS_TERMS_URL']) {
     const v = env[name]?.trim();
     if (v && !/^https:\/\//.test(v)) problems.push(`${name}: must be an https:// URL`);
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return {
-    botId, appId, publicUrl, version,
+    botId,
+    appId,
+    publicUrl,
+    version,
     privacyUrl: env.TEAMS_PRIVACY_URL?.trim() || undefined,
     termsOfUseUrl: env.TEAMS_TERMS_URL?.trim() || undefined,
   };

@@ -89,8 +89,7 @@ async function proactive(start: (logic: Logic) => Promise<void>, logic: Logic): 
  */
 function withoutSdkRetries(context: TurnContext): void {
   const connector = context.turnState.get(context.adapter.ConnectorClientKey) as
-    | { client?: { pipeline?: { removePolicy(options: { phase: 'Retry' }): unknown } } }
-    | undefined;
+    { client?: { pipeline?: { removePolicy(options: { phase: 'Retry' }): unknown } } } | undefined;
   connector?.client?.pipeline?.removePolicy({ phase: 'Retry' });
 }
 
@@ -119,11 +118,14 @@ export class TeamsNotifier implements Notifier {
   private async continueIn(target: TeamsConversation, message: Message): Promise<void> {
     const { adapter, appId, forms } = this.options;
     const reference = target.reference as Partial<ConversationReference>;
-    await proactive((logic) => adapter.continueConversationAsync(appId, reference, logic), async (context) => {
-      withoutSdkRetries(context);
-      forms?.rememberFrom(target.conversationId, message);
-      await context.sendActivity(cardActivity(message));
-    });
+    await proactive(
+      (logic) => adapter.continueConversationAsync(appId, reference, logic),
+      async (context) => {
+        withoutSdkRetries(context);
+        forms?.rememberFrom(target.conversationId, message);
+        await context.sendActivity(cardActivity(message));
+      },
+    );
   }
 
   /** Opens the 1:1 chat with a user known from a channel, stores it, and sends there. */
@@ -143,20 +145,31 @@ export class TeamsNotifier implements Notifier {
     const audience = undefined as unknown as string;
     const channelId = reference.channelId ?? 'msteams';
     // (The create call itself runs before this logic, with the client's own retry still in place.)
-    await proactive((logic) => adapter.createConversationAsync(appId, channelId, channel.serviceUrl, audience, parameters, logic), async (context) => {
-      withoutSdkRetries(context);
-      const created = TurnContext.getConversationReference(context.activity) as Partial<ConversationReference>;
-      created.user = reference.user;
-      if (created.conversation) created.conversation = { ...created.conversation, conversationType: 'personal', tenantId };
-      if (created.conversation?.id) {
-        conversations.save({
-          tenantId: channel.tenantId, userId: channel.userId, scope: 'personal', conversationId: created.conversation.id,
-          channelUserId: channel.channelUserId, serviceUrl: channel.serviceUrl, reference: created as Record<string, unknown>,
-        }, clock.now());
-        forms?.rememberFrom(created.conversation.id, message);
-      }
-      await context.sendActivity(cardActivity(message));
-    });
+    await proactive(
+      (logic) => adapter.createConversationAsync(appId, channelId, channel.serviceUrl, audience, parameters, logic),
+      async (context) => {
+        withoutSdkRetries(context);
+        const created = TurnContext.getConversationReference(context.activity) as Partial<ConversationReference>;
+        created.user = reference.user;
+        if (created.conversation) created.conversation = { ...created.conversation, conversationType: 'personal', tenantId };
+        if (created.conversation?.id) {
+          conversations.save(
+            {
+              tenantId: channel.tenantId,
+              userId: channel.userId,
+              scope: 'personal',
+              conversationId: created.conversation.id,
+              channelUserId: channel.channelUserId,
+              serviceUrl: channel.serviceUrl,
+              reference: created as Record<string, unknown>,
+            },
+            clock.now(),
+          );
+          forms?.rememberFrom(created.conversation.id, message);
+        }
+        await context.sendActivity(cardActivity(message));
+      },
+    );
   }
 
   private failure(err: unknown, target: TeamsConversation, recipient: UserRef): Delivery {
@@ -166,10 +179,14 @@ export class TeamsNotifier implements Notifier {
     if (status === 403 || status === 404) {
       // The app was removed or the chat is gone: forget it, so the next try opens a fresh one or says why.
       conversations.remove(target.tenantId, target.userId, target.scope);
-      logger.warn({ userId: recipient.userId, tenant: recipient.tenantExternalId, status, scope: target.scope }, 'Teams refused the DM; conversation forgotten');
+      logger.warn(
+        { userId: recipient.userId, tenant: recipient.tenantExternalId, status, scope: target.scope },
+        'Teams refused the DM; conversation forgotten',
+      );
       return { status: 'unreachable', error: `Teams refused the message (${status}): the user may have removed the app` };
     }
-    if (status === 401) logger.error({ status }, 'Teams rejected the bot credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID');
+    if (status === 401)
+      logger.error({ status }, 'Teams rejected the bot credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID');
     const afterSeconds = retryAfterOf(err, this.options.clock.now());
     const error = status ? `Teams answered ${status}: ${reason}` : `Teams send failed: ${reason}`;
     return afterSeconds === undefined ? { status: 'retry', error } : { status: 'retry', afterSeconds, error };

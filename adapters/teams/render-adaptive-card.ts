@@ -64,12 +64,14 @@ export interface RenderOptions {
 
 /** Escapes plain text for a Teams Markdown field. */
 export function escapeTeamsText(text: string): string {
-  return text
-    .replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'))
-    .replace(/[\\*_[\]`~]/g, (ch) => `\\${ch}`)
-    // A line that starts like a list item would become one.
-    .replace(/^(\s*)([-+])(?=\s)/gm, '$1\\$2')
-    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
+  return (
+    text
+      .replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'))
+      .replace(/[\\*_[\]`~]/g, (ch) => `\\${ch}`)
+      // A line that starts like a list item would become one.
+      .replace(/^(\s*)([-+])(?=\s)/gm, '$1\\$2')
+      .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.')
+  );
 }
 
 /** A link target Teams Markdown cannot misread: no spaces, parentheses or angle brackets. */
@@ -189,11 +191,13 @@ function blockElements(block: Block, options: RenderOptions): CardElement[] {
       return [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: inlineMarkdown(f.label), value: inlineMarkdown(f.value) })) }];
     case 'list':
       if (block.items.length === 0) return [];
-      return [{
-        type: 'TextBlock',
-        text: block.items.map((item, i) => `${block.ordered ? `${i + 1}.` : '-'} ${inlineMarkdown(item)}`).join('\n'),
-        wrap: true,
-      }];
+      return [
+        {
+          type: 'TextBlock',
+          text: block.items.map((item, i) => `${block.ordered ? `${i + 1}.` : '-'} ${inlineMarkdown(item)}`).join('\n'),
+          wrap: true,
+        },
+      ];
     case 'actions':
       if (block.buttons.length === 0) return [];
       return [{ type: 'ActionSet', actions: block.buttons.map(submitButton) }];

@@ -8,8 +8,19 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { HttpServer } from '../../src/http/server';
 
 void (async () => {
-  const receiver = new HTTPReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR });
-  const app = new App({ receiver, token: 'xoxb-bare', deferInitialization: true, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: process.env.SLACK_API_URL } });
+  const receiver = new HTTPReceiver({
+    signingSecret: process.env.SLACK_SIGNING_SECRET!,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+    logLevel: LogLevel.ERROR,
+  });
+  const app = new App({
+    receiver,
+    token: 'xoxb-bare',
+    deferInitialization: true,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
+  });
   for (const root of ['/touchpoint', '/coaching']) {
     app.command(root, async ({ ack }) => {
       await ack();

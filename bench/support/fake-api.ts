@@ -7,7 +7,10 @@ import { TSX_IMPORT } from './processes';
 export class FakeApiProcess {
   private nextId = 1;
   private readonly pending = new Map<number, (v: unknown) => void>();
-  private constructor(private readonly child: ChildProcess, readonly url: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
     child.on('message', (m: { id?: number; result?: unknown }) => {
       if (m.id !== undefined) {
         this.pending.get(m.id)?.(m.result);

@@ -11,10 +11,16 @@ function run(cmd: string, args: string[]): string {
 }
 
 export function machine(): string {
-  const mem = run('free', ['-h']).split('\n').find((l) => l.startsWith('Mem:'))?.split(/\s+/)[1] ?? '?';
+  const mem =
+    run('free', ['-h'])
+      .split('\n')
+      .find((l) => l.startsWith('Mem:'))
+      ?.split(/\s+/)[1] ?? '?';
   return [
     `machine: nproc ${run('nproc', [])}, ${cpus()[0]?.model ?? 'unknown cpu'}, memory ${mem} (free -h), node ${process.version}, ${process.platform} ${process.arch}`,
-    `load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews figures)`,
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other work on the machine skews figures)`,
     `commit: ${run('git', ['rev-parse', '--short', 'HEAD'])}${run('git', ['status', '--porcelain']) ? ' (working tree has changes)' : ''}, at ${new Date().toISOString()}`,
   ].join('\n');
 }

@@ -55,16 +55,29 @@ export function seedPartnerships(core: Core, o: SeedOptions): { tenantId: number
       const c = Math.floor(i / o.perCoach);
       if (coaches[c] === undefined) coaches[c] = core.services.people.ensureUser(tenant.id, coachId(c), o.now, `Coach ${c}`, `coach${c}`).id;
       const principal = core.services.people.ensureUser(tenant.id, principalId(i), o.now, `Principal ${i}`, `principal${i}`);
-      const school = core.services.people.createSchool(tenant.id, { name: `School ${i}`, timeZone: tz, dayStart: '07:30', dayEnd: '15:30', createdBy: principal.id }, o.now);
+      const school = core.services.people.createSchool(
+        tenant.id,
+        { name: `School ${i}`, timeZone: tz, dayStart: '07:30', dayEnd: '15:30', createdBy: principal.id },
+        o.now,
+      );
       core.services.people.addMembership(tenant.id, school.id, principal.id, 'principal', o.now);
       core.services.people.addMembership(tenant.id, school.id, coaches[c], 'coach', o.now);
       const p = core.services.series.ensurePartnership(tenant.id, school.id, principal.id, coaches[c], o.now);
       const { weekday, time } = meeting(i);
-      const series = core.services.series.createSeries(tenant.id, { partnershipId: p.id, cadence: 'weekly', weekday, time, durationMinutes: 30, startDate: o.startDate, proposedBy: principal.id }, o.now);
+      const series = core.services.series.createSeries(
+        tenant.id,
+        { partnershipId: p.id, cadence: 'weekly', weekday, time, durationMinutes: 30, startDate: o.startDate, proposedBy: principal.id },
+        o.now,
+      );
       core.services.series.setSeriesStatus(tenant.id, series.id, 'active', o.now);
       partnerships.push({
-        schoolId: school.id, partnershipId: p.id, seriesId: series.id, principalId: principal.id, coachId: coaches[c],
-        principalExternalId: principalId(i), coachExternalId: coachId(c),
+        schoolId: school.id,
+        partnershipId: p.id,
+        seriesId: series.id,
+        principalId: principal.id,
+        coachId: coaches[c],
+        principalExternalId: principalId(i),
+        coachExternalId: coachId(c),
       });
     }
     return { tenantId: tenant.id, partnerships };
@@ -74,8 +87,11 @@ export function seedPartnerships(core: Core, o: SeedOptions): { tenantId: number
 /** Active series whose horizon the materialise planner would extend at `now`. */
 export function staleSeries(core: Core, now: Date): number {
   const stale = addDays(todayIn(now, 'UTC'), HORIZON_DAYS - 7);
-  return (core.db.prepare(`SELECT COUNT(*) AS n FROM series WHERE status = 'active' AND (materialised_through IS NULL OR materialised_through < ?)`)
-    .get(stale) as { n: number }).n;
+  return (
+    core.db.prepare(`SELECT COUNT(*) AS n FROM series WHERE status = 'active' AND (materialised_through IS NULL OR materialised_through < ?)`).get(stale) as {
+      n: number;
+    }
+  ).n;
 }
 
 /** Materialises every series and plans their reminders, as the ticks before `now` would have. */
@@ -109,22 +125,42 @@ const MEETING_TIMES = ['07:45', '08:30', '10:15', '12:00', '13:30', '14:00', '14
  * Series are marked materialised far ahead, keeping the materialiser's weekly catch-up out of the
  * measurement (bench:tick measures it).
  */
-export function seedPromptBurst(databasePath: string, o: { partnerships: number; perCoach: number }): {
-  prompts: number; totalRows: number; occurrencesPlanned: number; seedMs: number; planMs: number; dueFrom: Date;
+export function seedPromptBurst(
+  databasePath: string,
+  o: { partnerships: number; perCoach: number },
+): {
+  prompts: number;
+  totalRows: number;
+  occurrencesPlanned: number;
+  seedMs: number;
+  planMs: number;
+  dueFrom: Date;
 } {
   const clock = new SettableClock(new Date('2026-03-03T12:59:00Z'));
   const promptAt = new Date('2026-03-03T13:00:00Z');
   let t = performance.now();
   const core = buildCore({ databasePath, clock, deliverImmediately: false });
-  seedPartnerships(core, { partnerships: o.partnerships, perCoach: o.perCoach, meeting: (i) => ({ weekday: 4, time: MEETING_TIMES[i % o.perCoach] }), startDate: '2026-01-05', now: clock.now() });
+  seedPartnerships(core, {
+    partnerships: o.partnerships,
+    perCoach: o.perCoach,
+    meeting: (i) => ({ weekday: 4, time: MEETING_TIMES[i % o.perCoach] }),
+    startDate: '2026-01-05',
+    now: clock.now(),
+  });
   const seedMs = performance.now() - t;
   t = performance.now();
   const { occurrencesPlanned } = planAhead(core, clock.now());
   const planMs = performance.now() - t;
   const shift = Date.now() - 1000 - promptAt.getTime();
   const prompts = core.services.transaction(() => {
-    core.db.prepare(`UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND NOT (kind = 'agenda.prompt' AND due_at = ?)`).run(promptAt.toISOString());
-    const rows = core.db.prepare(`SELECT id, due_at, expires_at FROM outbox WHERE status = 'pending'`).all() as { id: number; due_at: string; expires_at: string }[];
+    core.db
+      .prepare(`UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND NOT (kind = 'agenda.prompt' AND due_at = ?)`)
+      .run(promptAt.toISOString());
+    const rows = core.db.prepare(`SELECT id, due_at, expires_at FROM outbox WHERE status = 'pending'`).all() as {
+      id: number;
+      due_at: string;
+      expires_at: string;
+    }[];
     const move = core.db.prepare('UPDATE outbox SET due_at = ?, next_attempt_at = ?, expires_at = ? WHERE id = ?');
     const at = (iso: string): string => new Date(Date.parse(iso) + shift).toISOString();
     for (const r of rows) move.run(at(r.due_at), at(r.due_at), at(r.expires_at), r.id);

@@ -114,25 +114,30 @@ export class Touchpoint {
     const found = this.registry.formHandler(formId);
     if (!found) return { reply: { messages: [errorMessage('That form is out of date. Type the command again.')] } };
     let fieldErrors: Record<string, string> | undefined;
-    const out = this.run(inbound, undefined, (ctx) => {
-      const raw: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(values)) raw[k] = typeof v === 'string' && v.trim() === '' ? undefined : v;
-      const parsed = found.spec.schema({ today: ctx.today }).safeParse(raw);
-      if (!parsed.success) {
-        const issue = firstIssue(parsed.error);
-        if (issue.field) fieldErrors = { [issue.field]: issue.message };
-        throw new UsageError(issue.message, issue.field);
-      }
-      // A command's form carries a one-time id (see onceOnly): its second submission is refused.
-      const onceKey = found.command && found.param.startsWith('once-') ? `${found.spec.formId}:${found.param}` : undefined;
-      if (onceKey && this.services.operations.formSubmitted(ctx.actor.tenant.id, onceKey)) {
-        throw new Refusal('That form was already sent. Type the command again to send another.');
-      }
-      if (found.command?.policy) authorize(found.command.policy, ctx.actor);
-      const result = found.spec.handle(ctx, parsed.data, found.param);
-      if (onceKey) this.services.operations.recordFormSubmission(ctx.actor.tenant.id, onceKey, ctx.now);
-      return result;
-    }, found.command);
+    const out = this.run(
+      inbound,
+      undefined,
+      (ctx) => {
+        const raw: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(values)) raw[k] = typeof v === 'string' && v.trim() === '' ? undefined : v;
+        const parsed = found.spec.schema({ today: ctx.today }).safeParse(raw);
+        if (!parsed.success) {
+          const issue = firstIssue(parsed.error);
+          if (issue.field) fieldErrors = { [issue.field]: issue.message };
+          throw new UsageError(issue.message, issue.field);
+        }
+        // A command's form carries a one-time id (see onceOnly): its second submission is refused.
+        const onceKey = found.command && found.param.startsWith('once-') ? `${found.spec.formId}:${found.param}` : undefined;
+        if (onceKey && this.services.operations.formSubmitted(ctx.actor.tenant.id, onceKey)) {
+          throw new Refusal('That form was already sent. Type the command again to send another.');
+        }
+        if (found.command?.policy) authorize(found.command.policy, ctx.actor);
+        const result = found.spec.handle(ctx, parsed.data, found.param);
+        if (onceKey) this.services.operations.recordFormSubmission(ctx.actor.tenant.id, onceKey, ctx.now);
+        return result;
+      },
+      found.command,
+    );
     return fieldErrors ? { reply: out, fieldErrors } : { reply: out };
   }
 
@@ -168,12 +173,7 @@ export class Touchpoint {
     return spec.handle(ctx, parsed.data);
   }
 
-  private run(
-    inbound: Inbound,
-    typed: { root: Root; text: string } | undefined,
-    body: (ctx: RequestContext) => Reply,
-    specHint?: CommandSpec<unknown>,
-  ): Reply {
+  private run(inbound: Inbound, typed: { root: Root; text: string } | undefined, body: (ctx: RequestContext) => Reply, specHint?: CommandSpec<unknown>): Reply {
     const now = this.clock.now();
     const { people, outbox } = this.services;
     let queued = 0;
@@ -194,7 +194,16 @@ export class Touchpoint {
           emit: (event, payload) => this.registry.emit(ctx, event, payload),
           audit: (entry) => this.services.audit.audit({ tenantId: actor.tenant.id, actorId: actor.user.id, ...entry }, now),
           schedule: (recipient, kind, compose, dedupeKey, dueAt, expiresAt) => {
-            const row = { tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message: { text: '', blocks: [] }, compose, dueAt: dueAt ?? now, expiresAt };
+            const row = {
+              tenantId: actor.tenant.id,
+              recipientId: recipient.id,
+              kind,
+              dedupeKey,
+              message: { text: '', blocks: [] },
+              compose,
+              dueAt: dueAt ?? now,
+              expiresAt,
+            };
             if (outbox.plan(row, now)) queued += 1;
           },
           notify: (recipient, kind, msg, dedupeKey, dueAt, expiresAt) => {
@@ -219,7 +228,12 @@ export class Touchpoint {
         text: `${err.message} ${err.choices.map((c) => c.label).join(', ')}`,
         blocks: [
           { type: 'text', text: escapeMarkup(err.message) },
-          { type: 'actions', buttons: err.choices.slice(0, 5).map((c) => ({ actionId: RERUN_ACTION, label: c.label, value: JSON.stringify({ root: typed.root, text: c.text }) })) },
+          {
+            type: 'actions',
+            buttons: err.choices
+              .slice(0, 5)
+              .map((c) => ({ actionId: RERUN_ACTION, label: c.label, value: JSON.stringify({ root: typed.root, text: c.text }) })),
+          },
         ],
       };
     }

@@ -1,8 +1,6 @@
 /** Shared zod pieces for command arguments: each turns a typed word into a value or one clear line. */
 import { z } from 'zod';
-import {
-  isValidTimeZone, parseLocalDate, parseLocalTime, parseWeekday, type LocalDate, type Parsed,
-} from './datetime';
+import { isValidTimeZone, parseLocalDate, parseLocalTime, parseWeekday, type LocalDate, type Parsed } from './datetime';
 
 type Issue = { input?: unknown };
 const given = (iss: Issue): boolean => iss.input !== undefined;
@@ -27,9 +25,12 @@ export const zDate = (today: LocalDate, missing = 'missing the date (like tomorr
   fromParsed((s) => parseLocalDate(s, today), missing);
 
 export const zTimeZone = (missing = 'missing the time zone (an IANA name like America/Chicago)') =>
-  z.string({ error: missing }).trim().refine(isValidTimeZone, {
-    error: (iss: Issue) => `"${String(iss.input)}" is not a time zone (use an IANA name like America/Chicago)`,
-  });
+  z
+    .string({ error: missing })
+    .trim()
+    .refine(isValidTimeZone, {
+      error: (iss: Issue) => `"${String(iss.input)}" is not a time zone (use an IANA name like America/Chicago)`,
+    });
 
 /** `30`, `30m`, `45min`, `1h` → minutes within [min, max]. */
 export const zMinutes = (min: number, max: number, what: string) =>
@@ -48,7 +49,10 @@ export const zMinutes = (min: number, max: number, what: string) =>
 export const noExtra = z.undefined({ error: (iss: Issue) => `unexpected "${String(iss.input)}"` }).optional();
 
 /** `yes`/`true`/`on` style booleans (form checkboxes arrive as 'true'/'false'). */
-export const zFlag = z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || (typeof v === 'string' && /^(true|yes|on|1)$/i.test(v)));
+export const zFlag = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((v) => v === true || (typeof v === 'string' && /^(true|yes|on|1)$/i.test(v)));
 
 /** Splits off a trailing `with <person>` (used by series commands when several exist). */
 export function takeWith(words: string[]): { rest: string[]; withPerson?: string } {

@@ -16,11 +16,33 @@ export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const WEEKDAY_NAMES: Record<string, Weekday> = {
-  mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, weds: 3, wednesday: 3,
-  thu: 4, thur: 4, thurs: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  weds: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
 };
 export const WEEKDAY_LABELS: Record<Weekday, string> = {
-  1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday', 7: 'Sunday',
+  1: 'Monday',
+  2: 'Tuesday',
+  3: 'Wednesday',
+  4: 'Thursday',
+  5: 'Friday',
+  6: 'Saturday',
+  7: 'Sunday',
 };
 
 export function isValidTimeZone(tz: string): boolean {
@@ -137,7 +159,7 @@ export function parseLocalDate(input: string, today: LocalDate): Parsed<LocalDat
   if (s === 'tomorrow') return { ok: true, value: addDays(today, 1) };
   const w = WEEKDAY_NAMES[s];
   if (w) {
-    const ahead = ((w - weekdayOf(today) + 7) % 7) || 7;
+    const ahead = (w - weekdayOf(today) + 7) % 7 || 7;
     return { ok: true, value: addDays(today, ahead) };
   }
   if (isLocalDate(s)) return { ok: true, value: s };

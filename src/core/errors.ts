@@ -3,7 +3,10 @@ import type { User } from './model';
 
 /** Bad input or a refused action: one line for the user (and the usage line, when it is input). */
 export class UsageError extends Error {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -13,14 +16,20 @@ export class Refusal extends Error {}
 
 /** A name that fits several people: the user picks, the bot never guesses. */
 export class AmbiguousPersonError extends Error {
-  constructor(readonly token: string, readonly candidates: User[]) {
+  constructor(
+    readonly token: string,
+    readonly candidates: User[],
+  ) {
     super(`"${token}" could be ${candidates.map((c) => c.displayName).join(' or ')}`);
   }
 }
 
 /** Several things fit (series, schools): the user picks one of the re-runnable commands. */
 export class NeedsChoice extends Error {
-  constructor(question: string, readonly choices: { label: string; text: string }[]) {
+  constructor(
+    question: string,
+    readonly choices: { label: string; text: string }[],
+  ) {
     super(question);
   }
 }

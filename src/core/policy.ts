@@ -38,7 +38,10 @@ export const GOVERNED_ROLES = ['principal', 'assistant_principal', 'coach', 'adm
 export type GovernedRole = (typeof GOVERNED_ROLES)[number];
 
 export const GOVERNED_ROLE_LABELS: Record<GovernedRole, string> = {
-  principal: 'principal', assistant_principal: 'assistant principal', coach: 'coach', admin: 'admin',
+  principal: 'principal',
+  assistant_principal: 'assistant principal',
+  coach: 'coach',
+  admin: 'admin',
 };
 
 /** What the rules need to know about the person whose role would change. */
@@ -68,16 +71,22 @@ export function canGiveRole(actor: Actor, school: School, role: GovernedRole, ta
     return deny(`Only a Touchpoint admin names ${role === 'admin' ? 'admins' : 'principals'}.`);
   }
   if ((role === 'assistant_principal' || role === 'coach') && !admin && !leads) {
-    return deny(`Only a principal or assistant principal of ${school.name}, or an admin, ${role === 'coach' ? 'proposes coaches' : 'names assistant principals'} there.`);
+    return deny(
+      `Only a principal or assistant principal of ${school.name}, or an admin, ${role === 'coach' ? 'proposes coaches' : 'names assistant principals'} there.`,
+    );
   }
   if (role === 'coach' && target.rolesHere.some(isLeaderRole)) {
     const theirs = target.rolesHere.find(isLeaderRole)!;
     const who = target.userId === actor.user.id ? 'You are' : `${target.name} is`;
-    return deny(`${who} ${GOVERNED_ROLE_LABELS[theirs as GovernedRole]} at ${school.name}: a school's principal or assistant principal never holds its coach role (coaching requests are confidential from leaders).`);
+    return deny(
+      `${who} ${GOVERNED_ROLE_LABELS[theirs as GovernedRole]} at ${school.name}: a school's principal or assistant principal never holds its coach role (coaching requests are confidential from leaders).`,
+    );
   }
   if (isLeaderRole(role) && target.rolesHere.includes('coach')) {
     const who = target.userId === actor.user.id ? 'You are' : `${target.name} is`;
-    return deny(`${who} coach at ${school.name}: a coach cannot also be its ${GOVERNED_ROLE_LABELS[role]} (coaching requests are confidential from leaders). Remove the coach role first.`);
+    return deny(
+      `${who} coach at ${school.name}: a coach cannot also be its ${GOVERNED_ROLE_LABELS[role]} (coaching requests are confidential from leaders). Remove the coach role first.`,
+    );
   }
   return allow;
 }
@@ -118,9 +127,11 @@ export function canBook(actor: Actor, school: School, otherRoles: Role[]): Decis
   const theyCoach = otherRoles.includes('coach');
   if ((iLead && theyCoach) || (iCoach && theyLead)) return allow;
   if (!iLead && !iCoach) return deny(`Only principals, assistant principals and coaches of ${school.name} book touch-points.`);
-  return deny(iLead
-    ? 'A touch-point is between a principal and a coach: that person is not a coach at your school.'
-    : 'A touch-point is between a coach and a principal: that person is not a principal or assistant principal at your school.');
+  return deny(
+    iLead
+      ? 'A touch-point is between a principal and a coach: that person is not a coach at your school.'
+      : 'A touch-point is between a coach and a principal: that person is not a principal or assistant principal at your school.',
+  );
 }
 
 function inPartnership(actor: Actor, partnership: Partnership): boolean {
@@ -137,9 +148,8 @@ export function canViewPartnership(actor: Actor, school: School, partnership: Pa
 export function canManageSeries(actor: Actor, school: School, partnership: Partnership): Decision {
   const view = canViewPartnership(actor, school, partnership);
   if (!view.allowed) return view;
-  const stillInRole = actor.user.id === partnership.coachId
-    ? hasRole(actor, school.id, 'coach')
-    : hasRole(actor, school.id, 'principal', 'assistant_principal');
+  const stillInRole =
+    actor.user.id === partnership.coachId ? hasRole(actor, school.id, 'coach') : hasRole(actor, school.id, 'principal', 'assistant_principal');
   return stillInRole ? allow : deny(`You no longer hold your role at ${school.name}.`);
 }
 
@@ -223,7 +233,9 @@ export function canSteerEscalation(actor: Actor, school: School, e: EscalationFa
 export function canAcknowledgeEscalation(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
   const view = canViewEscalation(actor, school, e, now);
   if (!view.allowed) return view;
-  return hasRole(actor, school.id, 'principal', 'assistant_principal') ? allow : deny('Only the principal or an assistant principal acknowledges an urgent escalation.');
+  return hasRole(actor, school.id, 'principal', 'assistant_principal')
+    ? allow
+    : deny('Only the principal or an assistant principal acknowledges an urgent escalation.');
 }
 
 /** Recording the outcome after it was raised: the principal, the APs, or the raising coach. */
@@ -361,9 +373,8 @@ export function canSeeInCalendarFeed(owner: Actor, school: School, partnership: 
   if (!sameTenant(owner, school) || partnership.schoolId !== school.id || !inPartnership(owner, partnership)) {
     return deny('Only the principal and the coach of a touch-point see it in their calendar.');
   }
-  const stillInRole = owner.user.id === partnership.coachId
-    ? hasRole(owner, school.id, 'coach')
-    : hasRole(owner, school.id, 'principal', 'assistant_principal');
+  const stillInRole =
+    owner.user.id === partnership.coachId ? hasRole(owner, school.id, 'coach') : hasRole(owner, school.id, 'principal', 'assistant_principal');
   return stillInRole ? allow : deny(`You no longer hold your role at ${school.name}.`);
 }
 
@@ -371,9 +382,11 @@ export function canSeeInCalendarFeed(owner: Actor, school: School, partnership: 
 export function canHaveCalendarFeed(actor: Actor, partnerships: { school: School; partnership: Partnership }[]): Decision {
   if (partnerships.some(({ school, partnership }) => canSeeInCalendarFeed(actor, school, partnership).allowed)) return allow;
   const booker = actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
-  return deny(booker
-    ? 'Your calendar feed holds your touch-points, and you have none yet. Book one with /touchpoint book @name weekly tue 14:00.'
-    : 'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; teachers have none.');
+  return deny(
+    booker
+      ? 'Your calendar feed holds your touch-points, and you have none yet. Book one with /touchpoint book @name weekly tue 14:00.'
+      : 'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; teachers have none.',
+  );
 }
 
 /** The school-wide escalation pathway settings (reflection days, urgent acknowledgement window): its principals and APs. */

@@ -46,13 +46,19 @@ export class HttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     // One id per request, echoed to the caller and on the log line, so a report can be traced.
-    const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID());
+    const requestId =
+      typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      this.logger.debug({ requestId, method: req.method, path: loggablePath(path), status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'http request');
+      this.logger.debug(
+        { requestId, method: req.method, path: loggablePath(path), status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'http request',
+      );
     });
-    const route = this.routes.find((r) => (r.method === req.method || r.method === '*') && (r.path.endsWith('*') ? path.startsWith(r.path.slice(0, -1)) : r.path === path));
+    const route = this.routes.find(
+      (r) => (r.method === req.method || r.method === '*') && (r.path.endsWith('*') ? path.startsWith(r.path.slice(0, -1)) : r.path === path),
+    );
     if (!route) {
       sendJson(res, 404, { error: 'not found' });
       return;

@@ -8,10 +8,7 @@
  */
 
 export type Span =
-  | { kind: 'text'; text: string }
-  | { kind: 'bold'; children: Span[] }
-  | { kind: 'italic'; children: Span[] }
-  | { kind: 'link'; label: string; url: string };
+  { kind: 'text'; text: string } | { kind: 'bold'; children: Span[] } | { kind: 'italic'; children: Span[] } | { kind: 'link'; label: string; url: string };
 
 // Only these schemes become links: anything else (javascript:, file:, relative paths) could be
 // unsafe or meaningless in a chat client, so it stays visible as literal text.
@@ -137,12 +134,7 @@ class Parser {
       }
       if (ch === '_') {
         const next = charAt(src, i + 1);
-        const canOpen =
-          !inItalic &&
-          i + 1 < end &&
-          isBoundary(charBefore(src, i)) &&
-          next !== '_' &&
-          !isSpace(next);
+        const canOpen = !inItalic && i + 1 < end && isBoundary(charBefore(src, i)) && next !== '_' && !isSpace(next);
         const close = canOpen ? this.findItalicClose(i + 1, end) : -1;
         if (close !== -1) {
           flush();

@@ -7,13 +7,17 @@ export interface Timer {
 }
 
 function schedule(expression: string, name: string, run: () => Promise<unknown>, logger: Logger): Timer {
-  const task = cron.schedule(expression, async () => {
-    try {
-      await run();
-    } catch (err) {
-      logger.error({ err: (err as Error)?.message ?? String(err), job: name }, 'scheduled job failed');
-    }
-  }, { timezone: 'UTC', noOverlap: true, name });
+  const task = cron.schedule(
+    expression,
+    async () => {
+      try {
+        await run();
+      } catch (err) {
+        logger.error({ err: (err as Error)?.message ?? String(err), job: name }, 'scheduled job failed');
+      }
+    },
+    { timezone: 'UTC', noOverlap: true, name },
+  );
   return { stop: () => void task.stop() };
 }
 

@@ -137,8 +137,12 @@ export class Dispatcher {
           this.again = false;
           for (;;) {
             const report = await this.dispatchBatch();
-            total.sent += report.sent; total.retried += report.retried; total.dead += report.dead; total.expired += report.expired;
-            total.dropped += report.dropped; total.lost += report.lost;
+            total.sent += report.sent;
+            total.retried += report.retried;
+            total.dead += report.dead;
+            total.expired += report.expired;
+            total.dropped += report.dropped;
+            total.lost += report.lost;
             if (report.sent + report.retried + report.dead + report.dropped + report.lost === 0 || this.stopped) break;
           }
         } while (this.again && !this.stopped);
@@ -252,18 +256,27 @@ export class Dispatcher {
       // Permanent: retrying for a day would only make whoever waits on it wait for nothing.
       if (!outbox.markDead(claim, `unreachable: ${delivery.error}`, now)) return this.lost(row, 'after finding the recipient unreachable');
       if (user) people.markUnreachable(row.tenantId, user.id, delivery.error, now);
-      this.logger.warn({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error }, 'recipient unreachable; message given up');
+      this.logger.warn(
+        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        'recipient unreachable; message given up',
+      );
       try {
         this.options.onUndeliverable?.(row, delivery.error);
       } catch (err) {
-        this.logger.error({ outboxId: row.id, kind: row.kind, err: (err as Error)?.message ?? String(err) }, 'telling who waits on an undeliverable message failed');
+        this.logger.error(
+          { outboxId: row.id, kind: row.kind, err: (err as Error)?.message ?? String(err) },
+          'telling who waits on an undeliverable message failed',
+        );
       }
       return 'dead';
     }
     const firstFailed = row.firstFailedAt ?? now;
     if (now.getTime() - firstFailed.getTime() >= GIVE_UP_AFTER_MS) {
       if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');
-      this.logger.error({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, error: delivery.error }, 'outbox row dead after 24 hours of failures');
+      this.logger.error(
+        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, error: delivery.error },
+        'outbox row dead after 24 hours of failures',
+      );
       return 'dead';
     }
     // A platform's rate limit says exactly when to come back (plus up to a second of jitter so a
@@ -271,7 +284,19 @@ export class Dispatcher {
     const retryAfter = delivery.status === 'retry' ? delivery.afterSeconds : undefined;
     const wait = retryAfter !== undefined ? retryAfter * 1000 + Math.round(this.random() * 1000) : backoffMs(row.attempts, undefined, this.random);
     if (!outbox.markRetry(claim, new Date(now.getTime() + wait), delivery.error, now)) return this.lost(row, 'after a failed send');
-    this.logger.warn({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, retryInMs: wait, status: delivery.status, error: delivery.error }, 'outbox send failed; will retry');
+    this.logger.warn(
+      {
+        outboxId: row.id,
+        kind: row.kind,
+        tenantId: row.tenantId,
+        recipientId: row.recipientId,
+        attempts: row.attempts,
+        retryInMs: wait,
+        status: delivery.status,
+        error: delivery.error,
+      },
+      'outbox send failed; will retry',
+    );
     return 'retried';
   }
 

@@ -4,8 +4,17 @@
  */
 import type { Db } from './db';
 import type { LocalDate, LocalTime } from '../core/datetime';
-import { DEFAULT_SETTINGS, type ActionItem, type AgendaItem, type AgendaRepository, type ItemStatus, type PlanTarget, type Priority, type ReminderSettings, type Section } from '../core/ports/agenda';
-
+import {
+  DEFAULT_SETTINGS,
+  type ActionItem,
+  type AgendaItem,
+  type AgendaRepository,
+  type ItemStatus,
+  type PlanTarget,
+  type Priority,
+  type ReminderSettings,
+  type Section,
+} from '../core/ports/agenda';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -14,16 +23,27 @@ const IN_TENANT = `JOIN partnerships p ON p.id = x.partnership_id JOIN schools s
 
 function toItem(r: Row): AgendaItem {
   return {
-    id: r.id as number, partnershipId: r.partnership_id as number, section: r.section as Section, text: r.text as string,
-    authorId: (r.author_id as number | null) ?? null, status: r.status as ItemStatus, carriedCount: r.carried_count as number,
-    occurrenceId: (r.occurrence_id as number | null) ?? null, createdAt: new Date(r.created_at as string),
+    id: r.id as number,
+    partnershipId: r.partnership_id as number,
+    section: r.section as Section,
+    text: r.text as string,
+    authorId: (r.author_id as number | null) ?? null,
+    status: r.status as ItemStatus,
+    carriedCount: r.carried_count as number,
+    occurrenceId: (r.occurrence_id as number | null) ?? null,
+    createdAt: new Date(r.created_at as string),
   };
 }
 function toAction(r: Row): ActionItem {
   return {
-    id: r.id as number, partnershipId: r.partnership_id as number, occurrenceId: (r.occurrence_id as number | null) ?? null,
-    text: r.text as string, ownerId: r.owner_id as number, dueDate: r.due_date as LocalDate,
-    status: r.status as ActionItem['status'], createdAt: new Date(r.created_at as string),
+    id: r.id as number,
+    partnershipId: r.partnership_id as number,
+    occurrenceId: (r.occurrence_id as number | null) ?? null,
+    text: r.text as string,
+    ownerId: r.owner_id as number,
+    dueDate: r.due_date as LocalDate,
+    status: r.status as ActionItem['status'],
+    createdAt: new Date(r.created_at as string),
   };
 }
 
@@ -31,9 +51,10 @@ export class AgendaStore implements AgendaRepository {
   constructor(private readonly db: Db) {}
 
   private partnershipInTenant(tenantId: number, partnershipId: number): boolean {
-    return this.db
-      .prepare('SELECT 1 FROM partnerships p JOIN schools s ON s.id = p.school_id WHERE s.tenant_id = ? AND p.id = ?')
-      .get(tenantId, partnershipId) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM partnerships p JOIN schools s ON s.id = p.school_id WHERE s.tenant_id = ? AND p.id = ?').get(tenantId, partnershipId) !==
+      undefined
+    );
   }
 
   // ---- items ---------------------------------------------------------------------------------
@@ -53,16 +74,22 @@ export class AgendaStore implements AgendaRepository {
 
   /** Open items of a partnership: carried-over first (most carried first), then by creation. */
   openItems(tenantId: number, partnershipId: number): AgendaItem[] {
-    return (this.db
-      .prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open'
-                ORDER BY x.carried_count DESC, x.id`)
-      .all({ tenantId, partnershipId }) as Row[]).map(toItem);
+    return (
+      this.db
+        .prepare(
+          `SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open'
+                ORDER BY x.carried_count DESC, x.id`,
+        )
+        .all({ tenantId, partnershipId }) as Row[]
+    ).map(toItem);
   }
 
   itemsOfOccurrence(tenantId: number, occurrenceId: number): AgendaItem[] {
-    return (this.db
-      .prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.occurrence_id = @occurrenceId ORDER BY x.id`)
-      .all({ tenantId, occurrenceId }) as Row[]).map(toItem);
+    return (
+      this.db
+        .prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.occurrence_id = @occurrenceId ORDER BY x.id`)
+        .all({ tenantId, occurrenceId }) as Row[]
+    ).map(toItem);
   }
 
   editItem(tenantId: number, itemId: number, text: string, now: Date): void {
@@ -89,8 +116,10 @@ export class AgendaStore implements AgendaRepository {
   /** Items discussed at held meetings of the partnership since a moment (for the health report). */
   countDiscussedSince(tenantId: number, partnershipId: number, since: Date): number {
     const r = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM agenda_items x ${IN_TENANT} JOIN occurrences o ON o.id = x.occurrence_id
-                WHERE x.partnership_id = @partnershipId AND x.status = 'discussed' AND o.starts_at >= @since`)
+      .prepare(
+        `SELECT COUNT(*) AS n FROM agenda_items x ${IN_TENANT} JOIN occurrences o ON o.id = x.occurrence_id
+                WHERE x.partnership_id = @partnershipId AND x.status = 'discussed' AND o.starts_at >= @since`,
+      )
       .get({ tenantId, partnershipId, since: iso(since) }) as Row;
     return r.n as number;
   }
@@ -98,16 +127,20 @@ export class AgendaStore implements AgendaRepository {
   // ---- priorities ----------------------------------------------------------------------------
 
   priorities(tenantId: number, partnershipId: number): Priority[] {
-    return (this.db
-      .prepare(`SELECT x.* FROM priorities x ${IN_TENANT} WHERE x.partnership_id = @partnershipId ORDER BY x.slot`)
-      .all({ tenantId, partnershipId }) as Row[]).map((r) => ({ slot: r.slot as number, text: r.text as string, setBy: (r.set_by as number | null) ?? null }));
+    return (
+      this.db
+        .prepare(`SELECT x.* FROM priorities x ${IN_TENANT} WHERE x.partnership_id = @partnershipId ORDER BY x.slot`)
+        .all({ tenantId, partnershipId }) as Row[]
+    ).map((r) => ({ slot: r.slot as number, text: r.text as string, setBy: (r.set_by as number | null) ?? null }));
   }
 
   setPriority(tenantId: number, partnershipId: number, slot: number, text: string, by: number, now: Date): void {
     if (!this.partnershipInTenant(tenantId, partnershipId)) throw new Error('partnership not in tenant');
     this.db
-      .prepare(`INSERT INTO priorities (partnership_id, slot, text, set_by, set_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (partnership_id, slot) DO UPDATE SET text = excluded.text, set_by = excluded.set_by, set_at = excluded.set_at`)
+      .prepare(
+        `INSERT INTO priorities (partnership_id, slot, text, set_by, set_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (partnership_id, slot) DO UPDATE SET text = excluded.text, set_by = excluded.set_by, set_at = excluded.set_at`,
+      )
       .run(partnershipId, slot, text, by, iso(now));
   }
 
@@ -118,7 +151,11 @@ export class AgendaStore implements AgendaRepository {
 
   // ---- action items ---------------------------------------------------------------------------
 
-  addAction(tenantId: number, a: { partnershipId: number; occurrenceId: number | null; text: string; ownerId: number; dueDate: LocalDate; createdBy: number }, now: Date): ActionItem {
+  addAction(
+    tenantId: number,
+    a: { partnershipId: number; occurrenceId: number | null; text: string; ownerId: number; dueDate: LocalDate; createdBy: number },
+    now: Date,
+  ): ActionItem {
     if (!this.partnershipInTenant(tenantId, a.partnershipId)) throw new Error('partnership not in tenant');
     const info = this.db
       .prepare(`INSERT INTO action_items (partnership_id, occurrence_id, text, owner_id, due_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
@@ -132,15 +169,19 @@ export class AgendaStore implements AgendaRepository {
   }
 
   openActions(tenantId: number, partnershipId: number): ActionItem[] {
-    return (this.db
-      .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open' ORDER BY x.due_date, x.id`)
-      .all({ tenantId, partnershipId }) as Row[]).map(toAction);
+    return (
+      this.db
+        .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open' ORDER BY x.due_date, x.id`)
+        .all({ tenantId, partnershipId }) as Row[]
+    ).map(toAction);
   }
 
   openActionsOfOwner(tenantId: number, ownerId: number): ActionItem[] {
-    return (this.db
-      .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.owner_id = @ownerId AND x.status = 'open' ORDER BY x.due_date, x.id`)
-      .all({ tenantId, ownerId }) as Row[]).map(toAction);
+    return (
+      this.db
+        .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.owner_id = @ownerId AND x.status = 'open' ORDER BY x.due_date, x.id`)
+        .all({ tenantId, ownerId }) as Row[]
+    ).map(toAction);
   }
 
   closeAction(tenantId: number, actionId: number, status: 'done' | 'dropped', now: Date): void {
@@ -156,25 +197,31 @@ export class AgendaStore implements AgendaRepository {
       .get({ tenantId, partnershipId }) as Row | undefined;
     if (!r) return { ...DEFAULT_SETTINGS };
     return {
-      promptLeadDays: r.prompt_lead_days as number, promptTime: r.prompt_time as LocalTime,
-      agendaLeadMinutes: r.agenda_lead_minutes as number, notesDelayMinutes: r.notes_delay_minutes as number,
+      promptLeadDays: r.prompt_lead_days as number,
+      promptTime: r.prompt_time as LocalTime,
+      agendaLeadMinutes: r.agenda_lead_minutes as number,
+      notesDelayMinutes: r.notes_delay_minutes as number,
     };
   }
 
   saveSettings(tenantId: number, partnershipId: number, s: ReminderSettings, now: Date): void {
     if (!this.partnershipInTenant(tenantId, partnershipId)) throw new Error('partnership not in tenant');
     this.db
-      .prepare(`INSERT INTO partnership_settings (partnership_id, prompt_lead_days, prompt_time, agenda_lead_minutes, notes_delay_minutes, updated_at)
+      .prepare(
+        `INSERT INTO partnership_settings (partnership_id, prompt_lead_days, prompt_time, agenda_lead_minutes, notes_delay_minutes, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (partnership_id) DO UPDATE SET prompt_lead_days = excluded.prompt_lead_days, prompt_time = excluded.prompt_time,
-                  agenda_lead_minutes = excluded.agenda_lead_minutes, notes_delay_minutes = excluded.notes_delay_minutes, updated_at = excluded.updated_at`)
+                  agenda_lead_minutes = excluded.agenda_lead_minutes, notes_delay_minutes = excluded.notes_delay_minutes, updated_at = excluded.updated_at`,
+      )
       .run(partnershipId, s.promptLeadDays, s.promptTime, s.agendaLeadMinutes, s.notesDelayMinutes, iso(now));
   }
 
   mutes(tenantId: number, userId: number, partnershipId: number): string[] {
-    return (this.db
-      .prepare(`SELECT x.kind FROM reminder_mutes x ${IN_TENANT} WHERE x.user_id = @userId AND x.partnership_id = @partnershipId ORDER BY x.kind`)
-      .all({ tenantId, userId, partnershipId }) as Row[]).map((r) => r.kind as string);
+    return (
+      this.db
+        .prepare(`SELECT x.kind FROM reminder_mutes x ${IN_TENANT} WHERE x.user_id = @userId AND x.partnership_id = @partnershipId ORDER BY x.kind`)
+        .all({ tenantId, userId, partnershipId }) as Row[]
+    ).map((r) => r.kind as string);
   }
 
   setMute(tenantId: number, userId: number, partnershipId: number, kind: string, muted: boolean): boolean {
@@ -187,17 +234,22 @@ export class AgendaStore implements AgendaRepository {
 
   confirmAgreement(tenantId: number, partnershipId: number, userId: number, now: Date): boolean {
     if (!this.partnershipInTenant(tenantId, partnershipId)) return false;
-    return this.db.prepare('INSERT OR IGNORE INTO agreements (partnership_id, user_id, confirmed_at) VALUES (?, ?, ?)').run(partnershipId, userId, iso(now)).changes === 1;
+    return (
+      this.db.prepare('INSERT OR IGNORE INTO agreements (partnership_id, user_id, confirmed_at) VALUES (?, ?, ?)').run(partnershipId, userId, iso(now))
+        .changes === 1
+    );
   }
 
   agreementConfirmedBy(tenantId: number, partnershipId: number): number[] {
-    return (this.db
-      .prepare(`SELECT x.user_id FROM agreements x ${IN_TENANT} WHERE x.partnership_id = @partnershipId`)
-      .all({ tenantId, partnershipId }) as Row[]).map((r) => r.user_id as number);
+    return (
+      this.db.prepare(`SELECT x.user_id FROM agreements x ${IN_TENANT} WHERE x.partnership_id = @partnershipId`).all({ tenantId, partnershipId }) as Row[]
+    ).map((r) => r.user_id as number);
   }
 
   pass(tenantId: number, occurrenceId: number, userId: number, now: Date): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO agenda_passes (occurrence_id, user_id, at) VALUES (?, ?, ?)').run(occurrenceId, userId, iso(now)).changes === 1;
+    return (
+      this.db.prepare('INSERT OR IGNORE INTO agenda_passes (occurrence_id, user_id, at) VALUES (?, ?, ?)').run(occurrenceId, userId, iso(now)).changes === 1
+    );
   }
 
   passes(occurrenceId: number): number[] {
@@ -208,21 +260,29 @@ export class AgendaStore implements AgendaRepository {
 
   recordOutcome(tenantId: number, occurrenceId: number, status: 'held' | 'missed', by: number, now: Date): boolean {
     const inTenant = this.db
-      .prepare(`SELECT 1 FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
-                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.id = ?`)
+      .prepare(
+        `SELECT 1 FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
+                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.id = ?`,
+      )
       .get(tenantId, occurrenceId);
     if (!inTenant) return false;
-    return this.db
-      .prepare(`UPDATE occurrences SET status = ?, outcome_at = ?, outcome_by = ?, updated_at = ? WHERE id = ? AND outcome_at IS NULL`)
-      .run(status, iso(now), by, iso(now), occurrenceId).changes === 1;
+    return (
+      this.db
+        .prepare(`UPDATE occurrences SET status = ?, outcome_at = ?, outcome_by = ?, updated_at = ? WHERE id = ? AND outcome_at IS NULL`)
+        .run(status, iso(now), by, iso(now), occurrenceId).changes === 1
+    );
   }
 
   /** Marks a meeting's notes as saved; false when they already were (the second save is refused). */
   markNotes(tenantId: number, occurrenceId: number, now: Date): boolean {
-    return this.db
-      .prepare(`UPDATE occurrences SET notes_at = ? WHERE id = ? AND notes_at IS NULL AND series_id IN (
-                  SELECT s.id FROM series s JOIN partnerships p ON p.id = s.partnership_id JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ?)`)
-      .run(iso(now), occurrenceId, tenantId).changes === 1;
+    return (
+      this.db
+        .prepare(
+          `UPDATE occurrences SET notes_at = ? WHERE id = ? AND notes_at IS NULL AND series_id IN (
+                  SELECT s.id FROM series s JOIN partnerships p ON p.id = s.partnership_id JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ?)`,
+        )
+        .run(iso(now), occurrenceId, tenantId).changes === 1
+    );
   }
 
   /** Whether and when the touch-point was recorded as held or missed, and when its notes were saved. */
@@ -235,18 +295,30 @@ export class AgendaStore implements AgendaRepository {
 
   /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */
   toPlan(from: Date, until: Date, limit: number): PlanTarget[] {
-    return (this.db
-      .prepare(`SELECT o.id AS occurrence_id, o.series_id, o.original_date, o.starts_at, o.ends_at, o.status,
+    return (
+      this.db
+        .prepare(
+          `SELECT o.id AS occurrence_id, o.series_id, o.original_date, o.starts_at, o.ends_at, o.status,
                   p.id AS partnership_id, p.principal_id, p.coach_id, sc.id AS school_id, sc.tenant_id, sc.time_zone
                 FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
                 JOIN schools sc ON sc.id = p.school_id
                 WHERE o.planned_at IS NULL AND o.starts_at < @until AND o.ends_at > @from
-                ORDER BY o.starts_at LIMIT @limit`)
-      .all({ from: iso(from), until: iso(until), limit }) as Row[]).map((r) => ({
-      tenantId: r.tenant_id as number, occurrenceId: r.occurrence_id as number, seriesId: r.series_id as number,
-      partnershipId: r.partnership_id as number, schoolId: r.school_id as number, timeZone: r.time_zone as string,
-      principalId: r.principal_id as number, coachId: r.coach_id as number, originalDate: r.original_date as LocalDate,
-      startsAt: new Date(r.starts_at as string), endsAt: new Date(r.ends_at as string), status: r.status as string,
+                ORDER BY o.starts_at LIMIT @limit`,
+        )
+        .all({ from: iso(from), until: iso(until), limit }) as Row[]
+    ).map((r) => ({
+      tenantId: r.tenant_id as number,
+      occurrenceId: r.occurrence_id as number,
+      seriesId: r.series_id as number,
+      partnershipId: r.partnership_id as number,
+      schoolId: r.school_id as number,
+      timeZone: r.time_zone as string,
+      principalId: r.principal_id as number,
+      coachId: r.coach_id as number,
+      originalDate: r.original_date as LocalDate,
+      startsAt: new Date(r.starts_at as string),
+      endsAt: new Date(r.ends_at as string),
+      status: r.status as string,
     }));
   }
 
@@ -263,13 +335,25 @@ export class AgendaStore implements AgendaRepository {
   }
 
   /** Past occurrences of a series, newest first (for drift, streaks and the report). */
-  pastOccurrences(tenantId: number, seriesId: number, before: Date, limit: number): { id: number; status: string; startsAt: Date; originalDate: LocalDate; outcomeAt: Date | null }[] {
-    return (this.db
-      .prepare(`SELECT o.* FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
+  pastOccurrences(
+    tenantId: number,
+    seriesId: number,
+    before: Date,
+    limit: number,
+  ): { id: number; status: string; startsAt: Date; originalDate: LocalDate; outcomeAt: Date | null }[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT o.* FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
                 JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.series_id = ? AND o.starts_at <= ?
-                ORDER BY o.starts_at DESC LIMIT ?`)
-      .all(tenantId, seriesId, iso(before), limit) as Row[]).map((r) => ({
-      id: r.id as number, status: r.status as string, startsAt: new Date(r.starts_at as string), originalDate: r.original_date as LocalDate,
+                ORDER BY o.starts_at DESC LIMIT ?`,
+        )
+        .all(tenantId, seriesId, iso(before), limit) as Row[]
+    ).map((r) => ({
+      id: r.id as number,
+      status: r.status as string,
+      startsAt: new Date(r.starts_at as string),
+      originalDate: r.original_date as LocalDate,
       outcomeAt: typeof r.outcome_at === 'string' ? new Date(r.outcome_at) : null,
     }));
   }

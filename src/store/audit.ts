@@ -11,19 +11,37 @@ export class AuditStore implements AuditRepository {
 
   // ---- audit ----------------------------------------------------------------------------------
 
-  audit(entry: { tenantId: number; schoolId: number | null; actorId: number | null; action: string; subjectType: string; subjectId: number | null; detail?: string }, now: Date): void {
+  audit(
+    entry: {
+      tenantId: number;
+      schoolId: number | null;
+      actorId: number | null;
+      action: string;
+      subjectType: string;
+      subjectId: number | null;
+      detail?: string;
+    },
+    now: Date,
+  ): void {
     this.db
-      .prepare(`INSERT INTO audit_log (tenant_id, school_id, actor_id, action, subject_type, subject_id, detail, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO audit_log (tenant_id, school_id, actor_id, action, subject_type, subject_id, detail, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(entry.tenantId, entry.schoolId, entry.actorId, entry.action, entry.subjectType, entry.subjectId, entry.detail ?? null, iso(now));
   }
 
-  auditOfSchool(tenantId: number, schoolId: number): { action: string; actorId: number | null; subjectType: string; subjectId: number | null; detail: string | null; at: Date }[] {
-    return (this.db
-      .prepare('SELECT * FROM audit_log WHERE tenant_id = ? AND school_id = ? ORDER BY id')
-      .all(tenantId, schoolId) as Row[]).map((r) => ({
-      action: r.action as string, actorId: (r.actor_id as number | null) ?? null, subjectType: r.subject_type as string,
-      subjectId: (r.subject_id as number | null) ?? null, detail: (r.detail as string | null) ?? null, at: new Date(r.at as string),
+  auditOfSchool(
+    tenantId: number,
+    schoolId: number,
+  ): { action: string; actorId: number | null; subjectType: string; subjectId: number | null; detail: string | null; at: Date }[] {
+    return (this.db.prepare('SELECT * FROM audit_log WHERE tenant_id = ? AND school_id = ? ORDER BY id').all(tenantId, schoolId) as Row[]).map((r) => ({
+      action: r.action as string,
+      actorId: (r.actor_id as number | null) ?? null,
+      subjectType: r.subject_type as string,
+      subjectId: (r.subject_id as number | null) ?? null,
+      detail: (r.detail as string | null) ?? null,
+      at: new Date(r.at as string),
     }));
   }
 }

@@ -9,7 +9,10 @@ import type { Db } from './db';
 const BACKUP_NAME = /^touchpoint-(\d{8}T\d{6}Z)\.db$/;
 
 export function backupFileName(at: Date): string {
-  return `touchpoint-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}.db`;
+  return `touchpoint-${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')}.db`;
 }
 
 /** Existing backups in `dir`, newest first. */
@@ -20,7 +23,10 @@ export function listBackups(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => BACKUP_NAME.test(n)).sort().reverse();
+  return names
+    .filter((n) => BACKUP_NAME.test(n))
+    .sort()
+    .reverse();
 }
 
 export interface BackupResult {

@@ -5,8 +5,19 @@
  */
 import type { Db } from './db';
 import type { LocalDate, LocalTime, Weekday } from '../core/datetime';
-import type { CoachingMessage, CoachingRepository, CoachingRequest, ForgetReport, Format, Helpful, MessageKind, NewDraft, OfficeHour, RequestStatus, Topic } from '../core/ports/coaching';
-
+import type {
+  CoachingMessage,
+  CoachingRepository,
+  CoachingRequest,
+  ForgetReport,
+  Format,
+  Helpful,
+  MessageKind,
+  NewDraft,
+  OfficeHour,
+  RequestStatus,
+  Topic,
+} from '../core/ports/coaching';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -14,19 +25,35 @@ const dateOrNull = (v: unknown): Date | null => (typeof v === 'string' ? new Dat
 
 function toRequest(r: Row): CoachingRequest {
   return {
-    id: r.id as number, schoolId: r.school_id as number, teacherId: r.teacher_id as number, topic: r.topic as Topic,
-    details: r.details as string, format: (r.format as Format | null) ?? null, preferredTimes: (r.preferred_times as string | null) ?? null,
-    shared: r.shared === 1, status: r.status as RequestStatus, coachId: (r.coach_id as number | null) ?? null,
-    proposedTime: (r.proposed_time as string | null) ?? null, sessionDate: (r.session_date as LocalDate | null) ?? null,
-    helpful: (r.helpful as Helpful | null) ?? null, createdAt: new Date(r.created_at as string), submittedAt: dateOrNull(r.submitted_at),
-    firstAnsweredAt: dateOrNull(r.first_answered_at), updatedAt: new Date(r.updated_at as string), closedAt: dateOrNull(r.closed_at),
+    id: r.id as number,
+    schoolId: r.school_id as number,
+    teacherId: r.teacher_id as number,
+    topic: r.topic as Topic,
+    details: r.details as string,
+    format: (r.format as Format | null) ?? null,
+    preferredTimes: (r.preferred_times as string | null) ?? null,
+    shared: r.shared === 1,
+    status: r.status as RequestStatus,
+    coachId: (r.coach_id as number | null) ?? null,
+    proposedTime: (r.proposed_time as string | null) ?? null,
+    sessionDate: (r.session_date as LocalDate | null) ?? null,
+    helpful: (r.helpful as Helpful | null) ?? null,
+    createdAt: new Date(r.created_at as string),
+    submittedAt: dateOrNull(r.submitted_at),
+    firstAnsweredAt: dateOrNull(r.first_answered_at),
+    updatedAt: new Date(r.updated_at as string),
+    closedAt: dateOrNull(r.closed_at),
   };
 }
 
 function toMessage(r: Row): CoachingMessage {
   return {
-    id: r.id as number, requestId: r.request_id as number, authorId: (r.author_id as number | null) ?? null,
-    kind: r.kind as MessageKind, text: r.text as string, createdAt: new Date(r.created_at as string),
+    id: r.id as number,
+    requestId: r.request_id as number,
+    authorId: (r.author_id as number | null) ?? null,
+    kind: r.kind as MessageKind,
+    text: r.text as string,
+    createdAt: new Date(r.created_at as string),
   };
 }
 
@@ -52,7 +79,6 @@ function scrubJson(value: unknown, tokens: readonly string[], replacement: strin
   return value;
 }
 
-
 export class CoachingStore implements CoachingRepository {
   constructor(private readonly db: Db) {}
 
@@ -71,8 +97,10 @@ export class CoachingStore implements CoachingRepository {
     if (!this.schoolInTenant(tenantId, d.schoolId) || !this.userInTenant(tenantId, d.teacherId)) throw new Error('school or teacher not in tenant');
     this.db.prepare(`DELETE FROM coaching_requests WHERE teacher_id = ? AND status = 'draft'`).run(d.teacherId);
     const info = this.db
-      .prepare(`INSERT INTO coaching_requests (school_id, teacher_id, topic, details, format, preferred_times, shared, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)`)
+      .prepare(
+        `INSERT INTO coaching_requests (school_id, teacher_id, topic, details, format, preferred_times, shared, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)`,
+      )
       .run(d.schoolId, d.teacherId, d.topic, d.details, d.format, d.preferredTimes, d.shared ? 1 : 0, iso(now), iso(now));
     return this.byId(tenantId, Number(info.lastInsertRowid))!;
   }
@@ -101,17 +129,29 @@ export class CoachingStore implements CoachingRepository {
   }
 
   /** A coach's answer: the status, who took it up, and what they proposed; the first answer is dated. */
-  answer(tenantId: number, requestId: number, change: { status: RequestStatus; coachId: number; proposedTime?: string; sessionDate?: LocalDate | null }, now: Date): CoachingRequest {
+  answer(
+    tenantId: number,
+    requestId: number,
+    change: { status: RequestStatus; coachId: number; proposedTime?: string; sessionDate?: LocalDate | null },
+    now: Date,
+  ): CoachingRequest {
     if (!this.byId(tenantId, requestId)) throw new Error('request not in tenant');
     this.db
-      .prepare(`UPDATE coaching_requests SET status = @status, coach_id = @coachId,
+      .prepare(
+        `UPDATE coaching_requests SET status = @status, coach_id = @coachId,
                   proposed_time = COALESCE(@proposedTime, proposed_time), session_date = COALESCE(@sessionDate, session_date),
                   first_answered_at = COALESCE(first_answered_at, @now), updated_at = @now,
                   closed_at = CASE WHEN @terminal = 1 THEN @now ELSE closed_at END
-                WHERE id = @requestId`)
+                WHERE id = @requestId`,
+      )
       .run({
-        status: change.status, coachId: change.coachId, proposedTime: change.proposedTime ?? null, sessionDate: change.sessionDate ?? null,
-        now: iso(now), terminal: TERMINAL.has(change.status) ? 1 : 0, requestId,
+        status: change.status,
+        coachId: change.coachId,
+        proposedTime: change.proposedTime ?? null,
+        sessionDate: change.sessionDate ?? null,
+        now: iso(now),
+        terminal: TERMINAL.has(change.status) ? 1 : 0,
+        requestId,
       });
     return this.byId(tenantId, requestId)!;
   }
@@ -131,41 +171,59 @@ export class CoachingStore implements CoachingRepository {
 
   /** A teacher's sent requests, newest first (drafts are not requests yet). */
   ofTeacher(tenantId: number, teacherId: number): CoachingRequest[] {
-    return (this.db
-      .prepare(`SELECT x.* ${IN_TENANT} WHERE x.teacher_id = @teacherId AND x.status != 'draft' ORDER BY x.submitted_at DESC, x.id DESC`)
-      .all({ tenantId, teacherId }) as Row[]).map(toRequest);
+    return (
+      this.db
+        .prepare(`SELECT x.* ${IN_TENANT} WHERE x.teacher_id = @teacherId AND x.status != 'draft' ORDER BY x.submitted_at DESC, x.id DESC`)
+        .all({ tenantId, teacherId }) as Row[]
+    ).map(toRequest);
   }
 
   /** Open and in-progress requests of a school, oldest first: a coach's queue. */
   liveOfSchool(tenantId: number, schoolId: number): CoachingRequest[] {
-    return (this.db
-      .prepare(`SELECT x.* ${IN_TENANT} WHERE x.school_id = @schoolId AND x.status IN ('open', 'in_progress', 'accepted')
-                ORDER BY x.submitted_at, x.id`)
-      .all({ tenantId, schoolId }) as Row[]).map(toRequest);
+    return (
+      this.db
+        .prepare(
+          `SELECT x.* ${IN_TENANT} WHERE x.school_id = @schoolId AND x.status IN ('open', 'in_progress', 'accepted')
+                ORDER BY x.submitted_at, x.id`,
+        )
+        .all({ tenantId, schoolId }) as Row[]
+    ).map(toRequest);
   }
 
   /** Sent requests the teacher did not share (the shared ones are listed, so counting them too would let a reader subtract). */
   unsharedDemandSince(tenantId: number, schoolId: number, since: Date): { topic: Topic; submittedAt: Date }[] {
-    return (this.db
-      .prepare(`SELECT x.topic, x.submitted_at ${IN_TENANT} WHERE x.school_id = @schoolId AND x.status != 'draft' AND x.shared = 0 AND x.submitted_at >= @since
-                ORDER BY x.submitted_at`)
-      .all({ tenantId, schoolId, since: iso(since) }) as Row[]).map((r) => ({ topic: r.topic as Topic, submittedAt: new Date(r.submitted_at as string) }));
+    return (
+      this.db
+        .prepare(
+          `SELECT x.topic, x.submitted_at ${IN_TENANT} WHERE x.school_id = @schoolId AND x.status != 'draft' AND x.shared = 0 AND x.submitted_at >= @since
+                ORDER BY x.submitted_at`,
+        )
+        .all({ tenantId, schoolId, since: iso(since) }) as Row[]
+    ).map((r) => ({ topic: r.topic as Topic, submittedAt: new Date(r.submitted_at as string) }));
   }
 
   /** Sent requests of a school whose teacher chose to share them, since a moment. */
   sharedSince(tenantId: number, schoolId: number, since: Date): CoachingRequest[] {
-    return (this.db
-      .prepare(`SELECT x.* ${IN_TENANT} WHERE x.school_id = @schoolId AND x.shared = 1 AND x.status != 'draft' AND x.submitted_at >= @since
-                ORDER BY x.submitted_at, x.id`)
-      .all({ tenantId, schoolId, since: iso(since) }) as Row[]).map(toRequest);
+    return (
+      this.db
+        .prepare(
+          `SELECT x.* ${IN_TENANT} WHERE x.school_id = @schoolId AND x.shared = 1 AND x.status != 'draft' AND x.submitted_at >= @since
+                ORDER BY x.submitted_at, x.id`,
+        )
+        .all({ tenantId, schoolId, since: iso(since) }) as Row[]
+    ).map(toRequest);
   }
 
   /** Every tenant's requests still waiting for a first answer: the nudge planner's input. */
   allAwaitingFirstAnswer(): { tenantId: number; request: CoachingRequest }[] {
-    return (this.db
-      .prepare(`SELECT x.*, sc.tenant_id AS tenant_ref FROM coaching_requests x JOIN schools sc ON sc.id = x.school_id
-                WHERE x.status = 'open' AND x.first_answered_at IS NULL ORDER BY x.id`)
-      .all() as Row[]).map((r) => ({ tenantId: r.tenant_ref as number, request: toRequest(r) }));
+    return (
+      this.db
+        .prepare(
+          `SELECT x.*, sc.tenant_id AS tenant_ref FROM coaching_requests x JOIN schools sc ON sc.id = x.school_id
+                WHERE x.status = 'open' AND x.first_answered_at IS NULL ORDER BY x.id`,
+        )
+        .all() as Row[]
+    ).map((r) => ({ tenantId: r.tenant_ref as number, request: toRequest(r) }));
   }
 
   /** Retention: closed requests (declined, withdrawn, done) closed before the cutoff, in every tenant. */
@@ -199,8 +257,11 @@ export class CoachingStore implements CoachingRepository {
 
   officeHours(tenantId: number, coachId: number): OfficeHour[] {
     if (!this.userInTenant(tenantId, coachId)) return [];
-    return (this.db.prepare('SELECT * FROM coaching_hours WHERE coach_id = ? ORDER BY weekday, start_time').all(coachId) as Row[])
-      .map((r) => ({ weekday: r.weekday as Weekday, start: r.start_time as LocalTime, end: r.end_time as LocalTime }));
+    return (this.db.prepare('SELECT * FROM coaching_hours WHERE coach_id = ? ORDER BY weekday, start_time').all(coachId) as Row[]).map((r) => ({
+      weekday: r.weekday as Weekday,
+      start: r.start_time as LocalTime,
+      end: r.end_time as LocalTime,
+    }));
   }
 
   /** Replaces the coach's whole set (an empty list clears it). */
@@ -244,8 +305,10 @@ export class CoachingStore implements CoachingRepository {
       .all(tenantId) as Row[];
     let escalationsChanged = 0;
     this.db
-      .prepare(`UPDATE escalations SET concerns_user_id = NULL, concerns_label = 'a teacher'
-                WHERE concerns_user_id = ? AND school_id IN (SELECT id FROM schools WHERE tenant_id = ?)`)
+      .prepare(
+        `UPDATE escalations SET concerns_user_id = NULL, concerns_label = 'a teacher'
+                WHERE concerns_user_id = ? AND school_id IN (SELECT id FROM schools WHERE tenant_id = ?)`,
+      )
       .run(userId, tenantId);
     const updateEscalation = this.db.prepare('UPDATE escalations SET concern = ?, plan_text = ? WHERE id = ?');
     for (const e of escalations) {
@@ -267,11 +330,17 @@ export class CoachingStore implements CoachingRepository {
     }
 
     // Agenda text written by the partnership.
-    const freeText: [table: string, column: string][] = [['agenda_items', 'text'], ['action_items', 'text'], ['priorities', 'text']];
+    const freeText: [table: string, column: string][] = [
+      ['agenda_items', 'text'],
+      ['action_items', 'text'],
+      ['priorities', 'text'],
+    ];
     for (const [table, column] of freeText) {
       const rows = this.db
-        .prepare(`SELECT t.rowid AS rid, t."${column}" AS v FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id
-                  JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ?`)
+        .prepare(
+          `SELECT t.rowid AS rid, t."${column}" AS v FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id
+                  JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ?`,
+        )
         .all(tenantId) as Row[];
       const update = this.db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`);
       for (const r of rows) {
@@ -285,8 +354,9 @@ export class CoachingStore implements CoachingRepository {
 
     // Every row pointing at the user, found from the schema so tables added later are covered too.
     // The user id was checked to be in this tenant, so these rows are this tenant's.
-    const tables = (this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'users' AND name NOT LIKE 'sqlite_%'`).all() as Row[])
-      .map((r) => r.name as string);
+    const tables = (this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'users' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map(
+      (r) => r.name as string,
+    );
     for (const table of tables) {
       const fks = this.db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as Row[];
       for (const fk of fks) {

@@ -3,7 +3,6 @@ import type { Db } from './db';
 import type { LocalDate } from '../core/datetime';
 import type { Category, Escalation, EscalationChange, EscalationRepository, Stage } from '../core/ports/escalations';
 
-
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
 const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
@@ -11,39 +10,89 @@ const bool = (v: unknown): boolean | null => (v === null || v === undefined ? nu
 
 function toEscalation(r: Row): Escalation {
   return {
-    id: r.id as number, schoolId: r.school_id as number, partnershipId: (r.partnership_id as number | null) ?? null,
-    coachId: (r.coach_id as number | null) ?? null, concern: r.concern as string, category: r.category as Category,
-    concernsUserId: (r.concerns_user_id as number | null) ?? null, concernsLabel: (r.concerns_label as string | null) ?? null,
-    urgent: r.urgent === 1, stage: r.stage as Stage, sharedFirst: bool(r.shared_first), teacherInformed: bool(r.teacher_informed),
-    reflectUntil: (r.reflect_until as LocalDate | null) ?? null, notYetCount: r.not_yet_count as number,
-    raisedAt: date(r.raised_at), acknowledgedAt: date(r.acknowledged_at), acknowledgedBy: (r.acknowledged_by as number | null) ?? null,
-    planText: (r.plan_text as string | null) ?? null, planOwnerId: (r.plan_owner_id as number | null) ?? null,
-    followUpDate: (r.follow_up_date as LocalDate | null) ?? null, closedAt: date(r.closed_at), visibleFrom: date(r.visible_from),
+    id: r.id as number,
+    schoolId: r.school_id as number,
+    partnershipId: (r.partnership_id as number | null) ?? null,
+    coachId: (r.coach_id as number | null) ?? null,
+    concern: r.concern as string,
+    category: r.category as Category,
+    concernsUserId: (r.concerns_user_id as number | null) ?? null,
+    concernsLabel: (r.concerns_label as string | null) ?? null,
+    urgent: r.urgent === 1,
+    stage: r.stage as Stage,
+    sharedFirst: bool(r.shared_first),
+    teacherInformed: bool(r.teacher_informed),
+    reflectUntil: (r.reflect_until as LocalDate | null) ?? null,
+    notYetCount: r.not_yet_count as number,
+    raisedAt: date(r.raised_at),
+    acknowledgedAt: date(r.acknowledged_at),
+    acknowledgedBy: (r.acknowledged_by as number | null) ?? null,
+    planText: (r.plan_text as string | null) ?? null,
+    planOwnerId: (r.plan_owner_id as number | null) ?? null,
+    followUpDate: (r.follow_up_date as LocalDate | null) ?? null,
+    closedAt: date(r.closed_at),
+    visibleFrom: date(r.visible_from),
     createdAt: new Date(r.created_at as string),
   };
 }
 
 const IN_TENANT = 'JOIN schools sc ON sc.id = e.school_id AND sc.tenant_id = @tenantId';
 
-
 const COLUMNS: Record<keyof EscalationChange, string> = {
-  stage: 'stage', partnershipId: 'partnership_id', sharedFirst: 'shared_first', teacherInformed: 'teacher_informed',
-  reflectUntil: 'reflect_until', notYetCount: 'not_yet_count', raisedAt: 'raised_at', acknowledgedAt: 'acknowledged_at',
-  acknowledgedBy: 'acknowledged_by', planText: 'plan_text', planOwnerId: 'plan_owner_id', followUpDate: 'follow_up_date', closedAt: 'closed_at',
+  stage: 'stage',
+  partnershipId: 'partnership_id',
+  sharedFirst: 'shared_first',
+  teacherInformed: 'teacher_informed',
+  reflectUntil: 'reflect_until',
+  notYetCount: 'not_yet_count',
+  raisedAt: 'raised_at',
+  acknowledgedAt: 'acknowledged_at',
+  acknowledgedBy: 'acknowledged_by',
+  planText: 'plan_text',
+  planOwnerId: 'plan_owner_id',
+  followUpDate: 'follow_up_date',
+  closedAt: 'closed_at',
   visibleFrom: 'visible_from',
 };
 
 export class EscalationStore implements EscalationRepository {
   constructor(private readonly db: Db) {}
 
-  create(tenantId: number, e: { schoolId: number; partnershipId: number | null; coachId: number; concern: string; category: Category; concernsUserId: number | null; urgent: boolean; stage: Stage }, now: Date): Escalation {
+  create(
+    tenantId: number,
+    e: {
+      schoolId: number;
+      partnershipId: number | null;
+      coachId: number;
+      concern: string;
+      category: Category;
+      concernsUserId: number | null;
+      urgent: boolean;
+      stage: Stage;
+    },
+    now: Date,
+  ): Escalation {
     const inTenant = this.db.prepare('SELECT 1 FROM schools WHERE id = ? AND tenant_id = ?').get(e.schoolId, tenantId);
     if (!inTenant) throw new Error('school not in tenant');
     const info = this.db
-      .prepare(`INSERT INTO escalations (school_id, partnership_id, coach_id, concern, category, concerns_user_id, urgent, stage, raised_at, visible_from, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(e.schoolId, e.partnershipId, e.coachId, e.concern, e.category, e.concernsUserId, e.urgent ? 1 : 0, e.stage,
-        e.urgent ? iso(now) : null, e.urgent ? iso(now) : null, iso(now), iso(now));
+      .prepare(
+        `INSERT INTO escalations (school_id, partnership_id, coach_id, concern, category, concerns_user_id, urgent, stage, raised_at, visible_from, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        e.schoolId,
+        e.partnershipId,
+        e.coachId,
+        e.concern,
+        e.category,
+        e.concernsUserId,
+        e.urgent ? 1 : 0,
+        e.stage,
+        e.urgent ? iso(now) : null,
+        e.urgent ? iso(now) : null,
+        iso(now),
+        iso(now),
+      );
     return this.byId(tenantId, Number(info.lastInsertRowid))!;
   }
 
@@ -67,24 +116,36 @@ export class EscalationStore implements EscalationRepository {
 
   /** Open escalations of a school (not resolved or withdrawn), oldest first. */
   openOfSchool(tenantId: number, schoolId: number): Escalation[] {
-    return (this.db
-      .prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.school_id = @schoolId AND e.stage NOT IN ('resolved', 'withdrawn') ORDER BY e.created_at, e.id`)
-      .all({ tenantId, schoolId }) as Row[]).map(toEscalation);
+    return (
+      this.db
+        .prepare(
+          `SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.school_id = @schoolId AND e.stage NOT IN ('resolved', 'withdrawn') ORDER BY e.created_at, e.id`,
+        )
+        .all({ tenantId, schoolId }) as Row[]
+    ).map(toEscalation);
   }
 
   /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
   forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[] {
-    return (this.db
-      .prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.partnership_id = @partnershipId
-                AND (e.stage = 'raised' OR (e.stage = 'plan' AND e.follow_up_date <= @until)) ORDER BY e.raised_at, e.id`)
-      .all({ tenantId, partnershipId, until }) as Row[]).map(toEscalation);
+    return (
+      this.db
+        .prepare(
+          `SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.partnership_id = @partnershipId
+                AND (e.stage = 'raised' OR (e.stage = 'plan' AND e.follow_up_date <= @until)) ORDER BY e.raised_at, e.id`,
+        )
+        .all({ tenantId, partnershipId, until }) as Row[]
+    ).map(toEscalation);
   }
 
   /** Counts by category and stage (the only form in which escalations reach a report). */
   countsOfSchool(tenantId: number, schoolId: number): { category: Category; stage: Stage; n: number }[] {
-    return (this.db
-      .prepare(`SELECT e.category, e.stage, COUNT(*) AS n FROM escalations e ${IN_TENANT} WHERE e.school_id = @schoolId GROUP BY e.category, e.stage ORDER BY e.category, e.stage`)
-      .all({ tenantId, schoolId }) as Row[]).map((r) => ({ category: r.category as Category, stage: r.stage as Stage, n: r.n as number }));
+    return (
+      this.db
+        .prepare(
+          `SELECT e.category, e.stage, COUNT(*) AS n FROM escalations e ${IN_TENANT} WHERE e.school_id = @schoolId GROUP BY e.category, e.stage ORDER BY e.category, e.stage`,
+        )
+        .all({ tenantId, schoolId }) as Row[]
+    ).map((r) => ({ category: r.category as Category, stage: r.stage as Stage, n: r.n as number }));
   }
 
   schoolSettings(tenantId: number, schoolId: number): { reflectDays: number; urgentAckMinutes: number } {
@@ -93,6 +154,8 @@ export class EscalationStore implements EscalationRepository {
   }
 
   saveSchoolSettings(tenantId: number, schoolId: number, s: { reflectDays: number; urgentAckMinutes: number }): void {
-    this.db.prepare('UPDATE schools SET reflect_days = ?, urgent_ack_minutes = ? WHERE id = ? AND tenant_id = ?').run(s.reflectDays, s.urgentAckMinutes, schoolId, tenantId);
+    this.db
+      .prepare('UPDATE schools SET reflect_days = ?, urgent_ack_minutes = ? WHERE id = ? AND tenant_id = ?')
+      .run(s.reflectDays, s.urgentAckMinutes, schoolId, tenantId);
   }
 }

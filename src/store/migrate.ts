@@ -9,8 +9,9 @@ import { join, resolve } from 'node:path';
 import type { Db } from './db';
 
 /** `migrations/` at the project root, from the sources (src/store) or the build (dist/src/store). */
-export const DEFAULT_MIGRATIONS_DIR = [resolve(__dirname, '..', '..', 'migrations'), resolve(__dirname, '..', '..', '..', 'migrations')]
-  .find((dir) => existsSync(dir)) ?? resolve(__dirname, '..', '..', 'migrations');
+export const DEFAULT_MIGRATIONS_DIR =
+  [resolve(__dirname, '..', '..', 'migrations'), resolve(__dirname, '..', '..', '..', 'migrations')].find((dir) => existsSync(dir)) ??
+  resolve(__dirname, '..', '..', 'migrations');
 
 export class MigrationError extends Error {}
 
@@ -23,7 +24,9 @@ export interface MigrationFile {
 const MIGRATION_NAME = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 export function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): MigrationFile[] {
-  const names = readdirSync(dir).filter((n) => n.endsWith('.sql')).sort();
+  const names = readdirSync(dir)
+    .filter((n) => n.endsWith('.sql'))
+    .sort();
   const seen = new Set<string>();
   return names.map((name) => {
     const m = MIGRATION_NAME.exec(name);
@@ -45,9 +48,7 @@ export function migrate(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR, now: Date 
     name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const files = readMigrations(dir);
   const recorded = new Map(
-    (db.prepare('SELECT name, checksum FROM schema_migrations').all() as { name: string; checksum: string }[]).map(
-      (r) => [r.name, r.checksum],
-    ),
+    (db.prepare('SELECT name, checksum FROM schema_migrations').all() as { name: string; checksum: string }[]).map((r) => [r.name, r.checksum]),
   );
   for (const [name, checksum] of recorded) {
     const file = files.find((f) => f.name === name);

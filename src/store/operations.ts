@@ -19,9 +19,8 @@ export class OperationsStore implements OperationsRepository {
   /** Uses a link: returns its owner and school when it exists, is unexpired and unused; marks it used. */
   useExportLink(token: string, now: Date): { tenantId: number; schoolId: number; userId: number } | undefined {
     return this.db.transaction(() => {
-      const r = this.db
-        .prepare('SELECT * FROM export_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?')
-        .get(hashToken(token), iso(now)) as Row | undefined;
+      const r = this.db.prepare('SELECT * FROM export_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?').get(hashToken(token), iso(now)) as
+        Row | undefined;
       if (!r) return undefined;
       this.db.prepare('UPDATE export_links SET used_at = ? WHERE token_hash = ?').run(iso(now), r.token_hash);
       return { tenantId: r.tenant_id as number, schoolId: r.school_id as number, userId: r.user_id as number };
@@ -31,30 +30,35 @@ export class OperationsStore implements OperationsRepository {
   /** Series of a school with their partnership people and occurrence counts by status. */
   schoolSchedule(tenantId: number, schoolId: number): Row[] {
     return this.db
-      .prepare(`SELECT s.id AS series_id, s.cadence, s.weekday, s.local_time, s.duration_minutes, s.start_date, s.status,
+      .prepare(
+        `SELECT s.id AS series_id, s.cadence, s.weekday, s.local_time, s.duration_minutes, s.start_date, s.status,
                   pu.display_name AS principal, cu.display_name AS coach,
                   SUM(o.status = 'held') AS held, SUM(o.status = 'missed') AS missed, SUM(o.status = 'skipped') AS skipped,
                   SUM(o.status = 'closed') AS closed
                 FROM series s JOIN partnerships p ON p.id = s.partnership_id JOIN schools sc ON sc.id = p.school_id
                 JOIN users pu ON pu.id = p.principal_id JOIN users cu ON cu.id = p.coach_id
                 LEFT JOIN occurrences o ON o.series_id = s.id
-                WHERE sc.tenant_id = ? AND sc.id = ? GROUP BY s.id ORDER BY s.id`)
+                WHERE sc.tenant_id = ? AND sc.id = ? GROUP BY s.id ORDER BY s.id`,
+      )
       .all(tenantId, schoolId) as Row[];
   }
 
   /** The school's audit log without coaching actions: who asked a coach for help is the teacher's business. */
   auditForExport(tenantId: number, schoolId: number): Row[] {
     return this.db
-      .prepare(`SELECT a.at, a.action, a.subject_type, a.subject_id, u.display_name AS actor FROM audit_log a
+      .prepare(
+        `SELECT a.at, a.action, a.subject_type, a.subject_id, u.display_name AS actor FROM audit_log a
                 LEFT JOIN users u ON u.id = a.actor_id
                 WHERE a.tenant_id = ? AND a.school_id = ? AND a.action NOT LIKE 'coaching.%' AND a.subject_type NOT LIKE 'coaching%'
-                ORDER BY a.id`)
+                ORDER BY a.id`,
+      )
       .all(tenantId, schoolId) as Row[];
   }
 
   /** Deletes resolved and withdrawn escalations closed before the cut-off; returns how many. */
   deleteClosedEscalations(before: Date): number {
-    return this.db.prepare(`DELETE FROM escalations WHERE closed_at IS NOT NULL AND closed_at < ? AND stage IN ('resolved', 'withdrawn')`).run(iso(before)).changes;
+    return this.db.prepare(`DELETE FROM escalations WHERE closed_at IS NOT NULL AND closed_at < ? AND stage IN ('resolved', 'withdrawn')`).run(iso(before))
+      .changes;
   }
 
   formSubmitted(tenantId: number, formKey: string): boolean {

@@ -7,10 +7,8 @@ import type { Db } from './db';
 import type { Message } from '../messages/model';
 import type { Claim, ComposeArgs, NewOutboxRow, OutboxRepository, OutboxRow, OutboxStatus } from '../core/ports/outbox';
 
-
 /** Matches a row only while the given claim on it holds (parameters: id, lease). */
 const CLAIMED = `WHERE id = ? AND status = 'sending' AND lease_until = ?`;
-
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -18,11 +16,21 @@ const dateOrNull = (v: unknown): Date | null => (typeof v === 'string' ? new Dat
 
 function toRow(r: Row): OutboxRow {
   return {
-    id: r.id as number, tenantId: r.tenant_id as number, recipientId: r.recipient_id as number, kind: r.kind as string,
-    dedupeKey: r.dedupe_key as string, message: JSON.parse(r.payload as string) as Message, dueAt: new Date(r.due_at as string),
-    expiresAt: dateOrNull(r.expires_at), status: r.status as OutboxStatus, attempts: r.attempts as number,
-    nextAttemptAt: new Date(r.next_attempt_at as string), firstFailedAt: dateOrNull(r.first_failed_at),
-    lastError: (r.last_error as string | null) ?? null, sentAt: dateOrNull(r.sent_at), leaseUntil: dateOrNull(r.lease_until),
+    id: r.id as number,
+    tenantId: r.tenant_id as number,
+    recipientId: r.recipient_id as number,
+    kind: r.kind as string,
+    dedupeKey: r.dedupe_key as string,
+    message: JSON.parse(r.payload as string) as Message,
+    dueAt: new Date(r.due_at as string),
+    expiresAt: dateOrNull(r.expires_at),
+    status: r.status as OutboxStatus,
+    attempts: r.attempts as number,
+    nextAttemptAt: new Date(r.next_attempt_at as string),
+    firstFailedAt: dateOrNull(r.first_failed_at),
+    lastError: (r.last_error as string | null) ?? null,
+    sentAt: dateOrNull(r.sent_at),
+    leaseUntil: dateOrNull(r.lease_until),
     compose: typeof r.compose === 'string' ? (JSON.parse(r.compose) as ComposeArgs) : null,
   };
 }
@@ -33,10 +41,22 @@ export class OutboxStore implements OutboxRepository {
   /** Inserts unless a row with the same dedupe key exists; returns true when inserted. */
   enqueue(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
-      .prepare(`INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(row.tenantId, row.recipientId, row.kind, row.dedupeKey, JSON.stringify(row.message), iso(row.dueAt),
-        row.expiresAt ? iso(row.expiresAt) : null, iso(row.dueAt), iso(now), row.compose ? JSON.stringify(row.compose) : null);
+      .prepare(
+        `INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.tenantId,
+        row.recipientId,
+        row.kind,
+        row.dedupeKey,
+        JSON.stringify(row.message),
+        iso(row.dueAt),
+        row.expiresAt ? iso(row.expiresAt) : null,
+        iso(row.dueAt),
+        iso(now),
+        row.compose ? JSON.stringify(row.compose) : null,
+      );
     return info.changes === 1;
   }
 
@@ -47,14 +67,22 @@ export class OutboxStore implements OutboxRepository {
    */
   plan(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
-      .prepare(`INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
+      .prepare(
+        `INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
                 VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose)
                 ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', attempts = 0, first_failed_at = NULL, last_error = NULL,
                   due_at = excluded.due_at, next_attempt_at = excluded.due_at, expires_at = excluded.expires_at, compose = excluded.compose
-                WHERE outbox.status = 'cancelled'`)
+                WHERE outbox.status = 'cancelled'`,
+      )
       .run({
-        tenantId: row.tenantId, recipientId: row.recipientId, kind: row.kind, dedupeKey: row.dedupeKey, payload: JSON.stringify(row.message),
-        dueAt: iso(row.dueAt), expiresAt: row.expiresAt ? iso(row.expiresAt) : null, now: iso(now),
+        tenantId: row.tenantId,
+        recipientId: row.recipientId,
+        kind: row.kind,
+        dedupeKey: row.dedupeKey,
+        payload: JSON.stringify(row.message),
+        dueAt: iso(row.dueAt),
+        expiresAt: row.expiresAt ? iso(row.expiresAt) : null,
+        now: iso(now),
         compose: row.compose ? JSON.stringify(row.compose) : null,
       });
     return info.changes === 1;
@@ -67,24 +95,32 @@ export class OutboxStore implements OutboxRepository {
    */
   claimDue(now: Date, leaseMs: number, limit: number): { claimed: OutboxRow[]; expired: OutboxRow[] } {
     return this.db.transaction(() => {
-      const expired = (this.db
-        .prepare(`UPDATE outbox SET status = 'expired', lease_until = NULL
+      const expired = (
+        this.db
+          .prepare(
+            `UPDATE outbox SET status = 'expired', lease_until = NULL
                   WHERE status IN ('pending', 'sending') AND expires_at IS NOT NULL AND expires_at <= @now
                     AND (status = 'pending' OR lease_until <= @now)
-                  RETURNING *`)
-        .all({ now: iso(now) }) as Row[]).map(toRow);
+                  RETURNING *`,
+          )
+          .all({ now: iso(now) }) as Row[]
+      ).map(toRow);
       // In the order outbox_due (status, next_attempt_at, id) holds the rows, so a claim merges the
       // two parts along the index and stops at `limit` instead of sorting every due row; a row whose
       // lease lapsed keeps its place by the next_attempt_at it was claimed at.
-      const claimed = (this.db
-        .prepare(`UPDATE outbox SET status = 'sending', lease_until = @lease, attempts = attempts + 1
+      const claimed = (
+        this.db
+          .prepare(
+            `UPDATE outbox SET status = 'sending', lease_until = @lease, attempts = attempts + 1
                   WHERE id IN (SELECT id FROM (
                     SELECT id, next_attempt_at FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
                     UNION ALL
                     SELECT id, next_attempt_at FROM outbox WHERE status = 'sending' AND lease_until <= @now
                     ORDER BY next_attempt_at, id LIMIT @limit))
-                  RETURNING *`)
-        .all({ now: iso(now), lease: iso(new Date(now.getTime() + leaseMs)), limit }) as Row[]).map(toRow);
+                  RETURNING *`,
+          )
+          .all({ now: iso(now), lease: iso(new Date(now.getTime() + leaseMs)), limit }) as Row[]
+      ).map(toRow);
       // RETURNING gives no order.
       claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
       return { claimed, expired };
@@ -96,9 +132,11 @@ export class OutboxStore implements OutboxRepository {
    * when it lapsed and another process has claimed the row since.
    */
   renewLease(claim: Claim, until: Date): boolean {
-    return this.db
-      .prepare(`UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_until = ?`)
-      .run(iso(until), claim.id, iso(claim.leaseUntil)).changes === 1;
+    return (
+      this.db
+        .prepare(`UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_until = ?`)
+        .run(iso(until), claim.id, iso(claim.leaseUntil)).changes === 1
+    );
   }
 
   // The outcomes of a send are written only while the claim is still the sender's: once it has
@@ -106,29 +144,35 @@ export class OutboxStore implements OutboxRepository {
   // Each returns false when the claim was lost.
 
   markSent(claim: Claim, now: Date): boolean {
-    return this.db
-      .prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL ${CLAIMED}`)
-      .run(iso(now), claim.id, iso(claim.leaseUntil)).changes === 1;
+    return (
+      this.db
+        .prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL ${CLAIMED}`)
+        .run(iso(now), claim.id, iso(claim.leaseUntil)).changes === 1
+    );
   }
 
   markRetry(claim: Claim, nextAttemptAt: Date, error: string, now: Date): boolean {
-    return this.db
-      .prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?,
-                first_failed_at = COALESCE(first_failed_at, ?) ${CLAIMED}`)
-      .run(iso(nextAttemptAt), error.slice(0, 500), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1;
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?,
+                first_failed_at = COALESCE(first_failed_at, ?) ${CLAIMED}`,
+        )
+        .run(iso(nextAttemptAt), error.slice(0, 500), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1
+    );
   }
 
   /** A composed reminder that is no longer relevant when its moment came (muted, already answered). */
   markCancelled(claim: Claim): boolean {
-    return this.db
-      .prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL ${CLAIMED}`)
-      .run(claim.id, iso(claim.leaseUntil)).changes === 1;
+    return this.db.prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL ${CLAIMED}`).run(claim.id, iso(claim.leaseUntil)).changes === 1;
   }
 
   markDead(claim: Claim, error: string, now: Date): boolean {
-    return this.db
-      .prepare(`UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?) ${CLAIMED}`)
-      .run(error.slice(0, 500), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1;
+    return (
+      this.db
+        .prepare(`UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?) ${CLAIMED}`)
+        .run(error.slice(0, 500), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1
+    );
   }
 
   /** Cancels rows not yet sent whose dedupe key starts with the prefix (a cancelled meeting's reminders). */

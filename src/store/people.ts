@@ -16,8 +16,10 @@ export class PeopleStore implements PeopleRepository {
 
   ensureTenant(platform: Platform, externalId: string, now: Date, name?: string): Tenant {
     this.db
-      .prepare(`INSERT INTO tenants (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (platform, external_id) DO NOTHING`)
+      .prepare(
+        `INSERT INTO tenants (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (platform, external_id) DO NOTHING`,
+      )
       .run(platform, externalId, name ?? null, iso(now));
     return toTenant(this.db.prepare('SELECT * FROM tenants WHERE platform = ? AND external_id = ?').get(platform, externalId) as Row);
   }
@@ -30,10 +32,12 @@ export class PeopleStore implements PeopleRepository {
   /** Finds or creates the user; a newly learned display name or handle replaces the old one. */
   ensureUser(tenantId: number, externalId: string, now: Date, displayName?: string, handle?: string): User {
     this.db
-      .prepare(`INSERT INTO users (tenant_id, external_id, display_name, handle, created_at)
+      .prepare(
+        `INSERT INTO users (tenant_id, external_id, display_name, handle, created_at)
                 VALUES (@tenantId, @externalId, @displayName, @handle, @now)
                 ON CONFLICT (tenant_id, external_id) DO UPDATE SET
-                  display_name = COALESCE(@newName, display_name), handle = COALESCE(@handle, handle)`)
+                  display_name = COALESCE(@newName, display_name), handle = COALESCE(@handle, handle)`,
+      )
       .run({ tenantId, externalId, displayName: displayName ?? externalId, newName: displayName ?? null, handle: handle ?? null, now: iso(now) });
     return this.userByExternalId(tenantId, externalId)!;
   }
@@ -51,11 +55,15 @@ export class PeopleStore implements PeopleRepository {
   /** Users of the tenant whose handle or display name (or its first word) matches, case-insensitively. */
   usersByName(tenantId: number, name: string): User[] {
     const n = name.trim().toLowerCase();
-    return (this.db
-      .prepare(`SELECT * FROM users WHERE tenant_id = @tenantId AND (
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM users WHERE tenant_id = @tenantId AND (
                   lower(handle) = @n OR lower(display_name) = @n OR lower(display_name) LIKE @first ESCAPE '\\')
-                ORDER BY display_name`)
-      .all({ tenantId, n, first: `${n.replace(/[\\%_]/g, (c) => `\\${c}`)} %` }) as Row[]).map(toUser);
+                ORDER BY display_name`,
+        )
+        .all({ tenantId, n, first: `${n.replace(/[\\%_]/g, (c) => `\\${c}`)} %` }) as Row[]
+    ).map(toUser);
   }
 
   resolveActor(identity: Identity, now: Date): Actor {
@@ -76,8 +84,10 @@ export class PeopleStore implements PeopleRepository {
 
   createSchool(tenantId: number, s: { name: string; timeZone: string; dayStart: LocalTime; dayEnd: LocalTime; createdBy: number }, now: Date): School {
     const info = this.db
-      .prepare(`INSERT INTO schools (tenant_id, name, time_zone, day_start, day_end, created_by, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO schools (tenant_id, name, time_zone, day_start, day_end, created_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(tenantId, s.name, s.timeZone, s.dayStart, s.dayEnd, s.createdBy, iso(now));
     return this.schoolById(tenantId, Number(info.lastInsertRowid))!;
   }
@@ -97,10 +107,14 @@ export class PeopleStore implements PeopleRepository {
   }
 
   membershipsOf(tenantId: number, userId: number): Membership[] {
-    return (this.db
-      .prepare(`SELECT m.school_id, m.user_id, m.role FROM memberships m JOIN schools s ON s.id = m.school_id
-                WHERE s.tenant_id = ? AND m.user_id = ? ORDER BY m.school_id, m.role`)
-      .all(tenantId, userId) as Row[]).map((r) => ({ schoolId: r.school_id as number, userId: r.user_id as number, role: r.role as Role }));
+    return (
+      this.db
+        .prepare(
+          `SELECT m.school_id, m.user_id, m.role FROM memberships m JOIN schools s ON s.id = m.school_id
+                WHERE s.tenant_id = ? AND m.user_id = ? ORDER BY m.school_id, m.role`,
+        )
+        .all(tenantId, userId) as Row[]
+    ).map((r) => ({ schoolId: r.school_id as number, userId: r.user_id as number, role: r.role as Role }));
   }
 
   addMembership(tenantId: number, schoolId: number, userId: number, role: Role, now: Date): boolean {
@@ -120,22 +134,30 @@ export class PeopleStore implements PeopleRepository {
   schoolMembers(tenantId: number, schoolId: number, roles: readonly Role[]): (User & { role: Role })[] {
     if (!this.schoolById(tenantId, schoolId)) return [];
     const marks = roles.map(() => '?').join(', ');
-    return (this.db
-      .prepare(`SELECT u.*, m.role AS role FROM memberships m JOIN users u ON u.id = m.user_id
-                WHERE m.school_id = ? AND u.tenant_id = ? AND m.role IN (${marks}) ORDER BY u.display_name, m.role`)
-      .all(schoolId, tenantId, ...roles) as Row[]).map((r) => ({ ...toUser(r), role: r.role as Role }));
+    return (
+      this.db
+        .prepare(
+          `SELECT u.*, m.role AS role FROM memberships m JOIN users u ON u.id = m.user_id
+                WHERE m.school_id = ? AND u.tenant_id = ? AND m.role IN (${marks}) ORDER BY u.display_name, m.role`,
+        )
+        .all(schoolId, tenantId, ...roles) as Row[]
+    ).map((r) => ({ ...toUser(r), role: r.role as Role }));
   }
 
   // ---- reach -------------------------------------------------------------------------------
 
   markUnreachable(tenantId: number, userId: number, reason: string, now: Date): void {
-    this.db.prepare('UPDATE users SET unreachable_at = ?, unreachable_reason = ? WHERE tenant_id = ? AND id = ?').run(iso(now), reason.slice(0, 300), tenantId, userId);
+    this.db
+      .prepare('UPDATE users SET unreachable_at = ?, unreachable_reason = ? WHERE tenant_id = ? AND id = ?')
+      .run(iso(now), reason.slice(0, 300), tenantId, userId);
   }
 
   markReachable(tenantId: number, userId: number): boolean {
-    return this.db
-      .prepare('UPDATE users SET unreachable_at = NULL, unreachable_reason = NULL WHERE tenant_id = ? AND id = ? AND unreachable_at IS NOT NULL')
-      .run(tenantId, userId).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE users SET unreachable_at = NULL, unreachable_reason = NULL WHERE tenant_id = ? AND id = ? AND unreachable_at IS NOT NULL')
+        .run(tenantId, userId).changes > 0
+    );
   }
 
   unreachable(tenantId: number, userId: number): { at: Date; reason: string } | undefined {
@@ -150,16 +172,20 @@ export class PeopleStore implements PeopleRepository {
   }
 
   tenantAdmins(tenantId: number): User[] {
-    return (this.db
-      .prepare('SELECT u.* FROM tenant_admins a JOIN users u ON u.id = a.user_id WHERE a.tenant_id = ? ORDER BY u.display_name, u.id')
-      .all(tenantId) as Row[]).map(toUser);
+    return (
+      this.db
+        .prepare('SELECT u.* FROM tenant_admins a JOIN users u ON u.id = a.user_id WHERE a.tenant_id = ? ORDER BY u.display_name, u.id')
+        .all(tenantId) as Row[]
+    ).map(toUser);
   }
 
   addTenantAdmin(tenantId: number, userId: number, addedBy: number | null, now: Date): boolean {
     if (!this.userById(tenantId, userId)) throw new Error('user not in tenant');
-    return this.db
-      .prepare('INSERT OR IGNORE INTO tenant_admins (tenant_id, user_id, added_by, created_at) VALUES (?, ?, ?, ?)')
-      .run(tenantId, userId, addedBy, iso(now)).changes > 0;
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO tenant_admins (tenant_id, user_id, added_by, created_at) VALUES (?, ?, ?, ?)')
+        .run(tenantId, userId, addedBy, iso(now)).changes > 0
+    );
   }
 
   removeTenantAdmin(tenantId: number, userId: number): boolean {
@@ -171,9 +197,11 @@ export class PeopleStore implements PeopleRepository {
     this.db
       .prepare(`INSERT OR IGNORE INTO role_invitations (school_id, user_id, role, invited_by, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)`)
       .run(i.schoolId, i.userId, i.role, i.invitedBy, iso(now));
-    return toInvitation(this.db
-      .prepare(`SELECT * FROM role_invitations WHERE school_id = ? AND user_id = ? AND role = ? AND status = 'pending'`)
-      .get(i.schoolId, i.userId, i.role) as Row);
+    return toInvitation(
+      this.db
+        .prepare(`SELECT * FROM role_invitations WHERE school_id = ? AND user_id = ? AND role = ? AND status = 'pending'`)
+        .get(i.schoolId, i.userId, i.role) as Row,
+    );
   }
 
   invitationById(tenantId: number, invitationId: number): RoleInvitation | undefined {
@@ -185,23 +213,27 @@ export class PeopleStore implements PeopleRepository {
 
   pendingInvitations(tenantId: number, schoolId: number): RoleInvitation[] {
     if (!this.schoolById(tenantId, schoolId)) return [];
-    return (this.db
-      .prepare(`SELECT * FROM role_invitations WHERE school_id = ? AND status = 'pending' ORDER BY id`)
-      .all(schoolId) as Row[]).map(toInvitation);
+    return (this.db.prepare(`SELECT * FROM role_invitations WHERE school_id = ? AND status = 'pending' ORDER BY id`).all(schoolId) as Row[]).map(toInvitation);
   }
 
   answerInvitation(tenantId: number, invitationId: number, status: Exclude<InvitationStatus, 'pending'>, now: Date): boolean {
     if (!this.invitationById(tenantId, invitationId)) return false;
-    return this.db
-      .prepare(`UPDATE role_invitations SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending'`)
-      .run(status, iso(now), invitationId).changes > 0;
+    return (
+      this.db.prepare(`UPDATE role_invitations SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending'`).run(status, iso(now), invitationId)
+        .changes > 0
+    );
   }
 }
 
 function toInvitation(r: Row): RoleInvitation {
   return {
-    id: r.id as number, schoolId: r.school_id as number, userId: r.user_id as number, role: r.role as 'coach',
-    invitedBy: (r.invited_by as number | null) ?? null, status: r.status as InvitationStatus,
-    createdAt: new Date(r.created_at as string), answeredAt: r.answered_at ? new Date(r.answered_at as string) : null,
+    id: r.id as number,
+    schoolId: r.school_id as number,
+    userId: r.user_id as number,
+    role: r.role as 'coach',
+    invitedBy: (r.invited_by as number | null) ?? null,
+    status: r.status as InvitationStatus,
+    createdAt: new Date(r.created_at as string),
+    answeredAt: r.answered_at ? new Date(r.answered_at as string) : null,
   };
 }

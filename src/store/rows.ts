@@ -1,8 +1,5 @@
 /** Row mappers shared by the repositories: SQLite rows to the model's types. */
-import type {
-  Cadence, Closure, Occurrence, OccurrenceStatus, Partnership, Platform,
-  School, Series, SeriesStatus, Tenant, User,
-} from '../core/model';
+import type { Cadence, Closure, Occurrence, OccurrenceStatus, Partnership, Platform, School, Series, SeriesStatus, Tenant, User } from '../core/model';
 import type { LocalDate, LocalTime, Weekday } from '../core/datetime';
 
 export type Row = Record<string, unknown>;
@@ -13,14 +10,21 @@ export function toTenant(r: Row): Tenant {
 }
 export function toUser(r: Row): User {
   return {
-    id: r.id as number, tenantId: r.tenant_id as number, externalId: r.external_id as string,
-    displayName: r.display_name as string, handle: (r.handle as string | null) ?? null,
+    id: r.id as number,
+    tenantId: r.tenant_id as number,
+    externalId: r.external_id as string,
+    displayName: r.display_name as string,
+    handle: (r.handle as string | null) ?? null,
   };
 }
 export function toSchool(r: Row): School {
   return {
-    id: r.id as number, tenantId: r.tenant_id as number, name: r.name as string, timeZone: r.time_zone as string,
-    dayStart: r.day_start as LocalTime, dayEnd: r.day_end as LocalTime,
+    id: r.id as number,
+    tenantId: r.tenant_id as number,
+    name: r.name as string,
+    timeZone: r.time_zone as string,
+    dayStart: r.day_start as LocalTime,
+    dayEnd: r.day_end as LocalTime,
   };
 }
 export function toPartnership(r: Row): Partnership {
@@ -29,24 +33,39 @@ export function toPartnership(r: Row): Partnership {
 /** A `series` row as the model's Series (other repositories extend it). */
 export function toSeries(r: Row): Series {
   return {
-    id: r.id as number, partnershipId: r.partnership_id as number, cadence: r.cadence as Cadence,
-    weekday: r.weekday as Weekday, time: r.local_time as LocalTime, durationMinutes: r.duration_minutes as number,
-    startDate: r.start_date as LocalDate, status: r.status as SeriesStatus,
-    pausedUntil: (r.paused_until as LocalDate | null) ?? null, proposedBy: r.proposed_by as number,
-    createdAt: new Date(r.created_at as string), materialisedThrough: (r.materialised_through as LocalDate | null) ?? null,
+    id: r.id as number,
+    partnershipId: r.partnership_id as number,
+    cadence: r.cadence as Cadence,
+    weekday: r.weekday as Weekday,
+    time: r.local_time as LocalTime,
+    durationMinutes: r.duration_minutes as number,
+    startDate: r.start_date as LocalDate,
+    status: r.status as SeriesStatus,
+    pausedUntil: (r.paused_until as LocalDate | null) ?? null,
+    proposedBy: r.proposed_by as number,
+    createdAt: new Date(r.created_at as string),
+    materialisedThrough: (r.materialised_through as LocalDate | null) ?? null,
   };
 }
 export function toOccurrence(r: Row): Occurrence {
   return {
-    id: r.id as number, seriesId: r.series_id as number, originalDate: r.original_date as LocalDate,
-    startsAt: new Date(r.starts_at as string), endsAt: new Date(r.ends_at as string),
-    status: r.status as OccurrenceStatus, moved: r.moved === 1, reason: (r.reason as string | null) ?? null,
+    id: r.id as number,
+    seriesId: r.series_id as number,
+    originalDate: r.original_date as LocalDate,
+    startsAt: new Date(r.starts_at as string),
+    endsAt: new Date(r.ends_at as string),
+    status: r.status as OccurrenceStatus,
+    moved: r.moved === 1,
+    reason: (r.reason as string | null) ?? null,
   };
 }
 export function toClosure(r: Row): Closure {
   return {
-    id: r.id as number, schoolId: r.school_id as number, startDate: r.start_date as LocalDate,
-    endDate: r.end_date as LocalDate, label: r.label as string,
+    id: r.id as number,
+    schoolId: r.school_id as number,
+    startDate: r.start_date as LocalDate,
+    endDate: r.end_date as LocalDate,
+    label: r.label as string,
   };
 }
 

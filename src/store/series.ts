@@ -18,9 +18,9 @@ export class SeriesStore implements SeriesRepository {
     this.db
       .prepare(`INSERT OR IGNORE INTO partnerships (school_id, principal_id, coach_id, created_at) VALUES (?, ?, ?, ?)`)
       .run(schoolId, principalId, coachId, iso(now));
-    return toPartnership(this.db
-      .prepare('SELECT * FROM partnerships WHERE school_id = ? AND principal_id = ? AND coach_id = ?')
-      .get(schoolId, principalId, coachId) as Row);
+    return toPartnership(
+      this.db.prepare('SELECT * FROM partnerships WHERE school_id = ? AND principal_id = ? AND coach_id = ?').get(schoolId, principalId, coachId) as Row,
+    );
   }
 
   partnershipById(tenantId: number, partnershipId: number): Partnership | undefined {
@@ -33,8 +33,10 @@ export class SeriesStore implements SeriesRepository {
   createSeries(tenantId: number, s: Omit<Series, 'id' | 'status' | 'pausedUntil' | 'createdAt' | 'materialisedThrough'>, now: Date): Series {
     if (!this.partnershipById(tenantId, s.partnershipId)) throw new Error('partnership not in tenant');
     const info = this.db
-      .prepare(`INSERT INTO series (partnership_id, cadence, weekday, local_time, duration_minutes, start_date, status, proposed_by, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'proposed', ?, ?)`)
+      .prepare(
+        `INSERT INTO series (partnership_id, cadence, weekday, local_time, duration_minutes, start_date, status, proposed_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'proposed', ?, ?)`,
+      )
       .run(s.partnershipId, s.cadence, s.weekday, s.time, s.durationMinutes, s.startDate, s.proposedBy, iso(now));
     return this.seriesById(tenantId, Number(info.lastInsertRowid))!;
   }
@@ -46,22 +48,28 @@ export class SeriesStore implements SeriesRepository {
 
   /** Proposed and active series in which the user is the principal or the coach. */
   liveSeriesOfUser(tenantId: number, userId: number): Series[] {
-    return (this.db
-      .prepare(`SELECT s.* ${SERIES_IN_TENANT} AND s.status IN ('proposed', 'active')
-                AND (p.principal_id = @userId OR p.coach_id = @userId) ORDER BY s.id`)
-      .all({ tenantId, userId }) as Row[]).map(toSeries);
+    return (
+      this.db
+        .prepare(
+          `SELECT s.* ${SERIES_IN_TENANT} AND s.status IN ('proposed', 'active')
+                AND (p.principal_id = @userId OR p.coach_id = @userId) ORDER BY s.id`,
+        )
+        .all({ tenantId, userId }) as Row[]
+    ).map(toSeries);
   }
 
   liveSeriesOfPartnership(tenantId: number, partnershipId: number): Series[] {
-    return (this.db
-      .prepare(`SELECT s.* ${SERIES_IN_TENANT} AND s.status IN ('proposed', 'active') AND s.partnership_id = @partnershipId ORDER BY s.id`)
-      .all({ tenantId, partnershipId }) as Row[]).map(toSeries);
+    return (
+      this.db
+        .prepare(`SELECT s.* ${SERIES_IN_TENANT} AND s.status IN ('proposed', 'active') AND s.partnership_id = @partnershipId ORDER BY s.id`)
+        .all({ tenantId, partnershipId }) as Row[]
+    ).map(toSeries);
   }
 
   activeSeriesOfSchool(tenantId: number, schoolId: number): Series[] {
-    return (this.db
-      .prepare(`SELECT s.* ${SERIES_IN_TENANT} AND s.status = 'active' AND p.school_id = @schoolId ORDER BY s.id`)
-      .all({ tenantId, schoolId }) as Row[]).map(toSeries);
+    return (
+      this.db.prepare(`SELECT s.* ${SERIES_IN_TENANT} AND s.status = 'active' AND p.school_id = @schoolId ORDER BY s.id`).all({ tenantId, schoolId }) as Row[]
+    ).map(toSeries);
   }
 
   /**
@@ -69,12 +77,16 @@ export class SeriesStore implements SeriesRepository {
    * `through`: the scheduler's planning input. Series already far enough ahead are not visited.
    */
   activeSeriesToMaterialise(through: LocalDate, limit = 2000): { tenantId: number; series: Series }[] {
-    return (this.db
-      .prepare(`SELECT s.*, sc.tenant_id AS tenant_ref FROM series s JOIN partnerships p ON p.id = s.partnership_id
+    return (
+      this.db
+        .prepare(
+          `SELECT s.*, sc.tenant_id AS tenant_ref FROM series s JOIN partnerships p ON p.id = s.partnership_id
                 JOIN schools sc ON sc.id = p.school_id
                 WHERE s.status = 'active' AND (s.materialised_through IS NULL OR s.materialised_through < @through)
-                ORDER BY s.id LIMIT @limit`)
-      .all({ through, limit }) as Row[]).map((r) => ({ tenantId: r.tenant_ref as number, series: toSeries(r) }));
+                ORDER BY s.id LIMIT @limit`,
+        )
+        .all({ through, limit }) as Row[]
+    ).map((r) => ({ tenantId: r.tenant_ref as number, series: toSeries(r) }));
   }
 
   markMaterialised(seriesId: number, through: LocalDate): void {
@@ -102,7 +114,12 @@ export class SeriesStore implements SeriesRepository {
    * Inserts the occurrences not stored yet (existing rows keep their status and overrides) and
    * returns how many were new.
    */
-  ensureOccurrences(tenantId: number, seriesId: number, rows: { originalDate: LocalDate; startsAt: Date; endsAt: Date; status: OccurrenceStatus; reason: string | null }[], now: Date): number {
+  ensureOccurrences(
+    tenantId: number,
+    seriesId: number,
+    rows: { originalDate: LocalDate; startsAt: Date; endsAt: Date; status: OccurrenceStatus; reason: string | null }[],
+    now: Date,
+  ): number {
     if (!this.seriesById(tenantId, seriesId)) throw new Error('series not in tenant');
     const insert = this.db.prepare(`INSERT OR IGNORE INTO occurrences (series_id, original_date, starts_at, ends_at, status, reason, updated_at)
                                     VALUES (?, ?, ?, ?, ?, ?, ?)`);
@@ -113,8 +130,10 @@ export class SeriesStore implements SeriesRepository {
 
   occurrenceById(tenantId: number, occurrenceId: number): Occurrence | undefined {
     const r = this.db
-      .prepare(`SELECT o.* FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
-                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.id = ?`)
+      .prepare(
+        `SELECT o.* FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
+                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.id = ?`,
+      )
       .get(tenantId, occurrenceId) as Row | undefined;
     return r && toOccurrence(r);
   }
@@ -122,32 +141,42 @@ export class SeriesStore implements SeriesRepository {
   /** Occurrences of a series that end after `after`, in start order. */
   occurrencesOfSeries(tenantId: number, seriesId: number, after: Date, limit = 100): Occurrence[] {
     if (!this.seriesById(tenantId, seriesId)) return [];
-    return (this.db
-      .prepare('SELECT * FROM occurrences WHERE series_id = ? AND ends_at > ? ORDER BY starts_at LIMIT ?')
-      .all(seriesId, iso(after), limit) as Row[]).map(toOccurrence);
+    return (
+      this.db.prepare('SELECT * FROM occurrences WHERE series_id = ? AND ends_at > ? ORDER BY starts_at LIMIT ?').all(seriesId, iso(after), limit) as Row[]
+    ).map(toOccurrence);
   }
 
   /** Occurrences of a series whose original date lies in [from, to]. */
   occurrencesInDates(tenantId: number, seriesId: number, from: LocalDate, to: LocalDate): Occurrence[] {
     if (!this.seriesById(tenantId, seriesId)) return [];
-    return (this.db
-      .prepare('SELECT * FROM occurrences WHERE series_id = ? AND original_date BETWEEN ? AND ? ORDER BY original_date')
-      .all(seriesId, from, to) as Row[]).map(toOccurrence);
+    return (
+      this.db.prepare('SELECT * FROM occurrences WHERE series_id = ? AND original_date BETWEEN ? AND ? ORDER BY original_date').all(seriesId, from, to) as Row[]
+    ).map(toOccurrence);
   }
 
-  updateOccurrence(tenantId: number, occurrenceId: number, change: { status?: OccurrenceStatus; reason?: string | null; startsAt?: Date; endsAt?: Date; moved?: boolean }, by: number | null, now: Date): Occurrence {
+  updateOccurrence(
+    tenantId: number,
+    occurrenceId: number,
+    change: { status?: OccurrenceStatus; reason?: string | null; startsAt?: Date; endsAt?: Date; moved?: boolean },
+    by: number | null,
+    now: Date,
+  ): Occurrence {
     const current = this.occurrenceById(tenantId, occurrenceId);
     if (!current) throw new Error('occurrence not in tenant');
     this.db
       // planned_at = NULL: the planner revisits a changed occurrence (reminders move, cancel or revive with it).
-      .prepare(`UPDATE occurrences SET status = ?, reason = ?, starts_at = ?, ends_at = ?, moved = ?, updated_by = ?, updated_at = ?, planned_at = NULL WHERE id = ?`)
+      .prepare(
+        `UPDATE occurrences SET status = ?, reason = ?, starts_at = ?, ends_at = ?, moved = ?, updated_by = ?, updated_at = ?, planned_at = NULL WHERE id = ?`,
+      )
       .run(
         change.status ?? current.status,
         change.reason === undefined ? current.reason : change.reason,
         iso(change.startsAt ?? current.startsAt),
         iso(change.endsAt ?? current.endsAt),
         (change.moved ?? current.moved) ? 1 : 0,
-        by, iso(now), occurrenceId,
+        by,
+        iso(now),
+        occurrenceId,
       );
     return this.occurrenceById(tenantId, occurrenceId)!;
   }

@@ -59,7 +59,7 @@ function toInstallation(r: Row): SlackInstallationRow {
 
 /** The key an installation is stored under: the org for an org-wide install, else the workspace. */
 export function installKeyOf(i: { enterpriseId?: string | null; teamId?: string | null; isEnterpriseInstall: boolean }): string {
-  const key = i.isEnterpriseInstall ? i.enterpriseId : i.teamId ?? i.enterpriseId;
+  const key = i.isEnterpriseInstall ? i.enterpriseId : (i.teamId ?? i.enterpriseId);
   if (!key) throw new Error('a Slack installation needs a team id or, for an org-wide install, an enterprise id');
   return key;
 }
@@ -74,16 +74,24 @@ export class SlackStore {
   saveInstallation(i: SaveInstallation, now: Date): SlackInstallationRow {
     const key = installKeyOf(i);
     this.db
-      .prepare(`INSERT INTO slack_installations
+      .prepare(
+        `INSERT INTO slack_installations
                   (install_key, enterprise_id, team_id, is_enterprise_install, bot_token, bot_user_id, installation, installed_at, updated_at)
                 VALUES (@key, @enterpriseId, @teamId, @isEnterprise, @botToken, @botUserId, @installation, @now, @now)
                 ON CONFLICT (install_key) DO UPDATE SET
                   enterprise_id = excluded.enterprise_id, team_id = excluded.team_id,
                   is_enterprise_install = excluded.is_enterprise_install, bot_token = excluded.bot_token,
-                  bot_user_id = excluded.bot_user_id, installation = excluded.installation, updated_at = excluded.updated_at`)
+                  bot_user_id = excluded.bot_user_id, installation = excluded.installation, updated_at = excluded.updated_at`,
+      )
       .run({
-        key, enterpriseId: i.enterpriseId ?? null, teamId: i.teamId ?? null, isEnterprise: i.isEnterpriseInstall ? 1 : 0,
-        botToken: i.botToken ?? null, botUserId: i.botUserId ?? null, installation: i.installation, now: iso(now),
+        key,
+        enterpriseId: i.enterpriseId ?? null,
+        teamId: i.teamId ?? null,
+        isEnterprise: i.isEnterpriseInstall ? 1 : 0,
+        botToken: i.botToken ?? null,
+        botUserId: i.botUserId ?? null,
+        installation: i.installation,
+        now: iso(now),
       });
     return this.installationByKey(key)!;
   }
@@ -100,8 +108,10 @@ export class SlackStore {
    */
   installationForTenant(tenantExternalId: string): SlackInstallationRow | undefined {
     const r = this.db
-      .prepare(`SELECT * FROM slack_installations WHERE install_key = @t OR enterprise_id = @t
-                ORDER BY (install_key = @t) DESC, updated_at DESC LIMIT 1`)
+      .prepare(
+        `SELECT * FROM slack_installations WHERE install_key = @t OR enterprise_id = @t
+                ORDER BY (install_key = @t) DESC, updated_at DESC LIMIT 1`,
+      )
       .get({ t: tenantExternalId }) as Row | undefined;
     return r && toInstallation(r);
   }
@@ -119,22 +129,28 @@ export class SlackStore {
    */
   claimDelivery(key: string, now: Date, staleAfterMs: number = STALE_DELIVERY_MS): DeliveryClaim {
     if (++this.claims % 500 === 0) this.purgeDeliveries(new Date(now.getTime() - 24 * 60 * 60_000));
-    return this.db.transaction((): DeliveryClaim => {
-      const inserted = this.db
-        .prepare(`INSERT INTO slack_deliveries (delivery_key, status, started_at) VALUES (?, 'started', ?)
-                  ON CONFLICT (delivery_key) DO NOTHING`)
-        .run(key, iso(now));
-      if (inserted.changes === 1) return { act: true, attempts: 1 };
-      const row = this.db.prepare('SELECT status, started_at, attempts FROM slack_deliveries WHERE delivery_key = ?').get(key) as Row;
-      const previous = row.status as DeliveryStatus;
-      const stale = previous === 'started' && new Date(row.started_at as string).getTime() <= now.getTime() - staleAfterMs;
-      if (previous === 'done' || (previous === 'started' && !stale)) return { act: false, previous, attempts: row.attempts as number };
-      this.db
-        .prepare(`UPDATE slack_deliveries SET status = 'started', started_at = ?, finished_at = NULL, attempts = attempts + 1
-                  WHERE delivery_key = ?`)
-        .run(iso(now), key);
-      return { act: true, previous, attempts: (row.attempts as number) + 1 };
-    }).immediate();
+    return this.db
+      .transaction((): DeliveryClaim => {
+        const inserted = this.db
+          .prepare(
+            `INSERT INTO slack_deliveries (delivery_key, status, started_at) VALUES (?, 'started', ?)
+                  ON CONFLICT (delivery_key) DO NOTHING`,
+          )
+          .run(key, iso(now));
+        if (inserted.changes === 1) return { act: true, attempts: 1 };
+        const row = this.db.prepare('SELECT status, started_at, attempts FROM slack_deliveries WHERE delivery_key = ?').get(key) as Row;
+        const previous = row.status as DeliveryStatus;
+        const stale = previous === 'started' && new Date(row.started_at as string).getTime() <= now.getTime() - staleAfterMs;
+        if (previous === 'done' || (previous === 'started' && !stale)) return { act: false, previous, attempts: row.attempts as number };
+        this.db
+          .prepare(
+            `UPDATE slack_deliveries SET status = 'started', started_at = ?, finished_at = NULL, attempts = attempts + 1
+                  WHERE delivery_key = ?`,
+          )
+          .run(iso(now), key);
+        return { act: true, previous, attempts: (row.attempts as number) + 1 };
+      })
+      .immediate();
   }
 
   finishDelivery(key: string, status: Exclude<DeliveryStatus, 'started'>, now: Date): void {

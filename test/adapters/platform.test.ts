@@ -37,7 +37,10 @@ describe('the platform adapters', () => {
   async function dmThroughDispatcher(adapter: PlatformAdapter, tenantExternalId: string, userExternalId: string): Promise<string | null> {
     const { tenant, user } = core.app.identify({ platform: adapter.name, tenantExternalId, userExternalId });
     const dedupeKey = `contract:${adapter.name}:${userExternalId}`;
-    core.services.outbox.enqueue({ tenantId: tenant.id, recipientId: user.id, kind: 'contract', dedupeKey, message: { text: 'Hello', blocks: [] }, dueAt: clock.now() }, clock.now());
+    core.services.outbox.enqueue(
+      { tenantId: tenant.id, recipientId: user.id, kind: 'contract', dedupeKey, message: { text: 'Hello', blocks: [] }, dueAt: clock.now() },
+      clock.now(),
+    );
     await core.dispatcher.dispatchDue();
     const row = core.services.outbox.byDedupeKey(dedupeKey)!;
     return row.status === 'sent' ? null : row.lastError;
@@ -118,7 +121,9 @@ describe('the platform adapters', () => {
   it('a graceful stop stops every adapter before the scheduler, and settles them after the HTTP server closed', async () => {
     const order: string[] = [];
     const recording = (name: 'slack' | 'teams'): PlatformAdapter => ({
-      name, title: name, start: async () => undefined,
+      name,
+      title: name,
+      start: async () => undefined,
       stop: async () => void order.push(`${name} stopped`),
       settled: async () => void order.push(`${name} settled`),
     });
@@ -128,8 +133,13 @@ describe('the platform adapters', () => {
       stopScheduler();
     };
     await gracefulStop({
-      stopTimers: () => undefined, ...adapterSteps([recording('teams'), recording('slack')]), scheduler: core.scheduler, dispatcher: core.dispatcher,
-      closeHttp: async () => void order.push('http closed'), closeDatabase: () => order.push('database closed'), logger: silentLogger,
+      stopTimers: () => undefined,
+      ...adapterSteps([recording('teams'), recording('slack')]),
+      scheduler: core.scheduler,
+      dispatcher: core.dispatcher,
+      closeHttp: async () => void order.push('http closed'),
+      closeDatabase: () => order.push('database closed'),
+      logger: silentLogger,
     });
     expect(order).toEqual(['teams stopped', 'slack stopped', 'scheduler stopped', 'http closed', 'teams settled', 'slack settled', 'database closed']);
   });

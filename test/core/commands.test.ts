@@ -49,7 +49,11 @@ describe('invalid command texts get one line of reason (and the usage line for b
     ['pat', 'book @casey weekly tue 14:00 please', `unexpected "please"\n${BOOK_USAGE}`],
     ['pat', 'book @casey weekly tue 14:00 from someday', `"someday" is not a date (use today, tomorrow, a weekday like tue, or YYYY-MM-DD)\n${BOOK_USAGE}`],
     ['pat', 'book @nobody weekly tue 14:00', `I don't know anyone called "@nobody" here.\n${BOOK_USAGE}`],
-    ['pat', 'move 2026-13-45 10:00', '"2026-13-45" is not a date (use today, tomorrow, a weekday like tue, or YYYY-MM-DD)\nUsage: /touchpoint move <date> <HH:MM>'],
+    [
+      'pat',
+      'move 2026-13-45 10:00',
+      '"2026-13-45" is not a date (use today, tomorrow, a weekday like tue, or YYYY-MM-DD)\nUsage: /touchpoint move <date> <HH:MM>',
+    ],
     ['pat', 'move thu', 'missing the time (like 14:00 or 2pm)\nUsage: /touchpoint move <date> <HH:MM>'],
     ['pat', 'move thu 10:30 sharp', 'unexpected "sharp"\nUsage: /touchpoint move <date> <HH:MM>'],
     ['pat', 'move 2026-11-23 07:00', 'Mon 23 Nov 2026 07:00 is in the past\nUsage: /touchpoint move <date> <HH:MM>'],
@@ -114,7 +118,24 @@ describe('help', () => {
     expect(others.length).toBeGreaterThan(5);
     expect(lines.slice(1)).toEqual(others.map((s) => `${usageLine(s)} — ${s.describe}`));
     for (const name of root === 'touchpoint'
-      ? ['setup', 'coach', 'book', 'next', 'skip', 'move', 'pause', 'resume', 'cancel', 'closed', 'agenda', 'priorities', 'escalate', 'report', 'calendar', 'settings']
+      ? [
+          'setup',
+          'coach',
+          'book',
+          'next',
+          'skip',
+          'move',
+          'pause',
+          'resume',
+          'cancel',
+          'closed',
+          'agenda',
+          'priorities',
+          'escalate',
+          'report',
+          'calendar',
+          'settings',
+        ]
       : ['request', 'status', 'withdraw', 'forget-me', 'queue', 'hours']) {
       expect(lines.some((l) => l.startsWith(`/${root} ${name}`))).toBe(true);
     }
@@ -132,18 +153,65 @@ describe('valid book texts create the right series', () => {
   });
 
   it.each<[typed: string, row: Pick<Series, 'cadence' | 'weekday' | 'time' | 'durationMinutes' | 'startDate'>, firstAt: string, firstUtc: string]>([
-    ['book @casey weekly tue 14:00', { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 30, startDate: '2026-11-23' }, 'Tue 24 Nov 2026, 14:00–14:30 EST', '2026-11-24T19:00:00.000Z'],
-    ['book @casey weekly tue 2pm', { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 30, startDate: '2026-11-23' }, 'Tue 24 Nov 2026, 14:00–14:30 EST', '2026-11-24T19:00:00.000Z'],
-    ['book @casey weekly Wednesday 2:30pm for 45m', { cadence: 'weekly', weekday: 3, time: '14:30', durationMinutes: 45, startDate: '2026-11-23' }, 'Wed 25 Nov 2026, 14:30–15:15 EST', '2026-11-25T19:30:00.000Z'],
-    ['book @casey biweekly thu 9:05am from 2026-12-01', { cadence: 'biweekly', weekday: 4, time: '09:05', durationMinutes: 30, startDate: '2026-12-01' }, 'Thu 3 Dec 2026, 09:05–09:35 EST', '2026-12-03T14:05:00.000Z'],
-    ['book @casey weekly mon 10:00 from tomorrow for 1h', { cadence: 'weekly', weekday: 1, time: '10:00', durationMinutes: 60, startDate: '2026-11-24' }, 'Mon 30 Nov 2026, 10:00–11:00 EST', '2026-11-30T15:00:00.000Z'],
-    ['book @casey weekly mon 10:00 from today', { cadence: 'weekly', weekday: 1, time: '10:00', durationMinutes: 30, startDate: '2026-11-23' }, 'Mon 23 Nov 2026, 10:00–10:30 EST', '2026-11-23T15:00:00.000Z'],
-    ['book @casey weekly fri noon from wed', { cadence: 'weekly', weekday: 5, time: '12:00', durationMinutes: 30, startDate: '2026-11-25' }, 'Fri 27 Nov 2026, 12:00–12:30 EST', '2026-11-27T17:00:00.000Z'],
-    ['book Casey Lee weekly tue 14:00 for 15', { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 15, startDate: '2026-11-23' }, 'Tue 24 Nov 2026, 14:00–14:15 EST', '2026-11-24T19:00:00.000Z'],
-    ['book "casey lee" WEEKLY TUE 2PM for 120m', { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 120, startDate: '2026-11-23' }, 'Tue 24 Nov 2026, 14:00–16:00 EST', '2026-11-24T19:00:00.000Z'],
+    [
+      'book @casey weekly tue 14:00',
+      { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 30, startDate: '2026-11-23' },
+      'Tue 24 Nov 2026, 14:00–14:30 EST',
+      '2026-11-24T19:00:00.000Z',
+    ],
+    [
+      'book @casey weekly tue 2pm',
+      { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 30, startDate: '2026-11-23' },
+      'Tue 24 Nov 2026, 14:00–14:30 EST',
+      '2026-11-24T19:00:00.000Z',
+    ],
+    [
+      'book @casey weekly Wednesday 2:30pm for 45m',
+      { cadence: 'weekly', weekday: 3, time: '14:30', durationMinutes: 45, startDate: '2026-11-23' },
+      'Wed 25 Nov 2026, 14:30–15:15 EST',
+      '2026-11-25T19:30:00.000Z',
+    ],
+    [
+      'book @casey biweekly thu 9:05am from 2026-12-01',
+      { cadence: 'biweekly', weekday: 4, time: '09:05', durationMinutes: 30, startDate: '2026-12-01' },
+      'Thu 3 Dec 2026, 09:05–09:35 EST',
+      '2026-12-03T14:05:00.000Z',
+    ],
+    [
+      'book @casey weekly mon 10:00 from tomorrow for 1h',
+      { cadence: 'weekly', weekday: 1, time: '10:00', durationMinutes: 60, startDate: '2026-11-24' },
+      'Mon 30 Nov 2026, 10:00–11:00 EST',
+      '2026-11-30T15:00:00.000Z',
+    ],
+    [
+      'book @casey weekly mon 10:00 from today',
+      { cadence: 'weekly', weekday: 1, time: '10:00', durationMinutes: 30, startDate: '2026-11-23' },
+      'Mon 23 Nov 2026, 10:00–10:30 EST',
+      '2026-11-23T15:00:00.000Z',
+    ],
+    [
+      'book @casey weekly fri noon from wed',
+      { cadence: 'weekly', weekday: 5, time: '12:00', durationMinutes: 30, startDate: '2026-11-25' },
+      'Fri 27 Nov 2026, 12:00–12:30 EST',
+      '2026-11-27T17:00:00.000Z',
+    ],
+    [
+      'book Casey Lee weekly tue 14:00 for 15',
+      { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 15, startDate: '2026-11-23' },
+      'Tue 24 Nov 2026, 14:00–14:15 EST',
+      '2026-11-24T19:00:00.000Z',
+    ],
+    [
+      'book "casey lee" WEEKLY TUE 2PM for 120m',
+      { cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 120, startDate: '2026-11-23' },
+      'Tue 24 Nov 2026, 14:00–16:00 EST',
+      '2026-11-24T19:00:00.000Z',
+    ],
   ])('"%s"', async (typed, row, firstAt, firstUtc) => {
     const reply = only(h.run('pat', typed));
-    expect(reply.text.split('\n')[0]).toMatch(new RegExp(`^Proposed to Casey Lee: .*, first on ${firstAt.replace(/[()]/g, '\\$&')}\\. They can accept or decline\\.$`));
+    expect(reply.text.split('\n')[0]).toMatch(
+      new RegExp(`^Proposed to Casey Lee: .*, first on ${firstAt.replace(/[()]/g, '\\$&')}\\. They can accept or decline\\.$`),
+    );
 
     const [series] = seriesOf('pat');
     expect(series).toMatchObject({ ...row, status: 'proposed', proposedBy: h.user('pat').id });
@@ -214,10 +282,21 @@ describe('the book form (bare "book")', () => {
   it('good values create the proposal and DM the person chosen', async () => {
     const form = formOf(only(h.run('pat', 'book')))!;
     const person = form.inputs[0].choices![0].value;
-    const outcome = h.core.app.submitForm(inbound('pat'), form.formId, { person, cadence: 'biweekly', weekday: 'wed', time: '2:30pm', duration: '45', from: '2026-12-01' });
+    const outcome = h.core.app.submitForm(inbound('pat'), form.formId, {
+      person,
+      cadence: 'biweekly',
+      weekday: 'wed',
+      time: '2:30pm',
+      duration: '45',
+      from: '2026-12-01',
+    });
     expect(outcome.fieldErrors).toBeUndefined();
-    expect(only(outcome.reply).text).toBe('Proposed to Casey Lee: every two weeks on Wednesdays, 14:30–15:15, first on Wed 2 Dec 2026, 14:30–15:15 EST. They can accept or decline.');
-    expect(seriesOf('casey')).toEqual([expect.objectContaining({ cadence: 'biweekly', weekday: 3, time: '14:30', durationMinutes: 45, startDate: '2026-12-01', status: 'proposed' })]);
+    expect(only(outcome.reply).text).toBe(
+      'Proposed to Casey Lee: every two weeks on Wednesdays, 14:30–15:15, first on Wed 2 Dec 2026, 14:30–15:15 EST. They can accept or decline.',
+    );
+    expect(seriesOf('casey')).toEqual([
+      expect.objectContaining({ cadence: 'biweekly', weekday: 3, time: '14:30', durationMinutes: 45, startDate: '2026-12-01', status: 'proposed' }),
+    ]);
     const dms = await h.deliver();
     expect(dms.map((d) => d.to)).toEqual(['casey']);
     expect(buttonsOf(dms[0].message).map((b) => b.label)).toEqual(['Accept', 'Decline']);
@@ -229,7 +308,12 @@ describe('an ambiguous name gets a choice, never a guess', () => {
     h = createHarness();
     seedSchool(h, {
       name: 'Lincoln Elementary',
-      members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['cpark', 'Casey Park', 'coach'], ['taylor', 'Taylor Morgan', 'teacher']],
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['casey', 'Casey Lee', 'coach'],
+        ['cpark', 'Casey Park', 'coach'],
+        ['taylor', 'Taylor Morgan', 'teacher'],
+      ],
     });
   });
 

@@ -16,7 +16,13 @@ describe('user.forgotten', () => {
   let h: CoachingHarness;
   beforeEach(() => {
     h = createCoachingHarness();
-    seedSchool(h, { name: 'Demo Elementary', members: [['pat', 'Pat Rivera', 'principal'], ['taylor', 'Taylor Morgan', 'teacher']] });
+    seedSchool(h, {
+      name: 'Demo Elementary',
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['taylor', 'Taylor Morgan', 'teacher'],
+      ],
+    });
   });
   afterEach(() => h.close());
 

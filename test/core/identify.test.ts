@@ -18,22 +18,33 @@ describe('Touchpoint.identify', () => {
     expect(again.tenant.id).toBe(first.tenant.id);
     expect(again.user).toMatchObject({ id: first.user.id, displayName: 'Casey Lee', handle: 'casey' });
     // Saying nothing keeps what is known.
-    expect(core.app.identify({ platform: 'slack', tenantExternalId: 'T1', userExternalId: 'U1' }).user).toMatchObject({ displayName: 'Casey Lee', handle: 'casey' });
+    expect(core.app.identify({ platform: 'slack', tenantExternalId: 'T1', userExternalId: 'U1' }).user).toMatchObject({
+      displayName: 'Casey Lee',
+      handle: 'casey',
+    });
     // The same ids on another platform are other people.
     expect(core.app.identify({ platform: 'teams', tenantExternalId: 'T1', userExternalId: 'U1' }).tenant.id).not.toBe(first.tenant.id);
   });
 
   it('runs beforeUser between the tenant and the user, and one failure undoes both', () => {
     const seen: number[] = [];
-    const { tenant, user } = core.app.identify({ platform: 'teams', tenantExternalId: 'tid', userExternalId: 'aad-1' }, { beforeUser: (t) => void seen.push(t.id) });
+    const { tenant, user } = core.app.identify(
+      { platform: 'teams', tenantExternalId: 'tid', userExternalId: 'aad-1' },
+      { beforeUser: (t) => void seen.push(t.id) },
+    );
     expect(seen).toEqual([tenant.id]);
     expect(user.tenantId).toBe(tenant.id);
 
-    expect(() => core.app.identify({ platform: 'teams', tenantExternalId: 'other', userExternalId: 'aad-2' }, {
-      beforeUser: () => {
-        throw new Error('refused');
-      },
-    })).toThrow('refused');
+    expect(() =>
+      core.app.identify(
+        { platform: 'teams', tenantExternalId: 'other', userExternalId: 'aad-2' },
+        {
+          beforeUser: () => {
+            throw new Error('refused');
+          },
+        },
+      ),
+    ).toThrow('refused');
     // No half-written identity: the new tenant went with the failure.
     expect(core.db.prepare(`SELECT COUNT(*) AS n FROM tenants WHERE external_id = 'other'`).get()).toEqual({ n: 0 });
   });

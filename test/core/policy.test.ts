@@ -5,8 +5,15 @@
 import { createHarness, seedDemoSchool, bookAccepted, inbound, text, type Harness } from '../support/harness';
 import type { Actor, Membership, Partnership, Role, School, Series } from '../../src/core/model';
 import {
-  canAnswerProposal, canBook, canCreateSchool, canManageClosures, canManageCoaches, canManageSeries, canViewPartnership,
-  hasRole, rolesAt,
+  canAnswerProposal,
+  canBook,
+  canCreateSchool,
+  canManageClosures,
+  canManageCoaches,
+  canManageSeries,
+  canViewPartnership,
+  hasRole,
+  rolesAt,
 } from '../../src/core/policy';
 
 let h: Harness;
@@ -76,7 +83,11 @@ describe('a teacher cannot manage a principal–coach series', () => {
     ['booking.cancel.confirm', () => String(seriesId), NOT_YOURS],
     ['booking.unskip', () => String(skippedOccurrenceId), NOT_YOURS],
     ['booking.closure.undo', () => String(closureId), 'Only a principal, assistant principal or admin of Demo Elementary can mark the school closed.'],
-    ['command.rerun', () => JSON.stringify({ root: 'touchpoint', text: `cancel with <@tp:${h.user('casey').id}>` }), 'You have no such touch-point with Casey Lee.'],
+    [
+      'command.rerun',
+      () => JSON.stringify({ root: 'touchpoint', text: `cancel with <@tp:${h.user('casey').id}>` }),
+      'You have no such touch-point with Casey Lee.',
+    ],
   ])('pressing %s with the series’ ids is refused and changes nothing', (actionId, value, reply) => {
     const before = snapshot();
     expect(text(h.core.app.action(inbound('taylor'), actionId, value()))).toBe(reply);
@@ -175,8 +186,18 @@ const PRINCIPAL = 1;
 const COACH = 2;
 const partnership: Partnership = { id: 5, schoolId: lincoln.id, principalId: PRINCIPAL, coachId: COACH };
 const series = (status: Series['status'], proposedBy: number): Series => ({
-  id: 7, partnershipId: 5, cadence: 'weekly', weekday: 2, time: '14:00', durationMinutes: 30, startDate: '2026-11-23',
-  status, pausedUntil: null, proposedBy, createdAt: new Date('2026-11-23T13:00:00Z'), materialisedThrough: null,
+  id: 7,
+  partnershipId: 5,
+  cadence: 'weekly',
+  weekday: 2,
+  time: '14:00',
+  durationMinutes: 30,
+  startDate: '2026-11-23',
+  status,
+  pausedUntil: null,
+  proposedBy,
+  createdAt: new Date('2026-11-23T13:00:00Z'),
+  materialisedThrough: null,
 });
 
 const principal = actor(PRINCIPAL, [[lincoln.id, 'principal']]);
@@ -188,7 +209,11 @@ const admin = actor(8, [[lincoln.id, 'admin']]);
 const stranger = actor(PRINCIPAL, [[elsewhere.id, 'principal']], OTHER_TENANT);
 
 describe('rolesAt and hasRole', () => {
-  const both = actor(9, [[lincoln.id, 'teacher'], [lincoln.id, 'coach'], [roosevelt.id, 'principal']]);
+  const both = actor(9, [
+    [lincoln.id, 'teacher'],
+    [lincoln.id, 'coach'],
+    [roosevelt.id, 'principal'],
+  ]);
   it('list and test the roles at one school only', () => {
     expect(rolesAt(both, lincoln.id)).toEqual(['teacher', 'coach']);
     expect(rolesAt(both, roosevelt.id)).toEqual(['principal']);
@@ -232,15 +257,30 @@ describe('canBook', () => {
     expect(canBook(coach, lincoln, ['assistant_principal'])).toEqual({ allowed: true });
   });
   it('refuses a teacher, an admin, and pairs that are not leader–coach, with the reason', () => {
-    expect(canBook(teacher, lincoln, ['coach'])).toEqual({ allowed: false, reason: 'Only principals, assistant principals and coaches of Lincoln book touch-points.' });
+    expect(canBook(teacher, lincoln, ['coach'])).toEqual({
+      allowed: false,
+      reason: 'Only principals, assistant principals and coaches of Lincoln book touch-points.',
+    });
     expect(canBook(admin, lincoln, ['coach']).allowed).toBe(false);
-    expect(canBook(principal, lincoln, ['teacher'])).toEqual({ allowed: false, reason: 'A touch-point is between a principal and a coach: that person is not a coach at your school.' });
+    expect(canBook(principal, lincoln, ['teacher'])).toEqual({
+      allowed: false,
+      reason: 'A touch-point is between a principal and a coach: that person is not a coach at your school.',
+    });
     expect(canBook(principal, lincoln, ['assistant_principal']).allowed).toBe(false);
-    expect(canBook(coach, lincoln, ['coach'])).toEqual({ allowed: false, reason: 'A touch-point is between a coach and a principal: that person is not a principal or assistant principal at your school.' });
-    expect(canBook(coach, lincoln, [])).toEqual({ allowed: false, reason: 'A touch-point is between a coach and a principal: that person is not a principal or assistant principal at your school.' });
+    expect(canBook(coach, lincoln, ['coach'])).toEqual({
+      allowed: false,
+      reason: 'A touch-point is between a coach and a principal: that person is not a principal or assistant principal at your school.',
+    });
+    expect(canBook(coach, lincoln, [])).toEqual({
+      allowed: false,
+      reason: 'A touch-point is between a coach and a principal: that person is not a principal or assistant principal at your school.',
+    });
   });
   it('grants the union of roles: a teacher who also coaches may book with the principal', () => {
-    const teacherCoach = actor(9, [[lincoln.id, 'teacher'], [lincoln.id, 'coach']]);
+    const teacherCoach = actor(9, [
+      [lincoln.id, 'teacher'],
+      [lincoln.id, 'coach'],
+    ]);
     expect(canBook(teacherCoach, lincoln, ['principal'])).toEqual({ allowed: true });
   });
   it('roles count only at the school in question, and never across tenants', () => {
@@ -289,10 +329,16 @@ describe('canAnswerProposal', () => {
   it('only the invitee answers, and only once', () => {
     const byPrincipal = series('proposed', PRINCIPAL);
     expect(canAnswerProposal(coach, lincoln, partnership, byPrincipal)).toEqual({ allowed: true });
-    expect(canAnswerProposal(principal, lincoln, partnership, byPrincipal)).toEqual({ allowed: false, reason: 'You proposed this touch-point; the other person answers it.' });
+    expect(canAnswerProposal(principal, lincoln, partnership, byPrincipal)).toEqual({
+      allowed: false,
+      reason: 'You proposed this touch-point; the other person answers it.',
+    });
     expect(canAnswerProposal(principal, lincoln, partnership, series('proposed', COACH))).toEqual({ allowed: true });
     for (const status of ['active', 'declined', 'cancelled'] as const) {
-      expect(canAnswerProposal(coach, lincoln, partnership, series(status, PRINCIPAL))).toEqual({ allowed: false, reason: 'That proposal has already been answered.' });
+      expect(canAnswerProposal(coach, lincoln, partnership, series(status, PRINCIPAL))).toEqual({
+        allowed: false,
+        reason: 'That proposal has already been answered.',
+      });
     }
   });
   it('outsiders are refused before anything about the proposal is said', () => {

@@ -26,8 +26,14 @@ beforeEach(async () => {
   h = createHarness();
   seedDemoSchool(h, 'local');
   seedSchool(h, {
-    tenant: 'other', name: 'Other Academy', timeZone: 'Europe/London',
-    members: [['lee', 'Lee Grant', 'principal'], ['morgan', 'Morgan Diaz', 'coach'], ['casey', 'Casey Stone', 'coach']],
+    tenant: 'other',
+    name: 'Other Academy',
+    timeZone: 'Europe/London',
+    members: [
+      ['lee', 'Lee Grant', 'principal'],
+      ['morgan', 'Morgan Diaz', 'coach'],
+      ['casey', 'Casey Stone', 'coach'],
+    ],
   });
   bookAccepted(h, 'book @morgan weekly tue 14:00', 'lee', 'morgan', 'other');
   h.run('lee', 'book @casey weekly thu 10:00', { tenant: 'other' });
@@ -39,7 +45,13 @@ beforeEach(async () => {
   const school = h.core.services.people.schoolByName(tenantId, 'Other Academy')!;
   const [active, proposal] = h.core.services.series.liveSeriesOfUser(tenantId, lee.id);
   b = {
-    tenantId, school, lee, morgan: h.user('morgan', 'other'), caseyB: h.user('casey', 'other'), active, proposal,
+    tenantId,
+    school,
+    lee,
+    morgan: h.user('morgan', 'other'),
+    caseyB: h.user('casey', 'other'),
+    active,
+    proposal,
     skipped: h.core.services.series.occurrencesOfSeries(tenantId, active.id, h.clock.now(), 1)[0],
     closure: h.core.services.calendar.closuresOfSchool(tenantId, school.id)[0],
   };
@@ -105,13 +117,17 @@ describe('a user of tenant A cannot reach tenant B', () => {
   it('B’s own people still can, so the refusals above are about the tenant', () => {
     expect(text(h.core.app.action(inbound('casey', 'other'), 'booking.accept', String(b.proposal.id)))).toMatch(/^Booked with Lee Grant: /);
     expect(text(h.core.app.action(inbound('lee', 'other'), 'booking.unskip', String(b.skipped.id)))).toMatch(/is on again\.$/);
-    expect(text(h.core.app.action(inbound('lee', 'other'), 'booking.closure.undo', String(b.closure.id)))).toBe('Removed the closure "Staff training". 1 touch-point is on again.');
+    expect(text(h.core.app.action(inbound('lee', 'other'), 'booking.closure.undo', String(b.closure.id)))).toBe(
+      'Removed the closure "Staff training". 1 touch-point is on again.',
+    );
   });
 
   it('a closure in A does not touch B’s touch-points, and next shows each tenant only its own', () => {
     bookAccepted(h);
     const before = snapshotB();
-    expect(text(h.run('pat', 'closed 2026-12-01 Snow day'))).toBe('Demo Elementary is closed Tue 1 Dec 2026 (Snow day). 1 touch-point skipped; both people told.');
+    expect(text(h.run('pat', 'closed 2026-12-01 Snow day'))).toBe(
+      'Demo Elementary is closed Tue 1 Dec 2026 (Snow day). 1 touch-point skipped; both people told.',
+    );
     expect(snapshotB()).toBe(before);
     expect(text(h.run('pat', 'next'))).toBe('Next touch-point with Casey Lee: Tue 24 Nov 2026, 14:00–14:30 EST.');
     expect(text(h.run('casey', 'next'))).toBe('Next touch-point with Pat Rivera: Tue 24 Nov 2026, 14:00–14:30 EST.');
@@ -167,10 +183,33 @@ describe('store methods called with the wrong tenant id', () => {
     expect(() => h.core.services.series.setSeriesStatus(A, b.active.id, 'cancelled', now)).toThrow();
     expect(() => h.core.services.series.setPausedUntil(A, b.active.id, '2027-01-05')).toThrow();
     expect(() => h.core.services.series.updateOccurrence(A, b.skipped.id, { status: 'scheduled' }, pat.id, now)).toThrow();
-    expect(() => h.core.services.series.ensureOccurrences(A, b.active.id, [{ originalDate: '2030-01-01', startsAt: now, endsAt: now, status: 'scheduled', reason: null }], now)).toThrow();
-    expect(() => h.core.services.calendar.addClosure(A, { schoolId: b.school.id, startDate: '2026-12-24', endDate: '2026-12-24', label: 'x', createdBy: pat.id }, now)).toThrow();
+    expect(() =>
+      h.core.services.series.ensureOccurrences(
+        A,
+        b.active.id,
+        [{ originalDate: '2030-01-01', startsAt: now, endsAt: now, status: 'scheduled', reason: null }],
+        now,
+      ),
+    ).toThrow();
+    expect(() =>
+      h.core.services.calendar.addClosure(A, { schoolId: b.school.id, startDate: '2026-12-24', endDate: '2026-12-24', label: 'x', createdBy: pat.id }, now),
+    ).toThrow();
     expect(() => h.core.services.series.ensurePartnership(A, b.school.id, pat.id, b.morgan.id, now)).toThrow();
-    expect(() => h.core.services.series.createSeries(A, { partnershipId: b.active.partnershipId, cadence: 'weekly', weekday: 1, time: '09:00', durationMinutes: 30, startDate: '2026-12-01', proposedBy: pat.id }, now)).toThrow();
+    expect(() =>
+      h.core.services.series.createSeries(
+        A,
+        {
+          partnershipId: b.active.partnershipId,
+          cadence: 'weekly',
+          weekday: 1,
+          time: '09:00',
+          durationMinutes: 30,
+          startDate: '2026-12-01',
+          proposedBy: pat.id,
+        },
+        now,
+      ),
+    ).toThrow();
 
     expect(snapshotB()).toBe(before);
   });

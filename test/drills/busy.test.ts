@@ -11,7 +11,8 @@ import { createHarness, seedDemoSchool, tempDbPath, text } from '../support/harn
  * for `holdMs` or until told to let go. Worker code is plain JS: it runs outside ts-jest.
  */
 function lockHolder(path: string, holdMs: number): { locked: Promise<void>; released: Promise<void>; release(): void; worker: Worker } {
-  const worker = new Worker(`
+  const worker = new Worker(
+    `
     const { parentPort, workerData } = require('node:worker_threads');
     const Database = require(workerData.module);
     const db = new Database(workerData.path);
@@ -21,7 +22,9 @@ function lockHolder(path: string, holdMs: number): { locked: Promise<void>; rele
     const done = () => { db.exec('COMMIT'); db.close(); parentPort.postMessage('released'); };
     const timer = workerData.holdMs > 0 ? setTimeout(done, workerData.holdMs) : null;
     parentPort.on('message', () => { if (timer) clearTimeout(timer); done(); });
-  `, { eval: true, workerData: { path, holdMs, module: require.resolve('better-sqlite3') } });
+  `,
+    { eval: true, workerData: { path, holdMs, module: require.resolve('better-sqlite3') } },
+  );
   let onLocked: () => void = () => undefined;
   let onReleased: () => void = () => undefined;
   const locked = new Promise<void>((r) => (onLocked = r));
@@ -69,11 +72,17 @@ describe('a write lock held by another connection', () => {
     const holder = lockHolder(path, 0);
     await holder.locked;
     // SqliteError comes from the native module's realm, so its message is checked rather than its class.
-    const failure = await h.core.scheduler.tick().then(() => undefined, (err: unknown) => (err as Error).message);
+    const failure = await h.core.scheduler.tick().then(
+      () => undefined,
+      (err: unknown) => (err as Error).message,
+    );
     expect(failure).toBe('database is locked');
     holder.release();
     await holder.released;
-    const second = await h.core.scheduler.tick().then(() => 'ok', (err: unknown) => `second: ${(err as Error).message}`);
+    const second = await h.core.scheduler.tick().then(
+      () => 'ok',
+      (err: unknown) => `second: ${(err as Error).message}`,
+    );
     expect(second).toBe('ok');
     expect(h.notifier.to('casey').map((d) => d.message.blocks[0])).toEqual([{ type: 'header', text: 'Touch-point proposal' }]);
     await holder.worker.terminate();

@@ -36,12 +36,26 @@ async function rig(): Promise<Rig> {
   const fake = await startFakeWebApi();
   fake.postKey = (b) => b.text ?? '';
   const clock = new SettableClock(START);
-  const notifier = new SlackNotifier({ tokenFor: () => 'xoxb-drill', apiUrl: fake.apiUrl, clientOptions: { timeout: DRILL_TIMEOUT_MS, logger: slackLogger(silentLogger) } });
+  const notifier = new SlackNotifier({
+    tokenFor: () => 'xoxb-drill',
+    apiUrl: fake.apiUrl,
+    clientOptions: { timeout: DRILL_TIMEOUT_MS, logger: slackLogger(silentLogger) },
+  });
   const core = buildCore({ databasePath: tempDbPath(), clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5 });
   const tenant = core.services.people.ensureTenant('slack', 'T_FAKE', START);
   for (let i = 0; i < ROWS; i++) {
     const user = core.services.people.ensureUser(tenant.id, `U0OUT${i}`, START, `Person ${i}`);
-    core.services.outbox.enqueue({ tenantId: tenant.id, recipientId: user.id, kind: 'drill.reminder', dedupeKey: `outage:${i}`, message: { text: `outage reminder ${i}`, blocks: [] }, dueAt: START }, START);
+    core.services.outbox.enqueue(
+      {
+        tenantId: tenant.id,
+        recipientId: user.id,
+        kind: 'drill.reminder',
+        dedupeKey: `outage:${i}`,
+        message: { text: `outage reminder ${i}`, blocks: [] },
+        dueAt: START,
+      },
+      START,
+    );
   }
   return { fake, core, clock };
 }
@@ -112,7 +126,9 @@ describe('a Slack outage', () => {
     expect(stats.distinct).toBe(ROWS);
     expect(stats.duplicates).toBe(0);
     if (outage === 'http500') expect(stats.failed).toBeGreaterThan(ROWS * 5);
-    console.log(`slack-outage (${outage}, ${outageMs / HOUR} h): ${gaps.length + 1} failed attempts per row, gaps ${gaps.map((g) => `${g / 1000}s`).join(' ')}; delivered ${(delivered.at.getTime() - outageEnd) / 1000}s after Slack came back`);
+    console.log(
+      `slack-outage (${outage}, ${outageMs / HOUR} h): ${gaps.length + 1} failed attempts per row, gaps ${gaps.map((g) => `${g / 1000}s`).join(' ')}; delivered ${(delivered.at.getTime() - outageEnd) / 1000}s after Slack came back`,
+    );
   });
 
   it('with the Web API failing for more than a day: rows die only after 24 hours of failures', async () => {

@@ -39,10 +39,17 @@ function seed(path: string, now: Date): void {
     const tenant = core.services.people.ensureTenant('slack', 'T_FAKE', now);
     const users = Array.from({ length: USERS }, (_, i) => core.services.people.ensureUser(tenant.id, `U${String(i).padStart(5, '0')}`, now, `Person ${i}`));
     for (let i = 0; i < N; i++) {
-      core.services.outbox.enqueue({
-        tenantId: tenant.id, recipientId: users[i % USERS].id, kind: 'drill.reminder', dedupeKey: `drill:${i}`,
-        message: { text: `drill reminder ${i}`, blocks: [] }, dueAt: new Date(now.getTime() - 60_000),
-      }, now);
+      core.services.outbox.enqueue(
+        {
+          tenantId: tenant.id,
+          recipientId: users[i % USERS].id,
+          kind: 'drill.reminder',
+          dedupeKey: `drill:${i}`,
+          message: { text: `drill reminder ${i}`, blocks: [] },
+          dueAt: new Date(now.getTime() - 60_000),
+        },
+        now,
+      );
     }
   });
   core.close();
@@ -92,9 +99,12 @@ describe('SIGKILL during a Slack fan-out', () => {
     fake.holdPosts = true;
     const first = spawnService({ env });
     children.push(first);
-    first.exited.then((e) => {
-      if (e.signal !== 'SIGKILL') process.stderr.write(`first child exited early (${JSON.stringify(e)}):\n${first.output()}\n`);
-    }, () => undefined);
+    first.exited.then(
+      (e) => {
+        if (e.signal !== 'SIGKILL') process.stderr.write(`first child exited early (${JSON.stringify(e)}):\n${first.output()}\n`);
+      },
+      () => undefined,
+    );
     await fake.waitUntil(() => fake.postCount >= 1);
     while (fake.postCount < K) {
       const before = fake.postCount;
@@ -142,9 +152,9 @@ describe('SIGKILL during a Slack fan-out', () => {
     const repeated = [...fake.posts].filter(([, n]) => n > 1).map(([t]) => t);
     console.log(
       `slack-sigkill: N=${N}, killed after ${postedBeforeKill} posts with ${inFlight} in flight; ` +
-      `leased by the dead process: ${leased} (of which never attempted: ${leased - inFlight}), unclaimed: ${unclaimed}; ` +
-      `restart sent ${afterKill.pending}, lease lapse sent ${report.sent}; posts ${stats.posts}, distinct ${stats.distinct}, ` +
-      `duplicates ${stats.duplicates}, losses ${lost.length}`,
+        `leased by the dead process: ${leased} (of which never attempted: ${leased - inFlight}), unclaimed: ${unclaimed}; ` +
+        `restart sent ${afterKill.pending}, lease lapse sent ${report.sent}; posts ${stats.posts}, distinct ${stats.distinct}, ` +
+        `duplicates ${stats.duplicates}, losses ${lost.length}`,
     );
 
     expect(inFlight).toBeGreaterThan(0);

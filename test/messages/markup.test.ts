@@ -28,12 +28,7 @@ describe('parseMarkup', () => {
     expect(parseMarkup('**x _y_ [z](mailto:a@b.c)**')).toEqual([
       {
         kind: 'bold',
-        children: [
-          text('x '),
-          { kind: 'italic', children: [text('y')] },
-          text(' '),
-          { kind: 'link', label: 'z', url: 'mailto:a@b.c' },
-        ],
+        children: [text('x '), { kind: 'italic', children: [text('y')] }, text(' '), { kind: 'link', label: 'z', url: 'mailto:a@b.c' }],
       },
     ]);
   });
@@ -58,22 +53,15 @@ describe('parseMarkup', () => {
   });
 
   it('finds a link after a stray [', () => {
-    expect(parseMarkup('[a [b](https://c.d)')).toEqual([
-      text('[a '),
-      { kind: 'link', label: 'b', url: 'https://c.d' },
-    ]);
+    expect(parseMarkup('[a [b](https://c.d)')).toEqual([text('[a '), { kind: 'link', label: 'b', url: 'https://c.d' }]);
   });
 
   it('resolves escapes in link URLs, so parentheses can be escaped', () => {
-    expect(parseMarkup(`[w](${escapeMarkup('https://w.org/A_(b)')})`)).toEqual([
-      { kind: 'link', label: 'w', url: 'https://w.org/A_(b)' },
-    ]);
+    expect(parseMarkup(`[w](${escapeMarkup('https://w.org/A_(b)')})`)).toEqual([{ kind: 'link', label: 'w', url: 'https://w.org/A_(b)' }]);
   });
 
   it('strips formatting from link labels', () => {
-    expect(parseMarkup('[**a** b](https://c.d)')).toEqual([
-      { kind: 'link', label: 'a b', url: 'https://c.d' },
-    ]);
+    expect(parseMarkup('[**a** b](https://c.d)')).toEqual([{ kind: 'link', label: 'a b', url: 'https://c.d' }]);
   });
 
   it('keeps unclosed markers literal', () => {
@@ -85,10 +73,7 @@ describe('parseMarkup', () => {
   });
 
   it('keeps an unclosed marker literal but still parses what follows', () => {
-    expect(parseMarkup('_a **b**')).toEqual([
-      text('_a '),
-      { kind: 'bold', children: [text('b')] },
-    ]);
+    expect(parseMarkup('_a **b**')).toEqual([text('_a '), { kind: 'bold', children: [text('b')] }]);
   });
 
   it('does not italicise snake_case', () => {
@@ -97,10 +82,7 @@ describe('parseMarkup', () => {
   });
 
   it('allows snake_case inside italics without closing them early', () => {
-    expect(parseMarkup('_use a_b here_.')).toEqual([
-      { kind: 'italic', children: [text('use a_b here')] },
-      text('.'),
-    ]);
+    expect(parseMarkup('_use a_b here_.')).toEqual([{ kind: 'italic', children: [text('use a_b here')] }, text('.')]);
   });
 
   it('opens italics after punctuation and closes before punctuation', () => {
@@ -118,9 +100,7 @@ describe('parseMarkup', () => {
   });
 
   it('resolves escapes and merges the result into adjacent text', () => {
-    expect(parseMarkup('\\*\\*not bold\\*\\* \\_x\\_ \\[a\\]\\(b\\) \\\\')).toEqual([
-      text('**not bold** _x_ [a](b) \\'),
-    ]);
+    expect(parseMarkup('\\*\\*not bold\\*\\* \\_x\\_ \\[a\\]\\(b\\) \\\\')).toEqual([text('**not bold** _x_ [a](b) \\')]);
   });
 
   it('keeps a trailing lone backslash', () => {
@@ -129,9 +109,7 @@ describe('parseMarkup', () => {
 
   it('renders escaped user text literally', () => {
     const user = '**hi** _there_ [x](https://evil.example) a\\b';
-    expect(parseMarkup(`**${escapeMarkup(user)}**`)).toEqual([
-      { kind: 'bold', children: [text(user)] },
-    ]);
+    expect(parseMarkup(`**${escapeMarkup(user)}**`)).toEqual([{ kind: 'bold', children: [text(user)] }]);
   });
 
   it('keeps a URL with an unescaped parenthesis literal', () => {
@@ -169,9 +147,7 @@ describe('parseMarkup', () => {
 
 describe('stripMarkup', () => {
   it('removes formatting, resolves escapes and writes links as label (url)', () => {
-    expect(stripMarkup('**Due** _today_: see [the doc](https://d.io/x) \\*now\\*')).toBe(
-      'Due today: see the doc (https://d.io/x) *now*',
-    );
+    expect(stripMarkup('**Due** _today_: see [the doc](https://d.io/x) \\*now\\*')).toBe('Due today: see the doc (https://d.io/x) *now*');
   });
 
   it('returns escaped user text unchanged', () => {

@@ -24,7 +24,9 @@ function get(port: number, path: string): Promise<{ status: number; body: string
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -83,9 +85,17 @@ describe('graceful shutdown', () => {
     let httpClosed = false;
     let stopped = false;
     const stopping = gracefulStop({
-      stopTimers: () => undefined, scheduler: core.scheduler, dispatcher: core.dispatcher,
-      closeHttp: async () => { httpClosed = true; }, closeDatabase: () => core.close(), logger: silentLogger,
-    }).then(() => { stopped = true; });
+      stopTimers: () => undefined,
+      scheduler: core.scheduler,
+      dispatcher: core.dispatcher,
+      closeHttp: async () => {
+        httpClosed = true;
+      },
+      closeDatabase: () => core.close(),
+      logger: silentLogger,
+    }).then(() => {
+      stopped = true;
+    });
     await new Promise((r) => setImmediate(r));
     expect([stopped, httpClosed, core.db.open]).toEqual([false, false, true]);
     const row = core.db.prepare(`SELECT status FROM outbox WHERE dedupe_key = 'booking.proposal:1'`).get();
@@ -104,10 +114,23 @@ describe('graceful shutdown', () => {
     const order: string[] = [];
     let finishRequest: () => void = () => undefined;
     const stopping = gracefulStop({
-      stopTimers: () => undefined, scheduler: core.scheduler, dispatcher: core.dispatcher,
+      stopTimers: () => undefined,
+      scheduler: core.scheduler,
+      dispatcher: core.dispatcher,
       closeHttp: async () => void order.push('http closed'),
-      settleAdapters: () => new Promise<void>((r) => (finishRequest = () => { order.push('requests done'); r(); })),
-      closeDatabase: () => { order.push('database closed'); core.close(); }, logger: silentLogger,
+      settleAdapters: () =>
+        new Promise<void>(
+          (r) =>
+            (finishRequest = () => {
+              order.push('requests done');
+              r();
+            }),
+        ),
+      closeDatabase: () => {
+        order.push('database closed');
+        core.close();
+      },
+      logger: silentLogger,
     });
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     expect([order, core.db.open]).toEqual([['http closed'], true]);
@@ -119,7 +142,12 @@ describe('graceful shutdown', () => {
   it('a second signal forces the exit', async () => {
     const exits: number[] = [];
     let finish: () => void = () => undefined;
-    const off = onSignals(() => new Promise<void>((r) => (finish = r)), (code) => exits.push(code), silentLogger, ['SIGUSR2']);
+    const off = onSignals(
+      () => new Promise<void>((r) => (finish = r)),
+      (code) => exits.push(code),
+      silentLogger,
+      ['SIGUSR2'],
+    );
     process.emit('SIGUSR2', 'SIGUSR2');
     expect(exits).toEqual([]);
     process.emit('SIGUSR2', 'SIGUSR2');
@@ -157,11 +185,24 @@ describe('export', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness({ start: new Date('2026-11-18T15:00:00Z') });
-    seedSchool(h, { name: 'Demo Elementary', members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['alex', 'Alex Admin', 'admin']] });
+    seedSchool(h, {
+      name: 'Demo Elementary',
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['casey', 'Casey Lee', 'coach'],
+        ['taylor', 'Taylor Morgan', 'teacher'],
+        ['alex', 'Alex Admin', 'admin'],
+      ],
+    });
     bookAccepted(h);
     h.run('pat', 'add support Private agenda item about room 12');
     const form = formOf(h.run('casey', 'escalate').messages[0])!;
-    const asked = h.core.app.submitForm(inbound('casey'), form.formId, { concern: 'Secret escalation concern text', category: 'conduct', about: internalMention(h.user('taylor')), urgency: 'wait' }).reply;
+    const asked = h.core.app.submitForm(inbound('casey'), form.formId, {
+      concern: 'Secret escalation concern text',
+      category: 'conduct',
+      about: internalMention(h.user('taylor')),
+      urgency: 'wait',
+    }).reply;
     h.press('casey', h.press('casey', asked.messages[0], 'Yes, we talked').messages[0], 'Raise it — they know');
   });
   afterEach(() => h.close());
@@ -190,11 +231,19 @@ describe('export', () => {
     }
   });
 
-  it("lists no teachers, and gives a principal neither escalation counts nor the audit log", () => {
+  it('lists no teachers, and gives a principal neither escalation counts nor the audit log', () => {
     const school = h.core.services.people.schoolsOfTenant(h.user('pat').tenantId)[0];
-    const actorOf = (handle: string) => ({ user: h.user(handle), tenant: h.core.services.people.tenantById(h.user(handle).tenantId)!, memberships: h.core.services.people.membershipsOf(h.user(handle).tenantId, h.user(handle).id) });
+    const actorOf = (handle: string) => ({
+      user: h.user(handle),
+      tenant: h.core.services.people.tenantById(h.user(handle).tenantId)!,
+      memberships: h.core.services.people.membershipsOf(h.user(handle).tenantId, h.user(handle).id),
+    });
     const forPrincipal = buildExport(h.core.registry, h.core.services, actorOf('pat'), school, h.clock.now());
-    expect(forPrincipal.members).toEqual([{ name: 'Alex Admin', role: 'admin' }, { name: 'Casey Lee', role: 'coach' }, { name: 'Pat Rivera', role: 'principal' }]);
+    expect(forPrincipal.members).toEqual([
+      { name: 'Alex Admin', role: 'admin' },
+      { name: 'Casey Lee', role: 'coach' },
+      { name: 'Pat Rivera', role: 'principal' },
+    ]);
     expect(forPrincipal.escalations).toEqual([]);
     expect(forPrincipal.auditLog).toEqual([]);
     const forAdmin = buildExport(h.core.registry, h.core.services, actorOf('alex'), school, h.clock.now());
@@ -225,7 +274,10 @@ describe('retention', () => {
     make('still open');
     const deleted = runRetention(h.core.registry, h.core.services, new Date('2026-02-15T15:00:00Z'), 400);
     expect(deleted).toBe(1);
-    expect((h.core.db.prepare('SELECT concern FROM escalations ORDER BY id').all() as { concern: string }[]).map((r) => r.concern)).toEqual(['newer and resolved', 'still open']);
+    expect((h.core.db.prepare('SELECT concern FROM escalations ORDER BY id').all() as { concern: string }[]).map((r) => r.concern)).toEqual([
+      'newer and resolved',
+      'still open',
+    ]);
     h.close();
   });
 });

@@ -76,14 +76,20 @@ it("the new weeks get the school's closures, as the first ones did", () => {
   // Written straight to the store: the closure commands store their own range at once.
   const pat = h.user('pat');
   const school = h.core.services.people.schoolByName(pat.tenantId, 'Demo Elementary')!;
-  h.core.services.calendar.addClosure(pat.tenantId, { schoolId: school.id, startDate: '2027-03-01', endDate: '2027-03-05', label: 'Spring break', createdBy: pat.id }, h.clock.now());
+  h.core.services.calendar.addClosure(
+    pat.tenantId,
+    { schoolId: school.id, startDate: '2027-03-01', endDate: '2027-03-05', label: 'Spring break', createdBy: pat.id },
+    h.clock.now(),
+  );
   expect(theSeries().materialisedThrough! < '2027-03-02').toBe(true);
 
   h.clock.set(new Date(h.clock.now().getTime() + 60 * DAY_MS));
   h.run('pat', 'next');
   const rows = h.core.services.series.occurrencesInDates(pat.tenantId, theSeries().id, '2027-02-23', '2027-03-09');
   expect(rows.map((o) => [o.originalDate, o.status, o.reason])).toEqual([
-    ['2027-02-23', 'scheduled', null], ['2027-03-02', 'closed', 'Spring break'], ['2027-03-09', 'scheduled', null],
+    ['2027-02-23', 'scheduled', null],
+    ['2027-03-02', 'closed', 'Spring break'],
+    ['2027-03-09', 'scheduled', null],
   ]);
 });
 

@@ -9,7 +9,8 @@ import type { Message } from '../../src/messages/model';
 import type { OutboxRow } from '../../src/core/ports';
 
 const HOUR = 3_600_000;
-const header = (m: { blocks: { type: string }[]; text: string }): string => (m.blocks[0]?.type === 'header' ? (m.blocks[0] as unknown as { text: string }).text : m.text);
+const header = (m: { blocks: { type: string }[]; text: string }): string =>
+  m.blocks[0]?.type === 'header' ? (m.blocks[0] as unknown as { text: string }).text : m.text;
 
 describe('taking over after a restart', () => {
   it('a second core on the same database sends nothing twice and loses nothing', async () => {
@@ -25,8 +26,18 @@ describe('taking over after a restart', () => {
     const second = createHarness({ start: new Date('2026-11-20T14:00:00Z'), databasePath: path });
     const after = await second.advance(new Date('2026-11-24T20:00:00Z').getTime() - second.clock.now().getTime());
     expect(after.filter((d) => header(d.message) === 'Agenda prompt')).toHaveLength(0);
-    expect(after.filter((d) => header(d.message).startsWith('Agenda —')).map((d) => d.to).sort()).toEqual(['casey', 'pat']);
-    expect(after.filter((d) => header(d.message) === 'Did it happen?').map((d) => d.to).sort()).toEqual(['casey', 'pat']);
+    expect(
+      after
+        .filter((d) => header(d.message).startsWith('Agenda —'))
+        .map((d) => d.to)
+        .sort(),
+    ).toEqual(['casey', 'pat']);
+    expect(
+      after
+        .filter((d) => header(d.message) === 'Did it happen?')
+        .map((d) => d.to)
+        .sort(),
+    ).toEqual(['casey', 'pat']);
     const sentTwice = second.core.db.prepare(`SELECT dedupe_key FROM outbox GROUP BY recipient_id, kind, due_at HAVING COUNT(*) > 1`).all();
     expect(sentTwice).toEqual([]);
     second.close();
@@ -86,10 +97,17 @@ describe('claiming due rows', () => {
     const now = h.clock.now();
     for (let i = 0; i < n; i++) {
       const u = h.user(i % 2 === 0 ? 'casey' : 'pat');
-      h.core.services.outbox.enqueue({
-        tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: `note:${i}`, message: { text: `note:${i}`, blocks: [] },
-        dueAt: new Date(now.getTime() - (i + 1) * 60_000),
-      }, now);
+      h.core.services.outbox.enqueue(
+        {
+          tenantId: u.tenantId,
+          recipientId: u.id,
+          kind: 'test.note',
+          dedupeKey: `note:${i}`,
+          message: { text: `note:${i}`, blocks: [] },
+          dueAt: new Date(now.getTime() - (i + 1) * 60_000),
+        },
+        now,
+      );
     }
   };
 
@@ -111,7 +129,15 @@ describe('claiming due rows', () => {
         return { status: 'delivered' };
       },
     };
-    const dispatcher = new Dispatcher({ people: h.core.services.people, outbox: h.core.services.outbox, clock: h.clock, notifiers: [notifier], concurrency: 1, batchSize: 4, leaseMs: 30_000 });
+    const dispatcher = new Dispatcher({
+      people: h.core.services.people,
+      outbox: h.core.services.outbox,
+      clock: h.clock,
+      notifiers: [notifier],
+      concurrency: 1,
+      batchSize: 4,
+      leaseMs: 30_000,
+    });
     return { dispatcher, sent };
   };
 
@@ -266,7 +292,10 @@ describe('a retry due before the next minute tick', () => {
   const queue = (handle: string, key: string): void => {
     const u = h.user(handle);
     const now = h.clock.now();
-    h.core.services.outbox.enqueue({ tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: key, message: { text: key, blocks: [] }, dueAt: now }, now);
+    h.core.services.outbox.enqueue(
+      { tenantId: u.tenantId, recipientId: u.id, kind: 'test.note', dedupeKey: key, message: { text: key, blocks: [] }, dueAt: now },
+      now,
+    );
   };
   /** What the event loop would do once the armed delay has passed. */
   const wakeAfter = async (ms: number): Promise<void> => {

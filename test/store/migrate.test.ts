@@ -34,7 +34,7 @@ function recorded(db: Db): { name: string; checksum: string; applied_at: string 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 const INIT = 'CREATE TABLE widgets (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n';
-const SECOND = 'CREATE TABLE gadgets (id INTEGER PRIMARY KEY, widget_id INTEGER REFERENCES widgets(id));\nINSERT INTO widgets (name) VALUES (\'first\');\n';
+const SECOND = "CREATE TABLE gadgets (id INTEGER PRIMARY KEY, widget_id INTEGER REFERENCES widgets(id));\nINSERT INTO widgets (name) VALUES ('first');\n";
 
 afterEach(() => {
   for (const db of dbs.splice(0)) if (db.open) db.close();
@@ -120,7 +120,7 @@ describe('migrate refuses a history it cannot trust', () => {
   it('a failing migration rolls back completely and is not recorded; earlier ones stay applied', () => {
     const dir = migrationsDir({
       '0001_init.sql': INIT,
-      '0002_broken.sql': 'CREATE TABLE half_made (id INTEGER PRIMARY KEY);\nINSERT INTO widgets (name) VALUES (\'x\');\nINSERT INTO no_such_table VALUES (1);\n',
+      '0002_broken.sql': "CREATE TABLE half_made (id INTEGER PRIMARY KEY);\nINSERT INTO widgets (name) VALUES ('x');\nINSERT INTO no_such_table VALUES (1);\n",
     });
     const db = memoryDb();
 
@@ -144,27 +144,23 @@ describe('migrate refuses a history it cannot trust', () => {
     expect(migrate(db, dir)).toEqual({ applied: ['0002_broken.sql'], alreadyApplied: ['0001_init.sql'] });
   });
 
-  it.each([
-    ['1_init.sql'],
-    ['0001-init.sql'],
-    ['0001_Init.sql'],
-    ['001_init.sql'],
-    ['0001_.sql'],
-    ['init.sql'],
-  ])('refuses the badly named file %s before applying anything', (bad) => {
-    const dir = migrationsDir({ '0001_good.sql': INIT, [bad]: 'CREATE TABLE from_bad (id INTEGER);' });
-    const db = memoryDb();
-    let caught: unknown;
-    try {
-      migrate(db, dir);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(MigrationError);
-    expect((caught as Error).message).toContain(bad);
-    expect(tables(db)).not.toContain('widgets');
-    expect(tables(db)).not.toContain('from_bad');
-  });
+  it.each([['1_init.sql'], ['0001-init.sql'], ['0001_Init.sql'], ['001_init.sql'], ['0001_.sql'], ['init.sql']])(
+    'refuses the badly named file %s before applying anything',
+    (bad) => {
+      const dir = migrationsDir({ '0001_good.sql': INIT, [bad]: 'CREATE TABLE from_bad (id INTEGER);' });
+      const db = memoryDb();
+      let caught: unknown;
+      try {
+        migrate(db, dir);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(MigrationError);
+      expect((caught as Error).message).toContain(bad);
+      expect(tables(db)).not.toContain('widgets');
+      expect(tables(db)).not.toContain('from_bad');
+    },
+  );
 
   it('refuses two files with the same number', () => {
     const dir = migrationsDir({ '0001_a.sql': INIT, '0001_b.sql': 'CREATE TABLE b (id INTEGER);' });
@@ -176,7 +172,9 @@ describe('migrate refuses a history it cannot trust', () => {
 });
 
 describe('the real migrations/ directory', () => {
-  const realFiles = readdirSync(DEFAULT_MIGRATIONS_DIR).filter((n) => n.endsWith('.sql')).sort();
+  const realFiles = readdirSync(DEFAULT_MIGRATIONS_DIR)
+    .filter((n) => n.endsWith('.sql'))
+    .sort();
 
   it('holds numbered files starting at 0001_init.sql', () => {
     expect(realFiles[0]).toBe('0001_init.sql');
@@ -187,11 +185,14 @@ describe('the real migrations/ directory', () => {
     const db = memoryDb();
     expect(migrate(db)).toEqual({ applied: realFiles, alreadyApplied: [] });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(tables(db)).toEqual(expect.arrayContaining(['tenants', 'users', 'schools', 'memberships', 'partnerships', 'series', 'occurrences', 'closures', 'audit_log', 'outbox']));
+    expect(tables(db)).toEqual(
+      expect.arrayContaining(['tenants', 'users', 'schools', 'memberships', 'partnerships', 'series', 'occurrences', 'closures', 'audit_log', 'outbox']),
+    );
     expect(migrate(db)).toEqual({ applied: [], alreadyApplied: realFiles });
     // Foreign keys are enforced, not just declared.
-    expect(() => db.prepare(`INSERT INTO users (tenant_id, external_id, display_name, created_at) VALUES (999, 'u', 'U', '2026-01-01')`).run())
-      .toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare(`INSERT INTO users (tenant_id, external_id, display_name, created_at) VALUES (999, 'u', 'U', '2026-01-01')`).run()).toThrow(
+      /FOREIGN KEY/,
+    );
   });
 
   it('opens a temp file in WAL mode, and a second start on the same file applies nothing', () => {

@@ -50,7 +50,10 @@ export class FakeConnector {
   private readonly publicJwk: Record<string, unknown>;
   private counter = 0;
 
-  private constructor(private readonly server: FakeHttpServer, keys: { privateKey: KeyObject; publicKey: KeyObject }) {
+  private constructor(
+    private readonly server: FakeHttpServer,
+    keys: { privateKey: KeyObject; publicKey: KeyObject },
+  ) {
     this.privateKey = keys.privateKey;
     this.publicJwk = { ...keys.publicKey.export({ format: 'jwk' }), kid: this.keyId, use: 'sig', endorsements: ['msteams'] };
   }
@@ -92,7 +95,8 @@ export class FakeConnector {
     return this.activities(conversationId).flatMap((c) =>
       ((c.body?.attachments ?? []) as { contentType: string; content: unknown }[])
         .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
-        .map((a) => a.content));
+        .map((a) => a.content),
+    );
   }
 
   created(): ConnectorCall[] {

@@ -17,7 +17,11 @@ export interface FakeServerOptions {
 }
 
 export class FakeHttpServer {
-  private constructor(private readonly server: Server, private readonly sockets: Set<Socket>, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly sockets: Set<Socket>,
+    readonly port: number,
+  ) {}
 
   /** Starts serving `handle` on 127.0.0.1. */
   static async listen(handle: FakeHandler, options: FakeServerOptions = {}): Promise<FakeHttpServer> {

@@ -159,7 +159,16 @@ export class FakeSlack {
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake School', user: 'touchpoint', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId, is_enterprise_install: false };
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake School',
+          user: 'touchpoint',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: this.botId,
+          is_enterprise_install: false,
+        };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(body.users ?? 'X')}` } };
       case 'chat.postMessage':
@@ -170,7 +179,19 @@ export class FakeSlack {
         if (!u) return { ok: false, error: 'user_not_found' };
         return {
           ok: true,
-          user: { id, team_id: this.teamId, name: u.name, real_name: u.realName, deleted: false, profile: { real_name: u.realName, display_name: u.displayName ?? '', real_name_normalized: u.realName, display_name_normalized: u.displayName ?? '' } },
+          user: {
+            id,
+            team_id: this.teamId,
+            name: u.name,
+            real_name: u.realName,
+            deleted: false,
+            profile: {
+              real_name: u.realName,
+              display_name: u.displayName ?? '',
+              real_name_normalized: u.realName,
+              display_name_normalized: u.displayName ?? '',
+            },
+          },
         };
       }
       case 'views.open':
@@ -179,9 +200,16 @@ export class FakeSlack {
         return { ok: true, view: { id: `V${this.ts++}`, hash: `h${this.ts}`, ...(body.view as object) } };
       case 'oauth.v2.access':
         return {
-          ok: true, app_id: 'A_TOUCHPOINT', authed_user: { id: 'U_INSTALLER' }, scope: 'commands,chat:write,im:write,users:read',
-          token_type: 'bot', access_token: `xoxb-installed-${this.installTeam.id}`, bot_user_id: this.botUserId,
-          team: this.installTeam, enterprise: null, is_enterprise_install: false,
+          ok: true,
+          app_id: 'A_TOUCHPOINT',
+          authed_user: { id: 'U_INSTALLER' },
+          scope: 'commands,chat:write,im:write,users:read',
+          token_type: 'bot',
+          access_token: `xoxb-installed-${this.installTeam.id}`,
+          bot_user_id: this.botUserId,
+          team: this.installTeam,
+          enterprise: null,
+          is_enterprise_install: false,
         };
       default:
         return { ok: true };

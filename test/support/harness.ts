@@ -23,7 +23,10 @@ export interface SentDm {
 export class RecordingNotifier implements Notifier {
   readonly sent: SentDm[] = [];
   readonly script: (Delivery | 'throw' | 'hang')[] = [];
-  constructor(readonly platform: Platform, private readonly clock: { now(): Date }) {}
+  constructor(
+    readonly platform: Platform,
+    private readonly clock: { now(): Date },
+  ) {}
   async send(recipient: UserRef, message: Message): Promise<Delivery> {
     const scripted = this.script.shift();
     if (scripted === 'throw') throw new Error('network down');
@@ -74,11 +77,21 @@ export function createHarness(opts: { start?: Date; databasePath?: string; logge
   const notifier = new RecordingNotifier('console', clock);
   const wakeTimers = new ManualTimers();
   const core = buildCore({
-    databasePath: opts.databasePath ?? ':memory:', clock, notifiers: [notifier], deliverImmediately: false, random: () => 0.5,
-    logger: opts.logger, busyTimeoutMs: opts.busyTimeoutMs, leaseMs: opts.leaseMs, dispatchWakeTimers: wakeTimers,
+    databasePath: opts.databasePath ?? ':memory:',
+    clock,
+    notifiers: [notifier],
+    deliverImmediately: false,
+    random: () => 0.5,
+    logger: opts.logger,
+    busyTimeoutMs: opts.busyTimeoutMs,
+    leaseMs: opts.leaseMs,
+    dispatchWakeTimers: wakeTimers,
   });
   const h: Harness = {
-    core, clock, notifier, wakeTimers,
+    core,
+    clock,
+    notifier,
+    wakeTimers,
     run: (handle, text, o = {}) => core.app.command(inbound(handle, o.tenant), o.root ?? 'touchpoint', text),
     press(handle, message, label, o = {}) {
       const button = buttonsOf(message).find((b) => b.label === label);
@@ -113,11 +126,18 @@ export function createHarness(opts: { start?: Date; databasePath?: string; logge
 }
 
 /** Seeds a school with members, as the admin commands would; returns the school id. */
-export function seedSchool(h: Harness, spec: { tenant?: string; name: string; timeZone?: string; members: [handle: string, displayName: string, role: Role][] }): number {
+export function seedSchool(
+  h: Harness,
+  spec: { tenant?: string; name: string; timeZone?: string; members: [handle: string, displayName: string, role: Role][] },
+): number {
   const now = h.clock.now();
   const tenant = h.core.services.people.ensureTenant('console', spec.tenant ?? 'local', now);
   const creator = h.core.services.people.ensureUser(tenant.id, spec.members[0][0], now, spec.members[0][1], spec.members[0][0]);
-  const school = h.core.services.people.createSchool(tenant.id, { name: spec.name, timeZone: spec.timeZone ?? 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
+  const school = h.core.services.people.createSchool(
+    tenant.id,
+    { name: spec.name, timeZone: spec.timeZone ?? 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id },
+    now,
+  );
   for (const [handle, name, role] of spec.members) {
     const u = h.core.services.people.ensureUser(tenant.id, handle, now, name, handle);
     h.core.services.people.addMembership(tenant.id, school.id, u.id, role, now);
@@ -128,8 +148,15 @@ export function seedSchool(h: Harness, spec: { tenant?: string; name: string; ti
 /** The demo-like school most tests start from: pat (principal), casey (coach), taylor and jordan (teachers). */
 export function seedDemoSchool(h: Harness, tenant = 'local', timeZone = 'America/New_York'): number {
   return seedSchool(h, {
-    tenant, name: 'Demo Elementary', timeZone,
-    members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher']],
+    tenant,
+    name: 'Demo Elementary',
+    timeZone,
+    members: [
+      ['pat', 'Pat Rivera', 'principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+      ['jordan', 'Jordan Kim', 'teacher'],
+    ],
   });
 }
 

@@ -61,66 +61,81 @@ export interface PlanTarget {
 
 /** Agenda items, priorities, action items, reminder settings, outcomes. */
 export interface AgendaRepository {
- addItem(tenantId: number, i: {
-  partnershipId: number;
-  section: Section;
-  text: string;
-  authorId: number;
- }, now: Date): AgendaItem;
- itemById(tenantId: number, itemId: number): AgendaItem | undefined;
- /** Open items of a partnership: carried-over first (most carried first), then by creation. */
- openItems(tenantId: number, partnershipId: number): AgendaItem[];
- itemsOfOccurrence(tenantId: number, occurrenceId: number): AgendaItem[];
- editItem(tenantId: number, itemId: number, text: string, now: Date): void;
- removeItem(tenantId: number, itemId: number): void;
- /** Closes an item at a meeting (discussed or dropped). */
- closeItem(tenantId: number, itemId: number, status: 'discussed' | 'dropped', occurrenceId: number, now: Date): void;
- carryItem(tenantId: number, itemId: number, now: Date): void;
- /** Items discussed at held meetings of the partnership since a moment (for the health report). */
- countDiscussedSince(tenantId: number, partnershipId: number, since: Date): number;
- priorities(tenantId: number, partnershipId: number): Priority[];
- setPriority(tenantId: number, partnershipId: number, slot: number, text: string, by: number, now: Date): void;
- clearPriority(tenantId: number, partnershipId: number, slot: number): boolean;
- addAction(tenantId: number, a: {
-  partnershipId: number;
-  occurrenceId: number | null;
-  text: string;
-  ownerId: number;
-  dueDate: LocalDate;
-  createdBy: number;
- }, now: Date): ActionItem;
- actionById(tenantId: number, actionId: number): ActionItem | undefined;
- openActions(tenantId: number, partnershipId: number): ActionItem[];
- openActionsOfOwner(tenantId: number, ownerId: number): ActionItem[];
- closeAction(tenantId: number, actionId: number, status: 'done' | 'dropped', now: Date): void;
- settings(tenantId: number, partnershipId: number): ReminderSettings;
- saveSettings(tenantId: number, partnershipId: number, s: ReminderSettings, now: Date): void;
- mutes(tenantId: number, userId: number, partnershipId: number): string[];
- setMute(tenantId: number, userId: number, partnershipId: number, kind: string, muted: boolean): boolean;
- confirmAgreement(tenantId: number, partnershipId: number, userId: number, now: Date): boolean;
- agreementConfirmedBy(tenantId: number, partnershipId: number): number[];
- pass(tenantId: number, occurrenceId: number, userId: number, now: Date): boolean;
- passes(occurrenceId: number): number[];
- recordOutcome(tenantId: number, occurrenceId: number, status: 'held' | 'missed', by: number, now: Date): boolean;
- /** Marks a meeting's notes as saved; false when they already were (the second save is refused). */
- markNotes(tenantId: number, occurrenceId: number, now: Date): boolean;
- /** Whether and when the touch-point was recorded as held or missed, and when its notes were saved. */
- outcomeOf(occurrenceId: number): {
-  at: Date;
-  by: number | null;
-  notesAt: Date | null;
- } | undefined;
- /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */
- toPlan(from: Date, until: Date, limit: number): PlanTarget[];
- markPlanned(occurrenceId: number, now: Date): void;
- /** Forget planning for a partnership's future occurrences (settings changed). */
- resetPlanning(tenantId: number, partnershipId: number, after: Date): void;
- /** Past occurrences of a series, newest first (for drift, streaks and the report). */
- pastOccurrences(tenantId: number, seriesId: number, before: Date, limit: number): {
-  id: number;
-  status: string;
-  startsAt: Date;
-  originalDate: LocalDate;
-  outcomeAt: Date | null;
- }[];
+  addItem(
+    tenantId: number,
+    i: {
+      partnershipId: number;
+      section: Section;
+      text: string;
+      authorId: number;
+    },
+    now: Date,
+  ): AgendaItem;
+  itemById(tenantId: number, itemId: number): AgendaItem | undefined;
+  /** Open items of a partnership: carried-over first (most carried first), then by creation. */
+  openItems(tenantId: number, partnershipId: number): AgendaItem[];
+  itemsOfOccurrence(tenantId: number, occurrenceId: number): AgendaItem[];
+  editItem(tenantId: number, itemId: number, text: string, now: Date): void;
+  removeItem(tenantId: number, itemId: number): void;
+  /** Closes an item at a meeting (discussed or dropped). */
+  closeItem(tenantId: number, itemId: number, status: 'discussed' | 'dropped', occurrenceId: number, now: Date): void;
+  carryItem(tenantId: number, itemId: number, now: Date): void;
+  /** Items discussed at held meetings of the partnership since a moment (for the health report). */
+  countDiscussedSince(tenantId: number, partnershipId: number, since: Date): number;
+  priorities(tenantId: number, partnershipId: number): Priority[];
+  setPriority(tenantId: number, partnershipId: number, slot: number, text: string, by: number, now: Date): void;
+  clearPriority(tenantId: number, partnershipId: number, slot: number): boolean;
+  addAction(
+    tenantId: number,
+    a: {
+      partnershipId: number;
+      occurrenceId: number | null;
+      text: string;
+      ownerId: number;
+      dueDate: LocalDate;
+      createdBy: number;
+    },
+    now: Date,
+  ): ActionItem;
+  actionById(tenantId: number, actionId: number): ActionItem | undefined;
+  openActions(tenantId: number, partnershipId: number): ActionItem[];
+  openActionsOfOwner(tenantId: number, ownerId: number): ActionItem[];
+  closeAction(tenantId: number, actionId: number, status: 'done' | 'dropped', now: Date): void;
+  settings(tenantId: number, partnershipId: number): ReminderSettings;
+  saveSettings(tenantId: number, partnershipId: number, s: ReminderSettings, now: Date): void;
+  mutes(tenantId: number, userId: number, partnershipId: number): string[];
+  setMute(tenantId: number, userId: number, partnershipId: number, kind: string, muted: boolean): boolean;
+  confirmAgreement(tenantId: number, partnershipId: number, userId: number, now: Date): boolean;
+  agreementConfirmedBy(tenantId: number, partnershipId: number): number[];
+  pass(tenantId: number, occurrenceId: number, userId: number, now: Date): boolean;
+  passes(occurrenceId: number): number[];
+  recordOutcome(tenantId: number, occurrenceId: number, status: 'held' | 'missed', by: number, now: Date): boolean;
+  /** Marks a meeting's notes as saved; false when they already were (the second save is refused). */
+  markNotes(tenantId: number, occurrenceId: number, now: Date): boolean;
+  /** Whether and when the touch-point was recorded as held or missed, and when its notes were saved. */
+  outcomeOf(occurrenceId: number):
+    | {
+        at: Date;
+        by: number | null;
+        notesAt: Date | null;
+      }
+    | undefined;
+  /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */
+  toPlan(from: Date, until: Date, limit: number): PlanTarget[];
+  markPlanned(occurrenceId: number, now: Date): void;
+  /** Forget planning for a partnership's future occurrences (settings changed). */
+  resetPlanning(tenantId: number, partnershipId: number, after: Date): void;
+  /** Past occurrences of a series, newest first (for drift, streaks and the report). */
+  pastOccurrences(
+    tenantId: number,
+    seriesId: number,
+    before: Date,
+    limit: number,
+  ): {
+    id: number;
+    status: string;
+    startsAt: Date;
+    originalDate: LocalDate;
+    outcomeAt: Date | null;
+  }[];
 }

@@ -57,60 +57,73 @@ export interface ForgetReport {
 
 /** Teachers' coaching requests, their messages and coaches' office hours. */
 export interface CoachingRepository {
- /** A new draft; the teacher's older drafts go (one unsent request at a time). */
- createDraft(tenantId: number, d: NewDraft, now: Date): CoachingRequest;
- byId(tenantId: number, requestId: number): CoachingRequest | undefined;
- deleteDraft(tenantId: number, requestId: number): void;
- setShared(tenantId: number, requestId: number, shared: boolean, now: Date): void;
- /** Sends a draft: it becomes open, dated now. */
- submit(tenantId: number, requestId: number, now: Date): CoachingRequest;
- /** A coach's answer: the status, who took it up, and what they proposed; the first answer is dated. */
- answer(tenantId: number, requestId: number, change: {
-  status: RequestStatus;
-  coachId: number;
-  proposedTime?: string;
-  sessionDate?: LocalDate | null;
- }, now: Date): CoachingRequest;
- setStatus(tenantId: number, requestId: number, status: RequestStatus, now: Date): CoachingRequest;
- setHelpful(tenantId: number, requestId: number, helpful: Helpful, now: Date): void;
- /** A teacher's sent requests, newest first (drafts are not requests yet). */
- ofTeacher(tenantId: number, teacherId: number): CoachingRequest[];
- /** Open and in-progress requests of a school, oldest first: a coach's queue. */
- liveOfSchool(tenantId: number, schoolId: number): CoachingRequest[];
- /** Sent requests the teacher did not share (the shared ones are listed, so counting them too would let a reader subtract). */
- unsharedDemandSince(tenantId: number, schoolId: number, since: Date): {
-  topic: Topic;
-  submittedAt: Date;
- }[];
- /** Sent requests of a school whose teacher chose to share them, since a moment. */
- sharedSince(tenantId: number, schoolId: number, since: Date): CoachingRequest[];
- /** Every tenant's requests still waiting for a first answer: the nudge planner's input. */
- allAwaitingFirstAnswer(): {
-  tenantId: number;
-  request: CoachingRequest;
- }[];
- /** Retention: closed requests (declined, withdrawn, done) closed before the cutoff, in every tenant. */
- deleteClosedBefore(before: Date): number;
- /** Drafts nobody sent: unsent words are not kept beyond the moment. */
- deleteDraftsBefore(before: Date): number;
- addMessage(tenantId: number, m: {
-  requestId: number;
-  authorId: number;
-  kind: MessageKind;
-  text: string;
- }, now: Date): CoachingMessage;
- messages(tenantId: number, requestId: number): CoachingMessage[];
- officeHours(tenantId: number, coachId: number): OfficeHour[];
- /** Replaces the coach's whole set (an empty list clears it). */
- setOfficeHours(tenantId: number, coachId: number, slots: OfficeHour[]): void;
- /**
- * Erases a teacher: their requests (with the conversation and answers), the outbox rows about
- * those requests whoever they were for, every row that points at them (as if the user row were
- * deleted: ON DELETE CASCADE rows go, SET NULL columns are cleared), mentions of them in
- * escalations and in messages still held in the outbox, and finally their name, handle and
- * platform id on the user row, which stays as a placeholder so the ids other rows keep stay valid.
- * The caller has checked the person holds no current role whose records need their name (coach,
- * principal); records of a role held in the past keep the placeholder.
- */
- forgetUser(tenantId: number, userId: number, placeholderName: string): ForgetReport;
+  /** A new draft; the teacher's older drafts go (one unsent request at a time). */
+  createDraft(tenantId: number, d: NewDraft, now: Date): CoachingRequest;
+  byId(tenantId: number, requestId: number): CoachingRequest | undefined;
+  deleteDraft(tenantId: number, requestId: number): void;
+  setShared(tenantId: number, requestId: number, shared: boolean, now: Date): void;
+  /** Sends a draft: it becomes open, dated now. */
+  submit(tenantId: number, requestId: number, now: Date): CoachingRequest;
+  /** A coach's answer: the status, who took it up, and what they proposed; the first answer is dated. */
+  answer(
+    tenantId: number,
+    requestId: number,
+    change: {
+      status: RequestStatus;
+      coachId: number;
+      proposedTime?: string;
+      sessionDate?: LocalDate | null;
+    },
+    now: Date,
+  ): CoachingRequest;
+  setStatus(tenantId: number, requestId: number, status: RequestStatus, now: Date): CoachingRequest;
+  setHelpful(tenantId: number, requestId: number, helpful: Helpful, now: Date): void;
+  /** A teacher's sent requests, newest first (drafts are not requests yet). */
+  ofTeacher(tenantId: number, teacherId: number): CoachingRequest[];
+  /** Open and in-progress requests of a school, oldest first: a coach's queue. */
+  liveOfSchool(tenantId: number, schoolId: number): CoachingRequest[];
+  /** Sent requests the teacher did not share (the shared ones are listed, so counting them too would let a reader subtract). */
+  unsharedDemandSince(
+    tenantId: number,
+    schoolId: number,
+    since: Date,
+  ): {
+    topic: Topic;
+    submittedAt: Date;
+  }[];
+  /** Sent requests of a school whose teacher chose to share them, since a moment. */
+  sharedSince(tenantId: number, schoolId: number, since: Date): CoachingRequest[];
+  /** Every tenant's requests still waiting for a first answer: the nudge planner's input. */
+  allAwaitingFirstAnswer(): {
+    tenantId: number;
+    request: CoachingRequest;
+  }[];
+  /** Retention: closed requests (declined, withdrawn, done) closed before the cutoff, in every tenant. */
+  deleteClosedBefore(before: Date): number;
+  /** Drafts nobody sent: unsent words are not kept beyond the moment. */
+  deleteDraftsBefore(before: Date): number;
+  addMessage(
+    tenantId: number,
+    m: {
+      requestId: number;
+      authorId: number;
+      kind: MessageKind;
+      text: string;
+    },
+    now: Date,
+  ): CoachingMessage;
+  messages(tenantId: number, requestId: number): CoachingMessage[];
+  officeHours(tenantId: number, coachId: number): OfficeHour[];
+  /** Replaces the coach's whole set (an empty list clears it). */
+  setOfficeHours(tenantId: number, coachId: number, slots: OfficeHour[]): void;
+  /**
+   * Erases a teacher: their requests (with the conversation and answers), the outbox rows about
+   * those requests whoever they were for, every row that points at them (as if the user row were
+   * deleted: ON DELETE CASCADE rows go, SET NULL columns are cleared), mentions of them in
+   * escalations and in messages still held in the outbox, and finally their name, handle and
+   * platform id on the user row, which stays as a placeholder so the ids other rows keep stay valid.
+   * The caller has checked the person holds no current role whose records need their name (coach,
+   * principal); records of a role held in the past keep the placeholder.
+   */
+  forgetUser(tenantId: number, userId: number, placeholderName: string): ForgetReport;
 }

@@ -51,34 +51,48 @@ export interface EscalationChange {
 
 /** Escalations and each school's escalation settings. */
 export interface EscalationRepository {
- create(tenantId: number, e: {
-  schoolId: number;
-  partnershipId: number | null;
-  coachId: number;
-  concern: string;
-  category: Category;
-  concernsUserId: number | null;
-  urgent: boolean;
-  stage: Stage;
- }, now: Date): Escalation;
- byId(tenantId: number, id: number): Escalation | undefined;
- update(tenantId: number, id: number, change: EscalationChange, now: Date): Escalation;
- /** Open escalations of a school (not resolved or withdrawn), oldest first. */
- openOfSchool(tenantId: number, schoolId: number): Escalation[];
- /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
- forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[];
- /** Counts by category and stage (the only form in which escalations reach a report). */
- countsOfSchool(tenantId: number, schoolId: number): {
-  category: Category;
-  stage: Stage;
-  n: number;
- }[];
- schoolSettings(tenantId: number, schoolId: number): {
-  reflectDays: number;
-  urgentAckMinutes: number;
- };
- saveSchoolSettings(tenantId: number, schoolId: number, s: {
-  reflectDays: number;
-  urgentAckMinutes: number;
- }): void;
+  create(
+    tenantId: number,
+    e: {
+      schoolId: number;
+      partnershipId: number | null;
+      coachId: number;
+      concern: string;
+      category: Category;
+      concernsUserId: number | null;
+      urgent: boolean;
+      stage: Stage;
+    },
+    now: Date,
+  ): Escalation;
+  byId(tenantId: number, id: number): Escalation | undefined;
+  update(tenantId: number, id: number, change: EscalationChange, now: Date): Escalation;
+  /** Open escalations of a school (not resolved or withdrawn), oldest first. */
+  openOfSchool(tenantId: number, schoolId: number): Escalation[];
+  /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
+  forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[];
+  /** Counts by category and stage (the only form in which escalations reach a report). */
+  countsOfSchool(
+    tenantId: number,
+    schoolId: number,
+  ): {
+    category: Category;
+    stage: Stage;
+    n: number;
+  }[];
+  schoolSettings(
+    tenantId: number,
+    schoolId: number,
+  ): {
+    reflectDays: number;
+    urgentAckMinutes: number;
+  };
+  saveSchoolSettings(
+    tenantId: number,
+    schoolId: number,
+    s: {
+      reflectDays: number;
+      urgentAckMinutes: number;
+    },
+  ): void;
 }

@@ -10,8 +10,20 @@ import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zTime } fr
 import { SECTIONS, type Section } from '../../core/ports';
 import { otherPerson } from '../booking/service';
 import {
-  FEW, actionDone, addItem, changePriorities, confirmAgreement, editItem, editableItem, homeAgenda, partnershipHealth, passOnPrompt,
-  removeItem, sendAgreement, showAgenda, viewFromOccurrence,
+  FEW,
+  actionDone,
+  addItem,
+  changePriorities,
+  confirmAgreement,
+  editItem,
+  editableItem,
+  homeAgenda,
+  partnershipHealth,
+  passOnPrompt,
+  removeItem,
+  sendAgreement,
+  showAgenda,
+  viewFromOccurrence,
 } from './service';
 import { addNextStep, notesOfLastMeeting, recordOutcome, rescheduleMeeting, saveNotes, type NextStep, type NotesArgs } from './notes';
 import { SETTING_KEYS, changeSettings, type SettingKey } from './settings';
@@ -22,29 +34,49 @@ const ITEM_MAX = 500;
 
 /** Words people type for a section in `add [section] <text>`. */
 const SECTION_WORDS: Record<string, Section> = {
-  wins: 'wins', win: 'wins', bright: 'wins', 'bright-spots': 'wins',
-  data: 'data', 'student-data': 'data',
-  priorities: 'priorities', priority: 'priorities', check: 'priorities',
-  support: 'support', 'teacher-support': 'support',
-  learning: 'learning', learn: 'learning',
-  escalations: 'escalations', escalation: 'escalations',
+  wins: 'wins',
+  win: 'wins',
+  bright: 'wins',
+  'bright-spots': 'wins',
+  data: 'data',
+  'student-data': 'data',
+  priorities: 'priorities',
+  priority: 'priorities',
+  check: 'priorities',
+  support: 'support',
+  'teacher-support': 'support',
+  learning: 'learning',
+  learn: 'learning',
+  escalations: 'escalations',
+  escalation: 'escalations',
   other: 'other',
 };
 
 // ---- add --------------------------------------------------------------------------------------------
 
-interface AddArgs { section: Section; text: string; with?: string }
+interface AddArgs {
+  section: Section;
+  text: string;
+  with?: string;
+}
 
 const add: CommandSpec<AddArgs> = {
-  root: 'touchpoint', name: 'add',
+  root: 'touchpoint',
+  name: 'add',
   usage: 'add [section] <text>',
   describe: 'add an item to the next agenda (sections: wins, data, priorities, support, learning, other)',
   example: 'add wins Grade 3 reading scores up 8 points',
-  schema: () => z.object({
-    section: z.enum(SECTIONS, { error: (iss) => `"${String(iss.input)}" is not a section (wins, data, priorities, support, learning, other)` }).optional().default('other'),
-    text: word('say what the item is, like: add wins Grade 3 reading scores up').pipe(z.string().max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` })),
-    with: z.string().optional(),
-  }),
+  schema: () =>
+    z.object({
+      section: z
+        .enum(SECTIONS, { error: (iss) => `"${String(iss.input)}" is not a section (wins, data, priorities, support, learning, other)` })
+        .optional()
+        .default('other'),
+      text: word('say what the item is, like: add wins Grade 3 reading scores up').pipe(
+        z.string().max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` }),
+      ),
+      with: z.string().optional(),
+    }),
   fromWords(words) {
     if (words.length === 0) return null;
     const { rest, withPerson } = takeWith(words);
@@ -57,33 +89,49 @@ const add: CommandSpec<AddArgs> = {
 
 const editForm: FormSpec<{ text: string }> = {
   formId: 'agenda.edit',
-  schema: () => z.object({ text: word('the item cannot be empty').pipe(z.string().max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` })) }),
+  schema: () =>
+    z.object({ text: word('the item cannot be empty').pipe(z.string().max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` })) }),
   handle: (ctx, args, param) => editItem(ctx, Number(param), args.text),
 };
 
 // ---- agenda -------------------------------------------------------------------------------------------
 
-interface AgendaArgs { op?: 'edit' | 'remove'; id?: number; text?: string; with?: string }
+interface AgendaArgs {
+  op?: 'edit' | 'remove';
+  id?: number;
+  text?: string;
+  with?: string;
+}
 const agendaCommand: CommandSpec<AgendaArgs> = {
-  root: 'touchpoint', name: 'agenda',
+  root: 'touchpoint',
+  name: 'agenda',
   usage: 'agenda [edit #<n> <text> | remove #<n>]',
   describe: 'the agenda of your next touch-point; edit or remove your own items',
   example: 'agenda',
-  schema: () => z.object({
-    op: z.enum(['edit', 'remove'], { error: (iss) => `"${String(iss.input)}" is not edit or remove` }).optional(),
-    id: z.string().optional().transform((s, c) => {
-      if (s === undefined) return undefined;
-      const n = Number(s.replace(/^#/, ''));
-      if (!Number.isInteger(n) || n < 1) {
-        c.addIssue({ code: 'custom', message: `"${s}" is not an item number (like #12)` });
-        return z.NEVER;
-      }
-      return n;
-    }),
-    text: z.string().max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` }).optional(),
-    with: z.string().optional(),
-  }).refine((a) => !a.op || a.id !== undefined, { error: 'say which item, like #12', path: ['id'] })
-    .refine((a) => a.op !== 'edit' || a.text, { error: 'say the new text, like: agenda edit #12 New wording', path: ['text'] }),
+  schema: () =>
+    z
+      .object({
+        op: z.enum(['edit', 'remove'], { error: (iss) => `"${String(iss.input)}" is not edit or remove` }).optional(),
+        id: z
+          .string()
+          .optional()
+          .transform((s, c) => {
+            if (s === undefined) return undefined;
+            const n = Number(s.replace(/^#/, ''));
+            if (!Number.isInteger(n) || n < 1) {
+              c.addIssue({ code: 'custom', message: `"${s}" is not an item number (like #12)` });
+              return z.NEVER;
+            }
+            return n;
+          }),
+        text: z
+          .string()
+          .max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` })
+          .optional(),
+        with: z.string().optional(),
+      })
+      .refine((a) => !a.op || a.id !== undefined, { error: 'say which item, like #12', path: ['id'] })
+      .refine((a) => a.op !== 'edit' || a.text, { error: 'say the new text, like: agenda edit #12 New wording', path: ['text'] }),
   fromWords(words) {
     const { rest, withPerson } = takeWith(words);
     return { op: rest[0]?.toLowerCase(), id: rest[1], text: rest.slice(2).join(' ') || undefined, with: withPerson };
@@ -97,27 +145,42 @@ const agendaCommand: CommandSpec<AgendaArgs> = {
 
 // ---- priorities ----------------------------------------------------------------------------------------
 
-interface PrioritiesArgs { op?: 'set' | 'clear' | 'add'; slot?: number; text?: string; with?: string }
+interface PrioritiesArgs {
+  op?: 'set' | 'clear' | 'add';
+  slot?: number;
+  text?: string;
+  with?: string;
+}
 const priorities: CommandSpec<PrioritiesArgs> = {
-  root: 'touchpoint', name: 'priorities',
+  root: 'touchpoint',
+  name: 'priorities',
   usage: 'priorities [set <1-3> <text> | clear <1-3> | add <text>]',
   describe: 'the shared top priorities (at most 3), shown at the top of every agenda',
   example: 'priorities set 1 Guided reading in every K-2 room',
-  schema: () => z.object({
-    op: z.enum(['set', 'clear', 'add'], { error: (iss) => `"${String(iss.input)}" is not set, clear or add` }).optional(),
-    slot: z.string().optional().transform((s, c) => {
-      if (s === undefined) return undefined;
-      const n = Number(s);
-      if (!Number.isInteger(n) || n < 1 || n > 3) {
-        c.addIssue({ code: 'custom', message: Number.isInteger(n) && n > 3 ? `${FEW} Clear one first.` : `"${s}" is not a priority number (1, 2 or 3)` });
-        return z.NEVER;
-      }
-      return n;
-    }),
-    text: z.string().max(200, { error: 'a priority must be at most 200 characters' }).optional(),
-    with: z.string().optional(),
-  }).refine((a) => a.op === 'add' || !a.op || a.slot !== undefined, { error: 'say which priority: 1, 2 or 3', path: ['slot'] })
-    .refine((a) => (a.op !== 'set' && a.op !== 'add') || a.text, { error: 'say the priority, like: priorities set 1 Guided reading in every K-2 room', path: ['text'] }),
+  schema: () =>
+    z
+      .object({
+        op: z.enum(['set', 'clear', 'add'], { error: (iss) => `"${String(iss.input)}" is not set, clear or add` }).optional(),
+        slot: z
+          .string()
+          .optional()
+          .transform((s, c) => {
+            if (s === undefined) return undefined;
+            const n = Number(s);
+            if (!Number.isInteger(n) || n < 1 || n > 3) {
+              c.addIssue({ code: 'custom', message: Number.isInteger(n) && n > 3 ? `${FEW} Clear one first.` : `"${s}" is not a priority number (1, 2 or 3)` });
+              return z.NEVER;
+            }
+            return n;
+          }),
+        text: z.string().max(200, { error: 'a priority must be at most 200 characters' }).optional(),
+        with: z.string().optional(),
+      })
+      .refine((a) => a.op === 'add' || !a.op || a.slot !== undefined, { error: 'say which priority: 1, 2 or 3', path: ['slot'] })
+      .refine((a) => (a.op !== 'set' && a.op !== 'add') || a.text, {
+        error: 'say the priority, like: priorities set 1 Guided reading in every K-2 room',
+        path: ['text'],
+      }),
   fromWords(words) {
     const { rest, withPerson } = takeWith(words);
     const op = rest[0]?.toLowerCase();
@@ -130,21 +193,27 @@ const priorities: CommandSpec<PrioritiesArgs> = {
 // ---- meeting outcome and notes ---------------------------------------------------------------------------
 
 const nextStepSchema = (today: LocalDate) => ({
-  decision: z.string().max(ITEM_MAX, { error: `a next step must be at most ${ITEM_MAX} characters` }).optional(),
+  decision: z
+    .string()
+    .max(ITEM_MAX, { error: `a next step must be at most ${ITEM_MAX} characters` })
+    .optional(),
   owner: z.string().optional(),
   due: zDate(today, 'missing the due date').optional(),
 });
-const nextStepRefine = <T extends { decision?: string; owner?: string; due?: string }>(s: z.ZodType<T>, today: LocalDate) => s
-  .refine((a) => !a.decision || a.owner, { error: 'a next step needs an owner', path: ['owner'] })
-  .refine((a) => !a.decision || a.due, { error: 'a next step needs a due date', path: ['due'] })
-  .refine((a) => !a.due || a.due >= today, { error: 'the due date is in the past', path: ['due'] });
+const nextStepRefine = <T extends { decision?: string; owner?: string; due?: string }>(s: z.ZodType<T>, today: LocalDate) =>
+  s
+    .refine((a) => !a.decision || a.owner, { error: 'a next step needs an owner', path: ['owner'] })
+    .refine((a) => !a.decision || a.due, { error: 'a next step needs a due date', path: ['due'] })
+    .refine((a) => !a.due || a.due >= today, { error: 'the due date is in the past', path: ['due'] });
 
 const notesFormSpec: FormSpec<NotesArgs> = {
   formId: 'agenda.notes',
   // The catchall (each item's mark) widens the inferred type beyond NotesArgs, which it matches at run time.
-  schema: (pctx) => nextStepRefine(z.object(nextStepSchema(pctx.today)).catchall(
-    z.enum(['discussed', 'carry', 'drop'], { error: 'pick discussed, carry over or drop' }).optional(),
-  ), pctx.today) as unknown as z.ZodType<NotesArgs>,
+  schema: (pctx) =>
+    nextStepRefine(
+      z.object(nextStepSchema(pctx.today)).catchall(z.enum(['discussed', 'carry', 'drop'], { error: 'pick discussed, carry over or drop' }).optional()),
+      pctx.today,
+    ) as unknown as z.ZodType<NotesArgs>,
   handle: (ctx, args, param) => saveNotes(ctx, param, args),
 };
 
@@ -161,7 +230,8 @@ const rescheduleFormSpec: FormSpec<{ date: LocalDate; time: string }> = {
 };
 
 const notes: CommandSpec<{ with?: string }> = {
-  root: 'touchpoint', name: 'notes',
+  root: 'touchpoint',
+  name: 'notes',
   usage: 'notes',
   describe: 'record what happened at your last touch-point: items, decisions, next steps',
   example: 'notes',
@@ -172,7 +242,8 @@ const notes: CommandSpec<{ with?: string }> = {
 // ---- report and settings ------------------------------------------------------------------------------------
 
 const report: CommandSpec<Record<string, never>> = {
-  root: 'touchpoint', name: 'report',
+  root: 'touchpoint',
+  name: 'report',
   usage: 'report',
   describe: 'partnership health over the last 8 weeks (yours; principals: your school’s)',
   example: 'report',
@@ -180,18 +251,28 @@ const report: CommandSpec<Record<string, never>> = {
   handle: (ctx) => partnershipHealth(ctx),
 };
 
-interface SettingsArgs { key?: SettingKey; value?: string; with?: string }
+interface SettingsArgs {
+  key?: SettingKey;
+  value?: string;
+  with?: string;
+}
 const settings: CommandSpec<SettingsArgs> = {
-  root: 'touchpoint', name: 'settings',
-  usage: 'settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind> | reflect-days <1-10> | urgent-ack <minutes>]',
+  root: 'touchpoint',
+  name: 'settings',
+  usage:
+    'settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind> | reflect-days <1-10> | urgent-ack <minutes>]',
   describe: 'reminder timings for your partnership, and which reminders you get',
   example: 'settings prompt-days 3',
-  schema: () => z.object({
-    key: z.enum(SETTING_KEYS, { error: (iss) => `"${String(iss.input)}" is not a setting (${SETTING_KEYS.join(', ')})` }).optional(),
-    value: z.string().optional(),
-    with: z.string().optional(),
-    extra: noExtra,
-  }).refine((a) => !a.key || a.value, { error: 'say the new value', path: ['value'] }).transform(({ key, value, with: w }) => ({ key, value, with: w })),
+  schema: () =>
+    z
+      .object({
+        key: z.enum(SETTING_KEYS, { error: (iss) => `"${String(iss.input)}" is not a setting (${SETTING_KEYS.join(', ')})` }).optional(),
+        value: z.string().optional(),
+        with: z.string().optional(),
+        extra: noExtra,
+      })
+      .refine((a) => !a.key || a.value, { error: 'say the new value', path: ['value'] })
+      .transform(({ key, value, with: w }) => ({ key, value, with: w })),
   fromWords(words) {
     const { rest, withPerson } = takeWith(words);
     return { key: rest[0]?.toLowerCase(), value: rest[1], extra: rest[2], with: withPerson };
@@ -205,14 +286,26 @@ export function registerAgenda(registry: CommandRegistry): void {
   for (const spec of [add, agendaCommand, priorities, notes, report, settings] as CommandSpec<never>[]) registry.command(spec as CommandSpec<unknown>);
   for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec] as FormSpec<never>[]) registry.form(form as FormSpec<unknown>);
   // From a prompt: the form is for that prompt's partnership.
-  registry.action({ actionId: 'agenda.add', handle: (ctx, v) => { const { view } = viewFromOccurrence(ctx, v); return { messages: [addForm(ctx, otherPerson(view, ctx.actor.user))] }; } });
+  registry.action({
+    actionId: 'agenda.add',
+    handle: (ctx, v) => {
+      const { view } = viewFromOccurrence(ctx, v);
+      return { messages: [addForm(ctx, otherPerson(view, ctx.actor.user))] };
+    },
+  });
   registry.action({ actionId: 'agenda.pass', handle: passOnPrompt });
   registry.action({ actionId: 'agenda.item.edit', handle: (ctx, v) => ({ messages: [editItemForm(editableItem(ctx, Number(v)).item)] }) });
   registry.action({ actionId: 'agenda.item.remove', handle: (ctx, v) => removeItem(ctx, Number(v)) });
   registry.action({ actionId: 'meeting.held', handle: (ctx, v) => recordOutcome(ctx, v, 'held') });
   registry.action({ actionId: 'meeting.missed', handle: (ctx, v) => recordOutcome(ctx, v, 'missed') });
   registry.action({ actionId: 'meeting.rescheduled', handle: (ctx, v) => ({ messages: [rescheduleForm(viewFromOccurrence(ctx, v).occurrence.id)] }) });
-  registry.action({ actionId: 'meeting.next-step', handle: (ctx, v) => { const { view, occurrence } = viewFromOccurrence(ctx, v); return { messages: [nextStepForm(view, occurrence.id)] }; } });
+  registry.action({
+    actionId: 'meeting.next-step',
+    handle: (ctx, v) => {
+      const { view, occurrence } = viewFromOccurrence(ctx, v);
+      return { messages: [nextStepForm(view, occurrence.id)] };
+    },
+  });
   registry.action({ actionId: 'agreement.confirm', handle: confirmAgreement });
   registry.action({ actionId: 'action.done', handle: actionDone });
   registry.listen('series.accepted', sendAgreement);

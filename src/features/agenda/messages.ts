@@ -33,7 +33,9 @@ export function agreementBlocks(partnershipId: number, withButton: boolean): Blo
   return [
     { type: 'text', text: '**Our partnership agreement**' },
     { type: 'list', items: AGREEMENT_POINTS.map(esc) },
-    ...(withButton ? [{ type: 'actions' as const, buttons: [{ actionId: 'agreement.confirm', label: 'I agree', value: String(partnershipId), style: 'primary' as const }] }] : []),
+    ...(withButton
+      ? [{ type: 'actions' as const, buttons: [{ actionId: 'agreement.confirm', label: 'I agree', value: String(partnershipId), style: 'primary' as const }] }]
+      : []),
   ];
 }
 
@@ -69,7 +71,7 @@ export interface AgendaContents {
 }
 
 function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean): string {
-  const by = item.authorId !== null ? names.get(item.authorId) ?? 'someone' : 'someone';
+  const by = item.authorId !== null ? (names.get(item.authorId) ?? 'someone') : 'someone';
   const carried = item.carriedCount > 0 ? `, carried over ${item.carriedCount}×` : '';
   return `${showIds ? `#${item.id} ` : ''}${esc(item.text)} — _${esc(by)}${carried}_`;
 }
@@ -81,16 +83,21 @@ function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean
 export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefined, viewer: User, contents: AgendaContents, opts: AgendaOptions = {}): Message {
   const { priorities, items, actions } = contents;
   const other = otherPerson(view, viewer);
-  const names = new Map([[view.principal.id, view.principal.displayName], [view.coach.id, view.coach.displayName]]);
+  const names = new Map([
+    [view.principal.id, view.principal.displayName],
+    [view.coach.id, view.coach.displayName],
+  ]);
   const when = occurrence ? describeOccurrence(occurrence, view.school.timeZone) : 'no date scheduled yet';
   const blocks: Block[] = [
     { type: 'header', text: `Agenda — ${when}` },
     { type: 'context', text: esc(`With ${other.displayName} · ${view.school.name}`) },
   ];
   blocks.push({ type: 'text', text: '**Shared priorities**' });
-  blocks.push(priorities.length
-    ? { type: 'list', ordered: true, items: priorities.map((p) => esc(p.text)) }
-    : { type: 'context', text: 'None set yet. Set up to three: /touchpoint priorities set 1 <text>' });
+  blocks.push(
+    priorities.length
+      ? { type: 'list', ordered: true, items: priorities.map((p) => esc(p.text)) }
+      : { type: 'context', text: 'None set yet. Set up to three: /touchpoint priorities set 1 <text>' },
+  );
   const carried = items.filter((i) => i.carriedCount > 0);
   const fresh = items.filter((i) => i.carriedCount === 0);
   if (carried.length) {
@@ -107,7 +114,10 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
   blocks.push(...contents.sections);
   if (actions.length) {
     blocks.push({ type: 'text', text: '**Open action items**' });
-    blocks.push({ type: 'list', items: actions.map((a) => `${esc(a.text)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}_`) });
+    blocks.push({
+      type: 'list',
+      items: actions.map((a) => `${esc(a.text)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}_`),
+    });
   }
   if (opts.withAgreement) {
     blocks.push({ type: 'divider' });
@@ -129,7 +139,11 @@ export function homeAgendaBlocks(viewer: User, partnerships: { view: SeriesView;
   const blocks: Block[] = [];
   for (const { view, items } of partnerships) {
     blocks.push({ type: 'text', text: `**Agenda so far with ${esc(otherPerson(view, viewer).displayName)}**` });
-    blocks.push(items.length ? { type: 'list', items: items.slice(0, 10).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) } : { type: 'context', text: 'Nothing yet: /touchpoint add <text>' });
+    blocks.push(
+      items.length
+        ? { type: 'list', items: items.slice(0, 10).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) }
+        : { type: 'context', text: 'Nothing yet: /touchpoint add <text>' },
+    );
   }
   if (mine.length) {
     blocks.push({ type: 'text', text: '**Your open action items**' });
@@ -145,11 +159,19 @@ const sectionChoices = SECTIONS.filter((s) => s !== 'escalations').map((s) => ({
 export function addForm(ctx: RequestContext, preset?: User): Message {
   return {
     text: 'Add an agenda item',
-    blocks: [{ type: 'form', formId: 'touchpoint.add', title: 'Add an agenda item', submitLabel: 'Add', inputs: [
-      ...partnerInput(ctx, preset),
-      { id: 'section', label: 'Section', kind: 'choice', required: true, initial: 'other', choices: sectionChoices },
-      { id: 'text', label: 'Item', kind: 'longtext', required: true, placeholder: 'What do you want to talk about?' },
-    ] }],
+    blocks: [
+      {
+        type: 'form',
+        formId: 'touchpoint.add',
+        title: 'Add an agenda item',
+        submitLabel: 'Add',
+        inputs: [
+          ...partnerInput(ctx, preset),
+          { id: 'section', label: 'Section', kind: 'choice', required: true, initial: 'other', choices: sectionChoices },
+          { id: 'text', label: 'Item', kind: 'longtext', required: true, placeholder: 'What do you want to talk about?' },
+        ],
+      },
+    ],
   };
 }
 
@@ -158,18 +180,30 @@ export function itemAddedMessage(item: AgendaItem, when: string): Message {
     text: `Added to the agenda for ${when} (${SECTION_LABELS[item.section]}): ${item.text}`,
     blocks: [
       { type: 'text', text: `Added to the agenda for ${esc(when)} (**${esc(SECTION_LABELS[item.section])}**): ${esc(item.text)}` },
-      { type: 'actions', buttons: [
-        { actionId: 'agenda.item.edit', label: 'Edit', value: String(item.id) },
-        { actionId: 'agenda.item.remove', label: 'Remove', value: String(item.id), style: 'danger' },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'agenda.item.edit', label: 'Edit', value: String(item.id) },
+          { actionId: 'agenda.item.remove', label: 'Remove', value: String(item.id), style: 'danger' },
+        ],
+      },
     ],
   };
 }
 
 export function editItemForm(item: AgendaItem): Message {
-  return { text: 'Edit the agenda item', blocks: [{ type: 'form', formId: `agenda.edit:${item.id}`, title: 'Edit the agenda item', submitLabel: 'Save', inputs: [
-    { id: 'text', label: 'Item', kind: 'longtext', required: true, initial: item.text },
-  ] }] };
+  return {
+    text: 'Edit the agenda item',
+    blocks: [
+      {
+        type: 'form',
+        formId: `agenda.edit:${item.id}`,
+        title: 'Edit the agenda item',
+        submitLabel: 'Save',
+        inputs: [{ id: 'text', label: 'Item', kind: 'longtext', required: true, initial: item.text }],
+      },
+    ],
+  };
 }
 
 export const itemEditedMessage = (itemId: number, text: string): Message => textMessage(`Item #${itemId} now reads: ${text}`);
@@ -183,7 +217,9 @@ export const prioritySetNotice = (by: User, slot: number, text: string): Message
 
 export function prioritiesMessage(view: SeriesView, viewer: User, list: Priority[]): Message {
   return {
-    text: list.length ? `Shared priorities with ${otherPerson(view, viewer).displayName}:\n${list.map((p) => `${p.slot}. ${p.text}`).join('\n')}` : 'No shared priorities yet.',
+    text: list.length
+      ? `Shared priorities with ${otherPerson(view, viewer).displayName}:\n${list.map((p) => `${p.slot}. ${p.text}`).join('\n')}`
+      : 'No shared priorities yet.',
     blocks: [
       { type: 'header', text: 'Shared priorities' },
       list.length ? { type: 'list', items: list.map((p) => `${p.slot}. ${esc(p.text)}`) } : { type: 'context', text: 'None yet.' },
@@ -200,11 +236,14 @@ export function outcomeQuestion(view: SeriesView, occurrenceId: number, when: st
     blocks: [
       { type: 'header', text: 'Did it happen?' },
       { type: 'text', text: `Your touch-point with **${esc(otherName)}**, ${esc(when)}.` },
-      { type: 'actions', buttons: [
-        { actionId: 'meeting.held', label: 'Held', value: String(occurrenceId), style: 'primary' },
-        { actionId: 'meeting.missed', label: 'Missed', value: String(occurrenceId) },
-        { actionId: 'meeting.rescheduled', label: 'Rescheduled', value: String(occurrenceId) },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'meeting.held', label: 'Held', value: String(occurrenceId), style: 'primary' },
+          { actionId: 'meeting.missed', label: 'Missed', value: String(occurrenceId) },
+          { actionId: 'meeting.rescheduled', label: 'Rescheduled', value: String(occurrenceId) },
+        ],
+      },
       { type: 'context', text: esc(`${describeRule(view.series)} · items not marked at a held meeting are carried over`) },
     ],
   };
@@ -212,9 +251,11 @@ export function outcomeQuestion(view: SeriesView, occurrenceId: number, when: st
 
 /** To the other person, when one of them answered "Did it happen?". */
 export function outcomeNotice(by: User, when: string, outcome: 'held' | 'missed'): Message {
-  return textMessage(outcome === 'missed'
-    ? `${by.displayName} recorded the touch-point of ${when} as missed. Its items carry over to the next one.`
-    : `${by.displayName} recorded the touch-point of ${when} as held and is taking notes.`);
+  return textMessage(
+    outcome === 'missed'
+      ? `${by.displayName} recorded the touch-point of ${when} as missed. Its items carry over to the next one.`
+      : `${by.displayName} recorded the touch-point of ${when} as held and is taking notes.`,
+  );
 }
 
 export const missedMessage = (nextWhen: string): Message => textMessage(`Recorded as missed. The agenda items carry over to ${nextWhen}.`);
@@ -224,7 +265,8 @@ export const heldMessage = (): Message => textMessage(`Recorded as held. Mark ea
 export const lastMissedMessage = (when: string): Message => textMessage(`Your last touch-point (${when}) was recorded as missed.`);
 
 /** A next step as one line (the notes summary and the answer to the next-step form). */
-export const nextStepLine = (owner: User, due: LocalDate, decision: string): string => `Next step for ${owner.displayName}, due ${formatLocalDate(due)}: ${decision}`;
+export const nextStepLine = (owner: User, due: LocalDate, decision: string): string =>
+  `Next step for ${owner.displayName}, due ${formatLocalDate(due)}: ${decision}`;
 
 export function notesSummary(when: string, counts: { discussed: number; carried: number; dropped: number }, step: string | undefined): string {
   return `Notes saved for ${when}: ${counts.discussed} discussed, ${counts.carried} carried over, ${counts.dropped} dropped.${step ? ` ${step}.` : ''}`;
@@ -233,7 +275,8 @@ export function notesSummary(when: string, counts: { discussed: number; carried:
 /** To the other person, when the notes are saved. */
 export const notesNotice = (by: User, summary: string): Message => textMessage(`${by.displayName} saved the notes. ${summary}`);
 
-export const notesAlreadySavedLine = (when: string): string => `The notes for ${when} are already saved. Add a next step here, or /touchpoint agenda to see what carries over.`;
+export const notesAlreadySavedLine = (when: string): string =>
+  `The notes for ${when} are already saved. Add a next step here, or /touchpoint agenda to see what carries over.`;
 
 /** The two people of the partnership as owner choices. */
 function ownerChoices(view: SeriesView): { value: string; label: string }[] {
@@ -244,46 +287,80 @@ function ownerChoices(view: SeriesView): { value: string; label: string }[] {
 export function notesForm(view: SeriesView, occurrence: Occurrence, items: AgendaItem[]): Message {
   return {
     text: `Notes for ${describeOccurrence(occurrence, view.school.timeZone)}`,
-    blocks: [{
-      type: 'form', formId: `agenda.notes:${occurrence.id}`, title: 'Meeting notes', submitLabel: 'Save notes',
-      inputs: [
-        ...items.map((i) => ({
-          id: `item_${i.id}`, label: i.text.length > 70 ? `${i.text.slice(0, 69)}…` : i.text, kind: 'choice' as const, required: false,
-          choices: [{ value: 'discussed', label: 'Discussed' }, { value: 'carry', label: 'Carry over' }, { value: 'drop', label: 'Drop' }],
-          hint: 'Not marked: carried over',
-        })),
-        { id: 'decision', label: 'Decision or next step', kind: 'longtext' as const, required: false },
-        { id: 'owner', label: 'Owner', kind: 'person' as const, required: false, choices: ownerChoices(view) },
-        { id: 'due', label: 'Due', kind: 'date' as const, required: false },
-      ],
-    }],
+    blocks: [
+      {
+        type: 'form',
+        formId: `agenda.notes:${occurrence.id}`,
+        title: 'Meeting notes',
+        submitLabel: 'Save notes',
+        inputs: [
+          ...items.map((i) => ({
+            id: `item_${i.id}`,
+            label: i.text.length > 70 ? `${i.text.slice(0, 69)}…` : i.text,
+            kind: 'choice' as const,
+            required: false,
+            choices: [
+              { value: 'discussed', label: 'Discussed' },
+              { value: 'carry', label: 'Carry over' },
+              { value: 'drop', label: 'Drop' },
+            ],
+            hint: 'Not marked: carried over',
+          })),
+          { id: 'decision', label: 'Decision or next step', kind: 'longtext' as const, required: false },
+          { id: 'owner', label: 'Owner', kind: 'person' as const, required: false, choices: ownerChoices(view) },
+          { id: 'due', label: 'Due', kind: 'date' as const, required: false },
+        ],
+      },
+    ],
   };
 }
 
 export function nextStepForm(view: SeriesView, occurrenceId: number): Message {
   return {
     text: 'Add a next step',
-    blocks: [{ type: 'form', formId: `agenda.next-step:${occurrenceId}`, title: 'Add a next step', submitLabel: 'Save', inputs: [
-      { id: 'decision', label: 'Decision or next step', kind: 'longtext', required: true },
-      { id: 'owner', label: 'Owner', kind: 'person', required: true, choices: ownerChoices(view) },
-      { id: 'due', label: 'Due', kind: 'date', required: true },
-    ] }],
+    blocks: [
+      {
+        type: 'form',
+        formId: `agenda.next-step:${occurrenceId}`,
+        title: 'Add a next step',
+        submitLabel: 'Save',
+        inputs: [
+          { id: 'decision', label: 'Decision or next step', kind: 'longtext', required: true },
+          { id: 'owner', label: 'Owner', kind: 'person', required: true, choices: ownerChoices(view) },
+          { id: 'due', label: 'Due', kind: 'date', required: true },
+        ],
+      },
+    ],
   };
 }
 
 /** A message with the "Add another next step" button for a touch-point whose notes are saved. */
 export function withNextStepButton(text: string, occurrenceId: number): Message {
-  return { text, blocks: [
-    { type: 'text', text: esc(text) },
-    { type: 'actions', buttons: [{ actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrenceId) }] },
-  ] };
+  return {
+    text,
+    blocks: [
+      { type: 'text', text: esc(text) },
+      { type: 'actions', buttons: [{ actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrenceId) }] },
+    ],
+  };
 }
 
 export function rescheduleForm(occurrenceId: number): Message {
-  return { text: 'When does it take place instead?', blocks: [{ type: 'form', formId: `agenda.reschedule:${occurrenceId}`, title: 'Rescheduled to', submitLabel: 'Save', inputs: [
-    { id: 'date', label: 'New date', kind: 'date', required: true },
-    { id: 'time', label: 'New time', kind: 'time', required: true },
-  ] }] };
+  return {
+    text: 'When does it take place instead?',
+    blocks: [
+      {
+        type: 'form',
+        formId: `agenda.reschedule:${occurrenceId}`,
+        title: 'Rescheduled to',
+        submitLabel: 'Save',
+        inputs: [
+          { id: 'date', label: 'New date', kind: 'date', required: true },
+          { id: 'time', label: 'New time', kind: 'time', required: true },
+        ],
+      },
+    ],
+  };
 }
 
 // ---- report and settings ------------------------------------------------------------------------------
@@ -310,7 +387,11 @@ export function healthMessage(view: SeriesView, h: HealthFigures): Message {
   ];
   return {
     text: `${title}: ${fields.map((f) => `${f.label}: ${f.value}`).join('; ')}`,
-    blocks: [{ type: 'header', text: `Partnership health — ${title}` }, { type: 'fields', fields: fields.map((f) => ({ label: esc(f.label), value: esc(f.value) })) }, { type: 'context', text: esc(`${describeRule(view.series)} · ${view.school.name}`) }],
+    blocks: [
+      { type: 'header', text: `Partnership health — ${title}` },
+      { type: 'fields', fields: fields.map((f) => ({ label: esc(f.label), value: esc(f.value) })) },
+      { type: 'context', text: esc(`${describeRule(view.series)} · ${view.school.name}`) },
+    ],
   };
 }
 
@@ -330,7 +411,10 @@ export function settingsMessage(view: SeriesView, viewer: User, changed: string 
     { label: 'Compiled agenda', value: `${s.agendaLeadMinutes} minutes before (agenda-lead)` },
     { label: '"Did it happen?"', value: `${s.notesDelayMinutes} minutes after the end (notes-delay)` },
     { label: 'Muted for you', value: o.mutes.length ? o.mutes.join(', ') : 'nothing' },
-    { label: `Escalations at ${view.school.name}`, value: `reflect ${o.school.reflectDays} school days (reflect-days); urgent acknowledged within ${o.school.urgentAckMinutes} minutes (urgent-ack)` },
+    {
+      label: `Escalations at ${view.school.name}`,
+      value: `reflect ${o.school.reflectDays} school days (reflect-days); urgent acknowledged within ${o.school.urgentAckMinutes} minutes (urgent-ack)`,
+    },
   ];
   return {
     text: `${changed ? `${changed}\n` : ''}Settings with ${otherPerson(view, viewer).displayName}: ${fields.map((f) => `${f.label}: ${f.value}`).join('; ')}`,
@@ -363,10 +447,13 @@ export function promptMessage(otherName: string, when: string, occurrenceId: num
       { type: 'header', text: 'Agenda prompt' },
       { type: 'text', text: `Your touch-point with **${esc(otherName)}** is ${esc(when)}. What do you want on the agenda?` },
       ...compiled.blocks.slice(2),
-      { type: 'actions', buttons: [
-        { actionId: 'agenda.add', label: 'Add an item', value: String(occurrenceId), style: 'primary' },
-        { actionId: 'agenda.pass', label: 'Nothing from me this week', value: String(occurrenceId) },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'agenda.add', label: 'Add an item', value: String(occurrenceId), style: 'primary' },
+          { actionId: 'agenda.pass', label: 'Nothing from me this week', value: String(occurrenceId) },
+        ],
+      },
     ],
   };
 }

@@ -14,12 +14,25 @@ import { moveOccurrence } from '../booking/commands';
 import { agendaPartnership, nextWhen, viewFromOccurrence } from './service';
 import { planActionReminder } from './reminders';
 import {
-  heldMessage, lastMissedMessage, missedMessage, nextStepLine, notesAlreadySavedLine, notesForm, notesNotice, notesSummary,
-  outcomeNotice, outcomeQuestion, withNextStepButton,
+  heldMessage,
+  lastMissedMessage,
+  missedMessage,
+  nextStepLine,
+  notesAlreadySavedLine,
+  notesForm,
+  notesNotice,
+  notesSummary,
+  outcomeNotice,
+  outcomeQuestion,
+  withNextStepButton,
 } from './messages';
 
 /** A decision or next step as submitted: all three together, or none (the schema checks). */
-export interface NextStep { decision?: string; owner?: string; due?: LocalDate }
+export interface NextStep {
+  decision?: string;
+  owner?: string;
+  due?: LocalDate;
+}
 
 /** Each item's mark in the notes form, by input id (`item_<id>`): discussed, carry or drop. */
 export type NotesArgs = NextStep & Record<string, string | undefined>;
@@ -70,9 +83,18 @@ function recordNextStep(ctx: RequestContext, view: SeriesView, occurrence: Occur
   if (!args.decision) return undefined;
   const owner = ctx.people.resolve(args.owner!);
   if (owner.id !== view.principal.id && owner.id !== view.coach.id) throw new UsageError('the owner must be one of the two of you', 'owner');
-  const action = ctx.services.agenda.addAction(ctx.actor.tenant.id, {
-    partnershipId: view.partnership.id, occurrenceId: occurrence.id, text: args.decision, ownerId: owner.id, dueDate: args.due!, createdBy: ctx.actor.user.id,
-  }, ctx.now);
+  const action = ctx.services.agenda.addAction(
+    ctx.actor.tenant.id,
+    {
+      partnershipId: view.partnership.id,
+      occurrenceId: occurrence.id,
+      text: args.decision,
+      ownerId: owner.id,
+      dueDate: args.due!,
+      createdBy: ctx.actor.user.id,
+    },
+    ctx.now,
+  );
   planActionReminder(ctx.services, ctx.actor.tenant.id, view, action.id, owner.id, args.due!, ctx.now);
   ctx.audit({ schoolId: view.school.id, action: 'action.add', subjectType: 'action_item', subjectId: action.id });
   return nextStepLine(owner, args.due!, args.decision);
@@ -85,16 +107,25 @@ export function saveNotes(ctx: RequestContext, param: string, args: NotesArgs): 
   const tenantId = ctx.actor.tenant.id;
   if (occurrence.status !== 'held') throw new Refusal('Record first whether the touch-point happened.');
   if (!agenda.markNotes(tenantId, occurrence.id, ctx.now)) {
-    throw new Refusal(`The notes for ${describeOccurrence(occurrence, view.school.timeZone)} were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.`);
+    throw new Refusal(
+      `The notes for ${describeOccurrence(occurrence, view.school.timeZone)} were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.`,
+    );
   }
   let discussed = 0;
   let carried = 0;
   let dropped = 0;
   for (const item of itemsOf(ctx, view, occurrence)) {
     const mark = args[`item_${item.id}`];
-    if (mark === 'discussed') { agenda.closeItem(tenantId, item.id, 'discussed', occurrence.id, ctx.now); discussed += 1; }
-    else if (mark === 'drop') { agenda.closeItem(tenantId, item.id, 'dropped', occurrence.id, ctx.now); dropped += 1; }
-    else { agenda.carryItem(tenantId, item.id, ctx.now); carried += 1; }
+    if (mark === 'discussed') {
+      agenda.closeItem(tenantId, item.id, 'discussed', occurrence.id, ctx.now);
+      discussed += 1;
+    } else if (mark === 'drop') {
+      agenda.closeItem(tenantId, item.id, 'dropped', occurrence.id, ctx.now);
+      dropped += 1;
+    } else {
+      agenda.carryItem(tenantId, item.id, ctx.now);
+      carried += 1;
+    }
   }
   const step = recordNextStep(ctx, view, occurrence, args);
   ctx.audit({ schoolId: view.school.id, action: 'meeting.notes', subjectType: 'occurrence', subjectId: occurrence.id });
@@ -113,14 +144,16 @@ export function addNextStep(ctx: RequestContext, param: string, args: NextStep):
 /** The reschedule form of "Did it happen?": the touch-point moves to the new date and time. */
 export function rescheduleMeeting(ctx: RequestContext, param: string, date: LocalDate, time: string): Reply {
   const { view, occurrence } = viewFromOccurrence(ctx, param);
-  if (ctx.services.agenda.outcomeOf(occurrence.id) || occurrence.status !== 'scheduled') throw new Refusal(`That touch-point is already recorded as ${occurrence.status}.`);
+  if (ctx.services.agenda.outcomeOf(occurrence.id) || occurrence.status !== 'scheduled')
+    throw new Refusal(`That touch-point is already recorded as ${occurrence.status}.`);
   return { messages: [moveOccurrence(ctx, view, occurrence, date, time, 'rescheduled')] };
 }
 
 /** `notes`: for the last touch-point, "Did it happen?", the notes form, or how to add a next step. */
 export function notesOfLastMeeting(ctx: RequestContext, withPerson?: string): Reply {
   const view = agendaPartnership(ctx, withPerson);
-  const last = ctx.services.agenda.pastOccurrences(ctx.actor.tenant.id, view.series.id, ctx.now, 10)
+  const last = ctx.services.agenda
+    .pastOccurrences(ctx.actor.tenant.id, view.series.id, ctx.now, 10)
     .find((o) => o.status === 'scheduled' || o.status === 'held' || o.status === 'missed');
   if (!last) throw new Refusal('No touch-point has taken place yet.');
   const occurrence = ctx.services.series.occurrenceById(ctx.actor.tenant.id, last.id)!;

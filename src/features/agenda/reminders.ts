@@ -86,35 +86,70 @@ function planMeeting(services: Services, t: PlanTarget, now: Date): void {
       outbox.plan({ ...base, kind: REMINDER_KINDS.prompt, dedupeKey: `${key}prompt:u${userId}`, dueAt: promptAt, expiresAt: agendaAt }, now);
     }
     outbox.plan({ ...base, kind: REMINDER_KINDS.compiled, dedupeKey: `${key}agenda:u${userId}`, dueAt: agendaAt, expiresAt: t.startsAt }, now);
-    outbox.plan({ ...base, kind: REMINDER_KINDS.outcome, dedupeKey: `${key}outcome:u${userId}`, dueAt: outcomeAt, expiresAt: new Date(outcomeAt.getTime() + 3 * 86_400_000) }, now);
+    outbox.plan(
+      {
+        ...base,
+        kind: REMINDER_KINDS.outcome,
+        dedupeKey: `${key}outcome:u${userId}`,
+        dueAt: outcomeAt,
+        expiresAt: new Date(outcomeAt.getTime() + 3 * 86_400_000),
+      },
+      now,
+    );
   }
 }
 
 /** Two missed or skipped touch-points in a row → "protect this time", once per run. */
 function planDrift(services: Services, t: PlanTarget, now: Date): void {
   const { agenda, outbox } = services;
-  const seq = agenda.pastOccurrences(t.tenantId, t.seriesId, t.startsAt, 20)
+  const seq = agenda
+    .pastOccurrences(t.tenantId, t.seriesId, t.startsAt, 20)
     .filter((o) => o.status === 'held' || o.status === 'missed' || o.status === 'skipped');
   if (seq.length < 2 || seq[0].id !== t.occurrenceId) return;
   const lapsed = (s: string): boolean => s === 'missed' || s === 'skipped';
   if (!lapsed(seq[0].status) || !lapsed(seq[1].status)) return;
   for (const userId of [t.principalId, t.coachId]) {
-    outbox.plan({
-      tenantId: t.tenantId, recipientId: userId, kind: REMINDER_KINDS.drift, dedupeKey: `drift:s${t.seriesId}:o${t.occurrenceId}:u${userId}`,
-      message: { text: '', blocks: [] }, compose: { seriesId: t.seriesId, occurrenceId: t.occurrenceId }, dueAt: now,
-    }, now);
+    outbox.plan(
+      {
+        tenantId: t.tenantId,
+        recipientId: userId,
+        kind: REMINDER_KINDS.drift,
+        dedupeKey: `drift:s${t.seriesId}:o${t.occurrenceId}:u${userId}`,
+        message: { text: '', blocks: [] },
+        compose: { seriesId: t.seriesId, occurrenceId: t.occurrenceId },
+        dueAt: now,
+      },
+      now,
+    );
   }
 }
 
 /** Plans the due-date reminder of an action item: its owner, the morning of the due date. */
-export function planActionReminder(services: Services, tenantId: number, view: SeriesView, actionId: number, ownerId: number, dueDate: LocalDate, now: Date): void {
+export function planActionReminder(
+  services: Services,
+  tenantId: number,
+  view: SeriesView,
+  actionId: number,
+  ownerId: number,
+  dueDate: LocalDate,
+  now: Date,
+): void {
   const settings = services.agenda.settings(tenantId, view.partnership.id);
   const dueAt = localToUtc(dueDate, settings.promptTime, view.school.timeZone);
   const endOfDay = localToUtc(addDays(dueDate, 1), '00:00', view.school.timeZone);
-  services.outbox.plan({
-    tenantId, recipientId: ownerId, kind: REMINDER_KINDS.actionDue, dedupeKey: `action:${actionId}:due:${dueDate}`,
-    message: { text: '', blocks: [] }, compose: { actionId }, dueAt, expiresAt: endOfDay,
-  }, now);
+  services.outbox.plan(
+    {
+      tenantId,
+      recipientId: ownerId,
+      kind: REMINDER_KINDS.actionDue,
+      dedupeKey: `action:${actionId}:due:${dueDate}`,
+      message: { text: '', blocks: [] },
+      compose: { actionId },
+      dueAt,
+      expiresAt: endOfDay,
+    },
+    now,
+  );
 }
 
 function muted(services: Services, row: OutboxRow, partnershipId: number): boolean {
@@ -150,9 +185,16 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date, c
     }
     case REMINDER_KINDS.compiled: {
       if (occurrence.status !== 'scheduled' || series.status !== 'active') return null;
-      const earlier = agenda.pastOccurrences(row.tenantId, series.id, new Date(occurrence.startsAt.getTime() - 1), 30)
-        .filter((o) => o.status === 'held' || o.status === 'scheduled' || o.status === 'missed').map((o) => o.originalDate);
-      return compileAgenda(services, contributions, { tenantId: row.tenantId, view, occurrence, viewer, now }, { withAgreement: isFirstOfQuarter(occurrence.originalDate, earlier) });
+      const earlier = agenda
+        .pastOccurrences(row.tenantId, series.id, new Date(occurrence.startsAt.getTime() - 1), 30)
+        .filter((o) => o.status === 'held' || o.status === 'scheduled' || o.status === 'missed')
+        .map((o) => o.originalDate);
+      return compileAgenda(
+        services,
+        contributions,
+        { tenantId: row.tenantId, view, occurrence, viewer, now },
+        { withAgreement: isFirstOfQuarter(occurrence.originalDate, earlier) },
+      );
     }
     case REMINDER_KINDS.outcome: {
       if (occurrence.status !== 'scheduled' || agenda.outcomeOf(occurrence.id)) return null;

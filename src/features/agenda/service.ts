@@ -14,8 +14,19 @@ import type { AgendaItem, Section } from '../../core/ports';
 import { describeOccurrence, otherPerson, pickSeries, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { coachingDemandMessage } from '../coaching';
 import {
-  actionDoneMessage, agendaMessage, agreementConfirmedMessage, agreementMessage, healthMessage, homeAgendaBlocks, itemAddedMessage,
-  itemEditedMessage, itemRemovedMessage, passedMessage, prioritiesMessage, prioritySetNotice, type AgendaOptions,
+  actionDoneMessage,
+  agendaMessage,
+  agreementConfirmedMessage,
+  agreementMessage,
+  healthMessage,
+  homeAgendaBlocks,
+  itemAddedMessage,
+  itemEditedMessage,
+  itemRemovedMessage,
+  passedMessage,
+  prioritiesMessage,
+  prioritySetNotice,
+  type AgendaOptions,
 } from './messages';
 
 // The calendar feed reads the section labels from here.
@@ -25,7 +36,8 @@ export { SECTION_LABELS } from './messages';
 export function agendaPartnership(ctx: RequestContext, withPerson?: string): SeriesView {
   const person = withPerson ? ctx.people.resolve(withPerson) : undefined;
   const view = pickSeries(ctx, {
-    withPerson: person, statuses: ['active'],
+    withPerson: person,
+    statuses: ['active'],
     none: 'You have no active touch-point, so there is no agenda. Book one with /touchpoint book @name weekly tue 14:00.',
   });
   authorize('agenda.use', ctx.actor, view.school, view.partnership);
@@ -52,7 +64,8 @@ export function nextWhen(ctx: RequestContext, view: SeriesView): string {
 
 /** Whether the meeting an item was added for has started (its author can no longer change it). */
 function meetingStarted(ctx: RequestContext, view: SeriesView, createdAt: Date): boolean {
-  const first = ctx.services.series.occurrencesOfSeries(ctx.actor.tenant.id, view.series.id, createdAt, 50)
+  const first = ctx.services.series
+    .occurrencesOfSeries(ctx.actor.tenant.id, view.series.id, createdAt, 50)
     .find((o) => o.startsAt >= createdAt && (o.status === 'scheduled' || o.status === 'held' || o.status === 'missed'));
   return first !== undefined && first.startsAt <= ctx.now;
 }
@@ -73,7 +86,11 @@ export function editableItem(ctx: RequestContext, itemId: number): { item: Agend
 export function addItem(ctx: RequestContext, args: { section: Section; text: string; with?: string }): Reply {
   if (args.section === 'escalations') throw new Refusal('Escalations go through the pathway: /touchpoint escalate.');
   const view = agendaPartnership(ctx, args.with);
-  const item = ctx.services.agenda.addItem(ctx.actor.tenant.id, { partnershipId: view.partnership.id, section: args.section, text: args.text, authorId: ctx.actor.user.id }, ctx.now);
+  const item = ctx.services.agenda.addItem(
+    ctx.actor.tenant.id,
+    { partnershipId: view.partnership.id, section: args.section, text: args.text, authorId: ctx.actor.user.id },
+    ctx.now,
+  );
   ctx.audit({ schoolId: view.school.id, action: 'agenda.add', subjectType: 'agenda_item', subjectId: item.id });
   return { messages: [itemAddedMessage(item, nextWhen(ctx, view))] };
 }
@@ -96,8 +113,16 @@ export function removeItem(ctx: RequestContext, itemId: number): Reply {
 export function showAgenda(ctx: RequestContext, withPerson?: string): Reply {
   const view = agendaPartnership(ctx, withPerson);
   const occ = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 1)[0];
-  const compiled = compileAgenda(ctx.services, ctx.contributions, { tenantId: ctx.actor.tenant.id, view, occurrence: occ, viewer: ctx.actor.user, now: ctx.now }, { showIds: true });
-  compiled.blocks.push({ type: 'context', text: 'Change your own items until the meeting starts: /touchpoint agenda edit #<n> <text>, /touchpoint agenda remove #<n>' });
+  const compiled = compileAgenda(
+    ctx.services,
+    ctx.contributions,
+    { tenantId: ctx.actor.tenant.id, view, occurrence: occ, viewer: ctx.actor.user, now: ctx.now },
+    { showIds: true },
+  );
+  compiled.blocks.push({
+    type: 'context',
+    text: 'Change your own items until the meeting starts: /touchpoint agenda edit #<n> <text>, /touchpoint agenda remove #<n>',
+  });
   return { messages: [compiled] };
 }
 
@@ -127,7 +152,12 @@ export function changePriorities(ctx: RequestContext, args: { op?: 'set' | 'clea
   if (args.op === 'set') {
     agenda.setPriority(tenantId, pid, args.slot!, args.text!, ctx.actor.user.id, ctx.now);
     ctx.audit({ schoolId: view.school.id, action: 'priority.set', subjectType: 'partnership', subjectId: pid, detail: String(args.slot) });
-    ctx.notify(otherPerson(view, ctx.actor.user), 'agenda.priority', prioritySetNotice(ctx.actor.user, args.slot!, args.text!), `priority:${pid}:${args.slot}:${ctx.now.getTime()}`);
+    ctx.notify(
+      otherPerson(view, ctx.actor.user),
+      'agenda.priority',
+      prioritySetNotice(ctx.actor.user, args.slot!, args.text!),
+      `priority:${pid}:${args.slot}:${ctx.now.getTime()}`,
+    );
   } else if (args.op === 'clear') {
     if (!agenda.clearPriority(tenantId, pid, args.slot!)) throw new Refusal(`Priority ${args.slot} is not set.`);
     ctx.audit({ schoolId: view.school.id, action: 'priority.clear', subjectType: 'partnership', subjectId: pid, detail: String(args.slot) });
@@ -177,10 +207,13 @@ export function actionDone(ctx: RequestContext, value: string): Reply {
 export function homeAgenda(ctx: RequestContext): Block[] {
   const { agenda } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const partnerships = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id).filter((s) => s.status === 'active').map((series) => {
-    const view = viewOf(ctx.services, tenantId, series);
-    return { view, items: agenda.openItems(tenantId, view.partnership.id) };
-  });
+  const partnerships = ctx.services.series
+    .liveSeriesOfUser(tenantId, ctx.actor.user.id)
+    .filter((s) => s.status === 'active')
+    .map((series) => {
+      const view = viewOf(ctx.services, tenantId, series);
+      return { view, items: agenda.openItems(tenantId, view.partnership.id) };
+    });
   return homeAgendaBlocks(ctx.actor.user, partnerships, agenda.openActionsOfOwner(tenantId, ctx.actor.user.id));
 }
 

@@ -18,7 +18,10 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 /** Mutes or unmutes a kind of reminder for the actor alone. */
 function changeMute(ctx: RequestContext, view: SeriesView, key: 'mute' | 'unmute', value: string): string {
   const kind = value.toLowerCase();
-  if (!MUTABLE[kind]) throw new UsageError(`"${value}" cannot be muted (you can mute: ${Object.keys(MUTABLE).join(', ')}; the compiled agenda and urgent escalations always arrive)`);
+  if (!MUTABLE[kind])
+    throw new UsageError(
+      `"${value}" cannot be muted (you can mute: ${Object.keys(MUTABLE).join(', ')}; the compiled agenda and urgent escalations always arrive)`,
+    );
   ctx.services.agenda.setMute(ctx.actor.tenant.id, ctx.actor.user.id, view.partnership.id, kind, key === 'mute');
   return key === 'mute' ? `Muted ${kind} reminders for you.` : `You will get ${kind} reminders again.`;
 }
@@ -81,10 +84,14 @@ export function changeSettings(ctx: RequestContext, args: { key?: SettingKey; va
   if (key === 'mute' || key === 'unmute') changed = changeMute(ctx, view, key, args.value!);
   else if (key === 'reflect-days' || key === 'urgent-ack') changed = changeSchoolSetting(ctx, view, key, args.value!);
   else if (key) changed = changeTiming(ctx, view, key, args.value!);
-  return { messages: [settingsMessage(view, ctx.actor.user, changed, {
-    settings: agenda.settings(tenantId, view.partnership.id),
-    mutes: agenda.mutes(tenantId, ctx.actor.user.id, view.partnership.id),
-    school: ctx.services.escalations.schoolSettings(tenantId, view.school.id),
-    mutable: Object.keys(MUTABLE),
-  })] };
+  return {
+    messages: [
+      settingsMessage(view, ctx.actor.user, changed, {
+        settings: agenda.settings(tenantId, view.partnership.id),
+        mutes: agenda.mutes(tenantId, ctx.actor.user.id, view.partnership.id),
+        school: ctx.services.escalations.schoolSettings(tenantId, view.school.id),
+        mutable: Object.keys(MUTABLE),
+      }),
+    ],
+  };
 }

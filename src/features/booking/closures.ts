@@ -9,14 +9,22 @@ import { heldOn, materialise, viewOf } from './series';
 import { nextLineOf, pickSchool } from './service';
 import { closedNotice, closureRemoved, closureSaved, reopenedNotice } from './messages';
 
-export interface NewClosure { start: LocalDate; end: LocalDate; label: string }
+export interface NewClosure {
+  start: LocalDate;
+  end: LocalDate;
+  label: string;
+}
 
 /** Marks the school closed; each touch-point those days is closed, its reminders withdrawn, and both people told. */
 export function markClosed(ctx: RequestContext, args: NewClosure): Message {
   const tenantId = ctx.actor.tenant.id;
   const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin can mark the school closed.');
   authorize('closures.manage', ctx.actor, school);
-  const closure = ctx.services.calendar.addClosure(tenantId, { schoolId: school.id, startDate: args.start, endDate: args.end, label: args.label, createdBy: ctx.actor.user.id }, ctx.now);
+  const closure = ctx.services.calendar.addClosure(
+    tenantId,
+    { schoolId: school.id, startDate: args.start, endDate: args.end, label: args.label, createdBy: ctx.actor.user.id },
+    ctx.now,
+  );
   ctx.audit({ schoolId: school.id, action: 'closure.add', subjectType: 'closure', subjectId: closure.id });
   let affected = 0;
   for (const series of ctx.services.series.activeSeriesOfSchool(tenantId, school.id)) {
@@ -29,7 +37,8 @@ export function markClosed(ctx: RequestContext, args: NewClosure): Message {
       ctx.services.outbox.cancelPending(occurrenceKey(series.id, o.id));
       affected += 1;
       const next = nextLineOf(ctx, view);
-      for (const person of [view.principal, view.coach]) ctx.notify(person, 'booking.closed', closedNotice(o, school, args.label, next), `booking.closed:${o.id}:${closure.id}:${person.id}`);
+      for (const person of [view.principal, view.coach])
+        ctx.notify(person, 'booking.closed', closedNotice(o, school, args.label, next), `booking.closed:${o.id}:${closure.id}:${person.id}`);
     }
   }
   return closureSaved(school, args.start, args.end, args.label, affected, closure.id);
@@ -53,7 +62,8 @@ export function undoClosure(ctx: RequestContext, value: string): Message {
       if (closureOn(remaining, on)) continue;
       ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
       restored += 1;
-      for (const person of [view.principal, view.coach]) ctx.notify(person, 'booking.reopened', reopenedNotice(o, school.timeZone, found.label), `booking.reopened:${o.id}:${found.id}:${person.id}`);
+      for (const person of [view.principal, view.coach])
+        ctx.notify(person, 'booking.reopened', reopenedNotice(o, school.timeZone, found.label), `booking.reopened:${o.id}:${found.id}:${person.id}`);
     }
   }
   ctx.audit({ schoolId: school.id, action: 'closure.remove', subjectType: 'closure', subjectId: found.id });

@@ -5,9 +5,7 @@ import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import { reply } from '../../core/context';
 import { daysBetween, isLocalTime, minutesOfDay, type LocalDate } from '../../core/datetime';
 import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } from '../../core/args';
-import {
-  createSchool, homeSection, moveNext, nextTouchpoints, pauseSeries, resumeSeries, skipNext, undoSkip, type NewSchool,
-} from './service';
+import { createSchool, homeSection, moveNext, nextTouchpoints, pauseSeries, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
 import { acceptProposal, askToCancel, confirmCancel, declineProposal, proposeSeries, type BookingRequest } from './proposals';
 import { markClosed, undoClosure, type NewClosure } from './closures';
 import { bookForm, closedForm, moveForm, setupForm } from './forms';
@@ -19,17 +17,22 @@ export { moveOccurrence } from './service';
 // ---- setup ----------------------------------------------------------------------------------
 
 const setup: CommandSpec<NewSchool> = {
-  root: 'touchpoint', name: 'setup', visibility: 'channel-safe',
+  root: 'touchpoint',
+  name: 'setup',
+  visibility: 'channel-safe',
   usage: 'setup <school name> <time zone> [<HH:MM>-<HH:MM>]',
   describe: 'create your school (you become its principal)',
   example: 'setup Lincoln Elementary America/Chicago 07:45-15:15',
-  schema: () => z.object({
-    name: word('missing the school name').pipe(z.string().max(100, { error: 'the school name must be at most 100 characters' })),
-    timeZone: zTimeZone(),
-    dayStart: z.string().optional().default('07:30').refine(isLocalTime, { error: 'the school day must look like 07:30-15:30' }),
-    dayEnd: z.string().optional().default('15:30').refine(isLocalTime, { error: 'the school day must look like 07:30-15:30' }),
-    extra: noExtra,
-  }).refine((a) => minutesOfDay(a.dayStart) < minutesOfDay(a.dayEnd), { error: 'the school day must end after it starts', path: ['dayEnd'] }),
+  schema: () =>
+    z
+      .object({
+        name: word('missing the school name').pipe(z.string().max(100, { error: 'the school name must be at most 100 characters' })),
+        timeZone: zTimeZone(),
+        dayStart: z.string().optional().default('07:30').refine(isLocalTime, { error: 'the school day must look like 07:30-15:30' }),
+        dayEnd: z.string().optional().default('15:30').refine(isLocalTime, { error: 'the school day must look like 07:30-15:30' }),
+        extra: noExtra,
+      })
+      .refine((a) => minutesOfDay(a.dayStart) < minutesOfDay(a.dayEnd), { error: 'the school day must end after it starts', path: ['dayEnd'] }),
   fromWords(words) {
     if (words.length === 0) return null;
     const tzAt = words.findIndex((w) => w.includes('/') || /^utc$/i.test(w));
@@ -38,8 +41,10 @@ const setup: CommandSpec<NewSchool> = {
     const m = hours ? /^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$/.exec(hours) : null;
     const pad = (t: string): string => t.padStart(5, '0');
     return {
-      name: words.slice(0, tzAt).join(' ') || undefined, timeZone: words[tzAt],
-      dayStart: m ? pad(m[1]) : hours, dayEnd: m ? pad(m[2]) : hours === undefined ? undefined : 'x',
+      name: words.slice(0, tzAt).join(' ') || undefined,
+      timeZone: words[tzAt],
+      dayStart: m ? pad(m[1]) : hours,
+      dayEnd: m ? pad(m[2]) : hours === undefined ? undefined : 'x',
       extra: words[tzAt + 2],
     };
   },
@@ -52,28 +57,51 @@ const setup: CommandSpec<NewSchool> = {
 const CADENCES = new Set(['weekly', 'biweekly']);
 
 const book: CommandSpec<BookingRequest> = {
-  root: 'touchpoint', name: 'book', visibility: 'channel-safe',
+  root: 'touchpoint',
+  name: 'book',
+  visibility: 'channel-safe',
   usage: 'book @person weekly|biweekly <weekday> <HH:MM> [for <N>m] [from <date>]',
   describe: 'propose a recurring touch-point between a principal and a coach',
   example: 'book @casey weekly tue 14:00 for 45m',
-  schema: (pctx) => z.object({
-    person: word('name the person to meet, like @casey'),
-    cadence: z.enum(['weekly', 'biweekly'], { error: (iss) => (iss.input === undefined ? 'say how often: weekly or biweekly' : `"${String(iss.input)}" is not weekly or biweekly`) }),
-    weekday: zWeekday(),
-    time: zTime(),
-    duration: z.union([z.string(), z.number()]).optional().default('30').pipe(zMinutes(15, 120, 'a touch-point')),
-    from: zDate(pctx.today).optional(),
-    extra: noExtra,
-  }),
+  schema: (pctx) =>
+    z.object({
+      person: word('name the person to meet, like @casey'),
+      cadence: z.enum(['weekly', 'biweekly'], {
+        error: (iss) => (iss.input === undefined ? 'say how often: weekly or biweekly' : `"${String(iss.input)}" is not weekly or biweekly`),
+      }),
+      weekday: zWeekday(),
+      time: zTime(),
+      duration: z
+        .union([z.string(), z.number()])
+        .optional()
+        .default('30')
+        .pipe(zMinutes(15, 120, 'a touch-point')),
+      from: zDate(pctx.today).optional(),
+      extra: noExtra,
+    }),
   fromWords(words) {
     if (words.length === 0) return null;
     const c = words.findIndex((w) => CADENCES.has(w.toLowerCase()));
     if (c < 0) return { person: words.join(' ') };
-    const raw: Record<string, unknown> = { person: words.slice(0, c).join(' ') || undefined, cadence: words[c].toLowerCase(), weekday: words[c + 1], time: words[c + 2] };
+    const raw: Record<string, unknown> = {
+      person: words.slice(0, c).join(' ') || undefined,
+      cadence: words[c].toLowerCase(),
+      weekday: words[c + 1],
+      time: words[c + 2],
+    };
     const rest = words.slice(c + 3);
     while (rest.length > 0) {
       const key = rest[0].toLowerCase();
-      if (key === 'for' && rest.length >= 2) { raw.duration = rest[1]; rest.splice(0, 2); } else if (key === 'from' && rest.length >= 2) { raw.from = rest[1]; rest.splice(0, 2); } else { raw.extra = rest[0]; break; }
+      if (key === 'for' && rest.length >= 2) {
+        raw.duration = rest[1];
+        rest.splice(0, 2);
+      } else if (key === 'from' && rest.length >= 2) {
+        raw.from = rest[1];
+        rest.splice(0, 2);
+      } else {
+        raw.extra = rest[0];
+        break;
+      }
     }
     return raw;
   },
@@ -84,7 +112,9 @@ const book: CommandSpec<BookingRequest> = {
 // ---- next -------------------------------------------------------------------------------------------
 
 const next: CommandSpec<Record<string, never>> = {
-  root: 'touchpoint', name: 'next', visibility: 'channel-safe',
+  root: 'touchpoint',
+  name: 'next',
+  visibility: 'channel-safe',
   usage: 'next',
   describe: 'your next touch-point(s), in your school’s time zone',
   example: 'next',
@@ -94,9 +124,13 @@ const next: CommandSpec<Record<string, never>> = {
 
 // ---- skip, move, pause, resume, cancel ----------------------------------------------------------------
 
-interface SkipArgs { reason?: string; with?: string }
+interface SkipArgs {
+  reason?: string;
+  with?: string;
+}
 const skip: CommandSpec<SkipArgs> = {
-  root: 'touchpoint', name: 'skip',
+  root: 'touchpoint',
+  name: 'skip',
   usage: 'skip [reason]',
   describe: 'skip the next touch-point (it counts as skipped; say why)',
   example: 'skip state testing this week',
@@ -108,9 +142,14 @@ const skip: CommandSpec<SkipArgs> = {
   handle: (ctx, args) => reply(skipNext(ctx, args.reason, args.with)),
 };
 
-interface MoveArgs { date: LocalDate; time: string; with?: string }
+interface MoveArgs {
+  date: LocalDate;
+  time: string;
+  with?: string;
+}
 const move: CommandSpec<MoveArgs> = {
-  root: 'touchpoint', name: 'move',
+  root: 'touchpoint',
+  name: 'move',
   usage: 'move <date> <HH:MM>',
   describe: 'move the next touch-point (just that one) to another date and time',
   example: 'move thu 10:30',
@@ -124,17 +163,25 @@ const move: CommandSpec<MoveArgs> = {
   handle: (ctx, args) => reply(moveNext(ctx, args.date, args.time, args.with)),
 };
 
-interface PauseArgs { until: LocalDate; with?: string }
+interface PauseArgs {
+  until: LocalDate;
+  with?: string;
+}
 const pause: CommandSpec<PauseArgs> = {
-  root: 'touchpoint', name: 'pause',
+  root: 'touchpoint',
+  name: 'pause',
   usage: 'pause until <date>',
   describe: 'pause the series until a date (it resumes by itself)',
   example: 'pause until 2027-01-05',
-  schema: (pctx) => z.object({
-    keyword: z.literal('until', { error: 'say "until", like: pause until 2027-01-05' }),
-    until: zDate(pctx.today, 'missing the date to resume on'),
-    with: z.string().optional(), extra: noExtra,
-  }).transform(({ until, with: w }) => ({ until, with: w })),
+  schema: (pctx) =>
+    z
+      .object({
+        keyword: z.literal('until', { error: 'say "until", like: pause until 2027-01-05' }),
+        until: zDate(pctx.today, 'missing the date to resume on'),
+        with: z.string().optional(),
+        extra: noExtra,
+      })
+      .transform(({ until, with: w }) => ({ until, with: w })),
   fromWords(words) {
     const { rest, withPerson } = takeWith(words);
     return { keyword: rest[0]?.toLowerCase(), until: rest[1], extra: rest[2], with: withPerson };
@@ -143,7 +190,8 @@ const pause: CommandSpec<PauseArgs> = {
 };
 
 const resume: CommandSpec<{ with?: string }> = {
-  root: 'touchpoint', name: 'resume',
+  root: 'touchpoint',
+  name: 'resume',
   usage: 'resume',
   describe: 'end a pause now',
   example: 'resume',
@@ -152,7 +200,8 @@ const resume: CommandSpec<{ with?: string }> = {
 };
 
 const cancel: CommandSpec<{ with?: string }> = {
-  root: 'touchpoint', name: 'cancel',
+  root: 'touchpoint',
+  name: 'cancel',
   usage: 'cancel',
   describe: 'end the series (asks first); also withdraws a proposal',
   example: 'cancel',
@@ -163,16 +212,21 @@ const cancel: CommandSpec<{ with?: string }> = {
 // ---- closed -----------------------------------------------------------------------------------------
 
 const closed: CommandSpec<NewClosure> = {
-  root: 'touchpoint', name: 'closed', visibility: 'channel-safe',
+  root: 'touchpoint',
+  name: 'closed',
+  visibility: 'channel-safe',
   usage: 'closed <date>[..<date>] <label>',
   describe: 'mark the school closed (holiday, testing day); touch-points those days are skipped',
   example: 'closed 2026-11-25..2026-11-27 Thanksgiving break',
-  schema: (pctx) => z.object({
-    start: zDate(pctx.today, 'missing the date (like 2026-11-26, or a range 2026-12-21..2027-01-01)'),
-    end: zDate(pctx.today, 'missing the end of the range'),
-    label: word('missing the label (like Thanksgiving break)').pipe(z.string().max(100, { error: 'the label must be at most 100 characters' })),
-  }).refine((a) => a.end >= a.start, { error: 'the range must end on or after its start', path: ['end'] })
-    .refine((a) => daysBetween(a.start, a.end) <= 366, { error: 'a closure can span at most a year', path: ['end'] }),
+  schema: (pctx) =>
+    z
+      .object({
+        start: zDate(pctx.today, 'missing the date (like 2026-11-26, or a range 2026-12-21..2027-01-01)'),
+        end: zDate(pctx.today, 'missing the end of the range'),
+        label: word('missing the label (like Thanksgiving break)').pipe(z.string().max(100, { error: 'the label must be at most 100 characters' })),
+      })
+      .refine((a) => a.end >= a.start, { error: 'the range must end on or after its start', path: ['end'] })
+      .refine((a) => daysBetween(a.start, a.end) <= 366, { error: 'a closure can span at most a year', path: ['end'] }),
   fromWords(words) {
     if (words.length === 0) return null;
     const [start, end] = words[0].split('..');

@@ -9,15 +9,27 @@ import { otherPerson, viewOf } from './series';
 
 export const setupForm = (): Message => ({
   text: 'Set up your school',
-  blocks: [{
-    type: 'form', formId: 'touchpoint.setup', title: 'Set up your school', submitLabel: 'Create school',
-    inputs: [
-      { id: 'name', label: 'School name', kind: 'text', required: true, placeholder: 'Lincoln Elementary' },
-      { id: 'timeZone', label: 'Time zone', kind: 'text', required: true, placeholder: 'America/Chicago', hint: 'An IANA name: America/New_York, Europe/London, Australia/Sydney' },
-      { id: 'dayStart', label: 'School day starts', kind: 'time', required: false, initial: '07:30' },
-      { id: 'dayEnd', label: 'School day ends', kind: 'time', required: false, initial: '15:30' },
-    ],
-  }],
+  blocks: [
+    {
+      type: 'form',
+      formId: 'touchpoint.setup',
+      title: 'Set up your school',
+      submitLabel: 'Create school',
+      inputs: [
+        { id: 'name', label: 'School name', kind: 'text', required: true, placeholder: 'Lincoln Elementary' },
+        {
+          id: 'timeZone',
+          label: 'Time zone',
+          kind: 'text',
+          required: true,
+          placeholder: 'America/Chicago',
+          hint: 'An IANA name: America/New_York, Europe/London, Australia/Sydney',
+        },
+        { id: 'dayStart', label: 'School day starts', kind: 'time', required: false, initial: '07:30' },
+        { id: 'dayEnd', label: 'School day ends', kind: 'time', required: false, initial: '15:30' },
+      ],
+    },
+  ],
 });
 
 /** Offers everyone the actor could book with: coaches for a leader, leaders for a coach. */
@@ -28,36 +40,80 @@ export function bookForm(ctx: RequestContext): Message {
     .filter((u, i, all) => u.id !== ctx.actor.user.id && all.findIndex((x) => x.id === u.id) === i);
   return {
     text: 'Book a touch-point',
-    blocks: [{
-      type: 'form', formId: 'touchpoint.book', title: 'Book a touch-point', submitLabel: 'Propose',
-      inputs: [
-        { id: 'person', label: 'With', kind: 'person', required: true, choices: others.map((u) => ({ value: internalMention(u), label: u.displayName })) },
-        { id: 'cadence', label: 'How often', kind: 'choice', required: true, initial: 'weekly', choices: [{ value: 'weekly', label: 'Weekly' }, { value: 'biweekly', label: 'Every two weeks' }] },
-        { id: 'weekday', label: 'Day', kind: 'choice', required: true, choices: ([1, 2, 3, 4, 5] as const).map((d) => ({ value: WEEKDAY_LABELS[d].slice(0, 3).toLowerCase(), label: WEEKDAY_LABELS[d] })) },
-        { id: 'time', label: 'Time', kind: 'time', required: true, placeholder: '14:00' },
-        { id: 'duration', label: 'Minutes', kind: 'choice', required: true, initial: '30', choices: ['15', '30', '45', '60', '90', '120'].map((v) => ({ value: v, label: `${v} minutes` })) },
-        { id: 'from', label: 'Starting', kind: 'date', required: false, hint: 'Leave empty to start this week' },
-      ],
-    }],
+    blocks: [
+      {
+        type: 'form',
+        formId: 'touchpoint.book',
+        title: 'Book a touch-point',
+        submitLabel: 'Propose',
+        inputs: [
+          { id: 'person', label: 'With', kind: 'person', required: true, choices: others.map((u) => ({ value: internalMention(u), label: u.displayName })) },
+          {
+            id: 'cadence',
+            label: 'How often',
+            kind: 'choice',
+            required: true,
+            initial: 'weekly',
+            choices: [
+              { value: 'weekly', label: 'Weekly' },
+              { value: 'biweekly', label: 'Every two weeks' },
+            ],
+          },
+          {
+            id: 'weekday',
+            label: 'Day',
+            kind: 'choice',
+            required: true,
+            choices: ([1, 2, 3, 4, 5] as const).map((d) => ({ value: WEEKDAY_LABELS[d].slice(0, 3).toLowerCase(), label: WEEKDAY_LABELS[d] })),
+          },
+          { id: 'time', label: 'Time', kind: 'time', required: true, placeholder: '14:00' },
+          {
+            id: 'duration',
+            label: 'Minutes',
+            kind: 'choice',
+            required: true,
+            initial: '30',
+            choices: ['15', '30', '45', '60', '90', '120'].map((v) => ({ value: v, label: `${v} minutes` })),
+          },
+          { id: 'from', label: 'Starting', kind: 'date', required: false, hint: 'Leave empty to start this week' },
+        ],
+      },
+    ],
   };
 }
 
 export const moveForm = (ctx: RequestContext): Message => ({
   text: 'Move the next touch-point',
-  blocks: [{ type: 'form', formId: 'touchpoint.move', title: 'Move the next touch-point', submitLabel: 'Move', inputs: [
-    ...partnerInput(ctx),
-    { id: 'date', label: 'New date', kind: 'date', required: true },
-    { id: 'time', label: 'New time', kind: 'time', required: true, placeholder: '14:00' },
-  ] }],
+  blocks: [
+    {
+      type: 'form',
+      formId: 'touchpoint.move',
+      title: 'Move the next touch-point',
+      submitLabel: 'Move',
+      inputs: [
+        ...partnerInput(ctx),
+        { id: 'date', label: 'New date', kind: 'date', required: true },
+        { id: 'time', label: 'New time', kind: 'time', required: true, placeholder: '14:00' },
+      ],
+    },
+  ],
 });
 
 export const closedForm = (): Message => ({
   text: 'Mark the school closed',
-  blocks: [{ type: 'form', formId: 'touchpoint.closed', title: 'Mark the school closed', submitLabel: 'Save closure', inputs: [
-    { id: 'start', label: 'First day', kind: 'date', required: true },
-    { id: 'end', label: 'Last day', kind: 'date', required: true },
-    { id: 'label', label: 'What is it', kind: 'text', required: true, placeholder: 'Thanksgiving break' },
-  ] }],
+  blocks: [
+    {
+      type: 'form',
+      formId: 'touchpoint.closed',
+      title: 'Mark the school closed',
+      submitLabel: 'Save closure',
+      inputs: [
+        { id: 'start', label: 'First day', kind: 'date', required: true },
+        { id: 'end', label: 'Last day', kind: 'date', required: true },
+        { id: 'label', label: 'What is it', kind: 'text', required: true, placeholder: 'Thanksgiving break' },
+      ],
+    },
+  ],
 });
 
 /**
@@ -66,13 +122,19 @@ export const closedForm = (): Message => ({
  */
 export function partnerInput(ctx: RequestContext, preset?: User): FormInput[] {
   const tenantId = ctx.actor.tenant.id;
-  const others = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id)
+  const others = ctx.services.series
+    .liveSeriesOfUser(tenantId, ctx.actor.user.id)
     .filter((s) => s.status === 'active')
     .map((s) => otherPerson(viewOf(ctx.services, tenantId, s), ctx.actor.user));
   if (others.length < 2) return [];
-  return [{
-    id: 'with', label: 'With', kind: 'person', required: true,
-    choices: others.map((u) => ({ value: internalMention(u), label: u.displayName })),
-    ...(preset ? { initial: internalMention(preset) } : {}),
-  }];
+  return [
+    {
+      id: 'with',
+      label: 'With',
+      kind: 'person',
+      required: true,
+      choices: others.map((u) => ({ value: internalMention(u), label: u.displayName })),
+      ...(preset ? { initial: internalMention(preset) } : {}),
+    },
+  ];
 }

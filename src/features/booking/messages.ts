@@ -48,18 +48,21 @@ const warningBlocks = (warning: string | undefined): Block[] => (warning ? [{ ty
 // ---- schools and coaches --------------------------------------------------------------------------
 
 export function schoolCreated(school: School): Message {
-  return textMessage(
-    `Created ${school.name} (${school.timeZone}, school day ${school.dayStart}–${school.dayEnd}). You are its principal.`,
-    { type: 'context', text: 'Next: add your coach with /touchpoint coach add @name, then book with /touchpoint book @name weekly tue 14:00.' },
-  );
+  return textMessage(`Created ${school.name} (${school.timeZone}, school day ${school.dayStart}–${school.dayEnd}). You are its principal.`, {
+    type: 'context',
+    text: 'Next: add your coach with /touchpoint coach add @name, then book with /touchpoint book @name weekly tue 14:00.',
+  });
 }
 
 // ---- proposals ----------------------------------------------------------------------------------
 
-const answerButtons = (seriesId: number): Block => ({ type: 'actions', buttons: [
-  { actionId: 'booking.accept', label: 'Accept', value: String(seriesId), style: 'primary' },
-  { actionId: 'booking.decline', label: 'Decline', value: String(seriesId), style: 'danger' },
-] });
+const answerButtons = (seriesId: number): Block => ({
+  type: 'actions',
+  buttons: [
+    { actionId: 'booking.accept', label: 'Accept', value: String(seriesId), style: 'primary' },
+    { actionId: 'booking.decline', label: 'Decline', value: String(seriesId), style: 'danger' },
+  ],
+});
 
 /** The DM that asks the other person to accept or decline. */
 export function proposalMessage(view: SeriesView, proposer: User, firstAt: string): Message {
@@ -69,11 +72,14 @@ export function proposalMessage(view: SeriesView, proposer: User, firstAt: strin
     blocks: [
       { type: 'header', text: 'Touch-point proposal' },
       { type: 'text', text: `**${esc(proposer.displayName)}** proposes a recurring touch-point at ${esc(view.school.name)}.` },
-      { type: 'fields', fields: [
-        { label: 'When', value: esc(rule) },
-        { label: 'First', value: esc(firstAt) },
-        { label: 'Time zone', value: esc(view.school.timeZone) },
-      ] },
+      {
+        type: 'fields',
+        fields: [
+          { label: 'When', value: esc(rule) },
+          { label: 'First', value: esc(firstAt) },
+          { label: 'Time zone', value: esc(view.school.timeZone) },
+        ],
+      },
       answerButtons(view.series.id),
     ],
   };
@@ -87,48 +93,74 @@ export const declinedNotice = (by: User, series: Series): Message =>
   textMessage(`${by.displayName} declined the touch-point ${describeRule(series)}. Propose another time with /touchpoint book.`);
 export const declined = (proposer: User): Message => textMessage(`Declined. ${proposer.displayName} has been told and can propose another time.`);
 export const acceptedNotice = (by: User, series: Series, next: string): Message => textMessage(`${by.displayName} accepted: ${describeRule(series)}. ${next}`);
-export const booked = (proposer: User, series: Series, next: string): Message => textMessage(`Booked with ${proposer.displayName}: ${describeRule(series)}. ${next}`);
+export const booked = (proposer: User, series: Series, next: string): Message =>
+  textMessage(`Booked with ${proposer.displayName}: ${describeRule(series)}. ${next}`);
 
 // ---- cancel (withdraw a proposal, or end the series) --------------------------------------------
 
 export function cancelQuestion(view: SeriesView, other: User): Message {
-  const what = view.series.status === 'proposed' ? `withdraw your proposal to ${other.displayName}` : `end your touch-points with ${other.displayName} (${describeRule(view.series)})`;
+  const what =
+    view.series.status === 'proposed'
+      ? `withdraw your proposal to ${other.displayName}`
+      : `end your touch-points with ${other.displayName} (${describeRule(view.series)})`;
   return {
     text: `Do you want to ${what}? Past touch-points and notes are kept.`,
     blocks: [
       { type: 'text', text: esc(`Do you want to ${what}? Past touch-points and notes are kept.`) },
-      { type: 'actions', buttons: [
-        { actionId: 'booking.cancel.confirm', label: view.series.status === 'proposed' ? 'Withdraw proposal' : 'End the series', value: String(view.series.id), style: 'danger' },
-        { actionId: 'booking.cancel.keep', label: 'Keep it', value: String(view.series.id) },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          {
+            actionId: 'booking.cancel.confirm',
+            label: view.series.status === 'proposed' ? 'Withdraw proposal' : 'End the series',
+            value: String(view.series.id),
+            style: 'danger',
+          },
+          { actionId: 'booking.cancel.keep', label: 'Keep it', value: String(view.series.id) },
+        ],
+      },
     ],
   };
 }
 
 export function cancelledNotice(by: User, series: Series, event: 'withdraw' | 'end'): Message {
-  return textMessage(event === 'withdraw'
-    ? `${by.displayName} withdrew the touch-point proposal (${describeRule(series)}).`
-    : `${by.displayName} ended your touch-points (${describeRule(series)}). Past notes are kept.`);
+  return textMessage(
+    event === 'withdraw'
+      ? `${by.displayName} withdrew the touch-point proposal (${describeRule(series)}).`
+      : `${by.displayName} ended your touch-points (${describeRule(series)}). Past notes are kept.`,
+  );
 }
 
 export function cancelled(other: User, event: 'withdraw' | 'end'): Message {
-  return textMessage(event === 'withdraw' ? `Proposal withdrawn. ${other.displayName} has been told.` : `The series has ended. ${other.displayName} has been told. Book again any time with /touchpoint book.`);
+  return textMessage(
+    event === 'withdraw'
+      ? `Proposal withdrawn. ${other.displayName} has been told.`
+      : `The series has ended. ${other.displayName} has been told. Book again any time with /touchpoint book.`,
+  );
 }
 
 export const kept = (): Message => textMessage('Kept. Nothing changed.');
 
 // ---- next, and the home section -------------------------------------------------------------------
 
-export const noTouchpointsYet = (): Message => textMessage('You have no touch-points yet.', { type: 'context', text: 'Book one: /touchpoint book @name weekly tue 14:00' });
+export const noTouchpointsYet = (): Message =>
+  textMessage('You have no touch-points yet.', { type: 'context', text: 'Book one: /touchpoint book @name weekly tue 14:00' });
 
 /** One series in `next`: a proposal waiting for an answer, or the next touch-point. */
 export function glanceMessage({ view, other, next, pausedUntil }: SeriesGlance, me: User): Message {
   if (view.series.status === 'proposed') {
     const mine = view.series.proposedBy === me.id;
     return {
-      text: mine ? `Waiting for ${other.displayName} to accept: ${describeRule(view.series)}.` : `${other.displayName} proposed ${describeRule(view.series)}. Accept or decline.`,
+      text: mine
+        ? `Waiting for ${other.displayName} to accept: ${describeRule(view.series)}.`
+        : `${other.displayName} proposed ${describeRule(view.series)}. Accept or decline.`,
       blocks: [
-        { type: 'text', text: mine ? `Waiting for **${esc(other.displayName)}** to accept: ${esc(describeRule(view.series))}.` : `**${esc(other.displayName)}** proposed ${esc(describeRule(view.series))}.` },
+        {
+          type: 'text',
+          text: mine
+            ? `Waiting for **${esc(other.displayName)}** to accept: ${esc(describeRule(view.series))}.`
+            : `**${esc(other.displayName)}** proposed ${esc(describeRule(view.series))}.`,
+        },
         ...(mine ? [] : [answerButtons(view.series.id)]),
       ],
     };
@@ -147,13 +179,21 @@ export function glanceMessage({ view, other, next, pausedUntil }: SeriesGlance, 
 /** Home: the next touch-point of each series, or how to book one (for those who book). */
 export function homeBlocks(glances: SeriesGlance[], isBooker: boolean): Block[] {
   if (glances.length === 0) {
-    return isBooker ? [{ type: 'text', text: '**Your touch-points**' }, { type: 'context', text: 'None yet. Book one with /touchpoint book @name weekly tue 14:00.' }] : [];
+    return isBooker
+      ? [
+          { type: 'text', text: '**Your touch-points**' },
+          { type: 'context', text: 'None yet. Book one with /touchpoint book @name weekly tue 14:00.' },
+        ]
+      : [];
   }
   const items = glances.map(({ view, other, next }) => {
     if (view.series.status === 'proposed') return `With **${esc(other.displayName)}**: proposed, ${esc(describeRule(view.series))}, awaiting an answer`;
     return `With **${esc(other.displayName)}**: ${esc(next ? describeOccurrence(next, view.school.timeZone) : 'nothing scheduled in the coming weeks')} (${esc(describeRule(view.series))})`;
   });
-  return [{ type: 'text', text: '**Your next touch-points**' }, { type: 'list', items }];
+  return [
+    { type: 'text', text: '**Your next touch-points**' },
+    { type: 'list', items },
+  ];
 }
 
 // ---- skip, move, pause, resume ------------------------------------------------------------------

@@ -14,8 +14,20 @@ import { seriesKey } from '../../core/school-calendar';
 import { candidateSlots, findClash, otherPerson, ruleOf, viewOf, type SeriesView } from './series';
 import { manageable, nextLineOf, seriesFromValue } from './service';
 import {
-  acceptedNotice, booked, cancelQuestion, cancelled, cancelledNotice, clashMessage, declined, declinedNotice, describeOccurrence, describeRule,
-  hoursWarning, proposalMessage, proposed, typedName,
+  acceptedNotice,
+  booked,
+  cancelQuestion,
+  cancelled,
+  cancelledNotice,
+  clashMessage,
+  declined,
+  declinedNotice,
+  describeOccurrence,
+  describeRule,
+  hoursWarning,
+  proposalMessage,
+  proposed,
+  typedName,
 } from './messages';
 
 export type SeriesEvent = 'propose' | 'accept' | 'decline' | 'withdraw' | 'end';
@@ -47,9 +59,14 @@ export const SERIES_FLOW: Readonly<Record<SeriesEvent, Transition>> = {
 function mayFire(ctx: RequestContext, view: SeriesView, event: Exclude<SeriesEvent, 'propose'>): Transition {
   const transition = SERIES_FLOW[event];
   switch (transition.rule) {
-    case 'series.answer': authorize('series.answer', ctx.actor, view.school, view.partnership, view.series); break;
-    case 'series.manage': authorize('series.manage', ctx.actor, view.school, view.partnership); break;
-    case 'series.book': throw new Error(`${event} acts on an existing series, so it cannot be guarded by series.book`);
+    case 'series.answer':
+      authorize('series.answer', ctx.actor, view.school, view.partnership, view.series);
+      break;
+    case 'series.manage':
+      authorize('series.manage', ctx.actor, view.school, view.partnership);
+      break;
+    case 'series.book':
+      throw new Error(`${event} acts on an existing series, so it cannot be guarded by series.book`);
   }
   if (!transition.from.includes(view.series.status)) throw new Refusal(transition.stale);
   return transition;
@@ -63,7 +80,14 @@ function enter(ctx: RequestContext, view: SeriesView, transition: Transition): v
 
 // ---- propose ------------------------------------------------------------------------------------
 
-export interface BookingRequest { person: string; cadence: 'weekly' | 'biweekly'; weekday: Series['weekday']; time: string; duration: number; from?: LocalDate }
+export interface BookingRequest {
+  person: string;
+  cadence: 'weekly' | 'biweekly';
+  weekday: Series['weekday'];
+  time: string;
+  duration: number;
+  from?: LocalDate;
+}
 
 /**
  * Proposes a series (the store creates it `proposed`) at the first of the actor's schools where
@@ -80,8 +104,16 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
   let school: School | undefined;
   let reason = '';
   for (const s of mySchools) {
-    const d = decide('series.book', ctx.actor, s, otherMemberships.filter((m) => m.schoolId === s.id).map((m) => m.role));
-    if (d.allowed) { school = s; break; }
+    const d = decide(
+      'series.book',
+      ctx.actor,
+      s,
+      otherMemberships.filter((m) => m.schoolId === s.id).map((m) => m.role),
+    );
+    if (d.allowed) {
+      school = s;
+      break;
+    }
     reason ||= d.reason;
   }
   if (!school) {
@@ -91,19 +123,25 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
     }
     throw new Refusal(reason);
   }
-  const iLead = rolesAt(ctx.actor, school.id).some((r) => LEADER_ROLES.includes(r)) && otherMemberships.some((m) => m.schoolId === school!.id && m.role === 'coach');
+  const iLead =
+    rolesAt(ctx.actor, school.id).some((r) => LEADER_ROLES.includes(r)) && otherMemberships.some((m) => m.schoolId === school!.id && m.role === 'coach');
   const principal = iLead ? me : other;
   const coachUser = iLead ? other : me;
   const partnership = ctx.services.series.ensurePartnership(tenantId, school.id, principal.id, coachUser.id, ctx.now);
   const existing = ctx.services.series.liveSeriesOfPartnership(tenantId, partnership.id)[0];
   if (existing) {
-    throw new Refusal(`You already have a touch-point with ${other.displayName} (${describeRule(existing)}${existing.status === 'proposed' ? ', awaiting an answer' : ''}). Use move, pause or cancel to change it.`);
+    throw new Refusal(
+      `You already have a touch-point with ${other.displayName} (${describeRule(existing)}${existing.status === 'proposed' ? ', awaiting an answer' : ''}). Use move, pause or cancel to change it.`,
+    );
   }
   const today = todayIn(ctx.now, school.timeZone);
   const startDate = args.from ?? today;
   if (startDate < today) throw new UsageError(`the start date ${formatLocalDate(startDate)} is in the past`);
   const draft = { cadence: args.cadence, weekday: args.weekday, time: args.time, durationMinutes: args.duration, startDate };
-  const rule = ruleOf({ ...draft, id: 0, partnershipId: partnership.id, status: 'proposed', pausedUntil: null, proposedBy: me.id, createdAt: ctx.now, materialisedThrough: null }, school);
+  const rule = ruleOf(
+    { ...draft, id: 0, partnershipId: partnership.id, status: 'proposed', pausedUntil: null, proposedBy: me.id, createdAt: ctx.now, materialisedThrough: null },
+    school,
+  );
   const slots = candidateSlots(rule, ctx.now);
   const clash = findClash(ctx.services, tenantId, [me, other], slots, null);
   if (clash) throw new Refusal(clashMessage(clash, me));
@@ -160,7 +198,8 @@ export function confirmCancel(ctx: RequestContext, value: string): Message {
   const event = cancelEvent(view.series.status);
   enter(ctx, view, mayFire(ctx, view, event));
   for (const o of ctx.services.series.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 1000)) {
-    if (o.startsAt > ctx.now && o.status !== 'held' && o.status !== 'missed') ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'cancelled' }, ctx.actor.user.id, ctx.now);
+    if (o.startsAt > ctx.now && o.status !== 'held' && o.status !== 'missed')
+      ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'cancelled' }, ctx.actor.user.id, ctx.now);
   }
   ctx.services.outbox.cancelPending(seriesKey(view.series.id));
   ctx.services.outbox.cancelPending(`booking.proposal:${view.series.id}`);

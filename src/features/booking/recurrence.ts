@@ -3,16 +3,7 @@
  * slots, and the UTC instants of each slot. Dates are stepped as calendar dates (7 or 14 days)
  * and only then converted with the rule's time zone, so 14:00 local stays 14:00 local across DST.
  */
-import {
-  addDays,
-  daysBetween,
-  localToUtc,
-  toLocal,
-  weekdayOf,
-  type LocalDate,
-  type LocalTime,
-  type Weekday,
-} from '../../core/datetime';
+import { addDays, daysBetween, localToUtc, toLocal, weekdayOf, type LocalDate, type LocalTime, type Weekday } from '../../core/datetime';
 
 export type Cadence = 'weekly' | 'biweekly';
 
@@ -28,7 +19,11 @@ export interface SeriesRule {
 /** A closure (holiday, break); both ends inclusive. */
 
 /** An occurrence slot in the rule, identified by its original local date. */
-export interface Slot { originalDate: LocalDate; startsAt: Date; endsAt: Date }
+export interface Slot {
+  originalDate: LocalDate;
+  startsAt: Date;
+  endsAt: Date;
+}
 
 const MINUTE_MS = 60_000;
 

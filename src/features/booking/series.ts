@@ -31,8 +31,12 @@ export interface SeriesGlance {
 
 export function ruleOf(series: Series, school: School): SeriesRule {
   return {
-    cadence: series.cadence, weekday: series.weekday, time: series.time, durationMinutes: series.durationMinutes,
-    startDate: series.startDate, timeZone: school.timeZone,
+    cadence: series.cadence,
+    weekday: series.weekday,
+    time: series.time,
+    durationMinutes: series.durationMinutes,
+    startDate: series.startDate,
+    timeZone: school.timeZone,
   };
 }
 
@@ -40,7 +44,9 @@ export function viewOf(services: Services, tenantId: number, series: Series): Se
   const partnership = services.series.partnershipById(tenantId, series.partnershipId)!;
   const school = services.people.schoolById(tenantId, partnership.schoolId)!;
   return {
-    series, partnership, school,
+    series,
+    partnership,
+    school,
     principal: services.people.userById(tenantId, partnership.principalId)!,
     coach: services.people.userById(tenantId, partnership.coachId)!,
   };
@@ -90,7 +96,10 @@ export function materialise(services: Services, tenantId: number, view: Pick<Ser
 /** Occurrences still to come (or running now) that will take place, in order. */
 export function upcoming(services: Services, tenantId: number, view: Pick<SeriesView, 'series' | 'school'>, now: Date, limit = 10): Occurrence[] {
   materialise(services, tenantId, view, now);
-  return services.series.occurrencesOfSeries(tenantId, view.series.id, now, 200).filter((o) => o.status === 'scheduled').slice(0, limit);
+  return services.series
+    .occurrencesOfSeries(tenantId, view.series.id, now, 200)
+    .filter((o) => o.status === 'scheduled')
+    .slice(0, limit);
 }
 
 /** Every occurrence still to come or running, whatever its status (for skip lists and "next"). */
@@ -126,7 +135,13 @@ export interface Clash {
  * The first clash between candidate intervals and the other live series (proposed or active)
  * of any of the given people, ignoring `exceptSeriesId`.
  */
-export function findClash(services: Services, tenantId: number, people: User[], candidates: { start: Date; end: Date }[], exceptSeriesId: number | null): Clash | undefined {
+export function findClash(
+  services: Services,
+  tenantId: number,
+  people: User[],
+  candidates: { start: Date; end: Date }[],
+  exceptSeriesId: number | null,
+): Clash | undefined {
   if (candidates.length === 0) return undefined;
   const first = candidates[0].start;
   const last = candidates[candidates.length - 1].end;

@@ -16,14 +16,39 @@ import { addDays, daysBetween, formatLocalDate, localToUtc, todayIn, weekdayOf, 
 import { closureOn, occurrenceKey } from '../../core/school-calendar';
 import { findClash, heldOn, materialise, otherPerson, upcoming, viewOf, type SeriesGlance, type SeriesView } from './series';
 import {
-  clashMessage, describeOccurrence, glanceMessage, homeBlocks, hoursWarning, moved,
-  movedNotice, nextLine, noTouchpointsYet, paused, pausedNotice, resumed, resumedNotice, schoolCreated, skipped, skippedNotice, unskipped,
+  clashMessage,
+  describeOccurrence,
+  glanceMessage,
+  homeBlocks,
+  hoursWarning,
+  moved,
+  movedNotice,
+  nextLine,
+  noTouchpointsYet,
+  paused,
+  pausedNotice,
+  resumed,
+  resumedNotice,
+  schoolCreated,
+  skipped,
+  skippedNotice,
+  unskipped,
   unskippedNotice,
 } from './messages';
 
 export {
-  HORIZON_DAYS, candidateSlots, comingOccurrences, findClash, materialise, otherPerson, ruleOf, upcoming, viewOf,
-  type Clash, type SeriesGlance, type SeriesView,
+  HORIZON_DAYS,
+  candidateSlots,
+  comingOccurrences,
+  findClash,
+  materialise,
+  otherPerson,
+  ruleOf,
+  upcoming,
+  viewOf,
+  type Clash,
+  type SeriesGlance,
+  type SeriesView,
 } from './series';
 export { clashMessage, describeOccurrence, describeRule, hoursWarning } from './messages';
 export { partnerInput } from './forms';
@@ -41,7 +66,9 @@ export function pickSchool(ctx: RequestContext, roles: readonly string[], missin
   const schools = schoolsWhere(ctx.services, ctx.actor, roles);
   if (schools.length === 0) throw new Refusal(missing);
   if (schools.length === 1) return schools[0];
-  throw new Refusal(`You hold that role at ${schools.length} schools (${schools.map((s) => s.name).join(', ')}); this command works on your first school only when you have one. Ask an admin to split the roles.`);
+  throw new Refusal(
+    `You hold that role at ${schools.length} schools (${schools.map((s) => s.name).join(', ')}); this command works on your first school only when you have one. Ask an admin to split the roles.`,
+  );
 }
 
 /**
@@ -50,7 +77,8 @@ export function pickSchool(ctx: RequestContext, roles: readonly string[], missin
  */
 export function pickSeries(ctx: RequestContext, opts: { withPerson?: User; statuses: Series['status'][]; none: string }): SeriesView {
   const tenantId = ctx.actor.tenant.id;
-  const views = ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id)
+  const views = ctx.services.series
+    .liveSeriesOfUser(tenantId, ctx.actor.user.id)
     .filter((s) => opts.statuses.includes(s.status))
     .map((s) => viewOf(ctx.services, tenantId, s))
     .filter((v) => decide('series.view', ctx.actor, v.school, v.partnership).allowed)
@@ -84,7 +112,11 @@ export function seriesFromValue(ctx: RequestContext, value: string): SeriesView 
 /** The series a series command (skip, move, pause, resume, cancel) is about, once the actor may change it. */
 export function manageable(ctx: RequestContext, withPerson: string | undefined, statuses: Series['status'][] = ['active']): SeriesView {
   const person = withPerson ? ctx.people.resolve(withPerson) : undefined;
-  const view = pickSeries(ctx, { withPerson: person, statuses, none: 'You have no touch-point booked. Book one with /touchpoint book @name weekly tue 14:00.' });
+  const view = pickSeries(ctx, {
+    withPerson: person,
+    statuses,
+    none: 'You have no touch-point booked. Book one with /touchpoint book @name weekly tue 14:00.',
+  });
   authorize('series.manage', ctx.actor, view.school, view.partnership);
   return view;
 }
@@ -96,13 +128,22 @@ export function nextLineOf(ctx: RequestContext, view: SeriesView): string {
 
 // ---- setup ----------------------------------------------------------------------------
 
-export interface NewSchool { name: string; timeZone: string; dayStart: string; dayEnd: string }
+export interface NewSchool {
+  name: string;
+  timeZone: string;
+  dayStart: string;
+  dayEnd: string;
+}
 
 /** Creates the school; its creator becomes its principal. */
 export function createSchool(ctx: RequestContext, args: NewSchool): Message {
   authorize('school.create', ctx.actor);
   if (ctx.services.people.schoolByName(ctx.actor.tenant.id, args.name)) throw new Refusal(`A school called "${args.name}" already exists in this workspace.`);
-  const school = ctx.services.people.createSchool(ctx.actor.tenant.id, { name: args.name, timeZone: args.timeZone, dayStart: args.dayStart, dayEnd: args.dayEnd, createdBy: ctx.actor.user.id }, ctx.now);
+  const school = ctx.services.people.createSchool(
+    ctx.actor.tenant.id,
+    { name: args.name, timeZone: args.timeZone, dayStart: args.dayStart, dayEnd: args.dayEnd, createdBy: ctx.actor.user.id },
+    ctx.now,
+  );
   ctx.services.people.addMembership(ctx.actor.tenant.id, school.id, ctx.actor.user.id, 'principal', ctx.now);
   ctx.audit({ schoolId: school.id, action: 'school.create', subjectType: 'school', subjectId: school.id });
   return schoolCreated(school);
@@ -219,7 +260,12 @@ export function pauseSeries(ctx: RequestContext, until: LocalDate, withPerson: s
   unpause(ctx, view, until); // a shorter pause than before: the weeks after it are on again
   ctx.audit({ schoolId: view.school.id, action: 'series.pause', subjectType: 'series', subjectId: view.series.id, detail: until });
   const next = nextLineOf(ctx, pausedView);
-  ctx.notify(otherPerson(view, ctx.actor.user), 'booking.paused', pausedNotice(ctx.actor.user, until, next), `booking.pause:${view.series.id}:${ctx.now.getTime()}`);
+  ctx.notify(
+    otherPerson(view, ctx.actor.user),
+    'booking.paused',
+    pausedNotice(ctx.actor.user, until, next),
+    `booking.pause:${view.series.id}:${ctx.now.getTime()}`,
+  );
   return paused(until, next);
 }
 
@@ -245,6 +291,11 @@ export function resumeSeries(ctx: RequestContext, withPerson: string | undefined
   const resumedView = { ...view, series: { ...view.series, pausedUntil: null } };
   ctx.audit({ schoolId: view.school.id, action: 'series.resume', subjectType: 'series', subjectId: view.series.id });
   const next = nextLineOf(ctx, resumedView);
-  ctx.notify(otherPerson(view, ctx.actor.user), 'booking.resumed', resumedNotice(ctx.actor.user, next), `booking.resume:${view.series.id}:${ctx.now.getTime()}`);
+  ctx.notify(
+    otherPerson(view, ctx.actor.user),
+    'booking.resumed',
+    resumedNotice(ctx.actor.user, next),
+    `booking.resume:${view.series.id}:${ctx.now.getTime()}`,
+  );
   return resumed(next);
 }

@@ -16,18 +16,24 @@ export interface CalendarOptions {
   source?: SchoolCalendarSource | string;
 }
 
-interface CalendarArgs { op?: 'rotate' | 'import' }
+interface CalendarArgs {
+  op?: 'rotate' | 'import';
+}
 
 function calendarCommand(baseUrl: string, source: SchoolCalendarSource | undefined): CommandSpec<CalendarArgs> {
   return {
-    root: 'touchpoint', name: 'calendar',
+    root: 'touchpoint',
+    name: 'calendar',
     usage: 'calendar [rotate|import]',
     describe: 'your private calendar feed link (rotate: a new link); import: the school calendar’s closures (leaders and admins)',
     example: 'calendar',
-    schema: () => z.object({
-      op: z.enum(['rotate', 'import'], { error: (iss) => `"${String(iss.input)}" is not rotate or import` }).optional(),
-      extra: noExtra,
-    }).transform(({ op }) => ({ op })),
+    schema: () =>
+      z
+        .object({
+          op: z.enum(['rotate', 'import'], { error: (iss) => `"${String(iss.input)}" is not rotate or import` }).optional(),
+          extra: noExtra,
+        })
+        .transform(({ op }) => ({ op })),
     fromWords: (words) => ({ op: words[0]?.toLowerCase(), extra: words[1] }),
     handle(ctx, args) {
       if (args.op === 'import') return importNow(ctx, source);

@@ -21,8 +21,6 @@ import { isSlotDate, nextSlots, slotFor, slotsBetween, type Slot } from '../book
 import { SECTION_LABELS } from '../agenda/service';
 import { vtimezone } from './vtimezone';
 
-
-
 /** Statuses whose slot does not take place: an EXDATE in the feed. */
 export const EXCLUDED_STATUSES: ReadonlySet<OccurrenceStatus> = new Set(['skipped', 'closed', 'paused', 'cancelled']);
 
@@ -34,7 +32,8 @@ export const feedUrl = (baseUrl: string, token: string): string => `${baseUrl.re
 /** A stable UID per series (overrides share it, as RFC 5545 requires). */
 export const seriesUid = (tenantId: number, seriesId: number): string => `touchpoint-${tenantId}-series-${seriesId}@touchpoint`;
 
-export const seriesSummary = (view: Pick<SeriesView, 'principal' | 'coach'>): string => `Touch-point: ${view.principal.displayName} & ${view.coach.displayName}`;
+export const seriesSummary = (view: Pick<SeriesView, 'principal' | 'coach'>): string =>
+  `Touch-point: ${view.principal.displayName} & ${view.coach.displayName}`;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -60,7 +59,9 @@ function description(services: Services, tenantId: number, view: SeriesView, nex
     next ? `Next: ${describeOccurrence(next, view.school.timeZone)}.` : undefined,
     agendaCounts(services, tenantId, view.partnership.id),
     'See and add to the agenda in Touchpoint: /touchpoint agenda',
-  ].filter((l): l is string => l !== undefined).join('\n');
+  ]
+    .filter((l): l is string => l !== undefined)
+    .join('\n');
 }
 
 interface SeriesPlan {
@@ -89,7 +90,9 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
   if (series.status === 'cancelled') {
     const ended = series.endedAt ?? now;
     const endDate = toLocal(ended, view.school.timeZone).date;
-    until = slotsBetween(rule, later(first.originalDate, addDays(endDate, -14)), endDate).filter((s) => s.startsAt < ended).pop();
+    until = slotsBetween(rule, later(first.originalDate, addDays(endDate, -14)), endDate)
+      .filter((s) => s.startsAt < ended)
+      .pop();
     if (!until || until.originalDate < first.originalDate) return undefined;
   }
   const last = until?.originalDate ?? '9999-12-31';
@@ -115,11 +118,14 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
     const to = earlier(addDays(series.pausedUntil, -1), last);
     if (from <= to) for (const slot of slotsBetween(rule, from, to)) if (!stored.has(slot.originalDate)) excluded.set(slot.originalDate, slot.startsAt);
   }
-  const next = series.status === 'active'
-    ? services.series.occurrencesOfSeries(tenantId, series.id, now, 50).find((o) => o.status === 'scheduled')
-    : undefined;
+  const next = series.status === 'active' ? services.series.occurrencesOfSeries(tenantId, series.id, now, 50).find((o) => o.status === 'scheduled') : undefined;
   return {
-    view, series, first, until, next, overrides,
+    view,
+    series,
+    first,
+    until,
+    next,
+    overrides,
     exdates: [...excluded.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, d]) => d),
   };
 }
@@ -152,8 +158,13 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
     const summary = seriesSummary(plan.view);
     const text = description(services, tenantId, plan.view, plan.next, plan.series.status === 'cancelled');
     cal.createEvent({
-      id, stamp: now, timezone: tz, summary, description: text,
-      start: zoned(plan.first.startsAt), end: zoned(plan.first.endsAt),
+      id,
+      stamp: now,
+      timezone: tz,
+      summary,
+      description: text,
+      start: zoned(plan.first.startsAt),
+      end: zoned(plan.first.endsAt),
       repeating: {
         freq: ICalEventRepeatingFreq.WEEKLY,
         interval: plan.series.cadence === 'biweekly' ? 2 : undefined,
@@ -163,8 +174,15 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
     });
     for (const { slot, occurrence } of plan.overrides) {
       cal.createEvent({
-        id, stamp: now, timezone: tz, summary, description: text, sequence: 1,
-        recurrenceId: zoned(slot.startsAt), start: zoned(occurrence.startsAt), end: zoned(occurrence.endsAt),
+        id,
+        stamp: now,
+        timezone: tz,
+        summary,
+        description: text,
+        sequence: 1,
+        recurrenceId: zoned(slot.startsAt),
+        start: zoned(occurrence.startsAt),
+        end: zoned(occurrence.endsAt),
       });
     }
   }
@@ -189,15 +207,17 @@ export function calendarRoute(services: Services, clock: Clock): RouteHandler {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const m = FEED_PATH.exec((req.url ?? '').split('?')[0]);
     const now = clock.now();
-    const body = m ? services.transaction(() => {
-      const owner = feedOwner(services, m[1]);
-      if (!owner) return undefined;
-      const repo = services.calendar;
-      if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id)).allowed) return undefined;
-      const text = buildFeed(services, owner, now);
-      repo.markFetched(owner.tenant.id, owner.user.id, now);
-      return text;
-    }) : undefined;
+    const body = m
+      ? services.transaction(() => {
+          const owner = feedOwner(services, m[1]);
+          if (!owner) return undefined;
+          const repo = services.calendar;
+          if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id)).allowed) return undefined;
+          const text = buildFeed(services, owner, now);
+          repo.markFetched(owner.tenant.id, owner.user.id, now);
+          return text;
+        })
+      : undefined;
     if (body === undefined) {
       sendJson(res, 404, { error: 'not found' });
       return;

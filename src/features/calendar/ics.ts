@@ -30,7 +30,13 @@ export interface IcsEvent {
 
 /** Lines with RFC 5545 folding undone (a CRLF or LF followed by a space or tab continues the line). */
 export function unfold(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\n[ \t]/g, '').split('\n').filter((l) => l.length > 0);
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n/g, '\n')
+    .replace(/\r/g, '\n')
+    .replace(/\n[ \t]/g, '')
+    .split('\n')
+    .filter((l) => l.length > 0);
 }
 
 /** `NAME;P1=v;P2="a:b":value` → its parts; quoted parameter values may hold `:` and `;`. */
@@ -120,15 +126,33 @@ export function readEvents(text: string, defaultZone: string): IcsEvent[] {
     }
     if (!current || depth > 0) continue;
     switch (prop.name) {
-      case 'UID': current.uid = prop.value.trim() || null; break;
-      case 'SUMMARY': current.summary = unescapeText(prop.value).trim(); break;
-      case 'STATUS': current.status = prop.value.trim().toUpperCase(); break;
-      case 'DTSTART': current.start = when(prop, defaultZone); break;
-      case 'DTEND': current.end = when(prop, defaultZone); break;
-      case 'DURATION': current.durationMs = parseDuration(prop.value); break;
-      case 'RRULE': case 'RDATE': current.recurring = true; break;
-      case 'RECURRENCE-ID': current.isOverride = true; break;
-      default: break;
+      case 'UID':
+        current.uid = prop.value.trim() || null;
+        break;
+      case 'SUMMARY':
+        current.summary = unescapeText(prop.value).trim();
+        break;
+      case 'STATUS':
+        current.status = prop.value.trim().toUpperCase();
+        break;
+      case 'DTSTART':
+        current.start = when(prop, defaultZone);
+        break;
+      case 'DTEND':
+        current.end = when(prop, defaultZone);
+        break;
+      case 'DURATION':
+        current.durationMs = parseDuration(prop.value);
+        break;
+      case 'RRULE':
+      case 'RDATE':
+        current.recurring = true;
+        break;
+      case 'RECURRENCE-ID':
+        current.isOverride = true;
+        break;
+      default:
+        break;
     }
   }
   return events;

@@ -53,10 +53,19 @@ export function readSchoolCalendar(icsText: string, timeZone: string): CalendarR
   const seen = new Set<string>();
   for (const e of readEvents(icsText, timeZone)) {
     if (e.status === 'CANCELLED' || e.isOverride) continue;
-    if (e.recurring) { reading.ignored.recurring += 1; continue; }
+    if (e.recurring) {
+      reading.ignored.recurring += 1;
+      continue;
+    }
     const span = spanOf(e, timeZone);
-    if (span === 'timed') { reading.ignored.timed += 1; continue; }
-    if (!span || daysBetween(span.startDate, span.endDate) > MAX_SPAN_DAYS) { reading.ignored.invalid += 1; continue; }
+    if (span === 'timed') {
+      reading.ignored.timed += 1;
+      continue;
+    }
+    if (!span || daysBetween(span.startDate, span.endDate) > MAX_SPAN_DAYS) {
+      reading.ignored.invalid += 1;
+      continue;
+    }
     const uid = e.uid ?? `no-uid:${span.startDate}:${e.summary}`;
     if (seen.has(uid)) continue;
     seen.add(uid);
@@ -102,7 +111,14 @@ const sameSpan = (a: { startDate: LocalDate; endDate: LocalDate; label: string }
  * (by UID), then marks the touch-points on closed days closed and reopens those on days that are
  * no longer closed, telling both people once per series. One transaction; idempotent.
  */
-export function importSchoolCalendar(services: Services, tenantId: number, schoolId: number, icsText: string, now: Date, options: ImportOptions = {}): ImportResult {
+export function importSchoolCalendar(
+  services: Services,
+  tenantId: number,
+  schoolId: number,
+  icsText: string,
+  now: Date,
+  options: ImportOptions = {},
+): ImportResult {
   const { outbox } = services;
   const repo = services.calendar;
   return services.transaction(() => {
@@ -119,25 +135,44 @@ export function importSchoolCalendar(services: Services, tenantId: number, schoo
     for (const c of wanted.values()) {
       const old = existing.get(c.uid);
       if (!old) changes.add.push(c);
-      else if (!sameSpan(old, c)) { changes.update.push(c); vacated.push(old); } else result.unchanged += 1;
+      else if (!sameSpan(old, c)) {
+        changes.update.push(c);
+        vacated.push(old);
+      } else result.unchanged += 1;
     }
-    for (const old of existing.values()) if (!wanted.has(old.uid)) { changes.remove.push(old.uid); vacated.push(old); }
+    for (const old of existing.values())
+      if (!wanted.has(old.uid)) {
+        changes.remove.push(old.uid);
+        vacated.push(old);
+      }
     if (changes.add.length + changes.update.length + changes.remove.length > 0) {
       // Slots up to the last new closure exist (as they were) before the closures change, so
       // each affected touch-point is found, closed and announced below.
       const lastEnd = [...changes.add, ...changes.update].reduce<LocalDate>((m, c) => (c.endDate > m ? c.endDate : m), today);
       const horizon = Math.max(63, Math.min(MAX_SPAN_DAYS, daysBetween(today, lastEnd) + 7));
-      for (const series of services.series.activeSeriesOfSchool(tenantId, schoolId)) materialise(services, tenantId, viewOf(services, tenantId, series), now, horizon);
+      for (const series of services.series.activeSeriesOfSchool(tenantId, schoolId))
+        materialise(services, tenantId, viewOf(services, tenantId, series), now, horizon);
     }
     const by = options.actorId ?? null;
-    for (const c of changes.add) { repo.addImportedClosure(tenantId, schoolId, c.uid, c, by, now); result.added += 1; }
-    for (const c of changes.update) { repo.updateImportedClosure(tenantId, schoolId, c.uid, c, now); result.updated += 1; }
-    for (const uid of changes.remove) { repo.removeImportedClosure(tenantId, schoolId, uid); result.removed += 1; }
+    for (const c of changes.add) {
+      repo.addImportedClosure(tenantId, schoolId, c.uid, c, by, now);
+      result.added += 1;
+    }
+    for (const c of changes.update) {
+      repo.updateImportedClosure(tenantId, schoolId, c.uid, c, now);
+      result.updated += 1;
+    }
+    for (const uid of changes.remove) {
+      repo.removeImportedClosure(tenantId, schoolId, uid);
+      result.removed += 1;
+    }
 
     const closures = services.calendar.closuresOfSchool(tenantId, schoolId);
-    const notify = options.notify ?? ((recipient: User, kind: string, message: Message, dedupeKey: string) => {
-      outbox.enqueue({ tenantId, recipientId: recipient.id, kind, dedupeKey, message, dueAt: now }, now);
-    });
+    const notify =
+      options.notify ??
+      ((recipient: User, kind: string, message: Message, dedupeKey: string) => {
+        outbox.enqueue({ tenantId, recipientId: recipient.id, kind, dedupeKey, message, dueAt: now }, now);
+      });
     for (const series of services.series.activeSeriesOfSchool(tenantId, schoolId)) {
       const view = viewOf(services, tenantId, series);
       const closed: { o: Occurrence; closure: Pick<Closure, 'label'> }[] = [];
@@ -168,17 +203,27 @@ export function importSchoolCalendar(services: Services, tenantId: number, schoo
       }
     }
     repo.recordImport(tenantId, schoolId, by, result, now);
-    services.audit.audit({
-      tenantId, schoolId, actorId: by, action: 'calendar.import', subjectType: 'school', subjectId: schoolId,
-      detail: `added=${result.added} updated=${result.updated} removed=${result.removed}`,
-    }, now);
+    services.audit.audit(
+      {
+        tenantId,
+        schoolId,
+        actorId: by,
+        action: 'calendar.import',
+        subjectType: 'school',
+        subjectId: schoolId,
+        detail: `added=${result.added} updated=${result.updated} removed=${result.removed}`,
+      },
+      now,
+    );
     return result;
   });
 }
 
 function changeMessage(schoolName: string, timeZone: string, closed: { o: Occurrence; closure: Pick<Closure, 'label'> }[], reopened: Occurrence[]): Message {
   const closedLines = closed.map(({ o, closure }) => `No touch-point on ${describeOccurrence(o, timeZone)}: ${schoolName} is closed (${closure.label}).`);
-  const reopenedLines = reopened.map((o) => `The touch-point on ${describeOccurrence(o, timeZone)} is on again: the school calendar no longer has a closure that day.`);
+  const reopenedLines = reopened.map(
+    (o) => `The touch-point on ${describeOccurrence(o, timeZone)} is on again: the school calendar no longer has a closure that day.`,
+  );
   const lines = [...closedLines, ...reopenedLines];
   return {
     text: `School calendar update for ${schoolName}:\n${lines.join('\n')}`,
@@ -225,7 +270,10 @@ export class SchoolCalendarSource {
   fetchedAt: Date | undefined;
   lastError: string | undefined;
 
-  constructor(readonly location: string, private readonly load: (source: string) => Promise<string> = loadCalendarSource) {}
+  constructor(
+    readonly location: string,
+    private readonly load: (source: string) => Promise<string> = loadCalendarSource,
+  ) {}
 
   get isUrl(): boolean {
     return isHttps(this.location);
@@ -270,7 +318,11 @@ export class SchoolCalendarSource {
  * import`) is brought in line with the source. Schools that never imported are left alone, so
  * one deployment-wide source never changes a school that did not ask for it.
  */
-export function syncSchoolCalendars(services: Services, icsText: string, now: Date): { tenantId: number; schoolId: number; result?: ImportResult; error?: string }[] {
+export function syncSchoolCalendars(
+  services: Services,
+  icsText: string,
+  now: Date,
+): { tenantId: number; schoolId: number; result?: ImportResult; error?: string }[] {
   return services.calendar.importingSchools().map(({ tenantId, schoolId }) => {
     try {
       return { tenantId, schoolId, result: importSchoolCalendar(services, tenantId, schoolId, icsText, now) };
@@ -279,4 +331,3 @@ export function syncSchoolCalendars(services: Services, icsText: string, now: Da
     }
   });
 }
-

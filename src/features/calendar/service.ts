@@ -27,7 +27,8 @@ function auditFeed(ctx: RequestContext, action: string): void {
 /** Makes the person's feed (first use) and shows its link. */
 function createFeed(ctx: RequestContext, baseUrl: string): Reply {
   const token = newFeedToken();
-  if (!ctx.services.calendar.createFeed(ctx.actor.tenant.id, ctx.actor.user.id, token, ctx.now)) throw new Refusal('You already have a calendar feed. Type /touchpoint calendar again.');
+  if (!ctx.services.calendar.createFeed(ctx.actor.tenant.id, ctx.actor.user.id, token, ctx.now))
+    throw new Refusal('You already have a calendar feed. Type /touchpoint calendar again.');
   auditFeed(ctx, 'calendar.feed.create');
   return { messages: [linkMessage(feedUrl(baseUrl, token), 1, false)] };
 }
@@ -67,10 +68,13 @@ export function importNow(ctx: RequestContext, source: SchoolCalendarSource | un
   const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin imports the school calendar.');
   authorize('calendar.import', ctx.actor, school);
   if (!source) {
-    throw new Refusal('No school calendar is configured. Whoever runs Touchpoint sets SCHOOL_CALENDAR_ICS to the district calendar (a file path or an https URL); closures can also be added one by one with /touchpoint closed.');
+    throw new Refusal(
+      'No school calendar is configured. Whoever runs Touchpoint sets SCHOOL_CALENDAR_ICS to the district calendar (a file path or an https URL); closures can also be added one by one with /touchpoint closed.',
+    );
   }
   const text = source.current();
-  if (text === undefined) throw new Refusal(`The school calendar could not be read (${source.lastError ?? 'no copy yet'}). Nothing was changed; try again later.`);
+  if (text === undefined)
+    throw new Refusal(`The school calendar could not be read (${source.lastError ?? 'no copy yet'}). Nothing was changed; try again later.`);
   const result = importSchoolCalendar(ctx.services, ctx.actor.tenant.id, school.id, text, ctx.now, {
     actorId: ctx.actor.user.id,
     notify: (recipient, kind, message, dedupeKey) => ctx.notify(recipient, kind, message, dedupeKey),

@@ -78,8 +78,14 @@ function localOf(t: Transition): Local {
   const day = wall.getUTCDate();
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return {
-    year, month, day, weekday: DAYS[wall.getUTCDay()], time: stamp(wall).slice(9),
-    nth: Math.ceil(day / 7), last: day + 7 > daysInMonth, wall,
+    year,
+    month,
+    day,
+    weekday: DAYS[wall.getUTCDay()],
+    time: stamp(wall).slice(9),
+    nth: Math.ceil(day / 7),
+    last: day + 7 > daysInMonth,
+    wall,
   };
 }
 
@@ -110,8 +116,13 @@ function trailingRule(list: Transition[], lastYear: number): { rule: Rule; cover
   while (i > 0) {
     const prev = locals[i - 1];
     const prevT = list[i - 1];
-    const same = prev.month === tail.month && prev.weekday === tail.weekday && prev.time === tail.time
-      && prevT.from === tailT.from && prevT.to === tailT.to && prev.year === locals[i].year - 1;
+    const same =
+      prev.month === tail.month &&
+      prev.weekday === tail.weekday &&
+      prev.time === tail.time &&
+      prevT.from === tailT.from &&
+      prevT.to === tailT.to &&
+      prev.year === locals[i].year - 1;
     if (!same) break;
     const nth: boolean = nthOk && prev.nth === tail.nth && tail.nth <= 4;
     const last: boolean = lastOk && prev.last;

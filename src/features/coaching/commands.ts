@@ -16,13 +16,38 @@ import { ANSWER_MAX, DETAILS_MAX, TIMES_MAX, TOPIC_HINT, slotLabel, topicOf } fr
 import { parseRequestId } from './lifecycle';
 import { coachQueues, coachingHomeOf, officeHours, ownRequests } from './service';
 import {
-  acceptRequest, answerable, answerHelpful, askTeacher, awaitingReply, chosenSchool, declineRequest, discardDraft, draftRequest, draftToEdit,
-  markDone, replyToCoach, requestFormChoices, sendDraft, setDraftShared, withdraw, type Review,
+  acceptRequest,
+  answerable,
+  answerHelpful,
+  askTeacher,
+  awaitingReply,
+  chosenSchool,
+  declineRequest,
+  discardDraft,
+  draftRequest,
+  draftToEdit,
+  markDone,
+  replyToCoach,
+  requestFormChoices,
+  sendDraft,
+  setDraftShared,
+  withdraw,
+  type Review,
 } from './requests';
 import { forgetMe, requestsToForget } from './forget';
 import { coachingExportSection } from './demand';
 import {
-  ACTIONS, acceptedReply, askedReply, confirmation, declinedReply, discardedReply, doneReply, helpfulThanks, replySentReply, sentReply, withdrewReply,
+  ACTIONS,
+  acceptedReply,
+  askedReply,
+  confirmation,
+  declinedReply,
+  discardedReply,
+  doneReply,
+  helpfulThanks,
+  replySentReply,
+  sentReply,
+  withdrewReply,
 } from './messages';
 import { FORMS, acceptForm, askForm, declineForm, replyForm, requestForm, type RequestPrefill } from './forms';
 import { forgetConfirmation, forgottenReply, homeBlocks, hoursMessage, keptReply, queueMessage, statusMessage } from './views';
@@ -30,7 +55,15 @@ import { COACHING_KINDS, composeCoachingReminder, planCoachingReminders } from '
 
 // ---- request --------------------------------------------------------------------------------------
 
-interface RequestArgs { topic: Topic; details: string; format?: Format; slot?: string; times?: string; share: boolean; school?: number }
+interface RequestArgs {
+  topic: Topic;
+  details: string;
+  format?: Format;
+  slot?: string;
+  times?: string;
+  share: boolean;
+  school?: number;
+}
 
 const zTopic = z.string({ error: `say the topic (${TOPIC_HINT})` }).transform((s, c): Topic => {
   const t = topicOf(s);
@@ -58,27 +91,38 @@ const reviewOf = (ctx: RequestContext, review: Review): Message =>
   confirmation(review.draft, ctx.actor.user, review.school, review.coaches, review.joining, ctx.now);
 
 const request: CommandSpec<RequestArgs> = {
-  root: 'coaching', name: 'request',
+  root: 'coaching',
+  name: 'request',
   usage: 'request [topic] [details]',
   describe: 'ask a coach for help (only you and the coaches see it)',
   example: 'request classroom-management transitions after lunch',
-  schema: () => z.object({
-    topic: zTopic,
-    details: word('say what you would like help with').pipe(z.string().max(DETAILS_MAX, { error: `what you would like help with must be at most ${DETAILS_MAX} characters` })),
-    format: z.enum(FORMATS, { error: (iss) => `"${String(iss.input)}" is not a format (${FORMATS.join(', ')})` }).optional(),
-    slot: z.string().trim().max(300, { error: 'that office-hour slot is not one of the choices' }).optional(),
-    times: z.string().trim().max(TIMES_MAX, { error: `preferred times must be at most ${TIMES_MAX} characters` }).optional(),
-    share: zFlag,
-    school: z.string().optional().transform((s, c): number | undefined => {
-      if (s === undefined) return undefined;
-      const n = parseRequestId(s);
-      if (n === undefined) {
-        c.addIssue({ code: 'custom', message: 'pick your school from the list' });
-        return z.NEVER;
-      }
-      return n;
+  schema: () =>
+    z.object({
+      topic: zTopic,
+      details: word('say what you would like help with').pipe(
+        z.string().max(DETAILS_MAX, { error: `what you would like help with must be at most ${DETAILS_MAX} characters` }),
+      ),
+      format: z.enum(FORMATS, { error: (iss) => `"${String(iss.input)}" is not a format (${FORMATS.join(', ')})` }).optional(),
+      slot: z.string().trim().max(300, { error: 'that office-hour slot is not one of the choices' }).optional(),
+      times: z
+        .string()
+        .trim()
+        .max(TIMES_MAX, { error: `preferred times must be at most ${TIMES_MAX} characters` })
+        .optional(),
+      share: zFlag,
+      school: z
+        .string()
+        .optional()
+        .transform((s, c): number | undefined => {
+          if (s === undefined) return undefined;
+          const n = parseRequestId(s);
+          if (n === undefined) {
+            c.addIssue({ code: 'custom', message: 'pick your school from the list' });
+            return z.NEVER;
+          }
+          return n;
+        }),
     }),
-  }),
   fromWords(words) {
     if (words.length === 0) return null;
     // A topic alone opens the form with it chosen; anything else is read as `<topic> <details>`.
@@ -97,15 +141,20 @@ const request: CommandSpec<RequestArgs> = {
 // ---- the coach's answers, the teacher's reply ---------------------------------------------------------
 
 const zAnswer = (missing: string) => word(missing).pipe(z.string().max(ANSWER_MAX, { error: `at most ${ANSWER_MAX} characters, please` }));
-const zOptionalAnswer = z.string().trim().max(ANSWER_MAX, { error: `at most ${ANSWER_MAX} characters, please` }).optional();
+const zOptionalAnswer = z
+  .string()
+  .trim()
+  .max(ANSWER_MAX, { error: `at most ${ANSWER_MAX} characters, please` })
+  .optional();
 
 const acceptFormSpec: FormSpec<{ when: string; date?: LocalDate; note?: string }> = {
   formId: FORMS.accept,
-  schema: (pctx) => z.object({
-    when: word('say the time you propose').pipe(z.string().max(TIMES_MAX, { error: `the proposed time must be at most ${TIMES_MAX} characters` })),
-    date: zDate(pctx.today).optional(),
-    note: zOptionalAnswer,
-  }),
+  schema: (pctx) =>
+    z.object({
+      when: word('say the time you propose').pipe(z.string().max(TIMES_MAX, { error: `the proposed time must be at most ${TIMES_MAX} characters` })),
+      date: zDate(pctx.today).optional(),
+      note: zOptionalAnswer,
+    }),
   handle(ctx, args, param) {
     const { request: r, teacher } = acceptRequest(ctx, param, args);
     return reply(acceptedReply(r, teacher, args.when));
@@ -143,7 +192,8 @@ const replyFormSpec: FormSpec<{ text: string }> = {
 // ---- status, withdraw, forget-me, queue ---------------------------------------------------------------
 
 const status: CommandSpec<Record<string, never>> = {
-  root: 'coaching', name: 'status',
+  root: 'coaching',
+  name: 'status',
   usage: 'status',
   describe: 'your requests and where they stand',
   example: 'status',
@@ -156,20 +206,25 @@ function withdrawRequest(ctx: RequestContext, value: string): Reply {
 }
 
 const withdrawCommand: CommandSpec<{ id: string }> = {
-  root: 'coaching', name: 'withdraw',
+  root: 'coaching',
+  name: 'withdraw',
   usage: 'withdraw <id>',
   describe: 'withdraw one of your requests',
   example: 'withdraw 12',
-  schema: () => z.object({
-    id: word('say which request, like: withdraw 12 (/coaching status lists them)').refine((s) => parseRequestId(s) !== undefined, { error: (iss) => `"${String(iss.input)}" is not a request number (like 12)` }),
-    extra: noExtra,
-  }),
+  schema: () =>
+    z.object({
+      id: word('say which request, like: withdraw 12 (/coaching status lists them)').refine((s) => parseRequestId(s) !== undefined, {
+        error: (iss) => `"${String(iss.input)}" is not a request number (like 12)`,
+      }),
+      extra: noExtra,
+    }),
   fromWords: (words) => ({ id: words[0], extra: words[1] }),
   handle: (ctx, args) => withdrawRequest(ctx, args.id),
 };
 
 const forgetMeCommand: CommandSpec<Record<string, never>> = {
-  root: 'coaching', name: 'forget-me',
+  root: 'coaching',
+  name: 'forget-me',
   usage: 'forget-me',
   describe: 'erase everything Touchpoint holds about you',
   example: 'forget-me',
@@ -178,7 +233,8 @@ const forgetMeCommand: CommandSpec<Record<string, never>> = {
 };
 
 const queue: CommandSpec<Record<string, never>> = {
-  root: 'coaching', name: 'queue',
+  root: 'coaching',
+  name: 'queue',
   usage: 'queue',
   describe: 'open coaching requests, oldest first (coaches)',
   example: 'queue',
@@ -192,7 +248,10 @@ const MAX_SLOTS = 10;
 
 /** `tue 10:00-11:00, thu 13:00-13:45` → slots on school days, each ending after it starts, none overlapping. */
 export function parseSlots(text: string): { ok: true; value: OfficeHour[] } | { ok: false; error: string } {
-  const parts = text.split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) return { ok: false, error: 'say the slots, like: hours tue 10:00-11:00, thu 13:00-13:45' };
   if (parts.length > MAX_SLOTS) return { ok: false, error: `at most ${MAX_SLOTS} office-hour slots, please` };
   const slots: OfficeHour[] = [];
@@ -215,24 +274,32 @@ export function parseSlots(text: string): { ok: true; value: OfficeHour[] } | { 
   return { ok: true, value: slots.sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start)) };
 }
 
-interface HoursArgs { op: 'show' | 'clear' | 'set'; slots: OfficeHour[] }
+interface HoursArgs {
+  op: 'show' | 'clear' | 'set';
+  slots: OfficeHour[];
+}
 const hours: CommandSpec<HoursArgs> = {
-  root: 'coaching', name: 'hours',
+  root: 'coaching',
+  name: 'hours',
   usage: 'hours <slots>',
   describe: 'set your office hours (coaches)',
   example: 'hours tue 10:00-11:00, thu 13:00-13:45',
-  schema: () => z.object({
-    op: z.enum(['show', 'clear', 'set']),
-    slots: z.string().optional().transform((s, c): OfficeHour[] => {
-      if (s === undefined) return [];
-      const parsed = parseSlots(s);
-      if (!parsed.ok) {
-        c.addIssue({ code: 'custom', message: parsed.error });
-        return z.NEVER;
-      }
-      return parsed.value;
+  schema: () =>
+    z.object({
+      op: z.enum(['show', 'clear', 'set']),
+      slots: z
+        .string()
+        .optional()
+        .transform((s, c): OfficeHour[] => {
+          if (s === undefined) return [];
+          const parsed = parseSlots(s);
+          if (!parsed.ok) {
+            c.addIssue({ code: 'custom', message: parsed.error });
+            return z.NEVER;
+          }
+          return parsed.value;
+        }),
     }),
-  }),
   fromWords(words) {
     if (words.length === 0) return { op: 'show' };
     if (words.length === 1 && words[0].toLowerCase() === 'clear') return { op: 'clear' };

@@ -60,12 +60,16 @@ export function schoolDemand(services: Services, actor: Actor, school: School, n
     const key = `${todayIn(row.submittedAt, school.timeZone).slice(0, 7)}:${row.topic}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const shared = services.coaching.sharedSince(tenantId, school.id, since)
+  const shared = services.coaching
+    .sharedSince(tenantId, school.id, since)
     .map((r) => requestFieldsForLeader(r, services.people.userById(tenantId, r.teacherId)?.displayName ?? 'a teacher'))
     .filter((f): f is LeaderRequestFields => f !== null);
   return {
     school,
-    months: months.map((m) => ({ label: monthOf(m.start, school), counts: TOPICS.map((t) => ({ topic: t, count: aggregateCount(counts.get(`${m.key}:${t}`) ?? 0) })) })),
+    months: months.map((m) => ({
+      label: monthOf(m.start, school),
+      counts: TOPICS.map((t) => ({ topic: t, count: aggregateCount(counts.get(`${m.key}:${t}`) ?? 0) })),
+    })),
     shared,
   };
 }
@@ -81,15 +85,22 @@ export function coachingDemandBlocks(ctx: RequestContext): Block[] {
     const demand = school && schoolDemand(ctx.services, ctx.actor, school, ctx.now);
     if (!school || !demand) continue;
     blocks.push({ type: 'header', text: `Coaching demand — ${esc(school.name)}` });
-    blocks.push({ type: 'context', text: esc('Requests not shared with you, by topic and month; a count under 3 shows as "fewer than 3". What each teacher asked stays between them and the coaches. Shared requests are listed below.') });
+    blocks.push({
+      type: 'context',
+      text: esc(
+        'Requests not shared with you, by topic and month; a count under 3 shows as "fewer than 3". What each teacher asked stays between them and the coaches. Shared requests are listed below.',
+      ),
+    });
     for (const month of demand.months) {
       blocks.push({ type: 'text', text: `**${esc(month.label)}**` });
       blocks.push({ type: 'fields', fields: month.counts.map((c) => ({ label: esc(TOPIC_LABELS[c.topic]), value: esc(c.count) })) });
     }
     blocks.push({ type: 'text', text: '**Shared with you by teachers**' });
-    blocks.push(demand.shared.length
-      ? { type: 'list', items: demand.shared.map((f) => esc(leaderLine(f, school))) }
-      : { type: 'context', text: 'No teacher has shared a request with you in these months.' });
+    blocks.push(
+      demand.shared.length
+        ? { type: 'list', items: demand.shared.map((f) => esc(leaderLine(f, school))) }
+        : { type: 'context', text: 'No teacher has shared a request with you in these months.' },
+    );
   }
   return blocks;
 }
@@ -103,8 +114,11 @@ export function coachingExportSection(services: Services, actor: Actor, school: 
       rule: 'Monthly counts of coaching requests by topic; a count under 3 shows as "fewer than 3". Request text is never exported.',
       months: demand.months.map((m) => ({ month: m.label, byTopic: Object.fromEntries(m.counts.map((c) => [TOPIC_LABELS[c.topic], c.count])) })),
       sharedByTeachers: demand.shared.map((f) => ({
-        topic: TOPIC_LABELS[f.topic as Topic] ?? f.topic, teacher: f.teacherName, status: STATUS_LABELS[f.status as RequestStatus] ?? f.status,
-        sent: todayIn(f.submittedAt, school.timeZone), updated: todayIn(f.updatedAt, school.timeZone),
+        topic: TOPIC_LABELS[f.topic as Topic] ?? f.topic,
+        teacher: f.teacherName,
+        status: STATUS_LABELS[f.status as RequestStatus] ?? f.status,
+        sent: todayIn(f.submittedAt, school.timeZone),
+        updated: todayIn(f.updatedAt, school.timeZone),
       })),
     },
   };
@@ -116,10 +130,16 @@ export function coachingDemandMessage(ctx: RequestContext): Message | null {
   if (blocks.length === 0) return null;
   const lines = blocks.map((b) => {
     switch (b.type) {
-      case 'header': case 'text': case 'context': return stripMarkup(b.text);
-      case 'fields': return b.fields.map((f) => `${stripMarkup(f.label)}: ${stripMarkup(f.value)}`).join('; ');
-      case 'list': return b.items.map((i) => `- ${stripMarkup(i)}`).join('\n');
-      default: return '';
+      case 'header':
+      case 'text':
+      case 'context':
+        return stripMarkup(b.text);
+      case 'fields':
+        return b.fields.map((f) => `${stripMarkup(f.label)}: ${stripMarkup(f.value)}`).join('; ');
+      case 'list':
+        return b.items.map((i) => `- ${stripMarkup(i)}`).join('\n');
+      default:
+        return '';
     }
   });
   return { text: lines.filter((l) => l !== '').join('\n'), blocks };

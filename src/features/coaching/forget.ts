@@ -23,7 +23,10 @@ function staffRole(ctx: RequestContext): string | undefined {
 /** Before asking for confirmation: how many requests would go (refused while the person holds a staff role). */
 export function requestsToForget(ctx: RequestContext): number {
   const role = staffRole(ctx);
-  if (role) throw new Refusal(`You are also ${role}: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.`);
+  if (role)
+    throw new Refusal(
+      `You are also ${role}: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.`,
+    );
   return ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id).length;
 }
 

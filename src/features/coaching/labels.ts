@@ -19,13 +19,23 @@ export const TOPIC_LABELS: Record<Topic, string> = {
 
 /** Words people type for a topic in `request [topic] [details]` (form values are the keys themselves). */
 export const TOPIC_WORDS: Record<string, Topic> = {
-  'classroom-management': 'classroom_management', classroom_management: 'classroom_management', classroom: 'classroom_management',
-  management: 'classroom_management', behavior: 'classroom_management', behaviour: 'classroom_management',
-  engagement: 'engagement', 'student-engagement': 'engagement',
-  assessment: 'assessment', data: 'assessment', 'assessment-and-data': 'assessment',
-  curriculum: 'curriculum', planning: 'curriculum', 'curriculum-and-planning': 'curriculum',
+  'classroom-management': 'classroom_management',
+  classroom_management: 'classroom_management',
+  classroom: 'classroom_management',
+  management: 'classroom_management',
+  behavior: 'classroom_management',
+  behaviour: 'classroom_management',
+  engagement: 'engagement',
+  'student-engagement': 'engagement',
+  assessment: 'assessment',
+  data: 'assessment',
+  'assessment-and-data': 'assessment',
+  curriculum: 'curriculum',
+  planning: 'curriculum',
+  'curriculum-and-planning': 'curriculum',
   differentiation: 'differentiation',
-  technology: 'technology', tech: 'technology',
+  technology: 'technology',
+  tech: 'technology',
   other: 'other',
 };
 /** The topic a typed word names, if any (own keys only: `constructor` is not a topic). */

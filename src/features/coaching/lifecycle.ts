@@ -53,16 +53,24 @@ export const LIFECYCLE = {
   ask: { by: 'coach', from: ['open', 'in_progress'], to: 'in_progress', refusal: nothingToAnswer },
   decline: { by: 'coach', from: ['open', 'in_progress'], to: 'declined', refusal: nothingToAnswer },
   reply: {
-    by: 'teacher', from: ['in_progress'], to: 'in_progress', also: lastWordIsQuestion,
+    by: 'teacher',
+    from: ['in_progress'],
+    to: 'in_progress',
+    also: lastWordIsQuestion,
     refusal: (r) => `There is no question waiting for your reply on request #${r.id}.`,
   },
   done: {
-    by: 'coach', from: ['accepted'], to: 'done', also: (ctx, r) => r.coachId === ctx.actor.user.id,
+    by: 'coach',
+    from: ['accepted'],
+    to: 'done',
+    also: (ctx, r) => r.coachId === ctx.actor.user.id,
     refusal: (r) => `Request #${r.id} is ${STATUS_LABELS[r.status]}: only an accepted request is marked done, by the coach who accepted it.`,
   },
   helpful: { by: 'teacher', from: ['done'], to: 'done', refusal: (r) => `Request #${r.id} is not done yet.` },
   withdraw: {
-    by: 'teacher', from: ['open', 'in_progress', 'accepted'], to: 'withdrawn',
+    by: 'teacher',
+    from: ['open', 'in_progress', 'accepted'],
+    to: 'withdrawn',
     refusal: (r) => (r.status === 'draft' ? `Request #${r.id} was never sent.` : `Request #${r.id} is already ${STATUS_LABELS[r.status]}.`),
   },
 } as const satisfies Record<string, Transition>;
@@ -75,7 +83,13 @@ export function fits(ctx: RequestContext, step: Step, r: CoachingRequest): boole
   return t.from.includes(r.status) && (t.also?.(ctx, r) ?? true);
 }
 
-export const facts = (r: CoachingRequest): CoachingRequestFacts => ({ schoolId: r.schoolId, teacherId: r.teacherId, shared: r.shared, status: r.status, coachId: r.coachId });
+export const facts = (r: CoachingRequest): CoachingRequestFacts => ({
+  schoolId: r.schoolId,
+  teacherId: r.teacherId,
+  shared: r.shared,
+  status: r.status,
+  coachId: r.coachId,
+});
 
 /** A request id as typed or carried by a button: `12` or `#12`. */
 export function parseRequestId(value: string): number | undefined {

@@ -38,11 +38,14 @@ export function previewForLeader(r: CoachingRequest, teacher: User, now: Date): 
 }
 
 function requestFields(r: CoachingRequest): Block {
-  return { type: 'fields', fields: [
-    { label: 'Topic', value: esc(TOPIC_LABELS[r.topic]) },
-    { label: 'Format', value: esc(r.format ? FORMAT_LABELS[r.format] : '—') },
-    { label: 'Preferred times', value: esc(optional(r.preferredTimes)) },
-  ] };
+  return {
+    type: 'fields',
+    fields: [
+      { label: 'Topic', value: esc(TOPIC_LABELS[r.topic]) },
+      { label: 'Format', value: esc(r.format ? FORMAT_LABELS[r.format] : '—') },
+      { label: 'Preferred times', value: esc(optional(r.preferredTimes)) },
+    ],
+  };
 }
 
 function principalSees(r: CoachingRequest, teacher: User, school: School, now: Date): { blocks: Block[]; text: string } {
@@ -59,8 +62,14 @@ export function confirmation(r: CoachingRequest, teacher: User, school: School, 
   const sees = principalSees(r, teacher, school, now);
   const join = joining ? `Sending it makes you a teacher of ${school.name} on Touchpoint.` : '';
   return {
-    text: [`Check your request before it is sent. Only you and the coaches of ${school.name} (${names(coaches)}) see it.`,
-      `${TOPIC_LABELS[r.topic]}: ${r.details}`, sees.text, join].filter(Boolean).join('\n'),
+    text: [
+      `Check your request before it is sent. Only you and the coaches of ${school.name} (${names(coaches)}) see it.`,
+      `${TOPIC_LABELS[r.topic]}: ${r.details}`,
+      sees.text,
+      join,
+    ]
+      .filter(Boolean)
+      .join('\n'),
     blocks: [
       { type: 'header', text: 'Check your request' },
       { type: 'text', text: `Only you and the coaches of **${esc(school.name)}** (${esc(names(coaches))}) see this request.` },
@@ -68,14 +77,17 @@ export function confirmation(r: CoachingRequest, teacher: User, school: School, 
       { type: 'text', text: esc(r.details) },
       ...sees.blocks,
       ...(join ? [{ type: 'context' as const, text: esc(join) }] : []),
-      { type: 'actions', buttons: [
-        { actionId: ACTIONS.send, label: 'Send request', value: String(r.id), style: 'primary' },
-        r.shared
-          ? { actionId: ACTIONS.share, label: 'Don’t share with my principal', value: `${r.id}:off` }
-          : { actionId: ACTIONS.share, label: 'Share with my principal', value: `${r.id}:on` },
-        { actionId: ACTIONS.edit, label: 'Edit', value: String(r.id) },
-        { actionId: ACTIONS.discard, label: 'Cancel', value: String(r.id), style: 'danger' },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: ACTIONS.send, label: 'Send request', value: String(r.id), style: 'primary' },
+          r.shared
+            ? { actionId: ACTIONS.share, label: 'Don’t share with my principal', value: `${r.id}:off` }
+            : { actionId: ACTIONS.share, label: 'Share with my principal', value: `${r.id}:on` },
+          { actionId: ACTIONS.edit, label: 'Edit', value: String(r.id) },
+          { actionId: ACTIONS.discard, label: 'Cancel', value: String(r.id), style: 'danger' },
+        ],
+      },
     ],
   };
 }
@@ -117,7 +129,12 @@ export function coachRequestMessage(r: CoachingRequest, teacher: User, school: S
       { type: 'text', text: `**${esc(teacher.displayName)}** asks for help with **${esc(TOPIC_LABELS[r.topic])}**.` },
       { type: 'text', text: esc(r.details) },
       requestFields(r),
-      { type: 'context', text: esc(`${school.name} · sent ${dayOf(r.submittedAt ?? r.createdAt, school)} · ${r.shared ? 'the teacher shares topic, name, status and dates with the principal' : 'not shared with the principal'}. ${CONFIDENTIAL}`) },
+      {
+        type: 'context',
+        text: esc(
+          `${school.name} · sent ${dayOf(r.submittedAt ?? r.createdAt, school)} · ${r.shared ? 'the teacher shares topic, name, status and dates with the principal' : 'not shared with the principal'}. ${CONFIDENTIAL}`,
+        ),
+      },
       { type: 'actions', buttons: coachButtons(r.id) },
     ],
   };
@@ -184,7 +201,10 @@ export function helpfulQuestion(r: CoachingRequest, coach: User): Message {
     blocks: [
       { type: 'header', text: 'Was this helpful?' },
       { type: 'text', text: `${esc(coach.displayName)} marked ${esc(about(r))} done.` },
-      { type: 'actions', buttons: (['yes', 'somewhat', 'not_really'] as const).map((a) => ({ actionId: ACTIONS.helpful, label: HELPFUL_LABELS[a], value: `${r.id}:${a}` })) },
+      {
+        type: 'actions',
+        buttons: (['yes', 'somewhat', 'not_really'] as const).map((a) => ({ actionId: ACTIONS.helpful, label: HELPFUL_LABELS[a], value: `${r.id}:${a}` })),
+      },
       { type: 'context', text: esc(`Only ${coach.displayName} sees your answer; your principal never does.`) },
     ],
   };
@@ -208,14 +228,21 @@ export function sentReply(r: CoachingRequest, school: School, joined: boolean): 
 export const discardedReply = (): Message => textMessage('Cancelled. Nothing was sent, and the draft is gone.');
 
 export function acceptedReply(r: CoachingRequest, teacher: User, when: string): Message {
-  return textMessage(`Accepted request #${r.id}; ${teacher.displayName} has been told you propose: ${when}.`, {
-    type: 'actions', buttons: [{ actionId: ACTIONS.done, label: 'Mark done', value: String(r.id) }],
-  }, { type: 'context', text: 'Mark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).' });
+  return textMessage(
+    `Accepted request #${r.id}; ${teacher.displayName} has been told you propose: ${when}.`,
+    {
+      type: 'actions',
+      buttons: [{ actionId: ACTIONS.done, label: 'Mark done', value: String(r.id) }],
+    },
+    { type: 'context', text: 'Mark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).' },
+  );
 }
 
-export const askedReply = (r: CoachingRequest, teacher: User): Message => textMessage(`Asked ${teacher.displayName} about request #${r.id}. Their reply will come to you.`);
+export const askedReply = (r: CoachingRequest, teacher: User): Message =>
+  textMessage(`Asked ${teacher.displayName} about request #${r.id}. Their reply will come to you.`);
 
-export const declinedReply = (r: CoachingRequest, teacher: User): Message => textMessage(`Declined request #${r.id}; ${teacher.displayName} has been told, kindly.`);
+export const declinedReply = (r: CoachingRequest, teacher: User): Message =>
+  textMessage(`Declined request #${r.id}; ${teacher.displayName} has been told, kindly.`);
 
 export const replySentReply = (coach: User): Message => textMessage(`Sent your reply to ${coach.displayName}.`);
 
@@ -225,7 +252,8 @@ export const doneReply = (r: CoachingRequest, teacher: User): Message =>
 /** To the coach: the teacher's "was it helpful?" answer, for them alone. */
 export function helpfulFeedback(r: CoachingRequest, teacher: User, helpful: Helpful): Message {
   return textMessage(`Was it helpful? ${teacher.displayName} answered "${HELPFUL_LABELS[helpful]}" about request #${r.id} (${TOPIC_LABELS[r.topic]}).`, {
-    type: 'context', text: 'Only you see this answer.',
+    type: 'context',
+    text: 'Only you see this answer.',
   });
 }
 

@@ -44,20 +44,36 @@ export function planNudges(services: Services, tenantId: number, request: Coachi
   if (request.status !== 'open' || request.firstAnsweredAt !== null || request.submittedAt === null) return;
   const dueAt = nudgeDueAt(services, tenantId, school, request.submittedAt);
   for (const coach of coachesFor(services, tenantId, school, request.teacherId)) {
-    services.outbox.plan({
-      tenantId, recipientId: coach.id, kind: COACHING_KINDS.nudge, dedupeKey: `${requestKey(request.id)}nudge:u${coach.id}`,
-      message: EMPTY, compose: { requestId: request.id }, dueAt,
-    }, now);
+    services.outbox.plan(
+      {
+        tenantId,
+        recipientId: coach.id,
+        kind: COACHING_KINDS.nudge,
+        dedupeKey: `${requestKey(request.id)}nudge:u${coach.id}`,
+        message: EMPTY,
+        compose: { requestId: request.id },
+        dueAt,
+      },
+      now,
+    );
   }
 }
 
 /** After an accepted request's session date: ask the coach who took it up to mark it done. */
 export function planSessionFollowUp(services: Services, tenantId: number, request: CoachingRequest, school: School, now: Date): void {
   if (request.sessionDate === null || request.coachId === null) return;
-  services.outbox.plan({
-    tenantId, recipientId: request.coachId, kind: COACHING_KINDS.session, dedupeKey: `${requestKey(request.id)}session:${request.sessionDate}`,
-    message: EMPTY, compose: { requestId: request.id }, dueAt: localToUtc(request.sessionDate, school.dayEnd, school.timeZone),
-  }, now);
+  services.outbox.plan(
+    {
+      tenantId,
+      recipientId: request.coachId,
+      kind: COACHING_KINDS.session,
+      dedupeKey: `${requestKey(request.id)}session:${request.sessionDate}`,
+      message: EMPTY,
+      compose: { requestId: request.id },
+      dueAt: localToUtc(request.sessionDate, school.dayEnd, school.timeZone),
+    },
+    now,
+  );
 }
 
 const DRAFT_KEPT_MS = 86_400_000;

@@ -14,12 +14,21 @@ import { LIFECYCLE, requestFor } from './lifecycle';
 import { HELPFUL_LABELS } from './labels';
 import { coachesFor, coachesToTell, officeHourChoices, requestSchools, teacherOf, userOf } from './service';
 import {
-  acceptedMessage, coachRequestMessage, declinedMessage, helpfulFeedback, helpfulQuestion, questionMessage, receipt, replyToCoachMessage, withdrawnNotice,
+  acceptedMessage,
+  coachRequestMessage,
+  declinedMessage,
+  helpfulFeedback,
+  helpfulQuestion,
+  questionMessage,
+  receipt,
+  replyToCoachMessage,
+  withdrawnNotice,
 } from './messages';
 import type { RequestPrefill } from './forms';
 import { planNudges, planSessionFollowUp, requestKey } from './reminders';
 
-const noCoach = (school: School): string => `${school.name} has no instructional coach on Touchpoint yet, so there is no one to send a request to. Nothing was saved.`;
+const noCoach = (school: School): string =>
+  `${school.name} has no instructional coach on Touchpoint yet, so there is no one to send a request to. Nothing was saved.`;
 
 // ---- the teacher's draft ------------------------------------------------------------------------------
 
@@ -39,10 +48,22 @@ export function chosenSchool(ctx: RequestContext, schoolId: number | undefined):
   return school;
 }
 
-export interface DraftInput { topic: Topic; details: string; format?: Format; slot?: string; times?: string; share: boolean }
+export interface DraftInput {
+  topic: Topic;
+  details: string;
+  format?: Format;
+  slot?: string;
+  times?: string;
+  share: boolean;
+}
 
 /** What the teacher reviews before sending: the draft, the coaches who will see it, and whether sending makes them a teacher of the school. */
-export interface Review { draft: CoachingRequest; school: School; coaches: User[]; joining: boolean }
+export interface Review {
+  draft: CoachingRequest;
+  school: School;
+  coaches: User[];
+  joining: boolean;
+}
 
 function reviewOf(ctx: RequestContext, draft: CoachingRequest, school: School, coaches: User[]): Review {
   return { draft, school, coaches, joining: !hasRole(ctx.actor, school.id, 'teacher') };
@@ -58,9 +79,19 @@ export function draftRequest(ctx: RequestContext, school: School, input: DraftIn
     throw new UsageError('that office-hour slot is no longer offered: pick another or type a time', 'slot');
   }
   const preferredTimes = [input.slot, input.times].filter((t): t is string => Boolean(t)).join('; ') || null;
-  const draft = ctx.services.coaching.createDraft(tenantId, {
-    schoolId: school.id, teacherId: ctx.actor.user.id, topic: input.topic, details: input.details, format: input.format ?? null, preferredTimes, shared: input.share,
-  }, ctx.now);
+  const draft = ctx.services.coaching.createDraft(
+    tenantId,
+    {
+      schoolId: school.id,
+      teacherId: ctx.actor.user.id,
+      topic: input.topic,
+      details: input.details,
+      format: input.format ?? null,
+      preferredTimes,
+      shared: input.share,
+    },
+    ctx.now,
+  );
   return reviewOf(ctx, draft, school, coaches);
 }
 
@@ -99,7 +130,14 @@ export function setDraftShared(ctx: RequestContext, value: string): Review {
 /** The draft as the form's prefill, to edit it. */
 export function draftToEdit(ctx: RequestContext, value: string): RequestPrefill {
   const { request: draft } = requestFor(ctx, 'edit', value);
-  return { topic: draft.topic, details: draft.details, format: draft.format ?? undefined, times: draft.preferredTimes ?? undefined, share: draft.shared, school: draft.schoolId };
+  return {
+    topic: draft.topic,
+    details: draft.details,
+    format: draft.format ?? undefined,
+    times: draft.preferredTimes ?? undefined,
+    share: draft.shared,
+    school: draft.schoolId,
+  };
 }
 
 export function discardDraft(ctx: RequestContext, value: string): void {
@@ -110,20 +148,37 @@ export function discardDraft(ctx: RequestContext, value: string): void {
 // ---- the coach's answers ------------------------------------------------------------------------------
 
 /** A request the actor may answer now with this step, and its teacher. */
-export function answerable(ctx: RequestContext, step: 'accept' | 'ask' | 'decline', value: string): { request: CoachingRequest; school: School; teacher: User } {
+export function answerable(
+  ctx: RequestContext,
+  step: 'accept' | 'ask' | 'decline',
+  value: string,
+): { request: CoachingRequest; school: School; teacher: User } {
   const { request, school } = requestFor(ctx, step, value);
   return { request, school, teacher: teacherOf(ctx, request) };
 }
 
-export interface Acceptance { when: string; date?: LocalDate; note?: string }
+export interface Acceptance {
+  when: string;
+  date?: LocalDate;
+  note?: string;
+}
 
 /** The coach accepts and proposes a time; with a session date, they are asked to mark it done after it. */
 export function acceptRequest(ctx: RequestContext, value: string, a: Acceptance): { request: CoachingRequest; teacher: User } {
   const { request: r, school, teacher } = answerable(ctx, 'accept', value);
   if (a.date && a.date < todayIn(ctx.now, school.timeZone)) throw new UsageError('the session date is in the past', 'date');
   const tenantId = ctx.actor.tenant.id;
-  const updated = ctx.services.coaching.answer(tenantId, r.id, { status: LIFECYCLE.accept.to, coachId: ctx.actor.user.id, proposedTime: a.when, sessionDate: a.date ?? null }, ctx.now);
-  const msg = ctx.services.coaching.addMessage(tenantId, { requestId: r.id, authorId: ctx.actor.user.id, kind: 'accept', text: [a.when, a.note].filter(Boolean).join('\n') }, ctx.now);
+  const updated = ctx.services.coaching.answer(
+    tenantId,
+    r.id,
+    { status: LIFECYCLE.accept.to, coachId: ctx.actor.user.id, proposedTime: a.when, sessionDate: a.date ?? null },
+    ctx.now,
+  );
+  const msg = ctx.services.coaching.addMessage(
+    tenantId,
+    { requestId: r.id, authorId: ctx.actor.user.id, kind: 'accept', text: [a.when, a.note].filter(Boolean).join('\n') },
+    ctx.now,
+  );
   ctx.notify(teacher, 'coaching.accepted', acceptedMessage(updated, ctx.actor.user, a.when, a.date ?? null, a.note ?? null), `${requestKey(r.id)}m${msg.id}`);
   planSessionFollowUp(ctx.services, tenantId, updated, school, ctx.now);
   return { request: r, teacher };
@@ -169,7 +224,8 @@ export function replyToCoach(ctx: RequestContext, value: string, text: string): 
 /** The coach who accepted marks the session done, once its date has come; the teacher is asked whether it helped. */
 export function markDone(ctx: RequestContext, value: string): { request: CoachingRequest; teacher: User } {
   const { request: r, school } = requestFor(ctx, 'done', value);
-  if (r.sessionDate && todayIn(ctx.now, school.timeZone) < r.sessionDate) throw new Refusal(`The session is planned for ${formatLocalDate(r.sessionDate)}: mark it done after it.`);
+  if (r.sessionDate && todayIn(ctx.now, school.timeZone) < r.sessionDate)
+    throw new Refusal(`The session is planned for ${formatLocalDate(r.sessionDate)}: mark it done after it.`);
   const done = ctx.services.coaching.setStatus(ctx.actor.tenant.id, r.id, LIFECYCLE.done.to, ctx.now);
   const teacher = teacherOf(ctx, r);
   ctx.notify(teacher, 'coaching.helpful', helpfulQuestion(done, ctx.actor.user), `${requestKey(r.id)}helpful?`);

@@ -18,7 +18,8 @@ export function schoolOf(ctx: RequestContext, r: CoachingRequest): School {
 export function userOf(ctx: RequestContext, id: number | null): User | undefined {
   return id === null ? undefined : ctx.services.people.userById(ctx.actor.tenant.id, id);
 }
-export const teacherOf = (ctx: RequestContext, r: CoachingRequest): User => userOf(ctx, r.teacherId) ?? { id: r.teacherId, tenantId: ctx.actor.tenant.id, externalId: '', displayName: 'a teacher', handle: null };
+export const teacherOf = (ctx: RequestContext, r: CoachingRequest): User =>
+  userOf(ctx, r.teacherId) ?? { id: r.teacherId, tenantId: ctx.actor.tenant.id, externalId: '', displayName: 'a teacher', handle: null };
 
 /** The coaches a request goes to: the school's coaches, never the teacher themself (a coach who teaches asks another coach). */
 export function coachesFor(services: Services, tenantId: number, school: School, teacherId: number): User[] {
@@ -39,15 +40,21 @@ export function coachesToTell(services: Services, tenantId: number, school: Scho
 export function requestSchools(ctx: RequestContext): { schools: School[]; joining: boolean } {
   const tenantId = ctx.actor.tenant.id;
   const teaching = [...new Set(ctx.actor.memberships.filter((m) => m.role === 'teacher').map((m) => m.schoolId))]
-    .map((id) => ctx.services.people.schoolById(tenantId, id)).filter((s): s is School => s !== undefined);
+    .map((id) => ctx.services.people.schoolById(tenantId, id))
+    .filter((s): s is School => s !== undefined);
   if (teaching.length > 0) return { schools: teaching, joining: false };
   if (ctx.actor.memberships.length > 0) {
     const m = ctx.actor.memberships[0];
     const where = ctx.services.people.schoolById(tenantId, m.schoolId)?.name ?? 'your school';
-    throw new Refusal(`Coaching requests come from teachers, for themselves: you are ${m.role === 'assistant_principal' ? 'an assistant principal' : m.role === 'admin' ? 'an admin' : `the ${m.role === 'coach' ? 'coach' : 'principal'}`} at ${where}, and no one can ask on a teacher’s behalf or assign coaching. If you also teach there, you need the teacher role at the school.${hasRole(ctx.actor, m.schoolId, 'coach') ? ' Your queue: /coaching queue.' : ''}`);
+    throw new Refusal(
+      `Coaching requests come from teachers, for themselves: you are ${m.role === 'assistant_principal' ? 'an assistant principal' : m.role === 'admin' ? 'an admin' : `the ${m.role === 'coach' ? 'coach' : 'principal'}`} at ${where}, and no one can ask on a teacher’s behalf or assign coaching. If you also teach there, you need the teacher role at the school.${hasRole(ctx.actor, m.schoolId, 'coach') ? ' Your queue: /coaching queue.' : ''}`,
+    );
   }
   const all = ctx.services.people.schoolsOfTenant(tenantId);
-  if (all.length === 0) throw new Refusal('No school is set up on Touchpoint in this workspace yet, so there is no coach to ask. Your principal starts one with /touchpoint setup.');
+  if (all.length === 0)
+    throw new Refusal(
+      'No school is set up on Touchpoint in this workspace yet, so there is no coach to ask. Your principal starts one with /touchpoint setup.',
+    );
   return { schools: all, joining: true };
 }
 
@@ -82,12 +89,20 @@ export function coachSchools(ctx: RequestContext): School[] {
 }
 
 /** A request in a coach's queue, and what they may do with it now: answer it, mark it done, or only read it. */
-export interface QueueEntry { request: CoachingRequest; teacher: User; next: 'answer' | 'done' | null }
-export interface SchoolQueue { school: School; entries: QueueEntry[] }
+export interface QueueEntry {
+  request: CoachingRequest;
+  teacher: User;
+  next: 'answer' | 'done' | null;
+}
+export interface SchoolQueue {
+  school: School;
+  entries: QueueEntry[];
+}
 
 /** The live requests of a school the actor may see as its coach, oldest first, without their own. */
 function queueOf(ctx: RequestContext, school: School): QueueEntry[] {
-  return ctx.services.coaching.liveOfSchool(ctx.actor.tenant.id, school.id)
+  return ctx.services.coaching
+    .liveOfSchool(ctx.actor.tenant.id, school.id)
     .filter((r) => r.teacherId !== ctx.actor.user.id && decide('coaching.see', ctx.actor, school, r).allowed)
     .map((r) => {
       const answers = decide('coaching.answer', ctx.actor, school, r).allowed;
@@ -103,11 +118,17 @@ export function coachQueues(ctx: RequestContext): SchoolQueue[] {
 // ---- teachers -----------------------------------------------------------------------------------------
 
 /** One of the actor's own requests, and which of the teacher's steps fit it now. */
-export interface OwnRequest { request: CoachingRequest; school: School; canReply: boolean; canWithdraw: boolean }
+export interface OwnRequest {
+  request: CoachingRequest;
+  school: School;
+  canReply: boolean;
+  canWithdraw: boolean;
+}
 
 /** `/coaching status`: the actor's requests they may see, newest first. */
 export function ownRequests(ctx: RequestContext): OwnRequest[] {
-  return ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id)
+  return ctx.services.coaching
+    .ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id)
     .filter((r) => decide('coaching.see', ctx.actor, schoolOf(ctx, r), r).allowed)
     .map((r) => ({ request: r, school: schoolOf(ctx, r), canReply: fits(ctx, 'reply', r), canWithdraw: fits(ctx, 'withdraw', r) }));
 }
@@ -120,7 +141,8 @@ export interface CoachingHome {
 
 /** Home: a teacher's open requests and a coach's open queue, oldest first. Nothing for a principal as such. */
 export function coachingHomeOf(ctx: RequestContext): CoachingHome {
-  const own = ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id)
+  const own = ctx.services.coaching
+    .ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id)
     .filter((r) => LIVE_STATUSES.includes(r.status) && decide('coaching.see', ctx.actor, schoolOf(ctx, r), r).allowed)
     .map((r) => ({ request: r, school: schoolOf(ctx, r) }));
   const teaches = own.length > 0 || ctx.actor.memberships.some((m) => m.role === 'teacher');

@@ -50,7 +50,12 @@ export function queueMessage(queues: SchoolQueue[]): Message {
     for (const { request: r, teacher, next } of entries.slice(0, QUEUE_SHOWN)) {
       blocks.push({ type: 'text', text: requestLine(r, school, teacher) });
       blocks.push({ type: 'text', text: esc(r.details.length > DETAILS_SHOWN ? `${r.details.slice(0, DETAILS_SHOWN - 1)}…` : r.details) });
-      blocks.push({ type: 'context', text: esc(`Format: ${r.format ? FORMAT_LABELS[r.format] : '—'} · preferred times: ${r.preferredTimes ?? '—'}${r.proposedTime ? ` · proposed: ${r.proposedTime}` : ''}`) });
+      blocks.push({
+        type: 'context',
+        text: esc(
+          `Format: ${r.format ? FORMAT_LABELS[r.format] : '—'} · preferred times: ${r.preferredTimes ?? '—'}${r.proposedTime ? ` · proposed: ${r.proposedTime}` : ''}`,
+        ),
+      });
       if (next === 'done') blocks.push({ type: 'actions', buttons: [{ actionId: ACTIONS.done, label: `Mark #${r.id} done`, value: String(r.id) }] });
       if (next === 'answer') blocks.push({ type: 'actions', buttons: coachButtons(r.id) });
       lines.push(`#${r.id} ${TOPIC_LABELS[r.topic]} — ${teacher.displayName} — ${STATUS_LABELS[r.status]}: ${r.details}`);
@@ -67,15 +72,19 @@ export function homeBlocks(home: CoachingHome): Block[] {
   const blocks: Block[] = [];
   if (home.own) {
     blocks.push({ type: 'text', text: '**Your coaching requests**' });
-    blocks.push(home.own.length
-      ? { type: 'list', items: home.own.map(({ request, school }) => requestLine(request, school)) }
-      : { type: 'context', text: 'None open. Ask a coach for help: /coaching request' });
+    blocks.push(
+      home.own.length
+        ? { type: 'list', items: home.own.map(({ request, school }) => requestLine(request, school)) }
+        : { type: 'context', text: 'None open. Ask a coach for help: /coaching request' },
+    );
   }
   for (const { school, entries } of home.queues) {
     blocks.push({ type: 'text', text: `**Coaching queue — ${esc(school.name)}**` });
-    blocks.push(entries.length
-      ? { type: 'list', items: entries.slice(0, HOME_QUEUE_SHOWN).map(({ request, teacher }) => requestLine(request, school, teacher)) }
-      : { type: 'context', text: 'No open requests.' });
+    blocks.push(
+      entries.length
+        ? { type: 'list', items: entries.slice(0, HOME_QUEUE_SHOWN).map(({ request, teacher }) => requestLine(request, school, teacher)) }
+        : { type: 'context', text: 'No open requests.' },
+    );
   }
   return blocks;
 }
@@ -114,10 +123,13 @@ export function forgetConfirmation(requests: number, userId: number): Message {
       { type: 'text', text: 'This cannot be undone. Touchpoint will erase:' },
       { type: 'list', items: what.map(esc) },
       { type: 'context', text: 'Coaches working on an open request are told it was withdrawn, nothing more.' },
-      { type: 'actions', buttons: [
-        { actionId: ACTIONS.forget, label: 'Erase everything', value: String(userId), style: 'danger' },
-        { actionId: ACTIONS.keep, label: 'Keep my data', value: String(userId) },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: ACTIONS.forget, label: 'Erase everything', value: String(userId), style: 'danger' },
+          { actionId: ACTIONS.keep, label: 'Keep my data', value: String(userId) },
+        ],
+      },
     ],
   };
 }

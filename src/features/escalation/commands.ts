@@ -11,12 +11,37 @@ import { noExtra, word, zDate } from '../../core/args';
 import { CATEGORIES, type Category } from '../../core/ports';
 import { OUTBOX_KINDS } from './pathway';
 import {
-  acknowledge, agendaEscalations, answerSharedFirst, createEscalation, openEscalations, outcomeOwners, raise, raisedTo, raisingSchool,
-  recordOutcome, reflect, takeStep, teachersAt,
+  acknowledge,
+  agendaEscalations,
+  answerSharedFirst,
+  createEscalation,
+  openEscalations,
+  outcomeOwners,
+  raise,
+  raisedTo,
+  raisingSchool,
+  recordOutcome,
+  reflect,
+  takeStep,
+  teachersAt,
 } from './service';
 import {
-  NOT_ABOUT_A_PERSON, acknowledged, alreadyAcknowledged, askedAgain, escalateForm, escalationsList, noneVisible, outcomeForm,
-  outcomeRecorded, raiseQuestion, raised, reflectionSaved, sharedFirstQuestion, urgentSent, withdrawn, workedOut,
+  NOT_ABOUT_A_PERSON,
+  acknowledged,
+  alreadyAcknowledged,
+  askedAgain,
+  escalateForm,
+  escalationsList,
+  noneVisible,
+  outcomeForm,
+  outcomeRecorded,
+  raiseQuestion,
+  raised,
+  reflectionSaved,
+  sharedFirstQuestion,
+  urgentSent,
+  withdrawn,
+  workedOut,
 } from './messages';
 import { composeEscalation } from './reminders';
 
@@ -24,19 +49,26 @@ const reply = (...messages: Reply['messages']): Reply => ({ messages });
 
 // ---- escalate -----------------------------------------------------------------------------------------
 
-interface EscalateArgs { concern: string; category: Category; about?: string; urgency: 'wait' | 'urgent' }
+interface EscalateArgs {
+  concern: string;
+  category: Category;
+  about?: string;
+  urgency: 'wait' | 'urgent';
+}
 
 const escalate: CommandSpec<EscalateArgs> = {
-  root: 'touchpoint', name: 'escalate',
+  root: 'touchpoint',
+  name: 'escalate',
   usage: 'escalate',
   describe: 'raise a concern through the escalation pathway (coaches); opens a form',
   example: 'escalate',
-  schema: () => z.object({
-    concern: word('say what the concern is').pipe(z.string().max(2000, { error: 'the concern must be at most 2000 characters' })),
-    category: z.enum(CATEGORIES, { error: (iss) => (iss.input === undefined ? 'pick a category' : `"${String(iss.input)}" is not a category`) }),
-    about: z.string().optional(),
-    urgency: z.enum(['wait', 'urgent'], { error: 'pick whether it can wait for the touch-point or is urgent (student safety)' }).optional().default('wait'),
-  }),
+  schema: () =>
+    z.object({
+      concern: word('say what the concern is').pipe(z.string().max(2000, { error: 'the concern must be at most 2000 characters' })),
+      category: z.enum(CATEGORIES, { error: (iss) => (iss.input === undefined ? 'pick a category' : `"${String(iss.input)}" is not a category`) }),
+      about: z.string().optional(),
+      urgency: z.enum(['wait', 'urgent'], { error: 'pick whether it can wait for the touch-point or is urgent (student safety)' }).optional().default('wait'),
+    }),
   fromWords: () => null,
   form(ctx) {
     // Refused before the form opens: nobody but a coach should type a concern only to be turned away.
@@ -44,7 +76,12 @@ const escalate: CommandSpec<EscalateArgs> = {
     return escalateForm(teachersAt(ctx, school));
   },
   handle(ctx, args) {
-    const { e, about, paging } = createEscalation(ctx, { concern: args.concern, category: args.category, about: args.about, urgent: args.urgency === 'urgent' });
+    const { e, about, paging } = createEscalation(ctx, {
+      concern: args.concern,
+      category: args.category,
+      about: args.about,
+      urgent: args.urgency === 'urgent',
+    });
     if (paging) return reply(urgentSent(paging));
     if (!about) return reply(raiseQuestion(e, raisedTo(ctx, e), NOT_ABOUT_A_PERSON));
     return reply(sharedFirstQuestion(e));
@@ -53,23 +90,32 @@ const escalate: CommandSpec<EscalateArgs> = {
 
 // ---- outcome --------------------------------------------------------------------------------------------
 
-interface OutcomeArgs { outcome: 'plan' | 'resolved' | 'withdrawn'; plan?: string; owner?: string; followUp?: LocalDate }
+interface OutcomeArgs {
+  outcome: 'plan' | 'resolved' | 'withdrawn';
+  plan?: string;
+  owner?: string;
+  followUp?: LocalDate;
+}
 const outcomeFormSpec: FormSpec<OutcomeArgs> = {
   formId: 'escalation.outcome',
-  schema: (pctx) => z.object({
-    outcome: z.enum(['plan', 'resolved', 'withdrawn'], { error: 'pick plan agreed, resolved or withdrawn' }),
-    plan: z.string().max(1000, { error: 'the plan must be at most 1000 characters' }).optional(),
-    owner: z.string().optional(),
-    followUp: zDate(pctx.today).optional(),
-  }).refine((a) => a.outcome !== 'plan' || a.plan, { error: 'say what the plan is', path: ['plan'] })
-    .refine((a) => a.outcome !== 'plan' || a.owner, { error: 'a plan needs an owner', path: ['owner'] })
-    .refine((a) => a.outcome !== 'plan' || a.followUp, { error: 'a plan needs a follow-up date', path: ['followUp'] })
-    .refine((a) => !a.followUp || a.followUp > pctx.today, { error: 'the follow-up date must be after today', path: ['followUp'] }),
+  schema: (pctx) =>
+    z
+      .object({
+        outcome: z.enum(['plan', 'resolved', 'withdrawn'], { error: 'pick plan agreed, resolved or withdrawn' }),
+        plan: z.string().max(1000, { error: 'the plan must be at most 1000 characters' }).optional(),
+        owner: z.string().optional(),
+        followUp: zDate(pctx.today).optional(),
+      })
+      .refine((a) => a.outcome !== 'plan' || a.plan, { error: 'say what the plan is', path: ['plan'] })
+      .refine((a) => a.outcome !== 'plan' || a.owner, { error: 'a plan needs an owner', path: ['owner'] })
+      .refine((a) => a.outcome !== 'plan' || a.followUp, { error: 'a plan needs a follow-up date', path: ['followUp'] })
+      .refine((a) => !a.followUp || a.followUp > pctx.today, { error: 'the follow-up date must be after today', path: ['followUp'] }),
   handle(ctx, args, param) {
     // The schema's refinements guarantee a plan's text, owner and date.
-    const line = args.outcome === 'plan'
-      ? recordOutcome(ctx, param, { outcome: 'plan', plan: args.plan!, owner: args.owner!, followUp: args.followUp! })
-      : recordOutcome(ctx, param, { outcome: args.outcome });
+    const line =
+      args.outcome === 'plan'
+        ? recordOutcome(ctx, param, { outcome: 'plan', plan: args.plan!, owner: args.owner!, followUp: args.followUp! })
+        : recordOutcome(ctx, param, { outcome: args.outcome });
     return reply(outcomeRecorded(line));
   },
 };
@@ -77,7 +123,8 @@ const outcomeFormSpec: FormSpec<OutcomeArgs> = {
 // ---- escalations -----------------------------------------------------------------------------------------
 
 const escalationsCommand: CommandSpec<Record<string, never>> = {
-  root: 'touchpoint', name: 'escalations',
+  root: 'touchpoint',
+  name: 'escalations',
   usage: 'escalations',
   describe: 'open escalations with stage and age (the raising coach and the school’s principals only)',
   example: 'escalations',
@@ -94,33 +141,51 @@ export function registerEscalation(registry: CommandRegistry): void {
   registry.command(escalate as CommandSpec<unknown>);
   registry.command(escalationsCommand as CommandSpec<unknown>);
   registry.form(outcomeFormSpec as FormSpec<unknown>);
-  registry.action({ actionId: 'escalation.shared', handle: (ctx, v) => {
-    const { e, reflectUntil } = answerSharedFirst(ctx, v);
-    return reply(reflectUntil ? reflectionSaved(reflectUntil) : raiseQuestion(e, raisedTo(ctx, e)));
-  } });
-  registry.action({ actionId: 'escalation.raise-ask', handle: (ctx, v) => {
-    const e = takeStep(ctx, 'raise.ask', v);
-    return reply(raiseQuestion(e, raisedTo(ctx, e)));
-  } });
-  registry.action({ actionId: 'escalation.raise', handle: (ctx, v) => {
-    const { principalName, occurrence } = raise(ctx, v);
-    return reply(raised(principalName, occurrence));
-  } });
+  registry.action({
+    actionId: 'escalation.shared',
+    handle: (ctx, v) => {
+      const { e, reflectUntil } = answerSharedFirst(ctx, v);
+      return reply(reflectUntil ? reflectionSaved(reflectUntil) : raiseQuestion(e, raisedTo(ctx, e)));
+    },
+  });
+  registry.action({
+    actionId: 'escalation.raise-ask',
+    handle: (ctx, v) => {
+      const e = takeStep(ctx, 'raise.ask', v);
+      return reply(raiseQuestion(e, raisedTo(ctx, e)));
+    },
+  });
+  registry.action({
+    actionId: 'escalation.raise',
+    handle: (ctx, v) => {
+      const { principalName, occurrence } = raise(ctx, v);
+      return reply(raised(principalName, occurrence));
+    },
+  });
   registry.action({ actionId: 'escalation.reflect', handle: (ctx, v) => reply(reflectionSaved(reflect(ctx, 'reflect', v))) });
   registry.action({ actionId: 'escalation.not-yet', handle: (ctx, v) => reply(askedAgain(reflect(ctx, 'not-yet', v))) });
-  registry.action({ actionId: 'escalation.worked-out', handle: (ctx, v) => {
-    takeStep(ctx, 'worked-out', v);
-    return reply(workedOut());
-  } });
+  registry.action({
+    actionId: 'escalation.worked-out',
+    handle: (ctx, v) => {
+      takeStep(ctx, 'worked-out', v);
+      return reply(workedOut());
+    },
+  });
   registry.action({ actionId: 'escalation.withdraw', handle: (ctx, v) => reply(withdrawn(takeStep(ctx, 'withdraw', v))) });
-  registry.action({ actionId: 'escalation.ack', handle: (ctx, v) => {
-    const ack = acknowledge(ctx, v);
-    return reply(ack.already ? alreadyAcknowledged(ack.byName, ack.at, ack.school.timeZone) : acknowledged(ack.at, ack.school.timeZone));
-  } });
-  registry.action({ actionId: 'escalation.outcome', handle: (ctx, v) => {
-    const { e, owners } = outcomeOwners(ctx, v);
-    return reply(outcomeForm(e, owners));
-  } });
+  registry.action({
+    actionId: 'escalation.ack',
+    handle: (ctx, v) => {
+      const ack = acknowledge(ctx, v);
+      return reply(ack.already ? alreadyAcknowledged(ack.byName, ack.at, ack.school.timeZone) : acknowledged(ack.at, ack.school.timeZone));
+    },
+  });
+  registry.action({
+    actionId: 'escalation.outcome',
+    handle: (ctx, v) => {
+      const { e, owners } = outcomeOwners(ctx, v);
+      return reply(outcomeForm(e, owners));
+    },
+  });
   for (const kind of Object.values(OUTBOX_KINDS)) registry.composer(kind, composeEscalation);
   registry.agendaSection(agendaEscalations);
 }

@@ -54,11 +54,16 @@ function ageOf(e: Escalation, now: Date): string {
 
 /** The details block: category, stage, age, who it is about, the concern. Callers have checked the policy and audit the view. */
 export function details(services: Services, tenantId: number, e: Escalation, now: Date): Block[] {
-  const coach = e.coachId !== null ? services.people.userById(tenantId, e.coachId)?.displayName ?? 'a coach' : 'a coach';
+  const coach = e.coachId !== null ? (services.people.userById(tenantId, e.coachId)?.displayName ?? 'a coach') : 'a coach';
   return [
     { type: 'text', text: `**#${e.id} · ${esc(CATEGORY_LABELS[e.category])}** — ${esc(STAGE_LABELS[e.stage])}, ${esc(ageOf(e, now))}` },
     { type: 'text', text: esc(e.concern) },
-    { type: 'context', text: esc(`Raised by ${coach}, ${aboutLine(services, tenantId, e)}${e.planText ? ` · plan: ${e.planText}${e.followUpDate ? `, follow-up ${formatLocalDate(e.followUpDate)}` : ''}` : ''}`) },
+    {
+      type: 'context',
+      text: esc(
+        `Raised by ${coach}, ${aboutLine(services, tenantId, e)}${e.planText ? ` · plan: ${e.planText}${e.followUpDate ? `, follow-up ${formatLocalDate(e.followUpDate)}` : ''}` : ''}`,
+      ),
+    },
   ];
 }
 
@@ -68,16 +73,38 @@ export function escalateForm(teachers: User[]): Message {
   return {
     text: 'Raise a concern',
     blocks: [
-      { type: 'context', text: 'Only you and your principal(s) will ever read this — never teachers, never other coaches. Unless it is urgent, it waits for your next touch-point.' },
-      { type: 'form', formId: 'touchpoint.escalate', title: 'Raise a concern', submitLabel: 'Continue', inputs: [
-        { id: 'concern', label: 'What is the concern?', kind: 'longtext', required: true },
-        { id: 'category', label: 'Category', kind: 'choice', required: true, choices: CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] })) },
-        { id: 'about', label: 'Who it concerns', kind: 'person', required: false, choices: [{ value: 'none', label: 'Not about a person' }, ...teachers.map((u) => ({ value: internalMention(u), label: u.displayName }))] },
-        { id: 'urgency', label: 'Urgency', kind: 'choice', required: true, initial: 'wait', choices: [
-          { value: 'wait', label: 'Can wait for our next touch-point' },
-          { value: 'urgent', label: 'Urgent — student safety' },
-        ] },
-      ] },
+      {
+        type: 'context',
+        text: 'Only you and your principal(s) will ever read this — never teachers, never other coaches. Unless it is urgent, it waits for your next touch-point.',
+      },
+      {
+        type: 'form',
+        formId: 'touchpoint.escalate',
+        title: 'Raise a concern',
+        submitLabel: 'Continue',
+        inputs: [
+          { id: 'concern', label: 'What is the concern?', kind: 'longtext', required: true },
+          { id: 'category', label: 'Category', kind: 'choice', required: true, choices: CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] })) },
+          {
+            id: 'about',
+            label: 'Who it concerns',
+            kind: 'person',
+            required: false,
+            choices: [{ value: 'none', label: 'Not about a person' }, ...teachers.map((u) => ({ value: internalMention(u), label: u.displayName }))],
+          },
+          {
+            id: 'urgency',
+            label: 'Urgency',
+            kind: 'choice',
+            required: true,
+            initial: 'wait',
+            choices: [
+              { value: 'wait', label: 'Can wait for our next touch-point' },
+              { value: 'urgent', label: 'Urgent — student safety' },
+            ],
+          },
+        ],
+      },
     ],
   };
 }
@@ -87,16 +114,24 @@ export function sharedFirstQuestion(e: Escalation): Message {
     text: 'Have you shared your concern with the teacher and listened to their reply?',
     blocks: [
       { type: 'text', text: 'Before it goes to the principal: **have you shared your concern with the teacher and listened to their reply?**' },
-      { type: 'actions', buttons: [
-        { actionId: 'escalation.shared', label: 'Yes, we talked', value: `${e.id}:yes` },
-        { actionId: 'escalation.shared', label: 'Not yet', value: `${e.id}:no`, style: 'primary' },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'escalation.shared', label: 'Yes, we talked', value: `${e.id}:yes` },
+          { actionId: 'escalation.shared', label: 'Not yet', value: `${e.id}:no`, style: 'primary' },
+        ],
+      },
     ],
   };
 }
 
 /** Who was paged for an urgent escalation, and when they are asked again. */
-export interface Paging { first: User[]; principals: User[]; aps: User[]; urgentAckMinutes: number }
+export interface Paging {
+  first: User[];
+  principals: User[];
+  aps: User[];
+  urgentAckMinutes: number;
+}
 
 export function urgentSent({ first, principals, aps, urgentAckMinutes }: Paging): Message {
   const hours = urgentAckMinutes % 60 === 0 ? `${urgentAckMinutes / 60} hour${urgentAckMinutes === 60 ? '' : 's'}` : `${urgentAckMinutes} minutes`;
@@ -117,11 +152,14 @@ export function raiseQuestion(e: Escalation, principalName: string | undefined, 
       ...(lead ? [{ type: 'text' as const, text: esc(lead) }] : []),
       { type: 'text', text: esc(`Raising it puts it on ${where}; no message goes to the principal before then.`) },
       { type: 'text', text: '**Does the teacher know it will be discussed with the principal?** (Recorded, not required.)' },
-      { type: 'actions', buttons: [
-        { actionId: 'escalation.raise', label: 'Raise it — they know', value: `${e.id}:told`, style: 'primary' },
-        { actionId: 'escalation.raise', label: 'Raise it — not told', value: `${e.id}:not-told` },
-        { actionId: 'escalation.reflect', label: 'Reflect first', value: String(e.id) },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'escalation.raise', label: 'Raise it — they know', value: `${e.id}:told`, style: 'primary' },
+          { actionId: 'escalation.raise', label: 'Raise it — not told', value: `${e.id}:not-told` },
+          { actionId: 'escalation.reflect', label: 'Reflect first', value: String(e.id) },
+        ],
+      },
     ],
   };
 }
@@ -132,7 +170,10 @@ export function reflectionSaved(until: LocalDate): Message {
     blocks: [
       { type: 'text', text: '**The pathway before escalation**' },
       { type: 'list', ordered: true, items: PATHWAY_STEPS.map(esc) },
-      { type: 'context', text: esc(`Saved as reflecting. On ${formatLocalDate(until)} you will be asked whether to raise it. Nothing has gone to the principal.`) },
+      {
+        type: 'context',
+        text: esc(`Saved as reflecting. On ${formatLocalDate(until)} you will be asked whether to raise it. Nothing has gone to the principal.`),
+      },
     ],
   };
 }
@@ -140,9 +181,13 @@ export function reflectionSaved(until: LocalDate): Message {
 /** `principalName` and `occurrence` (described) of the touch-point it goes to, if one is booked. */
 export function raised(principalName: string | undefined, occurrence: string | undefined): Message {
   if (!principalName) {
-    return textMessage('Raised. You have no touch-point booked with a principal, so it waits in /touchpoint escalations for them; book one with /touchpoint book.');
+    return textMessage(
+      'Raised. You have no touch-point booked with a principal, so it waits in /touchpoint escalations for them; book one with /touchpoint book.',
+    );
   }
-  return textMessage(`Raised. It is on the agenda of your touch-point with ${principalName}${occurrence ? ` on ${occurrence}` : ''}, in the Escalations section. ${principalName} sees it with that agenda, not before, and gets no message about it on its own.`);
+  return textMessage(
+    `Raised. It is on the agenda of your touch-point with ${principalName}${occurrence ? ` on ${occurrence}` : ''}, in the Escalations section. ${principalName} sees it with that agenda, not before, and gets no message about it on its own.`,
+  );
 }
 
 export const workedOut = (): Message => textMessage('Good to hear you worked it out. It is closed; it never reached the principal.');
@@ -163,12 +208,25 @@ export function acknowledgedToCoach(byName: string, e: Escalation, at: Date, tim
 
 export function outcomeForm(e: Escalation, owners: User[]): Message {
   const inputs: FormInput[] = [
-    { id: 'outcome', label: 'Outcome', kind: 'choice', required: true, choices: [{ value: 'plan', label: 'Plan agreed' }, { value: 'resolved', label: 'Resolved' }, { value: 'withdrawn', label: 'Withdrawn' }] },
+    {
+      id: 'outcome',
+      label: 'Outcome',
+      kind: 'choice',
+      required: true,
+      choices: [
+        { value: 'plan', label: 'Plan agreed' },
+        { value: 'resolved', label: 'Resolved' },
+        { value: 'withdrawn', label: 'Withdrawn' },
+      ],
+    },
     { id: 'plan', label: 'The plan', kind: 'longtext', required: false },
     { id: 'owner', label: 'Owner', kind: 'person', required: false, choices: owners.map((u) => ({ value: internalMention(u), label: u.displayName })) },
     { id: 'followUp', label: 'Follow-up date', kind: 'date', required: false },
   ];
-  return { text: `Outcome of escalation #${e.id}`, blocks: [{ type: 'form', formId: `escalation.outcome:${e.id}`, title: `Outcome of escalation #${e.id}`, submitLabel: 'Save outcome', inputs }] };
+  return {
+    text: `Outcome of escalation #${e.id}`,
+    blocks: [{ type: 'form', formId: `escalation.outcome:${e.id}`, title: `Outcome of escalation #${e.id}`, submitLabel: 'Save outcome', inputs }],
+  };
 }
 
 export function planLine(e: Escalation, plan: string, ownerName: string, followUp: LocalDate): string {
@@ -204,7 +262,9 @@ export const noneVisible = (): Message => textMessage('No open escalations you c
 export function countsBlocks(schoolName: string, rows: { category: Category; stage: Stage; n: number }[]): Block[] {
   return [
     { type: 'text', text: `**Escalations at ${esc(schoolName)}, by category and stage**` },
-    rows.length ? { type: 'list', items: rows.map((r) => esc(`${CATEGORY_LABELS[r.category]} · ${STAGE_LABELS[r.stage]}: ${r.n}`)) } : { type: 'context', text: 'None.' },
+    rows.length
+      ? { type: 'list', items: rows.map((r) => esc(`${CATEGORY_LABELS[r.category]} · ${STAGE_LABELS[r.stage]}: ${r.n}`)) }
+      : { type: 'context', text: 'None.' },
   ];
 }
 
@@ -218,6 +278,12 @@ export function escalationsList(shown: number, blocks: Block[], counts: Block[])
 export function agendaSection(services: Services, tenantId: number, visible: Escalation[]): Block[] {
   return [
     { type: 'text', text: `**Escalations (${visible.length})**` },
-    { type: 'list', items: visible.map((e) => `#${e.id} ${esc(CATEGORY_LABELS[e.category])} — ${esc(e.concern)} _(${esc(aboutLine(services, tenantId, e))}${e.stage === 'plan' ? ', plan follow-up' : ''})_`) },
+    {
+      type: 'list',
+      items: visible.map(
+        (e) =>
+          `#${e.id} ${esc(CATEGORY_LABELS[e.category])} — ${esc(e.concern)} _(${esc(aboutLine(services, tenantId, e))}${e.stage === 'plan' ? ', plan follow-up' : ''})_`,
+      ),
+    },
   ];
 }

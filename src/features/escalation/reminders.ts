@@ -28,7 +28,12 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
       if (!decide('escalation.view', actor, school, e, now).allowed) return null;
       auditView(services, tenantId, e, viewer.id, row.kind === OUTBOX_KINDS.urgent ? 'urgent dm' : 'page dm', now);
       const isAp = !hasRole(actor, school.id, 'principal');
-      const title = row.kind === OUTBOX_KINDS.urgent ? 'Urgent escalation — student safety' : isAp ? 'Paged: urgent escalation not yet acknowledged' : 'Still unacknowledged: urgent escalation';
+      const title =
+        row.kind === OUTBOX_KINDS.urgent
+          ? 'Urgent escalation — student safety'
+          : isAp
+            ? 'Paged: urgent escalation not yet acknowledged'
+            : 'Still unacknowledged: urgent escalation';
       return {
         text: `${title}. ${e.concern}`,
         blocks: [
@@ -47,11 +52,14 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
         blocks: [
           { type: 'header', text: 'Still need to raise it?' },
           ...details(services, tenantId, e, now),
-          { type: 'actions', buttons: [
-            { actionId: 'escalation.raise-ask', label: 'Raise it', value: String(e.id), style: 'primary' },
-            { actionId: 'escalation.worked-out', label: 'We worked it out', value: String(e.id) },
-            { actionId: 'escalation.not-yet', label: 'Not yet (2 more days)', value: String(e.id) },
-          ] },
+          {
+            type: 'actions',
+            buttons: [
+              { actionId: 'escalation.raise-ask', label: 'Raise it', value: String(e.id), style: 'primary' },
+              { actionId: 'escalation.worked-out', label: 'We worked it out', value: String(e.id) },
+              { actionId: 'escalation.not-yet', label: 'Not yet (2 more days)', value: String(e.id) },
+            ],
+          },
         ],
       };
     }
@@ -61,7 +69,11 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
       auditView(services, tenantId, e, viewer.id, 'follow-up dm', now);
       return {
         text: `Follow-up today on escalation #${e.id}: ${e.planText ?? ''}`,
-        blocks: [{ type: 'header', text: 'Escalation follow-up today' }, ...details(services, tenantId, e, now), { type: 'actions', buttons: [{ actionId: 'escalation.outcome', label: 'Record outcome', value: String(e.id) }] }],
+        blocks: [
+          { type: 'header', text: 'Escalation follow-up today' },
+          ...details(services, tenantId, e, now),
+          { type: 'actions', buttons: [{ actionId: 'escalation.outcome', label: 'Record outcome', value: String(e.id) }] },
+        ],
       };
     }
   }

@@ -19,12 +19,20 @@ import type { Category, Escalation, EscalationChange } from '../../core/ports';
 import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { promptInstant } from '../agenda/reminders';
+import { OUTBOX_KINDS, PATHWAY, pendingPrefix, refusalOf, targetOf, transition, type OutboxKind, type StepEvent } from './pathway';
 import {
-  OUTBOX_KINDS, PATHWAY, pendingPrefix, refusalOf, targetOf, transition, type OutboxKind, type StepEvent,
-} from './pathway';
-import {
-  COACHES_ONLY, NO_SUCH_ESCALATION, acknowledgedToCoach, agendaSection, closedLine, countsBlocks, details, outcomeToOther, planLine,
-  stepButtons, type OfferedStep, type Paging,
+  COACHES_ONLY,
+  NO_SUCH_ESCALATION,
+  acknowledgedToCoach,
+  agendaSection,
+  closedLine,
+  countsBlocks,
+  details,
+  outcomeToOther,
+  planLine,
+  stepButtons,
+  type OfferedStep,
+  type Paging,
 } from './messages';
 
 export function schoolOf(services: Services, tenantId: number, e: Escalation): School {
@@ -32,7 +40,10 @@ export function schoolOf(services: Services, tenantId: number, e: Escalation): S
 }
 
 export function auditView(services: Services, tenantId: number, e: Escalation, viewerId: number, how: string, now: Date): void {
-  services.audit.audit({ tenantId, schoolId: e.schoolId, actorId: viewerId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: how }, now);
+  services.audit.audit(
+    { tenantId, schoolId: e.schoolId, actorId: viewerId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: how },
+    now,
+  );
 }
 
 /** The actor a composed DM or an agenda is for (no request context there). */
@@ -46,8 +57,10 @@ function leaders(services: Services, tenantId: number, schoolId: number, role: '
 
 /** The coach's touch-point with the principal (preferred) or an assistant principal at the school. */
 function coachPartnership(services: Services, tenantId: number, coach: User, school: School): SeriesView | undefined {
-  const views = services.series.liveSeriesOfUser(tenantId, coach.id)
-    .filter((s) => s.status === 'active').map((s) => viewOf(services, tenantId, s))
+  const views = services.series
+    .liveSeriesOfUser(tenantId, coach.id)
+    .filter((s) => s.status === 'active')
+    .map((s) => viewOf(services, tenantId, s))
     .filter((v) => v.school.id === school.id && v.coach.id === coach.id);
   const principalIds = new Set(services.people.schoolMembers(tenantId, school.id, ['principal']).map((u) => u.id));
   return views.find((v) => principalIds.has(v.principal.id)) ?? views[0];
@@ -59,10 +72,14 @@ function coachPartnership(services: Services, tenantId: number, coach: User, sch
 function ruleDecision(event: StepEvent, actor: Actor, school: School, e: Escalation, now: Date): Decision {
   const rule = transition(event).rule;
   switch (rule) {
-    case 'escalation.steer': return decide(rule, actor, school, e);
-    case 'escalation.acknowledge': return decide(rule, actor, school, e, now);
-    case 'escalation.outcome': return decide(rule, actor, school, e, now);
-    case 'escalation.raise': return decide(rule, actor, school);
+    case 'escalation.steer':
+      return decide(rule, actor, school, e);
+    case 'escalation.acknowledge':
+      return decide(rule, actor, school, e, now);
+    case 'escalation.outcome':
+      return decide(rule, actor, school, e, now);
+    case 'escalation.raise':
+      return decide(rule, actor, school);
   }
 }
 
@@ -70,10 +87,18 @@ function ruleDecision(event: StepEvent, actor: Actor, school: School, e: Escalat
 function guard(ctx: RequestContext, event: StepEvent, e: Escalation, school: School): void {
   const rule = transition(event).rule;
   switch (rule) {
-    case 'escalation.steer': authorize(rule, ctx.actor, school, e); break;
-    case 'escalation.acknowledge': authorize(rule, ctx.actor, school, e, ctx.now); break;
-    case 'escalation.outcome': authorize(rule, ctx.actor, school, e, ctx.now); break;
-    case 'escalation.raise': authorize(rule, ctx.actor, school); break;
+    case 'escalation.steer':
+      authorize(rule, ctx.actor, school, e);
+      break;
+    case 'escalation.acknowledge':
+      authorize(rule, ctx.actor, school, e, ctx.now);
+      break;
+    case 'escalation.outcome':
+      authorize(rule, ctx.actor, school, e, ctx.now);
+      break;
+    case 'escalation.raise':
+      authorize(rule, ctx.actor, school);
+      break;
   }
   const refusal = refusalOf(event, e);
   if (refusal) throw new Refusal(refusal);
@@ -93,9 +118,23 @@ function loadFor(ctx: RequestContext, event: StepEvent, value: string): { e: Esc
   return { e, school };
 }
 
-interface Planned { recipient: User; kind: OutboxKind; compose: Record<string, string | number>; dedupeKey: string; dueAt?: Date }
-interface Told { recipient: User; message: Message; dedupeKey: string }
-interface Effects { change?: Omit<EscalationChange, 'stage'>; planned?: Planned[]; told?: Told[] }
+interface Planned {
+  recipient: User;
+  kind: OutboxKind;
+  compose: Record<string, string | number>;
+  dedupeKey: string;
+  dueAt?: Date;
+}
+interface Told {
+  recipient: User;
+  message: Message;
+  dedupeKey: string;
+}
+interface Effects {
+  change?: Omit<EscalationChange, 'stage'>;
+  planned?: Planned[];
+  told?: Told[];
+}
 
 /** A step's effects, as the table declares them: writes (and the target stage), cancels, plans, audit, notices. */
 function enact(ctx: RequestContext, event: StepEvent, e: Escalation, school: School, effects: Effects = {}): Escalation {
@@ -129,11 +168,17 @@ export function raisingSchool(ctx: RequestContext): School {
 
 /** The teachers a concern can be about (never the coach). */
 export function teachersAt(ctx: RequestContext, school: School): User[] {
-  return ctx.services.people.schoolMembers(ctx.actor.tenant.id, school.id, ['teacher'])
+  return ctx.services.people
+    .schoolMembers(ctx.actor.tenant.id, school.id, ['teacher'])
     .filter((u, i, all) => u.id !== ctx.actor.user.id && all.findIndex((x) => x.id === u.id) === i);
 }
 
-export interface NewConcern { concern: string; category: Category; about?: string; urgent: boolean }
+export interface NewConcern {
+  concern: string;
+  category: Category;
+  about?: string;
+  urgent: boolean;
+}
 
 /** A new escalation: waiting on the pathway, or urgent (principals paged at once). */
 export function createEscalation(ctx: RequestContext, args: NewConcern): { e: Escalation; about?: User; paging?: Paging } {
@@ -142,16 +187,27 @@ export function createEscalation(ctx: RequestContext, args: NewConcern): { e: Es
   let about: User | undefined;
   if (args.about && args.about !== 'none') {
     about = ctx.people.resolve(args.about);
-    if (!ctx.services.people.membershipsOf(tenantId, about.id).some((m) => m.schoolId === school.id)) throw new UsageError(`${about.displayName} is not at ${school.name}`, 'about');
+    if (!ctx.services.people.membershipsOf(tenantId, about.id).some((m) => m.schoolId === school.id))
+      throw new UsageError(`${about.displayName} is not at ${school.name}`, 'about');
     if (about.id === ctx.actor.user.id) throw new UsageError('an escalation cannot be about yourself', 'about');
   }
   const event = args.urgent ? 'create.urgent' : 'create';
   const step = PATHWAY[event];
   const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
-  const e = ctx.services.escalations.create(tenantId, {
-    schoolId: school.id, partnershipId: partnership?.partnership.id ?? null, coachId: ctx.actor.user.id, concern: args.concern,
-    category: args.category, concernsUserId: about?.id ?? null, urgent: args.urgent, stage: step.to,
-  }, ctx.now);
+  const e = ctx.services.escalations.create(
+    tenantId,
+    {
+      schoolId: school.id,
+      partnershipId: partnership?.partnership.id ?? null,
+      coachId: ctx.actor.user.id,
+      concern: args.concern,
+      category: args.category,
+      concernsUserId: about?.id ?? null,
+      urgent: args.urgent,
+      stage: step.to,
+    },
+    ctx.now,
+  );
   ctx.audit({ schoolId: school.id, action: step.audit.action, subjectType: 'escalation', subjectId: e.id, detail: step.audit.detail });
   return { e, about, paging: args.urgent ? pageNow(ctx, e, school) : undefined };
 }
@@ -163,10 +219,12 @@ function pageNow(ctx: RequestContext, e: Escalation, school: School): Paging {
   const principals = leaders(ctx.services, tenantId, school.id, 'principal');
   const aps = leaders(ctx.services, tenantId, school.id, 'assistant_principal');
   const first = principals.length ? principals : aps;
-  if (first.length === 0) throw new Refusal(`${school.name} has no principal or assistant principal in Touchpoint to page. Call them now; ask an admin to add them.`);
+  if (first.length === 0)
+    throw new Refusal(`${school.name} has no principal or assistant principal in Touchpoint to page. Call them now; ask an admin to add them.`);
   for (const p of first) ctx.schedule(p, OUTBOX_KINDS.urgent, { escalationId: e.id }, `${pendingPrefix(e.id, OUTBOX_KINDS.urgent)}u${p.id}`);
   const pageAt = new Date(ctx.now.getTime() + urgentAckMinutes * 60_000);
-  for (const p of [...principals, ...aps]) ctx.schedule(p, OUTBOX_KINDS.page, { escalationId: e.id }, `${pendingPrefix(e.id, OUTBOX_KINDS.page)}u${p.id}`, pageAt);
+  for (const p of [...principals, ...aps])
+    ctx.schedule(p, OUTBOX_KINDS.page, { escalationId: e.id }, `${pendingPrefix(e.id, OUTBOX_KINDS.page)}u${p.id}`, pageAt);
   return { first, principals, aps, urgentAckMinutes };
 }
 
@@ -182,7 +240,18 @@ function reflection(ctx: RequestContext, e: Escalation, school: School, days: nu
   const until = schoolDaysAfter(todayIn(ctx.now, school.timeZone), days, (d) => closureOn(closures, d) !== undefined);
   const coach = ctx.services.people.userById(ctx.actor.tenant.id, e.coachId!)!;
   const dueAt = localToUtc(until, '08:00', school.timeZone);
-  return { reflectUntil: until, planned: [{ recipient: coach, kind: OUTBOX_KINDS.reflect, compose: { escalationId: e.id, until }, dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.reflect)}${until}`, dueAt }] };
+  return {
+    reflectUntil: until,
+    planned: [
+      {
+        recipient: coach,
+        kind: OUTBOX_KINDS.reflect,
+        compose: { escalationId: e.id, until },
+        dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.reflect)}${until}`,
+        dueAt,
+      },
+    ],
+  };
 }
 
 /** "Have you shared it with the teacher?" Yes: the raise question follows. No: reflection; returns its date. */
@@ -213,13 +282,25 @@ export function raise(ctx: RequestContext, value: string): { principalName?: str
   const next = partnership ? upcoming(ctx.services, tenantId, partnership, ctx.now, 1)[0] : undefined;
   // The principals read it with the next touch-point's agenda (its prompt), not before; with no
   // touch-point booked it waits in their escalations list from now.
-  const promptAt = next && partnership
-    ? promptInstant(ctx.services, { tenantId, partnershipId: partnership.partnership.id, schoolId: school.id, timeZone: school.timeZone, startsAt: next.startsAt })
-    : ctx.now;
-  enact(ctx, 'raise', e, school, { change: {
-    raisedAt: ctx.now, teacherInformed: value.endsWith(':told'), reflectUntil: null, partnershipId: partnership?.partnership.id ?? null,
-    visibleFrom: promptAt > ctx.now ? promptAt : ctx.now,
-  } });
+  const promptAt =
+    next && partnership
+      ? promptInstant(ctx.services, {
+          tenantId,
+          partnershipId: partnership.partnership.id,
+          schoolId: school.id,
+          timeZone: school.timeZone,
+          startsAt: next.startsAt,
+        })
+      : ctx.now;
+  enact(ctx, 'raise', e, school, {
+    change: {
+      raisedAt: ctx.now,
+      teacherInformed: value.endsWith(':told'),
+      reflectUntil: null,
+      partnershipId: partnership?.partnership.id ?? null,
+      visibleFrom: promptAt > ctx.now ? promptAt : ctx.now,
+    },
+  });
   return { principalName: partnership?.principal.displayName, occurrence: next ? describeOccurrence(next, school.timeZone) : undefined };
 }
 
@@ -245,7 +326,9 @@ export function acknowledge(ctx: RequestContext, value: string): Acknowledgement
   const coach = e.coachId !== null ? ctx.services.people.userById(tenantId, e.coachId) : undefined;
   enact(ctx, 'acknowledge', e, school, {
     change: { acknowledgedAt: ctx.now, acknowledgedBy: ctx.actor.user.id },
-    told: coach ? [{ recipient: coach, message: acknowledgedToCoach(ctx.actor.user.displayName, e, ctx.now, school.timeZone), dedupeKey: `esc:${e.id}:acked` }] : [],
+    told: coach
+      ? [{ recipient: coach, message: acknowledgedToCoach(ctx.actor.user.displayName, e, ctx.now, school.timeZone), dedupeKey: `esc:${e.id}:acked` }]
+      : [],
   });
   return { already: false, at: ctx.now, school };
 }
@@ -256,7 +339,8 @@ export function outcomeOwners(ctx: RequestContext, value: string): { e: Escalati
   const tenantId = ctx.actor.tenant.id;
   const owners = [
     ...(e.coachId !== null ? [ctx.services.people.userById(tenantId, e.coachId)!] : []),
-    ...leaders(ctx.services, tenantId, school.id, 'principal'), ...leaders(ctx.services, tenantId, school.id, 'assistant_principal'),
+    ...leaders(ctx.services, tenantId, school.id, 'principal'),
+    ...leaders(ctx.services, tenantId, school.id, 'assistant_principal'),
   ].filter((u, i, all) => all.findIndex((x) => x.id === u.id) === i);
   return { e, owners };
 }
@@ -272,22 +356,33 @@ export function recordOutcome(ctx: RequestContext, param: string, args: Outcome)
   const effects: Effects = {};
   if (args.outcome === 'plan') {
     const owner = ctx.people.resolve(args.owner);
-    const allowedOwner = owner.id === e.coachId || ctx.services.people.membershipsOf(tenantId, owner.id).some((m) => m.schoolId === school.id && LEADER_ROLES.includes(m.role));
+    const allowedOwner =
+      owner.id === e.coachId || ctx.services.people.membershipsOf(tenantId, owner.id).some((m) => m.schoolId === school.id && LEADER_ROLES.includes(m.role));
     if (!allowedOwner) throw new UsageError('the owner must be the coach or one of the school’s principals', 'owner');
     effects.change = { planText: args.plan, planOwnerId: owner.id, followUpDate: args.followUp };
-    effects.planned = [{
-      recipient: owner, kind: OUTBOX_KINDS.followUp, compose: { escalationId: e.id, date: args.followUp },
-      dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.followUp)}${args.followUp}`, dueAt: localToUtc(args.followUp, '08:00', school.timeZone),
-    }];
+    effects.planned = [
+      {
+        recipient: owner,
+        kind: OUTBOX_KINDS.followUp,
+        compose: { escalationId: e.id, date: args.followUp },
+        dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.followUp)}${args.followUp}`,
+        dueAt: localToUtc(args.followUp, '08:00', school.timeZone),
+      },
+    ];
     line = planLine(e, args.plan, owner.displayName, args.followUp);
   } else {
     effects.change = { closedAt: ctx.now };
     line = closedLine(e, args.outcome);
   }
-  const others = e.coachId === ctx.actor.user.id
-    ? leaders(ctx.services, tenantId, school.id, 'principal')
-    : [e.coachId !== null ? ctx.services.people.userById(tenantId, e.coachId) : undefined].filter((u): u is User => u !== undefined);
-  effects.told = others.map((u) => ({ recipient: u, message: outcomeToOther(ctx.actor.user.displayName, line), dedupeKey: `esc:${e.id}:outcome:${args.outcome}:${ctx.now.getTime()}:u${u.id}` }));
+  const others =
+    e.coachId === ctx.actor.user.id
+      ? leaders(ctx.services, tenantId, school.id, 'principal')
+      : [e.coachId !== null ? ctx.services.people.userById(tenantId, e.coachId) : undefined].filter((u): u is User => u !== undefined);
+  effects.told = others.map((u) => ({
+    recipient: u,
+    message: outcomeToOther(ctx.actor.user.displayName, line),
+    dedupeKey: `esc:${e.id}:outcome:${args.outcome}:${ctx.now.getTime()}:u${u.id}`,
+  }));
   enact(ctx, event, e, school, effects);
   return line;
 }
@@ -340,4 +435,3 @@ export function agendaEscalations(services: Services, { tenantId, partnership, s
   for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);
   return agendaSection(services, tenantId, visible);
 }
-

@@ -31,7 +31,8 @@ export function buildExport(registry: CommandRegistry, services: Services, actor
   const out: Record<string, unknown> = {
     exportedAt: now.toISOString(),
     exportedBy: actor.user.displayName,
-    privacy: 'Agenda items, notes, priorities and action items belong to each principal–coach partnership; escalation texts to the coach and principals; coaching requests to teachers and coaches. They are not exported, and teachers are not listed. For admins, escalations appear as counts by category and stage, with the audit log; coaching requests appear as monthly counts by topic (under 3 shown as "fewer than 3") and the requests teachers chose to share.',
+    privacy:
+      'Agenda items, notes, priorities and action items belong to each principal–coach partnership; escalation texts to the coach and principals; coaching requests to teachers and coaches. They are not exported, and teachers are not listed. For admins, escalations appear as counts by category and stage, with the audit log; coaching requests appear as monthly counts by topic (under 3 shown as "fewer than 3") and the requests teachers chose to share.',
     school: { name: school.name, timeZone: school.timeZone, schoolDay: `${school.dayStart}-${school.dayEnd}` },
     members: members.map((m) => ({ name: m.displayName, role: m.role })),
     closures: services.calendar.closuresOfSchool(tenantId, school.id).map((c) => ({ from: c.startDate, to: c.endDate, label: c.label })),
@@ -47,7 +48,8 @@ export function buildExport(registry: CommandRegistry, services: Services, actor
 
 function registerExportCommand(registry: CommandRegistry, baseUrl: string): void {
   const exportCommand: CommandSpec<Record<string, never>> = {
-    root: 'touchpoint', name: 'export',
+    root: 'touchpoint',
+    name: 'export',
     usage: 'export',
     describe: 'a JSON export of your school’s data, within the privacy rules (admins and principals)',
     example: 'export',
@@ -60,13 +62,22 @@ function registerExportCommand(registry: CommandRegistry, baseUrl: string): void
       ctx.services.operations.createExportLink(token, { tenantId: ctx.actor.tenant.id, schoolId: school.id, userId: ctx.actor.user.id, expiresAt }, ctx.now);
       ctx.audit({ schoolId: school.id, action: 'school.export', subjectType: 'school', subjectId: school.id });
       const url = `${baseUrl}/export/${token}.json`;
-      return { messages: [{
-        text: `Your export of ${school.name} is ready: ${url} (works once, for ${EXPORT_LINK_MINUTES} minutes).`,
-        blocks: [
-          { type: 'text', text: `Your export of **${esc(school.name)}** is ready: [download the JSON](${esc(url)})` },
-          { type: 'context', text: esc(`The link works once, for ${EXPORT_LINK_MINUTES} minutes. Private agenda content, escalation texts and unshared coaching requests are not in it.`) },
+      return {
+        messages: [
+          {
+            text: `Your export of ${school.name} is ready: ${url} (works once, for ${EXPORT_LINK_MINUTES} minutes).`,
+            blocks: [
+              { type: 'text', text: `Your export of **${esc(school.name)}** is ready: [download the JSON](${esc(url)})` },
+              {
+                type: 'context',
+                text: esc(
+                  `The link works once, for ${EXPORT_LINK_MINUTES} minutes. Private agenda content, escalation texts and unshared coaching requests are not in it.`,
+                ),
+              },
+            ],
+          },
         ],
-      }] };
+      };
     },
   };
   registry.command(exportCommand as CommandSpec<unknown>);
@@ -119,6 +130,5 @@ export function registerOperations(registry: CommandRegistry, options: { baseUrl
     if (day === lastDay) return;
     runRetention(registry, services, now, options.retentionDays);
     lastDay = day; // only after success: a failed run (a busy database) is tried again next tick
-
   });
 }

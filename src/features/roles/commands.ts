@@ -16,14 +16,21 @@ import { ROLE_ACTIONS } from './messages';
 
 const ROLE_WORDS: Record<string, GovernedRole> = {
   principal: 'principal',
-  'assistant-principal': 'assistant_principal', assistant_principal: 'assistant_principal', ap: 'assistant_principal',
+  'assistant-principal': 'assistant_principal',
+  assistant_principal: 'assistant_principal',
+  ap: 'assistant_principal',
   coach: 'coach',
   admin: 'admin',
 };
 
 const NOT_A_ROLE = (word: string): string => `"${word}" is not a role: say principal, assistant-principal, coach or admin`;
 
-interface RolesArgs { op?: 'add' | 'remove'; person?: string; role?: GovernedRole; school?: string }
+interface RolesArgs {
+  op?: 'add' | 'remove';
+  person?: string;
+  role?: GovernedRole;
+  school?: string;
+}
 
 /** Splits `add @casey coach at Lincoln Elementary` into its parts (the school name may have spaces). */
 function rolesWords(words: string[]): Record<string, unknown> {
@@ -37,27 +44,34 @@ function rolesWords(words: string[]): Record<string, unknown> {
 }
 
 const roles: CommandSpec<RolesArgs> = {
-  root: 'touchpoint', name: 'roles',
+  root: 'touchpoint',
+  name: 'roles',
   usage: 'roles [add|remove @person principal|assistant-principal|coach|admin] [at <school>]',
   describe: 'who holds which role at your school; admins and leaders change them (a coach accepts first)',
   example: 'roles add @casey coach',
-  schema: () => z.object({
-    op: z.enum(['add', 'remove'], { error: (iss) => `"${String(iss.input)}" is not add or remove` }).optional(),
-    person: z.string().max(200, { error: 'that name is too long' }).optional(),
-    role: z.string().optional().transform((w, ctx): GovernedRole | undefined => {
-      if (w === undefined) return undefined;
-      const role = ROLE_WORDS[w];
-      if (!role) {
-        ctx.addIssue({ code: 'custom', message: NOT_A_ROLE(w) });
-        return z.NEVER;
-      }
-      return role;
-    }),
-    school: z.string().max(200, { error: 'that school name is too long' }).optional(),
-    extra: z.undefined({ error: (iss) => `unexpected "${String(iss.input)}"` }).optional(),
-  }).refine((a) => !a.op || a.person, { error: 'name the person, like @casey', path: ['person'] })
-    .refine((a) => !a.op || a.role, { error: 'say which role: principal, assistant-principal, coach or admin', path: ['role'] })
-    .transform(({ op, person, role, school }) => ({ op, person, role, school })),
+  schema: () =>
+    z
+      .object({
+        op: z.enum(['add', 'remove'], { error: (iss) => `"${String(iss.input)}" is not add or remove` }).optional(),
+        person: z.string().max(200, { error: 'that name is too long' }).optional(),
+        role: z
+          .string()
+          .optional()
+          .transform((w, ctx): GovernedRole | undefined => {
+            if (w === undefined) return undefined;
+            const role = ROLE_WORDS[w];
+            if (!role) {
+              ctx.addIssue({ code: 'custom', message: NOT_A_ROLE(w) });
+              return z.NEVER;
+            }
+            return role;
+          }),
+        school: z.string().max(200, { error: 'that school name is too long' }).optional(),
+        extra: z.undefined({ error: (iss) => `unexpected "${String(iss.input)}"` }).optional(),
+      })
+      .refine((a) => !a.op || a.person, { error: 'name the person, like @casey', path: ['person'] })
+      .refine((a) => !a.op || a.role, { error: 'say which role: principal, assistant-principal, coach or admin', path: ['role'] })
+      .transform(({ op, person, role, school }) => ({ op, person, role, school })),
   fromWords: rolesWords,
   handle(ctx, args) {
     const school = governedSchool(ctx, args.school, args.op ? `roles ${args.op} ${args.person ?? ''} ${args.role ?? ''}`.trim() : 'roles');
@@ -83,11 +97,16 @@ function governedSchool(ctx: RequestContext, name: string | undefined, typed: st
   const schools = ids.map((id) => people.schoolById(tenantId, id)).filter((s): s is School => s !== undefined);
   if (schools.length === 1) return schools[0];
   if (schools.length === 0) {
-    throw new Refusal(ctx.actor.tenantAdmin
-      ? 'There is no school yet. Start one with /touchpoint setup.'
-      : 'Roles are set by a school’s principal or assistant principal, or a Touchpoint admin; you hold no staff role yet.');
+    throw new Refusal(
+      ctx.actor.tenantAdmin
+        ? 'There is no school yet. Start one with /touchpoint setup.'
+        : 'Roles are set by a school’s principal or assistant principal, or a Touchpoint admin; you hold no staff role yet.',
+    );
   }
-  throw new NeedsChoice('Which school?', schools.slice(0, 5).map((s) => ({ label: s.name, text: `${typed} at ${s.name}` })));
+  throw new NeedsChoice(
+    'Which school?',
+    schools.slice(0, 5).map((s) => ({ label: s.name, text: `${typed} at ${s.name}` })),
+  );
 }
 
 function invitationId(value: string): number {
@@ -96,24 +115,36 @@ function invitationId(value: string): number {
   return id;
 }
 
-interface CoachArgs { op?: 'add' | 'remove'; person?: string }
+interface CoachArgs {
+  op?: 'add' | 'remove';
+  person?: string;
+}
 
 /** `coach [add|remove @person]`: the school's coaches; adding one asks them first (a coach role is never imposed). */
 const coach: CommandSpec<CoachArgs> = {
-  root: 'touchpoint', name: 'coach', visibility: 'channel-safe',
+  root: 'touchpoint',
+  name: 'coach',
+  visibility: 'channel-safe',
   usage: 'coach [add|remove @person]',
   describe: "list your school's coaches, or propose one (they accept first) or remove one",
   example: 'coach add @casey',
-  schema: () => z.object({
-    op: z.enum(['add', 'remove'], { error: (iss) => `"${String(iss.input)}" is not add or remove` }).optional(),
-    person: z.string().max(200, { error: 'that name is too long' }).optional(),
-    extra: z.undefined({ error: (iss) => `unexpected "${String(iss.input)}"` }).optional(),
-  }).refine((a) => !a.op || a.person, { error: 'name the coach, like @casey', path: ['person'] }),
+  schema: () =>
+    z
+      .object({
+        op: z.enum(['add', 'remove'], { error: (iss) => `"${String(iss.input)}" is not add or remove` }).optional(),
+        person: z.string().max(200, { error: 'that name is too long' }).optional(),
+        extra: z.undefined({ error: (iss) => `unexpected "${String(iss.input)}"` }).optional(),
+      })
+      .refine((a) => !a.op || a.person, { error: 'name the coach, like @casey', path: ['person'] }),
   fromWords(words) {
     return { op: words[0]?.toLowerCase(), person: words.slice(1).join(' ') || undefined };
   },
   handle(ctx, args) {
-    const school = pickSchool(ctx, ['principal', 'assistant_principal', 'admin'], 'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.');
+    const school = pickSchool(
+      ctx,
+      ['principal', 'assistant_principal', 'admin'],
+      'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.',
+    );
     authorize('school.coaches.manage', ctx.actor, school);
     if (!args.op) return { messages: [listCoaches(ctx, school)] };
     const person = ctx.people.resolve(args.person!);
@@ -127,4 +158,3 @@ export function registerRoles(registry: CommandRegistry): void {
   registry.action({ actionId: ROLE_ACTIONS.accept, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), true)] }) });
   registry.action({ actionId: ROLE_ACTIONS.decline, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), false)] }) });
 }
-

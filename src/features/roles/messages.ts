@@ -21,7 +21,10 @@ export interface RolesListing {
 export function rolesListMessage(l: RolesListing): Message {
   const names = (users: User[]): string => (users.length ? users.map((u) => u.displayName).join(', ') : 'none');
   const rows: [string, User[]][] = [
-    ['Admins', l.admins], ['Principals', l.principals], ['Assistant principals', l.assistantPrincipals], ['Coaches', l.coaches],
+    ['Admins', l.admins],
+    ['Principals', l.principals],
+    ['Assistant principals', l.assistantPrincipals],
+    ['Coaches', l.coaches],
   ];
   if (l.invited.length) rows.push(['Invited as coach (not yet accepted)', l.invited]);
   const usage = 'Change them: /touchpoint roles add|remove @person principal|assistant-principal|coach|admin';
@@ -50,14 +53,19 @@ export function coachListMessage(school: School, coaches: User[], invited: User[
 }
 
 export const givenMessage = (person: User, role: GovernedRole, school: School): Message =>
-  textMessage(role === 'admin' ? `${person.displayName} is now a Touchpoint admin of this workspace.` : `${person.displayName} is now ${label(role)} at ${school.name}.`);
+  textMessage(
+    role === 'admin' ? `${person.displayName} is now a Touchpoint admin of this workspace.` : `${person.displayName} is now ${label(role)} at ${school.name}.`,
+  );
 
 export const takenMessage = (person: User, role: GovernedRole, school: School): Message =>
-  textMessage(role === 'admin' ? `${person.displayName} is no longer a Touchpoint admin.` : `${person.displayName} is no longer ${label(role)} at ${school.name}.`);
+  textMessage(
+    role === 'admin' ? `${person.displayName} is no longer a Touchpoint admin.` : `${person.displayName} is no longer ${label(role)} at ${school.name}.`,
+  );
 
 export const invitedMessage = (person: User, school: School): Message =>
   textMessage(`Asked ${person.displayName} to be coach at ${school.name}.`, {
-    type: 'context', text: esc('They accept or decline in a message from Touchpoint; until they accept, they are not a coach.'),
+    type: 'context',
+    text: esc('They accept or decline in a message from Touchpoint; until they accept, they are not a coach.'),
   });
 
 export const withdrawnMessage = (person: User, school: School): Message =>
@@ -65,17 +73,21 @@ export const withdrawnMessage = (person: User, school: School): Message =>
 
 /** The DM that asks a person to become coach: nothing changes until they accept. */
 export function invitationMessage(invitationId: number, inviter: User, school: School): Message {
-  const why = 'As coach you read teachers’ coaching requests at the school, answer them, and book touch-points with its principal. Nothing changes until you accept.';
+  const why =
+    'As coach you read teachers’ coaching requests at the school, answer them, and book touch-points with its principal. Nothing changes until you accept.';
   return {
     text: `${inviter.displayName} asks you to be instructional coach at ${school.name}. Accept or decline.`,
     blocks: [
       { type: 'header', text: 'Coach invitation' },
       { type: 'text', text: `**${esc(inviter.displayName)}** asks you to be instructional coach at ${esc(school.name)}.` },
       { type: 'context', text: esc(why) },
-      { type: 'actions', buttons: [
-        { actionId: ROLE_ACTIONS.accept, label: 'Accept', value: String(invitationId), style: 'primary' },
-        { actionId: ROLE_ACTIONS.decline, label: 'Decline', value: String(invitationId) },
-      ] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: ROLE_ACTIONS.accept, label: 'Accept', value: String(invitationId), style: 'primary' },
+          { actionId: ROLE_ACTIONS.decline, label: 'Decline', value: String(invitationId) },
+        ],
+      },
     ],
   };
 }
@@ -83,30 +95,48 @@ export function invitationMessage(invitationId: number, inviter: User, school: S
 /** To the person whose role changed (every change is told to them). */
 export function roleChangedDm(actor: User, role: GovernedRole, school: School, added: boolean): Message {
   if (role === 'admin') {
-    return textMessage(added ? `${actor.displayName} made you a Touchpoint admin of this workspace.` : `${actor.displayName} removed you as a Touchpoint admin.`, ...(added
-      ? [{ type: 'context' as const, text: esc('Admins create schools, name principals and admins, and read the audit log. /touchpoint roles lists who holds which role.') }]
-      : []));
+    return textMessage(
+      added ? `${actor.displayName} made you a Touchpoint admin of this workspace.` : `${actor.displayName} removed you as a Touchpoint admin.`,
+      ...(added
+        ? [
+            {
+              type: 'context' as const,
+              text: esc('Admins create schools, name principals and admins, and read the audit log. /touchpoint roles lists who holds which role.'),
+            },
+          ]
+        : []),
+    );
   }
-  return textMessage(added ? `${actor.displayName} made you ${label(role)} at ${school.name}.` : `${actor.displayName} removed you as ${label(role)} at ${school.name}.`, ...(added
-    ? [{ type: 'context' as const, text: esc('/touchpoint help lists what you can do.') }]
-    : []));
+  return textMessage(
+    added ? `${actor.displayName} made you ${label(role)} at ${school.name}.` : `${actor.displayName} removed you as ${label(role)} at ${school.name}.`,
+    ...(added ? [{ type: 'context' as const, text: esc('/touchpoint help lists what you can do.') }] : []),
+  );
 }
 
 export const acceptedReply = (school: School): Message =>
-  textMessage(`You are now instructional coach at ${school.name}.`, { type: 'context', text: esc('Your queue: /coaching queue. Book a touch-point with the principal: /touchpoint book.') });
+  textMessage(`You are now instructional coach at ${school.name}.`, {
+    type: 'context',
+    text: esc('Your queue: /coaching queue. Book a touch-point with the principal: /touchpoint book.'),
+  });
 
 export const declinedReply = (school: School): Message => textMessage(`Declined. You are not a coach at ${school.name}.`);
 
 export const answerToInviter = (person: User, school: School, accepted: boolean): Message =>
-  textMessage(accepted ? `${person.displayName} accepted: they are now coach at ${school.name}.` : `${person.displayName} declined to be coach at ${school.name}.`);
+  textMessage(
+    accepted ? `${person.displayName} accepted: they are now coach at ${school.name}.` : `${person.displayName} declined to be coach at ${school.name}.`,
+  );
 
 /** To a teacher with an open request: who can read it changed. */
 export function readersChangedDm(coach: User, school: School, added: boolean, requestIds: number[]): Message {
-  const which = requestIds.length === 1 ? `your open coaching request #${requestIds[0]}` : `your open coaching requests (${requestIds.map((id) => `#${id}`).join(', ')})`;
-  return textMessage(added
-    ? `${coach.displayName} is now a coach at ${school.name}, so they can read ${which}.`
-    : `${coach.displayName} is no longer a coach at ${school.name} and can no longer read ${which}.`, {
-    type: 'context', text: esc('Coaches of your school read your requests; principals never do. /coaching withdraw <id> withdraws one.'),
-  });
+  const which =
+    requestIds.length === 1 ? `your open coaching request #${requestIds[0]}` : `your open coaching requests (${requestIds.map((id) => `#${id}`).join(', ')})`;
+  return textMessage(
+    added
+      ? `${coach.displayName} is now a coach at ${school.name}, so they can read ${which}.`
+      : `${coach.displayName} is no longer a coach at ${school.name} and can no longer read ${which}.`,
+    {
+      type: 'context',
+      text: esc('Coaches of your school read your requests; principals never do. /coaching withdraw <id> withdraws one.'),
+    },
+  );
 }
-

@@ -11,8 +11,18 @@ import { authorize, rolesAt, type GovernedRole, type RoleTarget } from '../../co
 import { LIVE_STATUSES } from '../../core/ports';
 import type { Message } from '../../messages/model';
 import {
-  acceptedReply, answerToInviter, coachListMessage, declinedReply, givenMessage, invitationMessage, invitedMessage, readersChangedDm, roleChangedDm,
-  rolesListMessage, takenMessage, withdrawnMessage,
+  acceptedReply,
+  answerToInviter,
+  coachListMessage,
+  declinedReply,
+  givenMessage,
+  invitationMessage,
+  invitedMessage,
+  readersChangedDm,
+  roleChangedDm,
+  rolesListMessage,
+  takenMessage,
+  withdrawnMessage,
 } from './messages';
 
 /** A bot's or a removed account's user id is never given a role (platforms mark them; see the adapters). */
@@ -35,16 +45,27 @@ export function listRoles(ctx: RequestContext, school: School): Message {
   const tenantId = ctx.actor.tenant.id;
   const members = people.schoolMembers(tenantId, school.id, ['principal', 'assistant_principal', 'coach']);
   const of = (role: string): User[] => members.filter((m) => m.role === role);
-  const invited = people.pendingInvitations(tenantId, school.id).map((i) => people.userById(tenantId, i.userId)).filter((u): u is User => u !== undefined);
+  const invited = people
+    .pendingInvitations(tenantId, school.id)
+    .map((i) => people.userById(tenantId, i.userId))
+    .filter((u): u is User => u !== undefined);
   return rolesListMessage({
-    school, admins: people.tenantAdmins(tenantId), principals: of('principal'), assistantPrincipals: of('assistant_principal'), coaches: of('coach'), invited,
+    school,
+    admins: people.tenantAdmins(tenantId),
+    principals: of('principal'),
+    assistantPrincipals: of('assistant_principal'),
+    coaches: of('coach'),
+    invited,
   });
 }
 
 export function listCoaches(ctx: RequestContext, school: School): Message {
   const { people } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
-  const invited = people.pendingInvitations(tenantId, school.id).map((i) => people.userById(tenantId, i.userId)).filter((u): u is User => u !== undefined);
+  const invited = people
+    .pendingInvitations(tenantId, school.id)
+    .map((i) => people.userById(tenantId, i.userId))
+    .filter((u): u is User => u !== undefined);
   return coachListMessage(school, people.schoolMembers(tenantId, school.id, ['coach']), invited);
 }
 
@@ -59,7 +80,10 @@ export function giveRole(ctx: RequestContext, school: School, role: GovernedRole
     tellPerson(ctx, person, role, school, true);
     return givenMessage(person, role, school);
   }
-  if (target.rolesHere.includes(role)) throw new Refusal(`${person.displayName} is already ${role === 'coach' ? 'a coach' : role === 'principal' ? 'a principal' : 'an assistant principal'} at ${school.name}.`);
+  if (target.rolesHere.includes(role))
+    throw new Refusal(
+      `${person.displayName} is already ${role === 'coach' ? 'a coach' : role === 'principal' ? 'a principal' : 'an assistant principal'} at ${school.name}.`,
+    );
   if (role === 'coach') {
     const invitation = people.inviteToRole(tenantId, { schoolId: school.id, userId: person.id, role: 'coach', invitedBy: ctx.actor.user.id }, ctx.now);
     ctx.audit({ schoolId: school.id, action: 'role.invite', subjectType: 'user', subjectId: person.id, detail: 'coach' });
@@ -89,14 +113,18 @@ export function takeRole(ctx: RequestContext, school: School, role: GovernedRole
       ctx.audit({ schoolId: school.id, action: 'role.invite.withdraw', subjectType: 'user', subjectId: person.id, detail: 'coach' });
       return withdrawnMessage(person, school);
     }
-    throw new Refusal(`${person.displayName} is not ${role === 'coach' ? 'a coach' : role === 'principal' ? 'a principal' : 'an assistant principal'} at ${school.name}.`);
+    throw new Refusal(
+      `${person.displayName} is not ${role === 'coach' ? 'a coach' : role === 'principal' ? 'a principal' : 'an assistant principal'} at ${school.name}.`,
+    );
   }
   const live = ctx.services.series.liveSeriesOfUser(tenantId, person.id).filter((s) => {
     const p = ctx.services.series.partnershipById(tenantId, s.partnershipId);
     return p?.schoolId === school.id && (role === 'coach' ? p.coachId === person.id : p.principalId === person.id);
   });
   if (live.length > 0) {
-    throw new Refusal(`${person.displayName} still has touch-points at ${school.name} as ${role === 'coach' ? 'coach' : 'leader'}; cancel them first with /touchpoint cancel.`);
+    throw new Refusal(
+      `${person.displayName} still has touch-points at ${school.name} as ${role === 'coach' ? 'coach' : 'leader'}; cancel them first with /touchpoint cancel.`,
+    );
   }
   people.removeMembership(tenantId, school.id, person.id, role);
   ctx.audit({ schoolId: school.id, action: 'role.remove', subjectType: 'user', subjectId: person.id, detail: role });
@@ -119,11 +147,20 @@ export function answerInvitation(ctx: RequestContext, invitationId: number, acce
   if (accept) {
     // Roles may have changed since the invitation: separation of duties is checked again now.
     const leads = rolesAt(ctx.actor, school.id).find((r) => r === 'principal' || r === 'assistant_principal');
-    if (leads) throw new Refusal(`You are ${leads === 'principal' ? 'principal' : 'assistant principal'} at ${school.name}: a school's leader never holds its coach role.`);
+    if (leads)
+      throw new Refusal(
+        `You are ${leads === 'principal' ? 'principal' : 'assistant principal'} at ${school.name}: a school's leader never holds its coach role.`,
+      );
   }
   people.answerInvitation(tenantId, invitation.id, accept ? 'accepted' : 'declined', ctx.now);
   if (accept) people.addMembership(tenantId, school.id, ctx.actor.user.id, 'coach', ctx.now);
-  ctx.audit({ schoolId: school.id, action: accept ? 'role.invite.accept' : 'role.invite.decline', subjectType: 'user', subjectId: ctx.actor.user.id, detail: 'coach' });
+  ctx.audit({
+    schoolId: school.id,
+    action: accept ? 'role.invite.accept' : 'role.invite.decline',
+    subjectType: 'user',
+    subjectId: ctx.actor.user.id,
+    detail: 'coach',
+  });
   const inviter = invitation.invitedBy !== null ? people.userById(tenantId, invitation.invitedBy) : undefined;
   if (inviter && inviter.id !== ctx.actor.user.id) {
     ctx.notify(inviter, 'roles.invitation.answer', answerToInviter(ctx.actor.user, school, accept), `roles:invite:${invitation.id}:answer`);
@@ -134,7 +171,12 @@ export function answerInvitation(ctx: RequestContext, invitationId: number, acce
 
 function tellPerson(ctx: RequestContext, person: User, role: GovernedRole, school: School, added: boolean): void {
   if (person.id === ctx.actor.user.id) return;
-  ctx.notify(person, 'roles.changed', roleChangedDm(ctx.actor.user, role, school, added), `roles:${added ? 'add' : 'remove'}:${school.id}:${role}:${person.id}:${ctx.now.getTime()}`);
+  ctx.notify(
+    person,
+    'roles.changed',
+    roleChangedDm(ctx.actor.user, role, school, added),
+    `roles:${added ? 'add' : 'remove'}:${school.id}:${role}:${person.id}:${ctx.now.getTime()}`,
+  );
 }
 
 /** The coaches of a school read its teachers' open requests: when they change, each such teacher is told. */
@@ -148,6 +190,11 @@ function tellTeachersReadersChanged(ctx: RequestContext, school: School, coach: 
   for (const [teacherId, requestIds] of byTeacher) {
     const teacher = ctx.services.people.userById(tenantId, teacherId);
     if (!teacher) continue;
-    ctx.notify(teacher, 'roles.readers', readersChangedDm(coach, school, added, requestIds), `roles:readers:${school.id}:${coach.id}:${teacherId}:${ctx.now.getTime()}`);
+    ctx.notify(
+      teacher,
+      'roles.readers',
+      readersChangedDm(coach, school, added, requestIds),
+      `roles:readers:${school.id}:${coach.id}:${teacherId}:${ctx.now.getTime()}`,
+    );
   }
 }

@@ -14,11 +14,19 @@ async function session(lines: string[]): Promise<string> {
   let printed = '';
   output.on('data', (c: Buffer) => (printed += c.toString()));
   const adapter = new ConsoleSession({
-    app: core.app, services: core.services, clock,
-    tick: async () => { await core.scheduler.tick(); },
-    deliver: async () => { await core.dispatcher.dispatchDue(); },
+    app: core.app,
+    services: core.services,
+    clock,
+    tick: async () => {
+      await core.scheduler.tick();
+    },
+    deliver: async () => {
+      await core.dispatcher.dispatchDue();
+    },
     nextDueAt: () => core.services.outbox.nextDueAt(),
-    input, output, startAs: 'pat',
+    input,
+    output,
+    startAs: 'pat',
   });
   core.dispatcher.addNotifier(adapter.notifier);
   const done = adapter.run();
@@ -36,7 +44,16 @@ describe('console meta-commands', () => {
   });
 
   it(':advance delivers what falls due, in order, and bad meta input gets its usage line', async () => {
-    const out = await session(['/touchpoint book @casey weekly tue 14:00', ':as casey', ':press 1', ':advance soon', ':press 9', ':as', ':frobnicate', ':advance 1d']);
+    const out = await session([
+      '/touchpoint book @casey weekly tue 14:00',
+      ':as casey',
+      ':press 1',
+      ':advance soon',
+      ':press 9',
+      ':as',
+      ':frobnicate',
+      ':advance 1d',
+    ]);
     expect(out).toContain('"soon" is not a span of time (use 30m, 2h, 3d, 1w or 1d2h)\nUsage: :advance <span>, e.g. :advance 2d');
     expect(out).toContain('Usage: :press <n> — pick 1 to');
     expect(out).toContain('Usage: :as <user>, e.g. :as casey');

@@ -14,7 +14,11 @@ import { tempDbPath } from '../../support/harness';
 const ROOT = resolve(__dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Runs `tsx src/main.ts <args>` with `input` on stdin and waits for it to exit by itself.
@@ -31,8 +35,12 @@ function runService(args: string[], input: string, env: Record<string, string>):
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
     child.stdin.on('error', () => undefined); // the process may exit before reading everything (bad config)
@@ -58,26 +66,28 @@ function readStore(path: string): { services: Services; close: () => void } {
 describe('the console through a pipe', () => {
   it('books, accepts as casey by pressing the DM’s button, and shows next; exits 0 at end of input', async () => {
     const dbPath = tempDbPath();
-    const run = await runService(
-      ['--now', '2026-11-23T15:00:00Z'],
-      '/touchpoint book @casey weekly tue 14:00\n:as casey\n:press 1\n/touchpoint next\n',
-      { DATABASE_PATH: dbPath },
-    );
+    const run = await runService(['--now', '2026-11-23T15:00:00Z'], '/touchpoint book @casey weekly tue 14:00\n:as casey\n:press 1\n/touchpoint next\n', {
+      DATABASE_PATH: dbPath,
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
 
-    expect(answerTo(run.stdout, 'pat> /touchpoint book @casey weekly tue 14:00')).toEqual(expect.arrayContaining([
-      'Proposed to Casey Lee: weekly on Tuesdays, 14:00–14:30, first on Tue 24 Nov 2026, 14:00–14:30 EST. They can accept or decline.',
-      '📨 Mon 23 Nov 2026, 10:00 EST — DM to Casey Lee (@casey):',
-      '     [1] Accept   [2] Decline',
-    ]));
+    expect(answerTo(run.stdout, 'pat> /touchpoint book @casey weekly tue 14:00')).toEqual(
+      expect.arrayContaining([
+        'Proposed to Casey Lee: weekly on Tuesdays, 14:00–14:30, first on Tue 24 Nov 2026, 14:00–14:30 EST. They can accept or decline.',
+        '📨 Mon 23 Nov 2026, 10:00 EST — DM to Casey Lee (@casey):',
+        '     [1] Accept   [2] Decline',
+      ]),
+    );
     expect(answerTo(run.stdout, 'pat> :as casey')).toEqual(['You are now Casey Lee (@casey).']);
-    expect(answerTo(run.stdout, 'casey> :press 1')).toEqual(expect.arrayContaining([
-      '(pressed "Accept")',
-      'Booked with Pat Rivera: weekly on Tuesdays, 14:00–14:30. Next: Tue 24 Nov 2026, 14:00–14:30 EST.',
-      '📨 Mon 23 Nov 2026, 10:00 EST — DM to Pat Rivera (@pat):',
-      '   Casey Lee accepted: weekly on Tuesdays, 14:00–14:30. Next: Tue 24 Nov 2026, 14:00–14:30 EST.',
-    ]));
+    expect(answerTo(run.stdout, 'casey> :press 1')).toEqual(
+      expect.arrayContaining([
+        '(pressed "Accept")',
+        'Booked with Pat Rivera: weekly on Tuesdays, 14:00–14:30. Next: Tue 24 Nov 2026, 14:00–14:30 EST.',
+        '📨 Mon 23 Nov 2026, 10:00 EST — DM to Pat Rivera (@pat):',
+        '   Casey Lee accepted: weekly on Tuesdays, 14:00–14:30. Next: Tue 24 Nov 2026, 14:00–14:30 EST.',
+      ]),
+    );
     expect(answerTo(run.stdout, 'casey> /touchpoint next')[0]).toBe('Next touch-point with Pat Rivera: Tue 24 Nov 2026, 14:00–14:30 EST.');
     expect(run.stdout).toContain('Next touch-point with Pat Rivera: Tue 24 Nov 2026, 14:00–14:30 EST.');
 
@@ -131,10 +141,12 @@ describe('the console through a pipe', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Form: Book a touch-point');
     expect(run.stdout).toContain('Time: "25:00" is not a time (use 14:00, 2pm or 2:30pm)');
-    expect(answerTo(run.stdout, 'pat> 2:30pm')).toEqual(expect.arrayContaining([
-      'Proposed to Casey Lee: weekly on Tuesdays, 14:30–15:00, first on Tue 24 Nov 2026, 14:30–15:00 EST. They can accept or decline.',
-      '📨 Mon 23 Nov 2026, 10:00 EST — DM to Casey Lee (@casey):',
-    ]));
+    expect(answerTo(run.stdout, 'pat> 2:30pm')).toEqual(
+      expect.arrayContaining([
+        'Proposed to Casey Lee: weekly on Tuesdays, 14:30–15:00, first on Tue 24 Nov 2026, 14:30–15:00 EST. They can accept or decline.',
+        '📨 Mon 23 Nov 2026, 10:00 EST — DM to Casey Lee (@casey):',
+      ]),
+    );
     expect(answerTo(run.stdout, 'casey> /touchpoint next')[0]).toBe('Next touch-point with Pat Rivera: Tue 24 Nov 2026, 14:30–15:00 EST.');
 
     const { services, close } = readStore(dbPath);

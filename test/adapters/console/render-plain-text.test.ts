@@ -8,9 +8,7 @@ describe('renderPlainText', () => {
   });
 
   it('underlines a header to its width', () => {
-    expect(renderPlainText(message('t', { type: 'header', text: '**Weekly** check-in' }))).toBe(
-      'Weekly check-in\n───────────────',
-    );
+    expect(renderPlainText(message('t', { type: 'header', text: '**Weekly** check-in' }))).toBe('Weekly check-in\n───────────────');
   });
 
   it('renders text markup for a terminal', () => {
@@ -33,12 +31,8 @@ describe('renderPlainText', () => {
   });
 
   it('renders bulleted and ordered lists', () => {
-    expect(
-      renderPlainText(message('t', { type: 'list', items: ['_one_', 'two'] })),
-    ).toBe('  • one\n  • two');
-    expect(
-      renderPlainText(message('t', { type: 'list', items: ['one', 'two'], ordered: true })),
-    ).toBe('  1. one\n  2. two');
+    expect(renderPlainText(message('t', { type: 'list', items: ['_one_', 'two'] }))).toBe('  • one\n  • two');
+    expect(renderPlainText(message('t', { type: 'list', items: ['one', 'two'], ordered: true }))).toBe('  1. one\n  2. two');
   });
 
   it('numbers buttons across the whole message, one line per actions block', () => {
@@ -101,11 +95,7 @@ describe('renderPlainText', () => {
   });
 
   it('indents context and draws dividers', () => {
-    const msg = message(
-      't',
-      { type: 'context', text: 'Sent by _Touchpoint_' },
-      { type: 'divider' },
-    );
+    const msg = message('t', { type: 'context', text: 'Sent by _Touchpoint_' }, { type: 'divider' });
     expect(renderPlainText(msg)).toBe('  Sent by Touchpoint\n────────────────────');
   });
 
@@ -137,8 +127,6 @@ describe('renderPlainText', () => {
 
 describe('renderSpansPlain', () => {
   it('drops styling and writes links as label (url)', () => {
-    expect(renderSpansPlain(parseMarkup('**a _b_** [c](mailto:d@e.f)'))).toBe(
-      'a b c (mailto:d@e.f)',
-    );
+    expect(renderSpansPlain(parseMarkup('**a _b_** [c](mailto:d@e.f)'))).toBe('a b c (mailto:d@e.f)');
   });
 });

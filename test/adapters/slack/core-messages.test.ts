@@ -30,7 +30,12 @@ function collect(h: Harness): Collected[] {
   };
 
   seedSchool(h, {
-    name: NASTY_SCHOOL, members: [['pat', 'Pat <Rivera> & **Co**', 'principal'], ['casey', 'Casey _Lee_', 'coach'], ['taylor', 'Taylor Morgan', 'teacher']],
+    name: NASTY_SCHOOL,
+    members: [
+      ['pat', 'Pat <Rivera> & **Co**', 'principal'],
+      ['casey', 'Casey _Lee_', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+    ],
   });
   run('help', 'pat', 'help');
   run('coaching help', 'taylor', 'help', 'coaching');
@@ -128,7 +133,12 @@ describe('every message the core makes renders to valid Block Kit', () => {
     expect(byLabel.get('skip#0')!.blocks.some((b) => b.type === 'actions')).toBe(true);
     expect(byLabel.get('cancel confirmation#0')!.blocks.some((b) => b.type === 'actions')).toBe(true);
     expect(byLabel.get('closure#0')!.blocks.some((b) => b.type === 'actions')).toBe(true);
-    expect(messages.filter((m) => formOf(m.message)).map((m) => formOf(m.message)!.formId.split(':')[0]).sort()).toEqual(['touchpoint.book', 'touchpoint.closed', 'touchpoint.move', 'touchpoint.setup']);
+    expect(
+      messages
+        .filter((m) => formOf(m.message))
+        .map((m) => formOf(m.message)!.formId.split(':')[0])
+        .sort(),
+    ).toEqual(['touchpoint.book', 'touchpoint.closed', 'touchpoint.move', 'touchpoint.setup']);
     expect(messages.length).toBeGreaterThan(25);
 
     const allMrkdwn: string[] = [];

@@ -3,7 +3,21 @@
  * service's HttpServer, the real core on SQLite, and a fake Slack Web API recording every call.
  */
 import { renderMessage } from '../../../adapters/slack/render-block-kit';
-import { createRig, buttonPress, responsesTo, seedSlackSchool, send, sendCommand, sendEvent, sendInteraction, sign, slashCommand, TEAM, viewSubmission, type Rig } from './helpers';
+import {
+  createRig,
+  buttonPress,
+  responsesTo,
+  seedSlackSchool,
+  send,
+  sendCommand,
+  sendEvent,
+  sendInteraction,
+  sign,
+  slashCommand,
+  TEAM,
+  viewSubmission,
+  type Rig,
+} from './helpers';
 
 function seriesOf(rig: Rig, userId: string): { status: string }[] {
   const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
@@ -40,7 +54,7 @@ describe('Slack over HTTP', () => {
     expect(rig.fake.callsOf('users.info').map((c) => c.authorization)).toEqual(['Bearer xoxb-test', 'Bearer xoxb-test']);
   });
 
-  it('the proposal DM\'s Accept button (block_actions) activates the series', async () => {
+  it("the proposal DM's Accept button (block_actions) activates the series", async () => {
     await sendCommand(rig, { text: 'book <@U0CASEY> weekly tue 14:00', responseUrl: rig.fake.responseUrl('book') });
     await rig.slack.settled();
     await rig.core.dispatcher.dispatchDue();
@@ -48,7 +62,10 @@ describe('Slack over HTTP', () => {
     expect(dm.body.channel).toBe('DU0CASEY');
     expect(dm.body.text).toMatch(/^Pat Rivera proposes a touch-point/);
 
-    const res = await sendInteraction(rig, buttonPress(dm.body.blocks as unknown[], 'Accept', { user: 'U0CASEY', responseUrl: rig.fake.responseUrl('accept') }));
+    const res = await sendInteraction(
+      rig,
+      buttonPress(dm.body.blocks as unknown[], 'Accept', { user: 'U0CASEY', responseUrl: rig.fake.responseUrl('accept') }),
+    );
     expect(res.status).toBe(200);
     await rig.slack.settled();
 
@@ -92,7 +109,9 @@ describe('Slack over HTTP', () => {
     rig.fake.users.set('U0JORDAN', { name: 'jordan', realName: 'Jordan Kim', displayName: 'Jordan K.' });
     await sendCommand(rig, { text: 'coach add <@U0JORDAN|jordan>', responseUrl: rig.fake.responseUrl('coach') });
     await rig.slack.settled();
-    expect(responseTexts(rig, 'coach')).toEqual(['Asked Jordan K. to be coach at Demo Elementary.\nThey accept or decline in a message from Touchpoint; until they accept, they are not a coach.']);
+    expect(responseTexts(rig, 'coach')).toEqual([
+      'Asked Jordan K. to be coach at Demo Elementary.\nThey accept or decline in a message from Touchpoint; until they accept, they are not a coach.',
+    ]);
     const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
     expect(rig.core.services.people.userByExternalId(tenant.id, 'U0JORDAN')).toMatchObject({ displayName: 'Jordan K.', handle: 'jordan' });
 
@@ -125,12 +144,15 @@ describe('Slack over HTTP', () => {
     expect(seriesOf(rig, 'U0PAT')).toEqual([]);
   });
 
-  it('the App Home tab is published from the core\'s home view', async () => {
+  it("the App Home tab is published from the core's home view", async () => {
     await sendEvent(rig, 'Ev_HOME', { type: 'app_home_opened', user: 'U0PAT', channel: 'DU0PAT', tab: 'home', event_ts: '1700000000.1' });
     await rig.slack.settled();
     const [publish] = rig.fake.callsOf('views.publish');
     expect(publish.body.user_id).toBe('U0PAT');
-    expect(publish.body.view).toMatchObject({ type: 'home', blocks: expect.arrayContaining([{ type: 'header', text: { type: 'plain_text', text: 'Touchpoint', emoji: true } }]) });
+    expect(publish.body.view).toMatchObject({
+      type: 'home',
+      blocks: expect.arrayContaining([{ type: 'header', text: { type: 'plain_text', text: 'Touchpoint', emoji: true } }]),
+    });
   });
 
   it('unknown paths under /slack are 404 and GET /slack/install is not served without OAuth', async () => {

@@ -19,11 +19,17 @@ const manifest = parse(text) as Manifest;
  */
 function typeCheckManifest(value: unknown): string[] {
   const file = resolve(__dirname, 'manifest-check.virtual.ts');
-  const source = `import type { AppsManifestCreateArguments } from '@slack/web-api';\n` +
+  const source =
+    `import type { AppsManifestCreateArguments } from '@slack/web-api';\n` +
     `export const manifest: AppsManifestCreateArguments['manifest'] = ${JSON.stringify(value, null, 2)};\n`;
   const options: ts.CompilerOptions = {
-    strict: true, noEmit: true, skipLibCheck: true, types: [],
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
   };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -41,7 +47,10 @@ describe('manifest.yml', () => {
   });
 
   it('the type check can fail (a misspelt property, an unknown scope)', () => {
-    const bad = structuredClone(manifest) as unknown as { features: { slash_commands: Record<string, unknown>[] }; oauth_config: { scopes: { bot: string[] } } };
+    const bad = structuredClone(manifest) as unknown as {
+      features: { slash_commands: Record<string, unknown>[] };
+      oauth_config: { scopes: { bot: string[] } };
+    };
     bad.features.slash_commands[0].usage_hnt = 'oops';
     bad.oauth_config.scopes.bot.push('chat:writes');
     const errors = typeCheckManifest(bad).join('\n');

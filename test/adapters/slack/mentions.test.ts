@@ -20,7 +20,9 @@ describe('Slack mentions', () => {
 
 describe('the Slack library logger', () => {
   it('cuts payloads out of library log lines and caps their length', () => {
-    expect(scrub('Received a message on the WebSocket: {"payload":{"text":"Ms Morgan has not started phonics"}}')).toBe('Received a message on the WebSocket: [payload]');
+    expect(scrub('Received a message on the WebSocket: {"payload":{"text":"Ms Morgan has not started phonics"}}')).toBe(
+      'Received a message on the WebSocket: [payload]',
+    );
     expect(scrub('x'.repeat(400))).toHaveLength(301);
     expect(scrub('Going to retrieve a new WSS URL')).toBe('Going to retrieve a new WSS URL');
   });

@@ -17,7 +17,11 @@ describe('SlackNotifier', () => {
   });
 
   function queueProposal(): number {
-    const reply = rig.core.app.command({ identity: { platform: 'slack', tenantExternalId: TEAM, userExternalId: 'U0PAT' } }, 'touchpoint', 'book casey weekly tue 14:00');
+    const reply = rig.core.app.command(
+      { identity: { platform: 'slack', tenantExternalId: TEAM, userExternalId: 'U0PAT' } },
+      'touchpoint',
+      'book casey weekly tue 14:00',
+    );
     expect(reply.messages[0].text).toMatch(/^Proposed to Casey Lee/);
     const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
     const casey = rig.core.services.people.userByExternalId(tenant.id, 'U0CASEY')!;
@@ -81,6 +85,9 @@ describe('SlackNotifier', () => {
     const ref = { userId: 1, tenantExternalId: TEAM, externalId: 'U0CASEY', displayName: 'Casey' };
     expect(await notifier.send(ref, { text: 'hi', blocks: [{ type: 'text', text: 'hi' }] })).toEqual({ status: 'delivered' });
     const posts = rig.fake.callsOf('chat.postMessage');
-    expect(posts.map((c) => [c.ok, c.body.blocks === undefined])).toEqual([[false, false], [true, true]]);
+    expect(posts.map((c) => [c.ok, c.body.blocks === undefined])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
   });
 });

@@ -60,7 +60,7 @@ describe('Slack OAuth install', () => {
 });
 
 describe('Slack in Socket Mode', () => {
-  it('serves no /slack/events; with OAuth the install routes are still on the service\'s server', () => {
+  it("serves no /slack/events; with OAuth the install routes are still on the service's server", () => {
     const core = buildCore({ databasePath: ':memory:', clock: new SettableClock(new Date('2026-11-23T13:00:00Z')), deliverImmediately: false });
     try {
       const single = createSlack({ config: { appToken: 'xapp-1-test', botToken: 'xoxb-test' }, core, http: new HttpServer() });

@@ -11,9 +11,7 @@ const blocksOf = (...blocks: Message['blocks']): KnownBlock[] => renderMessage(m
 
 describe('markup → mrkdwn', () => {
   it('converts bold, italic and links', () => {
-    expect(markupToMrkdwn('**Pat** proposes _weekly_ [docs](https://x.io/a?b=1&c=2)')).toBe(
-      '*Pat* proposes _weekly_ <https://x.io/a?b=1&amp;c=2|docs>',
-    );
+    expect(markupToMrkdwn('**Pat** proposes _weekly_ [docs](https://x.io/a?b=1&c=2)')).toBe('*Pat* proposes _weekly_ <https://x.io/a?b=1&amp;c=2|docs>');
   });
 
   it('keeps edge spaces outside the marks and drops empty ones', () => {
@@ -70,35 +68,52 @@ describe('renderMessage: each block type', () => {
   });
 
   it('fields → section fields with bold labels, at most 10 per section', () => {
-    expect(blocksOf({ type: 'fields', fields: [{ label: 'When', value: 'Tuesdays at 14:00' }, { label: 'Time zone', value: 'America/New_York' }] })).toEqual([
-      { type: 'section', fields: [{ type: 'mrkdwn', text: '*When*\nTuesdays at 14:00' }, { type: 'mrkdwn', text: '*Time zone*\nAmerica/New_York' }] },
+    expect(
+      blocksOf({
+        type: 'fields',
+        fields: [
+          { label: 'When', value: 'Tuesdays at 14:00' },
+          { label: 'Time zone', value: 'America/New_York' },
+        ],
+      }),
+    ).toEqual([
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: '*When*\nTuesdays at 14:00' },
+          { type: 'mrkdwn', text: '*Time zone*\nAmerica/New_York' },
+        ],
+      },
     ]);
     const many = blocksOf({ type: 'fields', fields: Array.from({ length: 12 }, (_, i) => ({ label: `L${i}`, value: `v${i}` })) });
     expect(many.map((b) => (b as { fields: unknown[] }).fields.length)).toEqual([10, 2]);
   });
 
   it('list → section mrkdwn with bullets or numbers', () => {
-    expect(blocksOf({ type: 'list', items: ['**one**', 'two'] })).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: '• *one*\n• two' } },
-    ]);
-    expect(blocksOf({ type: 'list', items: ['one', 'two'], ordered: true })).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: '1. one\n2. two' } },
-    ]);
+    expect(blocksOf({ type: 'list', items: ['**one**', 'two'] })).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '• *one*\n• two' } }]);
+    expect(blocksOf({ type: 'list', items: ['one', 'two'], ordered: true })).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '1. one\n2. two' } }]);
   });
 
   it('actions → buttons with unique action ids, values and styles', () => {
-    expect(blocksOf({ type: 'actions', buttons: [
-      { actionId: 'booking.accept', label: 'Accept', value: '7', style: 'primary' },
-      { actionId: 'booking.decline', label: 'Decline', value: '7', style: 'danger' },
-      { actionId: 'booking.accept', label: 'Again', value: '8' },
-    ] })).toEqual([{
-      type: 'actions',
-      elements: [
-        { type: 'button', action_id: 'booking.accept:0', text: { type: 'plain_text', text: 'Accept', emoji: true }, value: '7', style: 'primary' },
-        { type: 'button', action_id: 'booking.decline:1', text: { type: 'plain_text', text: 'Decline', emoji: true }, value: '7', style: 'danger' },
-        { type: 'button', action_id: 'booking.accept:2', text: { type: 'plain_text', text: 'Again', emoji: true }, value: '8' },
-      ],
-    }]);
+    expect(
+      blocksOf({
+        type: 'actions',
+        buttons: [
+          { actionId: 'booking.accept', label: 'Accept', value: '7', style: 'primary' },
+          { actionId: 'booking.decline', label: 'Decline', value: '7', style: 'danger' },
+          { actionId: 'booking.accept', label: 'Again', value: '8' },
+        ],
+      }),
+    ).toEqual([
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', action_id: 'booking.accept:0', text: { type: 'plain_text', text: 'Accept', emoji: true }, value: '7', style: 'primary' },
+          { type: 'button', action_id: 'booking.decline:1', text: { type: 'plain_text', text: 'Decline', emoji: true }, value: '7', style: 'danger' },
+          { type: 'button', action_id: 'booking.accept:2', text: { type: 'plain_text', text: 'Again', emoji: true }, value: '8' },
+        ],
+      },
+    ]);
   });
 
   it('numbers buttons across the whole message and routes back by stripping the suffix', () => {
@@ -112,10 +127,13 @@ describe('renderMessage: each block type', () => {
   });
 
   it('clips button text to 75 and drops a button whose value is over 2000', () => {
-    const [block] = blocksOf({ type: 'actions', buttons: [
-      { actionId: 'x', label: 'L'.repeat(100), value: 'v' },
-      { actionId: 'y', label: 'too long', value: 'v'.repeat(2001) },
-    ] }) as unknown as [{ elements: { text: { text: string } }[] }];
+    const [block] = blocksOf({
+      type: 'actions',
+      buttons: [
+        { actionId: 'x', label: 'L'.repeat(100), value: 'v' },
+        { actionId: 'y', label: 'too long', value: 'v'.repeat(2001) },
+      ],
+    }) as unknown as [{ elements: { text: { text: string } }[] }];
     expect(block.elements).toHaveLength(1);
     expect(block.elements[0].text.text).toHaveLength(LIMITS.buttonText);
   });
@@ -124,7 +142,18 @@ describe('renderMessage: each block type', () => {
     expect(OPEN_FORM_ACTION).toBe(RERUN_ACTION);
     expect(blocksOf({ type: 'form', formId: 'touchpoint.book', title: 'Book a touch-point', submitLabel: 'Propose', inputs: [] })).toEqual([
       { type: 'section', text: { type: 'mrkdwn', text: '*Book a touch-point*' } },
-      { type: 'actions', elements: [{ type: 'button', action_id: 'command.rerun:0', text: { type: 'plain_text', text: 'Open form', emoji: true }, value: '{"root":"touchpoint","text":"book"}', style: 'primary' }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'command.rerun:0',
+            text: { type: 'plain_text', text: 'Open form', emoji: true },
+            value: '{"root":"touchpoint","text":"book"}',
+            style: 'primary',
+          },
+        ],
+      },
     ]);
   });
 
@@ -142,26 +171,45 @@ describe('renderMessage: each block type', () => {
   it('cuts a message to 50 blocks, the last saying the rest was cut', () => {
     const blocks = renderMessage(message('t', ...Array.from({ length: 60 }, () => ({ type: 'divider' as const })))).blocks;
     expect(blocks).toHaveLength(LIMITS.messageBlocks);
-    expect(blocks[49]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '_The rest of this message was cut (11 more parts); Slack shows at most 50 blocks._' }] });
+    expect(blocks[49]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: '_The rest of this message was cut (11 more parts); Slack shows at most 50 blocks._' }],
+    });
   });
 });
 
 describe('renderModal', () => {
   const form: Message = {
     text: 'Book a touch-point',
-    blocks: [{
-      type: 'form', formId: 'touchpoint.book', title: 'Move the next touch-point', submitLabel: 'Propose', state: 's1',
-      inputs: [
-        { id: 'person', label: 'With', kind: 'person', required: true, choices: [{ value: '<@tp:2>', label: 'Casey Lee' }] },
-        { id: 'cadence', label: 'How often', kind: 'choice', required: true, initial: 'weekly', choices: [{ value: 'weekly', label: 'Weekly' }, { value: 'biweekly', label: 'Every two weeks' }] },
-        { id: 'name', label: 'Name', kind: 'text', required: false, placeholder: 'Lincoln', initial: 'L' },
-        { id: 'notes', label: 'Notes', kind: 'longtext', required: false, hint: 'Optional' },
-        { id: 'from', label: 'Starting', kind: 'date', required: false, initial: '2026-12-01' },
-        { id: 'time', label: 'Time', kind: 'time', required: true, initial: '14:00' },
-        { id: 'share', label: 'Share with principal', kind: 'checkbox', required: false, initial: 'true' },
-        { id: 'nobody', label: 'Who', kind: 'person', required: true, choices: [] },
-      ],
-    }],
+    blocks: [
+      {
+        type: 'form',
+        formId: 'touchpoint.book',
+        title: 'Move the next touch-point',
+        submitLabel: 'Propose',
+        state: 's1',
+        inputs: [
+          { id: 'person', label: 'With', kind: 'person', required: true, choices: [{ value: '<@tp:2>', label: 'Casey Lee' }] },
+          {
+            id: 'cadence',
+            label: 'How often',
+            kind: 'choice',
+            required: true,
+            initial: 'weekly',
+            choices: [
+              { value: 'weekly', label: 'Weekly' },
+              { value: 'biweekly', label: 'Every two weeks' },
+            ],
+          },
+          { id: 'name', label: 'Name', kind: 'text', required: false, placeholder: 'Lincoln', initial: 'L' },
+          { id: 'notes', label: 'Notes', kind: 'longtext', required: false, hint: 'Optional' },
+          { id: 'from', label: 'Starting', kind: 'date', required: false, initial: '2026-12-01' },
+          { id: 'time', label: 'Time', kind: 'time', required: true, initial: '14:00' },
+          { id: 'share', label: 'Share with principal', kind: 'checkbox', required: false, initial: 'true' },
+          { id: 'nobody', label: 'Who', kind: 'person', required: true, choices: [] },
+        ],
+      },
+    ],
   };
 
   it('renders every input kind as the matching Block Kit element', () => {
@@ -176,22 +224,73 @@ describe('renderModal', () => {
       close: { type: 'plain_text', text: 'Cancel', emoji: true },
       private_metadata: JSON.stringify({ state: 's1', responseUrl: 'https://hooks.slack.com/commands/1' }),
       blocks: [
-        { type: 'input', block_id: 'person', label: { type: 'plain_text', text: 'With', emoji: true }, optional: false,
-          element: { type: 'static_select', action_id: 'person', options: [{ text: { type: 'plain_text', text: 'Casey Lee', emoji: true }, value: '<@tp:2>' }] } },
-        { type: 'input', block_id: 'cadence', label: { type: 'plain_text', text: 'How often', emoji: true }, optional: false,
-          element: { type: 'static_select', action_id: 'cadence', options: [weekly, { text: { type: 'plain_text', text: 'Every two weeks', emoji: true }, value: 'biweekly' }], initial_option: weekly } },
-        { type: 'input', block_id: 'name', label: { type: 'plain_text', text: 'Name', emoji: true }, optional: true,
-          element: { type: 'plain_text_input', action_id: 'name', initial_value: 'L', placeholder: { type: 'plain_text', text: 'Lincoln', emoji: true } } },
-        { type: 'input', block_id: 'notes', label: { type: 'plain_text', text: 'Notes', emoji: true }, optional: true,
-          element: { type: 'plain_text_input', action_id: 'notes', multiline: true }, hint: { type: 'plain_text', text: 'Optional', emoji: true } },
-        { type: 'input', block_id: 'from', label: { type: 'plain_text', text: 'Starting', emoji: true }, optional: true,
-          element: { type: 'datepicker', action_id: 'from', initial_date: '2026-12-01' } },
-        { type: 'input', block_id: 'time', label: { type: 'plain_text', text: 'Time', emoji: true }, optional: false,
-          element: { type: 'timepicker', action_id: 'time', initial_time: '14:00' } },
-        { type: 'input', block_id: 'share', label: { type: 'plain_text', text: 'Share with principal', emoji: true }, optional: true,
-          element: { type: 'checkboxes', action_id: 'share', options: [share], initial_options: [share] } },
-        { type: 'input', block_id: 'nobody', label: { type: 'plain_text', text: 'Who', emoji: true }, optional: false,
-          element: { type: 'plain_text_input', action_id: 'nobody' }, hint: { type: 'plain_text', text: 'Type a name or an @mention', emoji: true } },
+        {
+          type: 'input',
+          block_id: 'person',
+          label: { type: 'plain_text', text: 'With', emoji: true },
+          optional: false,
+          element: {
+            type: 'static_select',
+            action_id: 'person',
+            options: [{ text: { type: 'plain_text', text: 'Casey Lee', emoji: true }, value: '<@tp:2>' }],
+          },
+        },
+        {
+          type: 'input',
+          block_id: 'cadence',
+          label: { type: 'plain_text', text: 'How often', emoji: true },
+          optional: false,
+          element: {
+            type: 'static_select',
+            action_id: 'cadence',
+            options: [weekly, { text: { type: 'plain_text', text: 'Every two weeks', emoji: true }, value: 'biweekly' }],
+            initial_option: weekly,
+          },
+        },
+        {
+          type: 'input',
+          block_id: 'name',
+          label: { type: 'plain_text', text: 'Name', emoji: true },
+          optional: true,
+          element: { type: 'plain_text_input', action_id: 'name', initial_value: 'L', placeholder: { type: 'plain_text', text: 'Lincoln', emoji: true } },
+        },
+        {
+          type: 'input',
+          block_id: 'notes',
+          label: { type: 'plain_text', text: 'Notes', emoji: true },
+          optional: true,
+          element: { type: 'plain_text_input', action_id: 'notes', multiline: true },
+          hint: { type: 'plain_text', text: 'Optional', emoji: true },
+        },
+        {
+          type: 'input',
+          block_id: 'from',
+          label: { type: 'plain_text', text: 'Starting', emoji: true },
+          optional: true,
+          element: { type: 'datepicker', action_id: 'from', initial_date: '2026-12-01' },
+        },
+        {
+          type: 'input',
+          block_id: 'time',
+          label: { type: 'plain_text', text: 'Time', emoji: true },
+          optional: false,
+          element: { type: 'timepicker', action_id: 'time', initial_time: '14:00' },
+        },
+        {
+          type: 'input',
+          block_id: 'share',
+          label: { type: 'plain_text', text: 'Share with principal', emoji: true },
+          optional: true,
+          element: { type: 'checkboxes', action_id: 'share', options: [share], initial_options: [share] },
+        },
+        {
+          type: 'input',
+          block_id: 'nobody',
+          label: { type: 'plain_text', text: 'Who', emoji: true },
+          optional: false,
+          element: { type: 'plain_text_input', action_id: 'nobody' },
+          hint: { type: 'plain_text', text: 'Type a name or an @mention', emoji: true },
+        },
       ],
     });
     expect(readModalMeta(view.private_metadata)).toEqual({ state: 's1', responseUrl: 'https://hooks.slack.com/commands/1' });
@@ -203,14 +302,16 @@ describe('renderModal', () => {
   });
 
   it('reads submitted values back by input id', () => {
-    expect(readFormValues({
-      person: { person: { type: 'static_select', selected_option: { value: '<@tp:2>' } } },
-      name: { name: { type: 'plain_text_input', value: 'Lincoln' } },
-      notes: { notes: { type: 'plain_text_input', value: null } },
-      from: { from: { type: 'datepicker', selected_date: '2026-12-01' } },
-      time: { time: { type: 'timepicker', selected_time: '14:00' } },
-      share: { share: { type: 'checkboxes', selected_options: [] } },
-    })).toEqual({ person: '<@tp:2>', name: 'Lincoln', notes: undefined, from: '2026-12-01', time: '14:00', share: 'false' });
+    expect(
+      readFormValues({
+        person: { person: { type: 'static_select', selected_option: { value: '<@tp:2>' } } },
+        name: { name: { type: 'plain_text_input', value: 'Lincoln' } },
+        notes: { notes: { type: 'plain_text_input', value: null } },
+        from: { from: { type: 'datepicker', selected_date: '2026-12-01' } },
+        time: { time: { type: 'timepicker', selected_time: '14:00' } },
+        share: { share: { type: 'checkboxes', selected_options: [] } },
+      }),
+    ).toEqual({ person: '<@tp:2>', name: 'Lincoln', notes: undefined, from: '2026-12-01', time: '14:00', share: 'false' });
   });
 });
 

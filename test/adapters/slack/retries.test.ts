@@ -12,7 +12,6 @@ function seriesCount(rig: Rig): number {
   return rig.core.services.series.liveSeriesOfUser(tenant.id, pat.id).length;
 }
 
-
 describe('Slack retries', () => {
   let rig: Rig;
   beforeEach(async () => {

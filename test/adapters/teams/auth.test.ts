@@ -15,7 +15,13 @@ const SINGLE_TENANT = { appId: APP_ID, appPassword: 'not-a-real-secret', appType
 
 function rowCounts(rig: Rig): Record<string, number> {
   const count = (table: string): number => (rig.core.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-  return { tenants: count('tenants'), users: count('users'), teams_conversations: count('teams_conversations'), series: count('series'), outbox: count('outbox') };
+  return {
+    tenants: count('tenants'),
+    users: count('users'),
+    teams_conversations: count('teams_conversations'),
+    series: count('series'),
+    outbox: count('outbox'),
+  };
 }
 
 describe('with an app id (SingleTenant, secret, tenant): tokens are verified', () => {
@@ -50,7 +56,10 @@ describe('with an app id (SingleTenant, secret, tenant): tokens are verified', (
 
   test.each([
     ['a malformed token', () => ({ authorization: 'Bearer not-a-token' })],
-    ['a token signed with someone else\'s key', (r: Rig) => bearer(r, {}, { keyId: 'unknown-key', privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
+    [
+      "a token signed with someone else's key",
+      (r: Rig) => bearer(r, {}, { keyId: 'unknown-key', privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+    ],
     ['a forged token claiming the real key id', (r: Rig) => bearer(r, {}, { privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
     ['a token for another bot', (r: Rig) => bearer(r, { aud: '99999999-2222-4333-8444-555555555555' })],
     ['a token for another service URL', (r: Rig) => bearer(r, { serviceurl: 'https://attacker.example/' })],
@@ -88,7 +97,10 @@ describe('local mode (no app id): the Emulator on this machine', () => {
 
   test('an activity without a tenant (the Emulator) is served under the emulator tenant', async () => {
     const emulator = {
-      ...personalMessage(rig, PAT, 'help'), channelId: 'emulator', conversation: { id: 'emulator-conv' }, channelData: undefined,
+      ...personalMessage(rig, PAT, 'help'),
+      channelId: 'emulator',
+      conversation: { id: 'emulator-conv' },
+      channelData: undefined,
     };
     const res = await rig.post(emulator);
     expect(res.status).toBe(200);
@@ -103,7 +115,11 @@ describe('local mode (no app id): the Emulator on this machine', () => {
   });
 
   test('only JSON is accepted (a web page cannot post text/plain to the local port)', async () => {
-    const res = await fetch(`${rig.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(personalMessage(rig, PAT, 'help')) });
+    const res = await fetch(`${rig.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(personalMessage(rig, PAT, 'help')),
+    });
     expect(res.status).toBe(415);
     expect(rowCounts(rig)).toMatchObject({ tenants: 0, users: 0 });
   });
@@ -124,14 +140,21 @@ describe('configuration', () => {
   test('the Bot Framework settings follow the app type', () => {
     expect(botFrameworkSettings({ appType: 'SingleTenant' })).toEqual({});
     expect(botFrameworkSettings(SINGLE_TENANT)).toEqual({
-      MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT,
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: TENANT,
     });
     // A managed identity has no secret (botbuilder refuses one).
     expect(botFrameworkSettings({ appId: APP_ID, appType: 'UserAssignedMSI', tenantId: TENANT, appPassword: 'stray' })).toEqual({
-      MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT,
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: TENANT,
     });
     expect(botFrameworkSettings({ appId: APP_ID, appType: 'MultiTenant', appPassword: 's' })).toEqual({
-      MicrosoftAppId: APP_ID, MicrosoftAppPassword: 's', MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 's',
+      MicrosoftAppType: 'MultiTenant',
     });
   });
 
@@ -152,8 +175,15 @@ describe('configuration', () => {
   test('an unauthenticated endpoint never starts outside local mode', () => {
     const core = buildCore({ databasePath: ':memory:', clock: new SettableClock(new Date('2026-11-23T13:00:00Z')) });
     try {
-      expect(() => startTeams({ config: { teams: { appType: 'SingleTenant' } }, core, http: new HttpServer(), logger: { info() {}, warn() {}, error() {}, debug() {} }, local: false }))
-        .toThrow(/MICROSOFT_APP_ID/);
+      expect(() =>
+        startTeams({
+          config: { teams: { appType: 'SingleTenant' } },
+          core,
+          http: new HttpServer(),
+          logger: { info() {}, warn() {}, error() {}, debug() {} },
+          local: false,
+        }),
+      ).toThrow(/MICROSOFT_APP_ID/);
     } finally {
       core.close();
     }

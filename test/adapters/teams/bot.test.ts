@@ -5,8 +5,23 @@
  */
 import { NO_CONVERSATION } from '../../../adapters/teams/notifier';
 import {
-  CASEY, CHANNEL, DREW, JORDAN, PAT, TAYLOR, TENANT, channelMessage, installInTeam, installPersonal,
-  personalChat, personalMessage, seedSchool, startRig, submit, textsOf, type Rig,
+  CASEY,
+  CHANNEL,
+  DREW,
+  JORDAN,
+  PAT,
+  TAYLOR,
+  TENANT,
+  channelMessage,
+  installInTeam,
+  installPersonal,
+  personalChat,
+  personalMessage,
+  seedSchool,
+  startRig,
+  submit,
+  textsOf,
+  type Rig,
 } from './rig';
 
 let rig: Rig;
@@ -48,8 +63,11 @@ describe('installing and talking to the bot', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ scope: 'personal', conversationId: personalChat(CASEY), channelUserId: CASEY.id, serviceUrl: rig.connector.url });
     expect(stored[0].reference).toMatchObject({
-      channelId: 'msteams', serviceUrl: rig.connector.url, bot: { id: '28:touchpoint-bot' },
-      user: { id: CASEY.id, aadObjectId: CASEY.aadObjectId }, conversation: { id: personalChat(CASEY), tenantId: TENANT },
+      channelId: 'msteams',
+      serviceUrl: rig.connector.url,
+      bot: { id: '28:touchpoint-bot' },
+      user: { id: CASEY.id, aadObjectId: CASEY.aadObjectId },
+      conversation: { id: personalChat(CASEY), tenantId: TENANT },
     });
     expect(textsOf(lastCard(personalChat(CASEY)))[0]).toBe('Welcome to Touchpoint');
   });
@@ -74,7 +92,9 @@ describe('installing and talking to the bot', () => {
     expect(replies[0].kind).toBe('reply');
     const card = replies[0].body.attachments[0].content;
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
-    expect(textsOf(card)[0]).toBe('Proposed to Casey Lee: weekly on Tuesdays, 14:00–14:30, first on Tue 24 Nov 2026, 14:00–14:30 EST. They can accept or decline.');
+    expect(textsOf(card)[0]).toBe(
+      'Proposed to Casey Lee: weekly on Tuesdays, 14:00–14:30, first on Tue 24 Nov 2026, 14:00–14:30 EST. They can accept or decline.',
+    );
 
     // The row: a proposed series between Pat and the Casey the mention named (AAD id learned at install).
     const series = seriesBetween(CASEY.aadObjectId);
@@ -113,7 +133,9 @@ describe('installing and talking to the bot', () => {
     expect(posted).not.toContain('Private note about room 12');
     const replies = rig.connector.cards().map((c) => textsOf(c)[0]);
     expect(replies).toHaveLength(6);
-    expect(new Set(replies)).toEqual(new Set(['That answer is private to you, so I only take it in a personal chat with me. Open a chat with Touchpoint and type it there.']));
+    expect(new Set(replies)).toEqual(
+      new Set(['That answer is private to you, so I only take it in a personal chat with me. Open a chat with Touchpoint and type it there.']),
+    );
   });
 
   test('pressing Accept on the proposal card activates the series', async () => {
@@ -134,7 +156,12 @@ describe('installing and talking to the bot', () => {
     await rig.post(personalMessage(rig, PAT, 'book'));
     const form = lastCard(personalChat(PAT));
     const submitAction = form.body.find((e: { type: string }) => e.type === 'ActionSet').actions[0];
-    expect(submitAction).toEqual({ type: 'Action.Submit', title: 'Propose', data: { tp: 'form', formId: expect.stringMatching(/^touchpoint\.book:once-/) }, style: 'positive' });
+    expect(submitAction).toEqual({
+      type: 'Action.Submit',
+      title: 'Propose',
+      data: { tp: 'form', formId: expect.stringMatching(/^touchpoint\.book:once-/) },
+      style: 'positive',
+    });
     const person = form.body.find((e: { id?: string }) => e.id === 'person');
     expect(person.choices.map((c: { title: string }) => c.title)).toEqual(expect.arrayContaining(['Casey Lee']));
     const caseyChoice = person.choices.find((c: { title: string }) => c.title === 'Casey Lee').value;
@@ -216,13 +243,22 @@ describe('direct messages through the outbox', () => {
     await rig.core.dispatcher.dispatchDue();
 
     const [create] = rig.connector.created();
-    expect(create.body).toMatchObject({ isGroup: false, bot: { id: '28:touchpoint-bot' }, members: [{ id: TAYLOR.id }], tenantId: TENANT, channelData: { tenant: { id: TENANT } } });
+    expect(create.body).toMatchObject({
+      isGroup: false,
+      bot: { id: '28:touchpoint-bot' },
+      members: [{ id: TAYLOR.id }],
+      tenantId: TENANT,
+      channelData: { tenant: { id: TENANT } },
+    });
     const sent = rig.connector.activities();
     expect(sent).toHaveLength(1);
     expect(sent[0].conversationId).toMatch(/^a:created-/);
     expect(textsOf(sent[0].body.attachments[0].content)[0]).toBe('Touch-point proposal');
     const stored = rig.teams.conversations.ofUser(tenantId(), userId(TAYLOR.aadObjectId));
-    expect(stored.map((c) => [c.scope, c.conversationId])).toEqual([['personal', sent[0].conversationId], ['channel', `${CHANNEL};messageid=1700000000000`]]);
+    expect(stored.map((c) => [c.scope, c.conversationId])).toEqual([
+      ['personal', sent[0].conversationId],
+      ['channel', `${CHANNEL};messageid=1700000000000`],
+    ]);
   });
 
   test('Teams throttling (429) is retried no sooner than Retry-After', async () => {
@@ -258,7 +294,10 @@ describe('direct messages through the outbox', () => {
   test('a chat Teams no longer accepts (403) is forgotten and reported unreachable', async () => {
     await rig.post(installPersonal(rig, CASEY));
     await rig.post(personalMessage(rig, PAT, 'book Casey Lee weekly tue 14:00'));
-    rig.connector.script.push({ status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } } });
+    rig.connector.script.push({
+      status: 403,
+      body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } },
+    });
     await rig.core.dispatcher.dispatchDue();
     const [row] = rig.core.services.outbox.forRecipient(userId(CASEY.aadObjectId));
     expect(row).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/^unreachable: .*403/) });

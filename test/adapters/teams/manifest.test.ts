@@ -11,8 +11,21 @@ import JSZip from 'jszip';
 import { buildRegistry } from '../../../src/features';
 import { splitRoot } from '../../../adapters/teams/activity';
 import {
-  APP_PACKAGE_DIR, PERSONAL_COMMANDS, commandChoices, MANIFEST_SCHEMA_URL, MANIFEST_VERSION, MAX_COMMANDS, MAX_DESCRIPTION, MAX_TITLE, PLACEHOLDER_ID,
-  buildAppPackage, buildManifest, commandLists, packageSettingsFromEnv, readManifestTemplate, type Manifest,
+  APP_PACKAGE_DIR,
+  PERSONAL_COMMANDS,
+  commandChoices,
+  MANIFEST_SCHEMA_URL,
+  MANIFEST_VERSION,
+  MAX_COMMANDS,
+  MAX_DESCRIPTION,
+  MAX_TITLE,
+  PLACEHOLDER_ID,
+  buildAppPackage,
+  buildManifest,
+  commandLists,
+  packageSettingsFromEnv,
+  readManifestTemplate,
+  type Manifest,
 } from '../../../adapters/teams/manifest';
 import { bundledSchemaVersions } from '../../../adapters/teams/manifest-schema';
 
@@ -40,7 +53,9 @@ const VALIDATE = `
 
 function validateOffline(...manifests: Manifest[]): string[][] {
   const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', VALIDATE], {
-    cwd: resolve(__dirname, '..', '..', '..'), input: JSON.stringify(manifests), encoding: 'utf8',
+    cwd: resolve(__dirname, '..', '..', '..'),
+    input: JSON.stringify(manifests),
+    encoding: 'utf8',
   });
   return JSON.parse(out) as string[][];
 }
@@ -71,8 +86,13 @@ describe('the manifest against the bundled Teams schema (offline)', () => {
     const manifest = buildManifest(readManifestTemplate(), settings, registry);
     expect(built).toEqual([]);
     expect(manifest).toMatchObject({
-      id: APP_ID, version: '0.1.0',
-      developer: { websiteUrl: 'https://touchpoint.lincoln.example', privacyUrl: 'https://touchpoint.lincoln.example/privacy', termsOfUseUrl: 'https://touchpoint.lincoln.example/terms' },
+      id: APP_ID,
+      version: '0.1.0',
+      developer: {
+        websiteUrl: 'https://touchpoint.lincoln.example',
+        privacyUrl: 'https://touchpoint.lincoln.example/privacy',
+        termsOfUseUrl: 'https://touchpoint.lincoln.example/terms',
+      },
       bots: [{ botId: APP_ID, scopes: ['personal', 'team'] }],
       validDomains: ['touchpoint.lincoln.example'],
       icons: { color: 'color.png', outline: 'outline.png' },
@@ -200,7 +220,15 @@ describe('the package', () => {
     expect(() => packageSettingsFromEnv({ PUBLIC_URL: 'http://insecure.example', TEAMS_APP_ID: 'x' }, '0.1.0')).toThrow(
       /MICROSOFT_APP_ID: required[^\n]*\nTEAMS_APP_ID: must be a GUID[^\n]*\nPUBLIC_URL: required, the https:\/\//,
     );
-    expect(packageSettingsFromEnv({ MICROSOFT_APP_ID: APP_ID, TEAMS_APP_ID: '22222222-2222-4333-8444-555555555555', PUBLIC_URL: 'https://x.example' }, '1.2.3'))
-      .toEqual({ botId: APP_ID, appId: '22222222-2222-4333-8444-555555555555', publicUrl: 'https://x.example', version: '1.2.3', privacyUrl: undefined, termsOfUseUrl: undefined });
+    expect(
+      packageSettingsFromEnv({ MICROSOFT_APP_ID: APP_ID, TEAMS_APP_ID: '22222222-2222-4333-8444-555555555555', PUBLIC_URL: 'https://x.example' }, '1.2.3'),
+    ).toEqual({
+      botId: APP_ID,
+      appId: '22222222-2222-4333-8444-555555555555',
+      publicUrl: 'https://x.example',
+      version: '1.2.3',
+      privacyUrl: undefined,
+      termsOfUseUrl: undefined,
+    });
   });
 });

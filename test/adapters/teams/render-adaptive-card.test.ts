@@ -3,9 +3,7 @@
  * message the core produces today parsed and validated by the Adaptive Cards library itself.
  */
 import { join } from 'node:path';
-import {
-  escapeTeamsText, renderAdaptiveCard, toTeamsMarkdown, type AdaptiveCard,
-} from '../../../adapters/teams/render-adaptive-card';
+import { escapeTeamsText, renderAdaptiveCard, toTeamsMarkdown, type AdaptiveCard } from '../../../adapters/teams/render-adaptive-card';
 import { COACHING_IN_CHANNEL, WELCOME } from '../../../adapters/teams/bot';
 import type { Message } from '../../../src/messages/model';
 import { buttonsOf, formOf } from '../../../src/messages/model';
@@ -18,7 +16,7 @@ const AC = require(join(require.resolve('adaptivecards/package.json'), '..', 'di
 };
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
-const card = (...body: object[]): AdaptiveCard => ({ type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body } as AdaptiveCard);
+const card = (...body: object[]): AdaptiveCard => ({ type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body }) as AdaptiveCard;
 
 /** Problems the Adaptive Cards library reports when parsing and validating the card. */
 function problems(json: AdaptiveCard): string[] {
@@ -39,77 +37,176 @@ describe('each block type, literally', () => {
   });
 
   test('text: the markup becomes Teams Markdown', () => {
-    expect(renderAdaptiveCard({ text: 'x', blocks: [{ type: 'text', text: '**Pat** proposes _weekly_ touch-points, see [the agenda](https://example.org/a?b=1)' }] })).toEqual(
-      card({ type: 'TextBlock', text: '**Pat** proposes _weekly_ touch-points, see [the agenda](https://example.org/a?b=1)', wrap: true }),
-    );
+    expect(
+      renderAdaptiveCard({
+        text: 'x',
+        blocks: [{ type: 'text', text: '**Pat** proposes _weekly_ touch-points, see [the agenda](https://example.org/a?b=1)' }],
+      }),
+    ).toEqual(card({ type: 'TextBlock', text: '**Pat** proposes _weekly_ touch-points, see [the agenda](https://example.org/a?b=1)', wrap: true }));
   });
 
   test('fields', () => {
-    expect(renderAdaptiveCard({ text: 'x', blocks: [{ type: 'fields', fields: [{ label: 'When', value: 'Tuesdays, 14:00' }, { label: 'Time zone', value: 'America/New\\_York' }] }] })).toEqual(
-      card({ type: 'FactSet', facts: [{ title: 'When', value: 'Tuesdays, 14:00' }, { title: 'Time zone', value: 'America/New\\_York' }] }),
+    expect(
+      renderAdaptiveCard({
+        text: 'x',
+        blocks: [
+          {
+            type: 'fields',
+            fields: [
+              { label: 'When', value: 'Tuesdays, 14:00' },
+              { label: 'Time zone', value: 'America/New\\_York' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual(
+      card({
+        type: 'FactSet',
+        facts: [
+          { title: 'When', value: 'Tuesdays, 14:00' },
+          { title: 'Time zone', value: 'America/New\\_York' },
+        ],
+      }),
     );
   });
 
   test('list, bulleted and numbered', () => {
-    expect(renderAdaptiveCard({ text: 'x', blocks: [{ type: 'list', items: ['**a** one', 'two\nlines'] }, { type: 'list', ordered: true, items: ['first', 'second'] }] })).toEqual(
-      card({ type: 'TextBlock', text: '- **a** one\n- two lines', wrap: true }, { type: 'TextBlock', text: '1. first\n2. second', wrap: true }),
-    );
+    expect(
+      renderAdaptiveCard({
+        text: 'x',
+        blocks: [
+          { type: 'list', items: ['**a** one', 'two\nlines'] },
+          { type: 'list', ordered: true, items: ['first', 'second'] },
+        ],
+      }),
+    ).toEqual(card({ type: 'TextBlock', text: '- **a** one\n- two lines', wrap: true }, { type: 'TextBlock', text: '1. first\n2. second', wrap: true }));
   });
 
   test('actions: Action.Submit with the routing data, styles mapped', () => {
-    expect(renderAdaptiveCard({ text: 'x', blocks: [{ type: 'actions', buttons: [
-      { actionId: 'booking.accept', label: 'Accept', value: '7', style: 'primary' },
-      { actionId: 'booking.decline', label: 'Decline', value: '7', style: 'danger' },
-      { actionId: 'booking.cancel.keep', label: 'Keep it', value: '7' },
-    ] }] })).toEqual(card({ type: 'ActionSet', actions: [
-      { type: 'Action.Submit', title: 'Accept', data: { tp: 'action', actionId: 'booking.accept', value: '7' }, style: 'positive' },
-      { type: 'Action.Submit', title: 'Decline', data: { tp: 'action', actionId: 'booking.decline', value: '7' }, style: 'destructive' },
-      { type: 'Action.Submit', title: 'Keep it', data: { tp: 'action', actionId: 'booking.cancel.keep', value: '7' } },
-    ] }));
+    expect(
+      renderAdaptiveCard({
+        text: 'x',
+        blocks: [
+          {
+            type: 'actions',
+            buttons: [
+              { actionId: 'booking.accept', label: 'Accept', value: '7', style: 'primary' },
+              { actionId: 'booking.decline', label: 'Decline', value: '7', style: 'danger' },
+              { actionId: 'booking.cancel.keep', label: 'Keep it', value: '7' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual(
+      card({
+        type: 'ActionSet',
+        actions: [
+          { type: 'Action.Submit', title: 'Accept', data: { tp: 'action', actionId: 'booking.accept', value: '7' }, style: 'positive' },
+          { type: 'Action.Submit', title: 'Decline', data: { tp: 'action', actionId: 'booking.decline', value: '7' }, style: 'destructive' },
+          { type: 'Action.Submit', title: 'Keep it', data: { tp: 'action', actionId: 'booking.cancel.keep', value: '7' } },
+        ],
+      }),
+    );
   });
 
   test('form: every input kind', () => {
-    const msg: Message = { text: 'x', blocks: [{
-      type: 'form', formId: 'touchpoint.example', title: 'Example', submitLabel: 'Save', state: '{"o":3}',
-      inputs: [
-        { id: 'name', label: 'Name', kind: 'text', required: true, placeholder: 'Lincoln' },
-        { id: 'details', label: 'Details', kind: 'longtext', required: false, hint: 'Optional' },
-        { id: 'cadence', label: 'How often', kind: 'choice', required: true, initial: 'weekly', choices: [{ value: 'weekly', label: 'Weekly' }, { value: 'biweekly', label: 'Every two weeks' }] },
-        { id: 'person', label: 'With', kind: 'person', required: true, choices: [{ value: '<@tp:2>', label: 'Casey Lee' }] },
-        { id: 'nobody', label: 'Coach', kind: 'person', required: false, choices: [] },
-        { id: 'from', label: 'Starting', kind: 'date', required: false },
-        { id: 'time', label: 'Time', kind: 'time', required: true, initial: '14:00' },
-        { id: 'share', label: 'Share with the principal', kind: 'checkbox', required: false, initial: 'true' },
+    const msg: Message = {
+      text: 'x',
+      blocks: [
+        {
+          type: 'form',
+          formId: 'touchpoint.example',
+          title: 'Example',
+          submitLabel: 'Save',
+          state: '{"o":3}',
+          inputs: [
+            { id: 'name', label: 'Name', kind: 'text', required: true, placeholder: 'Lincoln' },
+            { id: 'details', label: 'Details', kind: 'longtext', required: false, hint: 'Optional' },
+            {
+              id: 'cadence',
+              label: 'How often',
+              kind: 'choice',
+              required: true,
+              initial: 'weekly',
+              choices: [
+                { value: 'weekly', label: 'Weekly' },
+                { value: 'biweekly', label: 'Every two weeks' },
+              ],
+            },
+            { id: 'person', label: 'With', kind: 'person', required: true, choices: [{ value: '<@tp:2>', label: 'Casey Lee' }] },
+            { id: 'nobody', label: 'Coach', kind: 'person', required: false, choices: [] },
+            { id: 'from', label: 'Starting', kind: 'date', required: false },
+            { id: 'time', label: 'Time', kind: 'time', required: true, initial: '14:00' },
+            { id: 'share', label: 'Share with the principal', kind: 'checkbox', required: false, initial: 'true' },
+          ],
+        },
       ],
-    }] };
-    expect(renderAdaptiveCard(msg)).toEqual(card(
-      { type: 'TextBlock', text: 'Example', weight: 'Bolder', wrap: true },
-      { type: 'Input.Text', id: 'name', label: 'Name', isRequired: true, errorMessage: 'Name is required.', placeholder: 'Lincoln' },
-      { type: 'Input.Text', id: 'details', label: 'Details', isMultiline: true },
-      { type: 'TextBlock', text: 'Optional', isSubtle: true, size: 'Small', wrap: true, spacing: 'None' },
-      { type: 'Input.ChoiceSet', id: 'cadence', label: 'How often', style: 'compact', isRequired: true, errorMessage: 'Choose how often.', value: 'weekly',
-        choices: [{ title: 'Weekly', value: 'weekly' }, { title: 'Every two weeks', value: 'biweekly' }] },
-      { type: 'Input.ChoiceSet', id: 'person', label: 'With', style: 'compact', isRequired: true, errorMessage: 'Choose with.', choices: [{ title: 'Casey Lee', value: '<@tp:2>' }] },
-      { type: 'Input.Text', id: 'nobody', label: 'Coach' },
-      { type: 'Input.Date', id: 'from', label: 'Starting' },
-      { type: 'Input.Time', id: 'time', label: 'Time', isRequired: true, errorMessage: 'Time is required.', value: '14:00' },
-      { type: 'Input.Toggle', id: 'share', title: 'Share with the principal', valueOn: 'true', valueOff: 'false', value: 'true' },
-      { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Save', data: { tp: 'form', formId: 'touchpoint.example', state: '{"o":3}' }, style: 'positive' }] },
-    ));
+    };
+    expect(renderAdaptiveCard(msg)).toEqual(
+      card(
+        { type: 'TextBlock', text: 'Example', weight: 'Bolder', wrap: true },
+        { type: 'Input.Text', id: 'name', label: 'Name', isRequired: true, errorMessage: 'Name is required.', placeholder: 'Lincoln' },
+        { type: 'Input.Text', id: 'details', label: 'Details', isMultiline: true },
+        { type: 'TextBlock', text: 'Optional', isSubtle: true, size: 'Small', wrap: true, spacing: 'None' },
+        {
+          type: 'Input.ChoiceSet',
+          id: 'cadence',
+          label: 'How often',
+          style: 'compact',
+          isRequired: true,
+          errorMessage: 'Choose how often.',
+          value: 'weekly',
+          choices: [
+            { title: 'Weekly', value: 'weekly' },
+            { title: 'Every two weeks', value: 'biweekly' },
+          ],
+        },
+        {
+          type: 'Input.ChoiceSet',
+          id: 'person',
+          label: 'With',
+          style: 'compact',
+          isRequired: true,
+          errorMessage: 'Choose with.',
+          choices: [{ title: 'Casey Lee', value: '<@tp:2>' }],
+        },
+        { type: 'Input.Text', id: 'nobody', label: 'Coach' },
+        { type: 'Input.Date', id: 'from', label: 'Starting' },
+        { type: 'Input.Time', id: 'time', label: 'Time', isRequired: true, errorMessage: 'Time is required.', value: '14:00' },
+        { type: 'Input.Toggle', id: 'share', title: 'Share with the principal', valueOn: 'true', valueOff: 'false', value: 'true' },
+        {
+          type: 'ActionSet',
+          actions: [{ type: 'Action.Submit', title: 'Save', data: { tp: 'form', formId: 'touchpoint.example', state: '{"o":3}' }, style: 'positive' }],
+        },
+      ),
+    );
   });
 
   test('form drawn again: the error right after its input, the entered values kept', () => {
-    const msg: Message = { text: 'x', blocks: [{
-      type: 'form', formId: 'touchpoint.move', title: 'Move', submitLabel: 'Move',
-      inputs: [{ id: 'date', label: 'New date', kind: 'date', required: true }, { id: 'time', label: 'New time', kind: 'time', required: true }],
-    }] };
-    expect(renderAdaptiveCard(msg, { fieldErrors: { time: '"25:99" is not a time <like 14:00>' }, values: { date: '2026-12-01', time: '25:99' } })).toEqual(card(
-      { type: 'TextBlock', text: 'Move', weight: 'Bolder', wrap: true },
-      { type: 'Input.Date', id: 'date', label: 'New date', isRequired: true, errorMessage: 'New date is required.', value: '2026-12-01' },
-      { type: 'Input.Time', id: 'time', label: 'New time', isRequired: true, errorMessage: 'New time is required.', value: '25:99' },
-      { type: 'TextBlock', text: '"25:99" is not a time &lt;like 14:00&gt;', color: 'Attention', size: 'Small', wrap: true, spacing: 'None' },
-      { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Move', data: { tp: 'form', formId: 'touchpoint.move' }, style: 'positive' }] },
-    ));
+    const msg: Message = {
+      text: 'x',
+      blocks: [
+        {
+          type: 'form',
+          formId: 'touchpoint.move',
+          title: 'Move',
+          submitLabel: 'Move',
+          inputs: [
+            { id: 'date', label: 'New date', kind: 'date', required: true },
+            { id: 'time', label: 'New time', kind: 'time', required: true },
+          ],
+        },
+      ],
+    };
+    expect(renderAdaptiveCard(msg, { fieldErrors: { time: '"25:99" is not a time <like 14:00>' }, values: { date: '2026-12-01', time: '25:99' } })).toEqual(
+      card(
+        { type: 'TextBlock', text: 'Move', weight: 'Bolder', wrap: true },
+        { type: 'Input.Date', id: 'date', label: 'New date', isRequired: true, errorMessage: 'New date is required.', value: '2026-12-01' },
+        { type: 'Input.Time', id: 'time', label: 'New time', isRequired: true, errorMessage: 'New time is required.', value: '25:99' },
+        { type: 'TextBlock', text: '"25:99" is not a time &lt;like 14:00&gt;', color: 'Attention', size: 'Small', wrap: true, spacing: 'None' },
+        { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Move', data: { tp: 'form', formId: 'touchpoint.move' }, style: 'positive' }] },
+      ),
+    );
   });
 
   test('context', () => {
@@ -119,13 +216,18 @@ describe('each block type, literally', () => {
   });
 
   test('divider: a separator on the next element; leading and trailing dividers vanish', () => {
-    expect(renderAdaptiveCard({ text: 'x', blocks: [{ type: 'divider' }, { type: 'text', text: 'a' }, { type: 'divider' }, { type: 'text', text: 'b' }, { type: 'divider' }] })).toEqual(
-      card({ type: 'TextBlock', text: 'a', wrap: true }, { type: 'TextBlock', text: 'b', wrap: true, separator: true }),
-    );
+    expect(
+      renderAdaptiveCard({
+        text: 'x',
+        blocks: [{ type: 'divider' }, { type: 'text', text: 'a' }, { type: 'divider' }, { type: 'text', text: 'b' }, { type: 'divider' }],
+      }),
+    ).toEqual(card({ type: 'TextBlock', text: 'a', wrap: true }, { type: 'TextBlock', text: 'b', wrap: true, separator: true }));
   });
 
   test('a message without blocks is its text, escaped', () => {
-    expect(renderAdaptiveCard({ text: 'Hi <there> & *you*', blocks: [] })).toEqual(card({ type: 'TextBlock', text: 'Hi &lt;there&gt; &amp; \\*you\\*', wrap: true }));
+    expect(renderAdaptiveCard({ text: 'Hi <there> & *you*', blocks: [] })).toEqual(
+      card({ type: 'TextBlock', text: 'Hi &lt;there&gt; &amp; \\*you\\*', wrap: true }),
+    );
   });
 });
 
@@ -164,14 +266,21 @@ describe('every message the core produces renders to a card the Adaptive Cards l
   beforeAll(async () => {
     h = createHarness();
     seedDemoSchool(h);
-    const run = (who: string, text: string, root: 'touchpoint' | 'coaching' = 'touchpoint'): Message[] => collect(`${who}: /${root} ${text}`, h.run(who, text, { root }).messages);
+    const run = (who: string, text: string, root: 'touchpoint' | 'coaching' = 'touchpoint'): Message[] =>
+      collect(`${who}: /${root} ${text}`, h.run(who, text, { root }).messages);
 
     // Booking: proposal (a DM), booked, next, skip with Undo, cancel confirmation, closure with Undo.
     run('pat', 'book @casey weekly tue 14:00');
-    collect('DMs after book', (await h.deliver()).map((d) => d.message));
+    collect(
+      'DMs after book',
+      (await h.deliver()).map((d) => d.message),
+    );
     const proposal = produced.find((p) => p.message.blocks.some((b) => b.type === 'header' && b.text === 'Touch-point proposal'))!.message;
     collect('casey presses Accept', h.press('casey', proposal, 'Accept').messages);
-    collect('DMs after accept', (await h.deliver()).map((d) => d.message));
+    collect(
+      'DMs after accept',
+      (await h.deliver()).map((d) => d.message),
+    );
     run('pat', 'next');
     run('casey', 'next');
     const skipped = run('pat', 'skip state testing');
@@ -183,7 +292,10 @@ describe('every message the core produces renders to a card the Adaptive Cards l
     collect('pat presses Undo', h.press('pat', closed[0], buttonsOf(closed[0])[0].label).messages);
     run('pat', 'pause until 2027-01-05');
     run('pat', 'resume');
-    collect('DMs along the way', (await h.deliver()).map((d) => d.message));
+    collect(
+      'DMs along the way',
+      (await h.deliver()).map((d) => d.message),
+    );
 
     // Help, errors, forms, home.
     run('pat', 'help');
@@ -202,7 +314,10 @@ describe('every message the core produces renders to a card the Adaptive Cards l
         run(who, `${spec.name} ${spec.example.split(' ').slice(1).join(' ')}`.trim(), spec.root);
       }
     }
-    collect('DMs at the end', (await h.deliver()).map((d) => d.message));
+    collect(
+      'DMs at the end',
+      (await h.deliver()).map((d) => d.message),
+    );
 
     // The adapter's own messages.
     collect('welcome', [WELCOME]);
@@ -213,7 +328,22 @@ describe('every message the core produces renders to a card the Adaptive Cards l
 
   test('the sweep covered the kinds of message the brief lists', () => {
     const texts = produced.map((p) => p.message.text);
-    for (const expected of [/proposes a touch-point/, /^Booked with/, /^Next touch-point with/, /^Skipped /, /^Do you want to end/, /is closed .* skipped/, /^\/touchpoint commands/, /^\/coaching commands/, /is not a \/touchpoint command/, /^Book a touch-point$/, /^Set up your school$/, /^Move the next touch-point$/, /^Mark the school closed$/, /^Touchpoint home$/]) {
+    for (const expected of [
+      /proposes a touch-point/,
+      /^Booked with/,
+      /^Next touch-point with/,
+      /^Skipped /,
+      /^Do you want to end/,
+      /is closed .* skipped/,
+      /^\/touchpoint commands/,
+      /^\/coaching commands/,
+      /is not a \/touchpoint command/,
+      /^Book a touch-point$/,
+      /^Set up your school$/,
+      /^Move the next touch-point$/,
+      /^Mark the school closed$/,
+      /^Touchpoint home$/,
+    ]) {
       expect(texts.some((t) => expected.test(t))).toBe(true);
     }
     expect(produced.some((p) => formOf(p.message))).toBe(true);

@@ -42,10 +42,18 @@ export interface LogEntry {
 
 export class RecordingLogger implements Logger {
   readonly entries: LogEntry[] = [];
-  info(obj: object, msg?: string): void { this.entries.push({ level: 'info', obj, msg }); }
-  warn(obj: object, msg?: string): void { this.entries.push({ level: 'warn', obj, msg }); }
-  error(obj: object, msg?: string): void { this.entries.push({ level: 'error', obj, msg }); }
-  debug(obj: object, msg?: string): void { this.entries.push({ level: 'debug', obj, msg }); }
+  info(obj: object, msg?: string): void {
+    this.entries.push({ level: 'info', obj, msg });
+  }
+  warn(obj: object, msg?: string): void {
+    this.entries.push({ level: 'warn', obj, msg });
+  }
+  error(obj: object, msg?: string): void {
+    this.entries.push({ level: 'error', obj, msg });
+  }
+  debug(obj: object, msg?: string): void {
+    this.entries.push({ level: 'debug', obj, msg });
+  }
   at(level: LogEntry['level']): LogEntry[] {
     return this.entries.filter((e) => e.level === level);
   }
@@ -79,23 +87,39 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(opts: { teams?: TeamsConfig; local?: boolean; authSettings?: AuthSettings | ((connector: FakeConnector) => AuthSettings); sendTimeoutMs?: number } = {}): Promise<Rig> {
+export async function startRig(
+  opts: { teams?: TeamsConfig; local?: boolean; authSettings?: AuthSettings | ((connector: FakeConnector) => AuthSettings); sendTimeoutMs?: number } = {},
+): Promise<Rig> {
   const clock = new SettableClock(new Date('2026-11-23T13:00:00Z')); // Mon 08:00 New York
   const logger = new RecordingLogger();
   const core = buildCore({ databasePath: ':memory:', clock, logger, deliverImmediately: false, random: () => 0.5 });
   const connector = await FakeConnector.start();
   const http = new HttpServer(logger);
   const teams = startTeams({
-    config: { teams: opts.teams ?? { appType: 'SingleTenant' } }, core, http, logger, local: opts.local ?? !opts.teams?.appId,
+    config: { teams: opts.teams ?? { appType: 'SingleTenant' } },
+    core,
+    http,
+    logger,
+    local: opts.local ?? !opts.teams?.appId,
     authSettings: typeof opts.authSettings === 'function' ? opts.authSettings(connector) : opts.authSettings,
     sendTimeoutMs: opts.sendTimeoutMs,
   });
   const address: AddressInfo = await http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
   return {
-    core, clock, http, url, connector, teams, logger,
+    core,
+    clock,
+    http,
+    url,
+    connector,
+    teams,
+    logger,
     async post(activity, headers = {}) {
-      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity),
+      });
       return { status: res.status, text: await res.text() };
     },
     async close() {
@@ -107,11 +131,24 @@ export async function startRig(opts: { teams?: TeamsConfig; local?: boolean; aut
 }
 
 /** The demo school in the Teams tenant: members keyed by their AAD object ids, as Teams names them. */
-export function seedSchool(rig: Rig, members: [Person, Role][] = [[PAT, 'principal'], [CASEY, 'coach'], [TAYLOR, 'coach'], [JORDAN, 'coach'], [DREW, 'teacher']]): number {
+export function seedSchool(
+  rig: Rig,
+  members: [Person, Role][] = [
+    [PAT, 'principal'],
+    [CASEY, 'coach'],
+    [TAYLOR, 'coach'],
+    [JORDAN, 'coach'],
+    [DREW, 'teacher'],
+  ],
+): number {
   const now = rig.clock.now();
   const tenant = rig.core.services.people.ensureTenant('teams', TENANT, now);
   const creator = rig.core.services.people.ensureUser(tenant.id, members[0][0].aadObjectId, now, members[0][0].name);
-  const school = rig.core.services.people.createSchool(tenant.id, { name: 'Demo Elementary', timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id }, now);
+  const school = rig.core.services.people.createSchool(
+    tenant.id,
+    { name: 'Demo Elementary', timeZone: 'America/New_York', dayStart: '07:30', dayEnd: '15:30', createdBy: creator.id },
+    now,
+  );
   for (const [person, role] of members) {
     const u = rig.core.services.people.ensureUser(tenant.id, person.aadObjectId, now, person.name);
     rig.core.services.people.addMembership(tenant.id, school.id, u.id, role, now);
@@ -166,14 +203,19 @@ export function submit(rig: Rig, from: Person, value: object, conversation: obje
 
 /** The app installed in the person's personal scope. */
 export function installPersonal(rig: Rig, from: Person): Record<string, unknown> {
-  return { ...base(rig, from, personalConversation(from)), type: 'conversationUpdate', membersAdded: [{ id: BOT.id }, { id: from.id, aadObjectId: from.aadObjectId }] };
+  return {
+    ...base(rig, from, personalConversation(from)),
+    type: 'conversationUpdate',
+    membersAdded: [{ id: BOT.id }, { id: from.id, aadObjectId: from.aadObjectId }],
+  };
 }
 
 /** The app added to a team by this person (no welcome is posted to the channel). */
 export function installInTeam(rig: Rig, from: Person): Record<string, unknown> {
   return {
     ...base(rig, from, { id: CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TENANT }),
-    type: 'conversationUpdate', membersAdded: [{ id: BOT.id }],
+    type: 'conversationUpdate',
+    membersAdded: [{ id: BOT.id }],
     channelData: { tenant: { id: TENANT }, team: { id: CHANNEL, name: 'Staff' }, eventType: 'teamMemberAdded' },
   };
 }

@@ -23,11 +23,21 @@ const ref = (conversation: string) => ({ conversation: { id: conversation }, ser
 
 test('one reference per user and scope, replaced on save, personal first', () => {
   const a = person('t1', 'aad-a');
-  repo.save({ ...a, scope: 'channel', conversationId: '19:c', channelUserId: '29:a', serviceUrl: 'https://smba.example/amer/', reference: ref('19:c') }, clock.now());
-  repo.save({ ...a, scope: 'personal', conversationId: 'a:1', channelUserId: '29:a', serviceUrl: 'https://smba.example/amer/', reference: ref('a:1') }, clock.now());
-  repo.save({ ...a, scope: 'personal', conversationId: 'a:2', channelUserId: '29:a', serviceUrl: 'https://smba.example/amer/', reference: ref('a:2') }, clock.now());
+  repo.save(
+    { ...a, scope: 'channel', conversationId: '19:c', channelUserId: '29:a', serviceUrl: 'https://smba.example/amer/', reference: ref('19:c') },
+    clock.now(),
+  );
+  repo.save(
+    { ...a, scope: 'personal', conversationId: 'a:1', channelUserId: '29:a', serviceUrl: 'https://smba.example/amer/', reference: ref('a:1') },
+    clock.now(),
+  );
+  repo.save(
+    { ...a, scope: 'personal', conversationId: 'a:2', channelUserId: '29:a', serviceUrl: 'https://smba.example/amer/', reference: ref('a:2') },
+    clock.now(),
+  );
   expect(repo.ofUser(a.tenantId, a.userId).map((c) => [c.scope, c.conversationId, (c.reference.conversation as { id: string }).id])).toEqual([
-    ['personal', 'a:2', 'a:2'], ['channel', '19:c', '19:c'],
+    ['personal', 'a:2', 'a:2'],
+    ['channel', '19:c', '19:c'],
   ]);
   expect(repo.ofRecipient('t1', a.userId)).toHaveLength(2);
 });

@@ -133,8 +133,13 @@ export class FakeWebApi {
     let duplicates = 0;
     for (const n of this.posts.values()) duplicates += n - 1;
     return {
-      calls: Object.fromEntries(this.calls), posts: this.postCount, distinct: this.posts.size, duplicates,
-      rateLimited: this.rateLimited, failed: this.failed, held: this.held.length,
+      calls: Object.fromEntries(this.calls),
+      posts: this.postCount,
+      distinct: this.posts.size,
+      duplicates,
+      rateLimited: this.rateLimited,
+      failed: this.failed,
+      held: this.held.length,
     };
   }
 
@@ -231,7 +236,16 @@ export class FakeWebApi {
   private answer(method: string, body: Record<string, string>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake District', user: 'touchpoint', team_id: this.teamId, user_id: this.botUserId, bot_id: 'B_BOT', is_enterprise_install: false };
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake District',
+          user: 'touchpoint',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: 'B_BOT',
+          is_enterprise_install: false,
+        };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${body.users ?? 'X'}` } };
       case 'users.info': {
@@ -239,7 +253,14 @@ export class FakeWebApi {
         const name = `Person ${id}`;
         return {
           ok: true,
-          user: { id, team_id: this.teamId, name: id.toLowerCase(), real_name: name, deleted: false, profile: { real_name: name, display_name: name, real_name_normalized: name, display_name_normalized: name } },
+          user: {
+            id,
+            team_id: this.teamId,
+            name: id.toLowerCase(),
+            real_name: name,
+            deleted: false,
+            profile: { real_name: name, display_name: name, real_name_normalized: name, display_name_normalized: name },
+          },
         };
       }
       case 'views.open':

@@ -68,10 +68,12 @@ export function spawnService(opts: SpawnOptions): ServiceProcess {
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => {
-    rmSync(cwd, { recursive: true, force: true });
-    done({ code, signal });
-  }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => {
+      rmSync(cwd, { recursive: true, force: true });
+      done({ code, signal });
+    }),
+  );
   return { child, pid: child.pid!, output: () => out, exited, listening };
 }
 

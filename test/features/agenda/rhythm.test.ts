@@ -9,7 +9,10 @@ import { toLocal } from '../../../src/core/datetime';
 
 const NY = 'America/New_York';
 const HOUR = 3_600_000;
-const local = (d: Date, tz = NY): string => { const l = toLocal(d, tz); return `${l.date} ${l.time}`; };
+const local = (d: Date, tz = NY): string => {
+  const l = toLocal(d, tz);
+  return `${l.date} ${l.time}`;
+};
 const headerOf = (dm: SentDm): string => (dm.message.blocks[0]?.type === 'header' ? (dm.message.blocks[0] as { text: string }).text : dm.message.text);
 
 describe('two weeks of a partnership', () => {
@@ -24,7 +27,12 @@ describe('two weeks of a partnership', () => {
 
   it('prompts, compiles, asks, carries over and reminds, each once, at the right local times', async () => {
     const agreement = await h.deliver();
-    expect(agreement.filter((d) => d.message.text.includes('partnership agreement')).map((d) => d.to).sort()).toEqual(['casey', 'pat']);
+    expect(
+      agreement
+        .filter((d) => d.message.text.includes('partnership agreement'))
+        .map((d) => d.to)
+        .sort(),
+    ).toEqual(['casey', 'pat']);
 
     expect(text(h.run('pat', 'add data Attendance dip in grade 4'))).toContain('Added to the agenda for Tue 24 Nov 2026, 14:00–14:30 EST (Student data)');
     h.run('pat', 'priorities set 1 Guided reading in every K-2 room');
@@ -33,7 +41,10 @@ describe('two weeks of a partnership', () => {
     // Fri 20 Nov 08:00 local: two school days before Tuesday.
     const toFriday = await h.advance(new Date('2026-11-20T13:30:00Z').getTime() - h.clock.now().getTime());
     const prompts = toFriday.filter((d) => headerOf(d) === 'Agenda prompt');
-    expect(prompts.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-20 08:00'], ['pat', '2026-11-20 08:00']]);
+    expect(prompts.map((d) => [d.to, local(d.at)]).sort()).toEqual([
+      ['casey', '2026-11-20 08:00'],
+      ['pat', '2026-11-20 08:00'],
+    ]);
     expect(prompts[0].message.text).toContain('Attendance dip in grade 4');
     expect(buttonsOf(prompts[0].message).map((b) => b.label)).toEqual(['Add an item', 'Nothing from me this week']);
 
@@ -41,20 +52,30 @@ describe('two weeks of a partnership', () => {
     const caseyPrompt = prompts.find((d) => d.to === 'casey')!;
     const form = formOf(h.press('casey', caseyPrompt.message, 'Add an item').messages[0])!;
     expect(form.inputs.map((i) => i.id)).toEqual(['section', 'text']);
-    const added = h.core.app.submitForm({ identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'casey', handle: 'casey' } }, form.formId, { section: 'wins', text: 'Reading scores up 8 points' });
+    const added = h.core.app.submitForm(
+      { identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'casey', handle: 'casey' } },
+      form.formId,
+      { section: 'wins', text: 'Reading scores up 8 points' },
+    );
     expect(text(added.reply)).toContain('(Wins and bright spots): Reading scores up 8 points');
     h.press('pat', prompts.find((d) => d.to === 'pat')!.message, 'Nothing from me this week');
 
     // Tue 24 Nov: compiled agenda 60 minutes before (13:00), "Did it happen?" 15 minutes after the end (14:45).
     const tuesday = await h.advance(new Date('2026-11-24T20:00:00Z').getTime() - h.clock.now().getTime());
     const compiled = tuesday.filter((d) => headerOf(d).startsWith('Agenda —'));
-    expect(compiled.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-24 13:00'], ['pat', '2026-11-24 13:00']]);
+    expect(compiled.map((d) => [d.to, local(d.at)]).sort()).toEqual([
+      ['casey', '2026-11-24 13:00'],
+      ['pat', '2026-11-24 13:00'],
+    ]);
     const agendaText = compiled[0].message.blocks.map((b) => ('text' in b ? b.text : 'items' in b ? b.items.join('|') : b.type)).join('\n');
     expect(agendaText.indexOf('Shared priorities')).toBeLessThan(agendaText.indexOf('Wins and bright spots'));
     expect(agendaText.indexOf('Wins and bright spots')).toBeLessThan(agendaText.indexOf('Student data'));
     expect(agendaText).toContain('Guided reading in every K-2 room');
     const asked = tuesday.filter((d) => headerOf(d) === 'Did it happen?');
-    expect(asked.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-24 14:45'], ['pat', '2026-11-24 14:45']]);
+    expect(asked.map((d) => [d.to, local(d.at)]).sort()).toEqual([
+      ['casey', '2026-11-24 14:45'],
+      ['pat', '2026-11-24 14:45'],
+    ]);
 
     // Held: mark the win discussed, leave the attendance item (carried over), record a next step for Thursday.
     const held = h.press('pat', asked.find((d) => d.to === 'pat')!.message, 'Held');
@@ -63,7 +84,10 @@ describe('two weeks of a partnership', () => {
     const win = items.find((i) => i.text.startsWith('Reading'))!;
     const caseyRef = notes.inputs.find((i) => i.id === 'owner')!.choices!.find((c) => c.label === 'Casey Lee')!.value;
     const saved = h.core.app.submitForm({ identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } }, notes.formId, {
-      [`item_${win.id}`]: 'discussed', decision: 'Share the reading data with grade 3 team', owner: caseyRef, due: '2026-11-26',
+      [`item_${win.id}`]: 'discussed',
+      decision: 'Share the reading data with grade 3 team',
+      owner: caseyRef,
+      due: '2026-11-26',
     });
     expect(text(saved.reply)).toContain('1 discussed, 1 carried over, 0 dropped');
     expect(text(saved.reply)).toContain('Next step for Casey Lee, due Thu 26 Nov 2026');
@@ -85,7 +109,9 @@ describe('two weeks of a partnership', () => {
     expect(lists[lists.length - 1]).toContain('Share the reading data with grade 3 team — _Casey Lee, due Thu 26 Nov 2026_');
 
     // Nothing was sent twice.
-    const keys = h.core.db.prepare(`SELECT recipient_id, kind, COUNT(*) AS n FROM outbox WHERE status = 'sent' GROUP BY recipient_id, kind, due_at HAVING n > 1`).all();
+    const keys = h.core.db
+      .prepare(`SELECT recipient_id, kind, COUNT(*) AS n FROM outbox WHERE status = 'sent' GROUP BY recipient_id, kind, due_at HAVING n > 1`)
+      .all();
     expect(keys).toEqual([]);
   });
 
@@ -116,7 +142,12 @@ describe('two weeks of a partnership', () => {
     h.clock.set(new Date('2026-11-30T14:00:00Z'));
     h.run('pat', 'skip');
     const after = await h.advance(HOUR);
-    expect(after.filter((d) => headerOf(d) === 'Protect this time').map((d) => d.to).sort()).toEqual(['casey', 'pat']);
+    expect(
+      after
+        .filter((d) => headerOf(d) === 'Protect this time')
+        .map((d) => d.to)
+        .sort(),
+    ).toEqual(['casey', 'pat']);
   });
 
   it('muted prompts are not sent to that person; the compiled agenda cannot be muted', async () => {
@@ -125,17 +156,32 @@ describe('two weeks of a partnership', () => {
     expect(text(h.run('casey', 'settings mute agenda'))).toContain('cannot be muted');
     const dms = await h.advance(new Date('2026-11-24T18:30:00Z').getTime() - h.clock.now().getTime());
     expect(dms.filter((d) => headerOf(d) === 'Agenda prompt').map((d) => d.to)).toEqual(['pat']);
-    expect(dms.filter((d) => headerOf(d).startsWith('Agenda —')).map((d) => d.to).sort()).toEqual(['casey', 'pat']);
+    expect(
+      dms
+        .filter((d) => headerOf(d).startsWith('Agenda —'))
+        .map((d) => d.to)
+        .sort(),
+    ).toEqual(['casey', 'pat']);
   });
 
   it('settings change the timings and re-plan what was planned', async () => {
     await h.deliver();
     expect(text(h.run('pat', 'settings prompt-days 3'))).toContain('Saved.');
     expect(text(h.run('pat', 'settings prompt-time 7:30am'))).toContain('Saved.');
-    expect(text(h.run('pat', 'settings agenda-lead 5000'))).toBe('agenda-lead must be 10 to 1440 minutes (got "5000")\nUsage: /touchpoint settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind> | reflect-days <1-10> | urgent-ack <minutes>]');
+    expect(text(h.run('pat', 'settings agenda-lead 5000'))).toBe(
+      'agenda-lead must be 10 to 1440 minutes (got "5000")\nUsage: /touchpoint settings [prompt-days <1-5> | prompt-time <HH:MM> | agenda-lead <minutes> | notes-delay <minutes> | mute <kind> | unmute <kind> | reflect-days <1-10> | urgent-ack <minutes>]',
+    );
     const dms = await h.advance(new Date('2026-11-20T14:00:00Z').getTime() - h.clock.now().getTime());
     // Three school days before Tue 24 Nov is Thu 19 Nov, at 07:30.
-    expect(dms.filter((d) => headerOf(d) === 'Agenda prompt').map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-19 07:30'], ['pat', '2026-11-19 07:30']]);
+    expect(
+      dms
+        .filter((d) => headerOf(d) === 'Agenda prompt')
+        .map((d) => [d.to, local(d.at)])
+        .sort(),
+    ).toEqual([
+      ['casey', '2026-11-19 07:30'],
+      ['pat', '2026-11-19 07:30'],
+    ]);
   });
 
   it('changing a timing after a prompt went out does not send that prompt again', async () => {
@@ -148,7 +194,15 @@ describe('two weeks of a partnership', () => {
     expect(after.filter((d) => headerOf(d) === 'Agenda prompt')).toEqual([]);
     // The next meeting's prompt follows the new settings: 1 school day before (Mon 30 Nov), at 09:00.
     const next = await h.advance(new Date('2026-11-30T15:00:00Z').getTime() - h.clock.now().getTime());
-    expect(next.filter((d) => headerOf(d) === 'Agenda prompt').map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-30 09:00'], ['pat', '2026-11-30 09:00']]);
+    expect(
+      next
+        .filter((d) => headerOf(d) === 'Agenda prompt')
+        .map((d) => [d.to, local(d.at)])
+        .sort(),
+    ).toEqual([
+      ['casey', '2026-11-30 09:00'],
+      ['pat', '2026-11-30 09:00'],
+    ]);
   });
 
   it('a moved meeting is prompted two school days before its new date', async () => {
@@ -157,7 +211,10 @@ describe('two weeks of a partnership', () => {
     h.run('pat', 'move 2026-11-27 10:00'); // Tue 24 → Fri 27 Nov
     const dms = await h.advance(new Date('2026-11-27T16:00:00Z').getTime() - h.clock.now().getTime());
     const prompts = dms.filter((d) => headerOf(d) === 'Agenda prompt' && d.message.text.includes('Fri 27 Nov'));
-    expect(prompts.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-25 08:00'], ['pat', '2026-11-25 08:00']]);
+    expect(prompts.map((d) => [d.to, local(d.at)]).sort()).toEqual([
+      ['casey', '2026-11-25 08:00'],
+      ['pat', '2026-11-25 08:00'],
+    ]);
   });
 
   it('after a long break the first prompt comes at its moment, not during the break', async () => {
@@ -167,7 +224,10 @@ describe('two weeks of a partnership', () => {
     const dms = await h.advance(new Date('2027-01-05T14:00:00Z').getTime() - h.clock.now().getTime());
     const forJan5 = dms.filter((d) => headerOf(d) === 'Agenda prompt' && d.message.text.includes('Tue 5 Jan 2027'));
     // Two school days before Tue 5 Jan, skipping the break and the weekend: Wed 16 Dec, 08:00.
-    expect(forJan5.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-12-16 08:00'], ['pat', '2026-12-16 08:00']]);
+    expect(forJan5.map((d) => [d.to, local(d.at)]).sort()).toEqual([
+      ['casey', '2026-12-16 08:00'],
+      ['pat', '2026-12-16 08:00'],
+    ]);
   });
 
   it('meeting notes are saved once: a second save (the other person, or a resubmitted card) is refused', async () => {
@@ -181,7 +241,9 @@ describe('two weeks of a partnership', () => {
     const casey = { identity: { platform: 'console' as const, tenantExternalId: 'local', userExternalId: 'casey', handle: 'casey' } };
     const again = formOf(h.press('casey', ask('casey').message, 'Held').messages[0])!; // both have the form open
     expect(text(h.core.app.submitForm(pat, notes.formId, values).reply)).toContain('Notes saved');
-    expect(text(h.core.app.submitForm(casey, again.formId, values).reply)).toBe('The notes for Tue 24 Nov 2026, 14:00–14:30 EST were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.');
+    expect(text(h.core.app.submitForm(casey, again.formId, values).reply)).toBe(
+      'The notes for Tue 24 Nov 2026, 14:00–14:30 EST were already saved. Add a next step with the "Add another next step" button, or /touchpoint agenda to see what carries over.',
+    );
     expect(h.core.db.prepare('SELECT COUNT(*) AS n FROM action_items').get()).toEqual({ n: 1 });
     expect(h.core.services.agenda.openItems(h.user('pat').tenantId, 1).map((i) => i.carriedCount)).toEqual([1]);
 
@@ -189,7 +251,9 @@ describe('two weeks of a partnership', () => {
     const late = h.press('casey', ask('casey').message, 'Held');
     expect(late.messages).toHaveLength(1);
     expect(formOf(late.messages[0])).toBeUndefined();
-    expect(text(late)).toBe('The notes for Tue 24 Nov 2026, 14:00–14:30 EST are already saved. Add a next step here, or /touchpoint agenda to see what carries over.');
+    expect(text(late)).toBe(
+      'The notes for Tue 24 Nov 2026, 14:00–14:30 EST are already saved. Add a next step here, or /touchpoint agenda to see what carries over.',
+    );
     expect(buttonsOf(late.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
     const step = formOf(h.press('casey', late.messages[0], 'Add another next step').messages[0])!;
     expect(step.title).toBe('Add a next step');
@@ -199,7 +263,7 @@ describe('two weeks of a partnership', () => {
     expect(buttonsOf(typed.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
   });
 
-  it('with two touch-points, the add and move forms ask which one, and the prompt\'s button knows', async () => {
+  it("with two touch-points, the add and move forms ask which one, and the prompt's button knows", async () => {
     const tenantId = h.user('pat').tenantId;
     const robin = h.core.services.people.ensureUser(tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
     h.core.services.people.addMembership(tenantId, 1, robin.id, 'coach', h.clock.now());
@@ -223,8 +287,12 @@ describe('two weeks of a partnership', () => {
     h.run('pat', 'priorities add One');
     h.run('casey', 'priorities add Two');
     h.run('pat', 'priorities add Three');
-    expect(text(h.run('pat', 'priorities add Four'))).toBe('A partnership keeps at most 3 shared priorities: a shared vision means few priorities. Clear one first: /touchpoint priorities clear <1-3>.');
-    expect(text(h.run('pat', 'priorities set 4 Four')).split('\n')[0]).toBe('A partnership keeps at most 3 shared priorities: a shared vision means few priorities. Clear one first.');
+    expect(text(h.run('pat', 'priorities add Four'))).toBe(
+      'A partnership keeps at most 3 shared priorities: a shared vision means few priorities. Clear one first: /touchpoint priorities clear <1-3>.',
+    );
+    expect(text(h.run('pat', 'priorities set 4 Four')).split('\n')[0]).toBe(
+      'A partnership keeps at most 3 shared priorities: a shared vision means few priorities. Clear one first.',
+    );
     expect(text(h.run('casey', 'priorities clear 2'))).toContain('1. One');
   });
 
@@ -277,7 +345,11 @@ describe('who may use a partnership’s agenda', () => {
     expect(read).toContain('no active touch-point');
     expect(text(h.run(handle, 'add wins Sneaky', { tenant }))).toContain('no active touch-point');
     const occ = h.core.db.prepare('SELECT id FROM occurrences ORDER BY starts_at LIMIT 1').get() as { id: number };
-    const pressed = h.core.app.action({ identity: { platform: 'console', tenantExternalId: tenant, userExternalId: handle, handle } }, 'agenda.add', String(occ.id));
+    const pressed = h.core.app.action(
+      { identity: { platform: 'console', tenantExternalId: tenant, userExternalId: handle, handle } },
+      'agenda.add',
+      String(occ.id),
+    );
     expect(text(pressed)).toMatch(/no longer exists|Only the principal and the coach/);
     const items = h.core.db.prepare('SELECT text FROM agenda_items').all() as { text: string }[];
     expect(items.map((i) => i.text)).toEqual(['Confidential partnership item']);

@@ -52,9 +52,14 @@ describe('proposing and answering', () => {
     const dms = await h.deliver();
     expect(dms.map((d) => d.to)).toEqual(['casey']);
     const proposal = dms[0].message;
-    expect(proposal.text).toBe('Pat Rivera proposes a touch-point: weekly on Tuesdays, 14:00–14:30 (America/New_York), first on Tue 24 Nov 2026, 14:00–14:30 EST. Accept or decline.');
+    expect(proposal.text).toBe(
+      'Pat Rivera proposes a touch-point: weekly on Tuesdays, 14:00–14:30 (America/New_York), first on Tue 24 Nov 2026, 14:00–14:30 EST. Accept or decline.',
+    );
     const buttons = buttonsOf(proposal);
-    expect(buttons.map((b) => [b.label, b.actionId])).toEqual([['Accept', 'booking.accept'], ['Decline', 'booking.decline']]);
+    expect(buttons.map((b) => [b.label, b.actionId])).toEqual([
+      ['Accept', 'booking.accept'],
+      ['Decline', 'booking.decline'],
+    ]);
     const series = onlySeries();
     expect(buttons.every((b) => b.value === String(series.id))).toBe(true);
     expect(series.status).toBe('proposed');
@@ -105,7 +110,9 @@ describe('proposing and answering', () => {
 
   it('a second proposal for the same pair is refused while the first is open', () => {
     h.run('pat', 'book @casey weekly tue 14:00');
-    expect(text(h.run('pat', 'book @casey weekly wed 10:00'))).toBe('You already have a touch-point with Casey Lee (weekly on Tuesdays, 14:00–14:30, awaiting an answer). Use move, pause or cancel to change it.');
+    expect(text(h.run('pat', 'book @casey weekly wed 10:00'))).toBe(
+      'You already have a touch-point with Casey Lee (weekly on Tuesdays, 14:00–14:30, awaiting an answer). Use move, pause or cancel to change it.',
+    );
     expect(seriesOf('pat')).toHaveLength(1);
   });
 });
@@ -231,16 +238,20 @@ describe('changing a booked series', () => {
     expect(text(h.run('pat', 'move 2026-11-26 10:30'))).toBe('Demo Elementary is closed on Thu 26 Nov 2026 (Thanksgiving); pick another day.');
     expect(text(h.run('pat', 'move wed 16:00'))).toBe(
       'Moved: Tue 24 Nov 2026, 14:00–14:30 EST → Wed 25 Nov 2026, 16:00–16:30 EST. Casey Lee has been told.\n' +
-      "Heads-up: that is outside Demo Elementary's school day (07:30–15:30).",
+        "Heads-up: that is outside Demo Elementary's school day (07:30–15:30).",
     );
   });
 
   it('pause until a date pauses the occurrences before it; resume brings them back', async () => {
     const id = onlySeries().id;
-    expect(text(h.run('pat', 'pause until 2026-12-08'))).toBe('Paused. Resumes on Tue 8 Dec 2026; Next: Tue 8 Dec 2026, 14:00–14:30 EST.\nResume earlier with /touchpoint resume.');
+    expect(text(h.run('pat', 'pause until 2026-12-08'))).toBe(
+      'Paused. Resumes on Tue 8 Dec 2026; Next: Tue 8 Dec 2026, 14:00–14:30 EST.\nResume earlier with /touchpoint resume.',
+    );
     expect(onlySeries().pausedUntil).toBe('2026-12-08');
     expect(occurrences(id, 3).map((o) => [o.originalDate, o.status])).toEqual([
-      ['2026-11-24', 'paused'], ['2026-12-01', 'paused'], ['2026-12-08', 'scheduled'],
+      ['2026-11-24', 'paused'],
+      ['2026-12-01', 'paused'],
+      ['2026-12-08', 'scheduled'],
     ]);
     expect(text(h.run('casey', 'next'))).toBe('Next touch-point with Pat Rivera: Tue 8 Dec 2026, 14:00–14:30 EST. Paused until Tue 8 Dec 2026.');
     expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([
@@ -261,7 +272,10 @@ describe('changing a booked series', () => {
     h.run('pat', 'pause until 2027-03-01');
     expect(text(h.run('pat', 'pause until 2026-12-08'))).toContain('Next: Tue 8 Dec 2026, 14:00–14:30 EST.');
     expect(occurrences(id, 4).map((o) => [o.originalDate, o.status])).toEqual([
-      ['2026-11-24', 'paused'], ['2026-12-01', 'paused'], ['2026-12-08', 'scheduled'], ['2026-12-15', 'scheduled'],
+      ['2026-11-24', 'paused'],
+      ['2026-12-01', 'paused'],
+      ['2026-12-08', 'scheduled'],
+      ['2026-12-15', 'scheduled'],
     ]);
     h.clock.set(new Date('2026-12-09T13:00:00Z'));
     expect(text(h.run('casey', 'next'))).toBe('Next touch-point with Pat Rivera: Tue 15 Dec 2026, 14:00–14:30 EST.');
@@ -304,22 +318,31 @@ describe('changing a booked series', () => {
     expect(reply.text).toBe('Demo Elementary is closed Tue 24 Nov 2026 (Testing day). 1 touch-point skipped; both people told.');
     expect(buttonsOf(reply).map((b) => b.label)).toEqual(['Undo']);
     expect(occurrences(id, 2).map((o) => [o.originalDate, o.status, o.reason])).toEqual([
-      ['2026-11-24', 'closed', 'Testing day'], ['2026-12-01', 'scheduled', null],
+      ['2026-11-24', 'closed', 'Testing day'],
+      ['2026-12-01', 'scheduled', null],
     ]);
     const line = 'No touch-point on Tue 24 Nov 2026, 14:00–14:30 EST: Demo Elementary is closed (Testing day). Next: Tue 1 Dec 2026, 14:00–14:30 EST.';
-    expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([['pat', line], ['casey', line]]);
+    expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([
+      ['pat', line],
+      ['casey', line],
+    ]);
 
     expect(text(h.press('pat', reply, 'Undo'))).toBe('Removed the closure "Testing day". 1 touch-point is on again.');
     expect(occurrences(id, 1)[0]).toMatchObject({ originalDate: '2026-11-24', status: 'scheduled', reason: null });
     const again = 'The touch-point on Tue 24 Nov 2026, 14:00–14:30 EST is on again: the closure "Testing day" was removed.';
-    expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([['pat', again], ['casey', again]]);
+    expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([
+      ['pat', again],
+      ['casey', again],
+    ]);
     expect(text(h.press('pat', reply, 'Undo'))).toBe('That closure no longer exists.');
   });
 
   it('a closure covers the day a moved touch-point now falls on, not the day it left', async () => {
     const id = onlySeries().id;
     h.run('pat', 'move fri 10:30'); // Tue 24 Nov → Fri 27 Nov
-    expect(text(h.run('pat', 'closed 2026-11-24 Testing day'))).toBe('Demo Elementary is closed Tue 24 Nov 2026 (Testing day). 0 touch-points skipped; both people told.');
+    expect(text(h.run('pat', 'closed 2026-11-24 Testing day'))).toBe(
+      'Demo Elementary is closed Tue 24 Nov 2026 (Testing day). 0 touch-points skipped; both people told.',
+    );
     expect(occurrences(id, 1)[0]).toMatchObject({ originalDate: '2026-11-24', status: 'scheduled' });
 
     const pd = one(h.run('pat', 'closed 2026-11-27 PD day'));
@@ -341,14 +364,24 @@ describe('double-booking and school hours', () => {
   });
 
   it('a second principal booking casey Tue 14:15 is refused naming the clash; Tue 15:00 is accepted', async () => {
-    expect(text(h.run('sam', 'book @casey weekly tue 14:15'))).toBe('Casey Lee already has a touch-point with Pat Rivera at Tue 24 Nov 2026, 14:00 EST; pick another time.');
+    expect(text(h.run('sam', 'book @casey weekly tue 14:15'))).toBe(
+      'Casey Lee already has a touch-point with Pat Rivera at Tue 24 Nov 2026, 14:00 EST; pick another time.',
+    );
     expect(seriesOf('sam')).toEqual([]);
 
-    expect(text(h.run('sam', 'book @casey weekly tue 15:00'))).toBe('Proposed to Casey Lee: weekly on Tuesdays, 15:00–15:30, first on Tue 24 Nov 2026, 15:00–15:30 EST. They can accept or decline.');
+    expect(text(h.run('sam', 'book @casey weekly tue 15:00'))).toBe(
+      'Proposed to Casey Lee: weekly on Tuesdays, 15:00–15:30, first on Tue 24 Nov 2026, 15:00–15:30 EST. They can accept or decline.',
+    );
     await h.deliver();
-    const proposal = h.notifier.to('casey').map((d) => d.message).find((m) => m.text.startsWith('Sam Ortiz proposes'))!;
+    const proposal = h.notifier
+      .to('casey')
+      .map((d) => d.message)
+      .find((m) => m.text.startsWith('Sam Ortiz proposes'))!;
     expect(text(h.press('casey', proposal, 'Accept'))).toMatch(/^Booked with Sam Ortiz: weekly on Tuesdays, 15:00–15:30/);
-    expect(seriesOf('casey').map((s) => [s.time, s.status])).toEqual([['14:00', 'active'], ['15:00', 'active']]);
+    expect(seriesOf('casey').map((s) => [s.time, s.status])).toEqual([
+      ['14:00', 'active'],
+      ['15:00', 'active'],
+    ]);
   });
 
   it('a meeting that ends as the other starts does not clash; a biweekly on the off week still clashes with a weekly', () => {
@@ -356,7 +389,9 @@ describe('double-booking and school hours', () => {
     const ask = one(h.run('sam', 'cancel'));
     expect(text(h.press('sam', ask, 'Withdraw proposal'))).toBe('Proposal withdrawn. Casey Lee has been told.');
     expect(seriesOf('sam')).toEqual([]);
-    expect(text(h.run('sam', 'book @casey biweekly tue 14:00 from 2026-12-01'))).toBe('Casey Lee already has a touch-point with Pat Rivera at Tue 1 Dec 2026, 14:00 EST; pick another time.');
+    expect(text(h.run('sam', 'book @casey biweekly tue 14:00 from 2026-12-01'))).toBe(
+      'Casey Lee already has a touch-point with Pat Rivera at Tue 1 Dec 2026, 14:00 EST; pick another time.',
+    );
   });
 
   it('moving onto the other series is refused naming the clash', () => {
@@ -371,7 +406,7 @@ describe('double-booking and school hours', () => {
     const reply = one(h.run('sam', 'book @casey weekly tue 17:00'));
     expect(reply.text).toBe(
       'Proposed to Casey Lee: weekly on Tuesdays, 17:00–17:30, first on Tue 24 Nov 2026, 17:00–17:30 EST. They can accept or decline.\n' +
-      "Heads-up: that is outside Demo Elementary's school day (07:30–15:30).",
+        "Heads-up: that is outside Demo Elementary's school day (07:30–15:30).",
     );
     expect(reply.blocks[1]).toEqual({ type: 'context', text: "Heads-up: that is outside Demo Elementary's school day \\(07:30–15:30\\)." });
     expect(seriesOf('sam')).toEqual([expect.objectContaining({ time: '17:00', status: 'proposed' })]);
@@ -381,7 +416,7 @@ describe('double-booking and school hours', () => {
   it('a weekend booking is allowed with a Heads-up that names the day', () => {
     expect(text(h.run('sam', 'book @casey weekly sat 10:00'))).toBe(
       'Proposed to Casey Lee: weekly on Saturdays, 10:00–10:30, first on Sat 28 Nov 2026, 10:00–10:30 EST. They can accept or decline.\n' +
-      "Heads-up: that is a Saturday, outside Demo Elementary's school week.",
+        "Heads-up: that is a Saturday, outside Demo Elementary's school week.",
     );
   });
 

@@ -73,9 +73,7 @@ describe('dates of the series', () => {
 
   it('weekly: every Tuesday from the first date, none before it', () => {
     const rule = tuesdayAt2pm('Europe/London');
-    expect(slotsBetween(rule, '2025-12-01', '2026-01-31').map((s) => s.originalDate)).toEqual([
-      '2026-01-06', '2026-01-13', '2026-01-20', '2026-01-27',
-    ]);
+    expect(slotsBetween(rule, '2025-12-01', '2026-01-31').map((s) => s.originalDate)).toEqual(['2026-01-06', '2026-01-13', '2026-01-20', '2026-01-27']);
     expect(isSlotDate(rule, '2025-12-30')).toBe(false); // a Tuesday, but before the start
     expect(isSlotDate(rule, '2026-01-07')).toBe(false); // a Wednesday
     expect(isSlotDate(rule, '2026-01-13')).toBe(true);
@@ -124,9 +122,7 @@ describe('nextSlots', () => {
   });
 
   it('skips a meeting once it has ended (end is exclusive)', () => {
-    expect(nextSlots(rule, new Date('2026-01-13T14:45:00Z'), 2).map((s) => s.originalDate)).toEqual([
-      '2026-01-20', '2026-01-27',
-    ]);
+    expect(nextSlots(rule, new Date('2026-01-13T14:45:00Z'), 2).map((s) => s.originalDate)).toEqual(['2026-01-20', '2026-01-27']);
   });
 
   it('starts at the first date when `after` is before the series', () => {
@@ -142,9 +138,7 @@ describe('nextSlots', () => {
 
   it('follows biweekly parity and returns nothing for count 0', () => {
     const bi = tuesdayAt2pm('Europe/London', 'biweekly');
-    expect(nextSlots(bi, new Date('2026-01-14T00:00:00Z'), 2).map((s) => s.originalDate)).toEqual([
-      '2026-01-20', '2026-02-03',
-    ]);
+    expect(nextSlots(bi, new Date('2026-01-14T00:00:00Z'), 2).map((s) => s.originalDate)).toEqual(['2026-01-20', '2026-02-03']);
     expect(nextSlots(bi, new Date('2026-01-14T00:00:00Z'), 0)).toEqual([]);
   });
 });

@@ -13,12 +13,16 @@ const NY = 'America/New_York';
 const LONDON = 'Europe/London';
 const MINUTE = 60_000;
 const unfold = (ics: string): string => ics.replace(/\r\n[ \t]/g, '');
-const local = (d: Date, tz: string): string => { const l = toLocal(d, tz); return `${l.date} ${l.time}`; };
+const local = (d: Date, tz: string): string => {
+  const l = toLocal(d, tz);
+  return `${l.date} ${l.time}`;
+};
 
 /** Every Tuesday (or the rule's weekday) from `from`, stepping `step` days, up to `to`. */
 function dates(from: string, to: string, step: number): string[] {
   const out: string[] = [];
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d = new Date(d.getTime() + step * 86_400_000)) out.push(d.toISOString().slice(0, 10));
+  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d = new Date(d.getTime() + step * 86_400_000))
+    out.push(d.toISOString().slice(0, 10));
   return out;
 }
 
@@ -46,7 +50,11 @@ describe('a weekly series in New York', () => {
     expect(text(h.run('pat', 'closed 2026-11-24..2026-11-25 Thanksgiving break'))).toContain('closed');
     // A closure beyond the materialised horizon (an imported spring break, say) is excluded too.
     const tenantId = h.user('pat').tenantId;
-    h.core.services.calendar.addClosure(tenantId, { schoolId: 1, startDate: '2027-04-05', endDate: '2027-04-09', label: 'Spring break', createdBy: h.user('pat').id }, h.clock.now());
+    h.core.services.calendar.addClosure(
+      tenantId,
+      { schoolId: 1, startDate: '2027-04-05', endDate: '2027-04-09', label: 'Spring break', createdBy: h.user('pat').id },
+      h.clock.now(),
+    );
 
     const res = await feedOf(rig, 'pat');
     expect(res.status).toBe(200);
@@ -78,7 +86,9 @@ describe('a weekly series in New York', () => {
 
     // The moved meeting appears once, at its new time, as the override of its original slot.
     const moved = all.filter((i) => i.moved);
-    expect(moved.map((i: Instance) => [local(i.start, NY), local(i.end, NY), local(i.recurrenceId, NY)])).toEqual([['2026-10-29 10:30', '2026-10-29 11:00', '2026-10-27 14:00']]);
+    expect(moved.map((i: Instance) => [local(i.start, NY), local(i.end, NY), local(i.recurrenceId, NY)])).toEqual([
+      ['2026-10-29 10:30', '2026-10-29 11:00', '2026-10-27 14:00'],
+    ]);
     expect(cal.getAllSubcomponents('vevent').filter((v) => v.hasProperty('recurrence-id'))).toHaveLength(1);
     expect(all.filter((i) => local(i.start, NY) === '2026-10-27 14:00')).toEqual([]);
   });
@@ -96,7 +106,13 @@ describe('a weekly series in New York', () => {
   });
 
   it('shows only the series its owner is in', async () => {
-    seedSchool(h, { name: 'Other', members: [['alex', 'Alex Park', 'principal'], ['robin', 'Robin Diaz', 'coach']] });
+    seedSchool(h, {
+      name: 'Other',
+      members: [
+        ['alex', 'Alex Park', 'principal'],
+        ['robin', 'Robin Diaz', 'coach'],
+      ],
+    });
     bookAccepted(h, 'book @robin weekly wed 10:00', 'alex', 'robin');
     const tenantId = h.user('pat').tenantId;
     expect(uids(parseFeed((await feedOf(rig, 'pat')).body))).toEqual([seriesUid(tenantId, 1)]);
@@ -138,7 +154,13 @@ describe('a cancelled series', () => {
   beforeEach(async () => {
     h = createHarness({ start: new Date('2026-10-20T12:00:00Z') });
     seedDemoSchool(h);
-    h.core.services.people.addMembership(h.user('pat').tenantId, 1, h.core.services.people.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id, 'coach', h.clock.now());
+    h.core.services.people.addMembership(
+      h.user('pat').tenantId,
+      1,
+      h.core.services.people.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id,
+      'coach',
+      h.clock.now(),
+    );
     bookAccepted(h); // Tuesdays 14:00 with casey
     rig = await calendarRig(h);
   });

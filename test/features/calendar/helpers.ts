@@ -86,5 +86,6 @@ export function expand(cal: InstanceType<typeof ICAL.Component>, uid: string, un
   return out;
 }
 
-export const uids = (cal: InstanceType<typeof ICAL.Component>): string[] =>
-  [...new Set(cal.getAllSubcomponents('vevent').map((v) => String(v.getFirstPropertyValue('uid'))))];
+export const uids = (cal: InstanceType<typeof ICAL.Component>): string[] => [
+  ...new Set(cal.getAllSubcomponents('vevent').map((v) => String(v.getFirstPropertyValue('uid')))),
+];

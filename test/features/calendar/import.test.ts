@@ -13,27 +13,52 @@ import { registerCalendar } from '../../../src/features/calendar/commands';
 import { importSchoolCalendar, loadCalendarSource, readSchoolCalendar, syncSchoolCalendars } from '../../../src/features/calendar/import';
 import { calendarRig, type CalendarRig } from './helpers';
 
-const ics = (...events: string[]): string => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Springfield USD//District Calendar//EN', ...events, 'END:VCALENDAR', ''].join('\r\n');
+const ics = (...events: string[]): string =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Springfield USD//District Calendar//EN', ...events, 'END:VCALENDAR', ''].join('\r\n');
 
-const WINTER = (start = '20261221', endExclusive = '20270102'): string => [
-  'BEGIN:VEVENT', 'UID:winter-break-2026@springfield.k12.example', 'DTSTAMP:20260801T000000Z',
-  `DTSTART;VALUE=DATE:${start}`, `DTEND;VALUE=DATE:${endExclusive}`, 'SUMMARY:Winter Break', 'END:VEVENT',
-].join('\r\n');
+const WINTER = (start = '20261221', endExclusive = '20270102'): string =>
+  [
+    'BEGIN:VEVENT',
+    'UID:winter-break-2026@springfield.k12.example',
+    'DTSTAMP:20260801T000000Z',
+    `DTSTART;VALUE=DATE:${start}`,
+    `DTEND;VALUE=DATE:${endExclusive}`,
+    'SUMMARY:Winter Break',
+    'END:VEVENT',
+  ].join('\r\n');
 const THANKSGIVING = [
-  'BEGIN:VEVENT', 'UID:thanksgiving-2026@springfield.k12.example', 'DTSTAMP:20260801T000000Z',
-  'DTSTART;VALUE=DATE:20261126', 'DTEND;VALUE=DATE:20261127', 'SUMMARY:Thanksgiving Day',
-  'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Reminder', 'TRIGGER:-P1D', 'END:VALARM', 'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:thanksgiving-2026@springfield.k12.example',
+  'DTSTAMP:20260801T000000Z',
+  'DTSTART;VALUE=DATE:20261126',
+  'DTEND;VALUE=DATE:20261127',
+  'SUMMARY:Thanksgiving Day',
+  'BEGIN:VALARM',
+  'ACTION:DISPLAY',
+  'DESCRIPTION:Reminder',
+  'TRIGGER:-P1D',
+  'END:VALARM',
+  'END:VEVENT',
 ].join('\r\n');
 // A timed early-release afternoon, its summary folded and with an escaped comma.
 const EARLY_RELEASE = [
-  'BEGIN:VEVENT', 'UID:early-release-2026-12-10@springfield.k12.example', 'DTSTAMP:20260801T000000Z',
-  'DTSTART;TZID=America/New_York:20261210T123000', 'DTEND;TZID=America/New_York:20261210T153000',
-  'SUMMARY:Early Release\\, Staff Professional Develop', ' ment', 'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:early-release-2026-12-10@springfield.k12.example',
+  'DTSTAMP:20260801T000000Z',
+  'DTSTART;TZID=America/New_York:20261210T123000',
+  'DTEND;TZID=America/New_York:20261210T153000',
+  'SUMMARY:Early Release\\, Staff Professional Develop',
+  ' ment',
+  'END:VEVENT',
 ].join('\r\n');
 const BOARD_MEETING = [
-  'BEGIN:VEVENT', 'UID:board-2026-12-03@springfield.k12.example', 'DTSTAMP:20260801T000000Z',
-  'DTSTART;TZID=America/New_York:20261203T180000', 'DTEND;TZID=America/New_York:20261203T200000',
-  'SUMMARY:Board of Education Meeting', 'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:board-2026-12-03@springfield.k12.example',
+  'DTSTAMP:20260801T000000Z',
+  'DTSTART;TZID=America/New_York:20261203T180000',
+  'DTEND;TZID=America/New_York:20261203T200000',
+  'SUMMARY:Board of Education Meeting',
+  'END:VEVENT',
 ].join('\r\n');
 
 const V1 = ics(WINTER(), THANKSGIVING, EARLY_RELEASE, BOARD_MEETING);
@@ -47,10 +72,17 @@ describe('importing the school calendar', () => {
   let rig: CalendarRig;
   let file: string;
   let tenantId: number;
-  const statuses = (): Record<string, string> => Object.fromEntries(
-    (h.core.db.prepare('SELECT original_date, status FROM occurrences WHERE series_id = 1 ORDER BY original_date').all() as { original_date: string; status: string }[])
-      .filter((o) => o.original_date <= '2027-01-14').map((o) => [o.original_date, o.status]),
-  );
+  const statuses = (): Record<string, string> =>
+    Object.fromEntries(
+      (
+        h.core.db.prepare('SELECT original_date, status FROM occurrences WHERE series_id = 1 ORDER BY original_date').all() as {
+          original_date: string;
+          status: string;
+        }[]
+      )
+        .filter((o) => o.original_date <= '2027-01-14')
+        .map((o) => [o.original_date, o.status]),
+    );
   const closures = (): [string, string, string][] => h.core.services.calendar.closuresOfSchool(tenantId, 1).map((c) => [c.startDate, c.endDate, c.label]);
 
   beforeEach(async () => {
@@ -71,15 +103,24 @@ describe('importing the school calendar', () => {
 
   it('turns all-day and early-release events into closures, closes the touch-points on them and tells both people', async () => {
     const r = rig.run('pat', 'calendar import');
-    expect(text(r)).toContain('Imported the school calendar into Demo Elementary: 3 added, 0 updated, 0 removed. 1 event was not a closure (1 with a time of day). 4 touch-points fall on a closed day; both people told.');
+    expect(text(r)).toContain(
+      'Imported the school calendar into Demo Elementary: 3 added, 0 updated, 0 removed. 1 event was not a closure (1 with a time of day). 4 touch-points fall on a closed day; both people told.',
+    );
     expect(closures()).toEqual([
       ['2026-11-26', '2026-11-26', 'Thanksgiving Day'],
       ['2026-12-10', '2026-12-10', 'Early Release, Staff Professional Development'],
       ['2026-12-21', '2027-01-01', 'Winter Break'], // DTEND is exclusive
     ]);
     expect(statuses()).toEqual({
-      '2026-11-19': 'scheduled', '2026-11-26': 'closed', '2026-12-03': 'scheduled', '2026-12-10': 'closed',
-      '2026-12-17': 'scheduled', '2026-12-24': 'closed', '2026-12-31': 'closed', '2027-01-07': 'scheduled', '2027-01-14': 'scheduled',
+      '2026-11-19': 'scheduled',
+      '2026-11-26': 'closed',
+      '2026-12-03': 'scheduled',
+      '2026-12-10': 'closed',
+      '2026-12-17': 'scheduled',
+      '2026-12-24': 'closed',
+      '2026-12-31': 'closed',
+      '2027-01-07': 'scheduled',
+      '2027-01-14': 'scheduled',
     });
     const dms = updates(await h.deliver());
     expect(dms.map((d) => d.to).sort()).toEqual(['casey', 'pat']);
@@ -117,7 +158,13 @@ describe('importing the school calendar', () => {
       ['2027-01-14', '2027-01-14', 'Snow day'],
     ]);
     expect(h.core.services.calendar.closuresOfSchool(tenantId, 1).find((c) => c.label.startsWith('Early'))!.id).toBe(earlyReleaseId);
-    expect(statuses()).toMatchObject({ '2026-11-26': 'scheduled', '2026-12-10': 'closed', '2026-12-24': 'scheduled', '2026-12-31': 'closed', '2027-01-14': 'closed' });
+    expect(statuses()).toMatchObject({
+      '2026-11-26': 'scheduled',
+      '2026-12-10': 'closed',
+      '2026-12-24': 'scheduled',
+      '2026-12-31': 'closed',
+      '2027-01-14': 'closed',
+    });
     const dms = updates(await h.deliver());
     expect(dms.map((d) => d.to).sort()).toEqual(['casey', 'pat']);
     expect(dms[0].message.text).toContain('The touch-point on Thu 24 Dec 2026, 14:00–14:30 EST is on again');
@@ -130,8 +177,18 @@ describe('importing the school calendar', () => {
   });
 
   it('is re-imported daily for the schools that imported it, and only those', () => {
-    const other = seedSchool(h, { name: 'Lincoln Middle', members: [['alex', 'Alex Park', 'principal'], ['robin', 'Robin Diaz', 'coach']] });
-    expect(importSchoolCalendar(h.core.services, tenantId, 1, V1, h.clock.now(), { actorId: h.user('pat').id })).toMatchObject({ added: 3, updated: 0, removed: 0 });
+    const other = seedSchool(h, {
+      name: 'Lincoln Middle',
+      members: [
+        ['alex', 'Alex Park', 'principal'],
+        ['robin', 'Robin Diaz', 'coach'],
+      ],
+    });
+    expect(importSchoolCalendar(h.core.services, tenantId, 1, V1, h.clock.now(), { actorId: h.user('pat').id })).toMatchObject({
+      added: 3,
+      updated: 0,
+      removed: 0,
+    });
     writeFileSync(file, V2);
     // The scheduler's planner, as registerCalendar installs it with the configured source.
     const registry = new CommandRegistry();
@@ -167,13 +224,18 @@ describe('reading a calendar source', () => {
   });
 
   it('reads all-day spans with an exclusive DTEND, a missing DTEND or a DURATION; skips cancelled, recurring and override events', () => {
-    const reading = readSchoolCalendar(ics(
-      ['BEGIN:VEVENT', 'UID:a', 'DTSTART;VALUE=DATE:20270215', 'SUMMARY:Presidents Day', 'END:VEVENT'].join('\r\n'),
-      ['BEGIN:VEVENT', 'UID:b', 'DTSTART;VALUE=DATE:20270405', 'DURATION:P5D', 'SUMMARY:Spring Break', 'END:VEVENT'].join('\r\n'),
-      ['BEGIN:VEVENT', 'UID:c', 'DTSTART;VALUE=DATE:20270301', 'DTEND;VALUE=DATE:20270302', 'STATUS:CANCELLED', 'SUMMARY:Snow make-up', 'END:VEVENT'].join('\r\n'),
-      ['BEGIN:VEVENT', 'UID:d', 'DTSTART;VALUE=DATE:20270101', 'RRULE:FREQ=YEARLY', 'SUMMARY:New Year', 'END:VEVENT'].join('\r\n'),
-      ['BEGIN:VEVENT', 'UID:e', 'DTSTART:20270512T170000Z', 'DTEND:20270512T193000Z', 'SUMMARY:Early dismissal (testing)', 'END:VEVENT'].join('\r\n'),
-    ), 'America/New_York');
+    const reading = readSchoolCalendar(
+      ics(
+        ['BEGIN:VEVENT', 'UID:a', 'DTSTART;VALUE=DATE:20270215', 'SUMMARY:Presidents Day', 'END:VEVENT'].join('\r\n'),
+        ['BEGIN:VEVENT', 'UID:b', 'DTSTART;VALUE=DATE:20270405', 'DURATION:P5D', 'SUMMARY:Spring Break', 'END:VEVENT'].join('\r\n'),
+        ['BEGIN:VEVENT', 'UID:c', 'DTSTART;VALUE=DATE:20270301', 'DTEND;VALUE=DATE:20270302', 'STATUS:CANCELLED', 'SUMMARY:Snow make-up', 'END:VEVENT'].join(
+          '\r\n',
+        ),
+        ['BEGIN:VEVENT', 'UID:d', 'DTSTART;VALUE=DATE:20270101', 'RRULE:FREQ=YEARLY', 'SUMMARY:New Year', 'END:VEVENT'].join('\r\n'),
+        ['BEGIN:VEVENT', 'UID:e', 'DTSTART:20270512T170000Z', 'DTEND:20270512T193000Z', 'SUMMARY:Early dismissal (testing)', 'END:VEVENT'].join('\r\n'),
+      ),
+      'America/New_York',
+    );
     expect(reading.closures).toEqual([
       { uid: 'a', startDate: '2027-02-15', endDate: '2027-02-15', label: 'Presidents Day' },
       { uid: 'b', startDate: '2027-04-05', endDate: '2027-04-09', label: 'Spring Break' },

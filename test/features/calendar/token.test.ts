@@ -90,7 +90,13 @@ describe('calendar feed links', () => {
   });
 
   it('refuses a coach with no touch-point yet, and a stray word with the usage line', () => {
-    h.core.services.people.addMembership(h.user('pat').tenantId, 1, h.core.services.people.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id, 'coach', h.clock.now());
+    h.core.services.people.addMembership(
+      h.user('pat').tenantId,
+      1,
+      h.core.services.people.ensureUser(h.user('pat').tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin').id,
+      'coach',
+      h.clock.now(),
+    );
     expect(text(rig.run('robin', 'calendar'))).toContain('you have none yet');
     expect(text(rig.run('pat', 'calendar export'))).toBe('"export" is not rotate or import\nUsage: /touchpoint calendar [rotate|import]');
   });

@@ -17,7 +17,13 @@ import { renderPlainText } from '../../../adapters/console/render-plain-text';
 import { seedSchool, type SentDm } from '../../support/harness';
 import { createCoachingHarness, type CoachingHarness } from './support';
 
-interface Person { handle: string; name: string; tenant: string; school: string; role: 'principal' | 'assistant_principal' | 'coach' | 'teacher' }
+interface Person {
+  handle: string;
+  name: string;
+  tenant: string;
+  school: string;
+  role: 'principal' | 'assistant_principal' | 'coach' | 'teacher';
+}
 
 // Distinctive names, so finding one in an output means it leaked.
 const PEOPLE: Person[] = [
@@ -54,7 +60,15 @@ const TOPICS = [
 ];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-interface ModelRequest { id: number; teacher: Person; detail: string; shared: boolean; topic: string; month: string; erased: boolean }
+interface ModelRequest {
+  id: number;
+  teacher: Person;
+  detail: string;
+  shared: boolean;
+  topic: string;
+  month: string;
+  erased: boolean;
+}
 
 type Op =
   | { kind: 'request'; teacher: number; topic: number; token: string; share: boolean; viaForm: boolean }
@@ -68,12 +82,56 @@ type Op =
 
 const pick = fc.nat({ max: 40 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('request' as const), teacher: fc.nat({ max: TEACHERS.length - 1 }), topic: fc.nat({ max: TOPICS.length - 1 }), token: fc.stringMatching(/^[A-Z]{5}[0-9]{3}$/), share: fc.boolean(), viaForm: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('request' as const),
+      teacher: fc.nat({ max: TEACHERS.length - 1 }),
+      topic: fc.nat({ max: TOPICS.length - 1 }),
+      token: fc.stringMatching(/^[A-Z]{5}[0-9]{3}$/),
+      share: fc.boolean(),
+      viaForm: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), teacher: fc.nat({ max: TEACHERS.length - 1 }), pick }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('answer' as const), coach: fc.nat({ max: COACHES.length - 1 }), how: fc.constantFrom('accept' as const, 'ask' as const, 'decline' as const, 'done' as const), pick }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('answer' as const),
+      coach: fc.nat({ max: COACHES.length - 1 }),
+      how: fc.constantFrom('accept' as const, 'ask' as const, 'decline' as const, 'done' as const),
+      pick,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reply' as const), teacher: fc.nat({ max: TEACHERS.length - 1 }), pick }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('look' as const), person: fc.nat({ max: PEOPLE.length - 1 }), what: fc.constantFrom('status' as const, 'queue' as const, 'home' as const, 'report' as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('forge' as const), leader: fc.nat({ max: LEADERS.length - 1 }), actionId: fc.constantFrom('coaching.accept', 'coaching.ask', 'coaching.decline', 'coaching.done', 'coaching.reply', 'coaching.withdraw', 'coaching.send', 'coaching.share', 'coaching.edit', 'coaching.helpful'), pick }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('look' as const),
+      person: fc.nat({ max: PEOPLE.length - 1 }),
+      what: fc.constantFrom('status' as const, 'queue' as const, 'home' as const, 'report' as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('forge' as const),
+      leader: fc.nat({ max: LEADERS.length - 1 }),
+      actionId: fc.constantFrom(
+        'coaching.accept',
+        'coaching.ask',
+        'coaching.decline',
+        'coaching.done',
+        'coaching.reply',
+        'coaching.withdraw',
+        'coaching.send',
+        'coaching.share',
+        'coaching.edit',
+        'coaching.helpful',
+      ),
+      pick,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const), teacher: fc.nat({ max: TEACHERS.length - 1 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 96 }) }) },
 );
@@ -86,8 +144,16 @@ class World {
   private serial = 0;
 
   constructor(readonly h: CoachingHarness) {
-    for (const [tenant, school] of [['alpha', 'North'], ['alpha', 'South'], ['beta', 'East']]) {
-      seedSchool(h, { tenant, name: `${school} School`, members: PEOPLE.filter((p) => p.school === school).map((p): [string, string, Person['role']] => [p.handle, p.name, p.role]) });
+    for (const [tenant, school] of [
+      ['alpha', 'North'],
+      ['alpha', 'South'],
+      ['beta', 'East'],
+    ]) {
+      seedSchool(h, {
+        tenant,
+        name: `${school} School`,
+        members: PEOPLE.filter((p) => p.school === school).map((p): [string, string, Person['role']] => [p.handle, p.name, p.role]),
+      });
     }
   }
 
@@ -106,9 +172,12 @@ class World {
     if (isLeader(to)) {
       for (const t of TEACHERS) {
         const sharedHere = this.requests.some((r) => r.teacher === t && r.shared && !r.erased && t.school === to.school);
-        if (!sharedHere && output.includes(t.name)) throw new Error(`${where}: ${to.handle} saw the name of ${t.name}, who shared nothing with them:\n${output}`);
+        if (!sharedHere && output.includes(t.name))
+          throw new Error(`${where}: ${to.handle} saw the name of ${t.name}, who shared nothing with them:\n${output}`);
       }
-      for (const m of output.matchAll(/(?:^|; )(?:Classroom management|Student engagement|Assessment and data|Curriculum and planning|Differentiation|Technology|Other): ([^;\n]+)/gm)) {
+      for (const m of output.matchAll(
+        /(?:^|; )(?:Classroom management|Student engagement|Assessment and data|Curriculum and planning|Differentiation|Technology|Other): ([^;\n]+)/gm,
+      )) {
         if (m[1] !== 'fewer than 3' && !(Number(m[1]) >= 3)) throw new Error(`${where}: a count under 3 was shown: ${m[0]}`);
       }
     }
@@ -134,7 +203,9 @@ class World {
       for (const f of b.fields) {
         const topic = TOPICS.find((t) => t.label === f.label)!;
         // Shared requests are listed by name instead, so they are not counted (no working out by subtraction).
-        const n = this.requests.filter((q) => !q.erased && !q.shared && q.teacher.school === leader.school && q.topic === topic.key && q.month === month).length;
+        const n = this.requests.filter(
+          (q) => !q.erased && !q.shared && q.teacher.school === leader.school && q.topic === topic.key && q.month === month,
+        ).length;
         expect([f.label, month, f.value]).toEqual([f.label, month, n < 3 ? 'fewer than 3' : String(n)]);
       }
     }
@@ -151,7 +222,8 @@ class World {
         const detail = `DTL${op.token}${(this.serial += 1)}`;
         let confirm: Message;
         if (op.viaForm) {
-          confirm = h.submit(t.handle, 'coaching.request', { topic: topic.key, details: detail, share: op.share ? 'true' : 'false' }, t.tenant).reply.messages[0];
+          confirm = h.submit(t.handle, 'coaching.request', { topic: topic.key, details: detail, share: op.share ? 'true' : 'false' }, t.tenant).reply
+            .messages[0];
         } else {
           confirm = h.coaching(t.handle, `request ${topic.word} ${detail}`, t.tenant).messages[0];
           if (op.share) confirm = h.press(t.handle, confirm, 'Share with my principal', { tenant: t.tenant }).messages[0];
@@ -174,7 +246,12 @@ class World {
         const actionId = { accept: 'coaching.accept', ask: 'coaching.ask', decline: 'coaching.decline', done: 'coaching.done' }[op.how];
         const first = this.reply(c, h.action(c.handle, actionId, id, c.tenant), where);
         const form = first.messages.map(formOf).find((f) => f !== undefined);
-        if (form) this.reply(c, h.submit(c.handle, form.formId, { when: 'Tuesday 10:00', question: 'What have you tried?', note: 'Try the library.' }, c.tenant).reply, where);
+        if (form)
+          this.reply(
+            c,
+            h.submit(c.handle, form.formId, { when: 'Tuesday 10:00', question: 'What have you tried?', note: 'Try the library.' }, c.tenant).reply,
+            where,
+          );
         break;
       }
       case 'reply': {

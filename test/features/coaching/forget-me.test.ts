@@ -13,10 +13,14 @@ type Row = Record<string, unknown>;
 
 /** Every TEXT-ish column of every table: (table, column) pairs, read from the schema itself. */
 function textColumns(h: CoachingHarness): [string, string][] {
-  const tables = (h.core.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map((r) => r.name as string);
-  return tables.flatMap((t) => (h.core.db.prepare(`PRAGMA table_info("${t}")`).all() as Row[])
-    .filter((c) => /TEXT|CHAR|CLOB|^$/i.test(String(c.type)))
-    .map((c): [string, string] => [t, c.name as string]));
+  const tables = (h.core.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map(
+    (r) => r.name as string,
+  );
+  return tables.flatMap((t) =>
+    (h.core.db.prepare(`PRAGMA table_info("${t}")`).all() as Row[])
+      .filter((c) => /TEXT|CHAR|CLOB|^$/i.test(String(c.type)))
+      .map((c): [string, string] => [t, c.name as string]),
+  );
 }
 
 /** Every (table, column, value) whose text contains one of the needles, case-insensitively. */
@@ -24,7 +28,9 @@ function findText(h: CoachingHarness, needles: string[]): string[] {
   const hits: string[] = [];
   for (const [table, column] of textColumns(h)) {
     for (const needle of needles) {
-      const rows = h.core.db.prepare(`SELECT "${column}" AS v FROM "${table}" WHERE instr(lower(CAST("${column}" AS TEXT)), lower(?)) > 0`).all(needle) as Row[];
+      const rows = h.core.db
+        .prepare(`SELECT "${column}" AS v FROM "${table}" WHERE instr(lower(CAST("${column}" AS TEXT)), lower(?)) > 0`)
+        .all(needle) as Row[];
       for (const r of rows) hits.push(`${table}.${column}: ${String(r.v).slice(0, 120)}`);
     }
   }
@@ -34,7 +40,9 @@ function findText(h: CoachingHarness, needles: string[]): string[] {
 /** Rows of any table whose foreign key to users points at the user. */
 function rowsPointingAt(h: CoachingHarness, userId: number): string[] {
   const hits: string[] = [];
-  const tables = (h.core.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map((r) => r.name as string);
+  const tables = (h.core.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map(
+    (r) => r.name as string,
+  );
   for (const t of tables) {
     for (const fk of h.core.db.prepare(`PRAGMA foreign_key_list("${t}")`).all() as Row[]) {
       if (fk.table !== 'users') continue;
@@ -50,7 +58,12 @@ describe('forget-me', () => {
     h = createCoachingHarness();
     seedSchool(h, {
       name: 'Demo Elementary',
-      members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher']],
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['casey', 'Casey Lee', 'coach'],
+        ['taylor', 'Taylor Morgan', 'teacher'],
+        ['jordan', 'Jordan Kim', 'teacher'],
+      ],
     });
   });
 
@@ -77,15 +90,36 @@ describe('forget-me', () => {
     await h.deliver();
 
     // An escalation that names Taylor (the escalation feature's table), with its DM still in the outbox.
-    db.prepare(`INSERT INTO escalations (school_id, coach_id, concern, category, concerns_user_id, stage, created_at, updated_at)
-                VALUES (1, ?, ?, 'conduct', ?, 'raised', ?, ?)`)
-      .run(h.user('casey').id, 'Taylor Morgan (@taylor) left the class alone; Taylor says it was two minutes. TAYLOR agreed to talk.', taylor.id, h.clock.now().toISOString(), h.clock.now().toISOString());
-    db.prepare(`INSERT INTO escalations (school_id, coach_id, concern, category, stage, created_at, updated_at)
-                VALUES (1, ?, 'Photocopier budget', 'resources', 'raised', ?, ?)`).run(h.user('casey').id, h.clock.now().toISOString(), h.clock.now().toISOString());
-    h.core.services.outbox.enqueue({ tenantId, recipientId: h.user('pat').id, kind: 'escalation.urgent', dedupeKey: 'esc-test', message: { text: 'Urgent: about Taylor Morgan', blocks: [{ type: 'text', text: '**Taylor Morgan** — see @taylor' }] }, dueAt: h.clock.now() }, h.clock.now());
+    db.prepare(
+      `INSERT INTO escalations (school_id, coach_id, concern, category, concerns_user_id, stage, created_at, updated_at)
+                VALUES (1, ?, ?, 'conduct', ?, 'raised', ?, ?)`,
+    ).run(
+      h.user('casey').id,
+      'Taylor Morgan (@taylor) left the class alone; Taylor says it was two minutes. TAYLOR agreed to talk.',
+      taylor.id,
+      h.clock.now().toISOString(),
+      h.clock.now().toISOString(),
+    );
+    db.prepare(
+      `INSERT INTO escalations (school_id, coach_id, concern, category, stage, created_at, updated_at)
+                VALUES (1, ?, 'Photocopier budget', 'resources', 'raised', ?, ?)`,
+    ).run(h.user('casey').id, h.clock.now().toISOString(), h.clock.now().toISOString());
+    h.core.services.outbox.enqueue(
+      {
+        tenantId,
+        recipientId: h.user('pat').id,
+        kind: 'escalation.urgent',
+        dedupeKey: 'esc-test',
+        message: { text: 'Urgent: about Taylor Morgan', blocks: [{ type: 'text', text: '**Taylor Morgan** — see @taylor' }] },
+        dueAt: h.clock.now(),
+      },
+      h.clock.now(),
+    );
     // A Teams conversation reference (another feature's table) holding their name.
-    db.prepare(`INSERT INTO teams_conversations (tenant_id, user_id, scope, conversation_id, channel_user_id, service_url, reference, updated_at)
-                VALUES (?, ?, 'personal', 'a:1', '29:1', 'https://smba.example', '{"user":{"name":"Taylor Morgan"}}', ?)`).run(tenantId, taylor.id, h.clock.now().toISOString());
+    db.prepare(
+      `INSERT INTO teams_conversations (tenant_id, user_id, scope, conversation_id, channel_user_id, service_url, reference, updated_at)
+                VALUES (?, ?, 'personal', 'a:1', '29:1', 'https://smba.example', '{"user":{"name":"Taylor Morgan"}}', ?)`,
+    ).run(tenantId, taylor.id, h.clock.now().toISOString());
 
     const before = findText(h, ['Taylor', 'Morgan', 'ZEBRA-QUIET', 'OKAPI-SMARTBOARD', 'NARWHAL-REPLY']);
     expect(before.length).toBeGreaterThan(10);
@@ -103,14 +137,23 @@ describe('forget-me', () => {
     const placeholder = db.prepare('SELECT display_name, handle, external_id FROM users WHERE id = ?').get(taylor.id);
     expect(placeholder).toEqual({ display_name: 'Former teacher', handle: null, external_id: `forgotten:${taylor.id}` });
     expect(db.prepare('SELECT concern, concerns_user_id, concerns_label FROM escalations ORDER BY id').all()).toEqual([
-      { concern: 'a teacher (a teacher) left the class alone; a teacher says it was two minutes. a teacher agreed to talk.', concerns_user_id: null, concerns_label: 'a teacher' },
+      {
+        concern: 'a teacher (a teacher) left the class alone; a teacher says it was two minutes. a teacher agreed to talk.',
+        concerns_user_id: null,
+        concerns_label: 'a teacher',
+      },
       { concern: 'Photocopier budget', concerns_user_id: null, concerns_label: null },
     ]);
     expect(h.core.services.agenda.openItems(tenantId, 1).map((i) => i.text)).toEqual(['Check in with a teacher about the new unit']);
-    expect(h.core.services.outbox.byDedupeKey('esc-test')!.message).toEqual({ text: 'Urgent: about a teacher', blocks: [{ type: 'text', text: '**a teacher** — see a teacher' }] });
+    expect(h.core.services.outbox.byDedupeKey('esc-test')!.message).toEqual({
+      text: 'Urgent: about a teacher',
+      blocks: [{ type: 'text', text: '**a teacher** — see a teacher' }],
+    });
 
     // The coach working on the open request is told it was withdrawn, nothing more.
-    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([`Coaching request #${shared} was withdrawn. Nothing more is needed from you.`]);
+    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([
+      `Coaching request #${shared} was withdrawn. Nothing more is needed from you.`,
+    ]);
     expect(text(h.coaching('casey', 'queue'))).toContain(`#${jordans} Assessment and data — Jordan Kim`);
     expect(text(h.coaching('casey', 'queue'))).not.toContain(`#${shared} `);
     // Coming back, they are a new person with nothing.
@@ -125,18 +168,28 @@ describe('forget-me', () => {
     h.core.services.people.addMembership(tenantId, 1, h.user('jordan').id, 'coach', h.clock.now());
     bookAccepted(h, 'book @jordan weekly wed 10:00', 'pat', 'jordan');
     const series = h.core.services.series.liveSeriesOfUser(tenantId, h.user('jordan').id)[0];
-    h.core.app.action({ identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } }, 'booking.cancel.confirm', String(series.id));
+    h.core.app.action(
+      { identity: { platform: 'console', tenantExternalId: 'local', userExternalId: 'pat', handle: 'pat' } },
+      'booking.cancel.confirm',
+      String(series.id),
+    );
     h.core.services.people.removeMembership(tenantId, 1, h.user('jordan').id, 'coach');
     const jordan = h.user('jordan');
     const confirm = h.coaching('jordan', 'forget-me');
-    const erased = h.press('jordan', confirm.messages[0], confirm.messages[0].blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((b) => b.style === 'danger')!.label);
+    const erased = h.press(
+      'jordan',
+      confirm.messages[0],
+      confirm.messages[0].blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((b) => b.style === 'danger')!.label,
+    );
     expect(text(erased)).not.toContain('Something went wrong');
     expect(h.core.services.people.userById(tenantId, jordan.id)!.displayName).not.toContain('Jordan');
     expect(h.core.services.series.partnershipById(tenantId, series.partnershipId)!.coachId).toBe(jordan.id);
   });
 
   it('is refused for someone whose coach or principal role needs their name', () => {
-    expect(text(h.coaching('casey', 'forget-me'))).toBe('You are also coach at Demo Elementary: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.');
+    expect(text(h.coaching('casey', 'forget-me'))).toBe(
+      'You are also coach at Demo Elementary: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.',
+    );
     expect(text(h.coaching('pat', 'forget-me'))).toMatch(/^You are also principal at Demo Elementary/);
     expect(h.user('casey').displayName).toBe('Casey Lee');
   });

@@ -11,15 +11,21 @@ import { ask, createCoachingHarness, dmsTo, formIn, type CoachingHarness } from 
 
 const NY = 'America/New_York';
 const HOUR = 3_600_000;
-const local = (d: Date): string => { const l = toLocal(d, NY); return `${l.date} ${l.time}`; };
+const local = (d: Date): string => {
+  const l = toLocal(d, NY);
+  return `${l.date} ${l.time}`;
+};
 const plain = (m: Message): string => `${m.text}\n${renderPlainText(m)}`;
 
 function seed(h: CoachingHarness): number {
   return seedSchool(h, {
     name: 'Demo Elementary',
     members: [
-      ['pat', 'Pat Rivera', 'principal'], ['alex', 'Alex Chen', 'assistant_principal'], ['casey', 'Casey Lee', 'coach'],
-      ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher'],
+      ['pat', 'Pat Rivera', 'principal'],
+      ['alex', 'Alex Chen', 'assistant_principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+      ['jordan', 'Jordan Kim', 'teacher'],
     ],
   });
 }
@@ -41,7 +47,9 @@ describe('asking', () => {
     const confirm = h.coaching('taylor', 'request classroom-management Transitions after lunch take 15 minutes').messages[0];
     expect(confirm.blocks[0]).toEqual({ type: 'header', text: 'Check your request' });
     expect(confirm.text).toContain('Only you and the coaches of Demo Elementary (Casey Lee) see it.');
-    expect(confirm.text).toContain('What your principal will see: Only that one request about Classroom management adds to the count for November 2026. While that count is under 3 it shows as "fewer than 3". Not your name, not what you wrote, not its status.');
+    expect(confirm.text).toContain(
+      'What your principal will see: Only that one request about Classroom management adds to the count for November 2026. While that count is under 3 it shows as "fewer than 3". Not your name, not what you wrote, not its status.',
+    );
     expect(buttonsOf(confirm).map((b) => b.label)).toEqual(['Send request', 'Share with my principal', 'Edit', 'Cancel']);
     // Nothing is sent before the teacher says so.
     expect(await h.deliver()).toEqual([]);
@@ -71,18 +79,40 @@ describe('asking', () => {
     const form = formIn(h.coaching('taylor', ''));
     expect(form.formId).toMatch(/^coaching\.request:once-[\w-]+$/); // a one-time id: a second submission is refused
     expect(form.inputs.map((i) => [i.id, i.kind, i.required])).toEqual([
-      ['topic', 'choice', true], ['details', 'longtext', true], ['format', 'choice', false], ['slot', 'choice', false], ['times', 'text', false], ['share', 'checkbox', false],
+      ['topic', 'choice', true],
+      ['details', 'longtext', true],
+      ['format', 'choice', false],
+      ['slot', 'choice', false],
+      ['times', 'text', false],
+      ['share', 'checkbox', false],
     ]);
     expect(form.inputs.find((i) => i.id === 'share')!.initial).toBe('false');
     expect(form.inputs.find((i) => i.id === 'topic')!.choices!.map((c) => c.label)).toEqual([
-      'Classroom management', 'Student engagement', 'Assessment and data', 'Curriculum and planning', 'Differentiation', 'Technology', 'Other',
+      'Classroom management',
+      'Student engagement',
+      'Assessment and data',
+      'Curriculum and planning',
+      'Differentiation',
+      'Technology',
+      'Other',
     ]);
     expect(form.inputs.find((i) => i.id === 'format')!.choices!.map((c) => c.label)).toEqual([
-      'Observe and debrief', 'Co-plan', 'Co-teach', 'Model lesson', 'Just talk it through',
+      'Observe and debrief',
+      'Co-plan',
+      'Co-teach',
+      'Model lesson',
+      'Just talk it through',
     ]);
     expect(form.inputs.find((i) => i.id === 'slot')!.choices!.map((c) => c.label)).toEqual(['Casey Lee: Tue 10:00–11:00', 'Casey Lee: Thu 13:00–13:45']);
 
-    const out = h.submit('taylor', form.formId, { topic: 'engagement', details: 'Quiet students in group work', format: 'observe', slot: 'Casey Lee: Thu 13:00–13:45', times: 'or Friday mornings', share: 'true' });
+    const out = h.submit('taylor', form.formId, {
+      topic: 'engagement',
+      details: 'Quiet students in group work',
+      format: 'observe',
+      slot: 'Casey Lee: Thu 13:00–13:45',
+      times: 'or Friday mornings',
+      share: 'true',
+    });
     const confirm = out.reply.messages[0];
     expect(confirm.text).toContain('Student engagement — Taylor Morgan — waiting for a coach');
     expect(renderPlainText(confirm)).toContain('Preferred times: Casey Lee: Thu 13:00–13:45; or Friday mornings');
@@ -92,8 +122,12 @@ describe('asking', () => {
   it('a topic alone opens the form with it chosen; bad input gets one line and the usage', () => {
     const form = formIn(h.coaching('taylor', 'request engagement'));
     expect(form.inputs.find((i) => i.id === 'topic')!.initial).toBe('engagement');
-    expect(text(h.coaching('taylor', 'request feelings I am tired'))).toBe('"feelings" is not a topic (classroom-management, engagement, assessment, curriculum, differentiation, technology, other)\nUsage: /coaching request [topic] [details]');
-    expect(text(h.coaching('taylor', `request other ${'x'.repeat(1501)}`))).toBe('what you would like help with must be at most 1500 characters\nUsage: /coaching request [topic] [details]');
+    expect(text(h.coaching('taylor', 'request feelings I am tired'))).toBe(
+      '"feelings" is not a topic (classroom-management, engagement, assessment, curriculum, differentiation, technology, other)\nUsage: /coaching request [topic] [details]',
+    );
+    expect(text(h.coaching('taylor', `request other ${'x'.repeat(1501)}`))).toBe(
+      'what you would like help with must be at most 1500 characters\nUsage: /coaching request [topic] [details]',
+    );
     expect(text(h.coaching('taylor', 'withdraw twelve'))).toBe('"twelve" is not a request number (like 12)\nUsage: /coaching withdraw <id>');
     expect(text(h.coaching('taylor', 'withdraw'))).toBe('say which request, like: withdraw 12 (/coaching status lists them)\nUsage: /coaching withdraw <id>');
     expect(text(h.coaching('taylor', 'status please'))).toBe('unexpected "please"\nUsage: /coaching status');
@@ -103,7 +137,9 @@ describe('asking', () => {
 
   it('only teachers start requests: principals, APs and coaches get a clear refusal; a coach who teaches asks the other coaches', async () => {
     for (const who of ['pat', 'alex', 'casey']) {
-      expect(text(h.coaching(who, 'request engagement Please coach Jordan'))).toMatch(/^Coaching requests come from teachers, for themselves: you are .* at Demo Elementary, and no one can ask on a teacher’s behalf or assign coaching\./);
+      expect(text(h.coaching(who, 'request engagement Please coach Jordan'))).toMatch(
+        /^Coaching requests come from teachers, for themselves: you are .* at Demo Elementary, and no one can ask on a teacher’s behalf or assign coaching\./,
+      );
       expect(text(h.coaching(who, ''))).toMatch(/^Coaching requests come from teachers/);
     }
     expect(h.core.db.prepare('SELECT COUNT(*) AS n FROM coaching_requests').get()).toEqual({ n: 0 });
@@ -131,7 +167,13 @@ describe('asking', () => {
   });
 
   it('with several schools, the first request asks which is theirs', async () => {
-    seedSchool(h, { name: 'Westside Middle', members: [['wes', 'Wes Park', 'principal'], ['kim', 'Kim Ito', 'coach']] });
+    seedSchool(h, {
+      name: 'Westside Middle',
+      members: [
+        ['wes', 'Wes Park', 'principal'],
+        ['kim', 'Kim Ito', 'coach'],
+      ],
+    });
     const form = formIn(h.coaching('sam', 'request assessment Exit tickets that tell me something'));
     expect(form.inputs[0]).toMatchObject({ id: 'school', kind: 'choice', required: true });
     expect(form.inputs[0].choices!.map((c) => c.label)).toEqual(['Demo Elementary', 'Westside Middle']);
@@ -154,9 +196,13 @@ describe('the coach answers', () => {
     expect(form.formId).toBe(`coaching.accept:${id}`);
     expect(form.inputs.map((i) => i.id)).toEqual(['when', 'date', 'note']);
     const accepted = h.submit('casey', form.formId, { when: 'Tue 24 Nov, 10:00 in room 12', date: '2026-11-24', note: 'Bring your lunch schedule.' });
-    expect(text(accepted.reply)).toBe(`Accepted request #${id}; Taylor Morgan has been told you propose: Tue 24 Nov, 10:00 in room 12.\nMark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).`);
+    expect(text(accepted.reply)).toBe(
+      `Accepted request #${id}; Taylor Morgan has been told you propose: Tue 24 Nov, 10:00 in room 12.\nMark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).`,
+    );
     const toTaylor = dmsTo(await h.deliver(), 'taylor');
-    expect(toTaylor.map((d) => d.message.text)).toEqual([`Casey Lee accepted your coaching request #${id} (Classroom management) and proposes: Tue 24 Nov, 10:00 in room 12 (Tue 24 Nov 2026).\nBring your lunch schedule.`]);
+    expect(toTaylor.map((d) => d.message.text)).toEqual([
+      `Casey Lee accepted your coaching request #${id} (Classroom management) and proposes: Tue 24 Nov, 10:00 in room 12 (Tue 24 Nov 2026).\nBring your lunch schedule.`,
+    ]);
     // A second press of the same button: already taken up.
     expect(text(h.press('casey', toCasey, 'Decline kindly'))).toBe(`Request #${id} is accepted, session proposed: there is nothing to answer.`);
     // Not before the session.
@@ -165,13 +211,20 @@ describe('the coach answers', () => {
     // After the school day of the session, the coach is asked to mark it done.
     const later = await h.advance(new Date('2026-11-25T14:00:00Z').getTime() - h.clock.now().getTime());
     const followUp = dmsTo(later, 'casey');
-    expect(followUp.map((d) => [local(d.at), d.message.text])).toEqual([['2026-11-24 15:30', `Your coaching session with Taylor Morgan (request #${id}, Classroom management) was planned for Tue 24 Nov 2026. Mark it done when it has happened.`]]);
+    expect(followUp.map((d) => [local(d.at), d.message.text])).toEqual([
+      [
+        '2026-11-24 15:30',
+        `Your coaching session with Taylor Morgan (request #${id}, Classroom management) was planned for Tue 24 Nov 2026. Mark it done when it has happened.`,
+      ],
+    ]);
     expect(text(h.press('casey', followUp[0].message, 'Mark done'))).toContain(`Marked request #${id} done.`);
     const question = dmsTo(await h.deliver(), 'taylor')[0].message;
     expect(buttonsOf(question).map((b) => b.label)).toEqual(['Yes', 'Somewhat', 'Not really']);
     expect(text(h.press('taylor', question, 'Somewhat'))).toBe('Thank you. Your answer (Somewhat) goes to Casey Lee only.');
     expect(text(h.press('taylor', question, 'Yes'))).toBe('You already answered: Somewhat.');
-    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([`Was it helpful? Taylor Morgan answered "Somewhat" about request #${id} (Classroom management).\nOnly you see this answer.`]);
+    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([
+      `Was it helpful? Taylor Morgan answered "Somewhat" about request #${id} (Classroom management).\nOnly you see this answer.`,
+    ]);
     // The teacher sees their own answer; the principal sees none of it.
     expect(text(h.coaching('taylor', 'status'))).toContain(`#${id} Classroom management — done`);
     expect(renderPlainText(h.coaching('taylor', 'status').messages[0])).toContain('your answer to "was it helpful?": Somewhat');
@@ -185,7 +238,9 @@ describe('the coach answers', () => {
     const toCasey = dmsTo(await h.deliver(), 'casey')[0].message;
     const askForm = formIn(h.press('casey', toCasey, 'Ask a question'));
     expect(askForm.inputs.map((i) => [i.id, i.required])).toEqual([['question', true]]);
-    expect(text(h.submit('casey', askForm.formId, { question: 'Which grade, and which texts?' }).reply)).toBe(`Asked Jordan Kim about request #${id}. Their reply will come to you.`);
+    expect(text(h.submit('casey', askForm.formId, { question: 'Which grade, and which texts?' }).reply)).toBe(
+      `Asked Jordan Kim about request #${id}. Their reply will come to you.`,
+    );
     const q = dmsTo(await h.deliver(), 'jordan')[0].message;
     expect(q.text).toBe(`Casey Lee has a question about your coaching request #${id} (Differentiation): Which grade, and which texts?`);
     expect(text(h.coaching('jordan', 'status'))).toContain('in conversation with a coach');
@@ -207,8 +262,12 @@ describe('the coach answers', () => {
     const toCasey = dmsTo(await h.deliver(), 'casey')[0].message;
     const form = formIn(h.press('casey', toCasey, 'Decline kindly'));
     expect(form.inputs).toEqual([expect.objectContaining({ id: 'note', required: false })]);
-    expect(text(h.submit('casey', form.formId, { note: 'This is one for IT: ask Dana at the help desk.' }).reply)).toBe(`Declined request #${id}; Taylor Morgan has been told, kindly.`);
-    expect(dmsTo(await h.deliver(), 'taylor')[0].message.text).toBe(`Casey Lee can’t take on your coaching request #${id} (Technology) right now.\nThis is one for IT: ask Dana at the help desk.`);
+    expect(text(h.submit('casey', form.formId, { note: 'This is one for IT: ask Dana at the help desk.' }).reply)).toBe(
+      `Declined request #${id}; Taylor Morgan has been told, kindly.`,
+    );
+    expect(dmsTo(await h.deliver(), 'taylor')[0].message.text).toBe(
+      `Casey Lee can’t take on your coaching request #${id} (Technology) right now.\nThis is one for IT: ask Dana at the help desk.`,
+    );
     expect(text(h.coaching('taylor', `withdraw ${id}`))).toBe(`Request #${id} is already declined.`);
     leadersGotNothing();
   });
@@ -218,7 +277,9 @@ describe('the coach answers', () => {
     await h.deliver();
     expect(text(h.coaching('taylor', `withdraw #${id}`))).toBe(`Withdrew request #${id}. The coach has been told it was withdrawn, nothing more.`);
     const told = dmsTo(await h.deliver(), 'casey');
-    expect(told.map((d) => plain(d.message))).toEqual([`Coaching request #${id} was withdrawn. Nothing more is needed from you.\nCoaching request #${id} was withdrawn. Nothing more is needed from you.`]);
+    expect(told.map((d) => plain(d.message))).toEqual([
+      `Coaching request #${id} was withdrawn. Nothing more is needed from you.\nCoaching request #${id} was withdrawn. Nothing more is needed from you.`,
+    ]);
     expect(text(h.coaching('casey', 'queue'))).toBe('Coaching queue — Demo Elementary: no open requests');
     // The nudge it had is gone too.
     expect(dmsTo(await h.advance(6 * 24 * HOUR), 'casey')).toEqual([]);
@@ -235,8 +296,13 @@ describe('the nudge after 2 school days', () => {
     await h.deliver();
     const dms = await h.advance(new Date('2026-11-24T15:00:00Z').getTime() - h.clock.now().getTime());
     const nudges = dms.filter((d) => d.message.blocks[0]?.type === 'header' && d.message.blocks[0].text === 'A coaching request is waiting');
-    expect(nudges.map((d) => [d.to, local(d.at)]).sort()).toEqual([['casey', '2026-11-23 10:00'], ['robin', '2026-11-23 10:00']]);
-    expect(nudges[0].message.text).toBe(`Taylor Morgan's coaching request #${id} (Curriculum and planning) has waited 2 school days for an answer: Pacing the new math units`);
+    expect(nudges.map((d) => [d.to, local(d.at)]).sort()).toEqual([
+      ['casey', '2026-11-23 10:00'],
+      ['robin', '2026-11-23 10:00'],
+    ]);
+    expect(nudges[0].message.text).toBe(
+      `Taylor Morgan's coaching request #${id} (Curriculum and planning) has waited 2 school days for an answer: Pacing the new math units`,
+    );
     expect(buttonsOf(nudges[0].message).map((b) => b.label)).toEqual(['Accept and propose a time', 'Ask a question', 'Decline kindly']);
     expect(dms.filter((d) => d.to === 'pat' || d.to === 'alex')).toEqual([]);
     // Once only.

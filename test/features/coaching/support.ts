@@ -14,7 +14,11 @@ import { z } from 'zod';
 /** A test-only command showing what `/touchpoint report` will add: the coaching demand. */
 function registerDemandProbe(registry: CommandRegistry): void {
   registry.command<Record<string, never>>({
-    root: 'touchpoint', name: 'coaching-demand', usage: 'coaching-demand', describe: 'test probe', example: 'coaching-demand',
+    root: 'touchpoint',
+    name: 'coaching-demand',
+    usage: 'coaching-demand',
+    describe: 'test probe',
+    example: 'coaching-demand',
     schema: () => z.object({}).transform(() => ({})),
     fromWords: () => ({}),
     handle: (ctx) => ({ messages: [coachingDemandMessage(ctx) ?? { text: 'No coaching demand to show.', blocks: [] }] }),

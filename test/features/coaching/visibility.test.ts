@@ -9,7 +9,13 @@ import type { Reply } from '../../../src/core/context';
 import type { Message } from '../../../src/messages/model';
 import { renderPlainText } from '../../../adapters/console/render-plain-text';
 import {
-  aggregateCount, canActAsRequester, canAnswerRequest, canRequestCoaching, canSeeCoachingDemand, canSeeRequest, requestFieldsForLeader,
+  aggregateCount,
+  canActAsRequester,
+  canAnswerRequest,
+  canRequestCoaching,
+  canSeeCoachingDemand,
+  canSeeRequest,
+  requestFieldsForLeader,
   type CoachingRequestFacts,
 } from '../../../src/core/policy';
 import type { Actor, Role, School } from '../../../src/core/model';
@@ -27,12 +33,30 @@ beforeEach(async () => {
   h = createCoachingHarness();
   seedSchool(h, {
     name: 'Demo Elementary',
-    members: [['pat', 'Pat Rivera', 'principal'], ['alex', 'Alex Chen', 'assistant_principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher']],
+    members: [
+      ['pat', 'Pat Rivera', 'principal'],
+      ['alex', 'Alex Chen', 'assistant_principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+      ['jordan', 'Jordan Kim', 'teacher'],
+    ],
   });
-  seedSchool(h, { name: 'Westside Middle', members: [['wes', 'Wes Park', 'principal'], ['kim', 'Kim Ito', 'coach'], ['lee', 'Lee Fox', 'teacher']] });
   seedSchool(h, {
-    tenant: 'other-district', name: 'Demo Elementary',
-    members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher']],
+    name: 'Westside Middle',
+    members: [
+      ['wes', 'Wes Park', 'principal'],
+      ['kim', 'Kim Ito', 'coach'],
+      ['lee', 'Lee Fox', 'teacher'],
+    ],
+  });
+  seedSchool(h, {
+    tenant: 'other-district',
+    name: 'Demo Elementary',
+    members: [
+      ['pat', 'Pat Rivera', 'principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+    ],
   });
   id = ask(h, 'taylor', 'classroom-management', SECRET);
   await h.deliver();
@@ -68,8 +92,19 @@ describe.each([
   it('gets nothing through buttons and forms with forged ids, and changes nothing', () => {
     const before = snapshot();
     const values = [String(id), `${id}:on`, `${id}:yes`, `#${id}`];
-    const actions = ['coaching.accept', 'coaching.ask', 'coaching.decline', 'coaching.done', 'coaching.reply', 'coaching.helpful', 'coaching.withdraw',
-      'coaching.send', 'coaching.share', 'coaching.edit', 'coaching.discard'];
+    const actions = [
+      'coaching.accept',
+      'coaching.ask',
+      'coaching.decline',
+      'coaching.done',
+      'coaching.reply',
+      'coaching.helpful',
+      'coaching.withdraw',
+      'coaching.send',
+      'coaching.share',
+      'coaching.edit',
+      'coaching.discard',
+    ];
     const replies: string[] = [];
     for (const actionId of actions) for (const v of values) replies.push(all(h.action(handle, actionId, v, tenant)));
     for (const form of ['coaching.accept', 'coaching.ask', 'coaching.decline', 'coaching.reply']) {
@@ -79,11 +114,18 @@ describe.each([
     for (const r of replies) {
       expect(r).not.toContain('PANGOLIN');
       expect(r).not.toContain('Taylor');
-      expect(r.split('\n')[0]).toMatch(/^(There is no such coaching request you can see\.|That button is out of date\.|That button is out of date\. Type the command again\.)$/);
+      expect(r.split('\n')[0]).toMatch(
+        /^(There is no such coaching request you can see\.|That button is out of date\.|That button is out of date\. Type the command again\.)$/,
+      );
     }
     expect(snapshot()).toEqual(before);
     // Only the first delivery (to the school's coach and the teacher's receipt) ever carried the words.
-    expect(h.notifier.sent.filter((d) => d.message.text.includes('PANGOLIN')).map((d) => d.to).sort()).toEqual(['casey', 'taylor']);
+    expect(
+      h.notifier.sent
+        .filter((d) => d.message.text.includes('PANGOLIN'))
+        .map((d) => d.to)
+        .sort(),
+    ).toEqual(['casey', 'taylor']);
   });
 });
 
@@ -165,7 +207,14 @@ describe('the policy, function by function', () => {
     tenant: { id: tenantId, platform: 'console', externalId: `t${tenantId}`, name: null },
     memberships: roles.map((role) => ({ schoolId, userId, role })),
   });
-  const req = (over: Partial<CoachingRequestFacts> = {}): CoachingRequestFacts => ({ schoolId: 1, teacherId: 10, shared: false, status: 'open', coachId: null, ...over });
+  const req = (over: Partial<CoachingRequestFacts> = {}): CoachingRequestFacts => ({
+    schoolId: 1,
+    teacherId: 10,
+    shared: false,
+    status: 'open',
+    coachId: null,
+    ...over,
+  });
 
   it('canSeeRequest: own teacher and the school’s coaches; never leaders, admins, other schools or tenants; drafts only the teacher', () => {
     expect(canSeeRequest(actor(10, ['teacher']), school, req()).allowed).toBe(true);
@@ -182,14 +231,21 @@ describe('the policy, function by function', () => {
 
   it('canAnswerRequest, canActAsRequester, canRequestCoaching, canSeeCoachingDemand', () => {
     expect(canAnswerRequest(actor(20, ['coach']), school, req()).allowed).toBe(true);
-    expect(canAnswerRequest(actor(20, ['coach']), school, req({ coachId: 21 }))).toEqual({ allowed: false, reason: 'Another coach is already working on this request.' });
-    expect(canAnswerRequest(actor(10, ['coach', 'teacher']), school, req())).toEqual({ allowed: false, reason: 'This is your own request: another coach answers it.' });
+    expect(canAnswerRequest(actor(20, ['coach']), school, req({ coachId: 21 }))).toEqual({
+      allowed: false,
+      reason: 'Another coach is already working on this request.',
+    });
+    expect(canAnswerRequest(actor(10, ['coach', 'teacher']), school, req())).toEqual({
+      allowed: false,
+      reason: 'This is your own request: another coach answers it.',
+    });
     expect(canAnswerRequest(actor(30, ['principal']), school, req()).allowed).toBe(false);
     expect(canActAsRequester(actor(10, ['teacher']), school, req()).allowed).toBe(true);
     expect(canActAsRequester(actor(20, ['coach']), school, req()).allowed).toBe(false);
     expect(canRequestCoaching(actor(10, ['teacher']), school).allowed).toBe(true);
     expect(canRequestCoaching(actor(11, []), school).allowed).toBe(true);
-    for (const roles of [['principal'], ['assistant_principal'], ['coach'], ['admin']] as Role[][]) expect(canRequestCoaching(actor(30, roles), school).allowed).toBe(false);
+    for (const roles of [['principal'], ['assistant_principal'], ['coach'], ['admin']] as Role[][])
+      expect(canRequestCoaching(actor(30, roles), school).allowed).toBe(false);
     expect(canSeeCoachingDemand(actor(30, ['principal']), school).allowed).toBe(true);
     expect(canSeeCoachingDemand(actor(30, ['admin']), school).allowed).toBe(true);
     expect(canSeeCoachingDemand(actor(20, ['coach']), school).allowed).toBe(false);
@@ -200,7 +256,13 @@ describe('the policy, function by function', () => {
     const at = new Date('2026-11-19T15:00:00Z');
     const full = { ...req(), topic: 'engagement', submittedAt: at, updatedAt: at, details: 'never', helpful: 'yes' };
     expect(requestFieldsForLeader(full, 'Jo')).toBeNull();
-    expect(requestFieldsForLeader({ ...full, shared: true }, 'Jo')).toEqual({ topic: 'engagement', teacherName: 'Jo', status: 'open', submittedAt: at, updatedAt: at });
+    expect(requestFieldsForLeader({ ...full, shared: true }, 'Jo')).toEqual({
+      topic: 'engagement',
+      teacherName: 'Jo',
+      status: 'open',
+      submittedAt: at,
+      updatedAt: at,
+    });
     expect(requestFieldsForLeader({ ...full, shared: true, status: 'draft' }, 'Jo')).toBeNull();
     expect([0, 1, 2, 3, 10].map(aggregateCount)).toEqual(['fewer than 3', 'fewer than 3', 'fewer than 3', '3', '10']);
   });

@@ -15,12 +15,23 @@ function setup(h: Harness): void {
   seedSchool(h, {
     name: 'Demo Elementary',
     members: [
-      ['pat', 'Pat Rivera', 'principal'], ['sam', 'Sam Ortiz', 'assistant_principal'], ['casey', 'Casey Lee', 'coach'],
-      ['robin', 'Robin Diaz', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher'],
+      ['pat', 'Pat Rivera', 'principal'],
+      ['sam', 'Sam Ortiz', 'assistant_principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['robin', 'Robin Diaz', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+      ['jordan', 'Jordan Kim', 'teacher'],
       ['alex', 'Alex Admin', 'admin'],
     ],
   });
-  seedSchool(h, { tenant: 'other', name: 'Other School', members: [['pat', 'Pat Other', 'principal'], ['casey', 'Casey Other', 'coach']] });
+  seedSchool(h, {
+    tenant: 'other',
+    name: 'Other School',
+    members: [
+      ['pat', 'Pat Other', 'principal'],
+      ['casey', 'Casey Other', 'coach'],
+    ],
+  });
   bookAccepted(h); // pat ↔ casey, Tuesdays 14:00
 }
 
@@ -28,7 +39,11 @@ function escalate(h: Harness, fields: { concern?: string; category?: string; abo
   const form = formOf(h.run('casey', 'escalate').messages[0])!;
   expect(form.inputs.map((i) => i.id)).toEqual(['concern', 'category', 'about', 'urgency']);
   return h.core.app.submitForm(inbound('casey'), form.formId, {
-    concern: CONCERN, category: 'curriculum', about: internalMention(h.user('taylor')), urgency: 'wait', ...fields,
+    concern: CONCERN,
+    category: 'curriculum',
+    about: internalMention(h.user('taylor')),
+    urgency: 'wait',
+    ...fields,
   }).reply;
 }
 
@@ -60,7 +75,9 @@ describe('the pathway', () => {
     const confirm = press(h, 'casey', question.message, 'Raise it');
     expect(text(confirm)).toContain('Does the teacher know it will be discussed with the principal?');
     const raised = press(h, 'casey', confirm, 'Raise it — they know');
-    expect(text(raised)).toBe('Raised. It is on the agenda of your touch-point with Pat Rivera on Tue 24 Nov 2026, 14:00–14:30 EST, in the Escalations section. Pat Rivera sees it with that agenda, not before, and gets no message about it on its own.');
+    expect(text(raised)).toBe(
+      'Raised. It is on the agenda of your touch-point with Pat Rivera on Tue 24 Nov 2026, 14:00–14:30 EST, in the Escalations section. Pat Rivera sees it with that agenda, not before, and gets no message about it on its own.',
+    );
     const row = h.core.db.prepare('SELECT stage, teacher_informed, shared_first FROM escalations').get();
     expect(row).toEqual({ stage: 'raised', teacher_informed: 1, shared_first: 0 });
     expect(await h.deliver()).toEqual([]); // no instant DM
@@ -102,12 +119,19 @@ describe('the pathway', () => {
 
   it('urgent: the principal is paged at once and acknowledges; time and person recorded; nobody is paged again', async () => {
     const r = escalate(h, { category: 'safety', urgency: 'urgent', concern: 'A student disclosed being hurt at home.' });
-    expect(text(r)).toContain('Sent now to Pat Rivera as urgent. If nobody acknowledges it within 2 hours, they are asked again and the assistant principal is paged.');
+    expect(text(r)).toContain(
+      'Sent now to Pat Rivera as urgent. If nobody acknowledges it within 2 hours, they are asked again and the assistant principal is paged.',
+    );
     const now = await h.deliver();
     expect(now.map((d) => [d.to, headerOf(d.message)])).toEqual([['pat', 'Urgent escalation — student safety']]);
     h.clock.advance(5 * 60_000);
-    expect(text(press(h, 'pat', now[0].message, 'Acknowledge'))).toBe('Acknowledged at Wed 18 Nov 2026, 10:05 EST. Record the outcome when there is one: /touchpoint escalations.');
-    expect(h.core.db.prepare('SELECT acknowledged_at, acknowledged_by FROM escalations').get()).toEqual({ acknowledged_at: '2026-11-18T15:05:00.000Z', acknowledged_by: h.user('pat').id });
+    expect(text(press(h, 'pat', now[0].message, 'Acknowledge'))).toBe(
+      'Acknowledged at Wed 18 Nov 2026, 10:05 EST. Record the outcome when there is one: /touchpoint escalations.',
+    );
+    expect(h.core.db.prepare('SELECT acknowledged_at, acknowledged_by FROM escalations').get()).toEqual({
+      acknowledged_at: '2026-11-18T15:05:00.000Z',
+      acknowledged_by: h.user('pat').id,
+    });
     const later = await h.advance(3 * HOUR);
     expect(later.map((d) => [d.to, d.message.text])).toEqual([['casey', 'Pat Rivera acknowledged your urgent escalation #1 at Wed 18 Nov 2026, 10:05 EST.']]);
   });
@@ -132,8 +156,15 @@ describe('the pathway', () => {
     const form = formOf(press(h, 'pat', list, 'Record outcome').messages[0])!;
     const bad = h.core.app.submitForm(inbound('pat'), form.formId, { outcome: 'plan', plan: 'Co-plan the phonics block' });
     expect(bad.fieldErrors).toEqual({ owner: 'a plan needs an owner' });
-    const saved = h.core.app.submitForm(inbound('pat'), form.formId, { outcome: 'plan', plan: 'Co-plan the phonics block', owner: internalMention(h.user('casey')), followUp: '2026-11-30' });
-    expect(text(saved.reply)).toBe('Plan agreed for escalation #1: Co-plan the phonics block Owner: Casey Lee; follow-up Mon 30 Nov 2026 (it comes back on the agenda then).');
+    const saved = h.core.app.submitForm(inbound('pat'), form.formId, {
+      outcome: 'plan',
+      plan: 'Co-plan the phonics block',
+      owner: internalMention(h.user('casey')),
+      followUp: '2026-11-30',
+    });
+    expect(text(saved.reply)).toBe(
+      'Plan agreed for escalation #1: Co-plan the phonics block Owner: Casey Lee; follow-up Mon 30 Nov 2026 (it comes back on the agenda then).',
+    );
     const dms = await h.advance(new Date('2026-12-01T18:30:00Z').getTime() - h.clock.now().getTime());
     const follow = dms.filter((d) => headerOf(d.message) === 'Escalation follow-up today');
     expect(follow.map((d) => [d.to, d.at.toISOString()])).toEqual([['casey', '2026-11-30T13:00:00.000Z']]);
@@ -155,8 +186,12 @@ describe('who sees and does what', () => {
   afterEach(() => h.close());
 
   const roles: [string, string, string][] = [
-    ['principal', 'pat', 'local'], ['assistant principal', 'sam', 'local'], ['raising coach', 'casey', 'local'],
-    ['other coach', 'robin', 'local'], ['the teacher concerned', 'taylor', 'local'], ['another teacher', 'jordan', 'local'],
+    ['principal', 'pat', 'local'],
+    ['assistant principal', 'sam', 'local'],
+    ['raising coach', 'casey', 'local'],
+    ['other coach', 'robin', 'local'],
+    ['the teacher concerned', 'taylor', 'local'],
+    ['another teacher', 'jordan', 'local'],
     ["another tenant's principal", 'pat', 'other'],
   ];
   const canRead = new Set(['principal', 'assistant principal', 'raising coach']);
@@ -224,7 +259,9 @@ describe('who sees and does what', () => {
     const form = formOf(h.run('casey', 'escalate').messages[0])!;
     const values = { concern: 'Urgent twice?', category: 'safety', about: 'none', urgency: 'urgent' };
     expect(text(h.core.app.submitForm(inbound('casey'), form.formId, values).reply)).toContain('Sent now to Pat Rivera as urgent');
-    expect(text(h.core.app.submitForm(inbound('casey'), form.formId, values).reply)).toBe('That form was already sent. Type the command again to send another.');
+    expect(text(h.core.app.submitForm(inbound('casey'), form.formId, values).reply)).toBe(
+      'That form was already sent. Type the command again to send another.',
+    );
     expect(h.core.db.prepare(`SELECT COUNT(*) AS n FROM escalations WHERE concern = 'Urgent twice?'`).get()).toEqual({ n: 1 });
     expect((await h.deliver()).filter((d) => d.to === 'pat' && d.message.text.includes('Urgent twice?'))).toHaveLength(1);
   });

@@ -11,7 +11,14 @@ import type { Reply } from '../../../src/core/context';
 import { internalMention } from '../../../src/core/app';
 import type { Escalation } from '../../../src/core/ports';
 import {
-  PATHWAY_EVENTS, PATHWAY_STATES, refusalOf, targetOf, transition, type PathwayEvent, type PathwayRule, type PathwayState,
+  PATHWAY_EVENTS,
+  PATHWAY_STATES,
+  refusalOf,
+  targetOf,
+  transition,
+  type PathwayEvent,
+  type PathwayRule,
+  type PathwayState,
 } from '../../../src/features/escalation/pathway';
 
 /** Who fires what in these tests; `other` is the principal of another tenant. */
@@ -25,7 +32,8 @@ let concerns = 0;
 
 const inboundOf = (who: Who) => (who === 'other' ? inbound('pat', 'other') : inbound(who));
 const act = (who: Who, actionId: string, value: string): Reply => h.core.app.action(inboundOf(who), actionId, value);
-const submitOutcome = (who: Who, id: number, values: Record<string, string>): Reply => h.core.app.submitForm(inboundOf(who), `escalation.outcome:${id}`, values).reply;
+const submitOutcome = (who: Who, id: number, values: Record<string, string>): Reply =>
+  h.core.app.submitForm(inboundOf(who), `escalation.outcome:${id}`, values).reply;
 const escalation = (id: number): Escalation | undefined => h.core.services.escalations.byId(h.user('casey').tenantId, id);
 const newestId = (): number => (h.core.db.prepare('SELECT MAX(id) AS id FROM escalations').get() as { id: number }).id;
 
@@ -35,38 +43,50 @@ function create(who: Who, urgent: boolean): Reply {
   if (!form) return opened;
   concerns += 1;
   return h.core.app.submitForm(inboundOf(who), form.formId, {
-    concern: `Concern ${concerns}`, category: urgent ? 'safety' : 'curriculum', about: internalMention(h.user('taylor')), urgency: urgent ? 'urgent' : 'wait',
+    concern: `Concern ${concerns}`,
+    category: urgent ? 'safety' : 'curriculum',
+    about: internalMention(h.user('taylor')),
+    urgency: urgent ? 'urgent' : 'wait',
   }).reply;
 }
 
 /** Fires an event as a person, the way the buttons and forms do; `id` is ignored by the creation events. */
 const FIRE: Record<PathwayEvent, (who: Who, id: number) => Reply> = {
-  'create': (who) => create(who, false),
+  create: (who) => create(who, false),
   'create.urgent': (who) => create(who, true),
   'shared.yes': (who, id) => act(who, 'escalation.shared', `${id}:yes`),
   'shared.no': (who, id) => act(who, 'escalation.shared', `${id}:no`),
   'raise.ask': (who, id) => act(who, 'escalation.raise-ask', String(id)),
-  'reflect': (who, id) => act(who, 'escalation.reflect', String(id)),
+  reflect: (who, id) => act(who, 'escalation.reflect', String(id)),
   'not-yet': (who, id) => act(who, 'escalation.not-yet', String(id)),
-  'raise': (who, id) => act(who, 'escalation.raise', `${id}:told`),
+  raise: (who, id) => act(who, 'escalation.raise', `${id}:told`),
   'worked-out': (who, id) => act(who, 'escalation.worked-out', String(id)),
-  'withdraw': (who, id) => act(who, 'escalation.withdraw', String(id)),
-  'acknowledge': (who, id) => act(who, 'escalation.ack', String(id)),
+  withdraw: (who, id) => act(who, 'escalation.withdraw', String(id)),
+  acknowledge: (who, id) => act(who, 'escalation.ack', String(id)),
   'outcome.open': (who, id) => act(who, 'escalation.outcome', String(id)),
   // A different follow-up date from the one the `plan` state was set up with, so a new reminder is planned.
-  'outcome.plan': (who, id) => submitOutcome(who, id, { outcome: 'plan', plan: 'Co-plan the block', owner: internalMention(h.user('casey')), followUp: '2026-12-01' }),
+  'outcome.plan': (who, id) =>
+    submitOutcome(who, id, { outcome: 'plan', plan: 'Co-plan the block', owner: internalMention(h.user('casey')), followUp: '2026-12-01' }),
   'outcome.resolved': (who, id) => submitOutcome(who, id, { outcome: 'resolved' }),
   'outcome.withdrawn': (who, id) => submitOutcome(who, id, { outcome: 'withdrawn' }),
 };
 
 /** What each event answers when it goes through (the start of the reply). */
 const SUCCESS: Record<PathwayEvent, string> = {
-  'create': 'Have you shared your concern with the teacher', 'create.urgent': 'Sent now to Pat Rivera as urgent.',
-  'shared.yes': 'Raising it puts it on your next touch-point with Pat Rivera', 'shared.no': 'The pathway: Go back to the teacher',
-  'raise.ask': 'Raising it puts it on your next touch-point with Pat Rivera', 'reflect': 'The pathway: Go back to the teacher',
-  'not-yet': 'Fine. You will be asked again on', 'raise': 'Raised. It is on the agenda of your touch-point with Pat Rivera',
-  'worked-out': 'Good to hear you worked it out.', 'withdraw': 'Escalation #', 'acknowledge': 'Acknowledged at',
-  'outcome.open': 'Outcome of escalation #', 'outcome.plan': 'Plan agreed for escalation #', 'outcome.resolved': 'Escalation #',
+  create: 'Have you shared your concern with the teacher',
+  'create.urgent': 'Sent now to Pat Rivera as urgent.',
+  'shared.yes': 'Raising it puts it on your next touch-point with Pat Rivera',
+  'shared.no': 'The pathway: Go back to the teacher',
+  'raise.ask': 'Raising it puts it on your next touch-point with Pat Rivera',
+  reflect: 'The pathway: Go back to the teacher',
+  'not-yet': 'Fine. You will be asked again on',
+  raise: 'Raised. It is on the agenda of your touch-point with Pat Rivera',
+  'worked-out': 'Good to hear you worked it out.',
+  withdraw: 'Escalation #',
+  acknowledge: 'Acknowledged at',
+  'outcome.open': 'Outcome of escalation #',
+  'outcome.plan': 'Plan agreed for escalation #',
+  'outcome.resolved': 'Escalation #',
   'outcome.withdrawn': 'Escalation #',
 };
 
@@ -78,7 +98,12 @@ const MAY_FIRE: Record<PathwayRule, Who[]> = {
   'escalation.outcome': ['pat', 'sam', 'casey'],
 };
 /** The one who fires an event in the state walk: someone the rule allows and who can see the escalation in every state. */
-const FIRER: Record<PathwayRule, Who> = { 'escalation.raise': 'casey', 'escalation.steer': 'casey', 'escalation.acknowledge': 'pat', 'escalation.outcome': 'casey' };
+const FIRER: Record<PathwayRule, Who> = {
+  'escalation.raise': 'casey',
+  'escalation.steer': 'casey',
+  'escalation.acknowledge': 'pat',
+  'escalation.outcome': 'casey',
+};
 
 function raised(): number {
   const id = (create('casey', false), newestId());
@@ -97,17 +122,72 @@ const STATES: [label: string, state: PathwayState, raisedFirst: boolean, setUp: 
   ['reflecting', 'reflecting', false, () => (create('casey', false), newestId())],
   ['raised', 'raised', true, raised],
   ['urgent', 'urgent', true, () => (create('casey', true), newestId())],
-  ['plan', 'plan', true, () => { const id = raised(); return followedBy(id, () => submitOutcome('pat', id, { outcome: 'plan', plan: 'Observe and debrief', owner: internalMention(h.user('pat')), followUp: '2026-11-30' })); }],
-  ['resolved at the touch-point', 'resolved', true, () => { const id = raised(); return followedBy(id, () => submitOutcome('pat', id, { outcome: 'resolved' })); }],
-  ['resolved before it was raised', 'resolved', false, () => { const id = (create('casey', false), newestId()); return followedBy(id, () => act('casey', 'escalation.worked-out', String(id))); }],
-  ['withdrawn after it was raised', 'withdrawn', true, () => { const id = raised(); return followedBy(id, () => act('casey', 'escalation.withdraw', String(id))); }],
-  ['withdrawn before it was raised', 'withdrawn', false, () => { const id = (create('casey', false), newestId()); return followedBy(id, () => act('casey', 'escalation.withdraw', String(id))); }],
+  [
+    'plan',
+    'plan',
+    true,
+    () => {
+      const id = raised();
+      return followedBy(id, () =>
+        submitOutcome('pat', id, { outcome: 'plan', plan: 'Observe and debrief', owner: internalMention(h.user('pat')), followUp: '2026-11-30' }),
+      );
+    },
+  ],
+  [
+    'resolved at the touch-point',
+    'resolved',
+    true,
+    () => {
+      const id = raised();
+      return followedBy(id, () => submitOutcome('pat', id, { outcome: 'resolved' }));
+    },
+  ],
+  [
+    'resolved before it was raised',
+    'resolved',
+    false,
+    () => {
+      const id = (create('casey', false), newestId());
+      return followedBy(id, () => act('casey', 'escalation.worked-out', String(id)));
+    },
+  ],
+  [
+    'withdrawn after it was raised',
+    'withdrawn',
+    true,
+    () => {
+      const id = raised();
+      return followedBy(id, () => act('casey', 'escalation.withdraw', String(id)));
+    },
+  ],
+  [
+    'withdrawn before it was raised',
+    'withdrawn',
+    false,
+    () => {
+      const id = (create('casey', false), newestId());
+      return followedBy(id, () => act('casey', 'escalation.withdraw', String(id)));
+    },
+  ],
 ];
 
-const pendingKeys = (id: number): Map<string, string> => new Map((h.core.db.prepare(`SELECT dedupe_key AS k, kind FROM outbox WHERE status = 'pending' AND dedupe_key LIKE ?`)
-  .all(`esc:${id}:%`) as { k: string; kind: string }[]).map((r) => [r.k, r.kind]));
-const audits = (id: number): string[] => (h.core.db.prepare(`SELECT action || ':' || COALESCE(detail, '') AS a FROM audit_log WHERE subject_type = 'escalation' AND subject_id = ? AND action <> 'escalation.view' ORDER BY id`)
-  .all(id) as { a: string }[]).map((r) => r.a);
+const pendingKeys = (id: number): Map<string, string> =>
+  new Map(
+    (
+      h.core.db.prepare(`SELECT dedupe_key AS k, kind FROM outbox WHERE status = 'pending' AND dedupe_key LIKE ?`).all(`esc:${id}:%`) as {
+        k: string;
+        kind: string;
+      }[]
+    ).map((r) => [r.k, r.kind]),
+  );
+const audits = (id: number): string[] =>
+  (
+    h.core.db
+      .prepare(
+        `SELECT action || ':' || COALESCE(detail, '') AS a FROM audit_log WHERE subject_type = 'escalation' AND subject_id = ? AND action <> 'escalation.view' ORDER BY id`,
+      )
+      .all(id) as { a: string }[]
+  ).map((r) => r.a);
 
 beforeAll(() => {
   // Fri 20 Nov 2026 08:00 New York: the agenda prompt of the Tuesday touch-point, so a concern raised now reaches the principals at once.
@@ -115,11 +195,23 @@ beforeAll(() => {
   seedSchool(h, {
     name: 'Demo Elementary',
     members: [
-      ['pat', 'Pat Rivera', 'principal'], ['sam', 'Sam Ortiz', 'assistant_principal'], ['casey', 'Casey Lee', 'coach'],
-      ['robin', 'Robin Diaz', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher'], ['alex', 'Alex Admin', 'admin'],
+      ['pat', 'Pat Rivera', 'principal'],
+      ['sam', 'Sam Ortiz', 'assistant_principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['robin', 'Robin Diaz', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+      ['jordan', 'Jordan Kim', 'teacher'],
+      ['alex', 'Alex Admin', 'admin'],
     ],
   });
-  seedSchool(h, { tenant: 'other', name: 'Other School', members: [['pat', 'Pat Other', 'principal'], ['casey', 'Casey Other', 'coach']] });
+  seedSchool(h, {
+    tenant: 'other',
+    name: 'Other School',
+    members: [
+      ['pat', 'Pat Other', 'principal'],
+      ['casey', 'Casey Other', 'coach'],
+    ],
+  });
   bookAccepted(h);
 });
 afterAll(() => h.close());
@@ -127,13 +219,21 @@ afterAll(() => h.close());
 describe('the table', () => {
   // The pathway of DESIGN.md §1 rule 5, written out: a change to the table has to change this too.
   const ALLOWED_FROM: Record<PathwayEvent, PathwayState[]> = {
-    'create': ['new'], 'create.urgent': ['new'],
-    'shared.yes': ['reflecting'], 'shared.no': ['reflecting'], 'raise.ask': ['reflecting'], 'reflect': ['reflecting'],
-    'not-yet': ['reflecting'], 'raise': ['reflecting'], 'worked-out': ['reflecting'],
-    'withdraw': ['reflecting', 'raised', 'urgent', 'plan'],
-    'acknowledge': ['raised', 'urgent', 'plan', 'resolved', 'withdrawn'],
+    create: ['new'],
+    'create.urgent': ['new'],
+    'shared.yes': ['reflecting'],
+    'shared.no': ['reflecting'],
+    'raise.ask': ['reflecting'],
+    reflect: ['reflecting'],
+    'not-yet': ['reflecting'],
+    raise: ['reflecting'],
+    'worked-out': ['reflecting'],
+    withdraw: ['reflecting', 'raised', 'urgent', 'plan'],
+    acknowledge: ['raised', 'urgent', 'plan', 'resolved', 'withdrawn'],
     'outcome.open': ['raised', 'urgent', 'plan', 'resolved', 'withdrawn'],
-    'outcome.plan': ['raised', 'urgent', 'plan'], 'outcome.resolved': ['raised', 'urgent', 'plan'], 'outcome.withdrawn': ['raised', 'urgent', 'plan'],
+    'outcome.plan': ['raised', 'urgent', 'plan'],
+    'outcome.resolved': ['raised', 'urgent', 'plan'],
+    'outcome.withdrawn': ['raised', 'urgent', 'plan'],
   };
   it.each(PATHWAY_EVENTS)('%s is allowed from the stages the pathway says', (event) => {
     expect(PATHWAY_STATES.filter((s) => transition(event).from.includes(s))).toEqual(ALLOWED_FROM[event]);
@@ -141,10 +241,12 @@ describe('the table', () => {
 });
 
 describe('every state × event, fired by someone the rule allows', () => {
-  const cells = STATES.flatMap(([label, state, raisedFirst, setUp]) => PATHWAY_EVENTS
-    // Creating is the step out of `new` only: it never acts on an existing escalation.
-    .filter((event) => state === 'new' || !transition(event).from.includes('new'))
-    .map((event) => [label, event, state, raisedFirst, setUp] as const));
+  const cells = STATES.flatMap(([label, state, raisedFirst, setUp]) =>
+    PATHWAY_EVENTS
+      // Creating is the step out of `new` only: it never acts on an existing escalation.
+      .filter((event) => state === 'new' || !transition(event).from.includes('new'))
+      .map((event) => [label, event, state, raisedFirst, setUp] as const),
+  );
 
   it('covers every state and event', () => {
     expect(new Set(cells.map((c) => c[2]))).toEqual(new Set(PATHWAY_STATES));
@@ -190,14 +292,27 @@ describe('every state × event, fired by someone the rule allows', () => {
 describe('who may fire each event', () => {
   /** A state each event is allowed from, to fire it in. */
   const READY: Record<PathwayEvent, () => number> = {
-    'create': () => NOT_THERE, 'create.urgent': () => NOT_THERE,
-    'shared.yes': STATES[1][3], 'shared.no': STATES[1][3], 'raise.ask': STATES[1][3], 'reflect': STATES[1][3], 'not-yet': STATES[1][3],
-    'raise': STATES[1][3], 'worked-out': STATES[1][3], 'withdraw': STATES[2][3], 'acknowledge': STATES[3][3],
-    'outcome.open': STATES[2][3], 'outcome.plan': STATES[2][3], 'outcome.resolved': STATES[2][3], 'outcome.withdrawn': STATES[2][3],
+    create: () => NOT_THERE,
+    'create.urgent': () => NOT_THERE,
+    'shared.yes': STATES[1][3],
+    'shared.no': STATES[1][3],
+    'raise.ask': STATES[1][3],
+    reflect: STATES[1][3],
+    'not-yet': STATES[1][3],
+    raise: STATES[1][3],
+    'worked-out': STATES[1][3],
+    withdraw: STATES[2][3],
+    acknowledge: STATES[3][3],
+    'outcome.open': STATES[2][3],
+    'outcome.plan': STATES[2][3],
+    'outcome.resolved': STATES[2][3],
+    'outcome.withdrawn': STATES[2][3],
   };
   /** What the others are told: the same as for an escalation that does not exist, unless they may see it. */
   const REFUSAL: Partial<Record<PathwayRule, Partial<Record<Who, string>>>> = {
-    'escalation.raise': Object.fromEntries(EVERYONE.map((w) => [w, 'Only coaches raise escalations; a principal can add a concern to the agenda with /touchpoint add.'])),
+    'escalation.raise': Object.fromEntries(
+      EVERYONE.map((w) => [w, 'Only coaches raise escalations; a principal can add a concern to the agenda with /touchpoint add.']),
+    ),
     'escalation.acknowledge': { casey: 'Only the principal or an assistant principal acknowledges an urgent escalation.' },
   };
   const cases = PATHWAY_EVENTS.flatMap((event) => EVERYONE.map((who) => [event, who] as const));
@@ -222,10 +337,11 @@ describe('who may fire each event', () => {
 describe('acknowledging twice', () => {
   it('says who acknowledged it and when, and changes nothing', () => {
     const id = (create('casey', true), newestId());
-    expect(text(act('pat', 'escalation.ack', String(id)))).toBe('Acknowledged at Fri 20 Nov 2026, 08:00 EST. Record the outcome when there is one: /touchpoint escalations.');
+    expect(text(act('pat', 'escalation.ack', String(id)))).toBe(
+      'Acknowledged at Fri 20 Nov 2026, 08:00 EST. Record the outcome when there is one: /touchpoint escalations.',
+    );
     const before = [escalation(id), audits(id)];
     expect(text(act('sam', 'escalation.ack', String(id)))).toBe('Already acknowledged by Pat Rivera at Fri 20 Nov 2026, 08:00 EST.');
     expect([escalation(id), audits(id)]).toEqual(before);
   });
 });
-

@@ -15,14 +15,23 @@ function makeAdmin(handle: string): void {
 
 function membershipRoles(handle: string): string[] {
   const u = h.user(handle);
-  return h.core.services.people.membershipsOf(u.tenantId, u.id).map((m) => m.role).sort();
+  return h.core.services.people
+    .membershipsOf(u.tenantId, u.id)
+    .map((m) => m.role)
+    .sort();
 }
 
 beforeEach(() => {
   h = createCoachingHarness();
   seedSchool(h, {
     name: 'Demo Elementary',
-    members: [['pat', 'Pat Rivera', 'principal'], ['casey', 'Casey Lee', 'coach'], ['taylor', 'Taylor Morgan', 'teacher'], ['jordan', 'Jordan Kim', 'teacher'], ['alex', 'Alex Admin', 'admin']],
+    members: [
+      ['pat', 'Pat Rivera', 'principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+      ['jordan', 'Jordan Kim', 'teacher'],
+      ['alex', 'Alex Admin', 'admin'],
+    ],
   });
   makeAdmin('alex');
 });
@@ -32,17 +41,25 @@ describe('separation of duties', () => {
   it('a principal cannot make themselves a coach, so they never read coaching requests', async () => {
     ask(h, 'taylor', 'classroom', 'I am struggling with transitions after lunch');
     const reply = text(h.run('pat', 'roles add @pat coach'));
-    expect(reply).toBe('You are principal at Demo Elementary: a school\'s principal or assistant principal never holds its coach role (coaching requests are confidential from leaders).');
+    expect(reply).toBe(
+      "You are principal at Demo Elementary: a school's principal or assistant principal never holds its coach role (coaching requests are confidential from leaders).",
+    );
     expect(membershipRoles('pat')).toEqual(['principal']);
     expect(text(h.coaching('pat', 'queue'))).not.toContain('transitions');
     // The old path is closed too.
     expect(h.core.services.people.pendingInvitations(h.user('pat').tenantId, 1)).toEqual([]);
     await h.deliver();
-    expect(dmsTo(h.notifier.sent, 'pat').map((d) => d.message.text).join('\n')).not.toContain('transitions');
+    expect(
+      dmsTo(h.notifier.sent, 'pat')
+        .map((d) => d.message.text)
+        .join('\n'),
+    ).not.toContain('transitions');
   });
 
   it('a coach cannot be made principal or assistant principal of the same school', () => {
-    expect(text(h.run('alex', 'roles add @casey principal'))).toBe('Casey Lee is coach at Demo Elementary: a coach cannot also be its principal (coaching requests are confidential from leaders). Remove the coach role first.');
+    expect(text(h.run('alex', 'roles add @casey principal'))).toBe(
+      'Casey Lee is coach at Demo Elementary: a coach cannot also be its principal (coaching requests are confidential from leaders). Remove the coach role first.',
+    );
     expect(text(h.run('pat', 'roles add @casey ap'))).toMatch(/^Casey Lee is coach at Demo Elementary: a coach cannot also be its assistant principal/);
     expect(membershipRoles('casey')).toEqual(['coach']);
   });
@@ -52,17 +69,23 @@ describe('who may give which role', () => {
   it('only admins name principals and admins; a principal names assistant principals', async () => {
     expect(text(h.run('pat', 'roles add @jordan principal'))).toBe('Only a Touchpoint admin names principals.');
     expect(text(h.run('casey', 'roles add @jordan admin'))).toBe('Only a Touchpoint admin names admins.');
-    expect(text(h.run('casey', 'roles add @jordan ap'))).toBe('Only a principal or assistant principal of Demo Elementary, or an admin, names assistant principals there.');
+    expect(text(h.run('casey', 'roles add @jordan ap'))).toBe(
+      'Only a principal or assistant principal of Demo Elementary, or an admin, names assistant principals there.',
+    );
     expect(text(h.run('pat', 'roles add @jordan assistant-principal'))).toBe('Jordan Kim is now assistant principal at Demo Elementary.');
     expect(membershipRoles('jordan')).toEqual(['assistant_principal', 'teacher']);
     const dms = await h.deliver();
-    expect(dmsTo(dms, 'jordan').map((d) => d.message.text)).toEqual(['Pat Rivera made you assistant principal at Demo Elementary.\n/touchpoint help lists what you can do.']);
+    expect(dmsTo(dms, 'jordan').map((d) => d.message.text)).toEqual([
+      'Pat Rivera made you assistant principal at Demo Elementary.\n/touchpoint help lists what you can do.',
+    ]);
     const audit = h.core.services.audit.auditOfSchool(h.user('pat').tenantId, 1).map((a) => `${a.action}:${a.detail ?? ''}`);
     expect(audit).toContain('role.add:assistant_principal');
   });
 
   it('an unknown role, a missing person and a person of another workspace get one line and change nothing', () => {
-    expect(text(h.run('pat', 'roles add @jordan janitor'))).toBe('"janitor" is not a role: say principal, assistant-principal, coach or admin\nUsage: /touchpoint roles [add|remove @person principal|assistant-principal|coach|admin] [at <school>]');
+    expect(text(h.run('pat', 'roles add @jordan janitor'))).toBe(
+      '"janitor" is not a role: say principal, assistant-principal, coach or admin\nUsage: /touchpoint roles [add|remove @person principal|assistant-principal|coach|admin] [at <school>]',
+    );
     expect(text(h.run('pat', 'roles add'))).toMatch(/^name the person, like @casey\nUsage:/);
     expect(text(h.run('pat', 'roles add @mallory coach'))).toMatch(/^I don't know anyone called "@mallory" here\.\nUsage: /);
     expect(membershipRoles('jordan')).toEqual(['teacher']);
@@ -79,7 +102,9 @@ describe('a coach role is held only once accepted', () => {
   it('invites, and the person accepts; teachers with open requests are told who can now read them', async () => {
     const request = ask(h, 'taylor', 'classroom', 'transitions after lunch');
     await h.deliver();
-    expect(text(h.run('pat', 'roles add @jordan coach'))).toBe('Asked Jordan Kim to be coach at Demo Elementary.\nThey accept or decline in a message from Touchpoint; until they accept, they are not a coach.');
+    expect(text(h.run('pat', 'roles add @jordan coach'))).toBe(
+      'Asked Jordan Kim to be coach at Demo Elementary.\nThey accept or decline in a message from Touchpoint; until they accept, they are not a coach.',
+    );
     expect(membershipRoles('jordan')).toEqual(['teacher']);
     const invitation = dmsTo(await h.deliver(), 'jordan')[0].message;
     expect(invitation.text).toBe('Pat Rivera asks you to be instructional coach at Demo Elementary. Accept or decline.');
@@ -105,7 +130,9 @@ describe('a coach role is held only once accepted', () => {
     expect(text(h.run('pat', 'roles remove @casey coach'))).toBe('Casey Lee is no longer coach at Demo Elementary.');
     const dms = await h.deliver();
     expect(dmsTo(dms, 'casey').map((d) => d.message.text)).toEqual(['Pat Rivera removed you as coach at Demo Elementary.']);
-    expect(dmsTo(dms, 'taylor').map((d) => d.message.text)[0]).toMatch(/^Casey Lee is no longer a coach at Demo Elementary and can no longer read your open coaching request #\d+\./);
+    expect(dmsTo(dms, 'taylor').map((d) => d.message.text)[0]).toMatch(
+      /^Casey Lee is no longer a coach at Demo Elementary and can no longer read your open coaching request #\d+\./,
+    );
   });
 
   it('a pending invitation can be withdrawn, after which it cannot be accepted', async () => {
@@ -121,19 +148,23 @@ describe('/touchpoint roles', () => {
   it('lists the school’s staff by role, never its teachers', () => {
     h.run('pat', 'roles add @jordan coach');
     const listing = text(h.run('pat', 'roles'));
-    expect(listing).toBe([
-      'Roles at Demo Elementary',
-      'Admins: Alex Admin',
-      'Principals: Pat Rivera',
-      'Assistant principals: none',
-      'Coaches: Casey Lee',
-      'Invited as coach (not yet accepted): Jordan Kim',
-      'Change them: /touchpoint roles add|remove @person principal|assistant-principal|coach|admin',
-    ].join('\n'));
+    expect(listing).toBe(
+      [
+        'Roles at Demo Elementary',
+        'Admins: Alex Admin',
+        'Principals: Pat Rivera',
+        'Assistant principals: none',
+        'Coaches: Casey Lee',
+        'Invited as coach (not yet accepted): Jordan Kim',
+        'Change them: /touchpoint roles add|remove @person principal|assistant-principal|coach|admin',
+      ].join('\n'),
+    );
     expect(listing).not.toContain('Taylor');
   });
 
   it('a teacher holds no staff role and is told so', () => {
-    expect(text(h.run('taylor', 'roles'))).toBe('Roles are set by a school’s principal or assistant principal, or a Touchpoint admin; you hold no staff role yet.');
+    expect(text(h.run('taylor', 'roles'))).toBe(
+      'Roles are set by a school’s principal or assistant principal, or a Touchpoint admin; you hold no staff role yet.',
+    );
   });
 });
