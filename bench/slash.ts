@@ -119,7 +119,7 @@ function startBare(apiUrl: string): Promise<{ child: ChildProcess; port: number 
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`bare Bolt app exited (${code})`)));
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /\{"port":(\d+)\}/.exec(out);
       if (m) resolve({ child, port: Number(m[1]) });

@@ -54,7 +54,7 @@ export class SlackDirectory {
         if (!fetch) return;
         try {
           const res = await client.users.info({ user: userId });
-          const user = res.user as UsersInfoUser | undefined;
+          const user = res.user;
           if (!user) return;
           const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined };
           this.cache.set(key, { person, fetchedAt: now });

@@ -14,7 +14,6 @@ import type { Core } from '../../src/compose';
 import type { Inbound } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
 import type { Logger } from '../../src/core/ports';
-import type { Root } from '../../src/core/registry';
 import { formOf, type Message } from '../../src/messages/model';
 import type { SlackStore } from '../../src/store/slack';
 import { decodeCommandText, mentionedUserIds, slackMentions } from './mentions';
@@ -22,7 +21,7 @@ import type { SlackDirectory, SlackPerson } from './directory';
 import { TurnQueue } from './turns';
 import { renderHome, renderMessage, type SlackMessage } from './render-block-kit';
 import { renderModal } from './render-modals';
-import { modelActionId, readFormValues, readModalMeta, type SubmittedValue } from './read-submissions';
+import { modelActionId, readFormValues, readModalMeta } from './read-submissions';
 
 type Responder = (payload: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }) => Promise<unknown>;
 
@@ -93,7 +92,7 @@ export class SlackListeners {
         const text = decodeCommandText(command.text ?? '');
         const done = await this.once(`command:${command.trigger_id}`, context, async () => {
           const people = await this.deps.directory.people(client, tenant, [command.user_id, ...mentionedUserIds(text)]);
-          return this.deps.core.app.command(inboundFor(tenant, command.user_id, people), root as Root, text);
+          return this.deps.core.app.command(inboundFor(tenant, command.user_id, people), root, text);
         });
         if (!done.acted) return;
         await this.deliver(done.value, {
@@ -131,7 +130,7 @@ export class SlackListeners {
       if (body.type !== 'view_submission') return;
       const tenant = tenantOf(context, body);
       const userId = body.user.id;
-      const values = readFormValues(view.state.values as Record<string, Record<string, SubmittedValue>>);
+      const values = readFormValues(view.state.values);
       const done = await this.once(
         `view:${view.id}:${view.hash}`,
         context,
@@ -172,7 +171,7 @@ export class SlackListeners {
     app.event('app_home_opened', async ({ event, body, client, context }) => {
       if (event.tab && event.tab !== 'home') return;
       await this.turns.ackThenTurn(async () => undefined); // Bolt acked the event before calling this listener
-      const tenant = tenantOf(context, body as { team_id?: string; enterprise_id?: string });
+      const tenant = tenantOf(context, body);
       const eventId = (body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`;
       await this.once(`event:${eventId}`, context, async () => {
         const people = await this.deps.directory.people(client, tenant, [event.user]);

@@ -7,7 +7,7 @@
  * - Installing the app (and every message) stores the user's conversation reference, which is
  *   how reminders reach them later.
  */
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity } from 'botbuilder';
 import { errorMessage, type Inbound, type Touchpoint } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
 import type { Identity, Tenant } from '../../src/core/model';
@@ -187,7 +187,7 @@ export class TeamsBot {
     if (!identity) return undefined;
     const now = clock.now();
     const from = activity.from;
-    const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
+    const reference = TurnContext.getConversationReference(activity);
     return services.transaction(() => {
       // Someone first met in a channel is stored under their Teams id; re-keyed to their AAD object id before the lookup.
       const adopt = (tenant: Tenant): void => {
@@ -203,7 +203,7 @@ export class TeamsBot {
             conversationId: activity.conversation.id,
             channelUserId: from.id,
             serviceUrl: activity.serviceUrl,
-            reference: reference as Record<string, unknown>,
+            reference: reference,
           },
           now,
         );

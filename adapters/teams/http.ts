@@ -44,7 +44,7 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
 
 /** The request as botbuilder reads it. */
 export function botRequest(req: IncomingMessage, body: Record<string, unknown>): Request {
-  return { body, headers: req.headers as Request['headers'], method: req.method };
+  return { body, headers: req.headers, method: req.method };
 }
 
 /**

@@ -149,7 +149,7 @@ export class TeamsNotifier implements Notifier {
       (logic) => adapter.createConversationAsync(appId, channelId, channel.serviceUrl, audience, parameters, logic),
       async (context) => {
         withoutSdkRetries(context);
-        const created = TurnContext.getConversationReference(context.activity) as Partial<ConversationReference>;
+        const created = TurnContext.getConversationReference(context.activity);
         created.user = reference.user;
         if (created.conversation) created.conversation = { ...created.conversation, conversationType: 'personal', tenantId };
         if (created.conversation?.id) {
@@ -161,7 +161,7 @@ export class TeamsNotifier implements Notifier {
               conversationId: created.conversation.id,
               channelUserId: channel.channelUserId,
               serviceUrl: channel.serviceUrl,
-              reference: created as Record<string, unknown>,
+              reference: created,
             },
             clock.now(),
           );

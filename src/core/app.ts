@@ -8,7 +8,7 @@ import type { Identity, Tenant, User } from './model';
 import type { Clock, Logger } from './ports';
 import { silentLogger } from './ports';
 import type { PersonResolver, Reply, RequestContext, Services } from './context';
-import { CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
+import { type CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
 import { AmbiguousPersonError, BusyError, NeedsChoice, Refusal, UsageError } from './errors';
 import { todayIn } from './datetime';
 import { authorize } from './policy';

@@ -3,7 +3,7 @@
  * `{ root, name, usage, describe, schema, fromWords, handle }`. Help text, usage lines in
  * errors, and the Slack and Teams manifests' command hints all come from these entries.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Block, Message } from '../messages/model';
 import type { Reply, RequestContext, Services } from './context';
 import type { OutboxRow } from './ports/outbox';
@@ -143,7 +143,7 @@ export class CommandRegistry {
 
   form<T>(spec: FormSpec<T>): void {
     if (this.forms.has(spec.formId)) throw new Error(`form ${spec.formId} registered twice`);
-    this.forms.set(spec.formId, spec as FormSpec<unknown>);
+    this.forms.set(spec.formId, spec);
   }
 
   /** The handler for a submitted form id: a button-opened form (`id:param`) or a command's form. */
@@ -158,7 +158,7 @@ export class CommandRegistry {
   }
 
   listen<E extends DomainEvent>(event: E, listener: Listener<E>): void {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener as Listener<never>]);
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
 
   emit<E extends DomainEvent>(ctx: RequestContext, event: E, payload: DomainEvents[E]): void {
@@ -190,7 +190,7 @@ export class CommandRegistry {
   command<T>(spec: CommandSpec<T>): void {
     const key = `${spec.root} ${spec.name}`;
     if (this.commands.has(key)) throw new Error(`command ${key} registered twice`);
-    this.commands.set(key, spec as CommandSpec<unknown>);
+    this.commands.set(key, spec);
   }
 
   action(spec: ActionSpec): void {

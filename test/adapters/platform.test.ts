@@ -59,7 +59,7 @@ describe('the platform adapters', () => {
     const tenant = core.services.people.ensureTenant('console', 'local', clock.now());
     expect(core.services.people.schoolsOfTenant(tenant.id).map((s) => s.name)).toEqual([DEMO_SCHOOL]);
     expect(await dmThroughDispatcher(adapter, 'local', 'casey')).toBeNull();
-    expect(printed).toMatch(/DM to Casey Lee \(@casey\):\n   Hello/);
+    expect(printed).toMatch(/DM to Casey Lee \(@casey\):\n {3}Hello/);
 
     const session = adapter.run!();
     input.end(':who\n');

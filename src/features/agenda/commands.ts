@@ -213,7 +213,7 @@ const notesFormSpec: FormSpec<NotesArgs> = {
     nextStepRefine(
       z.object(nextStepSchema(pctx.today)).catchall(z.enum(['discussed', 'carry', 'drop'], { error: 'pick discussed, carry over or drop' }).optional()),
       pctx.today,
-    ) as unknown as z.ZodType<NotesArgs>,
+    ),
   handle: (ctx, args, param) => saveNotes(ctx, param, args),
 };
 
@@ -283,8 +283,8 @@ const settings: CommandSpec<SettingsArgs> = {
 // ---- registration -------------------------------------------------------------------------------------------
 
 export function registerAgenda(registry: CommandRegistry): void {
-  for (const spec of [add, agendaCommand, priorities, notes, report, settings] as CommandSpec<never>[]) registry.command(spec as CommandSpec<unknown>);
-  for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec] as FormSpec<never>[]) registry.form(form as FormSpec<unknown>);
+  for (const spec of [add, agendaCommand, priorities, notes, report, settings] as CommandSpec<never>[]) registry.command(spec);
+  for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec] as FormSpec<never>[]) registry.form(form);
   // From a prompt: the form is for that prompt's partnership.
   registry.action({
     actionId: 'agenda.add',

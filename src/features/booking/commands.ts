@@ -239,7 +239,7 @@ const closed: CommandSpec<NewClosure> = {
 export function registerBooking(registry: CommandRegistry): void {
   registry.planner(materialiseAhead);
   for (const spec of [setup, book, next, skip, move, pause, resume, cancel, closed] as CommandSpec<never>[]) {
-    registry.command(spec as CommandSpec<unknown>);
+    registry.command(spec);
   }
   registry.action({ actionId: 'booking.accept', handle: (ctx, v) => reply(acceptProposal(ctx, v)) });
   registry.action({ actionId: 'booking.decline', handle: (ctx, v) => reply(declineProposal(ctx, v)) });

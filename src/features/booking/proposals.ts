@@ -124,7 +124,7 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
     throw new Refusal(reason);
   }
   const iLead =
-    rolesAt(ctx.actor, school.id).some((r) => LEADER_ROLES.includes(r)) && otherMemberships.some((m) => m.schoolId === school!.id && m.role === 'coach');
+    rolesAt(ctx.actor, school.id).some((r) => LEADER_ROLES.includes(r)) && otherMemberships.some((m) => m.schoolId === school.id && m.role === 'coach');
   const principal = iLead ? me : other;
   const coachUser = iLead ? other : me;
   const partnership = ctx.services.series.ensurePartnership(tenantId, school.id, principal.id, coachUser.id, ctx.now);

@@ -46,7 +46,7 @@ function calendarCommand(baseUrl: string, source: SchoolCalendarSource | undefin
 /** Registers `/touchpoint calendar`, its buttons and the daily re-import; returns the source it uses. */
 export function registerCalendar(registry: CommandRegistry, options: CalendarOptions): SchoolCalendarSource | undefined {
   const source = typeof options.source === 'string' ? new SchoolCalendarSource(options.source) : options.source;
-  registry.command(calendarCommand(options.baseUrl, source) as CommandSpec<unknown>);
+  registry.command(calendarCommand(options.baseUrl, source));
   registry.action({ actionId: 'calendar.rotate', handle: (ctx) => askToRotate(ctx, options.baseUrl) });
   registry.action({ actionId: 'calendar.rotate.confirm', handle: (ctx, value) => rotateFeed(ctx, value, options.baseUrl) });
   registry.action({ actionId: 'calendar.rotate.keep', handle: () => ({ messages: [keptMessage()] }) });

@@ -315,8 +315,8 @@ const hours: CommandSpec<HoursArgs> = {
 
 export function registerCoaching(registry: CommandRegistry): void {
   // Registry order is the order of help and the manifests' usage hints.
-  for (const spec of [request, status, withdrawCommand, forgetMeCommand, queue, hours] as CommandSpec<never>[]) registry.command(spec as CommandSpec<unknown>);
-  for (const form of [acceptFormSpec, askFormSpec, declineFormSpec, replyFormSpec] as FormSpec<never>[]) registry.form(form as FormSpec<unknown>);
+  for (const spec of [request, status, withdrawCommand, forgetMeCommand, queue, hours] as CommandSpec<never>[]) registry.command(spec);
+  for (const form of [acceptFormSpec, askFormSpec, declineFormSpec, replyFormSpec] as FormSpec<never>[]) registry.form(form);
   registry.action({
     actionId: ACTIONS.send,
     handle(ctx, v) {

@@ -138,9 +138,9 @@ const escalationsCommand: CommandSpec<Record<string, never>> = {
 };
 
 export function registerEscalation(registry: CommandRegistry): void {
-  registry.command(escalate as CommandSpec<unknown>);
-  registry.command(escalationsCommand as CommandSpec<unknown>);
-  registry.form(outcomeFormSpec as FormSpec<unknown>);
+  registry.command(escalate);
+  registry.command(escalationsCommand);
+  registry.form(outcomeFormSpec);
   registry.action({
     actionId: 'escalation.shared',
     handle: (ctx, v) => {

@@ -80,7 +80,7 @@ function registerExportCommand(registry: CommandRegistry, baseUrl: string): void
       };
     },
   };
-  registry.command(exportCommand as CommandSpec<unknown>);
+  registry.command(exportCommand);
 }
 
 /** GET /export/<token>.json: the export, built now, for a valid unused link; 404 otherwise. */

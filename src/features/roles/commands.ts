@@ -153,8 +153,8 @@ const coach: CommandSpec<CoachArgs> = {
 };
 
 export function registerRoles(registry: CommandRegistry): void {
-  registry.command(coach as CommandSpec<unknown>);
-  registry.command(roles as CommandSpec<unknown>);
+  registry.command(coach);
+  registry.command(roles);
   registry.action({ actionId: ROLE_ACTIONS.accept, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), true)] }) });
   registry.action({ actionId: ROLE_ACTIONS.decline, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), false)] }) });
 }

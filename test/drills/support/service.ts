@@ -66,8 +66,8 @@ export function spawnService(opts: SpawnOptions): ServiceProcess {
       }
     }
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.on('exit', (code, signal) => {
       rmSync(cwd, { recursive: true, force: true });
