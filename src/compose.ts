@@ -51,6 +51,8 @@ export interface CoreOptions {
   retentionDays?: number;
   /** The district calendar imported as closures (a file path or an https URL). */
   schoolCalendarIcs?: string;
+  /** Platform user ids who are admins of their workspace (ADMIN_USERS). */
+  adminUsers?: readonly string[];
 }
 
 export function buildCore(options: CoreOptions): Core {
@@ -83,6 +85,7 @@ export function buildCore(options: CoreOptions): Core {
     clock: options.clock,
     registry,
     logger,
+    adminUsers: options.adminUsers,
     // Deferred so the reply reaches the actor before the DMs it caused.
     onQueued: deliverNow
       ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed')))

@@ -53,6 +53,8 @@ export interface Config {
   logLevel: LogLevel;
   publicUrl?: string;
   demo: boolean;
+  /** Platform user ids who are Touchpoint admins of their workspace (ADMIN_USERS). */
+  adminUsers: string[];
   slack: SlackConfig;
   teams: TeamsConfig;
   mode: 'local' | 'platform';
@@ -106,6 +108,11 @@ const envSchema = z.object({
     .transform((s) => s.replace(/\/+$/, ''))
     .optional(),
   DEMO: z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'insensitive' }).default(true),
+  ADMIN_USERS: z
+    .string()
+    .regex(/^\s*[^\s,]+(\s*,\s*[^\s,]+)*\s*$/)
+    .transform((s) => s.split(',').map((id) => id.trim()))
+    .optional(),
   BACKUP_DIR: optionalString,
   BACKUP_KEEP: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(14),
   BACKUP_CRON: z
@@ -151,6 +158,7 @@ const ALLOWED: Partial<Record<EnvVar, string>> = {
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   PUBLIC_URL: 'must be an absolute http:// or https:// URL without ? or #',
   DEMO: 'must be true or false',
+  ADMIN_USERS: 'must be platform user ids separated by commas, like U0123ABCD,U0456EFGH',
   BACKUP_KEEP: 'must be a whole number from 1 to 1000',
   BACKUP_CRON: "must be a five-field cron expression (UTC), like '15 3 * * *', or off",
   RETENTION_DAYS: 'must be a whole number of days from 30 to 3650',
@@ -281,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
     demo: e.DEMO,
+    adminUsers: e.ADMIN_USERS ?? [],
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       logger,
       retentionDays: config.operations.retentionDays,
       schoolCalendarIcs: config.operations.schoolCalendarIcs,
+      adminUsers: config.adminUsers,
       leaseMs: config.operations.outboxLeaseSeconds * 1000,
       // The console's clock moves only when told to, so a wall-clock wake-up would find nothing due.
       dispatchWakeTimers: local ? undefined : nodeWakeTimers,

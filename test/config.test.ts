@@ -34,6 +34,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       publicUrl: undefined,
       demo: true,
+      adminUsers: [],
       slack: {},
       teams: { appType: 'SingleTenant' },
       mode: 'local',
@@ -307,5 +308,15 @@ describe('loadDotEnv', () => {
 
   it('reports an unreadable path as a ConfigError', () => {
     expect(() => loadDotEnv(dir)).toThrow(ConfigError);
+  });
+
+  describe('ADMIN_USERS', () => {
+    it('reads a comma-separated list of platform user ids', () => {
+      expect(loadConfig({ ADMIN_USERS: 'U0123ABCD, U0456EFGH' }).adminUsers).toEqual(['U0123ABCD', 'U0456EFGH']);
+    });
+
+    it('refuses a value that is not a list of ids, in one line', () => {
+      expect(() => loadConfig({ ADMIN_USERS: 'U0123 U0456' })).toThrow('ADMIN_USERS: must be platform user ids separated by commas, like U0123ABCD,U0456EFGH');
+    });
   });
 });

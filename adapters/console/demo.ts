@@ -23,6 +23,8 @@ export function seedDemo(services: Services, now: Date): boolean {
       now,
     );
     for (const u of users) services.people.addMembership(tenant.id, school.id, u.user.id, u.role, now);
+    // Pat set the demo school up, so Pat is the workspace's admin (as the first to run setup would be).
+    services.people.addTenantAdmin(tenant.id, users[0].user.id, null, now);
     services.audit.audit({ tenantId: tenant.id, schoolId: school.id, actorId: null, action: 'demo.seed', subjectType: 'school', subjectId: school.id }, now);
     return true;
   });

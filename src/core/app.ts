@@ -55,6 +55,8 @@ export interface TouchpointOptions {
   logger?: Logger;
   /** Called after a transaction queued outbox rows, so delivery can start at once. */
   onQueued?: () => void;
+  /** Platform user ids who are admins of their workspace (ADMIN_USERS): made so when they first act. */
+  adminUsers?: readonly string[];
 }
 
 export class Touchpoint {
@@ -63,6 +65,7 @@ export class Touchpoint {
   readonly registry: CommandRegistry;
   private readonly logger: Logger;
   private readonly onQueued: () => void;
+  private readonly adminUsers: ReadonlySet<string>;
 
   constructor(options: TouchpointOptions) {
     this.services = options.services;
@@ -70,6 +73,7 @@ export class Touchpoint {
     this.registry = options.registry;
     this.logger = options.logger ?? silentLogger;
     this.onQueued = options.onQueued ?? (() => {});
+    this.adminUsers = new Set(options.adminUsers ?? []);
     this.registry.action({ actionId: RERUN_ACTION, handle: () => reply0() });
   }
 
@@ -178,6 +182,13 @@ export class Touchpoint {
     const { people, outbox } = this.services;
     let queued = 0;
     try {
+      // ADMIN_USERS are admins from their first request on, even one that is then refused.
+      if (this.adminUsers.has(inbound.identity.userExternalId)) {
+        this.services.transaction(() => {
+          const listed = people.resolveActor(inbound.identity, now);
+          if (!listed.tenantAdmin) people.addTenantAdmin(listed.tenant.id, listed.user.id, null, now);
+        });
+      }
       const result = this.services.transaction(() => {
         const actor = people.resolveActor(inbound.identity, now);
         // Someone who speaks to the bot can be reached again (they opened the app, or came back).

@@ -26,9 +26,13 @@ function sameTenant(actor: Actor, school: School): boolean {
   return school.tenantId === actor.tenant.id;
 }
 
-/** Anyone in a workspace may create a school; they become its principal. */
-export function canCreateSchool(_actor: Actor): Decision {
-  return allow;
+/** Only a workspace's Touchpoint admins create schools (the creator becomes its principal). */
+export function canCreateSchool(actor: Actor): Decision {
+  return actor.tenantAdmin === true
+    ? allow
+    : deny(
+        'Only a Touchpoint admin of this workspace creates schools: ask whoever installed Touchpoint to add you as an admin, or to create the school and name you its principal.',
+      );
 }
 
 // ---- governance: who may give whom which role (DESIGN.md §1 "Roles and governance") -------------

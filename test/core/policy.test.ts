@@ -225,9 +225,14 @@ describe('rolesAt and hasRole', () => {
 });
 
 describe('canCreateSchool', () => {
-  it('lets anyone in a workspace create a school', () => {
-    expect(canCreateSchool(teacher)).toEqual({ allowed: true });
-    expect(canCreateSchool(actor(99, []))).toEqual({ allowed: true });
+  it('lets only a workspace admin create a school', () => {
+    expect(canCreateSchool({ ...actor(99, []), tenantAdmin: true })).toEqual({ allowed: true });
+    expect(canCreateSchool(principal).allowed).toBe(false);
+    expect(canCreateSchool(actor(99, []))).toEqual({
+      allowed: false,
+      reason:
+        'Only a Touchpoint admin of this workspace creates schools: ask whoever installed Touchpoint to add you as an admin, or to create the school and name you its principal.',
+    });
   });
 });
 

@@ -72,7 +72,9 @@ export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'touchpoint-test-')), 'test.db');
 }
 
-export function createHarness(opts: { start?: Date; databasePath?: string; logger?: Logger; busyTimeoutMs?: number; leaseMs?: number } = {}): Harness {
+export function createHarness(
+  opts: { start?: Date; databasePath?: string; logger?: Logger; busyTimeoutMs?: number; leaseMs?: number; adminUsers?: string[] } = {},
+): Harness {
   const clock = new SettableClock(opts.start ?? new Date('2026-11-23T13:00:00Z')); // Mon 08:00 New York
   const notifier = new RecordingNotifier('console', clock);
   const wakeTimers = new ManualTimers();
@@ -85,6 +87,7 @@ export function createHarness(opts: { start?: Date; databasePath?: string; logge
     logger: opts.logger,
     busyTimeoutMs: opts.busyTimeoutMs,
     leaseMs: opts.leaseMs,
+    adminUsers: opts.adminUsers,
     dispatchWakeTimers: wakeTimers,
   });
   const h: Harness = {

@@ -137,6 +137,14 @@ export interface NewSchool {
 
 /** Creates the school; its creator becomes its principal. */
 export function createSchool(ctx: RequestContext, args: NewSchool): Message {
+  const { people } = ctx.services;
+  // A workspace where nobody is an admin yet (a token install, a new Teams tenant, the console):
+  // the first person to set up a school becomes its admin, so someone can govern roles.
+  if (!ctx.actor.tenantAdmin && people.tenantAdmins(ctx.actor.tenant.id).length === 0) {
+    people.addTenantAdmin(ctx.actor.tenant.id, ctx.actor.user.id, null, ctx.now);
+    ctx.actor.tenantAdmin = true;
+    ctx.audit({ schoolId: null, action: 'role.add', subjectType: 'user', subjectId: ctx.actor.user.id, detail: 'admin (first to set up a school)' });
+  }
   authorize('school.create', ctx.actor);
   if (ctx.services.people.schoolByName(ctx.actor.tenant.id, args.name)) throw new Refusal(`A school called "${args.name}" already exists in this workspace.`);
   const school = ctx.services.people.createSchool(

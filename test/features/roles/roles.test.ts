@@ -2,7 +2,7 @@
  * Governed roles: who may give whom which role, a coach role only by acceptance, separation of
  * duties between a school's leaders and its coaches, and everyone concerned told.
  */
-import { seedSchool, text } from '../../support/harness';
+import { createHarness, seedSchool, text } from '../../support/harness';
 import { buttonsOf } from '../../../src/messages/model';
 import { ask, createCoachingHarness, dmsTo, type CoachingHarness } from '../coaching/support';
 
@@ -166,5 +166,44 @@ describe('/touchpoint roles', () => {
     expect(text(h.run('taylor', 'roles'))).toBe(
       'Roles are set by a school’s principal or assistant principal, or a Touchpoint admin; you hold no staff role yet.',
     );
+  });
+});
+
+describe('who creates schools', () => {
+  it('in a workspace with an admin, only admins create schools; nobody else becomes a principal that way', () => {
+    expect(text(h.run('mallory', 'setup "Mallory Academy" America/New_York'))).toBe(
+      'Only a Touchpoint admin of this workspace creates schools: ask whoever installed Touchpoint to add you as an admin, or to create the school and name you its principal.',
+    );
+    expect(h.core.services.people.schoolByName(h.user('pat').tenantId, 'Mallory Academy')).toBeUndefined();
+    // So a would-be principal cannot then invite a teacher of another school as coach.
+    expect(text(h.run('mallory', 'coach add @taylor'))).toBe(
+      'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.',
+    );
+    expect(text(h.run('alex', 'setup "Lincoln Elementary" America/Chicago'))).toMatch(/^Created Lincoln Elementary/);
+  });
+
+  it('in a new workspace, the first person to set up a school becomes its admin, and the second is refused', () => {
+    expect(text(h.run('first', 'setup "North School" America/New_York', { tenant: 'other' }))).toMatch(/^Created North School/);
+    const first = h.user('first', 'other');
+    expect(h.core.services.people.isTenantAdmin(first.tenantId, first.id)).toBe(true);
+    expect(text(h.run('second', 'setup "South School" America/New_York', { tenant: 'other' }))).toMatch(
+      /^Only a Touchpoint admin of this workspace creates schools/,
+    );
+  });
+});
+
+describe('ADMIN_USERS', () => {
+  it('makes the listed people admins of their workspace when they first act, and nobody else', () => {
+    const hh = createHarness({ adminUsers: ['dana'] });
+    try {
+      expect(text(hh.run('sam', 'roles'))).toBe(
+        'Roles are set by a school’s principal or assistant principal, or a Touchpoint admin; you hold no staff role yet.',
+      );
+      expect(text(hh.run('dana', 'roles'))).toBe('There is no school yet. Start one with /touchpoint setup.');
+      expect(hh.core.services.people.isTenantAdmin(hh.user('dana').tenantId, hh.user('dana').id)).toBe(true);
+      expect(text(hh.run('sam', 'setup "Sam School" America/New_York'))).toMatch(/^Only a Touchpoint admin of this workspace creates schools/);
+    } finally {
+      hh.close();
+    }
   });
 });
