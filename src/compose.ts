@@ -76,6 +76,8 @@ export function buildCore(options: CoreOptions): Core {
     leaseMs: options.leaseMs,
     wakeTimers: options.dispatchWakeTimers,
     compose: (row) => registry.compose(services, row, options.clock.now()),
+    onDelivered: (row) => registry.delivered(services, row, options.clock.now()),
+    onUndeliverable: (row, reason) => registry.undeliverable(services, row, reason, options.clock.now()),
   });
   const planners: Planner[] = [...registry.planners.map((plan) => (now: Date) => plan(services, now))];
   const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });

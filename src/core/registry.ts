@@ -76,6 +76,15 @@ export type Listener<E extends DomainEvent = DomainEvent> = (ctx: RequestContext
 /** A section another feature adds to a school's export (coaching demand as aggregates). */
 export type ExportSection = (services: Services, actor: Actor, school: School, now: Date) => Record<string, unknown>;
 
+/**
+ * What a feature does when one of its DMs reached its recipient, or cannot reach them at all
+ * (whoever waits on it is told; an urgent page goes down the chain). Runs in its own transaction.
+ */
+export interface DeliveryReaction {
+  delivered?(services: Services, row: OutboxRow, now: Date): void;
+  undeliverable?(services: Services, row: OutboxRow, reason: string, now: Date): void;
+}
+
 /** A retention step: deletes what is older than `before`, returns how many rows went. */
 export type RetentionStep = (services: Services, before: Date) => number;
 
@@ -120,6 +129,7 @@ export class CommandRegistry {
   private readonly listeners = new Map<DomainEvent, Listener<never>[]>();
   readonly exportSections: ExportSection[] = [];
   readonly retentionSteps: RetentionStep[] = [];
+  private readonly reactions = new Map<string, DeliveryReaction>();
   private readonly composers = new Map<string, Composer>();
   readonly planners: FeaturePlanner[] = [];
   private readonly agendaSections: AgendaSection[] = [];
@@ -172,6 +182,22 @@ export class CommandRegistry {
 
   exportSection(section: ExportSection): void {
     this.exportSections.push(section);
+  }
+
+  /** Registers what happens when a DM of this outbox kind is delivered or cannot be. */
+  onDelivery(kind: string, reaction: DeliveryReaction): void {
+    if (this.reactions.has(kind)) throw new Error(`delivery reaction for ${kind} registered twice`);
+    this.reactions.set(kind, reaction);
+  }
+
+  delivered(services: Services, row: OutboxRow, now: Date): void {
+    const react = this.reactions.get(row.kind)?.delivered;
+    if (react) services.transaction(() => react(services, row, now));
+  }
+
+  undeliverable(services: Services, row: OutboxRow, reason: string, now: Date): void {
+    const react = this.reactions.get(row.kind)?.undeliverable;
+    if (react) services.transaction(() => react(services, row, reason, now));
   }
 
   retentionStep(step: RetentionStep): void {

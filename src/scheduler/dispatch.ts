@@ -28,6 +28,8 @@ export interface DispatchOptions {
    * opened the app, removed it, a deactivated account): whoever waits on it is told there.
    */
   onUndeliverable?: (row: OutboxRow, reason: string) => void;
+  /** Called after a row was delivered (an urgent page tells the coach who it reached). */
+  onDelivered?: (row: OutboxRow) => void;
   /** Composes a reminder's message at send time; null when it is no longer wanted (muted, answered). */
   compose?: (row: OutboxRow) => Message | null;
   /**
@@ -250,6 +252,7 @@ export class Dispatcher {
     if (delivery.status === 'delivered') {
       if (!outbox.markSent(claim, now)) return this.lost(row, 'after sending it');
       if (user) people.markReachable(row.tenantId, user.id);
+      this.afterOutcome(row, () => this.options.onDelivered?.(row));
       return 'sent';
     }
     if (delivery.status === 'unreachable') {
@@ -260,14 +263,8 @@ export class Dispatcher {
         { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
         'recipient unreachable; message given up',
       );
-      try {
-        this.options.onUndeliverable?.(row, delivery.error);
-      } catch (err) {
-        this.logger.error(
-          { outboxId: row.id, kind: row.kind, err: (err as Error)?.message ?? String(err) },
-          'telling who waits on an undeliverable message failed',
-        );
-      }
+      const reason = delivery.error;
+      this.afterOutcome(row, () => this.options.onUndeliverable?.(row, reason));
       return 'dead';
     }
     const firstFailed = row.firstFailedAt ?? now;
@@ -298,6 +295,15 @@ export class Dispatcher {
       'outbox send failed; will retry',
     );
     return 'retried';
+  }
+
+  /** Runs a feature's reaction to a delivery's outcome; its failure is logged, never the send's. */
+  private afterOutcome(row: OutboxRow, react: () => void): void {
+    try {
+      react();
+    } catch (err) {
+      this.logger.error({ outboxId: row.id, kind: row.kind, err: (err as Error)?.message ?? String(err) }, 'reacting to a delivery outcome failed');
+    }
   }
 
   /** The claim on `row` lapsed and another process took the row over: it is that process's now. */

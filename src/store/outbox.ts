@@ -186,6 +186,10 @@ export class OutboxStore implements OutboxRepository {
       .run(prefix, upper).changes;
   }
 
+  cancelPendingKey(dedupeKey: string): boolean {
+    return this.db.prepare(`UPDATE outbox SET status = 'cancelled', lease_until = NULL WHERE dedupe_key = ? AND status = 'pending'`).run(dedupeKey).changes > 0;
+  }
+
   byId(id: number): OutboxRow | undefined {
     const r = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
     return r && toRow(r);

@@ -271,9 +271,12 @@ describe('a recipient the platform cannot reach', () => {
     // Nothing comes back for it later.
     await h.advance(2 * HOUR);
     expect(h.notifier.to('casey')).toHaveLength(0);
+    // The proposal nobody could answer is withdrawn, and the proposer told what to do.
+    expect(h.core.services.series.seriesById(casey.tenantId, 1)!.status).toBe('cancelled');
+    expect(h.notifier.to('pat').map((d) => d.message.text)).toEqual([
+      'Your touch-point proposal could not reach Casey Lee, so it was withdrawn.\nCasey Lee cannot be reached in this console (Casey never opened the app), then book again.',
+    ]);
     // The next message that does reach them clears the mark.
-    h.press('pat', h.run('pat', 'cancel').messages[0], 'Withdraw proposal');
-    await h.deliver();
     h.run('pat', 'book @casey weekly wed 10:00');
     await h.deliver();
     expect(h.notifier.to('casey').length).toBeGreaterThan(0);

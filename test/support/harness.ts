@@ -23,11 +23,15 @@ export interface SentDm {
 export class RecordingNotifier implements Notifier {
   readonly sent: SentDm[] = [];
   readonly script: (Delivery | 'throw' | 'hang')[] = [];
+  /** External ids the platform cannot deliver to at all (never opened the app, deactivated). */
+  readonly unreachable = new Map<string, string>();
   constructor(
     readonly platform: Platform,
     private readonly clock: { now(): Date },
   ) {}
   async send(recipient: UserRef, message: Message): Promise<Delivery> {
+    const never = this.unreachable.get(recipient.externalId);
+    if (never !== undefined) return { status: 'unreachable', error: never };
     const scripted = this.script.shift();
     if (scripted === 'throw') throw new Error('network down');
     if (scripted === 'hang') return new Promise<Delivery>(() => undefined); // a process that dies mid-send

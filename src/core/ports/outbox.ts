@@ -78,6 +78,8 @@ export interface OutboxRepository {
   markDead(claim: Claim, error: string, now: Date): boolean;
   /** Cancels rows not yet sent whose dedupe key starts with the prefix (a cancelled meeting's reminders). */
   cancelPending(prefix: string): number;
+  /** Cancels the one row with exactly this key, if it is not sent yet (a key that is not a prefix of others' keys need not end in a separator). */
+  cancelPendingKey(dedupeKey: string): boolean;
   byId(id: number): OutboxRow | undefined;
   byDedupeKey(key: string): OutboxRow | undefined;
   /** Rows for one recipient, oldest first (tests and the console read them). */

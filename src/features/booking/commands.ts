@@ -6,7 +6,7 @@ import { reply } from '../../core/context';
 import { daysBetween, isLocalTime, minutesOfDay, type LocalDate } from '../../core/datetime';
 import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } from '../../core/args';
 import { createSchool, homeSection, moveNext, nextTouchpoints, pauseSeries, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
-import { acceptProposal, askToCancel, confirmCancel, declineProposal, proposeSeries, type BookingRequest } from './proposals';
+import { acceptProposal, askToCancel, confirmCancel, declineProposal, proposalUndeliverable, proposeSeries, type BookingRequest } from './proposals';
 import { markClosed, undoClosure, type NewClosure } from './closures';
 import { bookForm, closedForm, moveForm, setupForm } from './forms';
 import { kept } from './messages';
@@ -242,6 +242,7 @@ export function registerBooking(registry: CommandRegistry): void {
     registry.command(spec);
   }
   registry.action({ actionId: 'booking.accept', handle: (ctx, v) => reply(acceptProposal(ctx, v)) });
+  registry.onDelivery('booking.proposal', { undeliverable: proposalUndeliverable });
   registry.action({ actionId: 'booking.decline', handle: (ctx, v) => reply(declineProposal(ctx, v)) });
   registry.action({ actionId: 'booking.unskip', handle: (ctx, v) => reply(undoSkip(ctx, v)) });
   registry.action({ actionId: 'booking.cancel.confirm', handle: (ctx, v) => reply(confirmCancel(ctx, v)) });

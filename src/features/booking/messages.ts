@@ -91,6 +91,13 @@ export function proposed(other: User, series: Series, firstAt: string, warning: 
 
 export const declinedNotice = (by: User, series: Series): Message =>
   textMessage(`${by.displayName} declined the touch-point ${describeRule(series)}. Propose another time with /touchpoint book.`);
+/** To the proposer, when the invited person cannot be reached: the proposal is withdrawn, with what to do. */
+export const proposalNotDelivered = (invited: User, advice: string): Message =>
+  textMessage(`Your touch-point proposal could not reach ${invited.displayName}, so it was withdrawn.`, {
+    type: 'context',
+    text: esc(`${advice}, then book again.`),
+  });
+
 export const declined = (proposer: User): Message => textMessage(`Declined. ${proposer.displayName} has been told and can propose another time.`);
 export const acceptedNotice = (by: User, series: Series, next: string): Message => textMessage(`${by.displayName} accepted: ${describeRule(series)}. ${next}`);
 export const booked = (proposer: User, series: Series, next: string): Message =>

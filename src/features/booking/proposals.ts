@@ -6,7 +6,9 @@
  */
 import type { School, Series, SeriesStatus } from '../../core/model';
 import type { Message } from '../../messages/model';
-import type { RequestContext } from '../../core/context';
+import type { RequestContext, Services } from '../../core/context';
+import type { OutboxRow } from '../../core/ports';
+import { reachAdvice } from '../../core/reach';
 import { Refusal, UsageError } from '../../core/errors';
 import { LEADER_ROLES, authorize, decide, rolesAt } from '../../core/policy';
 import { formatLocalDate, todayIn, type LocalDate } from '../../core/datetime';
@@ -26,6 +28,7 @@ import {
   describeRule,
   hoursWarning,
   proposalMessage,
+  proposalNotDelivered,
   proposed,
   typedName,
 } from './messages';
@@ -149,8 +152,38 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
   const view = viewOf(ctx.services, tenantId, series);
   const firstAt = describeOccurrence({ startsAt: slots[0].start, endsAt: slots[0].end }, school.timeZone);
   ctx.audit({ schoolId: school.id, action: SERIES_FLOW.propose.audit, subjectType: 'series', subjectId: series.id });
-  ctx.notify(other, 'booking.proposal', proposalMessage(view, me, firstAt), `booking.proposal:${series.id}`);
+  ctx.notify(other, 'booking.proposal', proposalMessage(view, me, firstAt), proposalKey(series.id));
   return proposed(other, series, firstAt, hoursWarning(school, args.weekday, args.time, args.duration));
+}
+
+/** The outbox key of the DM that carries a proposal to the invited person. */
+export const proposalKey = (seriesId: number): string => `booking.proposal:${seriesId}`;
+
+/**
+ * The invited person cannot be reached at all: the proposal is withdrawn (nobody could answer it)
+ * and the proposer is told why, and what to do.
+ */
+export function proposalUndeliverable(services: Services, row: OutboxRow, reason: string, now: Date): void {
+  const seriesId = Number(row.dedupeKey.slice('booking.proposal:'.length));
+  const series = services.series.seriesById(row.tenantId, seriesId);
+  const tenant = services.people.tenantById(row.tenantId);
+  const invited = services.people.userById(row.tenantId, row.recipientId);
+  if (!series || series.status !== 'proposed' || !tenant || !invited) return;
+  const proposer = services.people.userById(row.tenantId, series.proposedBy);
+  services.series.setSeriesStatus(row.tenantId, series.id, 'cancelled', now);
+  services.outbox.cancelPending(seriesKey(series.id));
+  if (!proposer) return;
+  services.outbox.enqueue(
+    {
+      tenantId: row.tenantId,
+      recipientId: proposer.id,
+      kind: 'booking.undeliverable',
+      dedupeKey: `booking.undeliverable:${series.id}`,
+      message: proposalNotDelivered(invited, reachAdvice(tenant.platform, invited.displayName, reason)),
+      dueAt: now,
+    },
+    now,
+  );
 }
 
 // ---- accept, decline ----------------------------------------------------------------------------
@@ -164,6 +197,8 @@ export function acceptProposal(ctx: RequestContext, value: string): Message {
   const clash = findClash(ctx.services, ctx.actor.tenant.id, [view.principal, view.coach], slots, view.series.id);
   if (clash) throw new Refusal(`${clashMessage(clash, ctx.actor.user)} Decline, and ask ${proposer.displayName} to propose another time.`);
   enter(ctx, view, transition);
+  // Answered however it was (a card in another chat, a typed command): the invitation is not sent later.
+  ctx.services.outbox.cancelPendingKey(proposalKey(view.series.id));
   const active = { ...view, series: { ...view.series, status: transition.to } };
   ctx.emit('series.accepted', { seriesId: view.series.id });
   const next = nextLineOf(ctx, active);
@@ -176,6 +211,7 @@ export function declineProposal(ctx: RequestContext, value: string): Message {
   const transition = mayFire(ctx, view, 'decline');
   const proposer = otherPerson(view, ctx.actor.user);
   enter(ctx, view, transition);
+  ctx.services.outbox.cancelPendingKey(proposalKey(view.series.id));
   ctx.notify(proposer, 'booking.declined', declinedNotice(ctx.actor.user, view.series), `booking.answer:${view.series.id}`);
   return declined(proposer);
 }
@@ -202,7 +238,7 @@ export function confirmCancel(ctx: RequestContext, value: string): Message {
       ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'cancelled' }, ctx.actor.user.id, ctx.now);
   }
   ctx.services.outbox.cancelPending(seriesKey(view.series.id));
-  ctx.services.outbox.cancelPending(`booking.proposal:${view.series.id}`);
+  ctx.services.outbox.cancelPendingKey(proposalKey(view.series.id));
   const other = otherPerson(view, ctx.actor.user);
   ctx.notify(other, 'booking.cancelled', cancelledNotice(ctx.actor.user, view.series, event), `booking.cancel:${view.series.id}`);
   return cancelled(other, event);

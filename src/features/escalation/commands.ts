@@ -44,6 +44,7 @@ import {
   workedOut,
 } from './messages';
 import { composeEscalation } from './reminders';
+import { ADMIN_ALERT_KIND, adminAlert, urgentDelivered, urgentUndeliverable } from './reach';
 
 const reply = (...messages: Reply['messages']): Reply => ({ messages });
 
@@ -187,5 +188,8 @@ export function registerEscalation(registry: CommandRegistry): void {
     },
   });
   for (const kind of Object.values(OUTBOX_KINDS)) registry.composer(kind, composeEscalation);
+  // Urgent: down the chain until someone is reached, and the coach told who was (reach.ts).
+  registry.composer(ADMIN_ALERT_KIND, (services, row) => adminAlert(services, row));
+  for (const kind of [OUTBOX_KINDS.urgent, ADMIN_ALERT_KIND]) registry.onDelivery(kind, { delivered: urgentDelivered, undeliverable: urgentUndeliverable });
   registry.agendaSection(agendaEscalations);
 }

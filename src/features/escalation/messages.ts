@@ -3,7 +3,7 @@
  * never put in a message's fallback text unless the message is addressed to one of its readers.
  */
 import type { Services } from '../../core/context';
-import type { User } from '../../core/model';
+import type { School, User } from '../../core/model';
 import { formatInstant, formatLocalDate, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Button, type FormInput, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
@@ -126,14 +126,39 @@ export function sharedFirstQuestion(e: Escalation): Message {
 }
 
 /** Who was paged for an urgent escalation, and when they are asked again. */
+/** The tiers an urgent escalation goes down until someone is reached. */
+export type Tier = 'principals' | 'assistant principals' | 'admins';
+
+/** Nobody in the chain can be reached: the coach must act now. */
+export function nobodyReached(e: Pick<Escalation, 'id'>, school: School): Message {
+  return textMessage(`Nobody at ${school.name} could be reached with your urgent escalation #${e.id}: follow your school’s emergency procedure now.`, {
+    type: 'context',
+    text: esc('Touchpoint keeps it; the principal sees it as soon as they open Touchpoint.'),
+  });
+}
+
 export interface Paging {
   first: User[];
   principals: User[];
   aps: User[];
   urgentAckMinutes: number;
+  /** Which tier of the chain was paged; none when nobody could be reached. */
+  tier?: Tier;
+  /** People of earlier tiers passed over: known to be unreachable. */
+  skipped: User[];
+  school: School;
+  escalationId: number;
 }
 
-export function urgentSent({ first, principals, aps, urgentAckMinutes }: Paging): Message {
+export function urgentSent({ first, principals, aps, urgentAckMinutes, tier, skipped, school, escalationId }: Paging): Message {
+  if (!tier) return nobodyReached({ id: escalationId }, school);
+  if (tier !== 'principals') {
+    const passed = skipped.length ? ` ${skipped.map((u) => u.displayName).join(' and ')} cannot be reached right now.` : '';
+    return textMessage(
+      `Sent now to ${first.map((u) => u.displayName).join(' and ')} (${tier === 'admins' ? 'the workspace’s admins' : 'assistant principals'}) as urgent.${passed} You will hear when it is acknowledged.`,
+      { type: 'context', text: 'If a student is in danger right now, follow your school’s emergency procedure as well.' },
+    );
+  }
   const hours = urgentAckMinutes % 60 === 0 ? `${urgentAckMinutes / 60} hour${urgentAckMinutes === 60 ? '' : 's'}` : `${urgentAckMinutes} minutes`;
   return textMessage(
     `Sent now to ${first.map((u) => u.displayName).join(' and ')} as urgent. If nobody acknowledges it within ${hours}, they are asked again${aps.length && principals.length ? ' and the assistant principal is paged' : ''}. You will hear when it is acknowledged.`,

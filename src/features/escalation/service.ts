@@ -20,6 +20,7 @@ import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { promptInstant } from '../agenda/reminders';
 import { OUTBOX_KINDS, PATHWAY, pendingPrefix, refusalOf, targetOf, transition, type OutboxKind, type StepEvent } from './pathway';
+import { pageTier, pagingChain, reachableTier } from './reach';
 import {
   COACHES_ONLY,
   NO_SUCH_ESCALATION,
@@ -218,14 +219,26 @@ function pageNow(ctx: RequestContext, e: Escalation, school: School): Paging {
   const { urgentAckMinutes } = ctx.services.escalations.schoolSettings(tenantId, school.id);
   const principals = leaders(ctx.services, tenantId, school.id, 'principal');
   const aps = leaders(ctx.services, tenantId, school.id, 'assistant_principal');
-  const first = principals.length ? principals : aps;
-  if (first.length === 0)
+  const chain = pagingChain(ctx.services, tenantId, school, ctx.actor.user.id);
+  if (chain.every((t) => t.people.length === 0))
     throw new Refusal(`${school.name} has no principal or assistant principal in Touchpoint to page. Call them now; ask an admin to add them.`);
-  for (const p of first) ctx.schedule(p, OUTBOX_KINDS.urgent, { escalationId: e.id }, `${pendingPrefix(e.id, OUTBOX_KINDS.urgent)}u${p.id}`);
+  // Down the chain past anyone already known to be unreachable; nobody at all is said at once.
+  const reachable = reachableTier(ctx.services, tenantId, chain);
+  if (reachable) pageTier((u, kind, compose, key) => ctx.schedule(u, kind, compose, key), e, reachable.tier, reachable.people);
+  const first = reachable?.people ?? [];
   const pageAt = new Date(ctx.now.getTime() + urgentAckMinutes * 60_000);
   for (const p of [...principals, ...aps])
     ctx.schedule(p, OUTBOX_KINDS.page, { escalationId: e.id }, `${pendingPrefix(e.id, OUTBOX_KINDS.page)}u${p.id}`, pageAt);
-  return { first, principals, aps, urgentAckMinutes };
+  return {
+    first,
+    principals,
+    aps,
+    urgentAckMinutes,
+    tier: reachable?.tier,
+    skipped: chain.slice(0, reachable?.index ?? chain.length).flatMap((t) => t.people),
+    school,
+    escalationId: e.id,
+  };
 }
 
 /** The principal the coach's raised concerns go to: the one of their touch-point, if one is booked. */

@@ -9,7 +9,7 @@ import type { RequestContext } from '../../core/context';
 import type { School } from '../../core/model';
 import { NeedsChoice, Refusal, UsageError } from '../../core/errors';
 import type { GovernedRole } from '../../core/policy';
-import { answerInvitation, giveRole, listCoaches, listRoles, takeRole } from './service';
+import { answerInvitation, giveRole, invitationUndeliverable, listCoaches, listRoles, takeRole } from './service';
 import { pickSchool } from '../booking/service';
 import { authorize } from '../../core/policy';
 import { ROLE_ACTIONS } from './messages';
@@ -155,6 +155,7 @@ const coach: CommandSpec<CoachArgs> = {
 export function registerRoles(registry: CommandRegistry): void {
   registry.command(coach);
   registry.command(roles);
+  registry.onDelivery('roles.invitation', { undeliverable: invitationUndeliverable });
   registry.action({ actionId: ROLE_ACTIONS.accept, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), true)] }) });
   registry.action({ actionId: ROLE_ACTIONS.decline, handle: (ctx, v) => ({ messages: [answerInvitation(ctx, invitationId(v), false)] }) });
 }

@@ -113,6 +113,13 @@ export function roleChangedDm(actor: User, role: GovernedRole, school: School, a
   );
 }
 
+/** To whoever invited someone who cannot be reached: the invitation is withdrawn, with what to do. */
+export const invitationNotDelivered = (invited: User, school: School, advice: string): Message =>
+  textMessage(`Your invitation for ${invited.displayName} to be coach at ${school.name} could not reach them, so it was withdrawn.`, {
+    type: 'context',
+    text: esc(`${advice}, then add them again.`),
+  });
+
 export const acceptedReply = (school: School): Message =>
   textMessage(`You are now instructional coach at ${school.name}.`, {
     type: 'context',

@@ -4,7 +4,9 @@
  * role is held only once the person accepts. Every change is audited and told to the person, and
  * teachers with open coaching requests are told when the coaches who can read them change.
  */
-import type { RequestContext } from '../../core/context';
+import type { RequestContext, Services } from '../../core/context';
+import type { OutboxRow } from '../../core/ports';
+import { reachAdvice } from '../../core/reach';
 import type { School, User } from '../../core/model';
 import { Refusal } from '../../core/errors';
 import { authorize, rolesAt, type GovernedRole, type RoleTarget } from '../../core/policy';
@@ -12,6 +14,7 @@ import { LIVE_STATUSES } from '../../core/ports';
 import type { Message } from '../../messages/model';
 import {
   acceptedReply,
+  invitationNotDelivered,
   answerToInviter,
   coachListMessage,
   declinedReply,
@@ -197,4 +200,27 @@ function tellTeachersReadersChanged(ctx: RequestContext, school: School, coach: 
       `roles:readers:${school.id}:${coach.id}:${teacherId}:${ctx.now.getTime()}`,
     );
   }
+}
+
+/** The invited person cannot be reached: the invitation is withdrawn and whoever sent it told what to do. */
+export function invitationUndeliverable(services: Services, row: OutboxRow, reason: string, now: Date): void {
+  const invitation = services.people.invitationById(row.tenantId, Number(row.dedupeKey.slice('roles:invite:'.length)));
+  const tenant = services.people.tenantById(row.tenantId);
+  const invited = services.people.userById(row.tenantId, row.recipientId);
+  if (!invitation || invitation.status !== 'pending' || !tenant || !invited) return;
+  services.people.answerInvitation(row.tenantId, invitation.id, 'withdrawn', now);
+  const school = services.people.schoolById(row.tenantId, invitation.schoolId);
+  const inviter = invitation.invitedBy !== null ? services.people.userById(row.tenantId, invitation.invitedBy) : undefined;
+  if (!school || !inviter) return;
+  services.outbox.enqueue(
+    {
+      tenantId: row.tenantId,
+      recipientId: inviter.id,
+      kind: 'roles.undeliverable',
+      dedupeKey: `roles:invite:${invitation.id}:undeliverable`,
+      message: invitationNotDelivered(invited, school, reachAdvice(tenant.platform, invited.displayName, reason)),
+      dueAt: now,
+    },
+    now,
+  );
 }

@@ -123,7 +123,11 @@ describe('the pathway', () => {
       'Sent now to Pat Rivera as urgent. If nobody acknowledges it within 2 hours, they are asked again and the assistant principal is paged.',
     );
     const now = await h.deliver();
-    expect(now.map((d) => [d.to, headerOf(d.message)])).toEqual([['pat', 'Urgent escalation — student safety']]);
+    expect(now.map((d) => [d.to, headerOf(d.message)])).toEqual([
+      ['pat', 'Urgent escalation — student safety'],
+      // The coach learns who was reached, and when.
+      ['casey', 'Your urgent escalation #1 reached Pat Rivera (Wed 18 Nov 2026, 10:00 EST). You will hear when it is acknowledged.'],
+    ]);
     h.clock.advance(5 * 60_000);
     expect(text(press(h, 'pat', now[0].message, 'Acknowledge'))).toBe(
       'Acknowledged at Wed 18 Nov 2026, 10:05 EST. Record the outcome when there is one: /touchpoint escalations.',
@@ -138,7 +142,7 @@ describe('the pathway', () => {
 
   it('urgent, unacknowledged: after 2 hours the principal is asked again and the assistant principal is paged', async () => {
     escalate(h, { category: 'safety', urgency: 'urgent', concern: 'Unsafe playground equipment reported.' });
-    expect((await h.deliver()).map((d) => d.to)).toEqual(['pat']);
+    expect((await h.deliver()).map((d) => d.to)).toEqual(['pat', 'casey']);
     const dms = await h.advance(2 * HOUR + 60_000);
     expect(dms.map((d) => [d.to, headerOf(d.message), d.at.toISOString()]).sort()).toEqual([
       ['pat', 'Still unacknowledged: urgent escalation', '2026-11-18T17:00:00.000Z'],

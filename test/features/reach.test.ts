@@ -1,0 +1,135 @@
+/**
+ * Reach (DESIGN.md §5): a message that cannot be delivered never vanishes. Whoever waits on it is
+ * told, an urgent escalation goes down the chain (principals, assistant principals, admins) until
+ * someone is reached, and a proposal answered another way is never delivered late.
+ */
+import { bookAccepted, createHarness, inbound, seedSchool, text, type Harness } from '../support/harness';
+import { formOf } from '../../src/messages/model';
+import { internalMention } from '../../src/core/app';
+import type { Reply } from '../../src/core/context';
+
+const NEVER_OPENED = 'never opened the app';
+
+function setup(h: Harness): void {
+  seedSchool(h, {
+    name: 'Demo Elementary',
+    members: [
+      ['pat', 'Pat Rivera', 'principal'],
+      ['sam', 'Sam Ortiz', 'assistant_principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['taylor', 'Taylor Morgan', 'teacher'],
+    ],
+  });
+  const alex = h.core.services.people.ensureUser(h.user('pat').tenantId, 'alex', h.clock.now(), 'Alex Admin', 'alex');
+  h.core.services.people.addTenantAdmin(alex.tenantId, alex.id, null, h.clock.now());
+  bookAccepted(h);
+}
+
+function urgent(h: Harness): Reply {
+  const form = formOf(h.run('casey', 'escalate').messages[0])!;
+  return h.core.app.submitForm(inbound('casey'), form.formId, {
+    concern: 'A student said they are afraid to go home.',
+    category: 'safety',
+    about: internalMention(h.user('taylor')),
+    urgency: 'urgent',
+  }).reply;
+}
+
+const markUnreachable = (h: Harness, handle: string): void => {
+  const u = h.user(handle);
+  h.core.services.people.markUnreachable(u.tenantId, u.id, NEVER_OPENED, h.clock.now());
+};
+
+let h: Harness;
+beforeEach(async () => {
+  h = createHarness({ start: new Date('2026-11-18T15:00:00Z') }); // Wed 10:00 New York
+  setup(h);
+  await h.deliver();
+  h.notifier.clear();
+});
+afterEach(() => h.close());
+
+describe('an urgent escalation goes down the chain', () => {
+  it('principal known unreachable, assistant principal reachable: the AP is paged at once and the coach told in the reply', async () => {
+    markUnreachable(h, 'pat');
+    expect(text(urgent(h))).toBe(
+      'Sent now to Sam Ortiz (assistant principals) as urgent. Pat Rivera cannot be reached right now. You will hear when it is acknowledged.\nIf a student is in danger right now, follow your school’s emergency procedure as well.',
+    );
+    const dms = await h.deliver();
+    expect(dms.map((d) => d.to)).toEqual(['sam', 'casey']);
+    expect(dms[0].message.text).toMatch(/^Urgent escalation — student safety\. A student said they are afraid to go home\./);
+    expect(dms[1].message.text).toBe('Your urgent escalation #1 reached Sam Ortiz (Wed 18 Nov 2026, 10:00 EST). You will hear when it is acknowledged.');
+  });
+
+  it('the principal’s page cannot be delivered: the AP is paged at once and the coach told why', async () => {
+    h.notifier.unreachable.set('pat', NEVER_OPENED);
+    urgent(h);
+    const dms = await h.deliver();
+    expect(dms.map((d) => [d.to, d.message.text.split('\n')[0]])).toEqual([
+      ['sam', 'Urgent escalation — student safety. A student said they are afraid to go home.'],
+      [
+        'casey',
+        'Your urgent escalation #1 could not reach Pat Rivera: Pat Rivera cannot be reached in this console (never opened the app). It went to the assistant principals now: Sam Ortiz.',
+      ],
+      ['casey', 'Your urgent escalation #1 reached Sam Ortiz (Wed 18 Nov 2026, 10:00 EST). You will hear when it is acknowledged.'],
+    ]);
+    const pat = h.user('pat');
+    expect(h.core.services.people.unreachable(pat.tenantId, pat.id)?.reason).toBe(NEVER_OPENED);
+  });
+
+  it('principal and AP cannot be reached: the admins are alerted, without the escalation’s text', async () => {
+    h.notifier.unreachable.set('pat', NEVER_OPENED);
+    h.notifier.unreachable.set('sam', NEVER_OPENED);
+    urgent(h);
+    const dms = await h.deliver();
+    const alex = dms.filter((d) => d.to === 'alex');
+    expect(alex.map((d) => d.message.text)).toEqual([
+      'Urgent escalation at Demo Elementary (Student safety): no principal or assistant principal could be reached.\nContact the school’s leadership or Casey Lee, who raised it, now. As an admin you are not shown what it says.',
+    ]);
+    expect(JSON.stringify(alex)).not.toContain('afraid');
+  });
+
+  it('nobody can be reached: the coach is told at once', async () => {
+    for (const handle of ['pat', 'sam', 'alex']) markUnreachable(h, handle);
+    expect(text(urgent(h))).toBe(
+      'Nobody at Demo Elementary could be reached with your urgent escalation #1: follow your school’s emergency procedure now.\nTouchpoint keeps it; the principal sees it as soon as they open Touchpoint.',
+    );
+  });
+
+  it('nobody in the chain gets the page: the coach is told by DM as soon as the last one fails', async () => {
+    for (const handle of ['pat', 'sam', 'alex']) h.notifier.unreachable.set(handle, NEVER_OPENED);
+    urgent(h);
+    const dms = await h.deliver();
+    expect(
+      dms
+        .filter((d) => d.to === 'casey')
+        .map((d) => d.message.text.split('\n')[0])
+        .at(-1),
+    ).toBe('Nobody at Demo Elementary could be reached with your urgent escalation #1: follow your school’s emergency procedure now.');
+  });
+});
+
+describe('whoever waits is told', () => {
+  it('a coach invitation that cannot reach the person is withdrawn, and the inviter told what to do', async () => {
+    h.core.services.people.ensureUser(h.user('pat').tenantId, 'riley', h.clock.now(), 'Riley Stone', 'riley');
+    h.notifier.unreachable.set('riley', NEVER_OPENED);
+    h.run('pat', 'coach add @riley');
+    const dms = await h.deliver();
+    expect(dms.map((d) => [d.to, d.message.text])).toEqual([
+      [
+        'pat',
+        'Your invitation for Riley Stone to be coach at Demo Elementary could not reach them, so it was withdrawn.\nRiley Stone cannot be reached in this console (never opened the app), then add them again.',
+      ],
+    ]);
+    expect(h.core.services.people.pendingInvitations(h.user('pat').tenantId, 1)).toEqual([]);
+  });
+
+  it('a proposal answered before its DM went out is never delivered late', async () => {
+    h.run('sam', 'book @casey weekly thu 09:00');
+    const series = h.core.services.series.liveSeriesOfUser(h.user('casey').tenantId, h.user('sam').id).find((s) => s.status === 'proposed')!;
+    // Casey accepts from another chat before the invitation is delivered.
+    expect(text(h.core.app.action(inbound('casey'), 'booking.accept', String(series.id)))).toMatch(/^Booked/);
+    const dms = await h.deliver();
+    expect(dms.filter((d) => d.to === 'casey').map((d) => d.message.text)).not.toContainEqual(expect.stringMatching(/proposes a touch-point/));
+  });
+});
