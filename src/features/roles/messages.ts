@@ -15,11 +15,14 @@ export interface RolesListing {
   assistantPrincipals: User[];
   coaches: User[];
   invited: User[];
+  /** People Touchpoint cannot deliver to (marked in the listing, with a line on what to do). */
+  unreachable: ReadonlySet<number>;
 }
 
 /** The school's staff by role. Teachers are never listed: a teacher joins a school by asking a coach for help. */
 export function rolesListMessage(l: RolesListing): Message {
-  const names = (users: User[]): string => (users.length ? users.map((u) => u.displayName).join(', ') : 'none');
+  const names = (users: User[]): string =>
+    users.length ? users.map((u) => (l.unreachable.has(u.id) ? `${u.displayName} (cannot be reached)` : u.displayName)).join(', ') : 'none';
   const rows: [string, User[]][] = [
     ['Admins', l.admins],
     ['Principals', l.principals],
@@ -28,11 +31,15 @@ export function rolesListMessage(l: RolesListing): Message {
   ];
   if (l.invited.length) rows.push(['Invited as coach (not yet accepted)', l.invited]);
   const usage = 'Change them: /touchpoint roles add|remove @person principal|assistant-principal|coach|admin';
+  const reach = l.unreachable.size
+    ? ['Touchpoint cannot deliver messages to those marked “cannot be reached”: ask them to open Touchpoint in your chat app (in Teams, from the Apps menu).']
+    : [];
   return {
-    text: [`Roles at ${l.school.name}`, ...rows.map(([title, users]) => `${title}: ${names(users)}`), usage].join('\n'),
+    text: [`Roles at ${l.school.name}`, ...rows.map(([title, users]) => `${title}: ${names(users)}`), ...reach, usage].join('\n'),
     blocks: [
       { type: 'header', text: `Roles at ${l.school.name}` },
       { type: 'fields', fields: rows.map(([title, users]) => ({ label: title, value: esc(names(users)) })) },
+      ...reach.map((line) => ({ type: 'context' as const, text: esc(line) })),
       { type: 'context', text: esc(usage) },
     ],
   };

@@ -52,13 +52,15 @@ export function listRoles(ctx: RequestContext, school: School): Message {
     .pendingInvitations(tenantId, school.id)
     .map((i) => people.userById(tenantId, i.userId))
     .filter((u): u is User => u !== undefined);
+  const admins = people.tenantAdmins(tenantId);
   return rolesListMessage({
     school,
-    admins: people.tenantAdmins(tenantId),
+    admins,
     principals: of('principal'),
     assistantPrincipals: of('assistant_principal'),
     coaches: of('coach'),
     invited,
+    unreachable: new Set([...admins, ...members, ...invited].filter((u) => people.unreachable(tenantId, u.id)).map((u) => u.id)),
   });
 }
 
