@@ -67,6 +67,8 @@ export class EscalationStore implements EscalationRepository {
       concern: string;
       category: Category;
       concernsUserId: number | null;
+      /** Who it is about when that is not a known person (e.g. "a student or family"). */
+      concernsLabel?: string | null;
       urgent: boolean;
       stage: Stage;
     },
@@ -76,8 +78,8 @@ export class EscalationStore implements EscalationRepository {
     if (!inTenant) throw new Error('school not in tenant');
     const info = this.db
       .prepare(
-        `INSERT INTO escalations (school_id, partnership_id, coach_id, concern, category, concerns_user_id, urgent, stage, raised_at, visible_from, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO escalations (school_id, partnership_id, coach_id, concern, category, concerns_user_id, concerns_label, urgent, stage, raised_at, visible_from, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         e.schoolId,
@@ -86,6 +88,7 @@ export class EscalationStore implements EscalationRepository {
         e.concern,
         e.category,
         e.concernsUserId,
+        e.concernsLabel ?? null,
         e.urgent ? 1 : 0,
         e.stage,
         e.urgent ? iso(now) : null,

@@ -133,3 +133,46 @@ describe('whoever waits is told', () => {
     expect(dms.filter((d) => d.to === 'casey').map((d) => d.message.text)).not.toContainEqual(expect.stringMatching(/proposes a touch-point/));
   });
 });
+
+describe('who an escalation concerns', () => {
+  it('offers the school’s staff but never the raising coach or its leaders, plus a student or family and nobody', () => {
+    const tenantId = h.user('pat').tenantId;
+    const robin = h.core.services.people.ensureUser(tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
+    h.core.services.people.addMembership(tenantId, 1, robin.id, 'coach', h.clock.now());
+    const form = formOf(h.run('casey', 'escalate').messages[0])!;
+    const about = form.inputs.find((i) => i.id === 'about')!;
+    expect(about.choices!.map((c) => c.label)).toEqual(['Not about a person', 'A student or family (no name)', 'Robin Diaz', 'Taylor Morgan']);
+  });
+
+  it('a concern about a student or family names nobody, and skips going back to a teacher first', () => {
+    const form = formOf(h.run('casey', 'escalate').messages[0])!;
+    const reply = h.core.app.submitForm(inbound('casey'), form.formId, {
+      concern: 'A family asked for a meeting.',
+      category: 'other',
+      about: 'student',
+      urgency: 'wait',
+    }).reply;
+    expect(text(reply)).toMatch(/^It is about a student or family, so there is no teacher to go back to first\./);
+    const e = h.core.services.escalations.byId(h.user('casey').tenantId, 1)!;
+    expect(e).toMatchObject({ concernsUserId: null, concernsLabel: 'a student or family' });
+  });
+
+  it('a staff member the bot knows but who belongs to no school yet can be named; a school leader cannot', () => {
+    const tenantId = h.user('casey').tenantId;
+    const newcomer = h.core.services.people.ensureUser(tenantId, 'morgan', h.clock.now(), 'Morgan Lane', 'morgan');
+    const form = formOf(h.run('casey', 'escalate').messages[0])!;
+    const submit = (about: string) =>
+      h.core.app.submitForm(inbound('casey'), formOf(h.run('casey', 'escalate').messages[0])!.formId, {
+        concern: 'Room 9 again.',
+        category: 'conduct',
+        about,
+        urgency: 'wait',
+      });
+    expect(form.inputs.length).toBeGreaterThan(0);
+    expect(text(submit(internalMention(newcomer)).reply)).toMatch(/^Have you shared your concern with the teacher/);
+    expect(h.core.services.escalations.byId(tenantId, 1)!.concernsUserId).toBe(newcomer.id);
+    expect(text(submit(internalMention(h.user('pat'))).reply)).toBe(
+      'Pat Rivera leads Demo Elementary: a concern about a school leader goes to your district, not through Touchpoint',
+    );
+  });
+});

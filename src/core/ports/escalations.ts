@@ -60,6 +60,8 @@ export interface EscalationRepository {
       concern: string;
       category: Category;
       concernsUserId: number | null;
+      /** Who it is about when that is not a known person (e.g. "a student or family"). */
+      concernsLabel?: string | null;
       urgent: boolean;
       stage: Stage;
     },

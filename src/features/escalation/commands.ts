@@ -23,10 +23,12 @@ import {
   recordOutcome,
   reflect,
   takeStep,
-  teachersAt,
+  staffAt,
+  ABOUT_STUDENT,
 } from './service';
 import {
   NOT_ABOUT_A_PERSON,
+  ABOUT_A_STUDENT,
   acknowledged,
   alreadyAcknowledged,
   askedAgain,
@@ -74,7 +76,7 @@ const escalate: CommandSpec<EscalateArgs> = {
   form(ctx) {
     // Refused before the form opens: nobody but a coach should type a concern only to be turned away.
     const school = raisingSchool(ctx);
-    return escalateForm(teachersAt(ctx, school));
+    return escalateForm(staffAt(ctx, school));
   },
   handle(ctx, args) {
     const { e, about, paging } = createEscalation(ctx, {
@@ -84,7 +86,7 @@ const escalate: CommandSpec<EscalateArgs> = {
       urgent: args.urgency === 'urgent',
     });
     if (paging) return reply(urgentSent(paging));
-    if (!about) return reply(raiseQuestion(e, raisedTo(ctx, e), NOT_ABOUT_A_PERSON));
+    if (!about) return reply(raiseQuestion(e, raisedTo(ctx, e), args.about === ABOUT_STUDENT ? ABOUT_A_STUDENT : NOT_ABOUT_A_PERSON));
     return reply(sharedFirstQuestion(e));
   },
 };

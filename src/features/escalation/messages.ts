@@ -90,7 +90,11 @@ export function escalateForm(teachers: User[]): Message {
             label: 'Who it concerns',
             kind: 'person',
             required: false,
-            choices: [{ value: 'none', label: 'Not about a person' }, ...teachers.map((u) => ({ value: internalMention(u), label: u.displayName }))],
+            choices: [
+              { value: 'none', label: 'Not about a person' },
+              { value: 'student', label: 'A student or family (no name)' },
+              ...teachers.map((u) => ({ value: internalMention(u), label: u.displayName })),
+            ],
           },
           {
             id: 'urgency',
@@ -167,6 +171,7 @@ export function urgentSent({ first, principals, aps, urgentAckMinutes, tier, ski
 }
 
 export const NOT_ABOUT_A_PERSON = 'It is not about a person, so there is no teacher to go back to first.';
+export const ABOUT_A_STUDENT = 'It is about a student or family, so there is no teacher to go back to first.';
 
 /** `principalName`: the principal of the coach's touch-point, if one is booked. */
 export function raiseQuestion(e: Escalation, principalName: string | undefined, lead?: string): Message {

@@ -167,12 +167,20 @@ export function raisingSchool(ctx: RequestContext): School {
   return school;
 }
 
-/** The teachers a concern can be about (never the coach). */
-export function teachersAt(ctx: RequestContext, school: School): User[] {
-  return ctx.services.people
-    .schoolMembers(ctx.actor.tenant.id, school.id, ['teacher'])
-    .filter((u, i, all) => u.id !== ctx.actor.user.id && all.findIndex((x) => x.id === u.id) === i);
+/**
+ * The staff a concern can be about: everyone at the school but the raising coach and its leaders
+ * (a teacher who never asked for coaching included: that is the case the pathway exists for).
+ */
+export function staffAt(ctx: RequestContext, school: School): User[] {
+  const members = ctx.services.people.schoolMembers(ctx.actor.tenant.id, school.id, ['teacher', 'coach', 'admin', 'principal', 'assistant_principal']);
+  const leaderIds = new Set(members.filter((m) => m.role === 'principal' || m.role === 'assistant_principal').map((m) => m.id));
+  return members.filter((u, i, all) => u.id !== ctx.actor.user.id && !leaderIds.has(u.id) && all.findIndex((x) => x.id === u.id) === i);
 }
+
+/** The form's values for a concern that names nobody. */
+export const ABOUT_NOBODY = 'none';
+export const ABOUT_STUDENT = 'student';
+const STUDENT_LABEL = 'a student or family';
 
 export interface NewConcern {
   concern: string;
@@ -186,11 +194,16 @@ export function createEscalation(ctx: RequestContext, args: NewConcern): { e: Es
   const tenantId = ctx.actor.tenant.id;
   const school = raisingSchool(ctx);
   let about: User | undefined;
-  if (args.about && args.about !== 'none') {
+  if (args.about && args.about !== ABOUT_NOBODY && args.about !== ABOUT_STUDENT) {
     about = ctx.people.resolve(args.about);
-    if (!ctx.services.people.membershipsOf(tenantId, about.id).some((m) => m.schoolId === school.id))
+    const memberships = ctx.services.people.membershipsOf(tenantId, about.id);
+    // Someone the bot knows but who belongs to no school yet is staff it has not met; another school's person is not.
+    if (memberships.length > 0 && !memberships.some((m) => m.schoolId === school.id))
       throw new UsageError(`${about.displayName} is not at ${school.name}`, 'about');
     if (about.id === ctx.actor.user.id) throw new UsageError('an escalation cannot be about yourself', 'about');
+    if (memberships.some((m) => m.schoolId === school.id && (m.role === 'principal' || m.role === 'assistant_principal'))) {
+      throw new UsageError(`${about.displayName} leads ${school.name}: a concern about a school leader goes to your district, not through Touchpoint`, 'about');
+    }
   }
   const event = args.urgent ? 'create.urgent' : 'create';
   const step = PATHWAY[event];
@@ -204,6 +217,7 @@ export function createEscalation(ctx: RequestContext, args: NewConcern): { e: Es
       concern: args.concern,
       category: args.category,
       concernsUserId: about?.id ?? null,
+      concernsLabel: args.about === ABOUT_STUDENT ? STUDENT_LABEL : null,
       urgent: args.urgent,
       stage: step.to,
     },

@@ -214,7 +214,9 @@ describe('/touchpoint roles and reach', () => {
     h.core.services.people.markUnreachable(casey.tenantId, casey.id, 'never opened the app', h.clock.now());
     const listing = text(h.run('pat', 'roles'));
     expect(listing).toContain('Coaches: Casey Lee (cannot be reached)');
-    expect(listing).toContain('Touchpoint cannot deliver messages to those marked “cannot be reached”: ask them to open Touchpoint in your chat app (in Teams, from the Apps menu).');
+    expect(listing).toContain(
+      'Touchpoint cannot deliver messages to those marked “cannot be reached”: ask them to open Touchpoint in your chat app (in Teams, from the Apps menu).',
+    );
     expect(listing).toContain('Principals: Pat Rivera\n');
   });
 });
