@@ -118,7 +118,7 @@ function startBare(apiUrl: string): Promise<{ child: ChildProcess; port: number 
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.once('exit', (code) => reject(new Error(`bare Bolt app exited (${code})`)));
+    child.once('exit', (code, signal) => reject(new Error(`bare Bolt app exited (${code ?? signal ?? 'unknown'})`)));
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /\{"port":(\d+)\}/.exec(out);
@@ -172,7 +172,7 @@ async function answerLatency(fake: FakeApiProcess): Promise<string> {
     .flatMap(([id, at]) => (sentAt.has(id) ? [at - sentAt.get(id)!] : []))
     .sort((a, b) => a - b);
   sentAt.clear();
-  return `answer (sent → reply at response_url) p50 ${percentile(waits, 50)} ms, p90 ${percentile(waits, 90)} ms, p99 ${percentile(waits, 99)} ms, max ${waits.at(-1)} ms`;
+  return `answer (sent → reply at response_url) p50 ${percentile(waits, 50)} ms, p90 ${percentile(waits, 90)} ms, p99 ${percentile(waits, 99)} ms, max ${waits.at(-1) ?? Number.NaN} ms`;
 }
 
 /** Waits until the service has answered (response_url) every command it acked; returns seconds waited. */

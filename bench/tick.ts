@@ -60,13 +60,13 @@ class InstantNotifier implements Notifier {
   readonly platform = 'slack' as const;
   sent = 0;
   failNext = 0;
-  async send(): Promise<Delivery> {
+  send(): Promise<Delivery> {
     if (this.failNext > 0) {
       this.failNext -= 1;
-      return { status: 'retry', afterSeconds: 30, error: 'bench: scripted failure' };
+      return Promise.resolve({ status: 'retry', afterSeconds: 30, error: 'bench: scripted failure' });
     }
     this.sent += 1;
-    return { status: 'delivered' };
+    return Promise.resolve({ status: 'delivered' });
   }
 }
 

@@ -103,9 +103,10 @@ async function main(): Promise<void> {
       fail(`${adapter.title}: ${(err as Error).message}`);
     }
   }
-  const address = await http
-    .listen(config.port, host)
-    .catch((err: NodeJS.ErrnoException) => fail(`cannot listen on ${host}:${config.port} (${err.code ?? err.message}); set PORT to a free port`));
+  const address = await http.listen(config.port, host).catch((err: unknown) => {
+    const { code, message } = err as NodeJS.ErrnoException;
+    return fail(`cannot listen on ${host}:${config.port} (${code ?? message}); set PORT to a free port`);
+  });
   logger.info({ port: address.port, host, mode: config.mode }, 'listening');
 
   const timers: Timer[] = [startCron(() => core.scheduler.tick(), logger)];
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   });
 
   // An adapter that owns the terminal (the console, in local mode) runs now; the end of its input ends the service.
-  const session = adapters.find((adapter) => adapter.run);
+  const session = adapters.find((adapter) => adapter.run !== undefined);
   if (session?.run) {
     await session.run();
     await stop();

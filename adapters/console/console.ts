@@ -28,7 +28,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions): PlatformAdapter 
     get notifier() {
       return session?.notifier;
     },
-    async start(core) {
+    start(core) {
       if (options.demo) seedDemo(core.services, options.clock.now());
       session = new ConsoleSession({
         app: core.app,
@@ -46,6 +46,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions): PlatformAdapter 
         startAs: options.startAs,
       });
       core.dispatcher.addNotifier(session.notifier);
+      return Promise.resolve();
     },
     async run() {
       if (!session) throw new Error('the console runs only after it has started');

@@ -63,12 +63,12 @@ export class ConsoleSession {
     const zone = (): string => this.displayZone();
     this.notifier = {
       platform: 'console',
-      async send(recipient: UserRef, message: Message): Promise<Delivery> {
+      send(recipient: UserRef, message: Message): Promise<Delivery> {
         latest.set(recipient.externalId, message);
         print(
           `\n📨 ${formatInstant(clock.now(), zone(), true)} — DM to ${recipient.displayName} (@${recipient.externalId}):\n${indent(renderPlainText(message))}`,
         );
-        return { status: 'delivered' };
+        return Promise.resolve({ status: 'delivered' });
       },
     };
   }

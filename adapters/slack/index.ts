@@ -143,7 +143,8 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
         logger: boltLogger,
         ...oauth,
       });
-      authorize = installReceiver.installer!.authorize;
+      const installer = installReceiver.installer!;
+      authorize = (source) => installer.authorize(source);
       routes.push(
         { method: 'GET', path: SLACK_PATHS.install, receiver: installReceiver },
         { method: 'GET', path: SLACK_PATHS.oauthRedirect, receiver: installReceiver },

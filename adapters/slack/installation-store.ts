@@ -16,7 +16,7 @@ export class SqliteInstallationStore implements InstallationStore {
     private readonly clock: Clock,
   ) {}
 
-  async storeInstallation<AuthVersion extends 'v1' | 'v2'>(installation: Installation<AuthVersion, boolean>): Promise<void> {
+  storeInstallation<AuthVersion extends 'v1' | 'v2'>(installation: Installation<AuthVersion, boolean>): Promise<void> {
     const isEnterpriseInstall = installation.isEnterpriseInstall === true;
     this.store.saveInstallation(
       {
@@ -29,17 +29,19 @@ export class SqliteInstallationStore implements InstallationStore {
       },
       this.clock.now(),
     );
+    return Promise.resolve();
   }
 
-  async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {
+  fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {
     const row = this.store.installationByKey(queryKey(query));
     // Bolt answers an unknown workspace with an authorization error (no listener runs).
-    if (!row) throw new Error(`Touchpoint is not installed in ${queryKey(query)}`);
-    return JSON.parse(row.installation) as Installation<'v1' | 'v2', boolean>;
+    if (!row) return Promise.reject(new Error(`Touchpoint is not installed in ${queryKey(query)}`));
+    return Promise.resolve(JSON.parse(row.installation) as Installation<'v1' | 'v2', boolean>);
   }
 
-  async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
+  deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     this.store.deleteInstallation(queryKey(query));
+    return Promise.resolve();
   }
 
   /** The bot token serving a tenant (team id, or enterprise id on Grid), for proactive DMs. */

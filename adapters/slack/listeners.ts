@@ -170,7 +170,7 @@ export class SlackListeners {
 
     app.event('app_home_opened', async ({ event, body, client, context }) => {
       if (event.tab && event.tab !== 'home') return;
-      await this.turns.ackThenTurn(async () => undefined); // Bolt acked the event before calling this listener
+      await this.turns.ackThenTurn(() => Promise.resolve()); // Bolt acked the event before calling this listener
       const tenant = tenantOf(context, body);
       const eventId = (body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`;
       await this.once(`event:${eventId}`, context, async () => {
@@ -180,8 +180,9 @@ export class SlackListeners {
       });
     });
 
-    app.error(async (error) => {
+    app.error((error) => {
       this.deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');
+      return Promise.resolve();
     });
   }
 

@@ -67,6 +67,7 @@ export function deliveryForError(err: unknown): Exclude<Delivery, { status: 'del
       return { status: 'retry', error: `Slack answered HTTP ${e.statusCode ?? '?'}` };
     case 'slack_webapi_request_error':
       return { status: 'retry', error: `could not reach Slack: ${e.message ?? 'request failed'}` };
+    case undefined: // not a WebClient error
     default:
       return { status: 'retry', error: e.message ?? String(err) };
   }

@@ -79,7 +79,8 @@ export class TeamsBot {
       case 'conversationUpdate':
         return this.onConversationUpdate(context);
       case 'installationUpdate':
-        return this.onInstallationUpdate(context);
+        this.onInstallationUpdate(context);
+        return;
       default:
         return; // typing, reactions, invokes: nothing to do
     }
@@ -170,7 +171,7 @@ export class TeamsBot {
     if ((activity.membersRemoved ?? []).some((m) => m.id === botId)) this.forget(activity);
   }
 
-  private async onInstallationUpdate(context: TurnContext): Promise<void> {
+  private onInstallationUpdate(context: TurnContext): void {
     const action = (context.activity as Partial<Activity> & { action?: string }).action ?? '';
     // The welcome goes out with the conversationUpdate Teams sends alongside.
     if (action.startsWith('add')) this.remember(context.activity);

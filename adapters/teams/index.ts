@@ -155,8 +155,12 @@ export function teamsAdapter(options: Omit<StartTeamsOptions, 'core'>): Platform
     get notifier() {
       return teams?.notifier;
     },
-    async start(core) {
-      teams = startTeams({ ...options, core });
+    start(core) {
+      // A promise made this way rejects when startTeams throws (no MICROSOFT_APP_ID outside local mode).
+      return new Promise<void>((resolve) => {
+        teams = startTeams({ ...options, core });
+        resolve();
+      });
     },
     async stop() {},
   };

@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { AppManifest } from '@microsoft/app-manifest';
+import type * as AppManifestPackage from '@microsoft/app-manifest';
 import type { JSONSchemaType } from 'ajv';
 import { MANIFEST_VERSION, type Manifest } from './manifest';
 
@@ -33,7 +33,9 @@ export async function validateManifest(manifest: Manifest): Promise<string[]> {
   const version = String(manifest.manifestVersion);
   // The bundled file may hold \a and \v escapes, which JSON does not allow (the package reads it the same way).
   const text = readFileSync(bundledSchemaPath(version), 'utf8').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b');
-  const schema = JSON.parse(text) as JSONSchemaType<AppManifest>;
-  const { AppManifestUtils } = require('@microsoft/app-manifest') as typeof import('@microsoft/app-manifest');
-  return AppManifestUtils.validateAgainstSchema(manifest as AppManifest, schema);
+  const schema = JSON.parse(text) as JSONSchemaType<AppManifestPackage.AppManifest>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when validating, not on import (see above: Jest cannot load its dependency)
+  const { AppManifestUtils } = require('@microsoft/app-manifest') as typeof AppManifestPackage;
+  // The JSON is what the schema checks; its type is not known to be AppManifest until then.
+  return AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifestPackage.AppManifest, schema);
 }

@@ -78,7 +78,25 @@ export function commandLists(registry: CommandRegistry): CommandList[] {
   }));
 }
 
-export type Manifest = Record<string, any>;
+/** A bot in the manifest: the fields filled in here, and whatever else the template says. */
+export interface ManifestBot {
+  [key: string]: unknown;
+  botId: string;
+  commandLists: CommandList[];
+}
+
+/** manifest.json: the fields this code reads or fills in, and whatever else the template says. */
+export interface Manifest {
+  [key: string]: unknown;
+  $schema?: string;
+  manifestVersion: string;
+  id: string;
+  version: string;
+  developer: Record<string, unknown>;
+  bots: ManifestBot[];
+  icons: { color: string; outline: string };
+  validDomains?: string[];
+}
 
 export function readManifestTemplate(dir = APP_PACKAGE_DIR): Manifest {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
@@ -134,7 +152,7 @@ export function buildManifest(template: Manifest, settings: PackageSettings, reg
     privacyUrl: settings.privacyUrl ?? `${settings.publicUrl}/privacy`,
     termsOfUseUrl: settings.termsOfUseUrl ?? `${settings.publicUrl}/terms`,
   };
-  manifest.bots = (manifest.bots as Manifest[]).map((bot) => ({ ...bot, botId: settings.botId, commandLists: commandLists(registry) }));
+  manifest.bots = manifest.bots.map((bot) => ({ ...bot, botId: settings.botId, commandLists: commandLists(registry) }));
   manifest.validDomains = [new URL(settings.publicUrl).host];
   return manifest;
 }
@@ -151,7 +169,7 @@ export function drawnIcons(): { 'color.png': Buffer; 'outline.png': Buffer } {
 export async function buildAppPackage(manifest: Manifest, dir = APP_PACKAGE_DIR): Promise<Buffer> {
   const zip = new JSZip();
   zip.file('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`, { date: FILE_DATE });
-  for (const icon of [manifest.icons.color as string, manifest.icons.outline as string]) {
+  for (const icon of [manifest.icons.color, manifest.icons.outline]) {
     zip.file(icon, readFileSync(join(dir, icon)), { date: FILE_DATE });
   }
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });

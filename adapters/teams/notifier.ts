@@ -88,8 +88,9 @@ async function proactive(start: (logic: Logic) => Promise<void>, logic: Logic): 
  * the client's retry step is taken out of this turn's connector pipeline.
  */
 function withoutSdkRetries(context: TurnContext): void {
-  const connector = context.turnState.get(context.adapter.ConnectorClientKey) as
-    { client?: { pipeline?: { removePolicy(options: { phase: 'Retry' }): unknown } } } | undefined;
+  const connector = context.turnState.get<{ client?: { pipeline?: { removePolicy(options: { phase: 'Retry' }): unknown } } } | undefined>(
+    context.adapter.ConnectorClientKey,
+  );
   connector?.client?.pipeline?.removePolicy({ phase: 'Retry' });
 }
 

@@ -164,7 +164,9 @@ export class CommandRegistry {
     const form = this.forms.get(base);
     if (form) return { spec: form, param };
     const command = this.byFormId(base);
-    return command ? { spec: { formId: base, schema: command.schema, handle: (ctx, args) => command.handle(ctx, args) }, param, command } : undefined;
+    return command
+      ? { spec: { formId: base, schema: (pctx) => command.schema(pctx), handle: (ctx, args) => command.handle(ctx, args) }, param, command }
+      : undefined;
   }
 
   listen<E extends DomainEvent>(event: E, listener: Listener<E>): void {

@@ -123,9 +123,15 @@ describe('the platform adapters', () => {
     const recording = (name: 'slack' | 'teams'): PlatformAdapter => ({
       name,
       title: name,
-      start: async () => undefined,
-      stop: async () => void order.push(`${name} stopped`),
-      settled: async () => void order.push(`${name} settled`),
+      start: () => Promise.resolve(),
+      stop: () => {
+        order.push(`${name} stopped`);
+        return Promise.resolve();
+      },
+      settled: () => {
+        order.push(`${name} settled`);
+        return Promise.resolve();
+      },
     });
     const stopScheduler = core.scheduler.stop.bind(core.scheduler);
     core.scheduler.stop = () => {
@@ -137,7 +143,10 @@ describe('the platform adapters', () => {
       ...adapterSteps([recording('teams'), recording('slack')]),
       scheduler: core.scheduler,
       dispatcher: core.dispatcher,
-      closeHttp: async () => void order.push('http closed'),
+      closeHttp: () => {
+        order.push('http closed');
+        return Promise.resolve();
+      },
       closeDatabase: () => order.push('database closed'),
       logger: silentLogger,
     });

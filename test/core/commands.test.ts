@@ -234,7 +234,7 @@ describe('valid book texts create the right series', () => {
     expect(seriesOf('pat')).toEqual([]);
   });
 
-  it('a biweekly series has occurrences 14 days apart', async () => {
+  it('a biweekly series has occurrences 14 days apart', () => {
     bookAccepted(h, 'book @casey biweekly tue 14:00');
     const [series] = seriesOf('pat');
     const occ = h.core.services.series.occurrencesOfSeries(tenantId(), series.id, h.clock.now(), 3);

@@ -128,7 +128,7 @@ describe('fuzzing the command language and the forms', () => {
     const registry = h.core.registry;
     const commandForms = registry
       .list()
-      .filter((c) => c.form)
+      .filter((c) => c.form !== undefined)
       .map((c) => `${c.root}.${c.name}`);
     const formIds = [...commandForms, 'agenda.edit', 'agenda.notes', 'agenda.next-step', 'agenda.reschedule', 'escalation.outcome', 'nonsense.form'];
     const value = fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom(...words), fc.constant(undefined));

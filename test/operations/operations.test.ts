@@ -30,6 +30,9 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
+/** The /readyz body. */
+type ReadyzBody = { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
+
 describe('health', () => {
   it('/readyz is ready after a tick, and turns false when the database is closed', async () => {
     const h = createHarness();
@@ -43,11 +46,11 @@ describe('health', () => {
       });
       await h.core.scheduler.tick();
       const ready = await get(port, '/readyz');
-      expect([ready.status, JSON.parse(ready.body).status]).toEqual([200, 'ready']);
+      expect([ready.status, (JSON.parse(ready.body) as ReadyzBody).status]).toEqual([200, 'ready']);
       h.close();
       const closed = await get(port, '/readyz');
       expect(closed.status).toBe(503);
-      expect(JSON.parse(closed.body).checks.database).toEqual({ ok: false, detail: 'the database does not answer' });
+      expect((JSON.parse(closed.body) as ReadyzBody).checks.database).toEqual({ ok: false, detail: 'the database does not answer' });
       expect((await get(port, '/healthz')).status).toBe(200);
     } finally {
       await http.close();
@@ -88,8 +91,9 @@ describe('graceful shutdown', () => {
       stopTimers: () => undefined,
       scheduler: core.scheduler,
       dispatcher: core.dispatcher,
-      closeHttp: async () => {
+      closeHttp: () => {
         httpClosed = true;
+        return Promise.resolve();
       },
       closeDatabase: () => core.close(),
       logger: silentLogger,
@@ -117,7 +121,10 @@ describe('graceful shutdown', () => {
       stopTimers: () => undefined,
       scheduler: core.scheduler,
       dispatcher: core.dispatcher,
-      closeHttp: async () => void order.push('http closed'),
+      closeHttp: () => {
+        order.push('http closed');
+        return Promise.resolve();
+      },
       settleAdapters: () =>
         new Promise<void>(
           (r) =>
@@ -218,7 +225,7 @@ describe('export', () => {
       const res = await get(port, path);
       expect(res.status).toBe(200);
       expect(res.headers['content-disposition']).toContain('attachment');
-      const data = JSON.parse(res.body);
+      const data = JSON.parse(res.body) as { school: unknown; escalations: unknown; partnerships: unknown[] };
       expect(data.school).toEqual({ name: 'Demo Elementary', timeZone: 'America/New_York', schoolDay: '07:30-15:30' });
       expect(data.escalations).toEqual([{ category: 'Professional conduct', stage: 'raised for the next touch-point', count: 1 }]);
       expect(data.partnerships[0]).toMatchObject({ principal: 'Pat Rivera', coach: 'Casey Lee', status: 'active', cadence: 'weekly' });

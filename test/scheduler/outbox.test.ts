@@ -122,11 +122,11 @@ describe('claiming due rows', () => {
     const sent: string[] = [];
     const notifier: Notifier = {
       platform: 'console',
-      async send(_to: UserRef, message: Message): Promise<Delivery> {
+      send(_to: UserRef, message: Message): Promise<Delivery> {
         sent.push(message.text);
         h.clock.set(new Date(h.clock.now().getTime() + sendMs));
         during(sent.length, message.text);
-        return { status: 'delivered' };
+        return Promise.resolve({ status: 'delivered' });
       },
     };
     const dispatcher = new Dispatcher({

@@ -13,6 +13,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../../adapters/teams/render-adaptive-card';
 import { FakeHttpServer, readBody, respond } from './fake-http';
 
 export interface ConnectorCall {
@@ -22,9 +23,24 @@ export interface ConnectorCall {
   conversationId?: string;
   /** For replies and updates: the activity id in the path. */
   activityId?: string;
-  // any: an activity is free-form JSON, and tests read whichever fields they check.
-  body: any;
+  /** The request's body: parsed JSON, or the raw text if it was not JSON. */
+  body: unknown;
   headers: IncomingHttpHeaders;
+}
+
+/** The parts of a Bot Framework activity the tests read (the SDK stays inside adapters/teams/). */
+export interface SentActivity {
+  [key: string]: unknown;
+  type?: string;
+  recipient?: { id: string };
+  conversation?: { id: string };
+  attachments?: { contentType: string; content?: unknown }[];
+}
+
+/** A send or a reply: the body is the activity the bot sent. */
+export interface ActivityCall extends ConnectorCall {
+  kind: 'send' | 'reply';
+  body: SentActivity;
 }
 
 export interface ScriptedResponse {
@@ -60,10 +76,11 @@ export class FakeConnector {
 
   static async start(): Promise<FakeConnector> {
     const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    let connector: FakeConnector | undefined;
-    const server = await FakeHttpServer.listen((req, res) => connector!.handle(req, res));
-    connector = new FakeConnector(server, keys);
-    return connector;
+    // The server takes its handler before the connector exists; the handler finds the connector here.
+    const started: { connector?: FakeConnector } = {};
+    const server = await FakeHttpServer.listen((req, res) => started.connector!.handle(req, res));
+    started.connector = new FakeConnector(server, keys);
+    return started.connector;
   }
 
   get url(): string {
@@ -86,17 +103,13 @@ export class FakeConnector {
   }
 
   /** Sends and replies (what the bot said), optionally in one conversation. */
-  activities(conversationId?: string): ConnectorCall[] {
-    return this.calls.filter((c) => (c.kind === 'send' || c.kind === 'reply') && (!conversationId || c.conversationId === conversationId));
+  activities(conversationId?: string): ActivityCall[] {
+    return this.calls.filter((c): c is ActivityCall => (c.kind === 'send' || c.kind === 'reply') && (!conversationId || c.conversationId === conversationId));
   }
 
-  /** The Adaptive Cards the bot sent, in order (any: card JSON, read freely by the tests). */
-  cards(conversationId?: string): any[] {
-    return this.activities(conversationId).flatMap((c) =>
-      ((c.body?.attachments ?? []) as { contentType: string; content: unknown }[])
-        .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
-        .map((a) => a.content),
-    );
+  /** The Adaptive Cards the bot sent, in order. */
+  cards(conversationId?: string): AdaptiveCard[] {
+    return this.activities(conversationId).flatMap((c) => cardsOf(c.body));
   }
 
   created(): ConnectorCall[] {
@@ -155,8 +168,13 @@ export class FakeConnector {
       case 'reply':
       case 'update':
         return respond(res, 200, { id: `activity-${this.counter}` });
-      default:
+      case 'other':
         return respond(res, 404, { error: { code: 'NotFound', message: `${method} ${path}` } });
     }
   }
+}
+
+/** The Adaptive Cards attached to an activity the bot sent, in order. */
+export function cardsOf(activity: SentActivity | undefined): AdaptiveCard[] {
+  return (activity?.attachments ?? []).filter((a) => a.contentType === ADAPTIVE_CARD_CONTENT_TYPE).map((a) => a.content as AdaptiveCard);
 }

@@ -170,11 +170,11 @@ export class FakeSlack {
           is_enterprise_install: false,
         };
       case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(body.users ?? 'X')}` } };
+        return { ok: true, channel: { id: `D${typeof body.users === 'string' ? body.users : 'X'}` } };
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${this.ts++}.000100`, message: { text: body.text, blocks: body.blocks } };
       case 'users.info': {
-        const id = String(body.user ?? '');
+        const id = typeof body.user === 'string' ? body.user : '';
         const u = this.users.get(id);
         if (!u) return { ok: false, error: 'user_not_found' };
         return {

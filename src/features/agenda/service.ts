@@ -156,10 +156,10 @@ export function changePriorities(ctx: RequestContext, args: { op?: 'set' | 'clea
       otherPerson(view, ctx.actor.user),
       'agenda.priority',
       prioritySetNotice(ctx.actor.user, args.slot!, args.text!),
-      `priority:${pid}:${args.slot}:${ctx.now.getTime()}`,
+      `priority:${pid}:${args.slot!}:${ctx.now.getTime()}`,
     );
   } else if (args.op === 'clear') {
-    if (!agenda.clearPriority(tenantId, pid, args.slot!)) throw new Refusal(`Priority ${args.slot} is not set.`);
+    if (!agenda.clearPriority(tenantId, pid, args.slot!)) throw new Refusal(`Priority ${args.slot!} is not set.`);
     ctx.audit({ schoolId: view.school.id, action: 'priority.clear', subjectType: 'partnership', subjectId: pid, detail: String(args.slot) });
   }
   return { messages: [prioritiesMessage(view, ctx.actor.user, agenda.priorities(tenantId, pid))] };

@@ -67,7 +67,7 @@ const book: CommandSpec<BookingRequest> = {
     z.object({
       person: word('name the person to meet, like @casey'),
       cadence: z.enum(['weekly', 'biweekly'], {
-        error: (iss) => (iss.input === undefined ? 'say how often: weekly or biweekly' : `"${String(iss.input)}" is not weekly or biweekly`),
+        error: (iss) => (typeof iss.input === 'string' ? `"${iss.input}" is not weekly or biweekly` : 'say how often: weekly or biweekly'),
       }),
       weekday: zWeekday(),
       time: zTime(),

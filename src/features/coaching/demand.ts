@@ -138,6 +138,9 @@ export function coachingDemandMessage(ctx: RequestContext): Message | null {
         return b.fields.map((f) => `${stripMarkup(f.label)}: ${stripMarkup(f.value)}`).join('; ');
       case 'list':
         return b.items.map((i) => `- ${stripMarkup(i)}`).join('\n');
+      case 'actions':
+      case 'divider':
+      case 'form':
       default:
         return '';
     }

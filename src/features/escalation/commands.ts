@@ -68,7 +68,7 @@ const escalate: CommandSpec<EscalateArgs> = {
   schema: () =>
     z.object({
       concern: word('say what the concern is').pipe(z.string().max(2000, { error: 'the concern must be at most 2000 characters' })),
-      category: z.enum(CATEGORIES, { error: (iss) => (iss.input === undefined ? 'pick a category' : `"${String(iss.input)}" is not a category`) }),
+      category: z.enum(CATEGORIES, { error: (iss) => (typeof iss.input === 'string' ? `"${iss.input}" is not a category` : 'pick a category') }),
       about: z.string().optional(),
       urgency: z.enum(['wait', 'urgent'], { error: 'pick whether it can wait for the touch-point or is urgent (student safety)' }).optional().default('wait'),
     }),

@@ -92,7 +92,7 @@ describe('Slack over HTTP', () => {
     });
     const bad = await sendInteraction(rig, viewSubmission(view, values('25:61')));
     expect(bad.status).toBe(200);
-    expect(bad.json()).toEqual({ response_action: 'errors', errors: { time: expect.stringMatching(/time/i) } });
+    expect(bad.json()).toEqual({ response_action: 'errors', errors: { time: expect.stringMatching(/time/i) as string } });
     await rig.slack.settled();
     expect(seriesOf(rig, 'U0PAT')).toEqual([]);
 
@@ -127,7 +127,7 @@ describe('Slack over HTTP', () => {
     await rig.slack.settled();
     const [open] = rig.fake.callsOf('views.open');
     expect(open.body.trigger_id).toBe(press.trigger_id);
-    expect(open.body.view).toMatchObject({ type: 'modal', callback_id: expect.stringMatching(/^touchpoint\.move:once-/) });
+    expect(open.body.view).toMatchObject({ type: 'modal', callback_id: expect.stringMatching(/^touchpoint\.move:once-/) as string });
     expect(JSON.parse((open.body.view as { private_metadata: string }).private_metadata)).toEqual({ responseUrl: rig.fake.responseUrl('dm') });
   });
 
@@ -151,7 +151,7 @@ describe('Slack over HTTP', () => {
     expect(publish.body.user_id).toBe('U0PAT');
     expect(publish.body.view).toMatchObject({
       type: 'home',
-      blocks: expect.arrayContaining([{ type: 'header', text: { type: 'plain_text', text: 'Touchpoint', emoji: true } }]),
+      blocks: expect.arrayContaining([{ type: 'header', text: { type: 'plain_text', text: 'Touchpoint', emoji: true } }]) as unknown[],
     });
   });
 

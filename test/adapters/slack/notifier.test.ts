@@ -50,7 +50,7 @@ describe('SlackNotifier', () => {
     expect(rig.core.services.outbox.byId(id)!.status).toBe('sent');
     const posts = rig.fake.callsOf('chat.postMessage');
     expect(posts.map((c) => c.status)).toEqual([429, 200]);
-    expect(posts[1].body).toMatchObject({ channel: 'DU0CASEY', text: expect.stringMatching(/^Pat Rivera proposes a touch-point/) });
+    expect(posts[1].body).toMatchObject({ channel: 'DU0CASEY', text: expect.stringMatching(/^Pat Rivera proposes a touch-point/) as string });
     expect(posts[1].body.blocks).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'actions' })]));
     expect(posts[1].authorization).toBe('Bearer xoxb-test');
     // The DM was opened once and reused.

@@ -26,7 +26,12 @@ async function flushMicrotasks(): Promise<void> {
 
 /** A request: records its ack and the start of its work. */
 function request(turns: TurnQueue, name: string, log: string[]): Promise<void> {
-  return turns.ackThenTurn(async () => void log.push(`ack ${name}`)).then(() => void log.push(`work ${name}`));
+  return turns
+    .ackThenTurn(() => {
+      log.push(`ack ${name}`);
+      return Promise.resolve();
+    })
+    .then(() => void log.push(`work ${name}`));
 }
 
 it('acks every request at once and runs their work one per turn, in arrival order', async () => {
@@ -68,9 +73,7 @@ it('a failed ack gives its room back and does no work', async () => {
   const turns = new TurnQueue(loop.schedule, 1);
   const log: string[] = [];
   void request(turns, 'a', log);
-  const failing = turns.ackThenTurn(async () => {
-    throw new Error('socket closed');
-  });
+  const failing = turns.ackThenTurn(() => Promise.reject(new Error('socket closed')));
   void request(turns, 'c', log);
   await flushMicrotasks();
   await loop.turn(); // a starts: room for the failing one, whose ack throws

@@ -4,6 +4,8 @@
  * Connector recording what the bot sent.
  */
 import { NO_CONVERSATION } from '../../../adapters/teams/notifier';
+import type { AdaptiveCard, CardElement, SubmitAction } from '../../../adapters/teams/render-adaptive-card';
+import { cardsOf } from '../../support/fake-connector';
 import {
   CASEY,
   CHANNEL,
@@ -55,6 +57,20 @@ function lastCard(conversationId?: string) {
   return cards[cards.length - 1];
 }
 
+/** The first button of the card's ActionSet. */
+function firstAction(card: AdaptiveCard): SubmitAction {
+  const set = card.body.find((e) => e.type === 'ActionSet') as (CardElement & { actions: SubmitAction[] }) | undefined;
+  if (!set) throw new Error('the card has no buttons');
+  return set.actions[0];
+}
+
+/** The choices of the card's choice-set input with this id. */
+function choicesOf(card: AdaptiveCard, id: string): { title: string; value: string }[] {
+  const input = card.body.find((e) => e.id === id) as (CardElement & { choices: { title: string; value: string }[] }) | undefined;
+  if (!input) throw new Error(`the card has no input ${id}`);
+  return input.choices;
+}
+
 describe('installing and talking to the bot', () => {
   test('a personal install stores the conversation reference whole and welcomes the user', async () => {
     const res = await rig.post(installPersonal(rig, CASEY));
@@ -90,7 +106,7 @@ describe('installing and talking to the bot', () => {
     const replies = rig.connector.activities(`${CHANNEL};messageid=1700000000000`);
     expect(replies).toHaveLength(1);
     expect(replies[0].kind).toBe('reply');
-    const card = replies[0].body.attachments[0].content;
+    const card = cardsOf(replies[0].body)[0];
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(textsOf(card)[0]).toBe(
       'Proposed to Casey Lee: weekly on Tuesdays, 14:00–14:30, first on Tue 24 Nov 2026, 14:00–14:30 EST. They can accept or decline.',
@@ -106,7 +122,7 @@ describe('installing and talking to the bot', () => {
     expect(report.sent).toBe(1);
     const dm = rig.connector.activities(personalChat(CASEY));
     expect(dm).toHaveLength(1);
-    const proposal = dm[0].body.attachments[0].content;
+    const proposal = cardsOf(dm[0].body)[0];
     expect(textsOf(proposal)[0]).toBe('Touch-point proposal');
     expect(proposal.body).toContainEqual({
       type: 'ActionSet',
@@ -122,7 +138,7 @@ describe('installing and talking to the bot', () => {
     await rig.post(installPersonal(rig, CASEY));
     await rig.post(channelMessage(rig, PAT, 'book <at>Casey Lee</at> weekly tue 14:00', [CASEY]));
     await rig.core.dispatcher.dispatchDue();
-    const accept = lastCard(personalChat(CASEY)).body.find((e: { type: string }) => e.type === 'ActionSet').actions[0];
+    const accept = firstAction(lastCard(personalChat(CASEY)));
     await rig.post(submit(rig, CASEY, accept.data));
     await rig.post(personalMessage(rig, PAT, 'add support Private note about room 12'));
     rig.connector.clear();
@@ -142,7 +158,7 @@ describe('installing and talking to the bot', () => {
     await rig.post(installPersonal(rig, CASEY));
     await rig.post(channelMessage(rig, PAT, 'book <at>Casey Lee</at> weekly tue 14:00', [CASEY]));
     await rig.core.dispatcher.dispatchDue();
-    const accept = lastCard(personalChat(CASEY)).body.find((e: { type: string }) => e.type === 'ActionSet').actions[0];
+    const accept = firstAction(lastCard(personalChat(CASEY)));
     rig.connector.clear();
 
     const res = await rig.post(submit(rig, CASEY, accept.data));
@@ -155,28 +171,28 @@ describe('installing and talking to the bot', () => {
     await rig.post(installPersonal(rig, CASEY));
     await rig.post(personalMessage(rig, PAT, 'book'));
     const form = lastCard(personalChat(PAT));
-    const submitAction = form.body.find((e: { type: string }) => e.type === 'ActionSet').actions[0];
+    const submitAction = firstAction(form);
     expect(submitAction).toEqual({
       type: 'Action.Submit',
       title: 'Propose',
-      data: { tp: 'form', formId: expect.stringMatching(/^touchpoint\.book:once-/) },
+      data: { tp: 'form', formId: expect.stringMatching(/^touchpoint\.book:once-/) as string },
       style: 'positive',
     });
-    const person = form.body.find((e: { id?: string }) => e.id === 'person');
-    expect(person.choices.map((c: { title: string }) => c.title)).toEqual(expect.arrayContaining(['Casey Lee']));
-    const caseyChoice = person.choices.find((c: { title: string }) => c.title === 'Casey Lee').value;
+    const people = choicesOf(form, 'person');
+    expect(people.map((c) => c.title)).toEqual(expect.arrayContaining(['Casey Lee']));
+    const caseyChoice = people.find((c) => c.title === 'Casey Lee')!.value;
     rig.connector.clear();
 
     const values = { person: caseyChoice, cadence: 'weekly', weekday: 'tue', time: '25:99', duration: '30', from: '' };
     await rig.post(submit(rig, PAT, { ...submitAction.data, ...values }));
 
     const again = lastCard(personalChat(PAT));
-    const ids = again.body.map((e: { id?: string }) => e.id);
+    const ids = again.body.map((e) => e.id);
     const at = ids.indexOf('time');
     expect(again.body[at]).toMatchObject({ type: 'Input.Time', id: 'time', value: '25:99', isRequired: true });
-    expect(again.body[at + 1]).toMatchObject({ type: 'TextBlock', color: 'Attention', text: expect.stringContaining('25:99') });
-    expect(again.body.find((e: { id?: string }) => e.id === 'person')).toMatchObject({ value: caseyChoice });
-    expect(again.body.find((e: { id?: string }) => e.id === 'weekday')).toMatchObject({ value: 'tue' });
+    expect(again.body[at + 1]).toMatchObject({ type: 'TextBlock', color: 'Attention', text: expect.stringContaining('25:99') as string });
+    expect(again.body.find((e) => e.id === 'person')).toMatchObject({ value: caseyChoice });
+    expect(again.body.find((e) => e.id === 'weekday')).toMatchObject({ value: 'tue' });
     expect(seriesBetween(CASEY.aadObjectId)).toHaveLength(0);
 
     // Corrected, it books.
@@ -187,12 +203,12 @@ describe('installing and talking to the bot', () => {
 
   test('after a restart forgot the form, a refused form is drawn again from the command', async () => {
     await rig.post(personalMessage(rig, PAT, 'closed'));
-    const data = lastCard(personalChat(PAT)).body.find((e: { type: string }) => e.type === 'ActionSet').actions[0].data;
+    const data = firstAction(lastCard(personalChat(PAT))).data;
     // A fresh bot instance has no memory of forms sent; simulate it with a new conversation id.
     const elsewhere = { id: 'a:another-chat', conversationType: 'personal', tenantId: TENANT };
     await rig.post(submit(rig, PAT, { ...data, start: '2026-12-21', end: '2026-12-01', label: 'Winter break' }, elsewhere));
     const again = lastCard('a:another-chat');
-    const at = again.body.findIndex((e: { id?: string }) => e.id === 'end');
+    const at = again.body.findIndex((e) => e.id === 'end');
     expect(again.body[at]).toMatchObject({ type: 'Input.Date', value: '2026-12-01' });
     expect(again.body[at + 1]).toMatchObject({ type: 'TextBlock', color: 'Attention', text: 'the range must end on or after its start' });
   });
@@ -253,7 +269,7 @@ describe('direct messages through the outbox', () => {
     const sent = rig.connector.activities();
     expect(sent).toHaveLength(1);
     expect(sent[0].conversationId).toMatch(/^a:created-/);
-    expect(textsOf(sent[0].body.attachments[0].content)[0]).toBe('Touch-point proposal');
+    expect(textsOf(cardsOf(sent[0].body)[0])[0]).toBe('Touch-point proposal');
     const stored = rig.teams.conversations.ofUser(tenantId(), userId(TAYLOR.aadObjectId));
     expect(stored.map((c) => [c.scope, c.conversationId])).toEqual([
       ['personal', sent[0].conversationId],
@@ -300,7 +316,7 @@ describe('direct messages through the outbox', () => {
     });
     await rig.core.dispatcher.dispatchDue();
     const [row] = rig.core.services.outbox.forRecipient(userId(CASEY.aadObjectId));
-    expect(row).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/^unreachable: .*403/) });
+    expect(row).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/^unreachable: .*403/) as string });
     expect(rig.teams.conversations.ofUser(tenantId(), userId(CASEY.aadObjectId))).toHaveLength(0);
   });
 

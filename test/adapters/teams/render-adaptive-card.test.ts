@@ -10,6 +10,7 @@ import { buttonsOf, formOf } from '../../../src/messages/model';
 import { createHarness, seedDemoSchool, type Harness } from '../../support/harness';
 
 // The package's main entry needs a DOM; its UMD bundle parses and validates cards without one.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is loaded by file path and has no typings of its own
 const AC = require(join(require.resolve('adaptivecards/package.json'), '..', 'dist', 'adaptivecards.js')) as {
   AdaptiveCard: new () => { parse(json: unknown, context?: unknown): void; validateProperties(): { validationEvents: { message: string }[] } };
   SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } };

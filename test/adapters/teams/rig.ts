@@ -9,6 +9,7 @@ import type { TeamsConfig } from '../../../src/config';
 import type { Role } from '../../../src/core/model';
 import { HttpServer } from '../../../src/http/server';
 import { startTeams, type StartTeamsOptions, type TeamsHandle } from '../../../adapters/teams';
+import type { AdaptiveCard } from '../../../adapters/teams/render-adaptive-card';
 import { FakeConnector } from '../../support/fake-connector';
 
 type AuthSettings = StartTeamsOptions['authSettings'];
@@ -221,6 +222,6 @@ export function installInTeam(rig: Rig, from: Person): Record<string, unknown> {
 }
 
 /** Texts of a card's TextBlocks, in order. */
-export function textsOf(card: any): string[] {
+export function textsOf(card: AdaptiveCard): string[] {
   return (card.body as { type: string; text?: string }[]).filter((e) => e.type === 'TextBlock').map((e) => e.text ?? '');
 }

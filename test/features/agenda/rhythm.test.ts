@@ -263,7 +263,7 @@ describe('two weeks of a partnership', () => {
     expect(buttonsOf(typed.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
   });
 
-  it("with two touch-points, the add and move forms ask which one, and the prompt's button knows", async () => {
+  it("with two touch-points, the add and move forms ask which one, and the prompt's button knows", () => {
     const tenantId = h.user('pat').tenantId;
     const robin = h.core.services.people.ensureUser(tenantId, 'robin', h.clock.now(), 'Robin Diaz', 'robin');
     h.core.services.people.addMembership(tenantId, 1, robin.id, 'coach', h.clock.now());

@@ -337,7 +337,7 @@ describe('changing a booked series', () => {
     expect(text(h.press('pat', reply, 'Undo'))).toBe('That closure no longer exists.');
   });
 
-  it('a closure covers the day a moved touch-point now falls on, not the day it left', async () => {
+  it('a closure covers the day a moved touch-point now falls on, not the day it left', () => {
     const id = onlySeries().id;
     h.run('pat', 'move fri 10:30'); // Tue 24 Nov → Fri 27 Nov
     expect(text(h.run('pat', 'closed 2026-11-24 Testing day'))).toBe(
@@ -420,7 +420,7 @@ describe('double-booking and school hours', () => {
     );
   });
 
-  it('with two series, a series command asks which one, and the choice re-runs it', async () => {
+  it('with two series, a series command asks which one, and the choice re-runs it', () => {
     bookAccepted(h, 'book @casey weekly wed 14:00', 'sam');
     const ask = one(h.run('casey', 'skip'));
     expect(ask.text).toBe('You have several touch-points. Which one? With Pat Rivera, With Sam Ortiz');

@@ -14,6 +14,7 @@ import { calendarRoute } from '../../../src/features/calendar/feed';
 import { inbound, type Harness } from '../../support/harness';
 
 // ical.js ships an ES module with a CommonJS build; this project compiles to CommonJS.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- its types are ES-module-only, so `import` cannot reach the CommonJS build
 export const ICAL = require('ical.js') as typeof ICALModule;
 
 export const BASE_URL = 'https://touchpoint.example.org';
@@ -55,6 +56,14 @@ export function feedPathIn(reply: Reply): string {
   return m[1];
 }
 
+/** What ical.js's Event#getOccurrenceDetails returns (its declarations name this type without declaring it). */
+interface OccurrenceDetails {
+  recurrenceId: InstanceType<typeof ICAL.Time>;
+  item: InstanceType<typeof ICAL.Event>;
+  startDate: InstanceType<typeof ICAL.Time>;
+  endDate: InstanceType<typeof ICAL.Time>;
+}
+
 export interface Instance {
   start: Date;
   end: Date;
@@ -64,7 +73,7 @@ export interface Instance {
 
 /** Parses a feed with ical.js, registers its VTIMEZONEs, and returns its VCALENDAR. */
 export function parseFeed(body: string): InstanceType<typeof ICAL.Component> {
-  const cal = new ICAL.Component(ICAL.parse(body));
+  const cal = new ICAL.Component(ICAL.parse(body) as unknown[]); // one VCALENDAR: a single jCal component
   for (const vtz of cal.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(vtz);
   return cal;
 }
@@ -79,7 +88,7 @@ export function expand(cal: InstanceType<typeof ICAL.Component>, uid: string, un
   const out: Instance[] = [];
   const it = event.iterator();
   for (let next = it.next(); next && next.toJSDate() < until; next = it.next()) {
-    const d = event.getOccurrenceDetails(next);
+    const d: OccurrenceDetails = event.getOccurrenceDetails(next);
     out.push({ start: d.startDate.toJSDate(), end: d.endDate.toJSDate(), recurrenceId: d.recurrenceId.toJSDate(), moved: d.item !== event });
     if (out.length > 500) throw new Error('runaway expansion');
   }

@@ -179,11 +179,14 @@ describe('the school export and retention', () => {
     const school = h.core.services.people.schoolByName(pat.tenant.id, 'Demo Elementary')!;
     const exported = buildExport(h.core.registry, h.core.services, pat, school, h.clock.now());
     expect(exported.coachingDemand).toEqual({
-      rule: expect.stringContaining('fewer than 3'),
+      rule: expect.stringContaining('fewer than 3') as string,
       months: [
-        { month: 'November 2026', byTopic: expect.objectContaining({ 'Classroom management': 'fewer than 3', 'Student engagement': 'fewer than 3' }) },
-        { month: 'October 2026', byTopic: expect.objectContaining({ 'Classroom management': 'fewer than 3' }) },
-        { month: 'September 2026', byTopic: expect.objectContaining({ Other: 'fewer than 3' }) },
+        {
+          month: 'November 2026',
+          byTopic: expect.objectContaining({ 'Classroom management': 'fewer than 3', 'Student engagement': 'fewer than 3' }) as Record<string, string>,
+        },
+        { month: 'October 2026', byTopic: expect.objectContaining({ 'Classroom management': 'fewer than 3' }) as Record<string, string> },
+        { month: 'September 2026', byTopic: expect.objectContaining({ Other: 'fewer than 3' }) as Record<string, string> },
       ],
       sharedByTeachers: [{ topic: 'Student engagement', teacher: 'Jordan Kim', status: 'waiting for a coach', sent: '2026-11-19', updated: '2026-11-19' }],
     });
