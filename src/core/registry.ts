@@ -81,8 +81,8 @@ export type ExportSection = (services: Services, actor: Actor, school: School, n
  * (whoever waits on it is told; an urgent page goes down the chain). Runs in its own transaction.
  */
 export interface DeliveryReaction {
-  delivered?(services: Services, row: OutboxRow, now: Date): void;
-  undeliverable?(services: Services, row: OutboxRow, reason: string, now: Date): void;
+  delivered?: (services: Services, row: OutboxRow, now: Date) => void;
+  undeliverable?: (services: Services, row: OutboxRow, reason: string, now: Date) => void;
 }
 
 /** A retention step: deletes what is older than `before`, returns how many rows went. */

@@ -89,7 +89,7 @@ describe('an urgent escalation goes down the chain', () => {
     expect(JSON.stringify(alex)).not.toContain('afraid');
   });
 
-  it('nobody can be reached: the coach is told at once', async () => {
+  it('nobody can be reached: the coach is told at once', () => {
     for (const handle of ['pat', 'sam', 'alex']) markUnreachable(h, handle);
     expect(text(urgent(h))).toBe(
       'Nobody at Demo Elementary could be reached with your urgent escalation #1: follow your school’s emergency procedure now.\nTouchpoint keeps it; the principal sees it as soon as they open Touchpoint.',
