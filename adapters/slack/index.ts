@@ -98,7 +98,12 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
   if (multiWorkspace && config.botToken) logger.warn({}, 'SLACK_BOT_TOKEN is ignored: SLACK_CLIENT_ID/SLACK_CLIENT_SECRET select multi-workspace OAuth');
 
   const store = core.platformStores.slack;
-  const installations = multiWorkspace ? new SqliteInstallationStore(store, core.clock) : undefined;
+  // Whoever installs the app in a workspace is a Touchpoint admin there (DESIGN.md §1 "Roles and governance").
+  const makeInstallerAdmin = (tenantExternalId: string, installerUserId: string): void => {
+    const { tenant, user } = core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: installerUserId });
+    core.services.transaction(() => core.services.people.addTenantAdmin(tenant.id, user.id, null, core.clock.now()));
+  };
+  const installations = multiWorkspace ? new SqliteInstallationStore(store, core.clock, makeInstallerAdmin) : undefined;
   // Interactive calls (views.open must beat a 3 s trigger_id) retry once, briefly, and give up on a
   // request Slack does not answer within 5 s (a hung call would hold the listener, and its
   // request's reply, for undici's 5 minutes); the Notifier's client never retries.

@@ -14,6 +14,8 @@ export class SqliteInstallationStore implements InstallationStore {
   constructor(
     private readonly store: SlackStore,
     private readonly clock: Clock,
+    /** Told who installed the app where (tenant: enterprise id on Grid, else team id): they become its admin. */
+    private readonly onInstalled?: (tenantExternalId: string, installerUserId: string) => void,
   ) {}
 
   storeInstallation<AuthVersion extends 'v1' | 'v2'>(installation: Installation<AuthVersion, boolean>): Promise<void> {
@@ -29,6 +31,8 @@ export class SqliteInstallationStore implements InstallationStore {
       },
       this.clock.now(),
     );
+    const tenant = installation.enterprise?.id ?? installation.team?.id;
+    if (tenant && installation.user?.id) this.onInstalled?.(tenant, installation.user.id);
     return Promise.resolve();
   }
 

@@ -36,6 +36,9 @@ describe('Slack OAuth install', () => {
     expect(exchange.body).toMatchObject({ code: 'the-code', client_id: '123.456', client_secret: 'client-secret' });
     const row = rig.slack.store.installationByKey('T_NEW')!;
     expect(row).toMatchObject({ teamId: 'T_NEW', isEnterpriseInstall: false, botToken: 'xoxb-installed-T_NEW', botUserId: 'U_BOT' });
+    // Whoever installed the app is a Touchpoint admin of that workspace (and nobody else is).
+    const tenant = rig.core.services.people.ensureTenant('slack', 'T_NEW', rig.clock.now());
+    expect(rig.core.services.people.tenantAdmins(tenant.id).map((u) => u.externalId)).toEqual(['U_INSTALLER']);
 
     // The Notifier takes the token for the recipient's tenant from the store.
     const ref = { userId: 1, tenantExternalId: 'T_NEW', externalId: 'U0ANY', displayName: 'Any' };
