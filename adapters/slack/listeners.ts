@@ -13,6 +13,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Core } from '../../src/compose';
 import type { Inbound } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
+import { splitRoot } from '../../src/core/registry';
 import type { Logger } from '../../src/core/ports';
 import { formOf, type Message } from '../../src/messages/model';
 import type { SlackStore } from '../../src/store/slack';
@@ -178,6 +179,26 @@ export class SlackListeners {
         const home = this.deps.core.app.home(inboundFor(tenant, event.user, people));
         await client.views.publish({ user_id: event.user, view: renderHome(home) });
       });
+    });
+
+    // A command typed in the bot's DM (the Messages tab), where its prompts arrive: the same words
+    // as the slash commands, with or without a leading `touchpoint` or `coaching`.
+    app.event('message', async ({ event, body, client, context }) => {
+      await this.turns.ackThenTurn(() => Promise.resolve()); // Bolt acked the event before calling this listener
+      const m = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; ts: string };
+      // Only what a person typed in a DM with the bot: not edits, joins, files or any bot's messages.
+      if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined || !m.user || !m.text?.trim()) return;
+      const user = m.user;
+      const tenant = tenantOf(context, body);
+      const { root, text } = splitRoot(decodeCommandText(m.text));
+      const eventId = (body as { event_id?: string }).event_id ?? `${user}:${m.ts}`;
+      const done = await this.once(`event:${eventId}`, context, async () => {
+        const people = await this.deps.directory.people(client, tenant, [user, ...mentionedUserIds(text)]);
+        return this.deps.core.app.command(inboundFor(tenant, user, people), root, text);
+      });
+      if (!done.acted) return;
+      // No trigger_id comes with a message: a form arrives as a message with its "Open form" button.
+      await this.deliver(done.value, { client, userId: user });
     });
 
     app.error((error) => {

@@ -5,11 +5,12 @@
  * - chat:write: chat.postMessage (DMs, replies)
  * - im:write: conversations.open (start the DM with a person)
  * - users:read: users.info (display names)
+ * - im:history: the message.im event (a command typed in the bot's DM)
  * Views (views.open, views.publish) and the app_home_opened event need no scope.
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'im:history'] as const;
 
-export const BOT_EVENTS = ['app_home_opened'] as const;
+export const BOT_EVENTS = ['app_home_opened', 'message.im'] as const;
 
 /** Paths served on the service's HTTP server. */
 export const SLACK_PATHS = {

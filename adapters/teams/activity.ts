@@ -6,7 +6,6 @@
 import type { Activity, ChannelAccount } from 'botbuilder';
 import type { MentionReader } from '../../src/core/app';
 import type { Identity } from '../../src/core/model';
-import type { Root } from '../../src/core/registry';
 import { SUBMIT_KEYS } from './render-adaptive-card';
 
 /** The Teams tenant of an activity: the conversation's, or the one in Teams channel data. */
@@ -128,13 +127,6 @@ export function mentionReader(mentioned: Mentioned[], knownKey: (teamsId: string
       return who.name ? { externalId, displayName: who.name } : { externalId };
     },
   };
-}
-
-/** The command root and the rest: an optional leading `touchpoint` or `coaching` (a `/` is forgiven). */
-export function splitRoot(text: string): { root: Root; text: string } {
-  const m = /^\/?(touchpoint|coaching)(?:\s+|$)(.*)$/is.exec(text.trim());
-  if (!m) return { root: 'touchpoint', text: text.trim() };
-  return { root: m[1].toLowerCase() as Root, text: m[2].trim() };
 }
 
 // ---- card submissions ------------------------------------------------------------------------

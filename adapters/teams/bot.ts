@@ -12,11 +12,11 @@ import { errorMessage, type Inbound, type Touchpoint } from '../../src/core/app'
 import type { Reply } from '../../src/core/context';
 import type { Identity, Tenant } from '../../src/core/model';
 import type { Clock, Logger } from '../../src/core/ports';
-import { ROOTS, type Root } from '../../src/core/registry';
+import { ROOTS, splitRoot, type Root } from '../../src/core/registry';
 import { formOf, type Message } from '../../src/messages/model';
 import type { Services } from '../../src/core/ports';
 import type { TeamsConversationRepository } from '../../src/store/teams';
-import { commandTextOf, identityOf, isPersonal, mentionReader, splitRoot, submissionOf } from './activity';
+import { commandTextOf, identityOf, isPersonal, mentionReader, submissionOf } from './activity';
 import { cardActivity, formAgainActivity, FormMemory, type FormBlock } from './cards';
 
 export interface TeamsBotOptions {

@@ -260,6 +260,16 @@ export class CommandRegistry {
   }
 }
 
+/**
+ * The root of text typed to the bot (a Teams message, a Slack DM): an optional leading
+ * `touchpoint` or `coaching` word (with or without its slash); `touchpoint` when there is none.
+ */
+export function splitRoot(text: string): { root: Root; text: string } {
+  const m = /^\/?(touchpoint|coaching)(?:\s+|$)(.*)$/is.exec(text.trim());
+  if (!m) return { root: 'touchpoint', text: text.trim() };
+  return { root: m[1].toLowerCase() as Root, text: m[2].trim() };
+}
+
 /** Splits command text into words; "double quotes" keep spaces together. */
 export function tokenize(text: string): string[] {
   const words: string[] = [];

@@ -160,3 +160,40 @@ describe('Slack over HTTP', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('a command typed in the bot’s DM', () => {
+  let rig: Rig;
+  beforeEach(async () => {
+    rig = await createRig();
+    seedSlackSchool(rig);
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  const dm = (eventId: string, text: string, extra: Record<string, unknown> = {}): ReturnType<typeof sendEvent> =>
+    sendEvent(rig, eventId, { type: 'message', channel_type: 'im', channel: 'DU0PAT', user: 'U0PAT', text, ts: `1700000000.${eventId.length}`, ...extra });
+
+  it('runs like the slash command, with or without a leading touchpoint, and answers in the DM; a retried delivery acts once', async () => {
+    for (const [id, text] of [
+      ['Ev_DM1', 'next'],
+      ['Ev_DM2', 'touchpoint next'],
+      ['Ev_DM3', '/touchpoint next'],
+    ] as const) {
+      expect((await dm(id, text)).status).toBe(200);
+    }
+    await dm('Ev_DM1', 'next', {});
+    await rig.slack.settled();
+    const posts = rig.fake.callsOf('chat.postMessage');
+    expect(posts).toHaveLength(3);
+    for (const post of posts) expect(String(post.body.text)).toMatch(/^You have no touch-points yet\./);
+  });
+
+  it('ignores what is not a person typing in a DM: bot messages, edits, channels', async () => {
+    await dm('Ev_BOT', 'next', { bot_id: 'B123' });
+    await dm('Ev_EDIT', 'next', { subtype: 'message_changed' });
+    await dm('Ev_CHAN', 'next', { channel_type: 'channel' });
+    await rig.slack.settled();
+    expect(rig.fake.callsOf('chat.postMessage')).toHaveLength(0);
+  });
+});

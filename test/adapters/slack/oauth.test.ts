@@ -23,7 +23,7 @@ describe('Slack OAuth install', () => {
     const location = new URL(start.headers.get('location')!);
     expect(location.origin + location.pathname).toBe('https://slack.com/oauth/v2/authorize');
     expect(location.searchParams.get('client_id')).toBe('123.456');
-    expect(location.searchParams.get('scope')).toBe('commands,chat:write,im:write,users:read');
+    expect(location.searchParams.get('scope')).toBe('commands,chat:write,im:write,users:read,im:history');
     const state = location.searchParams.get('state')!;
     const cookie = start.headers.get('set-cookie')!.split(';')[0];
     return fetch(`${rig.baseUrl}/slack/oauth_redirect?code=the-code&state=${encodeURIComponent(state)}`, { headers: { cookie }, redirect: 'manual' });

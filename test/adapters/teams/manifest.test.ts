@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import JSZip from 'jszip';
 import { buildRegistry } from '../../../src/features';
-import { splitRoot } from '../../../adapters/teams/activity';
+import { splitRoot } from '../../../src/core/registry';
 import {
   APP_PACKAGE_DIR,
   PERSONAL_COMMANDS,
