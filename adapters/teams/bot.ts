@@ -7,7 +7,7 @@
  * - Installing the app (and every message) stores the user's conversation reference, which is
  *   how reminders reach them later.
  */
-import { TurnContext, type Activity } from 'botbuilder';
+import { TeamsInfo, TurnContext, type Activity } from 'botbuilder';
 import { errorMessage, type Inbound, type Touchpoint } from '../../src/core/app';
 import type { Reply } from '../../src/core/context';
 import type { Identity, Tenant } from '../../src/core/model';
@@ -167,6 +167,8 @@ export class TeamsBot {
     if ((activity.membersAdded ?? []).some((m) => m.id === botId)) {
       const known = this.remember(activity);
       if (known && isPersonal(activity)) await this.send(context, [WELCOME]);
+      // Added to a team or a group chat: its roster makes the staff known before they speak.
+      if (known && !isPersonal(activity)) await this.seedRoster(context, known);
     }
     if ((activity.membersRemoved ?? []).some((m) => m.id === botId)) this.forget(activity);
   }
@@ -211,6 +213,57 @@ export class TeamsBot {
       }
       return { identity, tenantId: tenant.id };
     });
+  }
+
+  /**
+   * The people of the team (or group chat) the app was added to, page by page: each becomes known
+   * by name (so a principal can name a coach who has never written to the bot) and gets a channel
+   * reference, through which a 1:1 chat is opened when Touchpoint first has something for them.
+   */
+  private async seedRoster(context: TurnContext, known: Known): Promise<void> {
+    const { app, services, conversations, clock, logger } = this.options;
+    const activity = context.activity;
+    const channelReference = TurnContext.getConversationReference(activity);
+    let continuationToken: string | undefined;
+    let seeded = 0;
+    try {
+      for (let page = 0; page < 100; page++) {
+        const result = await TeamsInfo.getPagedMembers(context, 100, continuationToken);
+        services.transaction(() => {
+          for (const member of result.members) {
+            if (!member.aadObjectId || !member.id || member.id === activity.recipient?.id) continue;
+            const { user } = app.identify({
+              platform: 'teams',
+              tenantExternalId: known.identity.tenantExternalId,
+              userExternalId: member.aadObjectId,
+              displayName: member.name,
+            });
+            if (activity.conversation?.id && activity.serviceUrl) {
+              conversations.save(
+                {
+                  tenantId: known.tenantId,
+                  userId: user.id,
+                  scope: 'channel',
+                  conversationId: activity.conversation.id,
+                  channelUserId: member.id,
+                  serviceUrl: activity.serviceUrl,
+                  // The channel's reference, as this member (not whoever added the app) would send it.
+                  reference: { ...channelReference, user: { id: member.id, name: member.name, aadObjectId: member.aadObjectId } },
+                },
+                clock.now(),
+              );
+            }
+            seeded += 1;
+          }
+        });
+        continuationToken = result.continuationToken;
+        if (!continuationToken) break;
+      }
+      logger.info({ seeded }, 'Teams roster read');
+    } catch (err) {
+      // Without the roster people are learned as they speak or are mentioned, as before.
+      logger.warn({ err: (err as Error)?.message ?? String(err), seeded }, 'Teams roster could not be read');
+    }
   }
 
   /** The app was removed from this chat: direct messages can no longer go there. */

@@ -135,10 +135,13 @@ export class TeamsNotifier implements Notifier {
     const reference = channel.reference as Partial<ConversationReference>;
     const tenantId = reference.conversation?.tenantId;
     if (!reference.bot || !reference.user) throw new Error('stored Teams reference lacks the bot or the user');
+    // The chat is opened with the row's own channel user, whoever the stored reference was taken from.
+    const storedUser = reference.user;
+    const member = storedUser.id === channel.channelUserId ? { ...storedUser, name: storedUser.name ?? '' } : { id: channel.channelUserId, name: '' };
     const parameters: ConversationParameters = {
       isGroup: false,
       bot: reference.bot,
-      members: [{ id: reference.user.id, name: reference.user.name ?? '' }],
+      members: [{ id: member.id, name: member.name }],
       tenantId,
       channelData: tenantId ? { tenant: { id: tenantId } } : {},
     };
@@ -151,7 +154,7 @@ export class TeamsNotifier implements Notifier {
       async (context) => {
         withoutSdkRetries(context);
         const created = TurnContext.getConversationReference(context.activity);
-        created.user = reference.user;
+        created.user = member;
         if (created.conversation) created.conversation = { ...created.conversation, conversationType: 'personal', tenantId };
         if (created.conversation?.id) {
           conversations.save(

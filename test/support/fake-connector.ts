@@ -6,6 +6,7 @@
  * - POST /v3/conversations/{id}/activities                   send to a conversation → { id }
  * - POST /v3/conversations/{id}/activities/{activityId}      reply to an activity → { id }
  * - PUT  /v3/conversations/{id}/activities/{activityId}      update an activity → { id }
+ * - GET  /v3/conversations/{id}/pagedmembers                 a team's roster, two members a page
  *
  * For authenticated tests it is also the channel's token authority: it serves OpenID metadata and
  * a signing key (with the `msteams` endorsement, like login.botframework.com), and `signToken`
@@ -61,6 +62,8 @@ export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   /** Answers for the next sends/replies/creates, in order; then the normal 200 answers. */
   readonly script: ScriptedResponse[] = [];
+  /** Team (or chat) id → its members, as the roster call answers them. */
+  readonly rosters = new Map<string, { id: string; aadObjectId: string; name: string }[]>();
   readonly keyId = `fake-key-${randomUUID()}`;
   private readonly privateKey: KeyObject;
   private readonly publicJwk: Record<string, unknown>;
@@ -134,6 +137,17 @@ export class FakeConnector {
     }
     if (method === 'GET' && path === '/v1/.well-known/keys') {
       return respond(res, 200, { keys: [this.publicJwk] });
+    }
+
+    const roster = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
+    if (method === 'GET' && roster) {
+      this.calls.push({ method, path, kind: 'other', body: undefined, headers: req.headers });
+      const members = this.rosters.get(decodeURIComponent(roster[1]));
+      if (!members) return respond(res, 404, { error: { code: 'ConversationNotFound', message: 'no such team' } });
+      // Two a page, so the bot must follow continuation tokens.
+      const start = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('continuationToken') ?? '0');
+      const next = start + 2 < members.length ? String(start + 2) : undefined;
+      return respond(res, 200, { members: members.slice(start, start + 2), ...(next ? { continuationToken: next } : {}) });
     }
 
     let body: unknown;

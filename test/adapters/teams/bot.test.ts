@@ -92,7 +92,35 @@ describe('installing and talking to the bot', () => {
     const res = await rig.post(installInTeam(rig, PAT));
     expect(res.status).toBe(200);
     expect(rig.teams.conversations.ofUser(tenantId(), userId(PAT.aadObjectId)).map((c) => c.scope)).toEqual(['channel']);
-    expect(rig.connector.calls).toHaveLength(0);
+    // Only the roster is read (this team has none to give): nothing is posted.
+    expect(rig.connector.calls.map((c) => `${c.method} ${c.path}`)).toEqual([`GET /v3/conversations/${encodeURIComponent(CHANNEL)}/pagedmembers`]);
+  });
+
+  test('the team’s roster makes its staff known before they speak: a principal names a coach who never wrote to the bot', async () => {
+    rig.connector.rosters.set(CHANNEL, [
+      { id: PAT.id, aadObjectId: PAT.aadObjectId, name: PAT.name },
+      { id: '29:megan', aadObjectId: 'aad-megan', name: 'Megan Bowen' },
+      { id: '29:lee', aadObjectId: 'aad-lee', name: 'Lee Gu' },
+    ]);
+    await rig.post(installInTeam(rig, PAT));
+    const megan = rig.core.services.people.userByExternalId(tenantId(), 'aad-megan');
+    expect(megan).toMatchObject({ displayName: 'Megan Bowen' });
+    expect(rig.core.services.people.userByExternalId(tenantId(), 'aad-lee')).toMatchObject({ displayName: 'Lee Gu' });
+    rig.connector.clear();
+
+    await rig.post(personalMessage(rig, PAT, 'coach add Megan Bowen'));
+    expect(textsOf(lastCard(personalChat(PAT)))[0]).toBe('Asked Megan Bowen to be coach at Demo Elementary.');
+    // Her invitation opens a 1:1 chat through the team's reference.
+    await rig.core.dispatcher.dispatchDue();
+    const created = rig.connector.calls.filter((c) => c.kind === 'create');
+    expect(created).toHaveLength(1);
+    expect(created[0].body).toMatchObject({ members: [{ id: '29:megan' }] });
+    // …and the invitation goes there, not to anyone else's chat.
+    const personal = rig.teams.conversations.ofUser(tenantId(), megan!.id).find((c) => c.scope === 'personal')!;
+    const delivered = rig.connector.calls.filter((c) => c.kind === 'send' || c.kind === 'reply');
+    // Pat's reply in Pat's chat, then the invitation in Megan's new chat.
+    expect(delivered.map((c) => c.conversationId)).toEqual([personalChat(PAT), personal.conversationId]);
+    expect(rig.teams.conversations.ofUser(tenantId(), megan!.id).find((c) => c.scope === 'personal')?.reference).toMatchObject({ user: { id: '29:megan' } });
   });
 
   test('a command in a channel, with a mention, books; the reply is a card in the channel; the proposal reaches the invitee as a DM', async () => {
