@@ -30,7 +30,7 @@ export interface CommandSpec<T = unknown> {
   name: string;
   /** Where its answer may be shown; private unless it says otherwise. */
   visibility?: Visibility;
-  /** A guard on the actor alone, applied by the registry before the form or the handler (policy.ts names them). */
+  /** A guard on the actor alone, applied by the registry before the form or the handler (policy/rules.ts names them). */
   policy?: ActorRule;
   /** `book @person weekly|biweekly <weekday> <HH:MM> [for <N>m] [from <date>]` (without the root). */
   usage: string;

@@ -1,10 +1,10 @@
 /**
- * The agenda's messages: the compiled agenda, the forms, the answers to commands and the
- * reminders, in one place so the prompt, the compiled agenda, `agenda` and the home view all
- * agree. User text is escaped in blocks; the fallback text carries the substance.
+ * The agenda's messages: the agreement, the forms and the answers to commands (the compiled
+ * agenda and the reminders are in reminder-messages.ts). User text is escaped in blocks; the
+ * fallback text carries the substance.
  */
 import type { RequestContext } from '../../core/context';
-import type { Occurrence, Series, User } from '../../core/model';
+import type { Occurrence, User } from '../../core/model';
 import { internalMention } from '../../core/app';
 import { formatLocalDate, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
@@ -50,106 +50,6 @@ export function agreementMessage(view: SeriesView, person: User): Message {
     text: `Your partnership agreement with ${otherPerson(view, person).displayName}. Please confirm it.`,
     blocks: [{ type: 'header', text: 'How we work together' }, ...agreementBlocks(view.partnership.id, true)],
   };
-}
-
-// ---- the compiled agenda ----------------------------------------------------------------------------
-
-export interface AgendaOptions {
-  /** Show item numbers (for `agenda edit #n` and `agenda remove #n`). */
-  showIds?: boolean;
-  /** Add the agreement (first touch-point of a quarter). */
-  withAgreement?: boolean;
-}
-
-/** What a compiled agenda shows, read from the repositories and the other features' sections. */
-export interface AgendaContents {
-  priorities: Priority[];
-  items: AgendaItem[];
-  /** Blocks other features add (escalations), between the items and the action items. */
-  sections: Block[];
-  actions: ActionItem[];
-}
-
-function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean): string {
-  const by = item.authorId !== null ? (names.get(item.authorId) ?? 'someone') : 'someone';
-  const carried = item.carriedCount > 0 ? `, carried over ${item.carriedCount}×` : '';
-  return `${showIds ? `#${item.id} ` : ''}${esc(item.text)} — _${esc(by)}${carried}_`;
-}
-
-/**
- * The compiled agenda: shared priorities first, then carried-over items, new items by section,
- * then what other features add (escalations) and open action items.
- */
-export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefined, viewer: User, contents: AgendaContents, opts: AgendaOptions = {}): Message {
-  const { priorities, items, actions } = contents;
-  const other = otherPerson(view, viewer);
-  const names = new Map([
-    [view.principal.id, view.principal.displayName],
-    [view.coach.id, view.coach.displayName],
-  ]);
-  const when = occurrence ? describeOccurrence(occurrence, view.school.timeZone) : 'no date scheduled yet';
-  const blocks: Block[] = [
-    { type: 'header', text: `Agenda — ${when}` },
-    { type: 'context', text: esc(`With ${other.displayName} · ${view.school.name}`) },
-  ];
-  blocks.push({ type: 'text', text: '**Shared priorities**' });
-  blocks.push(
-    priorities.length
-      ? { type: 'list', ordered: true, items: priorities.map((p) => esc(p.text)) }
-      : { type: 'context', text: 'None set yet. Set up to three: /touchpoint priorities set 1 <text>' },
-  );
-  const carried = items.filter((i) => i.carriedCount > 0);
-  const fresh = items.filter((i) => i.carriedCount === 0);
-  if (carried.length) {
-    blocks.push({ type: 'text', text: '**Carried over**' });
-    blocks.push({ type: 'list', items: carried.map((i) => itemLine(i, names, opts.showIds ?? false)) });
-  }
-  for (const section of SECTIONS) {
-    const inSection = fresh.filter((i) => i.section === section);
-    if (inSection.length === 0) continue;
-    blocks.push({ type: 'text', text: `**${esc(SECTION_LABELS[section])}**` });
-    blocks.push({ type: 'list', items: inSection.map((i) => itemLine(i, names, opts.showIds ?? false)) });
-  }
-  if (items.length === 0) blocks.push({ type: 'context', text: 'No items yet. Add one: /touchpoint add [section] <text>' });
-  blocks.push(...contents.sections);
-  if (actions.length) {
-    blocks.push({ type: 'text', text: '**Open action items**' });
-    blocks.push({
-      type: 'list',
-      items: actions.map((a) => `${esc(a.text)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}_`),
-    });
-  }
-  if (opts.withAgreement) {
-    blocks.push({ type: 'divider' });
-    blocks.push({ type: 'context', text: 'First touch-point of the quarter: a reminder of what we agreed.' });
-    blocks.push(...agreementBlocks(view.partnership.id, false));
-  }
-  // The fallback (notifications, screen readers) carries the substance, not only counts.
-  const lines = [
-    `Agenda for ${when} with ${other.displayName}.`,
-    ...priorities.map((p) => `Priority ${p.slot}: ${p.text}`),
-    ...items.map((i) => `${SECTION_LABELS[i.section]}: ${i.text}${i.carriedCount ? ` (carried over ${i.carriedCount}×)` : ''}`),
-    ...actions.map((a) => `Action: ${a.text} (due ${formatLocalDate(a.dueDate)})`),
-  ];
-  return { text: lines.join('\n'), blocks };
-}
-
-/** Home: the agenda so far of each partnership, and the person's open action items. */
-export function homeAgendaBlocks(viewer: User, partnerships: { view: SeriesView; items: AgendaItem[] }[], mine: ActionItem[]): Block[] {
-  const blocks: Block[] = [];
-  for (const { view, items } of partnerships) {
-    blocks.push({ type: 'text', text: `**Agenda so far with ${esc(otherPerson(view, viewer).displayName)}**` });
-    blocks.push(
-      items.length
-        ? { type: 'list', items: items.slice(0, 10).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) }
-        : { type: 'context', text: 'Nothing yet: /touchpoint add <text>' },
-    );
-  }
-  if (mine.length) {
-    blocks.push({ type: 'text', text: '**Your open action items**' });
-    blocks.push({ type: 'list', items: mine.slice(0, 10).map((a) => `${esc(a.text)} — _due ${esc(formatLocalDate(a.dueDate))}_`) });
-  }
-  return blocks;
 }
 
 // ---- items and priorities ---------------------------------------------------------------------------
@@ -229,25 +129,6 @@ export function prioritiesMessage(view: SeriesView, viewer: User, list: Priority
 }
 
 // ---- meeting outcome and notes ------------------------------------------------------------------------
-
-export function outcomeQuestion(view: SeriesView, occurrenceId: number, when: string, otherName: string): Message {
-  return {
-    text: `Did your touch-point with ${otherName} (${when}) happen?`,
-    blocks: [
-      { type: 'header', text: 'Did it happen?' },
-      { type: 'text', text: `Your touch-point with **${esc(otherName)}**, ${esc(when)}.` },
-      {
-        type: 'actions',
-        buttons: [
-          { actionId: 'meeting.held', label: 'Held', value: String(occurrenceId), style: 'primary' },
-          { actionId: 'meeting.missed', label: 'Missed', value: String(occurrenceId) },
-          { actionId: 'meeting.rescheduled', label: 'Rescheduled', value: String(occurrenceId) },
-        ],
-      },
-      { type: 'context', text: esc(`${describeRule(view.series)} · items not marked at a held meeting are carried over`) },
-    ],
-  };
-}
 
 /** To the other person, when one of them answered "Did it happen?". */
 export function outcomeNotice(by: User, when: string, outcome: 'held' | 'missed'): Message {
@@ -423,49 +304,6 @@ export function settingsMessage(view: SeriesView, viewer: User, changed: string 
       { type: 'header', text: 'Reminder settings' },
       { type: 'fields', fields: fields.map((f) => ({ label: esc(f.label), value: esc(f.value) })) },
       { type: 'context', text: esc(`Change: /touchpoint settings prompt-days 3 · mute one of: ${o.mutable.join(', ')}`) },
-    ],
-  };
-}
-
-// ---- reminders ------------------------------------------------------------------------------------------
-
-export function actionDueMessage(action: ActionItem): Message {
-  return {
-    text: `Due today: ${action.text}`,
-    blocks: [
-      { type: 'text', text: `**Due today** (${esc(formatLocalDate(action.dueDate))}): ${esc(action.text)}` },
-      { type: 'actions', buttons: [{ actionId: 'action.done', label: 'Mark done', value: String(action.id), style: 'primary' }] },
-    ],
-  };
-}
-
-/** The agenda prompt: the agenda so far (without its header), and the buttons to add or pass. */
-export function promptMessage(otherName: string, when: string, occurrenceId: number, compiled: Message): Message {
-  return {
-    text: `Your touch-point with ${otherName} is ${when}. What do you want on the agenda? ${compiled.text}`,
-    blocks: [
-      { type: 'header', text: 'Agenda prompt' },
-      { type: 'text', text: `Your touch-point with **${esc(otherName)}** is ${esc(when)}. What do you want on the agenda?` },
-      ...compiled.blocks.slice(2),
-      {
-        type: 'actions',
-        buttons: [
-          { actionId: 'agenda.add', label: 'Add an item', value: String(occurrenceId), style: 'primary' },
-          { actionId: 'agenda.pass', label: 'Nothing from me this week', value: String(occurrenceId) },
-        ],
-      },
-    ],
-  };
-}
-
-export function driftMessage(otherName: string, series: Series, next: string | undefined): Message {
-  const nextLine = next ? `Your next one is ${next}.` : 'Nothing is scheduled in the coming weeks.';
-  return {
-    text: `Protect this time: your last two touch-points with ${otherName} did not happen. ${nextLine}`,
-    blocks: [
-      { type: 'header', text: 'Protect this time' },
-      { type: 'text', text: `Your last two touch-points with **${esc(otherName)}** did not happen. Designated time beats drive-bys: ${esc(nextLine)}` },
-      { type: 'context', text: esc(`${describeRule(series)} · if the time no longer works, move the series: /touchpoint cancel, then /touchpoint book`) },
     ],
   };
 }

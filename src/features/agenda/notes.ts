@@ -23,9 +23,9 @@ import {
   notesNotice,
   notesSummary,
   outcomeNotice,
-  outcomeQuestion,
   withNextStepButton,
 } from './messages';
+import { outcomeQuestion } from './reminder-messages';
 
 /** A decision or next step as submitted: all three together, or none (the schema checks). */
 export interface NextStep {

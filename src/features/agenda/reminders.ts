@@ -13,7 +13,7 @@ import type { OutboxRow, PlanTarget } from '../../core/ports';
 import { closureOn, occurrenceKey, schoolDaysBefore } from '../../core/school-calendar';
 import { describeOccurrence, otherPerson, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { compileAgenda, isFirstOfQuarter } from './service';
-import { actionDueMessage, driftMessage, outcomeQuestion, promptMessage } from './messages';
+import { actionDueMessage, driftMessage, outcomeQuestion, promptMessage } from './reminder-messages';
 
 export const REMINDER_KINDS = {
   prompt: 'agenda.prompt',

@@ -1,7 +1,7 @@
 /**
  * The agenda's use cases: items, shared priorities, the agreement, action items, partnership
  * health and the compiled agenda. Each applies the policy, goes to the repositories through the
- * ports and answers with a message from messages.ts.
+ * ports and answers with a message from messages.ts (the compiled agenda: reminder-messages.ts).
  */
 import type { Reply, RequestContext, Services } from '../../core/context';
 import type { Contributions } from '../../core/registry';
@@ -15,19 +15,17 @@ import { describeOccurrence, otherPerson, pickSeries, upcoming, viewOf, type Ser
 import { coachingDemandMessage } from '../coaching';
 import {
   actionDoneMessage,
-  agendaMessage,
   agreementConfirmedMessage,
   agreementMessage,
   healthMessage,
-  homeAgendaBlocks,
   itemAddedMessage,
   itemEditedMessage,
   itemRemovedMessage,
   passedMessage,
   prioritiesMessage,
   prioritySetNotice,
-  type AgendaOptions,
 } from './messages';
+import { agendaMessage, homeAgendaBlocks, type AgendaOptions } from './reminder-messages';
 
 // The calendar feed reads the section labels from here.
 export { SECTION_LABELS } from './messages';

@@ -40,7 +40,7 @@ export interface Transition {
   from: readonly SeriesStatus[];
   to: SeriesStatus;
   /**
-   * Who may fire it (policy.ts): series.book — a leader with a coach of their school, or a coach
+   * Who may fire it (core/policy): series.book — a leader with a coach of their school, or a coach
    * with a leader; series.answer — the invited person, while it is proposed; series.manage —
    * either of the two, while still in their roles.
    */

@@ -12,10 +12,8 @@ import { CATEGORIES, type Category } from '../../core/ports';
 import { OUTBOX_KINDS } from './pathway';
 import {
   acknowledge,
-  agendaEscalations,
   answerSharedFirst,
   createEscalation,
-  openEscalations,
   outcomeOwners,
   raise,
   raisedTo,
@@ -26,6 +24,7 @@ import {
   staffAt,
   ABOUT_STUDENT,
 } from './service';
+import { agendaEscalations, openEscalations } from './views';
 import {
   NOT_ABOUT_A_PERSON,
   ABOUT_A_STUDENT,

@@ -39,7 +39,7 @@ export interface Transition {
   /** What fires it: the command, button (action id) or form. */
   trigger: string;
   from: readonly PathwayState[];
-  /** Who may fire it: the named rule of core/policy.ts. */
+  /** Who may fire it: the named rule of core/policy. */
   rule: PathwayRule;
   /** The stage it leaves the escalation in; `unchanged` keeps whichever it was in. */
   to: Stage | 'unchanged';

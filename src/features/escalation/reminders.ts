@@ -9,7 +9,7 @@ import { decide, hasRole } from '../../core/policy';
 import type { Message } from '../../messages/model';
 import { OUTBOX_KINDS, SENT_WHILE, type OutboxKind } from './pathway';
 import { details } from './messages';
-import { actorOf, auditView, schoolOf } from './service';
+import { actorOf, auditView, schoolOf } from './views';
 
 const isPathwayKind = (kind: string): kind is OutboxKind => (Object.values(OUTBOX_KINDS) as string[]).includes(kind);
 

@@ -6,51 +6,23 @@
  * principal when nobody acknowledges. Every view of an escalation's details is audited.
  *
  * Each use case takes one step of the table in pathway.ts: `guard` applies its rule and the
- * stages it is allowed from, `enact` writes what the table says it writes.
+ * stages it is allowed from, `enact` writes what the table says it writes (steps.ts). Reading
+ * escalations (the lists, the agenda's section, what a DM shows) is in views.ts.
  */
 import type { RequestContext, Services } from '../../core/context';
-import type { AgendaSectionInput } from '../../core/registry';
-import type { Actor, School, User } from '../../core/model';
+import type { School, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
-import { authorize, decide, hasRole, LEADER_ROLES, type Decision } from '../../core/policy';
+import { authorize, LEADER_ROLES } from '../../core/policy';
 import { localToUtc, todayIn, type LocalDate } from '../../core/datetime';
-import type { Block, Message } from '../../messages/model';
-import type { Category, Escalation, EscalationChange } from '../../core/ports';
+import type { Category, Escalation } from '../../core/ports';
 import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { promptInstant } from '../agenda/reminders';
-import { OUTBOX_KINDS, PATHWAY, pendingPrefix, refusalOf, targetOf, transition, type OutboxKind, type StepEvent } from './pathway';
+import { OUTBOX_KINDS, PATHWAY, pendingPrefix, type StepEvent } from './pathway';
 import { pageTier, pagingChain, reachableTier } from './reach';
-import {
-  COACHES_ONLY,
-  NO_SUCH_ESCALATION,
-  acknowledgedToCoach,
-  agendaSection,
-  closedLine,
-  countsBlocks,
-  details,
-  outcomeToOther,
-  planLine,
-  stepButtons,
-  type OfferedStep,
-  type Paging,
-} from './messages';
-
-export function schoolOf(services: Services, tenantId: number, e: Escalation): School {
-  return services.people.schoolById(tenantId, e.schoolId)!;
-}
-
-export function auditView(services: Services, tenantId: number, e: Escalation, viewerId: number, how: string, now: Date): void {
-  services.audit.audit(
-    { tenantId, schoolId: e.schoolId, actorId: viewerId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: how },
-    now,
-  );
-}
-
-/** The actor a composed DM or an agenda is for (no request context there). */
-export function actorOf(services: Services, tenantId: number, user: User): Actor {
-  return { user, tenant: services.people.tenantById(tenantId)!, memberships: services.people.membershipsOf(tenantId, user.id) };
-}
+import { COACHES_ONLY, NO_SUCH_ESCALATION, acknowledgedToCoach, closedLine, outcomeToOther, planLine, type Paging } from './messages';
+import { enact, guard, type Effects, type Planned } from './steps';
+import { schoolOf } from './views';
 
 function leaders(services: Services, tenantId: number, schoolId: number, role: 'principal' | 'assistant_principal'): User[] {
   return services.people.schoolMembers(tenantId, schoolId, [role]).filter((u, i, all) => all.findIndex((x) => x.id === u.id) === i);
@@ -67,49 +39,6 @@ function coachPartnership(services: Services, tenantId: number, coach: User, sch
   return views.find((v) => principalIds.has(v.principal.id)) ?? views[0];
 }
 
-// ---- the table, applied ------------------------------------------------------------------------------------
-
-/** The step's named rule for this actor and escalation. */
-function ruleDecision(event: StepEvent, actor: Actor, school: School, e: Escalation, now: Date): Decision {
-  const rule = transition(event).rule;
-  switch (rule) {
-    case 'escalation.steer':
-      return decide(rule, actor, school, e);
-    case 'escalation.acknowledge':
-      return decide(rule, actor, school, e, now);
-    case 'escalation.outcome':
-      return decide(rule, actor, school, e, now);
-    case 'escalation.raise':
-      return decide(rule, actor, school);
-  }
-}
-
-/** Refuses the step unless its rule lets the actor take it and the table allows it from the escalation's stage. */
-function guard(ctx: RequestContext, event: StepEvent, e: Escalation, school: School): void {
-  const rule = transition(event).rule;
-  switch (rule) {
-    case 'escalation.steer':
-      authorize(rule, ctx.actor, school, e);
-      break;
-    case 'escalation.acknowledge':
-      authorize(rule, ctx.actor, school, e, ctx.now);
-      break;
-    case 'escalation.outcome':
-      authorize(rule, ctx.actor, school, e, ctx.now);
-      break;
-    case 'escalation.raise':
-      authorize(rule, ctx.actor, school);
-      break;
-  }
-  const refusal = refusalOf(event, e);
-  if (refusal) throw new Refusal(refusal);
-}
-
-/** Whether the actor may take the step now (the buttons a list offers). */
-function permits(actor: Actor, now: Date, event: StepEvent, e: Escalation, school: School): boolean {
-  return ruleDecision(event, actor, school, e, now).allowed && refusalOf(event, e) === undefined;
-}
-
 /** The escalation a button's value names (`<id>` or `<id>:<answer>`), once the step is allowed. */
 function loadFor(ctx: RequestContext, event: StepEvent, value: string): { e: Escalation; school: School } {
   const e = ctx.services.escalations.byId(ctx.actor.tenant.id, Number(String(value).split(':')[0]));
@@ -117,45 +46,6 @@ function loadFor(ctx: RequestContext, event: StepEvent, value: string): { e: Esc
   const school = schoolOf(ctx.services, ctx.actor.tenant.id, e);
   guard(ctx, event, e, school);
   return { e, school };
-}
-
-interface Planned {
-  recipient: User;
-  kind: OutboxKind;
-  compose: Record<string, string | number>;
-  dedupeKey: string;
-  dueAt?: Date;
-}
-interface Told {
-  recipient: User;
-  message: Message;
-  dedupeKey: string;
-}
-interface Effects {
-  change?: Omit<EscalationChange, 'stage'>;
-  planned?: Planned[];
-  told?: Told[];
-}
-
-/** A step's effects, as the table declares them: writes (and the target stage), cancels, plans, audit, notices. */
-function enact(ctx: RequestContext, event: StepEvent, e: Escalation, school: School, effects: Effects = {}): Escalation {
-  const step = transition(event);
-  // The table is the contract: a step that writes or sends what it does not declare is a bug.
-  const undeclared = [
-    ...Object.keys(effects.change ?? {}).filter((k) => !step.writes.includes(k as keyof EscalationChange)),
-    ...(effects.planned ?? []).map((p) => p.kind).filter((k) => !step.schedules?.includes(k)),
-    ...(effects.told?.length && !step.notifies ? ['a notice'] : []),
-  ];
-  if (undeclared.length) throw new Error(`escalation step ${event} does not declare ${undeclared.join(', ')}`);
-  const tenantId = ctx.actor.tenant.id;
-  const to = targetOf(event, e.stage);
-  const change: EscalationChange = { ...effects.change, ...(to !== e.stage ? { stage: to } : {}) };
-  const updated = Object.keys(change).length ? ctx.services.escalations.update(tenantId, e.id, change, ctx.now) : e;
-  if (step.cancels) ctx.services.outbox.cancelPending(pendingPrefix(e.id, step.cancels === 'all' ? undefined : step.cancels));
-  for (const p of effects.planned ?? []) ctx.schedule(p.recipient, p.kind, p.compose, p.dedupeKey, p.dueAt);
-  if (step.audit) ctx.audit({ schoolId: school.id, action: step.audit.action, subjectType: 'escalation', subjectId: e.id, detail: step.audit.detail });
-  for (const t of effects.told ?? []) ctx.notify(t.recipient, step.notifies!, t.message, t.dedupeKey);
-  return updated;
 }
 
 // ---- the coach's side --------------------------------------------------------------------------------------
@@ -412,53 +302,4 @@ export function recordOutcome(ctx: RequestContext, param: string, args: Outcome)
   }));
   enact(ctx, event, e, school, effects);
   return line;
-}
-
-// ---- reading -----------------------------------------------------------------------------------------------
-
-/** The steps a reader is offered on a listed escalation, in button order. */
-function offeredSteps(ctx: RequestContext, school: School, e: Escalation): OfferedStep[] {
-  const may = (event: StepEvent): boolean => permits(ctx.actor, ctx.now, event, e, school);
-  const steps: OfferedStep[] = [];
-  if (may('raise.ask')) steps.push('raise.ask');
-  if (may('worked-out')) steps.push('worked-out');
-  // Acknowledge is offered where it means something: an urgent one nobody has acknowledged yet.
-  if (e.urgent && !e.acknowledgedAt && may('acknowledge')) steps.push('acknowledge');
-  if (may('outcome.open')) steps.push('outcome.open');
-  if (may('withdraw')) steps.push('withdraw');
-  return steps;
-}
-
-/** The open escalations the actor may read, each view audited, with the admins' counts by category and stage. */
-export function openEscalations(ctx: RequestContext): { shown: number; blocks: Block[]; counts: Block[] } {
-  const { escalations } = ctx.services;
-  const tenantId = ctx.actor.tenant.id;
-  const schoolIds = [...new Set(ctx.actor.memberships.map((m) => m.schoolId))];
-  const blocks: Block[] = [];
-  const counts: Block[] = [];
-  let shown = 0;
-  for (const id of schoolIds) {
-    const school = ctx.services.people.schoolById(tenantId, id)!;
-    for (const e of escalations.openOfSchool(tenantId, school.id)) {
-      if (!decide('escalation.view', ctx.actor, school, e, ctx.now).allowed) continue;
-      ctx.audit({ schoolId: e.schoolId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: 'escalations' });
-      blocks.push(...details(ctx.services, tenantId, e, ctx.now), ...stepButtons(e, offeredSteps(ctx, school, e)), { type: 'divider' });
-      shown += 1;
-    }
-    // Admins (and leaders) also get the counts: by category and stage, never the text.
-    if (hasRole(ctx.actor, school.id, 'admin') && decide('escalation.count', ctx.actor, school).allowed) {
-      counts.push(...countsBlocks(school.name, escalations.countsOfSchool(tenantId, school.id)));
-    }
-  }
-  return { shown, blocks, counts };
-}
-
-/** The Escalations section of a partnership's agenda: how many, and each one, for readers the policy allows. */
-export function agendaEscalations(services: Services, { tenantId, partnership, school, occurrence, viewer, now }: AgendaSectionInput): Block[] {
-  const until = todayIn(occurrence?.startsAt ?? now, school.timeZone);
-  const actor = actorOf(services, tenantId, viewer);
-  const visible = services.escalations.forAgenda(tenantId, partnership.id, until).filter((e) => decide('escalation.view', actor, school, e, now).allowed);
-  if (visible.length === 0) return [];
-  for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);
-  return agendaSection(services, tenantId, visible);
 }

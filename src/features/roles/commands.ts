@@ -1,7 +1,7 @@
 /**
  * `/touchpoint roles [add|remove @person <role>] [at <school>]`: who holds which role at your
- * school, and changing it. The rules are in policy.ts (`role.give`, `role.take`, `role.answer`);
- * the work in service.ts; the text in messages.ts.
+ * school, and changing it. The rules are in core/policy/governance.ts (`role.give`, `role.take`,
+ * `role.answer`); the work in service.ts; the text in messages.ts.
  */
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';

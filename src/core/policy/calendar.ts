@@ -1,0 +1,35 @@
+import type { Actor, Partnership, School } from '../model';
+import { allow, deny, hasRole, inPartnership, LEADER_ROLES, sameTenant, type Decision } from './shared';
+import { canManageClosures } from './series';
+
+// ---- calendar feeds and the school calendar (issue 8) ----------------------------------------------
+
+/**
+ * What a calendar feed may show: a series of a partnership its owner is in, in the owner's tenant
+ * and school, while the owner still holds that side's role there (a principal who left the school
+ * stops seeing its touch-points). Nothing else ever goes into a feed: feeds are synced to other services.
+ */
+export function canSeeInCalendarFeed(owner: Actor, school: School, partnership: Partnership): Decision {
+  if (!sameTenant(owner, school) || partnership.schoolId !== school.id || !inPartnership(owner, partnership)) {
+    return deny('Only the principal and the coach of a touch-point see it in their calendar.');
+  }
+  const stillInRole =
+    owner.user.id === partnership.coachId ? hasRole(owner, school.id, 'coach') : hasRole(owner, school.id, 'principal', 'assistant_principal');
+  return stillInRole ? allow : deny(`You no longer hold your role at ${school.name}.`);
+}
+
+/** A calendar feed: principals, assistant principals and coaches who are in a partnership (teachers never). */
+export function canHaveCalendarFeed(actor: Actor, partnerships: { school: School; partnership: Partnership }[]): Decision {
+  if (partnerships.some(({ school, partnership }) => canSeeInCalendarFeed(actor, school, partnership).allowed)) return allow;
+  const booker = actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
+  return deny(
+    booker
+      ? 'Your calendar feed holds your touch-points, and you have none yet. Book one with /touchpoint book @name weekly tue 14:00.'
+      : 'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; teachers have none.',
+  );
+}
+
+/** Importing the school's calendar (holidays, breaks, testing days) into closures: whoever may set closures. */
+export function canImportSchoolCalendar(actor: Actor, school: School): Decision {
+  return canManageClosures(actor, school);
+}

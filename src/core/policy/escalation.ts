@@ -1,0 +1,83 @@
+import type { Actor, School } from '../model';
+import { allow, deny, hasRole, sameTenant, type Decision } from './shared';
+
+// ---- escalations (DESIGN.md §1 rule 5; the "escalation" row of the table) -----------------------
+
+/** The minimum the stages a principal may see: only what was raised to them (urgent is raised at once). */
+const RAISED_STAGES = new Set(['raised', 'urgent', 'plan', 'resolved', 'withdrawn']);
+
+export interface EscalationFacts {
+  schoolId: number;
+  coachId: number | null;
+  stage: string;
+  raisedAt: Date | null;
+  /** From when the principals may read it: the next touch-point's agenda prompt (urgent: at once). */
+  visibleFrom: Date | null;
+}
+
+/** Only coaches of the school raise escalations. */
+export function canRaiseEscalation(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'coach') ? allow : deny('Only coaches raise escalations; a principal can add a concern to the agenda with /touchpoint add.');
+}
+
+/**
+ * Who reads an escalation's details: the raising coach (everything), and the school's principal
+ * and assistant principals once it has been raised to them — never before (no beeline), never
+ * teachers (not even the one it concerns), never other coaches, never another tenant.
+ */
+export function canViewEscalation(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
+  const none = deny('There is no such escalation you can see.');
+  if (!sameTenant(actor, school) || e.schoolId !== school.id) return none;
+  if (e.coachId === actor.user.id && hasRole(actor, school.id, 'coach')) return allow;
+  const reachedThem = e.raisedAt !== null && e.visibleFrom !== null && e.visibleFrom <= now;
+  if (hasRole(actor, school.id, 'principal', 'assistant_principal') && reachedThem && RAISED_STAGES.has(e.stage)) return allow;
+  return none;
+}
+
+/** The pathway steps before the principal (raise, worked it out, not yet, withdraw): the raising coach. */
+export function canSteerEscalation(actor: Actor, school: School, e: EscalationFacts): Decision {
+  if (!sameTenant(actor, school) || e.schoolId !== school.id || e.coachId !== actor.user.id || !hasRole(actor, school.id, 'coach')) {
+    return deny('There is no such escalation you can see.');
+  }
+  return allow;
+}
+
+/** Acknowledging an urgent escalation: the school's principal or assistant principals. */
+export function canAcknowledgeEscalation(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
+  const view = canViewEscalation(actor, school, e, now);
+  if (!view.allowed) return view;
+  return hasRole(actor, school.id, 'principal', 'assistant_principal')
+    ? allow
+    : deny('Only the principal or an assistant principal acknowledges an urgent escalation.');
+}
+
+/** Recording the outcome after it was raised: the principal, the APs, or the raising coach. */
+export function canRecordEscalationOutcome(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
+  const view = canViewEscalation(actor, school, e, now);
+  if (!view.allowed) return view;
+  return e.raisedAt !== null ? allow : deny('Raise it first; the outcome is recorded at or after the touch-point.');
+}
+
+/**
+ * Admins see escalations only as counts by category and stage. Principals do not get counts:
+ * a count of concerns still "reflecting" would tell them of a concern before it was raised.
+ */
+export function canCountEscalations(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'admin') ? allow : deny('Only the school’s admins see escalation counts.');
+}
+
+/** The audit log: the school's admins only. */
+export function canReadAuditLog(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'admin') ? allow : deny('Only the school’s admins read its audit log.');
+}
+
+/** The school-wide escalation pathway settings (reflection days, urgent acknowledgement window): its principals and APs. */
+export function canChangeEscalationSettings(actor: Actor, school: School, setting: string): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'principal', 'assistant_principal')
+    ? allow
+    : deny(`Only a principal or assistant principal of ${school.name} changes ${setting}.`);
+}

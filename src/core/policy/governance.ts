@@ -1,0 +1,104 @@
+/** Who creates schools, gives whom which role, manages its coaches and exports its data. */
+import type { Actor, Role, School } from '../model';
+import { allow, deny, hasRole, sameTenant, type Decision } from './shared';
+
+/** Only a workspace's Touchpoint admins create schools (the creator becomes its principal). */
+export function canCreateSchool(actor: Actor): Decision {
+  return actor.tenantAdmin === true
+    ? allow
+    : deny(
+        'Only a Touchpoint admin of this workspace creates schools: ask whoever installed Touchpoint to add you as an admin, or to create the school and name you its principal.',
+      );
+}
+
+// ---- governance: who may give whom which role (DESIGN.md §1 "Roles and governance") -------------
+
+/** The roles `/touchpoint roles` governs; `admin` is a tenant admin (teachers join by asking for help, never by assignment). */
+export const GOVERNED_ROLES = ['principal', 'assistant_principal', 'coach', 'admin'] as const;
+export type GovernedRole = (typeof GOVERNED_ROLES)[number];
+
+export const GOVERNED_ROLE_LABELS: Record<GovernedRole, string> = {
+  principal: 'principal',
+  assistant_principal: 'assistant principal',
+  coach: 'coach',
+  admin: 'admin',
+};
+
+/** What the rules need to know about the person whose role would change. */
+export interface RoleTarget {
+  userId: number;
+  name: string;
+  /** Their roles at the school in question. */
+  rolesHere: readonly Role[];
+  tenantAdmin: boolean;
+  /** A bot or app user, or a deactivated account: never given a role. */
+  notAPerson?: string;
+}
+
+const isLeaderRole = (r: Role | GovernedRole): boolean => r === 'principal' || r === 'assistant_principal';
+
+/**
+ * Adding a role: admins name principals and admins; principals and APs (and admins) name APs
+ * and propose coaches. A school's principals and APs never hold its coach role, nor its coaches
+ * a leader role (separation of duties: the confidentiality of coaching depends on it).
+ */
+export function canGiveRole(actor: Actor, school: School, role: GovernedRole, target: RoleTarget): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  if (target.notAPerson) return deny(`${target.name} ${target.notAPerson}, so they cannot hold a role.`);
+  const admin = actor.tenantAdmin === true;
+  const leads = hasRole(actor, school.id, 'principal', 'assistant_principal');
+  if ((role === 'principal' || role === 'admin') && !admin) {
+    return deny(`Only a Touchpoint admin names ${role === 'admin' ? 'admins' : 'principals'}.`);
+  }
+  if ((role === 'assistant_principal' || role === 'coach') && !admin && !leads) {
+    return deny(
+      `Only a principal or assistant principal of ${school.name}, or an admin, ${role === 'coach' ? 'proposes coaches' : 'names assistant principals'} there.`,
+    );
+  }
+  if (role === 'coach' && target.rolesHere.some(isLeaderRole)) {
+    const theirs = target.rolesHere.find(isLeaderRole)!;
+    const who = target.userId === actor.user.id ? 'You are' : `${target.name} is`;
+    return deny(
+      `${who} ${GOVERNED_ROLE_LABELS[theirs as GovernedRole]} at ${school.name}: a school's principal or assistant principal never holds its coach role (coaching requests are confidential from leaders).`,
+    );
+  }
+  if (isLeaderRole(role) && target.rolesHere.includes('coach')) {
+    const who = target.userId === actor.user.id ? 'You are' : `${target.name} is`;
+    return deny(
+      `${who} coach at ${school.name}: a coach cannot also be its ${GOVERNED_ROLE_LABELS[role]} (coaching requests are confidential from leaders). Remove the coach role first.`,
+    );
+  }
+  return allow;
+}
+
+/** Removing a role: the same people who may give it; the last admin of a workspace stays. */
+export function canTakeRole(actor: Actor, school: School, role: GovernedRole, target: RoleTarget, adminCount: number): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  const admin = actor.tenantAdmin === true;
+  const leads = hasRole(actor, school.id, 'principal', 'assistant_principal');
+  if ((role === 'principal' || role === 'admin') && !admin) return deny(`Only a Touchpoint admin removes ${role === 'admin' ? 'admins' : 'principals'}.`);
+  if ((role === 'assistant_principal' || role === 'coach') && !admin && !leads) {
+    return deny(`Only a principal or assistant principal of ${school.name}, or an admin, changes its ${GOVERNED_ROLE_LABELS[role]}s.`);
+  }
+  if (role === 'admin' && target.tenantAdmin && adminCount <= 1) return deny('That is the last Touchpoint admin of this workspace: add another admin first.');
+  return allow;
+}
+
+/** Only the invited person answers a role invitation. */
+export function canAnswerInvitation(actor: Actor, invitation: { userId: number }): Decision {
+  return invitation.userId === actor.user.id ? allow : deny('That invitation is not yours.');
+}
+
+/** Principals, assistant principals and school admins manage who coaches at the school. */
+export function canManageCoaches(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'principal', 'assistant_principal', 'admin')
+    ? allow
+    : deny(`Only a principal, assistant principal or admin of ${school.name} can change its coaches.`);
+}
+
+/** A school's export: its admins and principals (the export itself holds only what an admin may see). */
+export function canExportSchool(actor: Actor, school: School): Decision {
+  if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
+  return hasRole(actor, school.id, 'admin', 'principal') ? allow : deny(`Only an admin or the principal of ${school.name} exports its data.`);
+}
