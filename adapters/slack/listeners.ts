@@ -137,7 +137,8 @@ export class SlackListeners {
         context,
         async () => {
           // The answer must reach Slack within 3 s: names come from the cache only.
-          const people = await this.deps.directory.people(client, tenant, [userId], false);
+          const picked = Object.values(values).flatMap((v) => (v ? mentionedUserIds(v) : []));
+          const people = await this.deps.directory.people(client, tenant, [userId, ...picked], false);
           return this.deps.core.app.submitForm(inboundFor(tenant, userId, people), view.callback_id, values);
           // A submission refused for its input did not complete: the corrected one must act.
         },

@@ -31,6 +31,7 @@ export interface SubmittedValue {
   selected_time?: string | null;
   selected_option?: { value: string } | null;
   selected_options?: { value: string }[];
+  selected_user?: string | null;
 }
 
 /** Submitted values by input id (checkboxes as 'true'/'false'), the shape `Touchpoint.submitForm` takes. */
@@ -46,6 +47,10 @@ export function readFormValues(values: Record<string, Record<string, SubmittedVa
       case 'static_select':
       case 'radio_buttons':
         out[blockId] = v.selected_option?.value ?? undefined;
+        break;
+      case 'users_select':
+        // The same token a mention typed in a command gives (`<@U0123>`).
+        out[blockId] = v.selected_user ? `<@${v.selected_user}>` : undefined;
         break;
       case 'datepicker':
         out[blockId] = v.selected_date ?? undefined;

@@ -7,6 +7,9 @@ import type { InputBlock, InputBlockElement, ModalView, PlainTextOption } from '
 import type { Block, FormInput, Message } from '../../src/messages/model';
 import { LIMITS } from './limits';
 import { clip, plain } from './mrkdwn';
+
+/** A choice that names a person the bot knows (`<@tp:42>`, see core/app.ts). */
+const INTERNAL_PERSON = /^<@tp:\d+>$/;
 import { renderBlocks, type RenderState } from './render-block-kit';
 
 /** What a modal carries through its submission (the form's own state, and where to answer). */
@@ -39,6 +42,12 @@ function inputElement(input: FormInput): { element: InputBlockElement; hint?: st
       return textInput(true);
     case 'choice':
     case 'person': {
+      // Only people to pick: Slack's own user picker (anyone in the workspace, found by name as they
+      // type); the pick comes back as a mention, resolved like one typed in a command. A person
+      // input with other answers too ("Not about a person") stays a select of its choices.
+      if (input.kind === 'person' && (input.choices ?? []).every((c) => INTERNAL_PERSON.test(c.value))) {
+        return { element: { type: 'users_select', action_id: input.id, ...(placeholder ? { placeholder } : {}) } };
+      }
       const options = (input.choices ?? []).filter((c) => c.value.length <= LIMITS.optionValue).map((c) => option(c.label, c.value));
       // No choices (nobody to pick yet) or more than a select holds: let them type it instead.
       if (options.length === 0 || options.length > LIMITS.selectOptions) {

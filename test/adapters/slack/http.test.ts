@@ -80,10 +80,11 @@ describe('Slack over HTTP', () => {
     expect(open.body.trigger_id).toBe('trigger-form');
     const view = open.body.view as { callback_id: string; blocks: { block_id: string; element: { options?: { value: string; text: { text: string } }[] } }[] };
     expect(view.callback_id).toMatch(/^touchpoint\.book:once-/);
-    const casey = view.blocks.find((b) => b.block_id === 'person')!.element.options!.find((o) => o.text.text === 'Casey Lee')!;
+    // The person is picked with Slack's user picker, and comes back as a Slack user id.
+    expect(view.blocks.find((b) => b.block_id === 'person')!.element).toEqual({ type: 'users_select', action_id: 'person' });
 
     const values = (time: string) => ({
-      person: { type: 'static_select', selected_option: { value: casey.value } },
+      person: { type: 'users_select', selected_user: 'U0CASEY' },
       cadence: { type: 'static_select', selected_option: { value: 'weekly' } },
       weekday: { type: 'static_select', selected_option: { value: 'tue' } },
       time: { type: 'timepicker', selected_time: time },

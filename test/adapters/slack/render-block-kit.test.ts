@@ -229,11 +229,8 @@ describe('renderModal', () => {
           block_id: 'person',
           label: { type: 'plain_text', text: 'With', emoji: true },
           optional: false,
-          element: {
-            type: 'static_select',
-            action_id: 'person',
-            options: [{ text: { type: 'plain_text', text: 'Casey Lee', emoji: true }, value: '<@tp:2>' }],
-          },
+          // Only people to choose: Slack's own user picker.
+          element: { type: 'users_select', action_id: 'person' },
         },
         {
           type: 'input',
@@ -288,8 +285,8 @@ describe('renderModal', () => {
           block_id: 'nobody',
           label: { type: 'plain_text', text: 'Who', emoji: true },
           optional: false,
-          element: { type: 'plain_text_input', action_id: 'nobody' },
-          hint: { type: 'plain_text', text: 'Type a name or an @mention', emoji: true },
+          // Nobody known to choose from yet: Slack's user picker still finds them in the workspace.
+          element: { type: 'users_select', action_id: 'nobody' },
         },
       ],
     });
@@ -310,8 +307,19 @@ describe('renderModal', () => {
         from: { from: { type: 'datepicker', selected_date: '2026-12-01' } },
         time: { time: { type: 'timepicker', selected_time: '14:00' } },
         share: { share: { type: 'checkboxes', selected_options: [] } },
+        coach: { coach: { type: 'users_select', selected_user: 'U0CASEY' } },
+        nobody: { nobody: { type: 'users_select', selected_user: null } },
       }),
-    ).toEqual({ person: '<@tp:2>', name: 'Lincoln', notes: undefined, from: '2026-12-01', time: '14:00', share: 'false' });
+    ).toEqual({
+      person: '<@tp:2>',
+      name: 'Lincoln',
+      notes: undefined,
+      from: '2026-12-01',
+      time: '14:00',
+      share: 'false',
+      coach: '<@U0CASEY>',
+      nobody: undefined,
+    });
   });
 });
 
