@@ -11,6 +11,8 @@ export const NAME_TTL_MS = 24 * 60 * 60_000;
 
 export interface SlackPerson {
   displayName?: string;
+  /** A bot or app user, or a deactivated account (users.info says): never given a role. */
+  kind?: 'bot' | 'deactivated';
   /** The Slack username (`casey.lee`), usable as a typed name in commands. */
   handle?: string;
 }
@@ -19,6 +21,7 @@ interface UsersInfoUser {
   name?: string;
   real_name?: string;
   deleted?: boolean;
+  is_bot?: boolean;
   profile?: { display_name?: string; display_name_normalized?: string; real_name?: string; real_name_normalized?: string };
 }
 
@@ -56,10 +59,18 @@ export class SlackDirectory {
           const res = await client.users.info({ user: userId });
           const user = res.user;
           if (!user) return;
-          const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined };
+          const kind = user.is_bot ? 'bot' : user.deleted ? 'deactivated' : undefined;
+          const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined, ...(kind ? { kind } : {}) };
           this.cache.set(key, { person, fetchedAt: now });
           out.set(userId, person);
-          this.core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: userId, displayName: person.displayName, handle: person.handle });
+          this.core.app.identify({
+            platform: 'slack',
+            tenantExternalId,
+            userExternalId: userId,
+            displayName: person.displayName,
+            handle: person.handle,
+            kind: kind ?? 'person',
+          });
         } catch (err) {
           this.logger.debug({ userId, err: (err as Error)?.message }, 'users.info failed; using the stored name');
         }

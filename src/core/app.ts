@@ -89,7 +89,7 @@ export class Touchpoint {
     return this.services.transaction(() => {
       const tenant = people.ensureTenant(claim.platform, claim.tenantExternalId, now, claim.tenantName);
       options.beforeUser?.(tenant);
-      const user = people.ensureUser(tenant.id, claim.userExternalId, now, claim.displayName, claim.handle);
+      const user = people.ensureUser(tenant.id, claim.userExternalId, now, claim.displayName, claim.handle, claim.kind);
       return { tenant, user };
     });
   }

@@ -14,12 +14,17 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 /** Who is talking to the bot, as the platform names them. */
+/** What the platform says a user is; only a person is ever given a role. */
+export type UserKind = 'person' | 'bot' | 'deactivated';
+
 export interface Identity {
   platform: Platform;
   tenantExternalId: string;
   userExternalId: string;
   displayName?: string;
   handle?: string;
+  /** When the platform's directory said (a bot, a deactivated account); a person otherwise. */
+  kind?: UserKind;
 }
 
 export interface Tenant {
@@ -35,6 +40,8 @@ export interface User {
   externalId: string;
   displayName: string;
   handle: string | null;
+  /** 'person' unless the platform's directory said otherwise. */
+  kind?: UserKind;
 }
 
 export interface School {

@@ -4,7 +4,7 @@
  */
 import type { Db } from './db';
 import { iso, toSchool, toTenant, toUser, type Row } from './rows';
-import type { Actor, Identity, Membership, Platform, Role, School, Tenant, User } from '../core/model';
+import type { Actor, Identity, Membership, Platform, Role, School, Tenant, User, UserKind } from '../core/model';
 import type { InvitationStatus, RoleInvitation } from '../core/ports/people';
 import type { LocalTime } from '../core/datetime';
 import type { PeopleRepository } from '../core/ports/people';
@@ -30,15 +30,23 @@ export class PeopleStore implements PeopleRepository {
   }
 
   /** Finds or creates the user; a newly learned display name or handle replaces the old one. */
-  ensureUser(tenantId: number, externalId: string, now: Date, displayName?: string, handle?: string): User {
+  ensureUser(tenantId: number, externalId: string, now: Date, displayName?: string, handle?: string, kind?: UserKind): User {
     this.db
       .prepare(
-        `INSERT INTO users (tenant_id, external_id, display_name, handle, created_at)
-                VALUES (@tenantId, @externalId, @displayName, @handle, @now)
+        `INSERT INTO users (tenant_id, external_id, display_name, handle, kind, created_at)
+                VALUES (@tenantId, @externalId, @displayName, @handle, COALESCE(@kind, 'person'), @now)
                 ON CONFLICT (tenant_id, external_id) DO UPDATE SET
-                  display_name = COALESCE(@newName, display_name), handle = COALESCE(@handle, handle)`,
+                  display_name = COALESCE(@newName, display_name), handle = COALESCE(@handle, handle), kind = COALESCE(@kind, kind)`,
       )
-      .run({ tenantId, externalId, displayName: displayName ?? externalId, newName: displayName ?? null, handle: handle ?? null, now: iso(now) });
+      .run({
+        tenantId,
+        externalId,
+        displayName: displayName ?? externalId,
+        newName: displayName ?? null,
+        handle: handle ?? null,
+        kind: kind ?? null,
+        now: iso(now),
+      });
     return this.userByExternalId(tenantId, externalId)!;
   }
 

@@ -1,5 +1,18 @@
 /** Row mappers shared by the repositories: SQLite rows to the model's types. */
-import type { Cadence, Closure, Occurrence, OccurrenceStatus, Partnership, Platform, School, Series, SeriesStatus, Tenant, User } from '../core/model';
+import type {
+  Cadence,
+  Closure,
+  Occurrence,
+  OccurrenceStatus,
+  Partnership,
+  Platform,
+  UserKind,
+  School,
+  Series,
+  SeriesStatus,
+  Tenant,
+  User,
+} from '../core/model';
 import type { LocalDate, LocalTime, Weekday } from '../core/datetime';
 
 export type Row = Record<string, unknown>;
@@ -15,6 +28,7 @@ export function toUser(r: Row): User {
     externalId: r.external_id as string,
     displayName: r.display_name as string,
     handle: (r.handle as string | null) ?? null,
+    kind: (r.kind as UserKind | undefined) ?? 'person',
   };
 }
 export function toSchool(r: Row): School {

@@ -23,6 +23,8 @@ export interface FakeUser {
   name: string;
   realName: string;
   displayName?: string;
+  isBot?: boolean;
+  deleted?: boolean;
 }
 
 type Waiter = { predicate: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void };
@@ -184,7 +186,8 @@ export class FakeSlack {
             team_id: this.teamId,
             name: u.name,
             real_name: u.realName,
-            deleted: false,
+            deleted: u.deleted ?? false,
+            is_bot: u.isBot ?? false,
             profile: {
               real_name: u.realName,
               display_name: u.displayName ?? '',

@@ -33,6 +33,8 @@ export interface RoleTarget {
   tenantAdmin: boolean;
   /** A bot or app user, or a deactivated account: never given a role. */
   notAPerson?: string;
+  /** They hold roles at other schools and none here: only an admin brings them in. */
+  elsewhereOnly?: boolean;
 }
 
 const isLeaderRole = (r: Role | GovernedRole): boolean => r === 'principal' || r === 'assistant_principal';
@@ -54,6 +56,9 @@ export function canGiveRole(actor: Actor, school: School, role: GovernedRole, ta
     return deny(
       `Only a principal or assistant principal of ${school.name}, or an admin, ${role === 'coach' ? 'proposes coaches' : 'names assistant principals'} there.`,
     );
+  }
+  if (!admin && target.elsewhereOnly && target.userId !== actor.user.id) {
+    return deny(`${target.name} belongs to another school: ask a Touchpoint admin to give them a role at ${school.name}.`);
   }
   if (role === 'coach' && target.rolesHere.some(isLeaderRole)) {
     const theirs = target.rolesHere.find(isLeaderRole)!;

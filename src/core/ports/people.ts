@@ -1,5 +1,5 @@
 /** The people aggregate: tenants, users, schools and who holds which role where. */
-import type { Actor, Identity, Membership, Platform, Role, School, Tenant, User } from '../model';
+import type { Actor, Identity, Membership, Platform, Role, School, Tenant, User, UserKind } from '../model';
 import type { LocalTime } from '../datetime';
 
 export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'withdrawn';
@@ -20,7 +20,7 @@ export interface PeopleRepository {
   ensureTenant(platform: Platform, externalId: string, now: Date, name?: string): Tenant;
   tenantById(tenantId: number): Tenant | undefined;
   /** Finds or creates the user; a newly learned display name or handle replaces the old one. */
-  ensureUser(tenantId: number, externalId: string, now: Date, displayName?: string, handle?: string): User;
+  ensureUser(tenantId: number, externalId: string, now: Date, displayName?: string, handle?: string, kind?: UserKind): User;
   userByExternalId(tenantId: number, externalId: string): User | undefined;
   userById(tenantId: number, userId: number): User | undefined;
   /** Users of the tenant whose handle or display name (or its first word) matches, case-insensitively. */

@@ -28,8 +28,12 @@ import {
   withdrawnMessage,
 } from './messages';
 
-/** A bot's or a removed account's user id is never given a role (platforms mark them; see the adapters). */
-const NOT_A_PERSON = /^(bot|app|deactivated|forgotten):/;
+/** Why a user the platform marked (or an erased person) cannot hold a role. */
+function notAPerson(user: User): string | undefined {
+  if (user.kind === 'bot') return 'is a bot or an app, not a person';
+  if (user.kind === 'deactivated') return 'has a deactivated account';
+  return user.externalId.startsWith('forgotten:') ? 'asked Touchpoint to forget them' : undefined;
+}
 
 export function roleTarget(ctx: RequestContext, school: School, person: User): RoleTarget {
   const tenantId = ctx.actor.tenant.id;
@@ -39,7 +43,8 @@ export function roleTarget(ctx: RequestContext, school: School, person: User): R
     name: person.displayName,
     rolesHere: rolesAt({ user: person, tenant: ctx.actor.tenant, memberships }, school.id),
     tenantAdmin: ctx.services.people.isTenantAdmin(tenantId, person.id),
-    notAPerson: NOT_A_PERSON.test(person.externalId) ? 'is not a person who can use Touchpoint (a bot, or an account that was removed)' : undefined,
+    notAPerson: notAPerson(person),
+    elsewhereOnly: memberships.length > 0 && !memberships.some((m) => m.schoolId === school.id),
   };
 }
 

@@ -121,6 +121,16 @@ describe('Slack over HTTP', () => {
     expect(rig.fake.callsOf('users.info').map((c) => c.body.user)).toEqual(['U0PAT', 'U0JORDAN']);
   });
 
+  it('a bot or a deactivated account named in a command is refused a role, in one line', async () => {
+    rig.fake.users.set('U0BOT', { name: 'helper', realName: 'Helper Bot', isBot: true });
+    rig.fake.users.set('U0GONE', { name: 'gone', realName: 'Gone Person', deleted: true });
+    await sendCommand(rig, { text: 'coach add <@U0BOT|helper>', responseUrl: rig.fake.responseUrl('bot') });
+    await sendCommand(rig, { text: 'roles add <@U0GONE|gone> assistant-principal', responseUrl: rig.fake.responseUrl('gone') });
+    await rig.slack.settled();
+    expect(responseTexts(rig, 'bot')).toEqual(['Helper Bot is a bot or an app, not a person, so they cannot hold a role.']);
+    expect(responseTexts(rig, 'gone')).toEqual(['Gone Person has a deactivated account, so they cannot hold a role.']);
+  });
+
   it('an "Open form" button (a form that reached a message) opens the modal with the press\'s trigger_id', async () => {
     const form = rig.core.app.command({ identity: { platform: 'slack', tenantExternalId: TEAM, userExternalId: 'U0PAT' } }, 'touchpoint', 'move');
     const press = buttonPress(renderMessage(form.messages[0]).blocks, 'Open form', { user: 'U0PAT', responseUrl: rig.fake.responseUrl('dm') });

@@ -220,3 +220,20 @@ describe('/touchpoint roles and reach', () => {
     expect(listing).toContain('Principals: Pat Rivera\n');
   });
 });
+
+describe('who can hold a role', () => {
+  it('a bot, a deactivated account or another school’s person is refused in one line, and nothing changes', async () => {
+    const tenantId = h.user('pat').tenantId;
+    h.core.services.people.ensureUser(tenantId, 'helperbot', h.clock.now(), 'Helper Bot', 'helperbot', 'bot');
+    h.core.services.people.ensureUser(tenantId, 'gone', h.clock.now(), 'Gone Person', 'gone', 'deactivated');
+    const other = seedSchool(h, { name: 'Lincoln Elementary', members: [['lin', 'Lin Park', 'teacher']] });
+    expect(other).toBeGreaterThan(1);
+    expect(text(h.run('pat', 'roles add @helperbot coach'))).toBe('Helper Bot is a bot or an app, not a person, so they cannot hold a role.');
+    expect(text(h.run('pat', 'roles add @gone ap'))).toBe('Gone Person has a deactivated account, so they cannot hold a role.');
+    expect(text(h.run('pat', 'coach add @lin'))).toBe('Lin Park belongs to another school: ask a Touchpoint admin to give them a role at Demo Elementary.');
+    expect(h.core.services.people.pendingInvitations(tenantId, 1)).toEqual([]);
+    expect(await h.deliver()).toEqual([]);
+    // An admin may bring them in (they still accept first).
+    expect(text(h.run('alex', 'roles add @lin coach at Demo Elementary'))).toMatch(/^Asked Lin Park to be coach at Demo Elementary\./);
+  });
+});
