@@ -142,7 +142,8 @@ function inputElement(input: FormInput, value: string | undefined): CardElement 
         break;
       }
       common.type = 'Input.ChoiceSet';
-      common.style = 'compact';
+      // People are found by typing part of a name (Teams' searchable list); other choices drop down.
+      common.style = input.kind === 'person' ? 'filtered' : 'compact';
       common.choices = (input.choices ?? []).map((c) => ({ title: c.label, value: c.value }));
       break;
     case 'date':

@@ -166,7 +166,7 @@ describe('each block type, literally', () => {
           type: 'Input.ChoiceSet',
           id: 'person',
           label: 'With',
-          style: 'compact',
+          style: 'filtered',
           isRequired: true,
           errorMessage: 'Choose with.',
           choices: [{ title: 'Casey Lee', value: '<@tp:2>' }],
