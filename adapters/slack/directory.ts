@@ -78,4 +78,41 @@ export class SlackDirectory {
     );
     return out;
   }
+
+  /**
+   * Reads the workspace's member list (users.list, page by page), so its staff are known by name
+   * before they speak: a typed name ("Megan Bowen", "@megan") then resolves to them. Bots and
+   * deactivated accounts are stored as such, so no role is ever given to them. Returns how many
+   * people were read; a failure leaves people to be learned as they speak or are mentioned.
+   */
+  async seed(client: WebClient, tenantExternalId: string): Promise<number> {
+    let cursor: string | undefined;
+    let read = 0;
+    try {
+      for (let page = 0; page < 100; page++) {
+        const res = await client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+        for (const user of res.members ?? []) {
+          if (!user.id || user.id === 'USLACKBOT') continue;
+          const kind = user.is_bot ? 'bot' : user.deleted ? 'deactivated' : 'person';
+          const person: SlackPerson = { displayName: displayNameOf(user), handle: user.name || undefined, ...(kind !== 'person' ? { kind } : {}) };
+          this.cache.set(`${tenantExternalId}:${user.id}`, { person, fetchedAt: this.core.clock.now().getTime() });
+          this.core.app.identify({
+            platform: 'slack',
+            tenantExternalId,
+            userExternalId: user.id,
+            displayName: person.displayName,
+            handle: person.handle,
+            kind,
+          });
+          read += 1;
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      this.logger.info({ read }, 'Slack member list read');
+    } catch (err) {
+      this.logger.warn({ err: (err as Error)?.message ?? String(err), read }, 'Slack member list could not be read');
+    }
+    return read;
+  }
 }

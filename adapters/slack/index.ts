@@ -6,7 +6,7 @@
  * dispatcher. SLACK_API_URL points every Web API call at another base URL.
  */
 import { App, HTTPReceiver, type AppOptions, type Authorize, type ReceiverEvent } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../src/compose';
 import type { SlackConfig } from '../../src/config';
@@ -64,6 +64,8 @@ export interface SlackRuntime {
   settled(): Promise<void>;
   /** Disconnects Socket Mode (HTTP routes go with the server) and waits for running handlers. */
   stop(): Promise<void>;
+  /** Reads a workspace's member list in the background, so its staff are known by name. */
+  seedDirectory(client: WebClient, tenantExternalId: string): void;
 }
 
 function normaliseApiUrl(url: string | undefined): string | undefined {
@@ -98,12 +100,12 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
   if (multiWorkspace && config.botToken) logger.warn({}, 'SLACK_BOT_TOKEN is ignored: SLACK_CLIENT_ID/SLACK_CLIENT_SECRET select multi-workspace OAuth');
 
   const store = core.platformStores.slack;
-  // Whoever installs the app in a workspace is a Touchpoint admin there (DESIGN.md §1 "Roles and governance").
-  const makeInstallerAdmin = (tenantExternalId: string, installerUserId: string): void => {
-    const { tenant, user } = core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: installerUserId });
-    core.services.transaction(() => core.services.people.addTenantAdmin(tenant.id, user.id, null, core.clock.now()));
-  };
-  const installations = multiWorkspace ? new SqliteInstallationStore(store, core.clock, makeInstallerAdmin) : undefined;
+  // Whoever installs the app in a workspace is a Touchpoint admin there (DESIGN.md §1 "Roles and
+  // governance"), and the workspace's staff become known by name (its member list, in the background).
+  let afterInstall: (tenantExternalId: string, installerUserId: string, botToken?: string) => void = () => undefined;
+  const installations = multiWorkspace
+    ? new SqliteInstallationStore(store, core.clock, (tenant, installer, botToken) => afterInstall(tenant, installer, botToken))
+    : undefined;
   // Interactive calls (views.open must beat a 3 s trigger_id) retry once, briefly, and give up on a
   // request Slack does not answer within 5 s (a hung call would hold the listener, and its
   // request's reply, for undici's 5 minutes); the Notifier's client never retries.
@@ -170,7 +172,12 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
   }
 
   const directory = new SlackDirectory(core, logger);
-  new SlackListeners({ core, store, directory, logger, fetch: options.fetch }).register(app);
+  afterInstall = (tenantExternalId, installerUserId, botToken) => {
+    const { tenant, user } = core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: installerUserId });
+    core.services.transaction(() => core.services.people.addTenantAdmin(tenant.id, user.id, null, core.clock.now()));
+    if (botToken) seedDirectory(new WebClient(botToken, clientOptions), tenantExternalId);
+  };
+  new SlackListeners({ core, store, directory, logger, fetch: options.fetch, seedDirectory: (client, tenant) => seedDirectory(client, tenant) }).register(app);
 
   const notifier = new SlackNotifier({
     tokenFor: (tenant) => (installations ? installations.botTokenForTenant(tenant) : config.botToken),
@@ -179,8 +186,18 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
     clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });
 
+  // The member list is read in the background (a large workspace takes a while); stop waits for it.
+  // Once per workspace and process: when it is installed, or at its first request after a start.
+  const seeding = new Set<Promise<number>>();
+  const seededTenants = new Set<string>();
+  const seedDirectory = (client: WebClient, tenantExternalId: string): void => {
+    if (seededTenants.has(tenantExternalId)) return;
+    seededTenants.add(tenantExternalId);
+    const run = directory.seed(client, tenantExternalId).finally(() => seeding.delete(run));
+    seeding.add(run);
+  };
   const settled = async (): Promise<void> => {
-    while (app.inFlight.size > 0) await Promise.allSettled([...app.inFlight]);
+    while (app.inFlight.size > 0 || seeding.size > 0) await Promise.allSettled([...app.inFlight, ...seeding]);
   };
   return {
     mode: socket ? 'socket' : 'http',
@@ -190,6 +207,7 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
     store,
     installations,
     settled,
+    seedDirectory,
     routes,
     stop: async () => {
       if (socket) await app.stop();

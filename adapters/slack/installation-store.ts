@@ -15,7 +15,7 @@ export class SqliteInstallationStore implements InstallationStore {
     private readonly store: SlackStore,
     private readonly clock: Clock,
     /** Told who installed the app where (tenant: enterprise id on Grid, else team id): they become its admin. */
-    private readonly onInstalled?: (tenantExternalId: string, installerUserId: string) => void,
+    private readonly onInstalled?: (tenantExternalId: string, installerUserId: string, botToken?: string) => void,
   ) {}
 
   storeInstallation<AuthVersion extends 'v1' | 'v2'>(installation: Installation<AuthVersion, boolean>): Promise<void> {
@@ -32,7 +32,7 @@ export class SqliteInstallationStore implements InstallationStore {
       this.clock.now(),
     );
     const tenant = installation.enterprise?.id ?? installation.team?.id;
-    if (tenant && installation.user?.id) this.onInstalled?.(tenant, installation.user.id);
+    if (tenant && installation.user?.id) this.onInstalled?.(tenant, installation.user.id, installation.bot?.token);
     return Promise.resolve();
   }
 

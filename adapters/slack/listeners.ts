@@ -27,6 +27,8 @@ import { modelActionId, readFormValues, readModalMeta } from './read-submissions
 type Responder = (payload: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }) => Promise<unknown>;
 
 export interface ListenerDeps {
+  /** Reads a workspace's member list once (names known before people speak); a no-op after the first call. */
+  seedDirectory?: (client: WebClient, tenantExternalId: string) => void;
   core: Core;
   store: SlackStore;
   directory: SlackDirectory;
@@ -90,6 +92,7 @@ export class SlackListeners {
         // request's turn comes (requests arriving meanwhile are acked first).
         await this.turns.ackThenTurn(ack);
         const tenant = tenantOf(context, command);
+        this.deps.seedDirectory?.(client, tenant);
         const text = decodeCommandText(command.text ?? '');
         const done = await this.once(`command:${command.trigger_id}`, context, async () => {
           const people = await this.deps.directory.people(client, tenant, [command.user_id, ...mentionedUserIds(text)]);

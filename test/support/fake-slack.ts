@@ -175,6 +175,25 @@ export class FakeSlack {
         return { ok: true, channel: { id: `D${typeof body.users === 'string' ? body.users : 'X'}` } };
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${this.ts++}.000100`, message: { text: body.text, blocks: body.blocks } };
+      case 'users.list': {
+        // Two members a page, so the directory must follow the cursor.
+        const all = [...this.users.entries()];
+        const start = Number(typeof body.cursor === 'string' && body.cursor ? body.cursor : '0');
+        const next = start + 2 < all.length ? String(start + 2) : '';
+        return {
+          ok: true,
+          members: all.slice(start, start + 2).map(([id, u]) => ({
+            id,
+            team_id: this.teamId,
+            name: u.name,
+            real_name: u.realName,
+            deleted: u.deleted ?? false,
+            is_bot: u.isBot ?? false,
+            profile: { real_name: u.realName, display_name: u.displayName ?? '' },
+          })),
+          response_metadata: { next_cursor: next },
+        };
+      }
       case 'users.info': {
         const id = typeof body.user === 'string' ? body.user : '';
         const u = this.users.get(id);

@@ -50,8 +50,10 @@ describe('Slack over HTTP', () => {
     expect(String(reply.body.text)).toMatch(/^Proposed to Casey Lee: weekly on Tuesdays, 14:00/);
     expect(reply.body.blocks).toEqual([expect.objectContaining({ type: 'section' })]);
     expect(seriesOf(rig, 'U0PAT').map((s) => s.status)).toEqual(['proposed']);
-    // Display names came from users.info with the bot token, through SLACK_API_URL.
-    expect(rig.fake.callsOf('users.info').map((c) => c.authorization)).toEqual(['Bearer xoxb-test', 'Bearer xoxb-test']);
+    // Display names came from Slack with the bot token, through SLACK_API_URL: the workspace's member
+    // list, read once at its first request, and users.info for whoever the list had not given yet.
+    expect(rig.fake.callsOf('users.list').map((c) => c.authorization)).toEqual(['Bearer xoxb-test']);
+    for (const call of rig.fake.callsOf('users.info')) expect(call.authorization).toBe('Bearer xoxb-test');
   });
 
   it("the proposal DM's Accept button (block_actions) activates the series", async () => {
@@ -118,7 +120,23 @@ describe('Slack over HTTP', () => {
 
     await sendCommand(rig, { text: 'coach', responseUrl: rig.fake.responseUrl('list') });
     await rig.slack.settled();
-    expect(rig.fake.callsOf('users.info').map((c) => c.body.user)).toEqual(['U0PAT', 'U0JORDAN']);
+    // Jordan is looked up once (users.info, then cached), whatever the member list read in the meantime.
+    expect(rig.fake.callsOf('users.info').filter((c) => c.body.user === 'U0JORDAN')).toHaveLength(1);
+  });
+
+  it('the workspace’s member list makes its staff known by name before they speak; its bots are marked', async () => {
+    rig.fake.users.set('U0MEGAN', { name: 'megan', realName: 'Megan Bowen' });
+    rig.fake.users.set('U0HELPER', { name: 'helper', realName: 'Helper Bot', isBot: true });
+    rig.slack.seedDirectory(rig.slack.app.client, TEAM);
+    await rig.slack.settled();
+    const tenant = rig.core.services.people.ensureTenant('slack', TEAM, rig.clock.now());
+    expect(rig.core.services.people.userByExternalId(tenant.id, 'U0MEGAN')).toMatchObject({ displayName: 'Megan Bowen', handle: 'megan', kind: 'person' });
+    expect(rig.core.services.people.userByExternalId(tenant.id, 'U0HELPER')).toMatchObject({ kind: 'bot' });
+    await sendCommand(rig, { text: 'coach add Megan Bowen', responseUrl: rig.fake.responseUrl('megan') });
+    await sendCommand(rig, { text: 'coach add helper', responseUrl: rig.fake.responseUrl('helper') });
+    await rig.slack.settled();
+    expect(responseTexts(rig, 'megan')[0]).toMatch(/^Asked Megan Bowen to be coach at/);
+    expect(responseTexts(rig, 'helper')).toEqual(['Helper Bot is a bot or an app, not a person, so they cannot hold a role.']);
   });
 
   it('a bot or a deactivated account named in a command is refused a role, in one line', async () => {
@@ -151,7 +169,7 @@ describe('Slack over HTTP', () => {
     const old = await send(rig, body, 'application/x-www-form-urlencoded', { timestamp: stale, signature: sign(body, stale) });
     expect(old.status).toBe(401);
     await rig.slack.settled();
-    expect(rig.fake.calls).toEqual([]);
+    expect(rig.fake.calls.filter((c) => c.method !== 'users.list')).toEqual([]);
     expect(seriesOf(rig, 'U0PAT')).toEqual([]);
   });
 
