@@ -4,7 +4,7 @@ import type { LocalDate } from './datetime';
 import type { Message } from '../messages/model';
 import type { Services } from './ports';
 import type { DomainEvent, DomainEvents } from './events';
-import type { Contributions } from './registry';
+import type { Contributions } from './contributions';
 
 export type { Services };
 

@@ -4,13 +4,16 @@
  * errors, and the Slack and Teams manifests' command hints all come from these entries.
  */
 import type { z } from 'zod';
-import type { Block, Message } from '../messages/model';
+import type { Message } from '../messages/model';
 import type { Reply, RequestContext, Services } from './context';
 import type { OutboxRow } from './ports/outbox';
 import type { LocalDate } from './datetime';
 import type { DomainEvent, DomainEvents } from './events';
+import type { AgendaSection, Contributions } from './contributions';
 import type { ActorRule } from './policy';
-import type { Actor, Partnership, School, User } from './model';
+import type { Actor, School } from './model';
+
+export type { AgendaSection, AgendaSectionInput, Contributions } from './contributions';
 
 export type Root = 'touchpoint' | 'coaching';
 export const ROOTS: readonly Root[] = ['touchpoint', 'coaching'];
@@ -87,28 +90,6 @@ export interface DeliveryReaction {
 
 /** A retention step: deletes what is older than `before`, returns how many rows went. */
 export type RetentionStep = (services: Services, before: Date) => number;
-
-/** What a section of a partnership's compiled agenda is about, and who it is built for. */
-export interface AgendaSectionInput {
-  tenantId: number;
-  partnership: Partnership;
-  school: School;
-  /** The touch-point the agenda is for; none when nothing is scheduled yet. */
-  occurrence?: { startsAt: Date };
-  viewer: User;
-  now: Date;
-}
-
-/** A section another feature adds to a partnership's compiled agenda (escalations): blocks, or none. */
-export type AgendaSection = (services: Services, input: AgendaSectionInput) => Block[];
-
-/**
- * What features registered for messages another feature builds: handlers read it as
- * `ctx.contributions`, composers get it as an argument.
- */
-export interface Contributions {
-  readonly agendaSections: readonly AgendaSection[];
-}
 
 export function formIdOf(spec: Pick<CommandSpec, 'root' | 'name'>): string {
   return `${spec.root}.${spec.name}`;
