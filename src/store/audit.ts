@@ -4,25 +4,14 @@
  */
 import type { Db } from './db';
 import { iso, type Row } from './rows';
-import type { AuditRepository } from '../core/ports/audit';
+import type { AuditEntry, AuditRecord, AuditRepository } from '../core/ports/audit';
 
 export class AuditStore implements AuditRepository {
   constructor(private readonly db: Db) {}
 
   // ---- audit ----------------------------------------------------------------------------------
 
-  audit(
-    entry: {
-      tenantId: number;
-      schoolId: number | null;
-      actorId: number | null;
-      action: string;
-      subjectType: string;
-      subjectId: number | null;
-      detail?: string;
-    },
-    now: Date,
-  ): void {
+  audit(entry: AuditEntry, now: Date): void {
     this.db
       .prepare(
         `INSERT INTO audit_log (tenant_id, school_id, actor_id, action, subject_type, subject_id, detail, at)
@@ -31,10 +20,7 @@ export class AuditStore implements AuditRepository {
       .run(entry.tenantId, entry.schoolId, entry.actorId, entry.action, entry.subjectType, entry.subjectId, entry.detail ?? null, iso(now));
   }
 
-  auditOfSchool(
-    tenantId: number,
-    schoolId: number,
-  ): { action: string; actorId: number | null; subjectType: string; subjectId: number | null; detail: string | null; at: Date }[] {
+  auditOfSchool(tenantId: number, schoolId: number): AuditRecord[] {
     return (this.db.prepare('SELECT * FROM audit_log WHERE tenant_id = ? AND school_id = ? ORDER BY id').all(tenantId, schoolId) as Row[]).map((r) => ({
       action: r.action as string,
       actorId: (r.actor_id as number | null) ?? null,

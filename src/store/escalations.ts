@@ -1,7 +1,7 @@
 /** Escalations: reads are scoped by tenant through the school; the policy decides who sees them. */
 import type { Db } from './db';
 import type { LocalDate } from '../core/datetime';
-import type { Category, Escalation, EscalationChange, EscalationRepository, Stage } from '../core/ports/escalations';
+import type { Category, Escalation, EscalationChange, EscalationRepository, NewEscalation, Stage } from '../core/ports/escalations';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -58,22 +58,7 @@ const COLUMNS: Record<keyof EscalationChange, string> = {
 export class EscalationStore implements EscalationRepository {
   constructor(private readonly db: Db) {}
 
-  create(
-    tenantId: number,
-    e: {
-      schoolId: number;
-      partnershipId: number | null;
-      coachId: number;
-      concern: string;
-      category: Category;
-      concernsUserId: number | null;
-      /** Who it is about when that is not a known person (e.g. "a student or family"). */
-      concernsLabel?: string | null;
-      urgent: boolean;
-      stage: Stage;
-    },
-    now: Date,
-  ): Escalation {
+  create(tenantId: number, e: NewEscalation, now: Date): Escalation {
     const inTenant = this.db.prepare('SELECT 1 FROM schools WHERE id = ? AND tenant_id = ?').get(e.schoolId, tenantId);
     if (!inTenant) throw new Error('school not in tenant');
     const info = this.db

@@ -49,24 +49,23 @@ export interface EscalationChange {
   visibleFrom?: Date;
 }
 
+/** A new escalation's fields. */
+export interface NewEscalation {
+  schoolId: number;
+  partnershipId: number | null;
+  coachId: number;
+  concern: string;
+  category: Category;
+  concernsUserId: number | null;
+  /** Who it is about when that is not a known person (e.g. "a student or family"). */
+  concernsLabel?: string | null;
+  urgent: boolean;
+  stage: Stage;
+}
+
 /** Escalations and each school's escalation settings. */
 export interface EscalationRepository {
-  create(
-    tenantId: number,
-    e: {
-      schoolId: number;
-      partnershipId: number | null;
-      coachId: number;
-      concern: string;
-      category: Category;
-      concernsUserId: number | null;
-      /** Who it is about when that is not a known person (e.g. "a student or family"). */
-      concernsLabel?: string | null;
-      urgent: boolean;
-      stage: Stage;
-    },
-    now: Date,
-  ): Escalation;
+  create(tenantId: number, e: NewEscalation, now: Date): Escalation;
   byId(tenantId: number, id: number): Escalation | undefined;
   update(tenantId: number, id: number, change: EscalationChange, now: Date): Escalation;
   /** Open escalations of a school (not resolved or withdrawn), oldest first. */

@@ -1,7 +1,8 @@
 /**
  * The escalation pathway end to end with the settable clock, and who may see or do what.
  */
-import { createHarness, seedSchool, bookAccepted, inbound, text, type Harness, type SentDm } from '../../support/harness';
+import { createHarness, inbound, text, type Harness, type SentDm } from '../../support/harness';
+import { seedEscalationSchools } from './support';
 import { buttonsOf, formOf, type Message } from '../../../src/messages/model';
 import type { Reply } from '../../../src/core/context';
 import { internalMention } from '../../../src/core/app';
@@ -11,29 +12,7 @@ const HOUR = 3_600_000;
 const headerOf = (m: Message): string => (m.blocks[0]?.type === 'header' ? (m.blocks[0] as { text: string }).text : m.text);
 const CONCERN = 'Ms Morgan has not started the new phonics block; students in room 12 are falling behind.';
 
-function setup(h: Harness): void {
-  seedSchool(h, {
-    name: 'Demo Elementary',
-    members: [
-      ['pat', 'Pat Rivera', 'principal'],
-      ['sam', 'Sam Ortiz', 'assistant_principal'],
-      ['casey', 'Casey Lee', 'coach'],
-      ['robin', 'Robin Diaz', 'coach'],
-      ['taylor', 'Taylor Morgan', 'teacher'],
-      ['jordan', 'Jordan Kim', 'teacher'],
-      ['alex', 'Alex Admin', 'admin'],
-    ],
-  });
-  seedSchool(h, {
-    tenant: 'other',
-    name: 'Other School',
-    members: [
-      ['pat', 'Pat Other', 'principal'],
-      ['casey', 'Casey Other', 'coach'],
-    ],
-  });
-  bookAccepted(h); // pat ↔ casey, Tuesdays 14:00
-}
+const setup = seedEscalationSchools;
 
 function escalate(h: Harness, fields: { concern?: string; category?: string; about?: string; urgency?: string }): Reply {
   const form = formOf(h.run('casey', 'escalate').messages[0])!;

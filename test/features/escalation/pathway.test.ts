@@ -5,7 +5,8 @@
  * with the table's reason and nothing changed, or moved to the table's target stage, writing,
  * auditing and planning only what the table declares. Then who may fire each event.
  */
-import { createHarness, seedSchool, bookAccepted, inbound, text, type Harness } from '../../support/harness';
+import { createHarness, inbound, text, type Harness } from '../../support/harness';
+import { seedEscalationSchools } from './support';
 import { formOf } from '../../../src/messages/model';
 import type { Reply } from '../../../src/core/context';
 import { internalMention } from '../../../src/core/app';
@@ -192,27 +193,7 @@ const audits = (id: number): string[] =>
 beforeAll(() => {
   // Fri 20 Nov 2026 08:00 New York: the agenda prompt of the Tuesday touch-point, so a concern raised now reaches the principals at once.
   h = createHarness({ start: new Date('2026-11-20T13:00:00Z') });
-  seedSchool(h, {
-    name: 'Demo Elementary',
-    members: [
-      ['pat', 'Pat Rivera', 'principal'],
-      ['sam', 'Sam Ortiz', 'assistant_principal'],
-      ['casey', 'Casey Lee', 'coach'],
-      ['robin', 'Robin Diaz', 'coach'],
-      ['taylor', 'Taylor Morgan', 'teacher'],
-      ['jordan', 'Jordan Kim', 'teacher'],
-      ['alex', 'Alex Admin', 'admin'],
-    ],
-  });
-  seedSchool(h, {
-    tenant: 'other',
-    name: 'Other School',
-    members: [
-      ['pat', 'Pat Other', 'principal'],
-      ['casey', 'Casey Other', 'coach'],
-    ],
-  });
-  bookAccepted(h);
+  seedEscalationSchools(h);
 });
 afterAll(() => h.close());
 
