@@ -81,6 +81,8 @@ export function canTakeRole(actor: Actor, school: School, role: GovernedRole, ta
   if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
   const admin = actor.tenantAdmin === true;
   const leads = hasRole(actor, school.id, 'principal', 'assistant_principal');
+  // Anyone may step down from a role (nobody is kept in one: it would block their own erasure).
+  if (target.userId === actor.user.id && role !== 'admin') return allow;
   if ((role === 'principal' || role === 'admin') && !admin) return deny(`Only a Touchpoint admin removes ${role === 'admin' ? 'admins' : 'principals'}.`);
   if ((role === 'assistant_principal' || role === 'coach') && !admin && !leads) {
     return deny(`Only a principal or assistant principal of ${school.name}, or an admin, changes its ${GOVERNED_ROLE_LABELS[role]}s.`);

@@ -237,3 +237,14 @@ describe('who can hold a role', () => {
     expect(text(h.run('alex', 'roles add @lin coach at Demo Elementary'))).toMatch(/^Asked Lin Park to be coach at Demo Elementary\./);
   });
 });
+
+describe('stepping down', () => {
+  it('a coach may give up the coach role themselves (then forget-me is theirs again); nobody else without the right may', async () => {
+    expect(text(h.run('jordan', 'roles remove @casey coach'))).toMatch(/^Roles are set by a school’s principal|^Only a principal/);
+    h.run('pat', 'roles add @jordan coach');
+    const invitation = (await h.deliver()).find((d) => d.to === 'jordan')!.message;
+    h.press('jordan', invitation, 'Accept');
+    expect(text(h.run('jordan', 'roles remove @jordan coach'))).toBe('Jordan Kim is no longer coach at Demo Elementary.');
+    expect(membershipRoles('jordan')).toEqual(['teacher']);
+  });
+});
