@@ -3,6 +3,7 @@
  * told, an urgent escalation goes down the chain (principals, assistant principals, admins) until
  * someone is reached, and a proposal answered another way is never delivered late.
  */
+import { renderPlainText } from '../../adapters/console/render-plain-text';
 import { bookAccepted, createHarness, inbound, seedSchool, text, type Harness } from '../support/harness';
 import { formOf } from '../../src/messages/model';
 import { internalMention } from '../../src/core/app';
@@ -57,7 +58,9 @@ describe('an urgent escalation goes down the chain', () => {
     );
     const dms = await h.deliver();
     expect(dms.map((d) => d.to)).toEqual(['sam', 'casey']);
-    expect(dms[0].message.text).toMatch(/^Urgent escalation — student safety\. A student said they are afraid to go home\./);
+    // The lock screen shows only that something urgent waits; the message itself has the concern.
+    expect(dms[0].message.text).toBe('Urgent escalation — student safety — open Touchpoint now.');
+    expect(renderPlainText(dms[0].message)).toContain('A student said they are afraid to go home.');
     expect(dms[1].message.text).toBe('Your urgent escalation #1 reached Sam Ortiz (Wed 18 Nov 2026, 10:00 EST). You will hear when it is acknowledged.');
   });
 
@@ -66,7 +69,7 @@ describe('an urgent escalation goes down the chain', () => {
     urgent(h);
     const dms = await h.deliver();
     expect(dms.map((d) => [d.to, d.message.text.split('\n')[0]])).toEqual([
-      ['sam', 'Urgent escalation — student safety. A student said they are afraid to go home.'],
+      ['sam', 'Urgent escalation — student safety — open Touchpoint now.'],
       [
         'casey',
         'Your urgent escalation #1 could not reach Pat Rivera: Pat Rivera cannot be reached in this console (never opened the app). It went to the assistant principals now: Sam Ortiz.',

@@ -97,7 +97,8 @@ export function receipt(r: CoachingRequest, teacher: User, school: School, coach
   const sees = principalSees(r, teacher, school, now);
   const how = `Withdraw it any time: /coaching withdraw ${r.id} · Erase everything about you: /coaching forget-me · Where it stands: /coaching status`;
   return {
-    text: `Your coaching request #${r.id} (${TOPIC_LABELS[r.topic]}) went to the coaches of ${school.name} (${names(coaches)}): ${r.details}\nWho can see it: you and those coaches. ${sees.text}\n${how}`,
+    // A DM: its fallback text (lock screens) says where it went and who sees it, not what it asks.
+    text: `Your coaching request #${r.id} went to the coaches of ${school.name} (${names(coaches)}).\nWho can see it: you and those coaches; open Touchpoint for what your principal sees.\n${how}`,
     blocks: [
       { type: 'header', text: `Your coaching request #${r.id}` },
       { type: 'text', text: `You asked the coaches of **${esc(school.name)}** for help:` },
@@ -123,7 +124,8 @@ const CONFIDENTIAL = 'Confidential: only the teacher and the school’s coaches 
 /** The request as the school's coaches see it (everything). */
 export function coachRequestMessage(r: CoachingRequest, teacher: User, school: School, heading = `Coaching request #${r.id}`): Message {
   return {
-    text: `${heading}: ${teacher.displayName} asks for help with ${TOPIC_LABELS[r.topic]}: ${r.details}`,
+    // Fallback text reaches lock screens and notifications: nothing of the request itself.
+    text: `${heading} — open Touchpoint to read it.`,
     blocks: [
       { type: 'header', text: esc(heading) },
       { type: 'text', text: `**${esc(teacher.displayName)}** asks for help with **${esc(TOPIC_LABELS[r.topic])}**.` },
@@ -140,13 +142,16 @@ export function coachRequestMessage(r: CoachingRequest, teacher: User, school: S
   };
 }
 
+/** A coach's answer as notifications show it: that there is one, not what it says. */
+const neutral = (r: CoachingRequest): string => `Your coach answered coaching request #${r.id} — open Touchpoint to read it.`;
+
 /** A teacher-facing line about the request, without repeating what they wrote. */
 const about = (r: CoachingRequest): string => `your coaching request #${r.id} (${TOPIC_LABELS[r.topic]})`;
 
 export function acceptedMessage(r: CoachingRequest, coach: User, when: string, date: string | null, note: string | null): Message {
   const line = `${coach.displayName} accepted ${about(r)} and proposes: ${when}${date ? ` (${formatLocalDate(date)})` : ''}.`;
   return {
-    text: `${line}${note ? `\n${note}` : ''}`,
+    text: neutral(r),
     blocks: [
       { type: 'header', text: 'Your coach accepted' },
       { type: 'text', text: esc(line) },
@@ -158,7 +163,7 @@ export function acceptedMessage(r: CoachingRequest, coach: User, when: string, d
 
 export function questionMessage(r: CoachingRequest, coach: User, question: string): Message {
   return {
-    text: `${coach.displayName} has a question about ${about(r)}: ${question}`,
+    text: `A question about your coaching request #${r.id} — open Touchpoint to read it.`,
     blocks: [
       { type: 'header', text: 'A question from your coach' },
       { type: 'text', text: `**${esc(coach.displayName)}** has a question about ${esc(about(r))}:` },
@@ -171,7 +176,7 @@ export function questionMessage(r: CoachingRequest, coach: User, question: strin
 
 export function replyToCoachMessage(r: CoachingRequest, teacher: User, reply: string): Message {
   return {
-    text: `${teacher.displayName} replied about coaching request #${r.id} (${TOPIC_LABELS[r.topic]}): ${reply}`,
+    text: `A reply on coaching request #${r.id} — open Touchpoint to read it.`,
     blocks: [
       { type: 'header', text: `Reply on coaching request #${r.id}` },
       { type: 'text', text: `**${esc(teacher.displayName)}** replied (${esc(TOPIC_LABELS[r.topic])}):` },
@@ -185,7 +190,7 @@ export function replyToCoachMessage(r: CoachingRequest, teacher: User, reply: st
 export function declinedMessage(r: CoachingRequest, coach: User, note: string | null): Message {
   const line = `${coach.displayName} can’t take on ${about(r)} right now.`;
   return {
-    text: `${line}${note ? `\n${note}` : ''}`,
+    text: neutral(r),
     blocks: [
       { type: 'header', text: 'About your coaching request' },
       { type: 'text', text: esc(line) },
@@ -197,7 +202,7 @@ export function declinedMessage(r: CoachingRequest, coach: User, note: string | 
 
 export function helpfulQuestion(r: CoachingRequest, coach: User): Message {
   return {
-    text: `${coach.displayName} marked ${about(r)} done. Was this helpful? (Only ${coach.displayName} sees your answer.)`,
+    text: `${coach.displayName} marked your coaching request #${r.id} done. Was this helpful? (Only ${coach.displayName} sees your answer.)`,
     blocks: [
       { type: 'header', text: 'Was this helpful?' },
       { type: 'text', text: `${esc(coach.displayName)} marked ${esc(about(r))} done.` },
@@ -271,7 +276,7 @@ export const withdrewReply = (r: CoachingRequest): Message => textMessage(`Withd
 export function nudgeMessage(r: CoachingRequest, teacher: User): Message {
   const topic = TOPIC_LABELS[r.topic];
   return {
-    text: `${teacher.displayName}'s coaching request #${r.id} (${topic}) has waited 2 school days for an answer: ${r.details}`,
+    text: `Coaching request #${r.id} has waited 2 school days for an answer — open Touchpoint to read it.`,
     blocks: [
       { type: 'header', text: 'A coaching request is waiting' },
       { type: 'text', text: `**${esc(teacher.displayName)}**’s request #${r.id} (${esc(topic)}) has waited 2 school days for an answer.` },

@@ -35,7 +35,8 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
             ? 'Paged: urgent escalation not yet acknowledged'
             : 'Still unacknowledged: urgent escalation';
       return {
-        text: `${title}. ${e.concern}`,
+        // The fallback text is what lock screens and notifications show: never the concern itself.
+        text: `${title} — open Touchpoint now.`,
         blocks: [
           { type: 'header', text: title },
           ...details(services, tenantId, e, now),
@@ -48,7 +49,7 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
       if (!decide('escalation.steer', actor, school, e).allowed) return null;
       auditView(services, tenantId, e, viewer.id, 'reflection dm', now);
       return {
-        text: `Still need to raise escalation #${e.id}? ${e.concern}`,
+        text: `Still need to raise escalation #${e.id}? Open Touchpoint to decide.`,
         blocks: [
           { type: 'header', text: 'Still need to raise it?' },
           ...details(services, tenantId, e, now),
@@ -68,7 +69,7 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
       if (!decide('escalation.view', actor, school, e, now).allowed && !decide('escalation.steer', actor, school, e).allowed) return null;
       auditView(services, tenantId, e, viewer.id, 'follow-up dm', now);
       return {
-        text: `Follow-up today on escalation #${e.id}: ${e.planText ?? ''}`,
+        text: `Follow-up today on escalation #${e.id} — open Touchpoint to read it.`,
         blocks: [
           { type: 'header', text: 'Escalation follow-up today' },
           ...details(services, tenantId, e, now),

@@ -64,12 +64,16 @@ describe('asking', () => {
     expect(text(sent)).toMatch(/^Sent: request #\d+ went to the coaches of Demo Elementary\. A receipt is in your messages\./);
     const dms = await h.deliver();
     const receipt = dmsTo(dms, 'taylor')[0].message;
-    expect(receipt.text).toContain('Transitions after lunch take 15 minutes');
-    expect(receipt.text).toContain('Who can see it: you and those coaches.');
+    expect(receipt.text).not.toContain('Transitions after lunch');
+    expect(renderPlainText(receipt)).toContain('Transitions after lunch take 15 minutes');
+    expect(receipt.text).toContain('Who can see it: you and those coaches;');
     expect(receipt.text).toContain('/coaching withdraw 1');
     expect(receipt.text).toContain('/coaching forget-me');
     const toCoach = dmsTo(dms, 'casey')[0].message;
-    expect(toCoach.text).toContain('Taylor Morgan asks for help with Classroom management: Transitions after lunch take 15 minutes');
+    // A lock screen shows the fallback text: nothing of the request. The message itself has it all.
+    expect(toCoach.text).toBe('Coaching request #1 — open Touchpoint to read it.');
+    expect(renderPlainText(toCoach)).toContain('Taylor Morgan asks for help with Classroom management.');
+    expect(renderPlainText(toCoach)).toContain('Transitions after lunch take 15 minutes');
     expect(buttonsOf(toCoach).map((b) => b.label)).toEqual(['Accept and propose a time', 'Ask a question', 'Decline kindly']);
     leadersGotNothing();
   });
@@ -150,7 +154,7 @@ describe('asking', () => {
     h.core.services.people.addMembership(tenant, 1, robin.id, 'teacher', h.clock.now());
     const id = ask(h, 'robin', 'technology', 'Setting up the new displays');
     const dms = await h.deliver();
-    expect(dmsTo(dms, 'casey').map((d) => d.message.text)).toEqual([expect.stringContaining('Robin Diaz asks for help with Technology')]);
+    expect(dmsTo(dms, 'casey').map((d) => renderPlainText(d.message))).toEqual([expect.stringContaining('Robin Diaz asks for help with Technology')]);
     expect(dmsTo(dms, 'robin').map((d) => d.message.blocks[0])).toEqual([{ type: 'header', text: `Your coaching request #${id}` }]);
     // Their own request is not in their queue, and they cannot answer it.
     expect(text(h.coaching('robin', 'queue'))).not.toContain('Setting up the new displays');
@@ -200,9 +204,10 @@ describe('the coach answers', () => {
       `Accepted request #${id}; Taylor Morgan has been told you propose: Tue 24 Nov, 10:00 in room 12.\nMark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).`,
     );
     const toTaylor = dmsTo(await h.deliver(), 'taylor');
-    expect(toTaylor.map((d) => d.message.text)).toEqual([
+    expect(toTaylor.map((d) => d.message.text)).toEqual([`Your coach answered coaching request #${id} — open Touchpoint to read it.`]);
+    expect(renderPlainText(toTaylor[0].message)).toContain(
       `Casey Lee accepted your coaching request #${id} (Classroom management) and proposes: Tue 24 Nov, 10:00 in room 12 (Tue 24 Nov 2026).\nBring your lunch schedule.`,
-    ]);
+    );
     // A second press of the same button: already taken up.
     expect(text(h.press('casey', toCasey, 'Decline kindly'))).toBe(`Request #${id} is accepted, session proposed: there is nothing to answer.`);
     // Not before the session.
@@ -242,18 +247,20 @@ describe('the coach answers', () => {
       `Asked Jordan Kim about request #${id}. Their reply will come to you.`,
     );
     const q = dmsTo(await h.deliver(), 'jordan')[0].message;
-    expect(q.text).toBe(`Casey Lee has a question about your coaching request #${id} (Differentiation): Which grade, and which texts?`);
+    expect(q.text).toBe(`A question about your coaching request #${id} — open Touchpoint to read it.`);
+    expect(renderPlainText(q)).toContain('Which grade, and which texts?');
     expect(text(h.coaching('jordan', 'status'))).toContain('in conversation with a coach');
     const replyForm = formIn(h.press('jordan', q, 'Reply'));
     expect(replyForm.formId).toBe(`coaching.reply:${id}`);
     expect(text(h.submit('jordan', replyForm.formId, { text: 'Grade 4, the novel study' }).reply)).toBe('Sent your reply to Casey Lee.');
     const back = dmsTo(await h.deliver(), 'casey')[0].message;
-    expect(back.text).toBe(`Jordan Kim replied about coaching request #${id} (Differentiation): Grade 4, the novel study`);
+    expect(back.text).toBe(`A reply on coaching request #${id} — open Touchpoint to read it.`);
+    expect(renderPlainText(back)).toContain('Grade 4, the novel study');
     // One reply per question.
     expect(text(h.press('jordan', q, 'Reply'))).toBe(`There is no question waiting for your reply on request #${id}.`);
     const accept = formIn(h.press('casey', back, 'Accept and propose a time'));
     h.submit('casey', accept.formId, { when: 'Wednesday planning period' });
-    expect(dmsTo(await h.deliver(), 'jordan')[0].message.text).toContain('accepted your coaching request');
+    expect(renderPlainText(dmsTo(await h.deliver(), 'jordan')[0].message)).toContain('accepted your coaching request');
     leadersGotNothing();
   });
 
@@ -265,7 +272,9 @@ describe('the coach answers', () => {
     expect(text(h.submit('casey', form.formId, { note: 'This is one for IT: ask Dana at the help desk.' }).reply)).toBe(
       `Declined request #${id}; Taylor Morgan has been told, kindly.`,
     );
-    expect(dmsTo(await h.deliver(), 'taylor')[0].message.text).toBe(
+    const declined = dmsTo(await h.deliver(), 'taylor')[0].message;
+    expect(declined.text).toBe(`Your coach answered coaching request #${id} — open Touchpoint to read it.`);
+    expect(renderPlainText(declined)).toContain(
       `Casey Lee can’t take on your coaching request #${id} (Technology) right now.\nThis is one for IT: ask Dana at the help desk.`,
     );
     expect(text(h.coaching('taylor', `withdraw ${id}`))).toBe(`Request #${id} is already declined.`);
@@ -300,9 +309,8 @@ describe('the nudge after 2 school days', () => {
       ['casey', '2026-11-23 10:00'],
       ['robin', '2026-11-23 10:00'],
     ]);
-    expect(nudges[0].message.text).toBe(
-      `Taylor Morgan's coaching request #${id} (Curriculum and planning) has waited 2 school days for an answer: Pacing the new math units`,
-    );
+    expect(nudges[0].message.text).toBe(`Coaching request #${id} has waited 2 school days for an answer — open Touchpoint to read it.`);
+    expect(renderPlainText(nudges[0].message)).toContain('Pacing the new math units');
     expect(buttonsOf(nudges[0].message).map((b) => b.label)).toEqual(['Accept and propose a time', 'Ask a question', 'Decline kindly']);
     expect(dms.filter((d) => d.to === 'pat' || d.to === 'alex')).toEqual([]);
     // Once only.

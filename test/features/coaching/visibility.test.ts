@@ -122,7 +122,7 @@ describe.each([
     // Only the first delivery (to the school's coach and the teacher's receipt) ever carried the words.
     expect(
       h.notifier.sent
-        .filter((d) => d.message.text.includes('PANGOLIN'))
+        .filter((d) => renderPlainText(d.message).includes('PANGOLIN'))
         .map((d) => d.to)
         .sort(),
     ).toEqual(['casey', 'taylor']);

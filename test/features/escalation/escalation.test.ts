@@ -50,7 +50,7 @@ describe('the pathway', () => {
     const question = dms.find((d) => headerOf(d.message) === 'Still need to raise it?')!;
     expect(question.to).toBe('casey');
     expect(buttonsOf(question.message).map((b) => b.label)).toEqual(['Raise it', 'We worked it out', 'Not yet (2 more days)']);
-    expect(dms.filter((d) => d.to === 'pat' && d.message.text.includes('phonics'))).toEqual([]);
+    expect(dms.filter((d) => d.to === 'pat' && renderPlainText(d.message).includes('phonics'))).toEqual([]);
     const confirm = press(h, 'casey', question.message, 'Raise it');
     expect(text(confirm)).toContain('Does the teacher know it will be discussed with the principal?');
     const raised = press(h, 'casey', confirm, 'Raise it — they know');
@@ -79,7 +79,7 @@ describe('the pathway', () => {
     expect(text(press(h, 'casey', question.message, 'We worked it out'))).toBe('Good to hear you worked it out. It is closed; it never reached the principal.');
     expect(text(h.run('pat', 'escalations'))).toBe('No open escalations you can see.');
     const all = await h.advance(7 * 24 * HOUR);
-    expect(all.filter((d) => d.message.text.includes('phonics'))).toEqual([]);
+    expect(all.filter((d) => renderPlainText(d.message).includes('phonics'))).toEqual([]);
   });
 
   it('"not yet" twice moves the question two school days each time', async () => {
@@ -246,7 +246,7 @@ describe('who sees and does what', () => {
       'That form was already sent. Type the command again to send another.',
     );
     expect(h.core.db.prepare(`SELECT COUNT(*) AS n FROM escalations WHERE concern = 'Urgent twice?'`).get()).toEqual({ n: 1 });
-    expect((await h.deliver()).filter((d) => d.to === 'pat' && d.message.text.includes('Urgent twice?'))).toHaveLength(1);
+    expect((await h.deliver()).filter((d) => d.to === 'pat' && renderPlainText(d.message).includes('Urgent twice?'))).toHaveLength(1);
   });
 
   it('only coaches raise escalations', () => {
