@@ -296,7 +296,9 @@ export class Touchpoint {
           return u;
         }
         const mention = inbound.mentions?.read(t);
-        if (mention) return people.ensureUser(tenantId, mention.externalId, now, mention.displayName);
+        // A mention names someone; it never renames them (its text is what the sender typed). Names
+        // come from the platform's directory, through `identify`.
+        if (mention) return people.userByExternalId(tenantId, mention.externalId) ?? people.ensureUser(tenantId, mention.externalId, now, mention.displayName);
         const name = t.replace(/^@/, '');
         if (!name) throw new UsageError('name a person, like @casey.');
         const matches = people.usersByName(tenantId, name);

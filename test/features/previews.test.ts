@@ -73,3 +73,22 @@ it('no fallback text or notification summary carries confidential text; the bodi
   expect(bodies('pat')).toContain('DINGOCONCERN');
   expect(bodies('taylor')).toContain('Student engagement');
 });
+
+it('names are data, not markup: a display name with a link or markup is shown as text on every platform', async () => {
+  const evil = '<https://evil.example|here> [click](https://evil.example) *bold*';
+  const tenantId = h.user('pat').tenantId;
+  h.core.services.people.ensureUser(tenantId, 'casey', h.clock.now(), evil);
+  const reply = h.run('pat', 'next').messages[0];
+  h.run('casey', 'skip');
+  const dms = await h.deliver();
+  for (const m of [reply, ...dms.map((d) => d.message)]) {
+    const slack = JSON.stringify(renderMessage(m));
+    expect(slack).not.toContain('<https://evil.example|here>');
+    expect(slack).not.toMatch(/<https?:\/\/evil/);
+    const card = JSON.stringify(cardActivity(m).attachments);
+    // Teams markdown: the brackets and stars arrive escaped (\\[click\\]), so no link or bold is made.
+    expect(card).not.toMatch(/[^\\]\[click\]\(/);
+    expect(card).not.toContain('<https://evil.example');
+  }
+  expect(dms.length + 1).toBeGreaterThan(1);
+});

@@ -357,6 +357,12 @@ describe('direct messages through the outbox', () => {
 });
 
 describe('mentions and identity', () => {
+  test('a mention entity’s name never renames the person it points at', async () => {
+    await rig.post(installPersonal(rig, CASEY));
+    await rig.post(channelMessage(rig, PAT, 'book <at>Mallory Hacker</at> weekly tue 14:00', [{ ...CASEY, name: 'Mallory Hacker' }]));
+    expect(rig.core.services.people.userByExternalId(tenantId(), CASEY.aadObjectId)).toMatchObject({ displayName: 'Casey Lee' });
+  });
+
   test('a person first named by a mention keeps their bookings when they later talk to the bot', async () => {
     // Riley is not known yet: Pat names them by a mention, which carries only the Teams id.
     await rig.post(channelMessage(rig, PAT, 'coach add <at>Riley Stone</at>', [{ id: '29:riley', aadObjectId: 'aad-riley', name: 'Riley Stone' }]));
