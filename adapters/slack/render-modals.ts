@@ -4,7 +4,7 @@
  * Pure; reading the submission back is read-submissions.ts.
  */
 import type { InputBlock, InputBlockElement, ModalView, PlainTextOption } from '@slack/types';
-import type { Block, FormInput, Message } from '../../src/messages/model';
+import { DEFAULT_MAX_LENGTH, type Block, type FormInput, type Message } from '../../src/messages/model';
 import { LIMITS } from './limits';
 import { clip, plain } from './mrkdwn';
 
@@ -30,6 +30,7 @@ function inputElement(input: FormInput): { element: InputBlockElement; hint?: st
       type: 'plain_text_input',
       action_id: input.id,
       ...(multiline ? { multiline: true } : {}),
+      max_length: input.maxLength ?? (multiline ? DEFAULT_MAX_LENGTH.longtext : DEFAULT_MAX_LENGTH.text),
       ...(input.initial ? { initial_value: clip(input.initial, LIMITS.plainTextInitial) } : {}),
       ...(placeholder ? { placeholder } : {}),
     },

@@ -11,7 +11,7 @@
  * merged with its inputs' values (Teams puts each input's value under its id). A refused form is
  * drawn again with `fieldErrors` under the inputs and the person's `values` kept.
  */
-import type { Block, Button, FormInput, Message } from '../../src/messages/model';
+import { DEFAULT_MAX_LENGTH, type Block, type Button, type FormInput, type Message } from '../../src/messages/model';
 import { parseMarkup, type Span } from '../../src/messages/markup';
 
 export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -133,6 +133,7 @@ function inputElement(input: FormInput, value: string | undefined): CardElement 
     case 'longtext':
       common.type = 'Input.Text';
       if (input.kind === 'longtext') common.isMultiline = true;
+      common.maxLength = input.maxLength ?? (input.kind === 'longtext' ? DEFAULT_MAX_LENGTH.longtext : DEFAULT_MAX_LENGTH.text);
       break;
     case 'choice':
     case 'person':

@@ -41,6 +41,9 @@ const INTERNAL_MENTION = /^<@tp:(\d+)>$/;
 
 export const RERUN_ACTION = 'command.rerun';
 
+/** The longest command text or form value taken at all; each field has its own, shorter limit too. */
+export const MAX_INPUT_LENGTH = 4000;
+
 export function errorMessage(reason: string, usage?: string): Message {
   const text = usage ? `${reason}\nUsage: ${usage}` : reason;
   const blocks: Message['blocks'] = [{ type: 'text', text: escapeMarkup(reason) }];
@@ -96,6 +99,14 @@ export class Touchpoint {
 
   /** Text after `/touchpoint` or `/coaching` (or the same words typed to the bot). */
   command(inbound: Inbound, root: Root, text: string): Reply {
+    // Far past any field's own limit: answered in one line before anything reads it.
+    if (text.length > MAX_INPUT_LENGTH) {
+      return {
+        messages: [
+          errorMessage(`That is too long (${text.length} characters; a command takes at most ${MAX_INPUT_LENGTH}).`, `/${root} help lists every command`),
+        ],
+      };
+    }
     return this.run(inbound, { root, text }, (ctx) => this.dispatchText(ctx, root, text));
   }
 
@@ -117,6 +128,11 @@ export class Touchpoint {
   submitForm(inbound: Inbound, formId: string, values: Record<string, string | undefined>): FormOutcome {
     const found = this.registry.formHandler(formId);
     if (!found) return { reply: { messages: [errorMessage('That form is out of date. Type the command again.')] } };
+    const tooLong = Object.entries(values).find(([, v]) => (v?.length ?? 0) > MAX_INPUT_LENGTH);
+    if (tooLong) {
+      const reason = `at most ${MAX_INPUT_LENGTH} characters, please`;
+      return { reply: { messages: [errorMessage(reason)] }, fieldErrors: { [tooLong[0]]: reason } };
+    }
     let fieldErrors: Record<string, string> | undefined;
     const out = this.run(
       inbound,

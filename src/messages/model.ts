@@ -36,7 +36,12 @@ export interface FormInput {
   placeholder?: string;
   /** A short line under the input. */
   hint?: string;
+  /** The longest text accepted (text inputs); platforms stop typing there. Defaults per kind in the renderers. */
+  maxLength?: number;
 }
+
+/** What a text input takes when its form does not say: a line, or a few paragraphs (Slack's own maximum). */
+export const DEFAULT_MAX_LENGTH = { text: 500, longtext: 3000 } as const;
 
 export type Block =
   | { type: 'header'; text: string }

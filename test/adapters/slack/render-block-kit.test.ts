@@ -249,14 +249,20 @@ describe('renderModal', () => {
           block_id: 'name',
           label: { type: 'plain_text', text: 'Name', emoji: true },
           optional: true,
-          element: { type: 'plain_text_input', action_id: 'name', initial_value: 'L', placeholder: { type: 'plain_text', text: 'Lincoln', emoji: true } },
+          element: {
+            type: 'plain_text_input',
+            action_id: 'name',
+            max_length: 500,
+            initial_value: 'L',
+            placeholder: { type: 'plain_text', text: 'Lincoln', emoji: true },
+          },
         },
         {
           type: 'input',
           block_id: 'notes',
           label: { type: 'plain_text', text: 'Notes', emoji: true },
           optional: true,
-          element: { type: 'plain_text_input', action_id: 'notes', multiline: true },
+          element: { type: 'plain_text_input', action_id: 'notes', multiline: true, max_length: 3000 },
           hint: { type: 'plain_text', text: 'Optional', emoji: true },
         },
         {

@@ -146,8 +146,8 @@ describe('each block type, literally', () => {
     expect(renderAdaptiveCard(msg)).toEqual(
       card(
         { type: 'TextBlock', text: 'Example', weight: 'Bolder', wrap: true },
-        { type: 'Input.Text', id: 'name', label: 'Name', isRequired: true, errorMessage: 'Name is required.', placeholder: 'Lincoln' },
-        { type: 'Input.Text', id: 'details', label: 'Details', isMultiline: true },
+        { type: 'Input.Text', id: 'name', label: 'Name', maxLength: 500, isRequired: true, errorMessage: 'Name is required.', placeholder: 'Lincoln' },
+        { type: 'Input.Text', id: 'details', label: 'Details', isMultiline: true, maxLength: 3000 },
         { type: 'TextBlock', text: 'Optional', isSubtle: true, size: 'Small', wrap: true, spacing: 'None' },
         {
           type: 'Input.ChoiceSet',
