@@ -77,6 +77,7 @@ export function buildCore(options: CoreOptions): Core {
     wakeTimers: options.dispatchWakeTimers,
     compose: (row) => registry.compose(services, row, options.clock.now()),
     onDelivered: (row) => registry.delivered(services, row, options.clock.now()),
+    stillWanted: (row) => registry.stillWanted(services, row, options.clock.now()),
     onUndeliverable: (row, reason) => registry.undeliverable(services, row, reason, options.clock.now()),
   });
   const planners: Planner[] = [...registry.planners.map((plan) => (now: Date) => plan(services, now))];

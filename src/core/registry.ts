@@ -86,6 +86,8 @@ export type ExportSection = (services: Services, actor: Actor, school: School, n
 export interface DeliveryReaction {
   delivered?: (services: Services, row: OutboxRow, now: Date) => void;
   undeliverable?: (services: Services, row: OutboxRow, reason: string, now: Date) => void;
+  /** Checked just before sending: false drops the message (its reader lost the right to it while it waited). */
+  stillWanted?: (services: Services, row: OutboxRow, now: Date) => boolean;
 }
 
 /** A retention step: deletes what is older than `before`, returns how many rows went. */
@@ -171,6 +173,11 @@ export class CommandRegistry {
   onDelivery(kind: string, reaction: DeliveryReaction): void {
     if (this.reactions.has(kind)) throw new Error(`delivery reaction for ${kind} registered twice`);
     this.reactions.set(kind, reaction);
+  }
+
+  stillWanted(services: Services, row: OutboxRow, now: Date): boolean {
+    const check = this.reactions.get(row.kind)?.stillWanted;
+    return check ? check(services, row, now) : true;
   }
 
   delivered(services: Services, row: OutboxRow, now: Date): void {

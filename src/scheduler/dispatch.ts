@@ -28,6 +28,8 @@ export interface DispatchOptions {
    * opened the app, removed it, a deactivated account): whoever waits on it is told there.
    */
   onUndeliverable?: (row: OutboxRow, reason: string) => void;
+  /** Asked just before a send: may the recipient still read this message (roles change while it waits)? */
+  stillWanted?: (row: OutboxRow) => boolean;
   /** Called after a row was delivered (an urgent page tells the coach who it reached). */
   onDelivered?: (row: OutboxRow) => void;
   /** Composes a reminder's message at send time; null when it is no longer wanted (muted, answered). */
@@ -221,6 +223,8 @@ export class Dispatcher {
     const user = people.userById(row.tenantId, row.recipientId);
     let message = row.message;
     let delivery: Delivery | undefined;
+    // A message queued while its reader had the right to it is sent only if they still have it.
+    if (this.options.stillWanted && !this.options.stillWanted(row)) return outbox.markCancelled(claim) ? 'dropped' : this.lost(row, 'not wanted any more');
     if (row.compose && this.options.compose) {
       try {
         const composed = this.options.compose(row);

@@ -9,7 +9,7 @@ import { renderMessage } from '../../adapters/slack/render-block-kit';
 import { cardActivity } from '../../adapters/teams/cards';
 import { internalMention } from '../../src/core/app';
 import { formOf } from '../../src/messages/model';
-import { inbound, seedSchool, bookAccepted } from '../support/harness';
+import { inbound, seedSchool, bookAccepted, text } from '../support/harness';
 import { ask, createCoachingHarness, dmsTo, formIn, type CoachingHarness } from './coaching/support';
 
 // The request's words and its topic: a lock screen shows neither.
@@ -91,4 +91,18 @@ it('names are data, not markup: a display name with a link or markup is shown as
     expect(card).not.toContain('<https://evil.example');
   }
   expect(dms.length + 1).toBeGreaterThan(1);
+});
+
+it('a coaching request waiting to be sent reaches only a reader who may still see it when it goes out', async () => {
+  ask(h, 'taylor', 'engagement', 'please help, PANGOLINWAIT');
+  // Before the DM goes out, Casey stops being a coach there (their touch-point with Pat ends first).
+  h.press('pat', h.run('pat', 'cancel').messages[0], 'End the series');
+  expect(text(h.run('pat', 'roles remove @casey coach'))).toBe('Casey Lee is no longer coach at Demo Elementary.');
+  const dms = await h.deliver();
+  expect(
+    dmsTo(dms, 'casey')
+      .map((d) => renderPlainText(d.message))
+      .join('\n'),
+  ).not.toContain('PANGOLINWAIT');
+  expect(h.core.services.outbox.byDedupeKey('coaching:r1:new:u2')?.status).toBe('cancelled');
 });

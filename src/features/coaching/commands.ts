@@ -13,7 +13,7 @@ import { minutesOfDay, parseLocalTime, parseWeekday, type LocalDate } from '../.
 import { noArguments, noExtra, word, zDate, zFlag } from '../../core/args';
 import { FORMATS, type Format, type OfficeHour, type Topic } from '../../core/ports';
 import { ANSWER_MAX, DETAILS_MAX, TIMES_MAX, TOPIC_HINT, slotLabel, topicOf } from './labels';
-import { parseRequestId } from './lifecycle';
+import { parseRequestId, readerMayStillSee } from './lifecycle';
 import { coachQueues, coachingHomeOf, officeHours, ownRequests } from './service';
 import {
   acceptRequest,
@@ -381,6 +381,8 @@ export function registerCoaching(registry: CommandRegistry): void {
   registry.homeSection(coachingHome);
   registry.planner(planCoachingReminders);
   for (const kind of Object.values(COACHING_KINDS)) registry.composer(kind, composeCoachingReminder);
+  // Roles change while a DM waits: the coach it was for must still be one of the request's readers.
+  for (const kind of ['coaching.request', 'coaching.reply']) registry.onDelivery(kind, { stillWanted: readerMayStillSee });
   registry.retentionStep(retainCoaching);
   registry.exportSection(coachingExportSection);
 }

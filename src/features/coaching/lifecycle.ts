@@ -10,11 +10,11 @@
  *
  * `/coaching forget-me` erases all of a teacher's requests, whatever their status (forget.ts).
  */
-import type { RequestContext } from '../../core/context';
+import type { RequestContext, Services } from '../../core/context';
 import type { School } from '../../core/model';
 import { Refusal } from '../../core/errors';
-import { authorize, type CoachingRequestFacts } from '../../core/policy';
-import type { CoachingRequest, RequestStatus } from '../../core/ports';
+import { authorize, decide, type CoachingRequestFacts } from '../../core/policy';
+import type { CoachingRequest, OutboxRow, RequestStatus } from '../../core/ports';
 import { STATUS_LABELS } from './labels';
 
 /**
@@ -111,4 +111,19 @@ export function requestFor(ctx: RequestContext, step: Step, value: string): { re
   authorize(RULE_OF[LIFECYCLE[step].by], ctx.actor, school, facts(request));
   if (!fits(ctx, step, request)) throw new Refusal(LIFECYCLE[step].refusal(request));
   return { request, school };
+}
+
+/**
+ * A DM about a request (a new one, a teacher's reply) is sent only if its reader may still see the
+ * request when it goes out: a coach removed while it waited gets nothing.
+ */
+export function readerMayStillSee(services: Services, row: OutboxRow, _now: Date): boolean {
+  const id = Number(/^coaching:r(\d+):/.exec(row.dedupeKey)?.[1]);
+  const request = Number.isInteger(id) ? services.coaching.byId(row.tenantId, id) : undefined;
+  const reader = services.people.userById(row.tenantId, row.recipientId);
+  const tenant = services.people.tenantById(row.tenantId);
+  const school = request && services.people.schoolById(row.tenantId, request.schoolId);
+  if (!request || !reader || !tenant || !school) return false;
+  const actor = { user: reader, tenant, memberships: services.people.membershipsOf(row.tenantId, reader.id) };
+  return decide('coaching.see', actor, school, facts(request)).allowed;
 }
