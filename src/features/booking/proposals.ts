@@ -8,7 +8,7 @@ import type { School, Series, SeriesStatus } from '../../core/model';
 import type { Message } from '../../messages/model';
 import type { RequestContext, Services } from '../../core/context';
 import type { OutboxRow } from '../../core/ports';
-import { reachAdvice } from '../../core/reach';
+import { undeliveredTo } from '../../core/reach';
 import { Refusal, UsageError } from '../../core/errors';
 import { LEADER_ROLES, authorize, decide, rolesAt } from '../../core/policy';
 import { formatLocalDate, todayIn, type LocalDate } from '../../core/datetime';
@@ -166,9 +166,8 @@ export const proposalKey = (seriesId: number): string => `booking.proposal:${ser
 export function proposalUndeliverable(services: Services, row: OutboxRow, reason: string, now: Date): void {
   const seriesId = Number(row.dedupeKey.slice('booking.proposal:'.length));
   const series = services.series.seriesById(row.tenantId, seriesId);
-  const tenant = services.people.tenantById(row.tenantId);
-  const invited = services.people.userById(row.tenantId, row.recipientId);
-  if (!series || series.status !== 'proposed' || !tenant || !invited) return;
+  const undelivered = undeliveredTo(services, row, reason);
+  if (!series || series.status !== 'proposed' || !undelivered) return;
   const proposer = services.people.userById(row.tenantId, series.proposedBy);
   services.series.setSeriesStatus(row.tenantId, series.id, 'cancelled', now);
   services.outbox.cancelPending(seriesKey(series.id));
@@ -179,7 +178,7 @@ export function proposalUndeliverable(services: Services, row: OutboxRow, reason
       recipientId: proposer.id,
       kind: 'booking.undeliverable',
       dedupeKey: `booking.undeliverable:${series.id}`,
-      message: proposalNotDelivered(invited, reachAdvice(tenant.platform, invited.displayName, reason)),
+      message: proposalNotDelivered(undelivered.person, undelivered.advice),
       dueAt: now,
     },
     now,

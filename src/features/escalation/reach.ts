@@ -8,7 +8,7 @@
 import type { Services } from '../../core/context';
 import type { School, User } from '../../core/model';
 import type { Escalation, OutboxRow } from '../../core/ports';
-import { reachAdvice } from '../../core/reach';
+import { undeliveredTo } from '../../core/reach';
 import { formatInstant } from '../../core/datetime';
 import { textMessage } from '../../messages/reply';
 import { escapeMarkup as esc, type Message } from '../../messages/model';
@@ -105,13 +105,12 @@ export function urgentDelivered(services: Services, row: OutboxRow, now: Date): 
 /** A page could not be delivered: once nobody in that tier can get it, the next tier is paged at once. */
 export function urgentUndeliverable(services: Services, row: OutboxRow, reason: string, now: Date): void {
   const e = urgentOf(services, row);
-  const tenant = services.people.tenantById(row.tenantId);
-  const person = services.people.userById(row.tenantId, row.recipientId);
+  const undelivered = undeliveredTo(services, row, reason);
   const school = e && services.people.schoolById(row.tenantId, e.schoolId);
-  if (!e || !tenant || !person || !school) return;
+  if (!e || !undelivered || !school) return;
+  const { person, advice } = undelivered;
   const chain = pagingChain(services, row.tenantId, school, e.coachId);
   const index = chain.findIndex((t) => t.people.some((u) => u.id === person.id));
-  const advice = reachAdvice(tenant.platform, person.displayName, reason);
   // Others of the same tier who may still get it: wait for them.
   const prefix = pendingPrefix(e.id, OUTBOX_KINDS.urgent);
   const others = index < 0 ? [] : chain[index].people.filter((u) => u.id !== person.id);

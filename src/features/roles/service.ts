@@ -6,7 +6,7 @@
  */
 import type { RequestContext, Services } from '../../core/context';
 import type { OutboxRow } from '../../core/ports';
-import { reachAdvice } from '../../core/reach';
+import { undeliveredTo } from '../../core/reach';
 import type { School, User } from '../../core/model';
 import { Refusal } from '../../core/errors';
 import { authorize, rolesAt, type GovernedRole, type RoleTarget } from '../../core/policy';
@@ -212,9 +212,8 @@ function tellTeachersReadersChanged(ctx: RequestContext, school: School, coach: 
 /** The invited person cannot be reached: the invitation is withdrawn and whoever sent it told what to do. */
 export function invitationUndeliverable(services: Services, row: OutboxRow, reason: string, now: Date): void {
   const invitation = services.people.invitationById(row.tenantId, Number(row.dedupeKey.slice('roles:invite:'.length)));
-  const tenant = services.people.tenantById(row.tenantId);
-  const invited = services.people.userById(row.tenantId, row.recipientId);
-  if (!invitation || invitation.status !== 'pending' || !tenant || !invited) return;
+  const undelivered = undeliveredTo(services, row, reason);
+  if (!invitation || invitation.status !== 'pending' || !undelivered) return;
   services.people.answerInvitation(row.tenantId, invitation.id, 'withdrawn', now);
   const school = services.people.schoolById(row.tenantId, invitation.schoolId);
   const inviter = invitation.invitedBy !== null ? services.people.userById(row.tenantId, invitation.invitedBy) : undefined;
@@ -225,7 +224,7 @@ export function invitationUndeliverable(services: Services, row: OutboxRow, reas
       recipientId: inviter.id,
       kind: 'roles.undeliverable',
       dedupeKey: `roles:invite:${invitation.id}:undeliverable`,
-      message: invitationNotDelivered(invited, school, reachAdvice(tenant.platform, invited.displayName, reason)),
+      message: invitationNotDelivered(undelivered.person, school, undelivered.advice),
       dueAt: now,
     },
     now,
