@@ -299,10 +299,25 @@ export class CoachingStore implements CoachingRepository {
     const deleteByPrefix = this.db.prepare(`DELETE FROM outbox WHERE tenant_id = ? AND dedupe_key LIKE ? ESCAPE '\\'`);
     for (const id of requestIds) deleteByPrefix.run(tenantId, `coaching:r${id}:%`);
 
+    // Free text is scrubbed only within the person's own schools: elsewhere their first name is
+    // someone else's, or an ordinary word ("we will meet").
+    const ownSchools = new Set(
+      (
+        this.db
+          .prepare(`SELECT school_id AS id FROM memberships WHERE user_id = @userId UNION SELECT x.school_id AS id ${IN_TENANT} WHERE x.teacher_id = @userId`)
+          .all({ tenantId, userId }) as Row[]
+      ).map((r) => r.id as number),
+    );
+    const inOwnSchool = (schoolId: unknown): boolean => ownSchools.has(schoolId as number);
+
     // Escalations that named them keep only "a teacher".
-    const escalations = this.db
-      .prepare(`SELECT e.id, e.concern, e.plan_text, e.concerns_user_id FROM escalations e JOIN schools sc ON sc.id = e.school_id WHERE sc.tenant_id = ?`)
-      .all(tenantId) as Row[];
+    const escalations = (
+      this.db
+        .prepare(
+          `SELECT e.id, e.school_id, e.concern, e.plan_text, e.concerns_user_id FROM escalations e JOIN schools sc ON sc.id = e.school_id WHERE sc.tenant_id = ?`,
+        )
+        .all(tenantId) as Row[]
+    ).filter((e) => inOwnSchool(e.school_id) || e.concerns_user_id === userId);
     let escalationsChanged = 0;
     this.db
       .prepare(
@@ -322,7 +337,17 @@ export class CoachingStore implements CoachingRepository {
 
     // Messages still held in the outbox (sent or not) that name them.
     const updatePayload = this.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
-    for (const r of this.db.prepare('SELECT id, kind, payload FROM outbox WHERE tenant_id = ?').all(tenantId) as Row[]) {
+    const recipientsInOwnSchools = new Set(
+      ownSchools.size === 0
+        ? []
+        : (
+            this.db
+              .prepare(`SELECT DISTINCT user_id FROM memberships WHERE school_id IN (${[...ownSchools].map(() => '?').join(',')})`)
+              .all(...ownSchools) as Row[]
+          ).map((r) => r.user_id as number),
+    );
+    for (const r of this.db.prepare('SELECT id, kind, recipient_id, payload FROM outbox WHERE tenant_id = ?').all(tenantId) as Row[]) {
+      if (!recipientsInOwnSchools.has(r.recipient_id as number) && r.recipient_id !== userId) continue;
       const before = r.payload as string;
       const names = String(r.kind).startsWith('escalation') ? everyName : fullNames;
       const after = JSON.stringify(scrubJson(JSON.parse(before), names, 'a teacher'));
@@ -336,12 +361,14 @@ export class CoachingStore implements CoachingRepository {
       ['priorities', 'text'],
     ];
     for (const [table, column] of freeText) {
-      const rows = this.db
-        .prepare(
-          `SELECT t.rowid AS rid, t."${column}" AS v FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id
+      const rows = (
+        this.db
+          .prepare(
+            `SELECT t.rowid AS rid, t."${column}" AS v, p.school_id AS school FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id
                   JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ?`,
-        )
-        .all(tenantId) as Row[];
+          )
+          .all(tenantId) as Row[]
+      ).filter((r) => inOwnSchool(r.school));
       const update = this.db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`);
       for (const r of rows) {
         const after = scrubText(r.v as string, fullNames, 'a teacher');

@@ -194,3 +194,62 @@ describe('forget-me', () => {
     expect(h.user('casey').displayName).toBe('Casey Lee');
   });
 });
+
+describe('forget-me scrubs only within the person’s own schools', () => {
+  beforeEach(() => {
+    h = createCoachingHarness();
+    seedSchool(h, {
+      name: 'Demo Elementary',
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['casey', 'Casey Lee', 'coach'],
+        ['will', 'Will Smith', 'teacher'],
+      ],
+    });
+    seedSchool(h, {
+      name: 'Lincoln Elementary',
+      members: [
+        ['lin', 'Lin Park', 'principal'],
+        ['robin', 'Robin Diaz', 'coach'],
+        ['wanda', 'Wanda Moore', 'teacher'],
+      ],
+    });
+  });
+
+  it('another school’s escalation keeps its words, even ones that look like the erased name', async () => {
+    const tenantId = h.user('pat').tenantId;
+    const mine = h.core.services.escalations.create(
+      tenantId,
+      {
+        schoolId: 1,
+        partnershipId: null,
+        coachId: h.user('casey').id,
+        concern: 'Will did not follow the plan',
+        category: 'other',
+        concernsUserId: null,
+        urgent: false,
+        stage: 'reflecting',
+      },
+      h.clock.now(),
+    );
+    const theirs = h.core.services.escalations.create(
+      tenantId,
+      {
+        schoolId: 2,
+        partnershipId: null,
+        coachId: h.user('robin').id,
+        concern: 'she will not follow the plan; we will meet again',
+        category: 'other',
+        concernsUserId: null,
+        urgent: false,
+        stage: 'reflecting',
+      },
+      h.clock.now(),
+    );
+    const confirm = h.coaching('will', 'forget-me').messages[0];
+    h.press('will', confirm, 'Erase everything');
+    expect(h.core.services.escalations.byId(tenantId, mine.id)!.concern).toBe('a teacher did not follow the plan');
+    expect(h.core.services.escalations.byId(tenantId, theirs.id)!.concern).toBe('she will not follow the plan; we will meet again');
+    await h.deliver();
+  });
+});
