@@ -8,6 +8,9 @@ export const ROLE_ACTIONS = { accept: 'roles.invitation.accept', decline: 'roles
 
 const label = (role: GovernedRole): string => GOVERNED_ROLE_LABELS[role];
 
+/** "a coach", "a principal", "an assistant principal", "an admin". */
+export const roleWithArticle = (role: GovernedRole): string => `${role === 'assistant_principal' || role === 'admin' ? 'an' : 'a'} ${label(role)}`;
+
 export interface RolesListing {
   school: School;
   admins: User[];

@@ -14,6 +14,7 @@ import { LIVE_STATUSES } from '../../core/ports';
 import type { Message } from '../../messages/model';
 import {
   acceptedReply,
+  roleWithArticle,
   invitationNotDelivered,
   answerToInviter,
   coachListMessage,
@@ -90,10 +91,7 @@ export function giveRole(ctx: RequestContext, school: School, role: GovernedRole
     tellPerson(ctx, person, role, school, true);
     return givenMessage(person, role, school);
   }
-  if (target.rolesHere.includes(role))
-    throw new Refusal(
-      `${person.displayName} is already ${role === 'coach' ? 'a coach' : role === 'principal' ? 'a principal' : 'an assistant principal'} at ${school.name}.`,
-    );
+  if (target.rolesHere.includes(role)) throw new Refusal(`${person.displayName} is already ${roleWithArticle(role)} at ${school.name}.`);
   if (role === 'coach') {
     const invitation = people.inviteToRole(tenantId, { schoolId: school.id, userId: person.id, role: 'coach', invitedBy: ctx.actor.user.id }, ctx.now);
     ctx.audit({ schoolId: school.id, action: 'role.invite', subjectType: 'user', subjectId: person.id, detail: 'coach' });
@@ -120,12 +118,11 @@ export function takeRole(ctx: RequestContext, school: School, role: GovernedRole
   if (!target.rolesHere.includes(role)) {
     const pending = role === 'coach' ? people.pendingInvitations(tenantId, school.id).find((i) => i.userId === person.id) : undefined;
     if (pending && people.answerInvitation(tenantId, pending.id, 'withdrawn', ctx.now)) {
+      ctx.services.outbox.cancelPendingKey(`roles:invite:${pending.id}`); // not sent later if still waiting
       ctx.audit({ schoolId: school.id, action: 'role.invite.withdraw', subjectType: 'user', subjectId: person.id, detail: 'coach' });
       return withdrawnMessage(person, school);
     }
-    throw new Refusal(
-      `${person.displayName} is not ${role === 'coach' ? 'a coach' : role === 'principal' ? 'a principal' : 'an assistant principal'} at ${school.name}.`,
-    );
+    throw new Refusal(`${person.displayName} is not ${roleWithArticle(role)} at ${school.name}.`);
   }
   const live = ctx.services.series.liveSeriesOfUser(tenantId, person.id).filter((s) => {
     const p = ctx.services.series.partnershipById(tenantId, s.partnershipId);
