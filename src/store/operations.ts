@@ -61,6 +61,16 @@ export class OperationsStore implements OperationsRepository {
       .changes;
   }
 
+  deleteFinishedOutbox(before: Date): number {
+    return this.db
+      .prepare(`DELETE FROM outbox WHERE status IN ('sent', 'expired', 'dead', 'cancelled') AND COALESCE(sent_at, next_attempt_at, due_at) < ?`)
+      .run(iso(before)).changes;
+  }
+
+  deleteOldDeliveryLog(before: Date): number {
+    return this.db.prepare('DELETE FROM slack_deliveries WHERE started_at < ?').run(iso(before)).changes;
+  }
+
   formSubmitted(tenantId: number, formKey: string): boolean {
     return this.db.prepare('SELECT 1 FROM form_submissions WHERE form_key = ? AND tenant_id = ?').get(formKey, tenantId) !== undefined;
   }

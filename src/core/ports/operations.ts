@@ -8,6 +8,10 @@ export interface OperationsRepository {
   schoolSchedule(tenantId: number, schoolId: number): ExportRow[];
   auditForExport(tenantId: number, schoolId: number): ExportRow[];
   deleteClosedEscalations(before: Date): number;
+  /** Finished outbox rows (sent, expired, dead, cancelled) last touched before `before`: their payloads go with them. */
+  deleteFinishedOutbox(before: Date): number;
+  /** Slack's delivery log (retry dedupe keys) from before `before`. */
+  deleteOldDeliveryLog(before: Date): number;
   formSubmitted(tenantId: number, formKey: string): boolean;
   recordFormSubmission(tenantId: number, formKey: string, now: Date): void;
   deleteOldFormSubmissions(now: Date): number;

@@ -124,6 +124,9 @@ export function runRetention(registry: CommandRegistry, services: Services, now:
 export function registerOperations(registry: CommandRegistry, options: { baseUrl: string; retentionDays: number }): void {
   registerExportCommand(registry, options.baseUrl);
   registry.retentionStep((services, before) => services.operations.deleteClosedEscalations(before));
+  // Delivered and given-up DMs keep their composed text in the outbox: they go with the same window.
+  registry.retentionStep((services, before) => services.operations.deleteFinishedOutbox(before));
+  registry.retentionStep((services, before) => services.operations.deleteOldDeliveryLog(before));
   let lastDay = '';
   registry.planner((services, now) => {
     const day = now.toISOString().slice(0, 10);

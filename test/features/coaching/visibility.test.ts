@@ -194,12 +194,19 @@ describe('the school export and retention', () => {
     expect(json).not.toMatch(/PANGOLIN|OCELOT/);
   });
 
-  it('retention deletes closed requests past the setting; live ones stay', () => {
-    const closed = ask(h, 'jordan', 'other', 'to be withdrawn');
+  it('retention deletes closed requests past the setting; live ones stay', async () => {
+    const closed = ask(h, 'jordan', 'other', 'to be withdrawn, OUTBOXTEXT');
     h.coaching('jordan', `withdraw ${closed}`);
+    await h.deliver();
+    // The delivered DMs hold the request's words in their payloads until retention.
+    expect((h.core.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE payload LIKE '%OUTBOXTEXT%'`).get() as { n: number }).n).toBeGreaterThan(0);
     runRetention(h.core.registry, h.core.services, new Date(h.clock.now().getTime() + 401 * 86_400_000), 400);
     const left = (h.core.db.prepare('SELECT id FROM coaching_requests ORDER BY id').all() as { id: number }[]).map((r) => r.id);
     expect(left).toEqual([id]);
+    // Retention covers the outbox too: no payload past the window keeps a request's words.
+    expect(
+      (h.core.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE payload LIKE '%OUTBOXTEXT%' OR payload LIKE '%PANGOLIN%'`).get() as { n: number }).n,
+    ).toBe(0);
   });
 });
 
