@@ -7,6 +7,7 @@ import { buildCore, type Core } from './compose';
 import { createLogger } from './logger';
 import { HttpServer } from './http/server';
 import { registerHealth } from './http/health';
+import { registerPolicyPages } from './http/privacy';
 import { SettableClock, systemClock, type Clock } from './core/ports';
 import { MigrationError, databaseHealth } from './store/migrate';
 import { backupDatabase } from './store/backup';
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
 
   const http = new HttpServer(logger);
   registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
+  registerPolicyPages(http);
   http.route('GET', '/export/*', exportRoute(core.registry, core.services, clock));
   http.route('GET', '/calendar/*', calendarRoute(core.services, clock));
 

@@ -50,3 +50,4 @@ export {
 } from './coaching';
 export { canHaveCalendarFeed, canImportSchoolCalendar, canSeeInCalendarFeed } from './calendar';
 export { RULES, authorize, decide, type ActorRule, type RuleName } from './rules';
+export { VIEWERS, VISIBILITY_NOTES, WHO_SEES_WHAT, type VisibilityRow } from './who-sees-what';
