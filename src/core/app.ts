@@ -205,6 +205,7 @@ export class Touchpoint {
           if (!listed.tenantAdmin) people.addTenantAdmin(listed.tenant.id, listed.user.id, null, now);
         });
       }
+      const afterCommit: (() => void)[] = [];
       const result = this.services.transaction(() => {
         const actor = people.resolveActor(inbound.identity, now);
         // Someone who speaks to the bot can be reached again (they opened the app, or came back).
@@ -219,6 +220,7 @@ export class Touchpoint {
           invocation: typed,
           contributions: this.registry.contributions,
           emit: (event, payload) => this.registry.emit(ctx, event, payload),
+          afterCommit: (fn) => afterCommit.push(fn),
           audit: (entry) => this.services.audit.audit({ tenantId: actor.tenant.id, actorId: actor.user.id, ...entry }, now),
           schedule: (recipient, kind, compose, dedupeKey, dueAt, expiresAt) => {
             const row = {
@@ -241,6 +243,14 @@ export class Touchpoint {
         };
         return body(ctx);
       });
+      // Committed already: a follow-up that fails is logged, and the person still gets their answer.
+      for (const fn of afterCommit) {
+        try {
+          fn();
+        } catch (err) {
+          this.logger.warn({ err: (err as Error)?.message ?? String(err) }, 'a step after commit failed');
+        }
+      }
       if (queued > 0) this.onQueued();
       return result;
     } catch (err) {

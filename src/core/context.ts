@@ -24,6 +24,8 @@ export interface RequestContext {
   contributions: Contributions;
   /** The command as typed, when the request came from text (choice buttons re-run it). */
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
+  /** Runs `fn` once this request's transaction has committed (never when it rolled back). */
+  afterCommit(fn: () => void): void;
   /** Records what the actor did in the audit log (ids and facts only, never confidential text). */
   audit(entry: { schoolId: number | null; action: string; subjectType: string; subjectId: number | null; detail?: string }): void;
   /** Tells other features something happened (listeners run in this same transaction). */

@@ -18,6 +18,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   db.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses no committed transaction's integrity
+  // Deleted rows are overwritten, not left in free pages: an erasure erases (DESIGN.md §6).
+  db.pragma('secure_delete = ON');
   cacheStatements(db);
   return db;
 }

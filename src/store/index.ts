@@ -38,6 +38,10 @@ export function createServices(db: Db): Services {
         throw isBusyError(err) ? new BusyError(err) : err;
       }
     },
+    flushErased(): void {
+      if (db.memory) return;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     people: new PeopleStore(db),
     series: new SeriesStore(db),
     calendar: new CalendarStore(db),

@@ -31,6 +31,12 @@ export interface Transactor {
 
 /** Every repository a feature may use, one per aggregate. */
 export interface Services extends Transactor {
+  /**
+   * Moves everything committed out of the write-ahead log into the database file and empties the
+   * log, so text just erased (overwritten there, with secure_delete) is left in neither. Costly:
+   * after an erasure, not after every write.
+   */
+  flushErased(): void;
   people: PeopleRepository;
   series: SeriesRepository;
   calendar: CalendarRepository;

@@ -46,6 +46,8 @@ export function forgetMe(ctx: RequestContext, value: string): ForgetReport {
   const report = ctx.services.coaching.forgetUser(tenantId, userId, FORGOTTEN_NAME);
   // Other features drop what they hold about the person in this same transaction.
   ctx.emit('user.forgotten', { userId });
+  // The erased text is overwritten in the database file (secure_delete); the log is emptied after commit.
+  ctx.afterCommit(() => ctx.services.flushErased());
   // What happened is kept, not who it was: not `ctx.audit`, which records the actor.
   ctx.services.audit.audit({ tenantId, schoolId: null, actorId: null, action: 'user.forget', subjectType: 'user', subjectId: null }, ctx.now);
   return report;

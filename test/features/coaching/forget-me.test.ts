@@ -2,7 +2,8 @@
  * `/coaching forget-me`: after it, no table holds the teacher's name, handle, words or a row that
  * points at them — only the anonymised placeholders — and escalations that named them say "a teacher".
  */
-import { bookAccepted, seedSchool, text } from '../../support/harness';
+import { existsSync, readFileSync } from 'node:fs';
+import { bookAccepted, seedSchool, tempDbPath, text } from '../../support/harness';
 import { buttonsOf } from '../../../src/messages/model';
 import { ask, createCoachingHarness, dmsTo, formIn, type CoachingHarness } from './support';
 
@@ -251,5 +252,38 @@ describe('forget-me scrubs only within the person’s own schools', () => {
     expect(h.core.services.escalations.byId(tenantId, mine.id)!.concern).toBe('a teacher did not follow the plan');
     expect(h.core.services.escalations.byId(tenantId, theirs.id)!.concern).toBe('she will not follow the plan; we will meet again');
     await h.deliver();
+  });
+});
+
+describe('forget-me erases from the database file itself', () => {
+  it('leaves none of the request, the question or the reply in the raw bytes of the file and its log', async () => {
+    const path = tempDbPath();
+    h = createCoachingHarness({ databasePath: path });
+    seedSchool(h, {
+      name: 'Demo Elementary',
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['casey', 'Casey Lee', 'coach'],
+        ['taylor', 'Quentin Zebulon', 'teacher'],
+      ],
+    });
+    const id = ask(h, 'taylor', 'engagement', 'RAWBYTES-REQUEST my class is hard');
+    const toCasey = dmsTo(await h.deliver(), 'casey')[0].message;
+    h.submit('casey', formIn(h.press('casey', toCasey, 'Ask a question')).formId, { question: 'RAWBYTES-QUESTION which period?' });
+    const q = dmsTo(await h.deliver(), 'taylor')[0].message;
+    h.submit('taylor', formIn(h.press('taylor', q, 'Reply')).formId, { text: 'RAWBYTES-REPLY fourth period' });
+    await h.deliver();
+    expect(id).toBeGreaterThan(0);
+    const bytes = (): string =>
+      [path, `${path}-wal`]
+        .filter((p) => existsSync(p))
+        .map((p) => readFileSync(p).toString('latin1'))
+        .join('');
+    expect(bytes()).toContain('RAWBYTES-REQUEST');
+
+    h.press('taylor', h.coaching('taylor', 'forget-me').messages[0], 'Erase everything');
+    const raw = bytes();
+    for (const secret of ['RAWBYTES-REQUEST', 'RAWBYTES-QUESTION', 'RAWBYTES-REPLY', 'Quentin Zebulon'])
+      expect({ secret, found: raw.includes(secret) }).toEqual({ secret, found: false });
   });
 });
