@@ -126,6 +126,28 @@ export function forgetUser(db: Db, tenantId: number, userId: number, placeholder
     }
   }
 
+  // Skip reasons and closure labels ("Taylor Morgan disciplinary hearing") in their own schools.
+  const labelled: [sql: string, table: string, column: string][] = [
+    [
+      `SELECT o.rowid AS rid, o.reason AS v, p.school_id AS school FROM occurrences o JOIN series s ON s.id = o.series_id
+         JOIN partnerships p ON p.id = s.partnership_id JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.reason IS NOT NULL`,
+      'occurrences',
+      'reason',
+    ],
+    [
+      `SELECT c.rowid AS rid, c.label AS v, c.school_id AS school FROM closures c JOIN schools sc ON sc.id = c.school_id WHERE sc.tenant_id = ?`,
+      'closures',
+      'label',
+    ],
+  ];
+  for (const [sql, table, column] of labelled) {
+    const update = db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`);
+    for (const r of (db.prepare(sql).all(tenantId) as Row[]).filter((x) => inOwnSchool(x.school))) {
+      const after = scrubText(r.v as string, fullNames, 'a teacher');
+      if (after !== r.v) update.run(after, r.rid);
+    }
+  }
+
   // Audit rows keep what happened, not who it was about.
   db.prepare(`UPDATE audit_log SET subject_id = NULL WHERE tenant_id = ? AND subject_type = 'user' AND subject_id = ?`).run(tenantId, userId);
 

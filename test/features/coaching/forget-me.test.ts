@@ -287,3 +287,28 @@ describe('forget-me erases from the database file itself', () => {
       expect({ secret, found: raw.includes(secret) }).toEqual({ secret, found: false });
   });
 });
+
+describe('forget-me scrubs skip reasons and closure labels', () => {
+  it('a skip reason and a closure label that name the teacher lose the name', async () => {
+    h = createCoachingHarness();
+    seedSchool(h, {
+      name: 'Demo Elementary',
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['casey', 'Casey Lee', 'coach'],
+        ['taylor', 'Taylor Morgan', 'teacher'],
+      ],
+    });
+    bookAccepted(h);
+    ask(h, 'taylor', 'engagement', 'a request so Taylor is known here');
+    h.run('pat', 'skip Taylor Morgan disciplinary hearing');
+    h.run('pat', 'closed 2026-12-21..2026-12-22 Taylor Morgan disciplinary hearing');
+    await h.deliver();
+    h.press('taylor', h.coaching('taylor', 'forget-me').messages[0], 'Erase everything');
+    const tenantId = h.user('pat').tenantId;
+    expect(h.core.services.calendar.closuresOfSchool(tenantId, 1).map((c) => c.label)).toEqual(['a teacher disciplinary hearing']);
+    const reasons = (h.core.db.prepare('SELECT reason FROM occurrences WHERE reason IS NOT NULL').all() as { reason: string }[]).map((r) => r.reason);
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.join('\n')).not.toContain('Taylor');
+  });
+});
