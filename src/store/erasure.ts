@@ -148,6 +148,9 @@ export function forgetUser(db: Db, tenantId: number, userId: number, placeholder
     }
   }
 
+  // Slack's delivery log keys carry the platform user id (`action:…:U0123:…`): those rows go.
+  db.prepare(`DELETE FROM slack_deliveries WHERE instr(delivery_key, ?) > 0`).run(`:${user.external_id as string}:`);
+
   // Audit rows keep what happened, not who it was about.
   db.prepare(`UPDATE audit_log SET subject_id = NULL WHERE tenant_id = ? AND subject_type = 'user' AND subject_id = ?`).run(tenantId, userId);
 

@@ -312,3 +312,26 @@ describe('forget-me scrubs skip reasons and closure labels', () => {
     expect(reasons.join('\n')).not.toContain('Taylor');
   });
 });
+
+describe('forget-me and the Slack delivery log', () => {
+  it('removes the delivery-log keys that carry the person’s platform id, and only those', () => {
+    h = createCoachingHarness();
+    seedSchool(h, {
+      name: 'Demo Elementary',
+      members: [
+        ['pat', 'Pat Rivera', 'principal'],
+        ['casey', 'Casey Lee', 'coach'],
+        ['taylor', 'Taylor Morgan', 'teacher'],
+      ],
+    });
+    ask(h, 'taylor', 'engagement', 'something');
+    const log = h.core.db.prepare(`INSERT INTO slack_deliveries (delivery_key, status, started_at) VALUES (?, 'done', ?)`);
+    log.run('action:1700000000.1:taylor:coaching.send:0', h.clock.now().toISOString());
+    log.run('action:1700000000.2:casey:coaching.accept:0', h.clock.now().toISOString());
+    h.press('taylor', h.coaching('taylor', 'forget-me').messages[0], 'Erase everything');
+    const keys = (h.core.db.prepare('SELECT delivery_key FROM slack_deliveries ORDER BY delivery_key').all() as { delivery_key: string }[]).map(
+      (r) => r.delivery_key,
+    );
+    expect(keys).toEqual(['action:1700000000.2:casey:coaching.accept:0']);
+  });
+});
