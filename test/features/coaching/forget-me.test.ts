@@ -54,6 +54,20 @@ function rowsPointingAt(h: CoachingHarness, userId: number): string[] {
   return hits;
 }
 
+/** Pat (principal), Casey (coach) and Taylor (teacher) at one school, for the tests that need no more. */
+function threePeople(opts: { databasePath?: string; teacherName?: string } = {}): CoachingHarness {
+  const harness = createCoachingHarness({ databasePath: opts.databasePath });
+  seedSchool(harness, {
+    name: 'Demo Elementary',
+    members: [
+      ['pat', 'Pat Rivera', 'principal'],
+      ['casey', 'Casey Lee', 'coach'],
+      ['taylor', opts.teacherName ?? 'Taylor Morgan', 'teacher'],
+    ],
+  });
+  return harness;
+}
+
 describe('forget-me', () => {
   beforeEach(() => {
     h = createCoachingHarness();
@@ -258,15 +272,7 @@ describe('forget-me scrubs only within the person’s own schools', () => {
 describe('forget-me erases from the database file itself', () => {
   it('leaves none of the request, the question or the reply in the raw bytes of the file and its log', async () => {
     const path = tempDbPath();
-    h = createCoachingHarness({ databasePath: path });
-    seedSchool(h, {
-      name: 'Demo Elementary',
-      members: [
-        ['pat', 'Pat Rivera', 'principal'],
-        ['casey', 'Casey Lee', 'coach'],
-        ['taylor', 'Quentin Zebulon', 'teacher'],
-      ],
-    });
+    h = threePeople({ databasePath: path, teacherName: 'Quentin Zebulon' });
     const id = ask(h, 'taylor', 'engagement', 'RAWBYTES-REQUEST my class is hard');
     const toCasey = dmsTo(await h.deliver(), 'casey')[0].message;
     h.submit('casey', formIn(h.press('casey', toCasey, 'Ask a question')).formId, { question: 'RAWBYTES-QUESTION which period?' });
@@ -290,15 +296,7 @@ describe('forget-me erases from the database file itself', () => {
 
 describe('forget-me scrubs skip reasons and closure labels', () => {
   it('a skip reason and a closure label that name the teacher lose the name', async () => {
-    h = createCoachingHarness();
-    seedSchool(h, {
-      name: 'Demo Elementary',
-      members: [
-        ['pat', 'Pat Rivera', 'principal'],
-        ['casey', 'Casey Lee', 'coach'],
-        ['taylor', 'Taylor Morgan', 'teacher'],
-      ],
-    });
+    h = threePeople();
     bookAccepted(h);
     ask(h, 'taylor', 'engagement', 'a request so Taylor is known here');
     h.run('pat', 'skip Taylor Morgan disciplinary hearing');
@@ -315,15 +313,7 @@ describe('forget-me scrubs skip reasons and closure labels', () => {
 
 describe('forget-me and the Slack delivery log', () => {
   it('removes the delivery-log keys that carry the person’s platform id, and only those', () => {
-    h = createCoachingHarness();
-    seedSchool(h, {
-      name: 'Demo Elementary',
-      members: [
-        ['pat', 'Pat Rivera', 'principal'],
-        ['casey', 'Casey Lee', 'coach'],
-        ['taylor', 'Taylor Morgan', 'teacher'],
-      ],
-    });
+    h = threePeople();
     ask(h, 'taylor', 'engagement', 'something');
     const log = h.core.db.prepare(`INSERT INTO slack_deliveries (delivery_key, status, started_at) VALUES (?, 'done', ?)`);
     log.run('action:1700000000.1:taylor:coaching.send:0', h.clock.now().toISOString());
