@@ -44,6 +44,14 @@ export interface User {
   kind?: UserKind;
 }
 
+/** The platform id an erased person's user row keeps (src/store/erasure.ts writes it), so a returning person starts afresh. */
+export const FORGOTTEN_EXTERNAL_ID_PREFIX = 'forgotten:';
+
+/** Whether the user row is what is left of a person who asked Touchpoint to forget them. */
+export function isForgotten(user: Pick<User, 'externalId'>): boolean {
+  return user.externalId.startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX);
+}
+
 export interface School {
   id: number;
   tenantId: number;

@@ -4,6 +4,7 @@
  */
 import type { Db } from './db';
 import type { ForgetReport } from '../core/ports/coaching';
+import { FORGOTTEN_EXTERNAL_ID_PREFIX } from '../core/model';
 
 type Row = Record<string, unknown>;
 
@@ -178,6 +179,6 @@ export function forgetUser(db: Db, tenantId: number, userId: number, placeholder
   db
     // A new platform id too: if they come back, they start afresh as a new person.
     .prepare(`UPDATE users SET display_name = ?, handle = NULL, external_id = ? WHERE tenant_id = ? AND id = ?`)
-    .run(placeholderName, `forgotten:${userId}`, tenantId, userId);
+    .run(placeholderName, `${FORGOTTEN_EXTERNAL_ID_PREFIX}${userId}`, tenantId, userId);
   return { requests: requestIds.length, escalations: escalationsChanged };
 }

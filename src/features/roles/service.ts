@@ -7,7 +7,7 @@
 import type { RequestContext, Services } from '../../core/context';
 import type { OutboxRow } from '../../core/ports';
 import { undeliveredTo } from '../../core/reach';
-import type { School, User } from '../../core/model';
+import { isForgotten, type School, type User } from '../../core/model';
 import { Refusal } from '../../core/errors';
 import { authorize, rolesAt, type GovernedRole, type RoleTarget } from '../../core/policy';
 import { LIVE_STATUSES } from '../../core/ports';
@@ -33,7 +33,7 @@ import {
 function notAPerson(user: User): string | undefined {
   if (user.kind === 'bot') return 'is a bot or an app, not a person';
   if (user.kind === 'deactivated') return 'has a deactivated account';
-  return user.externalId.startsWith('forgotten:') ? 'asked Touchpoint to forget them' : undefined;
+  return isForgotten(user) ? 'asked Touchpoint to forget them' : undefined;
 }
 
 export function roleTarget(ctx: RequestContext, school: School, person: User): RoleTarget {
