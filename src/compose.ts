@@ -13,6 +13,8 @@ import type { CommandRegistry } from './core/registry';
 import { buildRegistry } from './features';
 import { Dispatcher, type WakeTimers } from './scheduler/dispatch';
 import { Scheduler, type Planner } from './scheduler/tick';
+import { ErasureRunner } from './scheduler/erasure-runner';
+import { redactionNotices } from './features/coaching/forget';
 
 export interface Core {
   db: Db;
@@ -23,6 +25,8 @@ export interface Core {
   app: Touchpoint;
   dispatcher: Dispatcher;
   scheduler: Scheduler;
+  /** Finishes erasures begun by forget-me (or found in the ledger at start-up). */
+  erasures: ErasureRunner;
   clock: Clock;
   logger: Logger;
   close(): void;
@@ -53,13 +57,20 @@ export interface CoreOptions {
   schoolCalendarIcs?: string;
   /** Platform user ids who are admins of their workspace (ADMIN_USERS). */
   adminUsers?: readonly string[];
+  /** The erasure ledger's file, beside the database (none for an in-memory database unless given). */
+  erasureLedgerPath?: string;
+  /**
+   * Erasures finish in slices that yield to other work between them (the service); left out, the
+   * slices run one after another before the request returns (tests read the result at once).
+   */
+  eraseInBackground?: boolean;
 }
 
 export function buildCore(options: CoreOptions): Core {
   const logger = options.logger ?? silentLogger;
   const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
   migrate(db);
-  const services = createServices(db);
+  const services = createServices(db, { erasureLedgerPath: options.erasureLedgerPath });
   const registry = buildRegistry({
     baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000',
     retentionDays: options.retentionDays ?? 400,
@@ -80,9 +91,25 @@ export function buildCore(options: CoreOptions): Core {
     stillWanted: (row) => registry.stillWanted(services, row, options.clock.now()),
     onUndeliverable: (row, reason) => registry.undeliverable(services, row, reason, options.clock.now()),
   });
-  const planners: Planner[] = [...registry.planners.map((plan) => (now: Date) => plan(services, now))];
-  const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
   const deliverNow = options.deliverImmediately ?? true;
+  const kickDelivery = (): void => {
+    if (deliverNow) setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed')));
+  };
+  const erasures = new ErasureRunner({
+    services,
+    clock: options.clock,
+    logger,
+    synchronous: !(options.eraseInBackground ?? false),
+    onCompleted: (completed, now) => {
+      if (redactionNotices(services, completed, now) > 0) kickDelivery();
+    },
+  });
+  // A backup restored over the database does not bring back anyone erased since it was taken.
+  const reapplied = services.erasure.reconcileLedger(options.clock.now());
+  if (reapplied > 0) logger.warn({ erasures: reapplied }, 'erasures from the ledger applied again (a database restored from before them)');
+  erasures.drain();
+  const planners: Planner[] = [...registry.planners.map((plan) => (now: Date) => plan(services, now)), () => erasures.wake()];
+  const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
   const app = new Touchpoint({
     services,
     clock: options.clock,
@@ -90,9 +117,10 @@ export function buildCore(options: CoreOptions): Core {
     logger,
     adminUsers: options.adminUsers,
     // Deferred so the reply reaches the actor before the DMs it caused.
-    onQueued: deliverNow
-      ? () => setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed')))
-      : undefined,
+    onQueued: deliverNow ? kickDelivery : undefined,
+    wake: (job) => {
+      if (job === 'erasures') erasures.wake();
+    },
   });
   return {
     db,
@@ -102,6 +130,7 @@ export function buildCore(options: CoreOptions): Core {
     app,
     dispatcher,
     scheduler,
+    erasures,
     clock: options.clock,
     logger,
     close: () => {

@@ -43,6 +43,8 @@ export interface OperationsConfig {
   schoolCalendarIcs?: string;
   /** How long a claimed outbox row stays claimed; after a crash its rows are sent once this lapses. */
   outboxLeaseSeconds: number;
+  /** The erasure ledger (ids of erased people, applied again when a backup is restored); none for an in-memory database. */
+  erasureLedgerPath?: string;
 }
 
 export interface Config {
@@ -114,6 +116,7 @@ const envSchema = z.object({
     .transform((s) => s.split(',').map((id) => id.trim()))
     .optional(),
   BACKUP_DIR: optionalString,
+  ERASURE_LEDGER: optionalString,
   BACKUP_KEEP: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(14),
   BACKUP_CRON: z
     .string()
@@ -283,6 +286,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retentionDays: e.RETENTION_DAYS,
       schoolCalendarIcs: e.SCHOOL_CALENDAR_ICS,
       outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+      // Beside the database, not in it: a restored backup must not take it back.
+      erasureLedgerPath: e.ERASURE_LEDGER ?? (e.DATABASE_PATH === ':memory:' ? undefined : join(dirname(e.DATABASE_PATH), 'erasures.ledger')),
     },
     port: e.PORT,
     host: e.HOST,

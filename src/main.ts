@@ -74,6 +74,8 @@ async function main(): Promise<void> {
       schoolCalendarIcs: config.operations.schoolCalendarIcs,
       adminUsers: config.adminUsers,
       leaseMs: config.operations.outboxLeaseSeconds * 1000,
+      erasureLedgerPath: config.operations.erasureLedgerPath,
+      eraseInBackground: true,
       // The console's clock moves only when told to, so a wall-clock wake-up would find nothing due.
       dispatchWakeTimers: local ? undefined : nodeWakeTimers,
       baseUrl: config.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`,

@@ -23,6 +23,7 @@ describe('loadConfig defaults', () => {
       databasePath: './data/touchpoint.db',
       operations: {
         backupDir: 'data/backups',
+        erasureLedgerPath: 'data/erasures.ledger',
         backupKeep: 14,
         backupCron: '15 3 * * *',
         retentionDays: 400,
@@ -54,6 +55,7 @@ describe('loadConfig defaults', () => {
     });
     expect(c.operations).toEqual({
       backupDir: '/backups',
+      erasureLedgerPath: 'data/erasures.ledger',
       backupKeep: 30,
       backupCron: 'off',
       retentionDays: 365,

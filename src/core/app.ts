@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Identity, Tenant, User } from './model';
 import type { Clock, Logger } from './ports';
 import { silentLogger } from './ports';
-import type { PersonResolver, Reply, RequestContext, Services } from './context';
+import type { BackgroundJob, PersonResolver, Reply, RequestContext, Services } from './context';
 import { type CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
 import { AmbiguousPersonError, BusyError, NeedsChoice, Refusal, UsageError } from './errors';
 import { todayIn } from './datetime';
@@ -58,6 +58,8 @@ export interface TouchpointOptions {
   logger?: Logger;
   /** Called after a transaction queued outbox rows, so delivery can start at once. */
   onQueued?: () => void;
+  /** Starts a background job a request asked for (`ctx.wake`), after its transaction commits. */
+  wake?: (job: BackgroundJob) => void;
   /** Platform user ids who are admins of their workspace (ADMIN_USERS): made so when they first act. */
   adminUsers?: readonly string[];
 }
@@ -68,6 +70,7 @@ export class Touchpoint {
   readonly registry: CommandRegistry;
   private readonly logger: Logger;
   private readonly onQueued: () => void;
+  private readonly wakeJob: (job: BackgroundJob) => void;
   private readonly adminUsers: ReadonlySet<string>;
 
   constructor(options: TouchpointOptions) {
@@ -76,6 +79,7 @@ export class Touchpoint {
     this.registry = options.registry;
     this.logger = options.logger ?? silentLogger;
     this.onQueued = options.onQueued ?? (() => {});
+    this.wakeJob = options.wake ?? (() => {});
     this.adminUsers = new Set(options.adminUsers ?? []);
     this.registry.action({ actionId: RERUN_ACTION, handle: () => reply0() });
   }
@@ -221,6 +225,7 @@ export class Touchpoint {
           contributions: this.registry.contributions,
           emit: (event, payload) => this.registry.emit(ctx, event, payload),
           afterCommit: (fn) => afterCommit.push(fn),
+          wake: (job) => afterCommit.push(() => this.wakeJob(job)),
           audit: (entry) => this.services.audit.audit({ tenantId: actor.tenant.id, actorId: actor.user.id, ...entry }, now),
           schedule: (recipient, kind, compose, dedupeKey, dueAt, expiresAt) => {
             const row = {

@@ -13,6 +13,9 @@ export interface PersonResolver {
   resolve(token: string): User;
 }
 
+/** Work the service finishes in the background, in short slices, after a request starts it. */
+export type BackgroundJob = 'erasures';
+
 export interface RequestContext {
   actor: Actor;
   now: Date;
@@ -26,6 +29,8 @@ export interface RequestContext {
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
   /** Runs `fn` once this request's transaction has committed (never when it rolled back). */
   afterCommit(fn: () => void): void;
+  /** Starts (or keeps going) a background job once this request's transaction has committed. */
+  wake(job: BackgroundJob): void;
   /** Records what the actor did in the audit log (ids and facts only, never confidential text). */
   audit(entry: { schoolId: number | null; action: string; subjectType: string; subjectId: number | null; detail?: string }): void;
   /** Tells other features something happened (listeners run in this same transaction). */

@@ -47,6 +47,9 @@ export interface User {
 /** The platform id an erased person's user row keeps (src/store/erasure.ts writes it), so a returning person starts afresh. */
 export const FORGOTTEN_EXTERNAL_ID_PREFIX = 'forgotten:';
 
+/** The name an erased person's user row keeps: only ids point at it. */
+export const FORGOTTEN_DISPLAY_NAME = 'Former teacher';
+
 /** Whether the user row is what is left of a person who asked Touchpoint to forget them. */
 export function isForgotten(user: Pick<User, 'externalId'>): boolean {
   return user.externalId.startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX);

@@ -4,13 +4,11 @@
  * (or the user) to check it; what a caller may then show is decided by the policy, not here.
  */
 import type { Db } from './db';
-import { forgetUser } from './erasure';
 import type { LocalDate, LocalTime, Weekday } from '../core/datetime';
 import type {
   CoachingMessage,
   CoachingRepository,
   CoachingRequest,
-  ForgetReport,
   Format,
   Helpful,
   MessageKind,
@@ -253,20 +251,5 @@ export class CoachingStore implements CoachingRepository {
     this.db.prepare('DELETE FROM coaching_hours WHERE coach_id = ?').run(coachId);
     const insert = this.db.prepare('INSERT INTO coaching_hours (coach_id, weekday, start_time, end_time) VALUES (?, ?, ?, ?)');
     for (const s of slots) insert.run(coachId, s.weekday, s.start, s.end);
-  }
-
-  // ---- forget-me ------------------------------------------------------------------------------------
-
-  /**
-   * Erases a teacher: their requests (with the conversation and answers), the outbox rows about
-   * those requests whoever they were for, every row that points at them (as if the user row were
-   * deleted: ON DELETE CASCADE rows go, SET NULL columns are cleared), mentions of them in
-   * escalations and in messages still held in the outbox, and finally their name, handle and
-   * platform id on the user row, which stays as a placeholder so the ids other rows keep stay valid.
-   * The caller has checked the person holds no current role whose records need their name (coach,
-   * principal); records of a role held in the past keep the placeholder.
-   */
-  forgetUser(tenantId: number, userId: number, placeholderName: string): ForgetReport {
-    return forgetUser(this.db, tenantId, userId, placeholderName);
   }
 }

@@ -1,184 +1,368 @@
 /**
- * Erasure (`/coaching forget-me`): what the store does to forget a person. The coaching
- * repository's `forgetUser` calls it; it reads and writes every table, so it lives on its own.
+ * Erasure (`/coaching forget-me`) as the store carries it out. `begin` runs in the request's
+ * transaction and erases what the person sees go at once (their coaching requests and whatever was
+ * queued about them); `step` finishes the rest in slices of a few hundred rows, each slice its own
+ * short transaction: the person's name taken out of others' text in their own schools, the rows
+ * that point at them, and last their name, handle and platform id on the user row, which stays as a
+ * nameless placeholder so the ids other rows keep stay valid. The `erasures` table says how far each
+ * has come (ids only), and the ledger file beside the database keeps them across a restore.
  */
 import type { Db } from './db';
-import type { ForgetReport } from '../core/ports/coaching';
-import { FORGOTTEN_EXTERNAL_ID_PREFIX } from '../core/model';
+import { FORGOTTEN_DISPLAY_NAME, FORGOTTEN_EXTERNAL_ID_PREFIX } from '../core/model';
+import type { ErasureCompleted, ErasureRepository, ErasureScope, ErasureSlice, ErasureStarted } from '../core/ports';
+import type { ErasureLedger } from './erasure-ledger';
+import { mayMention, nameForms, scrubJson, scrubText, type NameForms } from './erasure-text';
 
 type Row = Record<string, unknown>;
 
-/** Request columns joined to their school, scoped to one tenant. */
-const IN_TENANT = `FROM coaching_requests x JOIN schools sc ON sc.id = x.school_id AND sc.tenant_id = @tenantId`;
+/** Rows one unit of work reads or changes: small enough that a unit takes a few milliseconds. */
+const BATCH = 300;
+/** What a name becomes in others' text. */
+const REPLACEMENT = 'a teacher';
 
-/** Replaces whole-word, case-insensitive occurrences of any token (longest first) with the replacement. */
-export function scrubText(text: string, tokens: readonly string[], replacement: string): string {
-  const usable = [...new Set(tokens.map((t) => t.trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
-  if (usable.length === 0) return text;
-  const alternatives = usable.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives})(?![\\p{L}\\p{N}_])`, 'giu');
-  return text.replace(re, replacement);
+interface ErasureRow {
+  id: number;
+  tenant_id: number;
+  user_id: number;
+  scope: ErasureScope;
+  requested_at: string;
+  phase: number;
+  cursor: number;
+  schools: string;
+  redacted_for: string;
 }
 
-function scrubJson(value: unknown, tokens: readonly string[], replacement: string): unknown {
-  if (typeof value === 'string') return scrubText(value, tokens, replacement);
-  if (Array.isArray(value)) return value.map((v) => scrubJson(v, tokens, replacement));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(v, tokens, replacement)]));
+/** What one unit of work needs to know about the erasure it advances. */
+interface Work {
+  db: Db;
+  erasure: ErasureRow;
+  names: NameForms;
+  schools: Set<number>;
+  /** Author id → texts of theirs that lost the name. */
+  redacted: Map<number, number>;
+}
+
+/** A unit: advances the phase from `cursor`; returns the next cursor, or null when the phase is done. */
+type Unit = (w: Work, cursor: number) => number | null;
+
+/** A free-text column scrubbed in the person's own schools; `author` names who wrote it, when known. */
+interface TextColumn {
+  select: string;
+  /** The alias of the scrubbed table in `select`. */
+  alias: string;
+  table: string;
+  column: string;
+  author?: string;
+  forms: (n: NameForms) => string[];
+}
+
+const TEXT_COLUMNS: TextColumn[] = [
+  {
+    // Escalations are about a teacher: every way of naming them goes, their first name too.
+    select: `SELECT e.rowid AS rid, e.concern AS v, e.coach_id AS author, e.school_id AS school FROM escalations e`,
+    alias: 'e',
+    table: 'escalations',
+    column: 'concern',
+    author: 'coach_id',
+    forms: (n) => n.everyName,
+  },
+  {
+    select: `SELECT e.rowid AS rid, e.plan_text AS v, e.coach_id AS author, e.school_id AS school FROM escalations e`,
+    alias: 'e',
+    table: 'escalations',
+    column: 'plan_text',
+    forms: (n) => n.everyName,
+  },
+  ...(
+    [
+      ['agenda_items', 'author_id'],
+      ['action_items', 'created_by'],
+      ['priorities', 'set_by'],
+    ] as const
+  ).map(([table, author]): TextColumn => ({
+    select: `SELECT t.rowid AS rid, t.text AS v, t.${author} AS author, p.school_id AS school FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id`,
+    alias: 't',
+    table,
+    column: 'text',
+    author,
+    forms: (n) => n.written,
+  })),
+  {
+    select: `SELECT o.rowid AS rid, o.reason AS v, NULL AS author, p.school_id AS school FROM occurrences o JOIN series s ON s.id = o.series_id
+               JOIN partnerships p ON p.id = s.partnership_id`,
+    alias: 'o',
+    table: 'occurrences',
+    column: 'reason',
+    forms: (n) => n.written,
+  },
+  {
+    select: `SELECT c.rowid AS rid, c.label AS v, c.created_by AS author, c.school_id AS school FROM closures c`,
+    alias: 'c',
+    table: 'closures',
+    column: 'label',
+    author: 'created_by',
+    forms: (n) => n.written,
+  },
+];
+
+/** One pass over a free-text column, BATCH rows at a time by rowid. */
+function textUnit(c: TextColumn): Unit {
+  return (w, cursor) => {
+    const rows = w.db.prepare(`${c.select} WHERE ${c.alias}.rowid > ? ORDER BY ${c.alias}.rowid LIMIT ${BATCH}`).all(cursor) as Row[];
+    const forms = c.forms(w.names);
+    const update = w.db.prepare(`UPDATE "${c.table}" SET "${c.column}" = ? WHERE rowid = ?`);
+    for (const r of rows) {
+      if (typeof r.v !== 'string' || !w.schools.has(r.school as number) || !mayMention(r.v, forms)) continue;
+      const after = scrubText(r.v, forms, REPLACEMENT);
+      if (after === r.v) continue;
+      update.run(after, r.rid);
+      const author = r.author as number | null;
+      if (c.author && author !== null && author !== w.erasure.user_id) w.redacted.set(author, (w.redacted.get(author) ?? 0) + 1);
+    }
+    return rows.length < BATCH ? null : (rows[rows.length - 1].rid as number);
+  };
+}
+
+/** Members of the person's schools: whose queued messages may name them (besides their own). */
+function readersInSchools(w: Work): Set<number> {
+  const ids = [...w.schools];
+  if (ids.length === 0) return new Set([w.erasure.user_id]);
+  const rows = w.db.prepare(`SELECT DISTINCT user_id FROM memberships WHERE school_id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Row[];
+  return new Set([w.erasure.user_id, ...rows.map((r) => r.user_id as number)]);
+}
+
+/** Messages held in the outbox (sent or not) that name the person, for readers in their schools. */
+const outboxUnit: Unit = (w, cursor) => {
+  const rows = w.db
+    .prepare(`SELECT id, kind, recipient_id, payload FROM outbox WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ${BATCH}`)
+    .all(w.erasure.tenant_id, cursor) as Row[];
+  const readers = readersInSchools(w);
+  const update = w.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
+  for (const r of rows) {
+    const forms = String(r.kind).startsWith('escalation') ? w.names.everyName : w.names.written;
+    const payload = r.payload as string;
+    if (!readers.has(r.recipient_id as number) || !mayMention(payload, forms)) continue;
+    const after = JSON.stringify(scrubJson(JSON.parse(payload), forms, REPLACEMENT));
+    if (after !== JSON.stringify(JSON.parse(payload))) update.run(after, r.id);
   }
-  return value;
+  return rows.length < BATCH ? null : (rows[rows.length - 1].id as number);
+};
+
+/** Slack's delivery-log keys carry the platform user id (`action:…:U0123:…`): those rows go. */
+const deliveryKeysUnit: Unit = (w, cursor) => {
+  const externalId = (w.db.prepare('SELECT external_id FROM users WHERE id = ?').get(w.erasure.user_id) as Row | undefined)?.external_id as string | undefined;
+  const rows = w.db.prepare(`SELECT rowid AS rid, delivery_key FROM slack_deliveries WHERE rowid > ? ORDER BY rowid LIMIT ${BATCH}`).all(cursor) as Row[];
+  if (externalId && !externalId.startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX)) {
+    const remove = w.db.prepare('DELETE FROM slack_deliveries WHERE rowid = ?');
+    for (const r of rows) if (String(r.delivery_key).includes(`:${externalId}:`)) remove.run(r.rid);
+  }
+  return rows.length < BATCH ? null : (rows[rows.length - 1].rid as number);
+};
+
+/** Audit rows keep what happened, not who it was about. */
+const auditUnit: Unit = (w, cursor) => {
+  const rows = w.db
+    .prepare(`SELECT rowid AS rid FROM audit_log WHERE tenant_id = ? AND subject_type = 'user' AND subject_id = ? AND rowid > ? ORDER BY rowid LIMIT ${BATCH}`)
+    .all(w.erasure.tenant_id, w.erasure.user_id, cursor) as Row[];
+  const update = w.db.prepare('UPDATE audit_log SET subject_id = NULL WHERE rowid = ?');
+  for (const r of rows) update.run(r.rid);
+  return rows.length < BATCH ? null : (rows[rows.length - 1].rid as number);
+};
+
+/** Every column that points at a user, found from the schema so tables added later are covered too. */
+function userReferences(db: Db): { table: string; column: string; onDelete: 'CASCADE' | 'SET NULL' }[] {
+  const tables = (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'users' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Row[]
+  ).map((r) => r.name as string);
+  return tables.flatMap((table) =>
+    (db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as Row[])
+      .filter((fk) => fk.table === 'users' && (fk.to === null || fk.to === 'id'))
+      .map((fk) => ({ table, column: fk.from as string, onDelete: String(fk.on_delete).toUpperCase() }))
+      .filter((r): r is { table: string; column: string; onDelete: 'CASCADE' | 'SET NULL' } => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL'),
+  );
 }
 
 /**
- * Erases a teacher: their requests (with the conversation and answers), the outbox rows about
- * those requests whoever they were for, every row that points at them (as if the user row were
- * deleted: ON DELETE CASCADE rows go, SET NULL columns are cleared), mentions of them in
- * escalations and in messages still held in the outbox, and finally their name, handle and
- * platform id on the user row, which stays as a placeholder so the ids other rows keep stay valid.
- * The caller has checked the person holds no current role whose records need their name (coach,
- * principal); records of a role held in the past keep the placeholder.
+ * The rows that point at the person, as if the user row were deleted: ON DELETE CASCADE rows go,
+ * SET NULL columns are cleared; the cursor is the index of the reference being worked through.
+ * Rows that cannot lose their user (a past partnership of someone who was once a coach) keep
+ * pointing at the user row, which stays only as the nameless placeholder.
  */
-export function forgetUser(db: Db, tenantId: number, userId: number, placeholderName: string): ForgetReport {
-  const user = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id = ?').get(tenantId, userId) as Row | undefined;
-  if (!user) throw new Error('user not in tenant');
-  const displayName = user.display_name as string;
-  const handle = (user.handle as string | null) ?? null;
-  const firstName = displayName.split(/\s+/)[0] ?? '';
-  // Escalations (and the DMs that carry them) are about the teacher: every way they are named
-  // goes. Other text written by principals and coaches loses the full name and @handle only (a
-  // bare first name there is too often someone else's, or an ordinary word, to replace blindly).
-  const everyName = [displayName, firstName, ...(handle ? [`@${handle}`] : [])];
-  const fullNames = [displayName, ...(handle ? [`@${handle}`] : [])];
+const referencesUnit: Unit = (w, cursor) => {
+  const refs = userReferences(w.db);
+  const ref = refs[cursor];
+  if (!ref) return null;
+  const some = `SELECT rowid FROM "${ref.table}" WHERE "${ref.column}" = ? LIMIT ${BATCH}`;
+  const changed =
+    ref.onDelete === 'CASCADE'
+      ? w.db.prepare(`DELETE FROM "${ref.table}" WHERE rowid IN (${some})`).run(w.erasure.user_id).changes
+      : w.db.prepare(`UPDATE "${ref.table}" SET "${ref.column}" = NULL WHERE rowid IN (${some})`).run(w.erasure.user_id).changes;
+  return changed < BATCH ? cursor + 1 : cursor;
+};
 
-  const requestIds = (db.prepare(`SELECT x.id ${IN_TENANT} WHERE x.teacher_id = @userId`).all({ tenantId, userId }) as Row[]).map((r) => r.id as number);
-  const deleteByPrefix = db.prepare(`DELETE FROM outbox WHERE tenant_id = ? AND dedupe_key LIKE ? ESCAPE '\\'`);
-  for (const id of requestIds) deleteByPrefix.run(tenantId, `coaching:r${id}:%`);
+/** Last: the name, handle and platform id go (a new platform id: if they come back, they start afresh). */
+const userRowUnit: Unit = (w) => {
+  w.db
+    .prepare(`UPDATE users SET display_name = ?, handle = NULL, external_id = ? WHERE tenant_id = ? AND id = ?`)
+    .run(FORGOTTEN_DISPLAY_NAME, `${FORGOTTEN_EXTERNAL_ID_PREFIX}${w.erasure.user_id}`, w.erasure.tenant_id, w.erasure.user_id);
+  return null;
+};
 
-  // Free text is scrubbed only within the person's own schools: elsewhere their first name is
-  // someone else's, or an ordinary word ("we will meet").
-  const ownSchools = new Set(
-    (
-      db
-        .prepare(`SELECT school_id AS id FROM memberships WHERE user_id = @userId UNION SELECT x.school_id AS id ${IN_TENANT} WHERE x.teacher_id = @userId`)
-        .all({ tenantId, userId }) as Row[]
-    ).map((r) => r.id as number),
-  );
-  const inOwnSchool = (schoolId: unknown): boolean => ownSchools.has(schoolId as number);
+/** The phases of an `everything` erasure, in order. Escalations that were about the person are unlinked in `begin`. */
+const PHASES: Unit[] = [...TEXT_COLUMNS.map(textUnit), outboxUnit, deliveryKeysUnit, auditUnit, referencesUnit, userRowUnit];
 
-  // Escalations that named them keep only "a teacher".
-  const escalations = (
-    db
-      .prepare(
-        `SELECT e.id, e.school_id, e.concern, e.plan_text, e.concerns_user_id FROM escalations e JOIN schools sc ON sc.id = e.school_id WHERE sc.tenant_id = ?`,
-      )
-      .all(tenantId) as Row[]
-  ).filter((e) => inOwnSchool(e.school_id) || e.concerns_user_id === userId);
-  let escalationsChanged = 0;
-  db.prepare(
-    `UPDATE escalations SET concerns_user_id = NULL, concerns_label = 'a teacher'
-              WHERE concerns_user_id = ? AND school_id IN (SELECT id FROM schools WHERE tenant_id = ?)`,
-  ).run(userId, tenantId);
-  const updateEscalation = db.prepare('UPDATE escalations SET concern = ?, plan_text = ? WHERE id = ?');
-  for (const e of escalations) {
-    const concern = scrubText(e.concern as string, everyName, 'a teacher');
-    const plan = e.plan_text === null ? null : scrubText(e.plan_text as string, everyName, 'a teacher');
-    if (concern !== e.concern || plan !== e.plan_text || e.concerns_user_id === userId) {
-      updateEscalation.run(concern, plan, e.id);
-      escalationsChanged += 1;
-    }
+export class ErasureStore implements ErasureRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly ledger: ErasureLedger,
+  ) {}
+
+  begin(tenantId: number, userId: number, scope: ErasureScope, now: Date): ErasureStarted {
+    const user = this.db.prepare('SELECT id FROM users WHERE tenant_id = ? AND id = ?').get(tenantId, userId);
+    if (!user) throw new Error('user not in tenant');
+    const underWay = this.db
+      .prepare('SELECT 1 FROM erasures WHERE tenant_id = ? AND user_id = ? AND scope = ? AND completed_at IS NULL')
+      .get(tenantId, userId, scope);
+    if (underWay) return { requests: 0 };
+    return this.start(tenantId, userId, scope, now, now, false);
   }
 
-  // Messages still held in the outbox (sent or not) that name them.
-  const updatePayload = db.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
-  const recipientsInOwnSchools = new Set(
-    ownSchools.size === 0
-      ? []
-      : (
-          db.prepare(`SELECT DISTINCT user_id FROM memberships WHERE school_id IN (${[...ownSchools].map(() => '?').join(',')})`).all(...ownSchools) as Row[]
-        ).map((r) => r.user_id as number),
-  );
-  for (const r of db.prepare('SELECT id, kind, recipient_id, payload FROM outbox WHERE tenant_id = ?').all(tenantId) as Row[]) {
-    if (!recipientsInOwnSchools.has(r.recipient_id as number) && r.recipient_id !== userId) continue;
-    const before = r.payload as string;
-    const names = String(r.kind).startsWith('escalation') ? everyName : fullNames;
-    const after = JSON.stringify(scrubJson(JSON.parse(before), names, 'a teacher'));
-    if (after !== JSON.stringify(JSON.parse(before))) updatePayload.run(after, r.id);
-  }
-
-  // Agenda text written by the partnership.
-  const freeText: [table: string, column: string][] = [
-    ['agenda_items', 'text'],
-    ['action_items', 'text'],
-    ['priorities', 'text'],
-  ];
-  for (const [table, column] of freeText) {
-    const rows = (
+  /** Erases the requests (made before `until`) and records the erasure; `inLedger` when it came from the ledger. */
+  private start(tenantId: number, userId: number, scope: ErasureScope, requestedAt: Date, until: Date, inLedger: boolean): ErasureStarted {
+    const db = this.db;
+    // Their schools, kept before the memberships go: where their name is taken out of others' text.
+    const schools = (
       db
         .prepare(
-          `SELECT t.rowid AS rid, t."${column}" AS v, p.school_id AS school FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id
-                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ?`,
+          `SELECT m.school_id AS id FROM memberships m JOIN schools sc ON sc.id = m.school_id AND sc.tenant_id = @tenantId WHERE m.user_id = @userId
+           UNION SELECT x.school_id FROM coaching_requests x JOIN schools sc ON sc.id = x.school_id AND sc.tenant_id = @tenantId WHERE x.teacher_id = @userId`,
         )
-        .all(tenantId) as Row[]
-    ).filter((r) => inOwnSchool(r.school));
-    const update = db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`);
-    for (const r of rows) {
-      const after = scrubText(r.v as string, fullNames, 'a teacher');
-      if (after !== r.v) update.run(after, r.rid);
+        .all({ tenantId, userId }) as Row[]
+    ).map((r) => r.id as number);
+    const requests = (
+      db
+        .prepare(
+          `SELECT x.id FROM coaching_requests x JOIN schools sc ON sc.id = x.school_id AND sc.tenant_id = ? WHERE x.teacher_id = ? AND x.created_at <= ?`,
+        )
+        .all(tenantId, userId, until.toISOString()) as Row[]
+    ).map((r) => r.id as number);
+    // Whatever was queued about each request, whoever it was for (keys `coaching:r<id>:…`).
+    const queued = db.prepare(`DELETE FROM outbox WHERE tenant_id = ? AND dedupe_key >= ? AND dedupe_key < ?`);
+    const remove = db.prepare('DELETE FROM coaching_requests WHERE id = ?');
+    for (const id of requests) {
+      queued.run(tenantId, `coaching:r${id}:`, `coaching:r${id};`);
+      remove.run(id);
     }
+    if (scope === 'teacher_data') {
+      // What they hold as a teacher; their staff roles (and the records that need their name) stay.
+      db.prepare(`DELETE FROM memberships WHERE user_id = ? AND role = 'teacher'`).run(userId);
+    } else {
+      db.prepare(`UPDATE escalations SET concerns_user_id = NULL, concerns_label = 'a teacher' WHERE concerns_user_id = ?`).run(userId);
+    }
+    db.prepare(`INSERT OR IGNORE INTO erasures (tenant_id, user_id, scope, requested_at, schools, in_ledger, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+      tenantId,
+      userId,
+      scope,
+      requestedAt.toISOString(),
+      JSON.stringify(schools),
+      inLedger ? 1 : 0,
+      scope === 'teacher_data' ? until.toISOString() : null,
+    );
+    return { requests: requests.length };
   }
 
-  // Skip reasons and closure labels ("Taylor Morgan disciplinary hearing") in their own schools.
-  const labelled: [sql: string, table: string, column: string][] = [
-    [
-      `SELECT o.rowid AS rid, o.reason AS v, p.school_id AS school FROM occurrences o JOIN series s ON s.id = o.series_id
-         JOIN partnerships p ON p.id = s.partnership_id JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.reason IS NOT NULL`,
-      'occurrences',
-      'reason',
-    ],
-    [
-      `SELECT c.rowid AS rid, c.label AS v, c.school_id AS school FROM closures c JOIN schools sc ON sc.id = c.school_id WHERE sc.tenant_id = ?`,
-      'closures',
-      'label',
-    ],
-  ];
-  for (const [sql, table, column] of labelled) {
-    const update = db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`);
-    for (const r of (db.prepare(sql).all(tenantId) as Row[]).filter((x) => inOwnSchool(x.school))) {
-      const after = scrubText(r.v as string, fullNames, 'a teacher');
-      if (after !== r.v) update.run(after, r.rid);
-    }
+  pending(): boolean {
+    return this.db.prepare('SELECT 1 FROM erasures WHERE completed_at IS NULL OR in_ledger = 0 LIMIT 1').get() !== undefined;
   }
 
-  // Slack's delivery log keys carry the platform user id (`action:…:U0123:…`): those rows go.
-  db.prepare(`DELETE FROM slack_deliveries WHERE instr(delivery_key, ?) > 0`).run(`:${user.external_id as string}:`);
-
-  // Audit rows keep what happened, not who it was about.
-  db.prepare(`UPDATE audit_log SET subject_id = NULL WHERE tenant_id = ? AND subject_type = 'user' AND subject_id = ?`).run(tenantId, userId);
-
-  // Every row pointing at the user, found from the schema so tables added later are covered too.
-  // The user id was checked to be in this tenant, so these rows are this tenant's.
-  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'users' AND name NOT LIKE 'sqlite_%'`).all() as Row[]).map(
-    (r) => r.name as string,
-  );
-  for (const table of tables) {
-    const fks = db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as Row[];
-    for (const fk of fks) {
-      if (fk.table !== 'users' || (fk.to !== null && fk.to !== 'id')) continue;
-      const column = fk.from as string;
-      const action = String(fk.on_delete).toUpperCase();
-      if (action === 'CASCADE') {
-        db.prepare(`DELETE FROM "${table}" WHERE "${column}" = ?`).run(userId);
-      } else if (action === 'SET NULL') {
-        db.prepare(`UPDATE "${table}" SET "${column}" = NULL WHERE "${column}" = ?`).run(userId);
+  step(budgetMs: number, now: Date): ErasureSlice {
+    const started = performance.now();
+    return this.db.transaction((): ErasureSlice => {
+      this.recordInLedger();
+      const completed: ErasureCompleted[] = [];
+      const next = this.db.prepare('SELECT * FROM erasures WHERE completed_at IS NULL ORDER BY id LIMIT 1');
+      let erasure: ErasureRow | undefined;
+      while ((erasure = next.get() as ErasureRow | undefined) && performance.now() - started < budgetMs) {
+        const done = this.advance(erasure, started, budgetMs, now);
+        if (done) completed.push(done);
       }
-      // Rows that cannot lose their user (a past partnership of someone who was once a coach or
-      // principal) keep pointing at the user row, which stays only as the nameless placeholder.
-    }
+      return { completed, more: this.pending() };
+    })();
   }
 
-  db
-    // A new platform id too: if they come back, they start afresh as a new person.
-    .prepare(`UPDATE users SET display_name = ?, handle = NULL, external_id = ? WHERE tenant_id = ? AND id = ?`)
-    .run(placeholderName, `${FORGOTTEN_EXTERNAL_ID_PREFIX}${userId}`, tenantId, userId);
-  return { requests: requestIds.length, escalations: escalationsChanged };
+  /** Works through one erasure's phases until the budget is spent; returns it when it finished. */
+  private advance(erasure: ErasureRow, started: number, budgetMs: number, now: Date): ErasureCompleted | undefined {
+    const user = this.db.prepare('SELECT display_name, handle, external_id FROM users WHERE id = ?').get(erasure.user_id) as Row | undefined;
+    // A row already nameless has no name left to look for (its placeholder is not a name).
+    const named = user !== undefined && !String(user.external_id).startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX);
+    const work: Work = {
+      db: this.db,
+      erasure,
+      names: named ? nameForms(user.display_name as string, (user.handle as string | null) ?? null) : { written: [], everyName: [] },
+      schools: new Set(JSON.parse(erasure.schools) as number[]),
+      redacted: new Map(Object.entries(JSON.parse(erasure.redacted_for) as Record<string, number>).map(([k, v]) => [Number(k), v])),
+    };
+    let { phase, cursor } = erasure;
+    while (phase < PHASES.length && performance.now() - started < budgetMs) {
+      const nextCursor = PHASES[phase](work, cursor);
+      if (nextCursor === null) {
+        phase += 1;
+        cursor = 0;
+      } else cursor = nextCursor;
+    }
+    const finished = phase >= PHASES.length;
+    this.db
+      .prepare('UPDATE erasures SET phase = ?, cursor = ?, redacted_for = ?, completed_at = ? WHERE id = ?')
+      .run(phase, cursor, JSON.stringify(Object.fromEntries(work.redacted)), finished ? now.toISOString() : null, erasure.id);
+    if (!finished) return undefined;
+    return {
+      tenantId: erasure.tenant_id,
+      userId: erasure.user_id,
+      scope: erasure.scope,
+      redactedFor: [...work.redacted].map(([authorId, texts]) => ({ authorId, texts })),
+    };
+  }
+
+  /** Erasures not yet in the ledger file are written there (after the transaction that began them committed). */
+  private recordInLedger(): void {
+    const rows = this.db.prepare('SELECT id, tenant_id, user_id, scope, requested_at FROM erasures WHERE in_ledger = 0 ORDER BY id').all() as ErasureRow[];
+    if (rows.length === 0) return;
+    this.ledger.append(rows.map((r) => ({ tenantId: r.tenant_id, userId: r.user_id, scope: r.scope, requestedAt: new Date(r.requested_at) })));
+    const mark = this.db.prepare('UPDATE erasures SET in_ledger = 1 WHERE id = ?');
+    for (const r of rows) mark.run(r.id);
+  }
+
+  reconcileLedger(now: Date): number {
+    let begun = 0;
+    this.db.transaction(() => {
+      const known = this.db.prepare('SELECT 1 FROM erasures WHERE tenant_id = ? AND user_id = ? AND scope = ? AND requested_at = ?');
+      for (const entry of this.ledger.read()) {
+        const at = entry.requestedAt.toISOString();
+        if (known.get(entry.tenantId, entry.userId, entry.scope, at)) continue;
+        // This database does not know the erasure: it is a backup from before it. Apply it again.
+        begun += 1;
+        const user = this.db.prepare('SELECT external_id FROM users WHERE id = ?').get(entry.userId) as Row | undefined;
+        if (!user) {
+          this.holdId(entry.tenantId, entry.userId, now);
+          this.db
+            .prepare(`INSERT OR IGNORE INTO erasures (tenant_id, user_id, scope, requested_at, in_ledger, phase, completed_at) VALUES (?, ?, ?, ?, 1, ?, ?)`)
+            .run(entry.tenantId, entry.userId, entry.scope, at, PHASES.length, now.toISOString());
+        } else {
+          this.start(entry.tenantId, entry.userId, entry.scope, entry.requestedAt, entry.requestedAt, true);
+        }
+      }
+    })();
+    return begun;
+  }
+
+  /**
+   * A person erased after the backup was taken is not in it; their id is taken by a nameless
+   * placeholder so that it is never given to someone new (whom the ledger would then erase).
+   */
+  private holdId(tenantId: number, userId: number, now: Date): void {
+    if (!this.db.prepare('SELECT 1 FROM tenants WHERE id = ?').get(tenantId)) return;
+    this.db
+      .prepare('INSERT OR IGNORE INTO users (id, tenant_id, external_id, display_name, handle, created_at) VALUES (?, ?, ?, ?, NULL, ?)')
+      .run(userId, tenantId, `${FORGOTTEN_EXTERNAL_ID_PREFIX}${userId}`, FORGOTTEN_DISPLAY_NAME, now.toISOString());
+  }
 }

@@ -11,6 +11,8 @@ import { AgendaStore } from './agenda';
 import { AuditStore } from './audit';
 import { CalendarStore } from './calendar';
 import { CoachingStore } from './coaching';
+import { ErasureStore } from './erasure';
+import { ErasureLedger } from './erasure-ledger';
 import { EscalationStore } from './escalations';
 import { OperationsStore } from './operations';
 import { OutboxStore } from './outbox';
@@ -29,7 +31,12 @@ export function createPlatformStores(db: Db): PlatformStores {
   return { slack: new SlackStore(db), teams: new TeamsConversationRepository(db) };
 }
 
-export function createServices(db: Db): Services {
+export interface ServiceOptions {
+  /** The erasure ledger's file (see erasure-ledger.ts); none by default. */
+  erasureLedgerPath?: string;
+}
+
+export function createServices(db: Db, options: ServiceOptions = {}): Services {
   return {
     transaction<T>(fn: () => T): T {
       try {
@@ -48,6 +55,7 @@ export function createServices(db: Db): Services {
     agenda: new AgendaStore(db),
     escalations: new EscalationStore(db),
     coaching: new CoachingStore(db),
+    erasure: new ErasureStore(db, new ErasureLedger(options.erasureLedgerPath)),
     outbox: new OutboxStore(db),
     audit: new AuditStore(db),
     operations: new OperationsStore(db),

@@ -50,11 +50,6 @@ export interface OfficeHour {
 
 export type NewDraft = Pick<CoachingRequest, 'schoolId' | 'teacherId' | 'topic' | 'details' | 'format' | 'preferredTimes' | 'shared'>;
 
-export interface ForgetReport {
-  requests: number;
-  escalations: number;
-}
-
 /** Teachers' coaching requests, their messages and coaches' office hours. */
 export interface CoachingRepository {
   /** A new draft; the teacher's older drafts go (one unsent request at a time). */
@@ -116,14 +111,4 @@ export interface CoachingRepository {
   officeHours(tenantId: number, coachId: number): OfficeHour[];
   /** Replaces the coach's whole set (an empty list clears it). */
   setOfficeHours(tenantId: number, coachId: number, slots: OfficeHour[]): void;
-  /**
-   * Erases a teacher: their requests (with the conversation and answers), the outbox rows about
-   * those requests whoever they were for, every row that points at them (as if the user row were
-   * deleted: ON DELETE CASCADE rows go, SET NULL columns are cleared), mentions of them in
-   * escalations and in messages still held in the outbox, and finally their name, handle and
-   * platform id on the user row, which stays as a placeholder so the ids other rows keep stay valid.
-   * The caller has checked the person holds no current role whose records need their name (coach,
-   * principal); records of a role held in the past keep the placeholder.
-   */
-  forgetUser(tenantId: number, userId: number, placeholderName: string): ForgetReport;
 }

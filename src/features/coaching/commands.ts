@@ -34,7 +34,7 @@ import {
   withdraw,
   type Review,
 } from './requests';
-import { forgetMe, requestsToForget } from './forget';
+import { forgetMe, planForget } from './forget';
 import { coachingExportSection } from './demand';
 import {
   ACTIONS,
@@ -229,7 +229,7 @@ const forgetMeCommand: CommandSpec<Record<string, never>> = {
   describe: 'erase everything Touchpoint holds about you',
   example: 'forget-me',
   ...noArguments,
-  handle: (ctx) => reply(forgetConfirmation(requestsToForget(ctx), ctx.actor.user.id)),
+  handle: (ctx) => reply(forgetConfirmation(planForget(ctx), ctx.actor.user.id)),
 };
 
 const queue: CommandSpec<Record<string, never>> = {

@@ -1,54 +1,87 @@
 /**
- * `/coaching forget-me`: a teacher erases everything Touchpoint holds about them. Coaches working
- * on one of their live requests are told it was withdrawn, nothing more; other features drop what
- * they hold about the person through the `user.forgotten` event, in the same transaction.
+ * `/coaching forget-me`: a person erases what Touchpoint holds about them. A teacher is forgotten
+ * whole; someone who also holds a staff role (coach, principal, …) has their teacher data erased
+ * and is told what stays — the role, and the records it keeps under their name — never refused
+ * for a role someone else gave them. Coaches working on one of their live requests are told it was
+ * withdrawn, nothing more. The store erases the requests in this transaction and finishes the rest
+ * in short slices after it commits (`ctx.wake('erasures')`); authors whose text lost the name are
+ * told when it is done (`redactionNotices`).
  */
-import type { RequestContext } from '../../core/context';
+import type { RequestContext, Services } from '../../core/context';
 import { Refusal } from '../../core/errors';
-import { LIVE_STATUSES, type ForgetReport } from '../../core/ports';
+import { LIVE_STATUSES, type ErasureCompleted } from '../../core/ports';
 import { coachesToTell, schoolOf } from './service';
-import { withdrawnNotice } from './messages';
+import { redactedNotice, withdrawnNotice } from './messages';
 
-/** The placeholder an erased teacher's user row keeps. */
-export const FORGOTTEN_NAME = 'Former teacher';
-
-/** A role whose records (touch-points, agendas, escalations raised) need the person's name, as "coach at Demo Elementary". */
-function staffRole(ctx: RequestContext): string | undefined {
-  const m = ctx.actor.memberships.find((x) => x.role !== 'teacher');
-  if (!m) return undefined;
-  const school = ctx.services.people.schoolById(ctx.actor.tenant.id, m.schoolId);
-  return `${m.role.replace('_', ' ')} at ${school?.name ?? 'a school'}`;
+/** What forget-me would erase for this person, and what would stay. */
+export interface ForgetPlan {
+  requests: number;
+  /** Staff roles that stay, as "coach at Demo Elementary": their records need the person's name. */
+  staysAs: string[];
 }
 
-/** Before asking for confirmation: how many requests would go (refused while the person holds a staff role). */
-export function requestsToForget(ctx: RequestContext): number {
-  const role = staffRole(ctx);
-  if (role)
-    throw new Refusal(
-      `You are also ${role}: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.`,
-    );
-  return ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id).length;
+export type ForgetOutcome = ForgetPlan;
+
+/** Roles whose records (touch-points, agendas, escalations raised) need the person's name. */
+function staffRoles(ctx: RequestContext): string[] {
+  return ctx.actor.memberships
+    .filter((m) => m.role !== 'teacher')
+    .map((m) => `${m.role.replace('_', ' ')} at ${ctx.services.people.schoolById(ctx.actor.tenant.id, m.schoolId)?.name ?? 'a school'}`);
 }
 
-/** The confirmation button (its value is the person's own id): erases them. */
-export function forgetMe(ctx: RequestContext, value: string): ForgetReport {
+/** Before asking for confirmation: how many requests would go, and which roles stay. */
+export function planForget(ctx: RequestContext): ForgetPlan {
+  return { requests: ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id).length, staysAs: staffRoles(ctx) };
+}
+
+/** The confirmation button (its value is the person's own id): erases them, or their teacher data when they hold a staff role. */
+export function forgetMe(ctx: RequestContext, value: string): ForgetOutcome {
   if (Number(value) !== ctx.actor.user.id) throw new Refusal('That button is not yours.');
-  const role = staffRole(ctx);
-  if (role) throw new Refusal(`You are also ${role}: ask your principal or admin to remove the role first.`);
   const tenantId = ctx.actor.tenant.id;
   const userId = ctx.actor.user.id;
+  const staysAs = staffRoles(ctx);
   for (const r of ctx.services.coaching.ofTeacher(tenantId, userId).filter((x) => LIVE_STATUSES.includes(x.status))) {
     for (const coach of coachesToTell(ctx.services, tenantId, schoolOf(ctx, r), r)) {
       // Not under the request's key prefix: the erasure removes those rows, and this one says nothing about the teacher.
       ctx.notify(coach, 'coaching.withdrawn', withdrawnNotice(r), `coaching:gone:r${r.id}:u${coach.id}`);
     }
   }
-  const report = ctx.services.coaching.forgetUser(tenantId, userId, FORGOTTEN_NAME);
-  // Other features drop what they hold about the person in this same transaction.
-  ctx.emit('user.forgotten', { userId });
-  // The erased text is overwritten in the database file (secure_delete); the log is emptied after commit.
-  ctx.afterCommit(() => ctx.services.flushErased());
+  const started = ctx.services.erasure.begin(tenantId, userId, staysAs.length > 0 ? 'teacher_data' : 'everything', ctx.now);
+  // Other features drop what they hold about a person forgotten whole, in this same transaction.
+  if (staysAs.length === 0) ctx.emit('user.forgotten', { userId });
+  ctx.wake('erasures');
   // What happened is kept, not who it was: not `ctx.audit`, which records the actor.
-  ctx.services.audit.audit({ tenantId, schoolId: null, actorId: null, action: 'user.forget', subjectType: 'user', subjectId: null }, ctx.now);
-  return report;
+  ctx.services.audit.audit(
+    { tenantId, schoolId: null, actorId: null, action: staysAs.length > 0 ? 'user.forget.teacher_data' : 'user.forget', subjectType: 'user', subjectId: null },
+    ctx.now,
+  );
+  return { requests: started.requests, staysAs };
+}
+
+/**
+ * When an erasure has finished: each person whose text (agenda items, escalations, skip reasons,
+ * closure labels) had the name taken out is told, once, how many of their texts changed — not
+ * whose name it was.
+ */
+export function redactionNotices(services: Services, completed: readonly ErasureCompleted[], now: Date): number {
+  let told = 0;
+  for (const erasure of completed) {
+    for (const { authorId, texts } of erasure.redactedFor) {
+      const author = services.people.userById(erasure.tenantId, authorId);
+      if (!author) continue;
+      const queued = services.outbox.enqueue(
+        {
+          tenantId: erasure.tenantId,
+          recipientId: author.id,
+          kind: 'erasure.redacted',
+          dedupeKey: `erasure:redacted:e${erasure.userId}:u${author.id}`,
+          message: redactedNotice(texts),
+          dueAt: now,
+        },
+        now,
+      );
+      if (queued) told += 1;
+    }
+  }
+  return told;
 }

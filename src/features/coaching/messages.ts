@@ -268,6 +268,12 @@ export const helpfulThanks = (helpful: Helpful, coach: User | undefined): Messag
 /** To the coaches of a withdrawn (or erased) request: that it was withdrawn, and nothing more. */
 export const withdrawnNotice = (r: CoachingRequest): Message => textMessage(`Coaching request #${r.id} was withdrawn. Nothing more is needed from you.`);
 
+/** To someone whose text named a person who then asked Touchpoint to forget them: what changed, not whose name it was. */
+export const redactedNotice = (texts: number): Message =>
+  textMessage(
+    `A person asked Touchpoint to forget them, and ${texts === 1 ? 'one thing you wrote named them' : `${texts} things you wrote named them`} (agenda items, escalations, skip reasons or closures). Their name now reads "a teacher" there; nothing else in your text changed.`,
+  );
+
 export const withdrewReply = (r: CoachingRequest): Message => textMessage(`Withdrew request #${r.id}. The coach has been told it was withdrawn, nothing more.`);
 
 // ---- reminders ---------------------------------------------------------------------------------------

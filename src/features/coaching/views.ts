@@ -5,7 +5,8 @@
  */
 import { escapeMarkup as esc, type Block, type Button, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
-import type { ForgetReport, OfficeHour } from '../../core/ports';
+import type { OfficeHour } from '../../core/ports';
+import type { ForgetOutcome, ForgetPlan } from './forget';
 import { FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TOPIC_LABELS, dayOf, slotLabel } from './labels';
 import { ACTIONS, coachButtons, requestLine } from './messages';
 import type { CoachingHome, OwnRequest, SchoolQueue } from './service';
@@ -109,13 +110,34 @@ export function hoursMessage(op: 'show' | 'clear' | 'set', slots: OfficeHour[], 
 // ---- forget-me ----------------------------------------------------------------------------------------
 
 /** The confirmation before erasing: what goes, and the two buttons (their value is the person's own id). */
-export function forgetConfirmation(requests: number, userId: number): Message {
-  const what = [
-    `${requests === 1 ? 'your 1 coaching request' : `your ${requests} coaching requests`} with their conversations and your "was it helpful?" answers`,
-    'your school memberships',
-    'your name and handle (anything that names you says "a teacher")',
-    'messages waiting to be sent to you',
-  ];
+export function forgetConfirmation(plan: ForgetPlan, userId: number): Message {
+  const requests = `${plan.requests === 1 ? 'your 1 coaching request' : `your ${plan.requests} coaching requests`} with their conversations and your "was it helpful?" answers`;
+  if (plan.staysAs.length > 0) {
+    const stays = plan.staysAs.join(', ');
+    return {
+      text: `Erase what Touchpoint holds about you as a teacher? This cannot be undone: ${requests}; your teacher memberships. What stays: your role as ${stays}.`,
+      blocks: [
+        { type: 'header', text: 'Erase your teacher data?' },
+        { type: 'text', text: 'This cannot be undone. Touchpoint will erase:' },
+        { type: 'list', items: [requests, 'your teacher memberships'].map(esc) },
+        {
+          type: 'text',
+          text: esc(
+            `What stays: your role as ${stays}, with the touch-points, agendas and escalations that role keeps under your name. When the role ends, run /coaching forget-me again to erase the rest.`,
+          ),
+        },
+        { type: 'context', text: 'Coaches working on an open request are told it was withdrawn, nothing more.' },
+        {
+          type: 'actions',
+          buttons: [
+            { actionId: ACTIONS.forget, label: 'Erase my teacher data', value: String(userId), style: 'danger' },
+            { actionId: ACTIONS.keep, label: 'Keep my data', value: String(userId) },
+          ],
+        },
+      ],
+    };
+  }
+  const what = [requests, 'your school memberships', 'your name and handle (anything that names you says "a teacher")', 'messages waiting to be sent to you'];
   return {
     text: `Erase everything Touchpoint holds about you? This cannot be undone: ${what.join('; ')}.`,
     blocks: [
@@ -134,11 +156,18 @@ export function forgetConfirmation(requests: number, userId: number): Message {
   };
 }
 
-export function forgottenReply(report: ForgetReport): Message {
-  return textMessage(
-    `Done. Touchpoint erased ${report.requests === 1 ? '1 coaching request' : `${report.requests} coaching requests`}, your memberships and your name. If you use Touchpoint again, you start afresh.`,
-    { type: 'context', text: 'Messages already delivered to your chat app stay in its history; delete them there if you wish.' },
-  );
+export function forgottenReply(outcome: ForgetOutcome): Message {
+  const requests = outcome.requests === 1 ? '1 coaching request' : `${outcome.requests} coaching requests`;
+  if (outcome.staysAs.length > 0) {
+    return textMessage(
+      `Done. Touchpoint erased ${requests} and your teacher memberships. What stays: your role as ${outcome.staysAs.join(', ')}, and the records it keeps under your name. When the role ends, run /coaching forget-me again to erase the rest.`,
+      { type: 'context', text: 'Messages already delivered to your chat app stay in its history; delete them there if you wish.' },
+    );
+  }
+  return textMessage(`Done. Touchpoint erased ${requests}, your memberships and your name. If you use Touchpoint again, you start afresh.`, {
+    type: 'context',
+    text: 'Messages already delivered to your chat app stay in its history; delete them there if you wish.',
+  });
 }
 
 export const keptReply = (): Message => textMessage('Kept. Nothing was erased.');

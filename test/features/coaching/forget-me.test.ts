@@ -165,10 +165,17 @@ describe('forget-me', () => {
       blocks: [{ type: 'text', text: '**a teacher** — see a teacher' }],
     });
 
-    // The coach working on the open request is told it was withdrawn, nothing more.
-    expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([
-      `Coaching request #${shared} was withdrawn. Nothing more is needed from you.`,
-    ]);
+    // The coach working on the open request is told it was withdrawn, nothing more; the authors of
+    // text that named Taylor (Casey's escalation, Pat's agenda item) are told it was redacted, not whose name it was.
+    const sent = await h.deliver();
+    const redacted =
+      'A person asked Touchpoint to forget them, and one thing you wrote named them (agenda items, escalations, skip reasons or closures). Their name now reads "a teacher" there; nothing else in your text changed.';
+    expect(dmsTo(sent, 'casey').map((d) => d.message.text)).toEqual([`Coaching request #${shared} was withdrawn. Nothing more is needed from you.`, redacted]);
+    expect(
+      dmsTo(sent, 'pat')
+        .filter((d) => d.message.text.startsWith('A person asked Touchpoint'))
+        .map((d) => d.message.text),
+    ).toEqual([redacted]);
     expect(text(h.coaching('casey', 'queue'))).toContain(`#${jordans} Assessment and data — Jordan Kim`);
     expect(text(h.coaching('casey', 'queue'))).not.toContain(`#${shared} `);
     // Coming back, they are a new person with nothing.
@@ -201,12 +208,27 @@ describe('forget-me', () => {
     expect(h.core.services.series.partnershipById(tenantId, series.partnershipId)!.coachId).toBe(jordan.id);
   });
 
-  it('is refused for someone whose coach or principal role needs their name', () => {
-    expect(text(h.coaching('casey', 'forget-me'))).toBe(
-      'You are also coach at Demo Elementary: touch-points and agendas need that role’s name. Ask your principal or admin to remove the role first, then run /coaching forget-me again.',
+  it('erases what a staff member holds as a teacher and says what stays: the role, and their name', () => {
+    const tenantId = h.user('pat').tenantId;
+    const casey = h.user('casey');
+    // Casey coaches, and is also a teacher who asked another coach (Jordan) for help.
+    h.core.services.people.addMembership(tenantId, 1, casey.id, 'teacher', h.clock.now());
+    h.core.services.people.addMembership(tenantId, 1, h.user('jordan').id, 'coach', h.clock.now());
+    const request = ask(h, 'casey', 'assessment', 'WOMBAT-RUBRIC grading');
+    const confirm = h.coaching('casey', 'forget-me').messages[0];
+    expect(confirm.text).toBe(
+      'Erase what Touchpoint holds about you as a teacher? This cannot be undone: your 1 coaching request with their conversations and your "was it helpful?" answers; your teacher memberships. What stays: your role as coach at Demo Elementary.',
     );
-    expect(text(h.coaching('pat', 'forget-me'))).toMatch(/^You are also principal at Demo Elementary/);
+    expect(buttonsOf(confirm).map((b) => b.label)).toEqual(['Erase my teacher data', 'Keep my data']);
+    expect(text(h.press('casey', confirm, 'Erase my teacher data'))).toBe(
+      'Done. Touchpoint erased 1 coaching request and your teacher memberships. What stays: your role as coach at Demo Elementary, and the records it keeps under your name. When the role ends, run /coaching forget-me again to erase the rest.\nMessages already delivered to your chat app stay in its history; delete them there if you wish.',
+    );
+    expect(findText(h, ['WOMBAT-RUBRIC'])).toEqual([]);
+    expect(h.core.services.coaching.ofTeacher(tenantId, casey.id).map((r) => r.id)).not.toContain(request);
+    expect(h.core.services.people.membershipsOf(tenantId, casey.id).map((m) => m.role)).toEqual(['coach']);
     expect(h.user('casey').displayName).toBe('Casey Lee');
+    // A principal is never blocked either: with nothing held as a teacher, nothing but that goes.
+    expect(text(h.coaching('pat', 'forget-me'))).toMatch(/What stays: your role as principal at Demo Elementary\.$/);
   });
 });
 
