@@ -71,6 +71,10 @@ export class OperationsStore implements OperationsRepository {
     return this.db.prepare('DELETE FROM slack_deliveries WHERE started_at < ?').run(iso(before)).changes;
   }
 
+  deleteOldAudit(before: Date): number {
+    return this.db.prepare('DELETE FROM audit_log WHERE at < ?').run(iso(before)).changes;
+  }
+
   formSubmitted(tenantId: number, formKey: string): boolean {
     return this.db.prepare('SELECT 1 FROM form_submissions WHERE form_key = ? AND tenant_id = ?').get(formKey, tenantId) !== undefined;
   }

@@ -279,12 +279,32 @@ describe('retention', () => {
     const newer = make('newer and resolved');
     h.core.app.action(inbound('casey'), 'escalation.worked-out', String(newer));
     make('still open');
+    // The audit entries of the first week are past the window too: the count covers them.
+    const oldAudit = (h.core.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE at < '2025-01-11'`).get() as { n: number }).n;
+    expect(oldAudit).toBeGreaterThan(0);
     const deleted = runRetention(h.core.registry, h.core.services, new Date('2026-02-15T15:00:00Z'), 400);
-    expect(deleted).toBe(1);
+    expect(deleted).toBe(1 + oldAudit);
     expect((h.core.db.prepare('SELECT concern FROM escalations ORDER BY id').all() as { concern: string }[]).map((r) => r.concern)).toEqual([
       'newer and resolved',
       'still open',
     ]);
+    h.close();
+  });
+
+  it('deletes audit entries older than the setting and keeps recent ones', () => {
+    const start = new Date('2025-01-06T15:00:00Z');
+    const h = createHarness({ start });
+    seedDemoSchool(h);
+    h.run('pat', 'export');
+    h.clock.set(new Date(start.getTime() + 60 * 86_400_000));
+    h.run('pat', 'export');
+    const exports = (): string[] =>
+      (h.core.db.prepare(`SELECT at FROM audit_log WHERE action = 'school.export' ORDER BY id`).all() as { at: string }[]).map((r) => r.at);
+    expect(exports()).toEqual(['2025-01-06T15:00:00.000Z', '2025-03-07T15:00:00.000Z']);
+    runRetention(h.core.registry, h.core.services, new Date(start.getTime() + 420 * 86_400_000), 400);
+    expect(exports()).toEqual(['2025-03-07T15:00:00.000Z']);
+    // Nothing older than the window is left, whatever the action.
+    expect((h.core.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE at < '2025-01-26'`).get() as { n: number }).n).toBe(0);
     h.close();
   });
 });

@@ -12,6 +12,8 @@ export interface OperationsRepository {
   deleteFinishedOutbox(before: Date): number;
   /** Slack's delivery log (retry dedupe keys) from before `before`. */
   deleteOldDeliveryLog(before: Date): number;
+  /** Audit entries recorded before `before`, in every tenant. */
+  deleteOldAudit(before: Date): number;
   formSubmitted(tenantId: number, formKey: string): boolean;
   recordFormSubmission(tenantId: number, formKey: string, now: Date): void;
   deleteOldFormSubmissions(now: Date): number;

@@ -1,6 +1,6 @@
 /**
  * `/touchpoint export` (a school's data as JSON, within every privacy rule) and retention (old
- * closed records deleted on schedule).
+ * closed records and logs deleted on schedule).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -109,7 +109,11 @@ export function exportRoute(registry: CommandRegistry, services: Services, clock
   };
 }
 
-/** Retention, once per day: closed records older than the setting are deleted, by every feature's registered step. */
+/**
+ * Retention, once per day: closed records and logs older than the setting are deleted, by every
+ * feature's registered step; returns how many rows those steps deleted. Expired export links and
+ * month-old form ids go too (not counted).
+ */
 export function runRetention(registry: CommandRegistry, services: Services, now: Date, retentionDays: number): number {
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
   let deleted = 0;
@@ -127,6 +131,8 @@ export function registerOperations(registry: CommandRegistry, options: { baseUrl
   // Delivered and given-up DMs keep their composed text in the outbox: they go with the same window.
   registry.retentionStep((services, before) => services.operations.deleteFinishedOutbox(before));
   registry.retentionStep((services, before) => services.operations.deleteOldDeliveryLog(before));
+  // The audit log is ids and short facts, but who did what, when, is still about people: the same window.
+  registry.retentionStep((services, before) => services.operations.deleteOldAudit(before));
   let lastDay = '';
   registry.planner((services, now) => {
     const day = now.toISOString().slice(0, 10);
