@@ -77,7 +77,16 @@ export function tempDbPath(): string {
 }
 
 export function createHarness(
-  opts: { start?: Date; databasePath?: string; logger?: Logger; busyTimeoutMs?: number; leaseMs?: number; adminUsers?: string[] } = {},
+  opts: {
+    start?: Date;
+    databasePath?: string;
+    logger?: Logger;
+    busyTimeoutMs?: number;
+    leaseMs?: number;
+    adminUsers?: string[];
+    erasureLedgerPath?: string;
+    eraseInBackground?: boolean;
+  } = {},
 ): Harness {
   const clock = new SettableClock(opts.start ?? new Date('2026-11-23T13:00:00Z')); // Mon 08:00 New York
   const notifier = new RecordingNotifier('console', clock);
@@ -93,6 +102,8 @@ export function createHarness(
     leaseMs: opts.leaseMs,
     adminUsers: opts.adminUsers,
     dispatchWakeTimers: wakeTimers,
+    erasureLedgerPath: opts.erasureLedgerPath,
+    eraseInBackground: opts.eraseInBackground,
   });
   const h: Harness = {
     core,

@@ -33,8 +33,10 @@ export interface CoachingHarness extends Harness {
   demand(handle: string, tenant?: string): Reply;
 }
 
-export function createCoachingHarness(opts: { start?: Date; databasePath?: string } = {}): CoachingHarness {
-  const base = createHarness({ start: opts.start ?? new Date('2026-11-19T15:00:00Z'), databasePath: opts.databasePath }); // Thu 10:00 New York
+export function createCoachingHarness(
+  opts: { start?: Date; databasePath?: string; erasureLedgerPath?: string; eraseInBackground?: boolean } = {},
+): CoachingHarness {
+  const base = createHarness({ ...opts, start: opts.start ?? new Date('2026-11-19T15:00:00Z') }); // Thu 10:00 New York
   const { core } = base;
   registerDemandProbe(core.registry);
   return {
