@@ -8,11 +8,14 @@
  * passes `escapeMarkup` unchanged) and nothing JSON escapes.
  */
 import { isForgotten, type User } from './model';
+import { escapeMarkup, type Block, type Message } from '../messages/model';
 
 /** What an erased person, or an id no longer known, reads as. */
 export const UNKNOWN_PERSON = 'a teacher';
 
 const REF = /⟦person:(\d+)⟧/gu;
+
+type UserOf = (userId: number) => Pick<User, 'displayName' | 'externalId'> | undefined;
 
 /** The reference token stored for a person. */
 export const personRef = (userId: number): string => `⟦person:${userId}⟧`;
@@ -34,7 +37,7 @@ export function personName(user: Pick<User, 'displayName' | 'externalId'> | unde
 }
 
 /** Turns every token back into the person's current name (`userOf` looks the id up). */
-export function renderPersonRefs(text: string, userOf: (userId: number) => Pick<User, 'displayName' | 'externalId'> | undefined): string {
+export function renderPersonRefs(text: string, userOf: UserOf): string {
   if (!hasPersonRefs(text)) return text;
   return text.replace(REF, (_, id: string) => personName(userOf(Number(id))));
 }
@@ -64,11 +67,7 @@ function nameIndex(people: readonly NamedPerson[]): Map<string, number> {
  * of `people`; any other token (a mention of someone outside the school, a token typed by hand)
  * is written out now as that person's name, via `userOf`.
  */
-export function encodePersonRefs(
-  text: string,
-  people: readonly NamedPerson[],
-  userOf: (userId: number) => Pick<User, 'displayName' | 'externalId'> | undefined = () => undefined,
-): string {
+export function encodePersonRefs(text: string, people: readonly NamedPerson[], userOf: UserOf = () => undefined): string {
   const index = nameIndex(people);
   const members = new Set(people.filter((p) => !isForgotten(p)).map((p) => p.id));
   const names = [...index.keys()].sort((a, b) => b.length - a.length);
@@ -95,4 +94,42 @@ export function encodePersonRefs(
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A message with any token rendered: the names escaped where the message model reads markup, plain
+ * elsewhere. Text read from the store is rendered already; this catches what a handler echoes of
+ * its input (a mention typed into free text arrives as a token).
+ */
+export function renderMessageRefs(msg: Message, userOf: UserOf): Message {
+  if (!hasPersonRefs(JSON.stringify(msg))) return msg;
+  const plain = (text: string): string => renderPersonRefs(text, userOf);
+  const markup = (text: string): string => (hasPersonRefs(text) ? text.replace(REF, (_, id: string) => escapeMarkup(personName(userOf(Number(id))))) : text);
+  const block = (b: Block): Block => {
+    switch (b.type) {
+      case 'header':
+      case 'text':
+      case 'context':
+        return { ...b, text: markup(b.text) };
+      case 'fields':
+        return { ...b, fields: b.fields.map((f) => ({ label: markup(f.label), value: markup(f.value) })) };
+      case 'list':
+        return { ...b, items: b.items.map(markup) };
+      case 'actions':
+        return { ...b, buttons: b.buttons.map((x) => ({ ...x, label: plain(x.label) })) };
+      case 'form':
+        return {
+          ...b,
+          inputs: b.inputs.map((i) => ({
+            ...i,
+            label: plain(i.label),
+            ...(i.initial === undefined ? {} : { initial: plain(i.initial) }),
+            ...(i.choices ? { choices: i.choices.map((c) => ({ ...c, label: plain(c.label) })) } : {}),
+          })),
+        };
+      case 'divider':
+        return b;
+    }
+  };
+  return { text: plain(msg.text), blocks: msg.blocks.map(block) };
 }

@@ -1,5 +1,5 @@
 /** The reference rule for names in stored text: encoded to tokens on write, rendered to current names on read. */
-import { encodePersonRefs, personRef, personRefIds, renderPersonRefs, UNKNOWN_PERSON, type NamedPerson } from '../../src/core/person-refs';
+import { encodePersonRefs, personRef, personRefIds, renderMessageRefs, renderPersonRefs, UNKNOWN_PERSON, type NamedPerson } from '../../src/core/person-refs';
 import { FORGOTTEN_EXTERNAL_ID_PREFIX } from '../../src/core/model';
 
 const person = (id: number, displayName: string, handle: string | null = null, externalId = `U${id}`): NamedPerson => ({ id, displayName, handle, externalId });
@@ -65,5 +65,45 @@ describe('renderPersonRefs', () => {
     const rendered = renderPersonRefs(stored, (id) => school.find((p) => p.id === id));
     expect(rendered).toBe('Jordan Kim and Taylor Morgan');
     expect(encodePersonRefs(rendered, school)).toBe(stored);
+  });
+});
+
+describe('renderMessageRefs', () => {
+  it('renders tokens in a message: escaped where the model reads markup, plain in the fallback, buttons and form values', () => {
+    const hostile = { displayName: '*bold* [x](https://evil.example)', externalId: 'U4' };
+    const ref = personRef(4);
+    const rendered = renderMessageRefs(
+      {
+        text: `About ${ref}`,
+        blocks: [
+          { type: 'text', text: `About **${ref}**` },
+          { type: 'list', items: [`with ${ref}`] },
+          { type: 'actions', buttons: [{ actionId: 'a', label: `Ask ${ref}`, value: ref }] },
+          {
+            type: 'form',
+            formId: 'f',
+            title: 't',
+            submitLabel: 's',
+            inputs: [{ id: 'i', label: 'Item', kind: 'text', required: true, initial: `with ${ref}` }],
+          },
+        ],
+      },
+      () => hostile,
+    );
+    expect(rendered).toEqual({
+      text: `About ${hostile.displayName}`,
+      blocks: [
+        { type: 'text', text: 'About **\\*bold\\* \\[x\\]\\(https://evil.example\\)**' },
+        { type: 'list', items: ['with \\*bold\\* \\[x\\]\\(https://evil.example\\)'] },
+        { type: 'actions', buttons: [{ actionId: 'a', label: `Ask ${hostile.displayName}`, value: ref }] },
+        {
+          type: 'form',
+          formId: 'f',
+          title: 't',
+          submitLabel: 's',
+          inputs: [{ id: 'i', label: 'Item', kind: 'text', required: true, initial: `with ${hostile.displayName}` }],
+        },
+      ],
+    });
   });
 });

@@ -3,12 +3,15 @@
  * and shown with the person's current name, so a rename shows everywhere and an erased person
  * reads "a teacher" everywhere, without anyone searching text for names.
  */
-import { bookAccepted, seedSchool, text } from '../support/harness';
+import { bookAccepted, identity, seedSchool, text } from '../support/harness';
 import { createCoachingHarness, formIn, type CoachingHarness } from './coaching/support';
 import { internalMention } from '../../src/core/app';
 import { personRef } from '../../src/core/person-refs';
 import { buildExport } from '../../src/features/operations/commands';
 import { escapeMarkup, formOf, type Message } from '../../src/messages/model';
+import { slackMentions } from '../../adapters/slack/mentions';
+import { mentionReader } from '../../adapters/teams/activity';
+import type { MentionReader } from '../../src/core/app';
 
 let h: CoachingHarness;
 afterEach(() => h.close());
@@ -162,5 +165,57 @@ describe('escalations, skip reasons and closure labels name people by reference'
     expect(h.core.db.prepare('SELECT reason FROM occurrences WHERE id = ?').get(skippedOne.id)).toEqual({
       reason: `${personRef(taylor.id)} disciplinary hearing`,
     });
+  });
+});
+
+describe('a mention typed into free text is stored as a reference', () => {
+  /** A school whose people have platform ids like Slack's, pat ↔ casey booked. */
+  function platformSchool(): void {
+    seedSchool(h, {
+      tenant: 'T1',
+      name: 'Platform Elementary',
+      members: [
+        ['U0PAT', 'Pat Rivera', 'principal'],
+        ['U0CASEY', 'Casey Lee', 'coach'],
+        ['U0JORDAN', 'Jordan Kim', 'teacher'],
+      ],
+    });
+    bookAccepted(h, 'book @U0CASEY weekly tue 14:00', 'U0PAT', 'U0CASEY', 'T1');
+  }
+  const typed = (handle: string, mentions: MentionReader, line: string) =>
+    h.core.app.command({ identity: identity(handle, 'T1'), mentions }, 'touchpoint', line);
+  const jordanRef = (): string => personRef(h.user('U0JORDAN', 'T1').id);
+
+  it('Slack: <@U…> and <@U…|name> in an agenda item become the reference; the reply shows the name', () => {
+    platformSchool();
+    const r = typed('U0CASEY', slackMentions(), 'add support Check in with <@U0JORDAN> about <@U0JORDAN|jordan>’s unit');
+    expect(text(r)).toContain('Check in with Jordan Kim about Jordan Kim’s unit');
+    expect(everything(r.messages[0])).not.toContain('⟦');
+    expect(raw('SELECT text FROM agenda_items WHERE partnership_id = 2')).toEqual([`Check in with ${jordanRef()} about ${jordanRef()}’s unit`]);
+    // A mention still names a person where a command takes one.
+    expect(text(typed('U0CASEY', slackMentions(), 'agenda with <@U0PAT>'))).toContain('Check in with Jordan Kim');
+  });
+
+  it('Teams: an @mention token becomes the reference; someone outside the school is written out by name', () => {
+    platformSchool();
+    const mentions = mentionReader(
+      [
+        { id: '29:j', aadObjectId: 'U0JORDAN', name: 'Jordan Kim' },
+        { id: '29:w', aadObjectId: 'U0WILL', name: 'Will Outside' },
+      ],
+      () => undefined,
+    );
+    typed('U0CASEY', mentions, 'add support Observe @mention:0 alongside @mention:1');
+    expect(raw('SELECT text FROM agenda_items WHERE partnership_id = 2')).toEqual([`Observe ${jordanRef()} alongside Will Outside`]);
+  });
+
+  it('what a handler echoes of its input, and the DM it sends, show the name', async () => {
+    platformSchool();
+    await h.deliver();
+    const r = typed('U0PAT', slackMentions(), 'skip <@U0JORDAN> hearing');
+    expect(everything(r.messages[0])).not.toContain('⟦');
+    const dm = (await h.deliver()).find((d) => d.to === 'U0CASEY')!;
+    expect(dm.message.text).toContain('Reason: Jordan Kim hearing.');
+    expect(raw("SELECT DISTINCT reason FROM occurrences WHERE reason LIKE '%hearing'")).toEqual([`${jordanRef()} hearing`]);
   });
 });
