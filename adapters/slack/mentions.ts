@@ -19,6 +19,7 @@ export function mentionedUserIds(text: string): string[] {
  */
 export function slackMentions(names: ReadonlyMap<string, string> = new Map()): MentionReader {
   return {
+    pattern: MENTIONS,
     read(token: string) {
       const m = MENTION.exec(token.trim());
       if (!m) return undefined;

@@ -119,6 +119,7 @@ function stripTags(text: string): string {
  */
 export function mentionReader(mentioned: Mentioned[], knownKey: (teamsId: string) => string | undefined): MentionReader {
   return {
+    pattern: /@mention:\d+/g,
     read(token: string) {
       const m = MENTION_TOKEN.exec(token.trim());
       const who = m ? mentioned[Number(m[1])] : undefined;

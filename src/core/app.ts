@@ -13,10 +13,13 @@ import { AmbiguousPersonError, BusyError, NeedsChoice, Refusal, UsageError } fro
 import { todayIn } from './datetime';
 import { authorize } from './policy';
 import { escapeMarkup, type Message } from '../messages/model';
+import { personRef, personRefIds, renderMessageRefs } from './person-refs';
 
 /** Platform-specific mention syntax (Slack `<@U123>`, Teams mention entities), read by the adapter. */
 export interface MentionReader {
   read(token: string): { externalId: string; displayName?: string } | undefined;
+  /** Finds the mentions inside a text (global), so free text that mentions someone stores a reference to them. */
+  pattern?: RegExp;
 }
 
 export interface Inbound {
@@ -178,7 +181,7 @@ export class Touchpoint {
   }
 
   private dispatchText(ctx: RequestContext, root: Root, text: string): Reply {
-    const words = tokenize(text);
+    const words = tokenize(ctx.people.referenceMentions(text));
     const first = words[0]?.toLowerCase();
     const name = first ?? (root === 'coaching' ? 'request' : 'help');
     const spec = this.registry.find(root, name);
@@ -215,6 +218,8 @@ export class Touchpoint {
         // Someone who speaks to the bot can be reached again (they opened the app, or came back).
         people.markReachable(actor.tenant.id, actor.user.id);
         const firstSchool = actor.memberships[0] && people.schoolById(actor.tenant.id, actor.memberships[0].schoolId);
+        // What a handler echoes of its input may hold a person's reference: people read names.
+        const named = (msg: Message): Message => renderMessageRefs(msg, (id) => people.userById(actor.tenant.id, id));
         const ctx: RequestContext = {
           actor,
           now,
@@ -241,12 +246,14 @@ export class Touchpoint {
             if (outbox.plan(row, now)) queued += 1;
           },
           notify: (recipient, kind, msg, dedupeKey, dueAt, expiresAt) => {
-            if (outbox.enqueue({ tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message: msg, dueAt: dueAt ?? now, expiresAt }, now)) {
+            const message = named(msg);
+            if (outbox.enqueue({ tenantId: actor.tenant.id, recipientId: recipient.id, kind, dedupeKey, message, dueAt: dueAt ?? now, expiresAt }, now)) {
               queued += 1;
             }
           },
         };
-        return body(ctx);
+        const answer = body(ctx);
+        return { ...answer, messages: answer.messages.map(named) };
       });
       // Committed already: a follow-up that fails is logged, and the person still gets their answer.
       for (const fn of afterCommit) {
@@ -317,19 +324,32 @@ export class Touchpoint {
 
   private resolverFor(inbound: Inbound, tenantId: number, now: Date): PersonResolver {
     const { people } = this.services;
+    const mentioned = (token: string): User | undefined => {
+      const mention = inbound.mentions?.read(token);
+      // A mention names someone; it never renames them (its text is what the sender typed). Names
+      // come from the platform's directory, through `identify`.
+      return mention && (people.userByExternalId(tenantId, mention.externalId) ?? people.ensureUser(tenantId, mention.externalId, now, mention.displayName));
+    };
     return {
+      referenceMentions(text: string): string {
+        const pattern = inbound.mentions?.pattern;
+        if (!pattern) return text;
+        return text.replace(pattern, (found) => {
+          const u = mentioned(found);
+          return u ? personRef(u.id) : found;
+        });
+      },
       resolve(token: string): User {
         const t = token.trim();
         const internal = INTERNAL_MENTION.exec(t);
-        if (internal) {
-          const u = people.userById(tenantId, Number(internal[1]));
+        const referenced = personRefIds(t);
+        if (internal || (referenced.length === 1 && personRef(referenced[0]) === t)) {
+          const u = people.userById(tenantId, internal ? Number(internal[1]) : referenced[0]);
           if (!u) throw new UsageError(`I don't know that person in this workspace.`);
           return u;
         }
-        const mention = inbound.mentions?.read(t);
-        // A mention names someone; it never renames them (its text is what the sender typed). Names
-        // come from the platform's directory, through `identify`.
-        if (mention) return people.userByExternalId(tenantId, mention.externalId) ?? people.ensureUser(tenantId, mention.externalId, now, mention.displayName);
+        const mention = mentioned(t);
+        if (mention) return mention;
         const name = t.replace(/^@/, '');
         if (!name) throw new UsageError('name a person, like @casey.');
         const matches = people.usersByName(tenantId, name);

@@ -57,7 +57,7 @@ export const zFlag = z
 /** Splits off a trailing `with <person>` (used by series commands when several exist). */
 export function takeWith(words: string[]): { rest: string[]; withPerson?: string } {
   const i = words.map((w) => w.toLowerCase()).lastIndexOf('with');
-  if (i >= 0 && i === words.length - 2 && /^(<@|@)/.test(words[i + 1])) {
+  if (i >= 0 && i === words.length - 2 && /^(<@|@|⟦person:)/.test(words[i + 1])) {
     return { rest: words.slice(0, i), withPerson: words[i + 1] };
   }
   return { rest: words };

@@ -11,6 +11,8 @@ export type { Services };
 /** Turns what a person typed for someone (a mention, `@casey`, `Casey Lee`) into a user. */
 export interface PersonResolver {
   resolve(token: string): User;
+  /** The text with each platform mention in it replaced by the person's reference (core/person-refs.ts). */
+  referenceMentions(text: string): string;
 }
 
 /** Work the service finishes in the background, in short slices, after a request starts it. */

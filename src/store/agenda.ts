@@ -15,18 +15,19 @@ import {
   type ReminderSettings,
   type Section,
 } from '../core/ports/agenda';
+import { encodeForPartnership, renderer, type RenderNullable } from './person-refs';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
 
 const IN_TENANT = `JOIN partnerships p ON p.id = x.partnership_id JOIN schools sc ON sc.id = p.school_id AND sc.tenant_id = @tenantId`;
 
-function toItem(r: Row): AgendaItem {
+function toItem(r: Row, render: RenderNullable): AgendaItem {
   return {
     id: r.id as number,
     partnershipId: r.partnership_id as number,
     section: r.section as Section,
-    text: r.text as string,
+    text: render(r.text as string),
     authorId: (r.author_id as number | null) ?? null,
     status: r.status as ItemStatus,
     carriedCount: r.carried_count as number,
@@ -34,12 +35,12 @@ function toItem(r: Row): AgendaItem {
     createdAt: new Date(r.created_at as string),
   };
 }
-function toAction(r: Row): ActionItem {
+function toAction(r: Row, render: RenderNullable): ActionItem {
   return {
     id: r.id as number,
     partnershipId: r.partnership_id as number,
     occurrenceId: (r.occurrence_id as number | null) ?? null,
-    text: r.text as string,
+    text: render(r.text as string),
     ownerId: r.owner_id as number,
     dueDate: r.due_date as LocalDate,
     status: r.status as ActionItem['status'],
@@ -63,17 +64,18 @@ export class AgendaStore implements AgendaRepository {
     if (!this.partnershipInTenant(tenantId, i.partnershipId)) throw new Error('partnership not in tenant');
     const info = this.db
       .prepare(`INSERT INTO agenda_items (partnership_id, section, text, author_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(i.partnershipId, i.section, i.text, i.authorId, iso(now), iso(now));
+      .run(i.partnershipId, i.section, encodeForPartnership(this.db, tenantId, i.partnershipId, i.text), i.authorId, iso(now), iso(now));
     return this.itemById(tenantId, Number(info.lastInsertRowid))!;
   }
 
   itemById(tenantId: number, itemId: number): AgendaItem | undefined {
     const r = this.db.prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.id = @itemId`).get({ tenantId, itemId }) as Row | undefined;
-    return r && toItem(r);
+    return r && toItem(r, renderer(this.db, tenantId));
   }
 
   /** Open items of a partnership: carried-over first (most carried first), then by creation. */
   openItems(tenantId: number, partnershipId: number): AgendaItem[] {
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(
@@ -81,20 +83,24 @@ export class AgendaStore implements AgendaRepository {
                 ORDER BY x.carried_count DESC, x.id`,
         )
         .all({ tenantId, partnershipId }) as Row[]
-    ).map(toItem);
+    ).map((r) => toItem(r, render));
   }
 
   itemsOfOccurrence(tenantId: number, occurrenceId: number): AgendaItem[] {
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(`SELECT x.* FROM agenda_items x ${IN_TENANT} WHERE x.occurrence_id = @occurrenceId ORDER BY x.id`)
         .all({ tenantId, occurrenceId }) as Row[]
-    ).map(toItem);
+    ).map((r) => toItem(r, render));
   }
 
   editItem(tenantId: number, itemId: number, text: string, now: Date): void {
-    if (!this.itemById(tenantId, itemId)) throw new Error('item not in tenant');
-    this.db.prepare('UPDATE agenda_items SET text = ?, updated_at = ? WHERE id = ?').run(text, iso(now), itemId);
+    const item = this.itemById(tenantId, itemId);
+    if (!item) throw new Error('item not in tenant');
+    this.db
+      .prepare('UPDATE agenda_items SET text = ?, updated_at = ? WHERE id = ?')
+      .run(encodeForPartnership(this.db, tenantId, item.partnershipId, text), iso(now), itemId);
   }
 
   removeItem(tenantId: number, itemId: number): void {
@@ -127,11 +133,12 @@ export class AgendaStore implements AgendaRepository {
   // ---- priorities ----------------------------------------------------------------------------
 
   priorities(tenantId: number, partnershipId: number): Priority[] {
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(`SELECT x.* FROM priorities x ${IN_TENANT} WHERE x.partnership_id = @partnershipId ORDER BY x.slot`)
         .all({ tenantId, partnershipId }) as Row[]
-    ).map((r) => ({ slot: r.slot as number, text: r.text as string, setBy: (r.set_by as number | null) ?? null }));
+    ).map((r) => ({ slot: r.slot as number, text: render(r.text as string), setBy: (r.set_by as number | null) ?? null }));
   }
 
   setPriority(tenantId: number, partnershipId: number, slot: number, text: string, by: number, now: Date): void {
@@ -141,7 +148,7 @@ export class AgendaStore implements AgendaRepository {
         `INSERT INTO priorities (partnership_id, slot, text, set_by, set_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (partnership_id, slot) DO UPDATE SET text = excluded.text, set_by = excluded.set_by, set_at = excluded.set_at`,
       )
-      .run(partnershipId, slot, text, by, iso(now));
+      .run(partnershipId, slot, encodeForPartnership(this.db, tenantId, partnershipId, text), by, iso(now));
   }
 
   clearPriority(tenantId: number, partnershipId: number, slot: number): boolean {
@@ -159,29 +166,31 @@ export class AgendaStore implements AgendaRepository {
     if (!this.partnershipInTenant(tenantId, a.partnershipId)) throw new Error('partnership not in tenant');
     const info = this.db
       .prepare(`INSERT INTO action_items (partnership_id, occurrence_id, text, owner_id, due_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(a.partnershipId, a.occurrenceId, a.text, a.ownerId, a.dueDate, a.createdBy, iso(now));
+      .run(a.partnershipId, a.occurrenceId, encodeForPartnership(this.db, tenantId, a.partnershipId, a.text), a.ownerId, a.dueDate, a.createdBy, iso(now));
     return this.actionById(tenantId, Number(info.lastInsertRowid))!;
   }
 
   actionById(tenantId: number, actionId: number): ActionItem | undefined {
     const r = this.db.prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.id = @actionId`).get({ tenantId, actionId }) as Row | undefined;
-    return r && toAction(r);
+    return r && toAction(r, renderer(this.db, tenantId));
   }
 
   openActions(tenantId: number, partnershipId: number): ActionItem[] {
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open' ORDER BY x.due_date, x.id`)
         .all({ tenantId, partnershipId }) as Row[]
-    ).map(toAction);
+    ).map((r) => toAction(r, render));
   }
 
   openActionsOfOwner(tenantId: number, ownerId: number): ActionItem[] {
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.owner_id = @ownerId AND x.status = 'open' ORDER BY x.due_date, x.id`)
         .all({ tenantId, ownerId }) as Row[]
-    ).map(toAction);
+    ).map((r) => toAction(r, render));
   }
 
   closeAction(tenantId: number, actionId: number, status: 'done' | 'dropped', now: Date): void {

@@ -9,6 +9,7 @@ import { iso, toClosure, toSeries, type Row } from './rows';
 import type { Closure, Partnership, School } from '../core/model';
 import type { LocalDate, LocalTime } from '../core/datetime';
 import type { CalendarFeed, CalendarRepository, FeedSeries, ImportRecord, ImportedClosure } from '../core/ports/calendar';
+import { encodeForSchool, renderer } from './person-refs';
 const dateOrNull = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
 
 /** Only this goes to the database: a leaked copy does not reveal any feed's URL. */
@@ -46,19 +47,20 @@ export class CalendarStore implements CalendarRepository {
     if (!this.schoolInTenant(tenantId, c.schoolId)) throw new Error('school not in tenant');
     const info = this.db
       .prepare('INSERT INTO closures (school_id, start_date, end_date, label, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(c.schoolId, c.startDate, c.endDate, c.label, c.createdBy, iso(now));
-    return toClosure(this.db.prepare('SELECT * FROM closures WHERE id = ?').get(info.lastInsertRowid) as Row);
+      .run(c.schoolId, c.startDate, c.endDate, encodeForSchool(this.db, tenantId, c.schoolId, c.label), c.createdBy, iso(now));
+    return toClosure(this.db.prepare('SELECT * FROM closures WHERE id = ?').get(info.lastInsertRowid) as Row, renderer(this.db, tenantId));
   }
 
   closuresOfSchool(tenantId: number, schoolId: number): Closure[] {
     if (!this.schoolInTenant(tenantId, schoolId)) return [];
-    return (this.db.prepare('SELECT * FROM closures WHERE school_id = ? ORDER BY start_date, id').all(schoolId) as Row[]).map(toClosure);
+    const render = renderer(this.db, tenantId);
+    return (this.db.prepare('SELECT * FROM closures WHERE school_id = ? ORDER BY start_date, id').all(schoolId) as Row[]).map((r) => toClosure(r, render));
   }
 
   closureById(tenantId: number, closureId: number): Closure | undefined {
     const r = this.db.prepare('SELECT c.* FROM closures c JOIN schools s ON s.id = c.school_id WHERE s.tenant_id = ? AND c.id = ?').get(tenantId, closureId) as
       Row | undefined;
-    return r && toClosure(r);
+    return r && toClosure(r, renderer(this.db, tenantId));
   }
 
   removeClosure(tenantId: number, closureId: number): Closure | undefined {
@@ -154,6 +156,7 @@ export class CalendarStore implements CalendarRepository {
 
   importedClosures(tenantId: number, schoolId: number): ImportedClosure[] {
     if (!this.schoolInTenant(tenantId, schoolId)) return [];
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(
@@ -166,7 +169,7 @@ export class CalendarStore implements CalendarRepository {
       closureId: r.id as number,
       startDate: r.start_date as LocalDate,
       endDate: r.end_date as LocalDate,
-      label: r.label as string,
+      label: render(r.label as string),
     }));
   }
 
@@ -182,7 +185,7 @@ export class CalendarStore implements CalendarRepository {
     if (!this.schoolInTenant(tenantId, schoolId)) throw new Error('school not in tenant');
     const info = this.db
       .prepare('INSERT INTO closures (school_id, start_date, end_date, label, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(schoolId, c.startDate, c.endDate, c.label, createdBy, iso(now));
+      .run(schoolId, c.startDate, c.endDate, encodeForSchool(this.db, tenantId, schoolId, c.label), createdBy, iso(now));
     const closureId = Number(info.lastInsertRowid);
     this.db
       .prepare('INSERT INTO closure_imports (school_id, uid, closure_id, imported_at, updated_at) VALUES (?, ?, ?, ?, ?)')
@@ -196,7 +199,7 @@ export class CalendarStore implements CalendarRepository {
     if (!link) return false;
     this.db
       .prepare('UPDATE closures SET start_date = ?, end_date = ?, label = ? WHERE id = ? AND school_id = ?')
-      .run(c.startDate, c.endDate, c.label, link.closure_id, schoolId);
+      .run(c.startDate, c.endDate, encodeForSchool(this.db, tenantId, schoolId, c.label), link.closure_id, schoolId);
     this.db.prepare('UPDATE closure_imports SET updated_at = ? WHERE school_id = ? AND uid = ?').run(iso(now), schoolId, uid);
     return true;
   }

@@ -2,19 +2,20 @@
 import type { Db } from './db';
 import type { LocalDate } from '../core/datetime';
 import type { Category, Escalation, EscalationChange, EscalationRepository, NewEscalation, Stage } from '../core/ports/escalations';
+import { encodeForSchool, renderer, type RenderNullable } from './person-refs';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
 const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
 const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === 1);
 
-function toEscalation(r: Row): Escalation {
+function toEscalation(r: Row, render: RenderNullable): Escalation {
   return {
     id: r.id as number,
     schoolId: r.school_id as number,
     partnershipId: (r.partnership_id as number | null) ?? null,
     coachId: (r.coach_id as number | null) ?? null,
-    concern: r.concern as string,
+    concern: render(r.concern as string),
     category: r.category as Category,
     concernsUserId: (r.concerns_user_id as number | null) ?? null,
     concernsLabel: (r.concerns_label as string | null) ?? null,
@@ -27,7 +28,7 @@ function toEscalation(r: Row): Escalation {
     raisedAt: date(r.raised_at),
     acknowledgedAt: date(r.acknowledged_at),
     acknowledgedBy: (r.acknowledged_by as number | null) ?? null,
-    planText: (r.plan_text as string | null) ?? null,
+    planText: render((r.plan_text as string | null) ?? null),
     planOwnerId: (r.plan_owner_id as number | null) ?? null,
     followUpDate: (r.follow_up_date as LocalDate | null) ?? null,
     closedAt: date(r.closed_at),
@@ -70,7 +71,7 @@ export class EscalationStore implements EscalationRepository {
         e.schoolId,
         e.partnershipId,
         e.coachId,
-        e.concern,
+        encodeForSchool(this.db, tenantId, e.schoolId, e.concern),
         e.category,
         e.concernsUserId,
         e.concernsLabel ?? null,
@@ -86,11 +87,13 @@ export class EscalationStore implements EscalationRepository {
 
   byId(tenantId: number, id: number): Escalation | undefined {
     const r = this.db.prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.id = @id`).get({ tenantId, id }) as Row | undefined;
-    return r && toEscalation(r);
+    return r && toEscalation(r, renderer(this.db, tenantId));
   }
 
   update(tenantId: number, id: number, change: EscalationChange, now: Date): Escalation {
-    if (!this.byId(tenantId, id)) throw new Error('escalation not in tenant');
+    const current = this.byId(tenantId, id);
+    if (!current) throw new Error('escalation not in tenant');
+    if (change.planText) change = { ...change, planText: encodeForSchool(this.db, tenantId, current.schoolId, change.planText) };
     const sets: string[] = ['updated_at = @now'];
     const params: Record<string, unknown> = { id, now: iso(now) };
     for (const [key, value] of Object.entries(change) as [keyof EscalationChange, unknown][]) {
@@ -104,17 +107,19 @@ export class EscalationStore implements EscalationRepository {
 
   /** Open escalations of a school (not resolved or withdrawn), oldest first. */
   openOfSchool(tenantId: number, schoolId: number): Escalation[] {
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(
           `SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.school_id = @schoolId AND e.stage NOT IN ('resolved', 'withdrawn') ORDER BY e.created_at, e.id`,
         )
         .all({ tenantId, schoolId }) as Row[]
-    ).map(toEscalation);
+    ).map((r) => toEscalation(r, render));
   }
 
   /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
   forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[] {
+    const render = renderer(this.db, tenantId);
     return (
       this.db
         .prepare(
@@ -122,7 +127,7 @@ export class EscalationStore implements EscalationRepository {
                 AND (e.stage = 'raised' OR (e.stage = 'plan' AND e.follow_up_date <= @until)) ORDER BY e.raised_at, e.id`,
         )
         .all({ tenantId, partnershipId, until }) as Row[]
-    ).map(toEscalation);
+    ).map((r) => toEscalation(r, render));
   }
 
   /** Counts by category and stage (the only form in which escalations reach a report). */

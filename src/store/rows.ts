@@ -61,7 +61,11 @@ export function toSeries(r: Row): Series {
     materialisedThrough: (r.materialised_through as LocalDate | null) ?? null,
   };
 }
-export function toOccurrence(r: Row): Occurrence {
+/** Stored free text as shown (see ./person-refs.ts); identity where a caller needs the stored form. */
+type Render = <T extends string | null>(text: T) => T;
+const asStored: Render = (text) => text;
+
+export function toOccurrence(r: Row, render: Render = asStored): Occurrence {
   return {
     id: r.id as number,
     seriesId: r.series_id as number,
@@ -70,16 +74,16 @@ export function toOccurrence(r: Row): Occurrence {
     endsAt: new Date(r.ends_at as string),
     status: r.status as OccurrenceStatus,
     moved: r.moved === 1,
-    reason: (r.reason as string | null) ?? null,
+    reason: render((r.reason as string | null) ?? null),
   };
 }
-export function toClosure(r: Row): Closure {
+export function toClosure(r: Row, render: Render = asStored): Closure {
   return {
     id: r.id as number,
     schoolId: r.school_id as number,
     startDate: r.start_date as LocalDate,
     endDate: r.end_date as LocalDate,
-    label: r.label as string,
+    label: render(r.label as string),
   };
 }
 

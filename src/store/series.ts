@@ -7,6 +7,7 @@ import { SERIES_IN_TENANT, iso, toOccurrence, toPartnership, toSeries, type Row 
 import type { Occurrence, OccurrenceStatus, Partnership, Series, SeriesStatus } from '../core/model';
 import type { LocalDate } from '../core/datetime';
 import type { SeriesRepository } from '../core/ports/series';
+import { encodeForPartnership, renderer, schoolEncoder, schoolOfPartnership } from './person-refs';
 
 export class SeriesStore implements SeriesRepository {
   constructor(private readonly db: Db) {}
@@ -120,11 +121,14 @@ export class SeriesStore implements SeriesRepository {
     rows: { originalDate: LocalDate; startsAt: Date; endsAt: Date; status: OccurrenceStatus; reason: string | null }[],
     now: Date,
   ): number {
-    if (!this.seriesById(tenantId, seriesId)) throw new Error('series not in tenant');
+    const series = this.seriesById(tenantId, seriesId);
+    if (!series) throw new Error('series not in tenant');
+    const toStored = schoolEncoder(this.db, tenantId, schoolOfPartnership(this.db, tenantId, series.partnershipId)!);
+    const encode = (reason: string | null): string | null => (reason === null ? null : toStored(reason));
     const insert = this.db.prepare(`INSERT OR IGNORE INTO occurrences (series_id, original_date, starts_at, ends_at, status, reason, updated_at)
                                     VALUES (?, ?, ?, ?, ?, ?, ?)`);
     let added = 0;
-    for (const o of rows) added += insert.run(seriesId, o.originalDate, iso(o.startsAt), iso(o.endsAt), o.status, o.reason, iso(now)).changes;
+    for (const o of rows) added += insert.run(seriesId, o.originalDate, iso(o.startsAt), iso(o.endsAt), o.status, encode(o.reason), iso(now)).changes;
     return added;
   }
 
@@ -135,23 +139,25 @@ export class SeriesStore implements SeriesRepository {
                 JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND o.id = ?`,
       )
       .get(tenantId, occurrenceId) as Row | undefined;
-    return r && toOccurrence(r);
+    return r && toOccurrence(r, renderer(this.db, tenantId));
   }
 
   /** Occurrences of a series that end after `after`, in start order. */
   occurrencesOfSeries(tenantId: number, seriesId: number, after: Date, limit = 100): Occurrence[] {
     if (!this.seriesById(tenantId, seriesId)) return [];
+    const render = renderer(this.db, tenantId);
     return (
       this.db.prepare('SELECT * FROM occurrences WHERE series_id = ? AND ends_at > ? ORDER BY starts_at LIMIT ?').all(seriesId, iso(after), limit) as Row[]
-    ).map(toOccurrence);
+    ).map((r) => toOccurrence(r, render));
   }
 
   /** Occurrences of a series whose original date lies in [from, to]. */
   occurrencesInDates(tenantId: number, seriesId: number, from: LocalDate, to: LocalDate): Occurrence[] {
     if (!this.seriesById(tenantId, seriesId)) return [];
+    const render = renderer(this.db, tenantId);
     return (
       this.db.prepare('SELECT * FROM occurrences WHERE series_id = ? AND original_date BETWEEN ? AND ? ORDER BY original_date').all(seriesId, from, to) as Row[]
-    ).map(toOccurrence);
+    ).map((r) => toOccurrence(r, render));
   }
 
   updateOccurrence(
@@ -163,6 +169,16 @@ export class SeriesStore implements SeriesRepository {
   ): Occurrence {
     const current = this.occurrenceById(tenantId, occurrenceId);
     if (!current) throw new Error('occurrence not in tenant');
+    // An unchanged reason is written back as stored (its references kept); a new one is encoded.
+    const stored = this.db
+      .prepare('SELECT o.reason, s.partnership_id FROM occurrences o JOIN series s ON s.id = o.series_id WHERE o.id = ?')
+      .get(occurrenceId) as Row;
+    const reason =
+      change.reason === undefined
+        ? (stored.reason as string | null)
+        : change.reason === null
+          ? null
+          : encodeForPartnership(this.db, tenantId, stored.partnership_id as number, change.reason);
     this.db
       // planned_at = NULL: the planner revisits a changed occurrence (reminders move, cancel or revive with it).
       .prepare(
@@ -170,7 +186,7 @@ export class SeriesStore implements SeriesRepository {
       )
       .run(
         change.status ?? current.status,
-        change.reason === undefined ? current.reason : change.reason,
+        reason,
         iso(change.startsAt ?? current.startsAt),
         iso(change.endsAt ?? current.endsAt),
         (change.moved ?? current.moved) ? 1 : 0,
