@@ -8,6 +8,7 @@ import { Refusal } from '../../core/errors';
 import { LIVE_STATUSES, type ForgetReport } from '../../core/ports';
 import { coachesToTell, schoolOf } from './service';
 import { withdrawnNotice } from './messages';
+import { freezeDemandOfPerson } from './demand';
 
 /** The placeholder an erased teacher's user row keeps. */
 export const FORGOTTEN_NAME = 'Former teacher';
@@ -43,6 +44,7 @@ export function forgetMe(ctx: RequestContext, value: string): ForgetReport {
       ctx.notify(coach, 'coaching.withdrawn', withdrawnNotice(r), `coaching:gone:r${r.id}:u${coach.id}`);
     }
   }
+  freezeDemandOfPerson(ctx.services, tenantId, userId, ctx.now);
   const report = ctx.services.coaching.forgetUser(tenantId, userId, FORGOTTEN_NAME);
   // Other features drop what they hold about the person in this same transaction.
   ctx.emit('user.forgotten', { userId });
