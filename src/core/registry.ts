@@ -90,8 +90,8 @@ export interface DeliveryReaction {
   stillWanted?: (services: Services, row: OutboxRow, now: Date) => boolean;
 }
 
-/** A retention step: deletes what is older than `before`, returns how many rows went. */
-export type RetentionStep = (services: Services, before: Date) => number;
+/** A retention step: deletes what is older than `before` (the sweep runs at `now`), returns how many rows went. */
+export type RetentionStep = (services: Services, before: Date, now: Date) => number;
 
 export function formIdOf(spec: Pick<CommandSpec, 'root' | 'name'>): string {
   return `${spec.root}.${spec.name}`;

@@ -9,6 +9,7 @@ import type {
   CoachingMessage,
   CoachingRepository,
   CoachingRequest,
+  DemandSnapshot,
   Format,
   Helpful,
   MessageKind,
@@ -17,6 +18,7 @@ import type {
   RequestStatus,
   Topic,
 } from '../core/ports/coaching';
+import { TOPICS } from '../core/ports/coaching';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -181,6 +183,41 @@ export class CoachingStore implements CoachingRepository {
         )
         .all({ tenantId, schoolId, since: iso(since) }) as Row[]
     ).map((r) => ({ topic: r.topic as Topic, submittedAt: new Date(r.submitted_at as string) }));
+  }
+
+  /** A closed month's frozen counts (month: YYYY-MM in the school's zone), or undefined while it is not frozen. */
+  demandSnapshot(tenantId: number, schoolId: number, month: string): DemandSnapshot | undefined {
+    const rows = this.db
+      .prepare(
+        `SELECT d.topic, d.count, d.frozen_at FROM demand_snapshots d JOIN schools sc ON sc.id = d.school_id AND sc.tenant_id = @tenantId
+                WHERE d.school_id = @schoolId AND d.month = @month`,
+      )
+      .all({ tenantId, schoolId, month }) as Row[];
+    if (rows.length === 0) return undefined;
+    const counts = Object.fromEntries(TOPICS.map((t) => [t, 0])) as Record<Topic, number>;
+    for (const r of rows) counts[r.topic as Topic] = r.count as number;
+    return { month, counts, frozenAt: new Date(rows[0].frozen_at as string) };
+  }
+
+  /** Freezes a month's counts once, every topic in one statement; an already frozen month is left as it was. */
+  freezeDemand(tenantId: number, schoolId: number, month: string, counts: Record<Topic, number>, now: Date): boolean {
+    if (!this.schoolInTenant(tenantId, schoolId)) throw new Error('school not in tenant');
+    if (this.demandSnapshot(tenantId, schoolId, month)) return false;
+    const values = TOPICS.map(() => '(?, ?, ?, ?, ?)').join(', ');
+    const args = TOPICS.flatMap((t) => [schoolId, month, t, counts[t] ?? 0, iso(now)]);
+    return this.db.prepare(`INSERT OR IGNORE INTO demand_snapshots (school_id, month, topic, count, frozen_at) VALUES ${values}`).run(...args).changes > 0;
+  }
+
+  /** Every tenant's schools with a sent request since a moment: the months the freezing planner has to look at. */
+  schoolsWithDemandSince(since: Date): { tenantId: number; schoolId: number }[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT DISTINCT sc.tenant_id, sc.id FROM coaching_requests x JOIN schools sc ON sc.id = x.school_id
+                WHERE x.status != 'draft' AND x.submitted_at >= ? ORDER BY sc.id`,
+        )
+        .all(iso(since)) as Row[]
+    ).map((r) => ({ tenantId: r.tenant_id as number, schoolId: r.id as number }));
   }
 
   /** Sent requests of a school whose teacher chose to share them, since a moment. */

@@ -61,7 +61,7 @@ export function canSeeHelpfulAnswer(actor: Actor, school: School, request: Coach
   return canSeeRequest(actor, school, request);
 }
 
-/** Aggregate demand (counts by topic and month, and what teachers chose to share): principals, APs, and admins (the table: "same as principal"). */
+/** Aggregate demand (counts by topic for closed months, and what teachers chose to share): principals, APs, and admins (the table: "same as principal"). */
 export function canSeeCoachingDemand(actor: Actor, school: School): Decision {
   if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
   return hasRole(actor, school.id, 'principal', 'assistant_principal', 'admin')

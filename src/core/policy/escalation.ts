@@ -1,4 +1,4 @@
-import type { Actor, School } from '../model';
+import { isForgotten, type Actor, type Membership, type School, type User } from '../model';
 import { allow, deny, hasRole, sameTenant, type Decision } from './shared';
 
 // ---- escalations (DESIGN.md §1 rule 5; the "escalation" row of the table) -----------------------
@@ -13,6 +13,17 @@ export interface EscalationFacts {
   raisedAt: Date | null;
   /** From when the principals may read it: the next touch-point's agenda prompt (urgent: at once). */
   visibleFrom: Date | null;
+}
+
+/**
+ * Whether an escalation may still name the person it is about: only while they are a current member
+ * of its school with a live account. Erased, gone from the school, deactivated or never linked all
+ * read "a teacher" alike, so the change from a name gives none of those reasons away (erasure in
+ * particular): a reader learns only that the name is gone.
+ */
+export function mayNameConcernedPerson(person: User | undefined, memberships: readonly Membership[], schoolId: number): person is User {
+  if (!person || isForgotten(person) || person.kind === 'deactivated') return false;
+  return memberships.some((m) => m.userId === person.id && m.schoolId === schoolId);
 }
 
 /** Only coaches of the school raise escalations. */

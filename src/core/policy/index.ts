@@ -31,6 +31,7 @@ export {
   canRecordEscalationOutcome,
   canSteerEscalation,
   canViewEscalation,
+  mayNameConcernedPerson,
   type EscalationFacts,
 } from './escalation';
 export {

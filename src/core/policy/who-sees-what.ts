@@ -27,7 +27,7 @@ export const WHO_SEES_WHAT: readonly VisibilityRow[] = [
       'Nothing',
       'Everything',
       'Nothing',
-      'Monthly counts per topic; under 3 shown as "fewer than 3"',
+      'Monthly counts per topic, for closed months only, frozen when the month ends; under 3 shown as "fewer than 3"',
       'Same as principals',
       'Nothing',
     ],

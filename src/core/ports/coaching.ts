@@ -50,6 +50,14 @@ export interface OfficeHour {
 
 export type NewDraft = Pick<CoachingRequest, 'schoolId' | 'teacherId' | 'topic' | 'details' | 'format' | 'preferredTimes' | 'shared'>;
 
+/** A month's frozen demand: the count of each topic (zero included), as it stood when the month was frozen. */
+export interface DemandSnapshot {
+  /** YYYY-MM in the school's time zone. */
+  month: string;
+  counts: Record<Topic, number>;
+  frozenAt: Date;
+}
+
 /** Teachers' coaching requests, their messages and coaches' office hours. */
 export interface CoachingRepository {
   /** A new draft; the teacher's older drafts go (one unsent request at a time). */
@@ -86,6 +94,15 @@ export interface CoachingRepository {
     topic: Topic;
     submittedAt: Date;
   }[];
+  /** A closed month's frozen counts (month: YYYY-MM in the school's zone), or undefined while it is not frozen. */
+  demandSnapshot(tenantId: number, schoolId: number, month: string): DemandSnapshot | undefined;
+  /**
+   * Freezes a month's counts, once: when the month is already frozen nothing changes (a published
+   * month is never rewritten). True when this call froze it.
+   */
+  freezeDemand(tenantId: number, schoolId: number, month: string, counts: Record<Topic, number>, now: Date): boolean;
+  /** Every tenant's schools with a sent request since a moment: the months the freezing planner has to look at. */
+  schoolsWithDemandSince(since: Date): { tenantId: number; schoolId: number }[];
   /** Sent requests of a school whose teacher chose to share them, since a moment. */
   sharedSince(tenantId: number, schoolId: number, since: Date): CoachingRequest[];
   /** Every tenant's requests still waiting for a first answer: the nudge planner's input. */

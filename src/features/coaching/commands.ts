@@ -35,7 +35,7 @@ import {
   type Review,
 } from './requests';
 import { forgetMe, planForget } from './forget';
-import { coachingExportSection } from './demand';
+import { coachingExportSection, freezeAllClosedDemand } from './demand';
 import {
   ACTIONS,
   acceptedReply,
@@ -385,6 +385,14 @@ export function registerCoaching(registry: CommandRegistry): void {
   for (const kind of ['coaching.request', 'coaching.reply']) registry.onDelivery(kind, { stillWanted: readerMayStillSee });
   registry.retentionStep(retainCoaching);
   registry.exportSection(coachingExportSection);
+  // Months are frozen as they close even when nobody looks (anything that needs one earlier freezes it first).
+  let lastHour = '';
+  registry.planner((services, now) => {
+    const hour = now.toISOString().slice(0, 13);
+    if (hour === lastHour) return;
+    services.transaction(() => freezeAllClosedDemand(services, now));
+    lastHour = hour;
+  });
 }
 
 /** Home: a teacher's open requests and a coach's open queue. */
@@ -392,7 +400,8 @@ function coachingHome(ctx: RequestContext): Block[] {
   return homeBlocks(coachingHomeOf(ctx));
 }
 
-/** Retention (a module-level function, so registering again in another core adds it once). */
-function retainCoaching(services: Services, before: Date): number {
+/** Retention (a module-level function, so registering again in another core adds it once); closed months are frozen before requests go. */
+function retainCoaching(services: Services, before: Date, now: Date): number {
+  freezeAllClosedDemand(services, now);
   return services.coaching.deleteClosedBefore(before);
 }

@@ -12,6 +12,7 @@ import { Refusal } from '../../core/errors';
 import { LIVE_STATUSES, type ErasureCompleted } from '../../core/ports';
 import { coachesToTell, schoolOf } from './service';
 import { redactedNotice, withdrawnNotice } from './messages';
+import { freezeDemandOfPerson } from './demand';
 
 /** What forget-me would erase for this person, and what would stay. */
 export interface ForgetPlan {
@@ -46,6 +47,8 @@ export function forgetMe(ctx: RequestContext, value: string): ForgetOutcome {
       ctx.notify(coach, 'coaching.withdrawn', withdrawnNotice(r), `coaching:gone:r${r.id}:u${coach.id}`);
     }
   }
+  // Published months stay as they were: frozen before the requests go.
+  freezeDemandOfPerson(ctx.services, tenantId, userId, ctx.now);
   const started = ctx.services.erasure.begin(tenantId, userId, staysAs.length > 0 ? 'teacher_data' : 'everything', ctx.now);
   // Other features drop what they hold about a person forgotten whole, in this same transaction.
   if (staysAs.length === 0) ctx.emit('user.forgotten', { userId });

@@ -76,7 +76,7 @@ export function requestForm(schools: School[], slotChoices: { value: string; lab
       kind: 'checkbox',
       required: false,
       initial: prefill.share ? 'true' : 'false',
-      hint: 'Off: your principal only sees it in a monthly count by topic (under 3 shows as "fewer than 3"). On: topic, your name, status and dates.',
+      hint: 'Off: your principal only sees it in a monthly count by topic, once the month is over (under 3 shows as "fewer than 3"). On: topic, your name, status and dates.',
     },
   );
   return {

@@ -119,7 +119,7 @@ export function coachButtons(requestId: number): Button[] {
   ];
 }
 
-const CONFIDENTIAL = 'Confidential: only the teacher and the school’s coaches see this. Principals see monthly counts by topic.';
+const CONFIDENTIAL = 'Confidential: only the teacher and the school’s coaches see this. Principals see monthly counts by topic, once each month is over.';
 
 /** The request as the school's coaches see it (everything). */
 export function coachRequestMessage(r: CoachingRequest, teacher: User, school: School, heading = `Coaching request #${r.id}`): Message {

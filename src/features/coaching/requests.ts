@@ -26,6 +26,7 @@ import {
 } from './messages';
 import type { RequestPrefill } from './forms';
 import { planNudges, planSessionFollowUp, requestKey } from './reminders';
+import { freezeClosedDemand } from './demand';
 
 const noCoach = (school: School): string =>
   `${school.name} has no instructional coach on Touchpoint yet, so there is no one to send a request to. Nothing was saved.`;
@@ -122,6 +123,8 @@ export function setDraftShared(ctx: RequestContext, value: string): Review {
   const [id, to] = value.split(':');
   if (to !== 'on' && to !== 'off') throw new Refusal('That button is out of date. Type the command again.');
   const { request: draft, school } = requestFor(ctx, 'share', id);
+  // Closed months are frozen before anything about a request changes (demand.ts).
+  freezeClosedDemand(ctx.services, school, ctx.now);
   ctx.services.coaching.setShared(ctx.actor.tenant.id, draft.id, to === 'on', ctx.now);
   const updated = ctx.services.coaching.byId(ctx.actor.tenant.id, draft.id)!;
   return reviewOf(ctx, updated, school, coachesFor(ctx.services, ctx.actor.tenant.id, school, ctx.actor.user.id));
@@ -251,6 +254,8 @@ export function withdraw(ctx: RequestContext, value: string): CoachingRequest {
   const { request: r, school } = requestFor(ctx, 'withdraw', value);
   const tenantId = ctx.actor.tenant.id;
   const tell = coachesToTell(ctx.services, tenantId, school, r);
+  // Closed months are frozen before anything about a request changes (demand.ts).
+  freezeClosedDemand(ctx.services, school, ctx.now);
   ctx.services.coaching.setStatus(tenantId, r.id, LIFECYCLE.withdraw.to, ctx.now);
   ctx.services.outbox.cancelPending(requestKey(r.id));
   for (const coach of tell) ctx.notify(coach, 'coaching.withdrawn', withdrawnNotice(r), `${requestKey(r.id)}withdrawn:u${coach.id}`);

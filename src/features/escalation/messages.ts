@@ -8,6 +8,7 @@ import { formatInstant, formatLocalDate, type LocalDate } from '../../core/datet
 import { escapeMarkup as esc, type Block, type Button, type FormInput, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import { internalMention } from '../../core/app';
+import { mayNameConcernedPerson } from '../../core/policy';
 import { CATEGORIES, type Category, type Escalation, type Stage } from '../../core/ports';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -41,9 +42,16 @@ const PATHWAY_STEPS = [
   'Or tell the teacher: "This is a matter we need to discuss with the principal."',
 ];
 
-/** Who it is about, as its readers may see it. */
+/** The words for a person whose name an escalation no longer shows; erasure (src/store/erasure.ts) leaves the same label. */
+const NAME_GONE = 'a teacher';
+
+/** Who it is about, as its readers may see it: the person's name only while the policy lets it stand, else "a teacher" whatever the reason. */
 export function aboutLine(services: Services, tenantId: number, e: Escalation): string {
-  if (e.concernsUserId !== null) return `about ${services.people.userById(tenantId, e.concernsUserId)?.displayName ?? 'a teacher'}`;
+  if (e.concernsUserId !== null) {
+    const person = services.people.userById(tenantId, e.concernsUserId);
+    const memberships = person ? services.people.membershipsOf(tenantId, person.id) : [];
+    return `about ${mayNameConcernedPerson(person, memberships, e.schoolId) ? person.displayName : NAME_GONE}`;
+  }
   return e.concernsLabel ? `about ${e.concernsLabel}` : 'not about a person';
 }
 

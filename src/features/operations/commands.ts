@@ -32,7 +32,7 @@ export function buildExport(registry: CommandRegistry, services: Services, actor
     exportedAt: now.toISOString(),
     exportedBy: actor.user.displayName,
     privacy:
-      'Agenda items, notes, priorities and action items belong to each principal–coach partnership; escalation texts to the coach and principals; coaching requests to teachers and coaches. They are not exported, and teachers are not listed. For admins, escalations appear as counts by category and stage, with the audit log; coaching requests appear as monthly counts by topic (under 3 shown as "fewer than 3") and the requests teachers chose to share.',
+      'Agenda items, notes, priorities and action items belong to each principal–coach partnership; escalation texts to the coach and principals; coaching requests to teachers and coaches. They are not exported, and teachers are not listed. For admins, escalations appear as counts by category and stage, with the audit log; coaching requests appear as monthly counts by topic for closed months, frozen when each month ends (under 3 shown as "fewer than 3"), and the requests teachers chose to share.',
     school: { name: school.name, timeZone: school.timeZone, schoolDay: `${school.dayStart}-${school.dayEnd}` },
     members: members.map((m) => ({ name: m.displayName, role: m.role })),
     closures: services.calendar.closuresOfSchool(tenantId, school.id).map((c) => ({ from: c.startDate, to: c.endDate, label: c.label })),
@@ -118,7 +118,7 @@ export function runRetention(registry: CommandRegistry, services: Services, now:
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
   let deleted = 0;
   services.transaction(() => {
-    for (const step of registry.retentionSteps) deleted += step(services, before);
+    for (const step of registry.retentionSteps) deleted += step(services, before, now);
     services.operations.deleteExpiredExportLinks(now);
     services.operations.deleteOldFormSubmissions(now);
   });

@@ -6,13 +6,14 @@
  *    as fallback text) contains a request's words, or the name of a teacher who has not shared a
  *    request with them;
  *  - nobody else sees the words of a request they may not see (another teacher's, another school's);
- *  - every count in the aggregate is "fewer than 3" or a number of at least 3, and it is right.
+ *  - every count in the aggregate is "fewer than 3" or a number of at least 3, and it is right: the
+ *    count of the month as it closed (an erasure after the close does not change it).
  */
 import fc from 'fast-check';
 import type { Reply } from '../../../src/core/context';
 import type { Message } from '../../../src/messages/model';
 import { formOf } from '../../../src/messages/model';
-import { toLocal } from '../../../src/core/datetime';
+import { localToUtc, toLocal } from '../../../src/core/datetime';
 import { renderPlainText } from '../../../adapters/console/render-plain-text';
 import { seedSchool, type SentDm } from '../../support/harness';
 import { createCoachingHarness, type CoachingHarness } from './support';
@@ -67,7 +68,10 @@ interface ModelRequest {
   shared: boolean;
   topic: string;
   month: string;
-  erased: boolean;
+  /** When its month closes at the school: leaders see the month's count from then on, frozen. */
+  closesAt: Date;
+  /** When its teacher erased it, if they did. */
+  erasedAt?: Date;
 }
 
 type Op =
@@ -166,12 +170,12 @@ class World {
   /** Checks one output shown to a person; throws with the leak when there is one. */
   check(to: Person, output: string, where: string): void {
     for (const r of this.requests) {
-      const mayRead = !r.erased && !isLeader(to) && (r.teacher.handle === to.handle || (to.role === 'coach' && to.school === r.teacher.school));
+      const mayRead = r.erasedAt === undefined && !isLeader(to) && (r.teacher.handle === to.handle || (to.role === 'coach' && to.school === r.teacher.school));
       if (!mayRead && output.includes(r.detail)) throw new Error(`${where}: ${to.handle} saw "${r.detail}" of ${r.teacher.handle}:\n${output}`);
     }
     if (isLeader(to)) {
       for (const t of TEACHERS) {
-        const sharedHere = this.requests.some((r) => r.teacher === t && r.shared && !r.erased && t.school === to.school);
+        const sharedHere = this.requests.some((r) => r.teacher === t && r.shared && r.erasedAt === undefined && t.school === to.school);
         if (!sharedHere && output.includes(t.name))
           throw new Error(`${where}: ${to.handle} saw the name of ${t.name}, who shared nothing with them:\n${output}`);
       }
@@ -203,8 +207,14 @@ class World {
       for (const f of b.fields) {
         const topic = TOPICS.find((t) => t.label === f.label)!;
         // Shared requests are listed by name instead, so they are not counted (no working out by subtraction).
+        // A month is counted as it closed: a request erased after that still counts.
         const n = this.requests.filter(
-          (q) => !q.erased && !q.shared && q.teacher.school === leader.school && q.topic === topic.key && q.month === month,
+          (q) =>
+            (q.erasedAt === undefined || q.erasedAt >= q.closesAt) &&
+            !q.shared &&
+            q.teacher.school === leader.school &&
+            q.topic === topic.key &&
+            q.month === month,
         ).length;
         expect([f.label, month, f.value]).toEqual([f.label, month, n < 3 ? 'fewer than 3' : String(n)]);
       }
@@ -232,7 +242,9 @@ class World {
         const id = Number(/request #(\d+)/.exec(sent.messages[0].text)![1]);
         const local = toLocal(h.clock.now(), 'America/New_York').date;
         const month = `${MONTHS[Number(local.slice(5, 7)) - 1]} ${local.slice(0, 4)}`;
-        this.requests.push({ id, teacher: t, detail, shared: op.share, topic: topic.key, month, erased: false });
+        const next = Number(local.slice(0, 4)) * 12 + Number(local.slice(5, 7)); // the month after, counted from year 0
+        const closesAt = localToUtc(`${Math.floor(next / 12)}-${String((next % 12) + 1).padStart(2, '0')}-01`, '00:00', 'America/New_York');
+        this.requests.push({ id, teacher: t, detail, shared: op.share, topic: topic.key, month, closesAt });
         break;
       }
       case 'withdraw': {
@@ -285,7 +297,7 @@ class World {
         this.reply(t, h.coaching(t.handle, 'forget-me', t.tenant), where);
         this.reply(t, h.action(t.handle, 'coaching.forget.confirm', String(h.user(t.handle, t.tenant).id), t.tenant), where);
         this.forgotten.add(t.handle);
-        for (const r of this.requests) if (r.teacher === t) r.erased = true;
+        for (const r of this.requests) if (r.teacher === t) r.erasedAt = h.clock.now();
         break;
       }
       case 'advance':

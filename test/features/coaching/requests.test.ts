@@ -48,7 +48,7 @@ describe('asking', () => {
     expect(confirm.blocks[0]).toEqual({ type: 'header', text: 'Check your request' });
     expect(confirm.text).toContain('Only you and the coaches of Demo Elementary (Casey Lee) see it.');
     expect(confirm.text).toContain(
-      'What your principal will see: Only that one request about Classroom management adds to the count for November 2026. While that count is under 3 it shows as "fewer than 3". Not your name, not what you wrote, not its status.',
+      'What your principal will see: Only that one request about Classroom management adds to the count for November 2026, shown to your principal once that month is over. While that count is under 3 it shows as "fewer than 3". Not your name, not what you wrote, not its status.',
     );
     expect(buttonsOf(confirm).map((b) => b.label)).toEqual(['Send request', 'Share with my principal', 'Edit', 'Cancel']);
     // Nothing is sent before the teacher says so.
