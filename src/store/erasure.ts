@@ -50,6 +50,8 @@ interface TextColumn {
   select: string;
   /** The alias of the scrubbed table in `select`. */
   alias: string;
+  /** The column of `select` that holds the text's school. */
+  school: string;
   table: string;
   column: string;
   author?: string;
@@ -61,6 +63,7 @@ const TEXT_COLUMNS: TextColumn[] = [
     // Escalations are about a teacher: every way of naming them goes, their first name too.
     select: `SELECT e.rowid AS rid, e.concern AS v, e.coach_id AS author, e.school_id AS school FROM escalations e`,
     alias: 'e',
+    school: 'e.school_id',
     table: 'escalations',
     column: 'concern',
     author: 'coach_id',
@@ -69,6 +72,7 @@ const TEXT_COLUMNS: TextColumn[] = [
   {
     select: `SELECT e.rowid AS rid, e.plan_text AS v, e.coach_id AS author, e.school_id AS school FROM escalations e`,
     alias: 'e',
+    school: 'e.school_id',
     table: 'escalations',
     column: 'plan_text',
     forms: (n) => n.everyName,
@@ -82,6 +86,7 @@ const TEXT_COLUMNS: TextColumn[] = [
   ).map(([table, author]): TextColumn => ({
     select: `SELECT t.rowid AS rid, t.text AS v, t.${author} AS author, p.school_id AS school FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id`,
     alias: 't',
+    school: 'p.school_id',
     table,
     column: 'text',
     author,
@@ -91,6 +96,7 @@ const TEXT_COLUMNS: TextColumn[] = [
     select: `SELECT o.rowid AS rid, o.reason AS v, NULL AS author, p.school_id AS school FROM occurrences o JOIN series s ON s.id = o.series_id
                JOIN partnerships p ON p.id = s.partnership_id`,
     alias: 'o',
+    school: 'p.school_id',
     table: 'occurrences',
     column: 'reason',
     forms: (n) => n.written,
@@ -98,6 +104,7 @@ const TEXT_COLUMNS: TextColumn[] = [
   {
     select: `SELECT c.rowid AS rid, c.label AS v, c.created_by AS author, c.school_id AS school FROM closures c`,
     alias: 'c',
+    school: 'c.school_id',
     table: 'closures',
     column: 'label',
     author: 'created_by',
@@ -108,11 +115,16 @@ const TEXT_COLUMNS: TextColumn[] = [
 /** One pass over a free-text column, BATCH rows at a time by rowid. */
 function textUnit(c: TextColumn): Unit {
   return (w, cursor) => {
-    const rows = w.db.prepare(`${c.select} WHERE ${c.alias}.rowid > ? ORDER BY ${c.alias}.rowid LIMIT ${BATCH}`).all(cursor) as Row[];
+    // No school of theirs, no text of theirs to look through.
+    if (w.schools.size === 0) return null;
+    const schools = [...w.schools];
+    const rows = w.db
+      .prepare(`${c.select} WHERE ${c.alias}.rowid > ? AND ${c.school} IN (${schools.map(() => '?').join(',')}) ORDER BY ${c.alias}.rowid LIMIT ${BATCH}`)
+      .all(cursor, ...schools) as Row[];
     const forms = c.forms(w.names);
     const update = w.db.prepare(`UPDATE "${c.table}" SET "${c.column}" = ? WHERE rowid = ?`);
     for (const r of rows) {
-      if (typeof r.v !== 'string' || !w.schools.has(r.school as number) || !mayMention(r.v, forms)) continue;
+      if (typeof r.v !== 'string' || !mayMention(r.v, forms)) continue;
       const after = scrubText(r.v, forms, REPLACEMENT);
       if (after === r.v) continue;
       update.run(after, r.rid);

@@ -2,14 +2,15 @@
 import type { Db } from './db';
 import type { LocalDate } from '../core/datetime';
 import type { Category, Escalation, EscalationChange, EscalationRepository, NewEscalation, Stage } from '../core/ports/escalations';
-import { encodeForSchool, renderer, type RenderNullable } from './person-refs';
+import { encodeForSchool, escalationRenderer, type RenderNullable } from './person-refs';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
 const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
 const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === 1);
 
-function toEscalation(r: Row, render: RenderNullable): Escalation {
+function toEscalation(r: Row, renderIn: (schoolId: number) => RenderNullable): Escalation {
+  const render = renderIn(r.school_id as number);
   return {
     id: r.id as number,
     schoolId: r.school_id as number,
@@ -87,7 +88,7 @@ export class EscalationStore implements EscalationRepository {
 
   byId(tenantId: number, id: number): Escalation | undefined {
     const r = this.db.prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.id = @id`).get({ tenantId, id }) as Row | undefined;
-    return r && toEscalation(r, renderer(this.db, tenantId));
+    return r && toEscalation(r, escalationRenderer(this.db, tenantId));
   }
 
   update(tenantId: number, id: number, change: EscalationChange, now: Date): Escalation {
@@ -107,7 +108,7 @@ export class EscalationStore implements EscalationRepository {
 
   /** Open escalations of a school (not resolved or withdrawn), oldest first. */
   openOfSchool(tenantId: number, schoolId: number): Escalation[] {
-    const render = renderer(this.db, tenantId);
+    const render = escalationRenderer(this.db, tenantId);
     return (
       this.db
         .prepare(
@@ -119,7 +120,7 @@ export class EscalationStore implements EscalationRepository {
 
   /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
   forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[] {
-    const render = renderer(this.db, tenantId);
+    const render = escalationRenderer(this.db, tenantId);
     return (
       this.db
         .prepare(

@@ -6,7 +6,8 @@
 import type { Db } from './db';
 import { encodePersonRefs, hasPersonRefs, renderPersonRefs } from '../core/person-refs';
 import { toUser, type Row } from './rows';
-import type { User } from '../core/model';
+import type { Role, User } from '../core/model';
+import { mayNameConcernedPerson } from '../core/policy';
 
 export type RenderNullable = <T extends string | null>(text: T) => T;
 
@@ -26,6 +27,34 @@ function userLookup(db: Db, tenantId: number): (userId: number) => User | undefi
 export function renderer(db: Db, tenantId: number): RenderNullable {
   const userOf = userLookup(db, tenantId);
   return <T extends string | null>(text: T): T => (text === null || !hasPersonRefs(text) ? text : (renderPersonRefs(text, userOf) as T));
+}
+
+/**
+ * For escalations: a renderer per school in which a person is named only while the policy lets an
+ * escalation of that school name them (a live member, not erased or deactivated); anyone else reads
+ * "a teacher", so an erasure reads the same as leaving the school.
+ */
+export function escalationRenderer(db: Db, tenantId: number): (schoolId: number) => RenderNullable {
+  const userOf = userLookup(db, tenantId);
+  const memberships = db.prepare('SELECT user_id, school_id, role FROM memberships WHERE user_id = ? AND school_id = ?');
+  const bySchool = new Map<number, RenderNullable>();
+  return (schoolId) => {
+    let render = bySchool.get(schoolId);
+    if (!render) {
+      const named = (userId: number): User | undefined => {
+        const user = userOf(userId);
+        const held = (memberships.all(userId, schoolId) as Row[]).map((m) => ({
+          userId: m.user_id as number,
+          schoolId: m.school_id as number,
+          role: m.role as Role,
+        }));
+        return mayNameConcernedPerson(user, held, schoolId) ? user : undefined;
+      };
+      render = <T extends string | null>(text: T): T => (text === null || !hasPersonRefs(text) ? text : (renderPersonRefs(text, named) as T));
+      bySchool.set(schoolId, render);
+    }
+    return render;
+  };
 }
 
 /** An encoder for one repository call: text as stored for the school, its members' names replaced by their tokens. */

@@ -139,7 +139,8 @@ describe('coaching demand: closed months only, frozen when they end', () => {
 });
 
 describe('an escalation about a teacher whose name is gone', () => {
-  const CONCERN = 'Room 12 has not started the new phonics block.';
+  // It names Taylor in its text too: that reads the same after any of the three as well.
+  const CONCERN = 'Taylor Morgan has not started the new phonics block in Room 12.';
 
   /** Casey raises an escalation about Taylor to Pat; `then` happens to Taylor; Pat's list of escalations, as Pat reads it. */
   function escalationAfter(then: (h: CoachingHarness) => void): { before: string; after: string } {
