@@ -17,11 +17,13 @@ import { freezeDemandOfPerson } from './demand';
 /** What forget-me would erase for this person, and what would stay. */
 export interface ForgetPlan {
   requests: number;
+  /** Schools where they are a teacher. */
+  teacherAt: number;
   /** Staff roles that stay, as "coach at Demo Elementary": their records need the person's name. */
   staysAs: string[];
 }
 
-export type ForgetOutcome = ForgetPlan;
+export type ForgetOutcome = Omit<ForgetPlan, 'teacherAt'>;
 
 /** Roles whose records (touch-points, agendas, escalations raised) need the person's name. */
 function staffRoles(ctx: RequestContext): string[] {
@@ -32,7 +34,11 @@ function staffRoles(ctx: RequestContext): string[] {
 
 /** Before asking for confirmation: how many requests would go, and which roles stay. */
 export function planForget(ctx: RequestContext): ForgetPlan {
-  return { requests: ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id).length, staysAs: staffRoles(ctx) };
+  return {
+    requests: ctx.services.coaching.ofTeacher(ctx.actor.tenant.id, ctx.actor.user.id).length,
+    teacherAt: ctx.actor.memberships.filter((m) => m.role === 'teacher').length,
+    staysAs: staffRoles(ctx),
+  };
 }
 
 /** The confirmation button (its value is the person's own id): erases them, or their teacher data when they hold a staff role. */

@@ -114,6 +114,11 @@ export function forgetConfirmation(plan: ForgetPlan, userId: number): Message {
   const requests = `${plan.requests === 1 ? 'your 1 coaching request' : `your ${plan.requests} coaching requests`} with their conversations and your "was it helpful?" answers`;
   if (plan.staysAs.length > 0) {
     const stays = plan.staysAs.join(', ');
+    if (plan.requests === 0 && plan.teacherAt === 0) {
+      return textMessage(
+        `Touchpoint holds nothing about you as a teacher: no coaching requests, no teacher membership. Your role as ${stays} keeps your name on the touch-points, agendas and escalations it needs; when the role ends, run /coaching forget-me to erase the rest.`,
+      );
+    }
     return {
       text: `Erase what Touchpoint holds about you as a teacher? This cannot be undone: ${requests}; your teacher memberships. What stays: your role as ${stays}.`,
       blocks: [

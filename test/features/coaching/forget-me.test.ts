@@ -228,8 +228,12 @@ describe('forget-me', () => {
     expect(h.core.services.coaching.ofTeacher(tenantId, casey.id).map((r) => r.id)).not.toContain(request);
     expect(h.core.services.people.membershipsOf(tenantId, casey.id).map((m) => m.role)).toEqual(['coach']);
     expect(h.user('casey').displayName).toBe('Casey Lee');
-    // A principal is never blocked either: with nothing held as a teacher, nothing but that goes.
-    expect(text(h.coaching('pat', 'forget-me'))).toMatch(/What stays: your role as principal at Demo Elementary\.$/);
+    // A principal with nothing held as a teacher is told so, and what keeps their name; no button to press.
+    const pat = h.coaching('pat', 'forget-me').messages[0];
+    expect(pat.text).toBe(
+      'Touchpoint holds nothing about you as a teacher: no coaching requests, no teacher membership. Your role as principal at Demo Elementary keeps your name on the touch-points, agendas and escalations it needs; when the role ends, run /coaching forget-me to erase the rest.',
+    );
+    expect(buttonsOf(pat)).toEqual([]);
   });
 });
 
