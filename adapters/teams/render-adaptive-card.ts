@@ -122,6 +122,14 @@ function submitButton(button: Button): SubmitAction {
   return action;
 }
 
+/**
+ * What a typed time may look like (as the core reads it): 07:45, 14:00, 2:30pm, 9 am, noon. Teams draws `Input.Time` as a
+ * list in 30-minute steps (a school day starting 07:45 could not be chosen), so a time is typed and
+ * read as the core reads any time (2:30 without am/pm falls inside the school day).
+ */
+export const TYPED_TIME_PATTERN = '^\\s*(([01]?\\d|2[0-3]):[0-5]\\d|(0?[1-9]|1[0-2])(:[0-5]\\d)?\\s*[aApP][mM]|[nN][oO][oO][nN])\\s*$';
+const TYPED_TIME_HINT = 'like 07:45 or 2:30pm';
+
 function requiredMessage(input: FormInput): string {
   return input.kind === 'choice' || input.kind === 'person' ? `Choose ${input.label.toLowerCase()}.` : `${input.label} is required.`;
 }
@@ -151,7 +159,9 @@ function inputElement(input: FormInput, value: string | undefined): CardElement 
       common.type = 'Input.Date';
       break;
     case 'time':
-      common.type = 'Input.Time';
+      common.type = 'Input.Text';
+      common.regex = TYPED_TIME_PATTERN;
+      common.maxLength = 10;
       break;
     case 'checkbox':
       // A toggle shows its own title; it always has a value, so it is never "required".
@@ -162,7 +172,10 @@ function inputElement(input: FormInput, value: string | undefined): CardElement 
     common.isRequired = true;
     common.errorMessage = requiredMessage(input);
   }
+  if (input.kind === 'time') common.errorMessage = `Type a time, ${TYPED_TIME_HINT}.`;
   if (input.placeholder) common.placeholder = input.placeholder;
+  // The typed form is shown where the list would have been.
+  if (input.kind === 'time') common.placeholder = `Type a time, ${TYPED_TIME_HINT}`;
   if (value !== undefined && value !== '') common.value = value;
   return common;
 }

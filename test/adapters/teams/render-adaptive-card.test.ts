@@ -3,7 +3,7 @@
  * message the core produces today parsed and validated by the Adaptive Cards library itself.
  */
 import { join } from 'node:path';
-import { escapeTeamsText, renderAdaptiveCard, toTeamsMarkdown, type AdaptiveCard } from '../../../adapters/teams/render-adaptive-card';
+import { TYPED_TIME_PATTERN, escapeTeamsText, renderAdaptiveCard, toTeamsMarkdown, type AdaptiveCard } from '../../../adapters/teams/render-adaptive-card';
 import { COACHING_IN_CHANNEL, WELCOME } from '../../../adapters/teams/bot';
 import type { Message } from '../../../src/messages/model';
 import { buttonsOf, formOf } from '../../../src/messages/model';
@@ -173,7 +173,17 @@ describe('each block type, literally', () => {
         },
         { type: 'Input.Text', id: 'nobody', label: 'Coach' },
         { type: 'Input.Date', id: 'from', label: 'Starting' },
-        { type: 'Input.Time', id: 'time', label: 'Time', isRequired: true, errorMessage: 'Time is required.', value: '14:00' },
+        {
+          type: 'Input.Text',
+          id: 'time',
+          label: 'Time',
+          regex: TYPED_TIME_PATTERN,
+          maxLength: 10,
+          isRequired: true,
+          errorMessage: 'Type a time, like 07:45 or 2:30pm.',
+          placeholder: 'Type a time, like 07:45 or 2:30pm',
+          value: '14:00',
+        },
         { type: 'Input.Toggle', id: 'share', title: 'Share with the principal', valueOn: 'true', valueOff: 'false', value: 'true' },
         {
           type: 'ActionSet',
@@ -203,7 +213,17 @@ describe('each block type, literally', () => {
       card(
         { type: 'TextBlock', text: 'Move', weight: 'Bolder', wrap: true },
         { type: 'Input.Date', id: 'date', label: 'New date', isRequired: true, errorMessage: 'New date is required.', value: '2026-12-01' },
-        { type: 'Input.Time', id: 'time', label: 'New time', isRequired: true, errorMessage: 'New time is required.', value: '25:99' },
+        {
+          type: 'Input.Text',
+          id: 'time',
+          label: 'New time',
+          regex: TYPED_TIME_PATTERN,
+          maxLength: 10,
+          isRequired: true,
+          errorMessage: 'Type a time, like 07:45 or 2:30pm.',
+          placeholder: 'Type a time, like 07:45 or 2:30pm',
+          value: '25:99',
+        },
         { type: 'TextBlock', text: '"25:99" is not a time &lt;like 14:00&gt;', color: 'Attention', size: 'Small', wrap: true, spacing: 'None' },
         { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Move', data: { tp: 'form', formId: 'touchpoint.move' }, style: 'positive' }] },
       ),
@@ -373,5 +393,22 @@ describe('every message the core produces renders to a card the Adaptive Cards l
 
   test('the library flags what the checks are for (a duplicate id, a choice set without choices)', () => {
     expect(problems(card({ type: 'Input.Text', id: 'a' }, { type: 'Input.Text', id: 'a' }, { type: 'Input.ChoiceSet', id: 'c', choices: [] }))).toHaveLength(2);
+  });
+});
+
+describe('a time is typed, to the minute', () => {
+  // Teams draws Input.Time as a list in 30-minute steps: 07:45, a common school-day start, could not be chosen.
+  const typed = new RegExp(TYPED_TIME_PATTERN);
+  test('the card asks for a typed time that accepts any minute the core reads, and refuses what it would refuse', () => {
+    const card = renderAdaptiveCard({
+      text: 'x',
+      blocks: [
+        { type: 'form', formId: 'f', title: 'Day', submitLabel: 'Save', inputs: [{ id: 'start', label: 'School day starts', kind: 'time', required: false }] },
+      ],
+    });
+    const input = card.body.find((e) => e.id === 'start')!;
+    expect(input.type).toBe('Input.Text');
+    for (const ok of ['07:45', '7:45', '14:05', '2:30pm', '9 am', 'noon']) expect({ ok, matches: typed.test(ok) }).toEqual({ ok, matches: true });
+    for (const bad of ['25:99', '7:5', '13pm', 'soon', '']) expect({ bad, matches: typed.test(bad) }).toEqual({ bad, matches: false });
   });
 });
