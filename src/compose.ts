@@ -64,6 +64,8 @@ export interface CoreOptions {
    * slices run one after another before the request returns (tests read the result at once).
    */
   eraseInBackground?: boolean;
+  /** The rest between background erasure slices (default 100 ms; tests that wait for the end pass 0). */
+  erasurePauseMs?: number;
 }
 
 export function buildCore(options: CoreOptions): Core {
@@ -100,6 +102,7 @@ export function buildCore(options: CoreOptions): Core {
     clock: options.clock,
     logger,
     synchronous: !(options.eraseInBackground ?? false),
+    pauseMs: options.erasurePauseMs,
     onCompleted: (completed, now) => {
       if (redactionNotices(services, completed, now) > 0) kickDelivery();
     },

@@ -4,7 +4,7 @@
  * until none is left. Woken by a forget-me after it commits, by every tick (an erasure cut short by
  * a restart goes on), and drained whole at start-up.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Clock, ErasureCompleted, Logger, Services } from '../core/ports';
 import { silentLogger } from '../core/ports';
 
@@ -12,8 +12,14 @@ export interface ErasureRunnerOptions {
   services: Services;
   clock: Clock;
   logger?: Logger;
-  /** How long one slice may hold the write lock; default 50 ms. */
+  /** How long one slice's work may take (its commit comes on top); default 40 ms. */
   sliceMs?: number;
+  /**
+   * The rest between slices; default 100 ms. Long enough for another connection waiting on the
+   * write lock (SQLite's busy handler sleeps up to 100 ms between tries) to get its turn, not only
+   * this process's own requests.
+   */
+  pauseMs?: number;
   /** Slices run one after another in the same turn (tests and start-up) instead of yielding between them. */
   synchronous?: boolean;
   /** What follows a finished erasure (telling authors whose text changed), in its own transaction. */
@@ -24,10 +30,12 @@ export class ErasureRunner {
   private running: Promise<void> | null = null;
   private readonly logger: Logger;
   private readonly sliceMs: number;
+  private readonly pauseMs: number;
 
   constructor(private readonly options: ErasureRunnerOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.sliceMs = options.sliceMs ?? 50;
+    this.sliceMs = options.sliceMs ?? 40;
+    this.pauseMs = options.pauseMs ?? 100;
   }
 
   /** Starts working through pending erasures unless already doing so. */
@@ -57,7 +65,8 @@ export class ErasureRunner {
   }
 
   private async loop(): Promise<void> {
-    while (this.slice()) await nextTurn();
+    await pause(0); // not in the turn of the request that woke it: its reply goes first
+    while (this.slice()) await pause(this.pauseMs);
   }
 
   /** One slice; true while work remains. */

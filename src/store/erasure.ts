@@ -40,6 +40,8 @@ interface Work {
   schools: Set<number>;
   /** Author id → texts of theirs that lost the name. */
   redacted: Map<number, number>;
+  /** The schema's references to users, read once per slice. */
+  references?: { table: string; column: string; onDelete: 'CASCADE' | 'SET NULL' }[];
 }
 
 /** A unit: advances the phase from `cursor`; returns the next cursor, or null when the phase is done. */
@@ -145,40 +147,48 @@ function readersInSchools(w: Work): Set<number> {
 
 /** Messages held in the outbox (sent or not) that name the person, for readers in their schools. */
 const outboxUnit: Unit = (w, cursor) => {
+  // Messages addressed to the person themselves go with the references to them, later.
+  if (w.schools.size === 0) return null;
+  const readers = [...readersInSchools(w)];
   const rows = w.db
-    .prepare(`SELECT id, kind, recipient_id, payload FROM outbox WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ${BATCH}`)
-    .all(w.erasure.tenant_id, cursor) as Row[];
-  const readers = readersInSchools(w);
+    .prepare(
+      `SELECT id, kind, payload FROM outbox WHERE tenant_id = ? AND recipient_id IN (${readers.map(() => '?').join(',')}) AND id > ? ORDER BY id LIMIT ${BATCH}`,
+    )
+    .all(w.erasure.tenant_id, ...readers, cursor) as Row[];
   const update = w.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
   for (const r of rows) {
     const forms = String(r.kind).startsWith('escalation') ? w.names.everyName : w.names.written;
     const payload = r.payload as string;
-    if (!readers.has(r.recipient_id as number) || !mayMention(payload, forms)) continue;
+    if (!mayMention(payload, forms)) continue;
     const after = JSON.stringify(scrubJson(JSON.parse(payload), forms, REPLACEMENT));
     if (after !== JSON.stringify(JSON.parse(payload))) update.run(after, r.id);
   }
   return rows.length < BATCH ? null : (rows[rows.length - 1].id as number);
 };
 
+/** Rowids one unit walks through where no index narrows the search (the scan stays inside SQLite). */
+const SPAN = 5000;
+
+/** The next span of a table without an index to search by, or null past its last row. */
+function nextSpan(w: Work, table: string, cursor: number): number | null {
+  const last = (w.db.prepare(`SELECT MAX(rowid) AS m FROM "${table}"`).get() as Row).m as number | null;
+  return last === null || cursor >= last ? null : cursor + SPAN;
+}
+
 /** Slack's delivery-log keys carry the platform user id (`action:…:U0123:…`): those rows go. */
 const deliveryKeysUnit: Unit = (w, cursor) => {
   const externalId = (w.db.prepare('SELECT external_id FROM users WHERE id = ?').get(w.erasure.user_id) as Row | undefined)?.external_id as string | undefined;
-  const rows = w.db.prepare(`SELECT rowid AS rid, delivery_key FROM slack_deliveries WHERE rowid > ? ORDER BY rowid LIMIT ${BATCH}`).all(cursor) as Row[];
-  if (externalId && !externalId.startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX)) {
-    const remove = w.db.prepare('DELETE FROM slack_deliveries WHERE rowid = ?');
-    for (const r of rows) if (String(r.delivery_key).includes(`:${externalId}:`)) remove.run(r.rid);
-  }
-  return rows.length < BATCH ? null : (rows[rows.length - 1].rid as number);
+  if (!externalId || externalId.startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX)) return null;
+  w.db.prepare(`DELETE FROM slack_deliveries WHERE rowid > ? AND rowid <= ? AND instr(delivery_key, ?) > 0`).run(cursor, cursor + SPAN, `:${externalId}:`);
+  return nextSpan(w, 'slack_deliveries', cursor);
 };
 
 /** Audit rows keep what happened, not who it was about. */
 const auditUnit: Unit = (w, cursor) => {
-  const rows = w.db
-    .prepare(`SELECT rowid AS rid FROM audit_log WHERE tenant_id = ? AND subject_type = 'user' AND subject_id = ? AND rowid > ? ORDER BY rowid LIMIT ${BATCH}`)
-    .all(w.erasure.tenant_id, w.erasure.user_id, cursor) as Row[];
-  const update = w.db.prepare('UPDATE audit_log SET subject_id = NULL WHERE rowid = ?');
-  for (const r of rows) update.run(r.rid);
-  return rows.length < BATCH ? null : (rows[rows.length - 1].rid as number);
+  w.db
+    .prepare(`UPDATE audit_log SET subject_id = NULL WHERE rowid > ? AND rowid <= ? AND tenant_id = ? AND subject_type = 'user' AND subject_id = ?`)
+    .run(cursor, cursor + SPAN, w.erasure.tenant_id, w.erasure.user_id);
+  return nextSpan(w, 'audit_log', cursor);
 };
 
 /** Every column that points at a user, found from the schema so tables added later are covered too. */
@@ -201,7 +211,7 @@ function userReferences(db: Db): { table: string; column: string; onDelete: 'CAS
  * pointing at the user row, which stays only as the nameless placeholder.
  */
 const referencesUnit: Unit = (w, cursor) => {
-  const refs = userReferences(w.db);
+  const refs = (w.references ??= userReferences(w.db));
   const ref = refs[cursor];
   if (!ref) return null;
   const some = `SELECT rowid FROM "${ref.table}" WHERE "${ref.column}" = ? LIMIT ${BATCH}`;
