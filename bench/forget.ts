@@ -504,6 +504,8 @@ async function main(): Promise<void> {
     deliverImmediately: false,
     random: () => 0.5,
     erasureLedgerPath: join(dir, 'erasures.ledger'),
+    // A failed slice is a finding: say it, rather than report an erasure that stopped as done.
+    logger: { info() {}, debug() {}, warn: (o, m) => console.warn(m, o), error: (o, m) => console.error(m, o) },
   });
   const s = seed(core, clock.now());
   const count = (sql: string): number => (core.db.prepare(sql).get() as { n: number }).n;
@@ -605,7 +607,7 @@ async function main(): Promise<void> {
           'the longest slice',
           `${phaseName(slowest.from)} → ${phaseName(slowest.to)}: work ${ms(slowest.work)}, COMMIT ${ms(slowest.ms - slowest.work)}, WAL ${mib(slowest.walBefore)} → ${mib(slowest.walAfter)}`,
         ],
-        ['slice work (the part the 50 ms budget sees), max', ms(Math.max(...slices.map((x) => x.work)))],
+        ['slice work (the part the 40 ms budget sees), max', ms(Math.max(...slices.map((x) => x.work)))],
         ['slice COMMIT, median / max', medianMax(slices.map((x) => x.ms - x.work))],
         ['gap between slices (lock free), median / max', `${ms(percentile(gaps, 50), 2)} / ${ms(gaps[gaps.length - 1], 2)}`],
         ['WAL checkpoint after the erasure (TRUNCATE)', taylorCheckpoints.map((x) => ms(x)).join(', ') || '—'],

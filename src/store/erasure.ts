@@ -40,6 +40,8 @@ interface Work {
   schools: Set<number>;
   /** Author id → texts of theirs that lost the name. */
   redacted: Map<number, number>;
+  /** Members of the person's schools, read once per slice. */
+  readers?: Set<number>;
   /** The schema's references to users, read once per slice. */
   references?: { table: string; column: string; onDelete: 'CASCADE' | 'SET NULL' }[];
 }
@@ -139,32 +141,13 @@ function textUnit(c: TextColumn): Unit {
 
 /** Members of the person's schools: whose queued messages may name them (besides their own). */
 function readersInSchools(w: Work): Set<number> {
+  if (w.readers) return w.readers;
   const ids = [...w.schools];
   if (ids.length === 0) return new Set([w.erasure.user_id]);
   const rows = w.db.prepare(`SELECT DISTINCT user_id FROM memberships WHERE school_id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Row[];
-  return new Set([w.erasure.user_id, ...rows.map((r) => r.user_id as number)]);
+  w.readers = new Set([w.erasure.user_id, ...rows.map((r) => r.user_id as number)]);
+  return w.readers;
 }
-
-/** Messages held in the outbox (sent or not) that name the person, for readers in their schools. */
-const outboxUnit: Unit = (w, cursor) => {
-  // Messages addressed to the person themselves go with the references to them, later.
-  if (w.schools.size === 0) return null;
-  const readers = [...readersInSchools(w)];
-  const rows = w.db
-    .prepare(
-      `SELECT id, kind, payload FROM outbox WHERE tenant_id = ? AND recipient_id IN (${readers.map(() => '?').join(',')}) AND id > ? ORDER BY id LIMIT ${BATCH}`,
-    )
-    .all(w.erasure.tenant_id, ...readers, cursor) as Row[];
-  const update = w.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
-  for (const r of rows) {
-    const forms = String(r.kind).startsWith('escalation') ? w.names.everyName : w.names.written;
-    const payload = r.payload as string;
-    if (!mayMention(payload, forms)) continue;
-    const after = JSON.stringify(scrubJson(JSON.parse(payload), forms, REPLACEMENT));
-    if (after !== JSON.stringify(JSON.parse(payload))) update.run(after, r.id);
-  }
-  return rows.length < BATCH ? null : (rows[rows.length - 1].id as number);
-};
 
 /** Rowids one unit walks through where no index narrows the search (the scan stays inside SQLite). */
 const SPAN = 5000;
@@ -174,6 +157,27 @@ function nextSpan(w: Work, table: string, cursor: number): number | null {
   const last = (w.db.prepare(`SELECT MAX(rowid) AS m FROM "${table}"`).get() as Row).m as number | null;
   return last === null || cursor >= last ? null : cursor + SPAN;
 }
+
+/** Messages held in the outbox (sent or not) that name the person, for readers in their schools. */
+const outboxUnit: Unit = (w, cursor) => {
+  // Messages addressed to the person themselves go with the references to them, later.
+  if (w.schools.size === 0 || w.names.everyName.length === 0) return null;
+  // In id order (the primary key: no sort), a batch at a time; who it is for and whether it could
+  // name them are checked here, which is cheaper than asking SQLite to lower-case every payload.
+  const rows = w.db
+    .prepare(`SELECT id, kind, recipient_id, payload FROM outbox WHERE id > ? AND tenant_id = ? ORDER BY id LIMIT ${BATCH}`)
+    .all(cursor, w.erasure.tenant_id) as Row[];
+  const readers = readersInSchools(w);
+  const update = w.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
+  for (const r of rows) {
+    const forms = String(r.kind).startsWith('escalation') ? w.names.everyName : w.names.written;
+    const payload = r.payload as string;
+    if (!readers.has(r.recipient_id as number) || !mayMention(payload, forms)) continue;
+    const after = JSON.stringify(scrubJson(JSON.parse(payload), forms, REPLACEMENT));
+    if (after !== JSON.stringify(JSON.parse(payload))) update.run(after, r.id);
+  }
+  return rows.length < BATCH ? null : (rows[rows.length - 1].id as number);
+};
 
 /** Slack's delivery-log keys carry the platform user id (`action:…:U0123:…`): those rows go. */
 const deliveryKeysUnit: Unit = (w, cursor) => {
@@ -298,18 +302,23 @@ export class ErasureStore implements ErasureRepository {
   }
 
   step(budgetMs: number, now: Date): ErasureSlice {
-    const started = performance.now();
-    return this.db.transaction((): ErasureSlice => {
-      this.recordInLedger();
-      const completed: ErasureCompleted[] = [];
-      const next = this.db.prepare('SELECT * FROM erasures WHERE completed_at IS NULL ORDER BY id LIMIT 1');
-      let erasure: ErasureRow | undefined;
-      while ((erasure = next.get() as ErasureRow | undefined) && performance.now() - started < budgetMs) {
-        const done = this.advance(erasure, started, budgetMs, now);
-        if (done) completed.push(done);
-      }
-      return { completed, more: this.pending() };
-    })();
+    // IMMEDIATE: the write lock is taken (waiting its turn) before anything is read. A deferred
+    // transaction that reads first fails outright (SQLITE_BUSY_SNAPSHOT) when another connection
+    // wrote in between, which stopped a background erasure half-way under load.
+    return this.db
+      .transaction((): ErasureSlice => {
+        const started = performance.now();
+        this.recordInLedger();
+        const completed: ErasureCompleted[] = [];
+        const next = this.db.prepare('SELECT * FROM erasures WHERE completed_at IS NULL ORDER BY id LIMIT 1');
+        let erasure: ErasureRow | undefined;
+        while ((erasure = next.get() as ErasureRow | undefined) && performance.now() - started < budgetMs) {
+          const done = this.advance(erasure, started, budgetMs, now);
+          if (done) completed.push(done);
+        }
+        return { completed, more: this.pending() };
+      })
+      .immediate();
   }
 
   /** Works through one erasure's phases until the budget is spent; returns it when it finished. */
