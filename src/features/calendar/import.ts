@@ -14,11 +14,11 @@ import type { Services } from '../../core/context';
 import type { Closure, Occurrence, User } from '../../core/model';
 import type { Message } from '../../messages/model';
 import { escapeMarkup as esc } from '../../messages/model';
-import { daysBetween, toLocal, todayIn, type LocalDate } from '../../core/datetime';
+import { addDays, daysBetween, toLocal, todayIn, type LocalDate } from '../../core/datetime';
 
 import { describeOccurrence, materialise, viewOf } from '../booking/service';
 
-import { readEvents, lastDayOfAllDay, type IcsEvent } from './ics';
+import { readEvents } from './ics';
 import { closureOn, occurrenceKey } from '../../core/school-calendar';
 
 /** Summaries that mark an early-release day (kept as a closure, with its label). */
@@ -38,51 +38,54 @@ export interface WantedClosure {
 
 export interface CalendarReading {
   closures: WantedClosure[];
-  /** Events that do not close the school: timed (a board meeting at 18:00), recurring, or unreadable. */
-  ignored: { timed: number; recurring: number; invalid: number };
+  /** Events that do not close the school: timed (a board meeting at 18:00), or unreadable. */
+  ignored: { timed: number; invalid: number };
+  /** The dates recurring events were expanded over. */
+  window: { from: LocalDate; to: LocalDate };
+  /** The UIDs of the recurring events read (their closures are keyed `<UID>#<date>`). */
+  recurring: Set<string>;
 }
+
+/** Recurring events are expanded from a month before today to 18 months after. */
+const WINDOW_BEFORE_DAYS = 31;
+const WINDOW_AFTER_DAYS = 548;
 
 /**
  * Which events close the school. All-day events (one day or several; DTEND is exclusive) do,
  * with their SUMMARY as the label. A timed event does only when it is an early-release or
  * early-dismissal day (its local date(s) in the school's zone); other timed events are ignored.
- * Cancelled events, overrides (RECURRENCE-ID) and recurring events (RRULE/RDATE) are not imported.
+ * Recurring events (RRULE, RDATE, EXDATE, overrides by RECURRENCE-ID) give one closure per
+ * instance inside the window around `today`. Cancelled events and instances are not imported.
+ * Throws UnreadableCalendar when the text is not an iCalendar file.
  */
-export function readSchoolCalendar(icsText: string, timeZone: string): CalendarReading {
-  const reading: CalendarReading = { closures: [], ignored: { timed: 0, recurring: 0, invalid: 0 } };
+export function readSchoolCalendar(icsText: string, timeZone: string, today: LocalDate): CalendarReading {
+  const window = { from: addDays(today, -WINDOW_BEFORE_DAYS), to: addDays(today, WINDOW_AFTER_DAYS) };
+  const { events, invalid } = readEvents(icsText, timeZone, window);
+  const reading: CalendarReading = { closures: [], ignored: { timed: 0, invalid }, window, recurring: new Set() };
   const seen = new Set<string>();
-  for (const e of readEvents(icsText, timeZone)) {
-    if (e.status === 'CANCELLED' || e.isOverride) continue;
-    if (e.recurring) {
-      reading.ignored.recurring += 1;
-      continue;
+  for (const e of events) {
+    if (e.recurring) reading.recurring.add(e.key);
+    let timed = false;
+    let tooLong = false;
+    for (const o of e.occurrences) {
+      if (!o.allDay && !EARLY_RELEASE.test(o.summary)) timed = true;
+      else if (daysBetween(o.startDate, o.endDate) > MAX_SPAN_DAYS) tooLong = true;
+      else if (!seen.has(o.key)) {
+        seen.add(o.key);
+        const label = (o.summary || 'School closed').replace(/\s+/g, ' ').slice(0, LABEL_MAX);
+        reading.closures.push({ uid: o.key, startDate: o.startDate, endDate: o.endDate, label });
+      }
     }
-    const span = spanOf(e, timeZone);
-    if (span === 'timed') {
-      reading.ignored.timed += 1;
-      continue;
-    }
-    if (!span || daysBetween(span.startDate, span.endDate) > MAX_SPAN_DAYS) {
-      reading.ignored.invalid += 1;
-      continue;
-    }
-    const uid = e.uid ?? `no-uid:${span.startDate}:${e.summary}`;
-    if (seen.has(uid)) continue;
-    seen.add(uid);
-    const label = (e.summary || 'School closed').replace(/\s+/g, ' ').slice(0, LABEL_MAX);
-    reading.closures.push({ uid, label, ...span });
+    if (timed) reading.ignored.timed += 1;
+    if (tooLong) reading.ignored.invalid += 1;
   }
   return reading;
 }
 
-function spanOf(e: IcsEvent, timeZone: string): { startDate: LocalDate; endDate: LocalDate } | 'timed' | undefined {
-  if (!e.start) return undefined;
-  if (e.start.kind === 'date') return { startDate: e.start.date, endDate: lastDayOfAllDay(e.start.date, e.end, e.durationMs) };
-  if (!EARLY_RELEASE.test(e.summary)) return 'timed';
-  const startDate = toLocal(e.start.at, timeZone).date;
-  const endAt = e.end?.kind === 'instant' ? e.end.at : e.durationMs !== null ? new Date(e.start.at.getTime() + e.durationMs) : e.start.at;
-  const endDate = endAt > e.start.at ? toLocal(new Date(endAt.getTime() - 1), timeZone).date : startDate;
-  return { startDate, endDate: endDate < startDate ? startDate : endDate };
+/** An imported instance of a recurring event still in the file that ended before the window: history, kept as it is. */
+function behindWindow(reading: CalendarReading, old: { uid: string; endDate: LocalDate }): boolean {
+  const hash = old.uid.lastIndexOf('#');
+  return hash > 0 && reading.recurring.has(old.uid.slice(0, hash)) && old.endDate < reading.window.from;
 }
 
 export interface ImportResult {
@@ -124,11 +127,11 @@ export function importSchoolCalendar(
   return services.transaction(() => {
     const school = services.people.schoolById(tenantId, schoolId);
     if (!school) throw new Error('school not in tenant');
-    const reading = readSchoolCalendar(icsText, school.timeZone);
+    const today = todayIn(now, school.timeZone);
+    const reading = readSchoolCalendar(icsText, school.timeZone, today);
     const existing = new Map(repo.importedClosures(tenantId, schoolId).map((c) => [c.uid, c]));
     const wanted = new Map(reading.closures.map((c) => [c.uid, c]));
     const result: ImportResult = { added: 0, updated: 0, removed: 0, unchanged: 0, ignored: reading.ignored, closedTouchPoints: 0, reopenedTouchPoints: 0 };
-    const today = todayIn(now, school.timeZone);
     // Dates that are no longer closed by an imported closure: touch-points there may be on again.
     const vacated: { startDate: LocalDate; endDate: LocalDate; label: string }[] = [];
     const changes: { add: WantedClosure[]; update: WantedClosure[]; remove: string[] } = { add: [], update: [], remove: [] };
@@ -141,7 +144,7 @@ export function importSchoolCalendar(
       } else result.unchanged += 1;
     }
     for (const old of existing.values())
-      if (!wanted.has(old.uid)) {
+      if (!wanted.has(old.uid) && !behindWindow(reading, old)) {
         changes.remove.push(old.uid);
         vacated.push(old);
       }

@@ -77,13 +77,12 @@ export function rotateQuestion(version: number): Message {
 export const keptMessage = (): Message => textMessage('Kept. Your current link still works.');
 
 function importLine(school: string, r: ImportResult): string {
-  const ignored = r.ignored.timed + r.ignored.recurring + r.ignored.invalid;
+  const ignored = r.ignored.timed + r.ignored.invalid;
   const parts = [
     `Imported the school calendar into ${school}: ${r.added} added, ${r.updated} updated, ${r.removed} removed.`,
     ignored > 0
       ? `${ignored === 1 ? '1 event was' : `${ignored} events were`} not a closure (${[
           r.ignored.timed ? `${r.ignored.timed} with a time of day` : '',
-          r.ignored.recurring ? `${r.ignored.recurring} recurring` : '',
           r.ignored.invalid ? `${r.ignored.invalid} unreadable` : '',
         ]
           .filter(Boolean)

@@ -10,7 +10,8 @@ import { authorize } from '../../core/policy';
 import { formatInstant } from '../../core/datetime';
 import { pickSchool } from '../booking/service';
 import { feedUrl } from './feed';
-import { importSchoolCalendar, syncSchoolCalendars, type SchoolCalendarSource } from './import';
+import { importSchoolCalendar, syncSchoolCalendars, type ImportResult, type SchoolCalendarSource } from './import';
+import { UnreadableCalendar } from './ics';
 import { feedStatusMessage, importedMessage, linkMessage, rotateQuestion } from './messages';
 
 export const newFeedToken = (): string => randomBytes(24).toString('base64url');
@@ -75,10 +76,16 @@ export function importNow(ctx: RequestContext, source: SchoolCalendarSource | un
   const text = source.current();
   if (text === undefined)
     throw new Refusal(`The school calendar could not be read (${source.lastError ?? 'no copy yet'}). Nothing was changed; try again later.`);
-  const result = importSchoolCalendar(ctx.services, ctx.actor.tenant.id, school.id, text, ctx.now, {
-    actorId: ctx.actor.user.id,
-    notify: (recipient, kind, message, dedupeKey) => ctx.notify(recipient, kind, message, dedupeKey),
-  });
+  let result: ImportResult;
+  try {
+    result = importSchoolCalendar(ctx.services, ctx.actor.tenant.id, school.id, text, ctx.now, {
+      actorId: ctx.actor.user.id,
+      notify: (recipient, kind, message, dedupeKey) => ctx.notify(recipient, kind, message, dedupeKey),
+    });
+  } catch (err) {
+    if (err instanceof UnreadableCalendar) throw new Refusal(`The school calendar could not be read (${err.message}). Nothing was changed; try again later.`);
+    throw err;
+  }
   return { messages: [importedMessage(school.name, result)] };
 }
 

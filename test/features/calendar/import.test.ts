@@ -223,7 +223,7 @@ describe('reading a calendar source', () => {
     await expect(loadCalendarSource('ftp://district.example/cal.ics')).rejects.toThrow('file path or an https:// URL');
   });
 
-  it('reads all-day spans with an exclusive DTEND, a missing DTEND or a DURATION; skips cancelled, recurring and override events', () => {
+  it('reads all-day spans with an exclusive DTEND, a missing DTEND or a DURATION; skips cancelled events; expands recurring ones in the window', () => {
     const reading = readSchoolCalendar(
       ics(
         ['BEGIN:VEVENT', 'UID:a', 'DTSTART;VALUE=DATE:20270215', 'SUMMARY:Presidents Day', 'END:VEVENT'].join('\r\n'),
@@ -235,12 +235,17 @@ describe('reading a calendar source', () => {
         ['BEGIN:VEVENT', 'UID:e', 'DTSTART:20270512T170000Z', 'DTEND:20270512T193000Z', 'SUMMARY:Early dismissal (testing)', 'END:VEVENT'].join('\r\n'),
       ),
       'America/New_York',
+      '2026-11-18',
     );
     expect(reading.closures).toEqual([
       { uid: 'a', startDate: '2027-02-15', endDate: '2027-02-15', label: 'Presidents Day' },
       { uid: 'b', startDate: '2027-04-05', endDate: '2027-04-09', label: 'Spring Break' },
+      // A yearly event gives one closure per instance from a month ago to 18 months ahead.
+      { uid: 'd#2027-01-01', startDate: '2027-01-01', endDate: '2027-01-01', label: 'New Year' },
+      { uid: 'd#2028-01-01', startDate: '2028-01-01', endDate: '2028-01-01', label: 'New Year' },
       { uid: 'e', startDate: '2027-05-12', endDate: '2027-05-12', label: 'Early dismissal (testing)' },
     ]);
-    expect(reading.ignored).toEqual({ timed: 0, recurring: 1, invalid: 0 });
+    expect(reading.ignored).toEqual({ timed: 0, invalid: 0 });
+    expect(reading.window).toEqual({ from: '2026-10-18', to: '2028-05-19' }); // 31 days back, 548 ahead
   });
 });
