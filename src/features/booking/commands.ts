@@ -3,9 +3,10 @@ import { materialiseAhead } from './materialise';
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import { reply } from '../../core/context';
-import { daysBetween, isLocalTime, minutesOfDay, type LocalDate } from '../../core/datetime';
-import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } from '../../core/args';
-import { createSchool, homeSection, moveNext, nextTouchpoints, pauseSeries, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
+import { daysBetween, isLocalTime, minutesOfDay, type LocalDate, type TypedDay, type TypedTime } from '../../core/datetime';
+import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTimeZone, zTypedDay, zTypedTime, zWeekday } from '../../core/args';
+import { createSchool, homeSection, nextTouchpoints, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
+import { askMove, askPause, confirmMove, confirmPause } from './changes';
 import { acceptProposal, askToCancel, confirmCancel, declineProposal, proposalUndeliverable, proposeSeries, type BookingRequest } from './proposals';
 import { markClosed, undoClosure, type NewClosure } from './closures';
 import { bookForm, closedForm, moveForm, setupForm } from './forms';
@@ -70,7 +71,7 @@ const book: CommandSpec<BookingRequest> = {
         error: (iss) => (typeof iss.input === 'string' ? `"${iss.input}" is not weekly or biweekly` : 'say how often: weekly or biweekly'),
       }),
       weekday: zWeekday(),
-      time: zTime(),
+      time: zTypedTime(),
       duration: z
         .union([z.string(), z.number()])
         .optional()
@@ -143,24 +144,24 @@ const skip: CommandSpec<SkipArgs> = {
 };
 
 interface MoveArgs {
-  date: LocalDate;
-  time: string;
+  date: TypedDay;
+  time: TypedTime;
   with?: string;
 }
 const move: CommandSpec<MoveArgs> = {
   root: 'touchpoint',
   name: 'move',
   usage: 'move <date> <HH:MM>',
-  describe: 'move the next touch-point (just that one) to another date and time',
-  example: 'move thu 10:30',
-  schema: (pctx) => z.object({ date: zDate(pctx.today), time: zTime(), with: z.string().optional(), extra: noExtra }),
+  describe: 'move the next touch-point (just that one); a weekday is in its week, a time without am/pm in the school day (asks first)',
+  example: 'move thu 2:30',
+  schema: (pctx) => z.object({ date: zTypedDay(pctx.today), time: zTypedTime(), with: z.string().optional(), extra: noExtra }),
   fromWords(words) {
     if (words.length === 0) return null;
     const { rest, withPerson } = takeWith(words);
     return { date: rest[0], time: rest[1], extra: rest[2], with: withPerson };
   },
   form: moveForm,
-  handle: (ctx, args) => reply(moveNext(ctx, args.date, args.time, args.with)),
+  handle: (ctx, args) => reply(askMove(ctx, args.date, args.time, args.with)),
 };
 
 interface PauseArgs {
@@ -171,7 +172,7 @@ const pause: CommandSpec<PauseArgs> = {
   root: 'touchpoint',
   name: 'pause',
   usage: 'pause until <date>',
-  describe: 'pause the series until a date (it resumes by itself)',
+  describe: 'pause the series until a date (it resumes by itself; asks first, naming what it drops)',
   example: 'pause until 2027-01-05',
   schema: (pctx) =>
     z
@@ -186,7 +187,7 @@ const pause: CommandSpec<PauseArgs> = {
     const { rest, withPerson } = takeWith(words);
     return { keyword: rest[0]?.toLowerCase(), until: rest[1], extra: rest[2], with: withPerson };
   },
-  handle: (ctx, args) => reply(pauseSeries(ctx, args.until, args.with)),
+  handle: (ctx, args) => reply(askPause(ctx, args.until, args.with)),
 };
 
 const resume: CommandSpec<{ with?: string }> = {
@@ -247,6 +248,8 @@ export function registerBooking(registry: CommandRegistry): void {
   registry.action({ actionId: 'booking.unskip', handle: (ctx, v) => reply(undoSkip(ctx, v)) });
   registry.action({ actionId: 'booking.cancel.confirm', handle: (ctx, v) => reply(confirmCancel(ctx, v)) });
   registry.action({ actionId: 'booking.cancel.keep', handle: () => reply(kept()) });
+  registry.action({ actionId: 'booking.move.confirm', handle: (ctx, v) => reply(confirmMove(ctx, v)) });
+  registry.action({ actionId: 'booking.pause.confirm', handle: (ctx, v) => reply(confirmPause(ctx, v)) });
   registry.action({ actionId: 'booking.closure.undo', visibility: 'channel-safe', handle: (ctx, v) => reply(undoClosure(ctx, v)) });
   registry.homeSection(homeSection);
 }
