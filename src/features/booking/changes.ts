@@ -27,7 +27,7 @@ import {
 } from './messages';
 
 /** Reads a button's JSON value at the edge; a forged or truncated one is out of date. */
-function valueOf<T>(schema: z.ZodType<T>, value: string): T {
+export function valueOf<T>(schema: z.ZodType<T>, value: string): T {
   let raw: unknown;
   try {
     raw = JSON.parse(value);

@@ -7,6 +7,7 @@ import { daysBetween, isLocalTime, minutesOfDay, type LocalDate, type TypedDay, 
 import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTimeZone, zTypedDay, zTypedTime, zWeekday } from '../../core/args';
 import { createSchool, homeSection, nextTouchpoints, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
 import { askMove, askPause, confirmMove, confirmPause } from './changes';
+import { acceptChange, askReschedule, confirmReschedule, declineChange, type RescheduleRequest } from './reschedule';
 import { acceptProposal, askToCancel, confirmCancel, declineProposal, proposalUndeliverable, proposeSeries, type BookingRequest } from './proposals';
 import { markClosed, undoClosure, type NewClosure } from './closures';
 import { bookForm, closedForm, moveForm, setupForm } from './forms';
@@ -164,6 +165,46 @@ const move: CommandSpec<MoveArgs> = {
   handle: (ctx, args) => reply(askMove(ctx, args.date, args.time, args.with)),
 };
 
+const reschedule: CommandSpec<RescheduleRequest> = {
+  root: 'touchpoint',
+  name: 'reschedule',
+  usage: 'reschedule [weekly|biweekly] <weekday> <HH:MM> [for <N>m] [from <date>]',
+  describe: 'change the series’ weekly slot from a date on, keeping its history (asks first; the other person accepts)',
+  example: 'reschedule thu 10:00 from 2027-01-04',
+  schema: (pctx) =>
+    z.object({
+      cadence: z.enum(['weekly', 'biweekly']).optional(),
+      weekday: zWeekday(),
+      time: zTypedTime(),
+      duration: z
+        .union([z.string(), z.number()])
+        .optional()
+        .pipe(zMinutes(15, 120, 'a touch-point').optional()),
+      from: zDate(pctx.today).optional(),
+      with: z.string().optional(),
+      extra: noExtra,
+    }),
+  fromWords(words) {
+    const { rest, withPerson } = takeWith(words);
+    const raw: Record<string, unknown> = { with: withPerson };
+    if (rest[0] && CADENCES.has(rest[0].toLowerCase())) raw.cadence = rest.shift()!.toLowerCase();
+    raw.weekday = rest.shift();
+    raw.time = rest.shift();
+    while (rest.length > 0) {
+      const key = rest[0].toLowerCase();
+      if ((key === 'for' || key === 'from') && rest.length >= 2) {
+        raw[key === 'for' ? 'duration' : 'from'] = rest[1];
+        rest.splice(0, 2);
+      } else {
+        raw.extra = rest[0];
+        break;
+      }
+    }
+    return raw;
+  },
+  handle: (ctx, args) => reply(askReschedule(ctx, args)),
+};
+
 interface PauseArgs {
   until: LocalDate;
   with?: string;
@@ -239,7 +280,7 @@ const closed: CommandSpec<NewClosure> = {
 
 export function registerBooking(registry: CommandRegistry): void {
   registry.planner(materialiseAhead);
-  for (const spec of [setup, book, next, skip, move, pause, resume, cancel, closed] as CommandSpec<never>[]) {
+  for (const spec of [setup, book, next, skip, move, reschedule, pause, resume, cancel, closed] as CommandSpec<never>[]) {
     registry.command(spec);
   }
   registry.action({ actionId: 'booking.accept', handle: (ctx, v) => reply(acceptProposal(ctx, v)) });
@@ -250,6 +291,9 @@ export function registerBooking(registry: CommandRegistry): void {
   registry.action({ actionId: 'booking.cancel.keep', handle: () => reply(kept()) });
   registry.action({ actionId: 'booking.move.confirm', handle: (ctx, v) => reply(confirmMove(ctx, v)) });
   registry.action({ actionId: 'booking.pause.confirm', handle: (ctx, v) => reply(confirmPause(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.confirm', handle: (ctx, v) => reply(confirmReschedule(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.accept', handle: (ctx, v) => reply(acceptChange(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.decline', handle: (ctx, v) => reply(declineChange(ctx, v)) });
   registry.action({ actionId: 'booking.closure.undo', visibility: 'channel-safe', handle: (ctx, v) => reply(undoClosure(ctx, v)) });
   registry.homeSection(homeSection);
 }

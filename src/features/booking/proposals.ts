@@ -13,6 +13,7 @@ import { Refusal, UsageError } from '../../core/errors';
 import { LEADER_ROLES, authorize, decide, rolesAt } from '../../core/policy';
 import { formatLocalDate, todayIn, type LocalDate, type TypedTime } from '../../core/datetime';
 import { schoolTime } from './when';
+import { askReschedule } from './reschedule';
 import { seriesKey } from '../../core/school-calendar';
 import { candidateSlots, findClash, otherPerson, ruleOf, viewOf, type SeriesView } from './series';
 import { manageable, nextLineOf, seriesFromValue } from './service';
@@ -133,6 +134,14 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
   const coachUser = iLead ? other : me;
   const partnership = ctx.services.series.ensurePartnership(tenantId, school.id, principal.id, coachUser.id, ctx.now);
   const existing = ctx.services.series.liveSeriesOfPartnership(tenantId, partnership.id)[0];
+  if (existing?.status === 'active') {
+    // Booking someone you already meet changes the series' slot (history kept), once both agree.
+    return askReschedule(
+      ctx,
+      { cadence: args.cadence, weekday: args.weekday, time: args.time, duration: args.duration, from: args.from },
+      viewOf(ctx.services, tenantId, existing),
+    );
+  }
   if (existing) {
     throw new Refusal(
       `You already have a touch-point with ${other.displayName} (${describeRule(existing)}${existing.status === 'proposed' ? ', awaiting an answer' : ''}). Use move, pause or cancel to change it.`,
