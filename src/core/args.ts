@@ -1,6 +1,6 @@
 /** Shared zod pieces for command arguments: each turns a typed word into a value or one clear line. */
 import { z } from 'zod';
-import { isValidTimeZone, parseLocalDate, parseLocalTime, parseWeekday, type LocalDate, type Parsed } from './datetime';
+import { isValidTimeZone, parseLocalDate, parseLocalTime, parseTypedDay, parseTypedTime, parseWeekday, type LocalDate, type Parsed } from './datetime';
 
 type Issue = { input?: unknown };
 const given = (iss: Issue): boolean => iss.input !== undefined;
@@ -20,6 +20,11 @@ function fromParsed<T>(parse: (s: string) => Parsed<T>, missing: string) {
 }
 
 export const zTime = (missing = 'missing the time (like 14:00 or 2pm)') => fromParsed(parseLocalTime, missing);
+/** A time as typed, read against the school day later (see `parseTypedTime`). */
+export const zTypedTime = (missing = 'missing the time (like 14:00 or 2pm)') => fromParsed(parseTypedTime, missing);
+/** A date, or a weekday kept as a weekday (see `parseTypedDay`). */
+export const zTypedDay = (today: LocalDate, missing = 'missing the date (like tomorrow, tue or 2026-12-01)') =>
+  fromParsed((s) => parseTypedDay(s, today), missing);
 export const zWeekday = (missing = 'missing the weekday (like tue)') => fromParsed(parseWeekday, missing);
 export const zDate = (today: LocalDate, missing = 'missing the date (like tomorrow, tue or 2026-12-01)') =>
   fromParsed((s) => parseLocalDate(s, today), missing);

@@ -188,6 +188,54 @@ export function parseLocalTime(input: string): Parsed<LocalTime> {
   return { ok: false, error: `"${input}" is not a time (use 14:00, 2pm or 2:30pm)` };
 }
 
+/**
+ * A time as typed, before the school day is known: `14:30`, `02:30`, `2:30pm` and `noon` say
+ * what they mean (one reading); `2:30` or `10:00` (1–12 o'clock, no leading zero, no am/pm)
+ * could be either half of the day (two readings: the morning one first).
+ */
+export interface TypedTime {
+  typed: string;
+  readings: LocalTime[];
+}
+
+export function parseTypedTime(input: string): Parsed<TypedTime> {
+  const typed = input.trim();
+  const exact = parseLocalTime(typed);
+  if (!exact.ok) return { ok: false, error: exact.error };
+  const m = /^([1-9]|1[0-2]):([0-5]\d)$/.exec(typed.replace(/\s+/g, ''));
+  if (!m) return { ok: true, value: { typed, readings: [exact.value] } };
+  const hh = Number(m[1]) % 12;
+  const mm = Number(m[2]);
+  return { ok: true, value: { typed, readings: [timeFromMinutes(hh * 60 + mm), timeFromMinutes((hh + 12) * 60 + mm)] } };
+}
+
+/** The one reading of a typed time whose start lies inside the school day [dayStart, dayEnd); undefined when none or both do. */
+export function readInSchoolDay(time: TypedTime, day: { dayStart: LocalTime; dayEnd: LocalTime }): LocalTime | undefined {
+  if (time.readings.length === 1) return time.readings[0];
+  const inside = time.readings.filter((t) => startsInDay(t, day));
+  return inside.length === 1 ? inside[0] : undefined;
+}
+
+/** True when a time lies inside the school day [dayStart, dayEnd). */
+export function startsInDay(time: LocalTime, day: { dayStart: LocalTime; dayEnd: LocalTime }): boolean {
+  return minutesOfDay(time) >= minutesOfDay(day.dayStart) && minutesOfDay(time) < minutesOfDay(day.dayEnd);
+}
+
+/** A date as typed for `move`: a weekday name stays a weekday (read against the meeting's week, not today). */
+export type TypedDay = { date: LocalDate } | { weekday: Weekday };
+
+export function parseTypedDay(input: string, today: LocalDate): Parsed<TypedDay> {
+  const w = WEEKDAY_NAMES[input.trim().toLowerCase()];
+  if (w) return { ok: true, value: { weekday: w } };
+  const d = parseLocalDate(input, today);
+  return d.ok ? { ok: true, value: { date: d.value } } : d;
+}
+
+/** The given weekday in the ISO week (Monday to Sunday) of `date`. */
+export function inWeekOf(date: LocalDate, weekday: Weekday): LocalDate {
+  return addDays(date, weekday - weekdayOf(date));
+}
+
 /** A span like `30m`, `2h`, `3d`, `1w`, or combined `1d2h30m`; returns milliseconds. */
 export function parseSpan(input: string): Parsed<number> {
   const s = input.trim().toLowerCase();

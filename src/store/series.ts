@@ -6,7 +6,8 @@ import type { Db } from './db';
 import { SERIES_IN_TENANT, iso, toOccurrence, toPartnership, toSeries, type Row } from './rows';
 import type { Occurrence, OccurrenceStatus, Partnership, Series, SeriesStatus } from '../core/model';
 import type { LocalDate } from '../core/datetime';
-import type { SeriesRepository } from '../core/ports/series';
+import type { SeriesChange, SeriesRepository, Slot } from '../core/ports/series';
+import type { Weekday } from '../core/datetime';
 import { encodeForPartnership, renderer, schoolEncoder, schoolOfPartnership } from './person-refs';
 
 export class SeriesStore implements SeriesRepository {
@@ -195,5 +196,74 @@ export class SeriesStore implements SeriesRepository {
         occurrenceId,
       );
     return this.occurrenceById(tenantId, occurrenceId)!;
+  }
+
+  // ---- slot changes --------------------------------------------------------------------------
+
+  proposeChange(tenantId: number, seriesId: number, c: Slot & { effectiveFrom: LocalDate; proposedBy: number }, now: Date): SeriesChange {
+    if (!this.seriesById(tenantId, seriesId)) throw new Error('series not in tenant');
+    this.db.prepare(`UPDATE series_changes SET status = 'withdrawn', decided_at = ? WHERE series_id = ? AND status = 'proposed'`).run(iso(now), seriesId);
+    const info = this.db
+      .prepare(
+        `INSERT INTO series_changes (series_id, cadence, weekday, local_time, duration_minutes, effective_from, proposed_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(seriesId, c.cadence, c.weekday, c.time, c.durationMinutes, c.effectiveFrom, c.proposedBy, iso(now));
+    return this.changeById(tenantId, Number(info.lastInsertRowid))!;
+  }
+
+  changeById(tenantId: number, changeId: number): SeriesChange | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT c.* FROM series_changes c JOIN series s ON s.id = c.series_id JOIN partnerships p ON p.id = s.partnership_id
+                JOIN schools sc ON sc.id = p.school_id WHERE sc.tenant_id = ? AND c.id = ?`,
+      )
+      .get(tenantId, changeId) as Row | undefined;
+    return (
+      r && {
+        id: r.id as number,
+        seriesId: r.series_id as number,
+        cadence: r.cadence as SeriesChange['cadence'],
+        weekday: r.weekday as Weekday,
+        time: r.local_time as string,
+        durationMinutes: r.duration_minutes as number,
+        effectiveFrom: r.effective_from as LocalDate,
+        proposedBy: r.proposed_by as number,
+        status: r.status as SeriesChange['status'],
+      }
+    );
+  }
+
+  openChange(tenantId: number, seriesId: number): SeriesChange | undefined {
+    if (!this.seriesById(tenantId, seriesId)) return undefined;
+    const r = this.db.prepare(`SELECT id FROM series_changes WHERE series_id = ? AND status = 'proposed' ORDER BY id DESC LIMIT 1`).get(seriesId) as
+      Row | undefined;
+    return r && this.changeById(tenantId, r.id as number);
+  }
+
+  decideChange(tenantId: number, changeId: number, status: 'accepted' | 'declined', now: Date): boolean {
+    if (!this.changeById(tenantId, changeId)) return false;
+    return (
+      this.db.prepare(`UPDATE series_changes SET status = ?, decided_at = ? WHERE id = ? AND status = 'proposed'`).run(status, iso(now), changeId).changes === 1
+    );
+  }
+
+  changeSlot(tenantId: number, seriesId: number, slot: Slot, from: LocalDate, now: Date): number[] {
+    if (!this.seriesById(tenantId, seriesId)) throw new Error('series not in tenant');
+    const gone = (
+      this.db
+        .prepare(
+          `SELECT id FROM occurrences WHERE series_id = ? AND original_date >= ? AND starts_at > ? AND moved = 0
+                AND status IN ('scheduled', 'paused', 'closed')`,
+        )
+        .all(seriesId, from, iso(now)) as Row[]
+    ).map((r) => r.id as number);
+    const remove = this.db.prepare('DELETE FROM occurrences WHERE id = ?');
+    for (const id of gone) remove.run(id);
+    // start_date moves to the change's date, so the new slot has no dates before it; materialising starts again.
+    this.db
+      .prepare(`UPDATE series SET cadence = ?, weekday = ?, local_time = ?, duration_minutes = ?, start_date = ?, materialised_through = NULL WHERE id = ?`)
+      .run(slot.cadence, slot.weekday, slot.time, slot.durationMinutes, from, seriesId);
+    return gone;
   }
 }

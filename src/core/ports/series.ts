@@ -1,6 +1,23 @@
 /** The series aggregate: partnerships, their recurring series and each series' occurrences. */
 import type { Occurrence, OccurrenceStatus, Partnership, Series, SeriesStatus } from '../model';
-import type { LocalDate } from '../datetime';
+import type { LocalDate, LocalTime, Weekday } from '../datetime';
+
+/** A series' weekly slot: what `reschedule` changes. */
+export interface Slot {
+  cadence: Series['cadence'];
+  weekday: Weekday;
+  time: LocalTime;
+  durationMinutes: number;
+}
+
+/** A proposed change of slot from `effectiveFrom` on; the other person accepts or declines it. */
+export interface SeriesChange extends Slot {
+  id: number;
+  seriesId: number;
+  effectiveFrom: LocalDate;
+  proposedBy: number;
+  status: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+}
 
 export interface OccurrenceChange {
   status?: OccurrenceStatus;
@@ -40,4 +57,17 @@ export interface SeriesRepository {
   /** Occurrences of a series whose original date lies in [from, to]. */
   occurrencesInDates(tenantId: number, seriesId: number, from: LocalDate, to: LocalDate): Occurrence[];
   updateOccurrence(tenantId: number, occurrenceId: number, change: OccurrenceChange, by: number | null, now: Date): Occurrence;
+  /** Records a proposed slot change; an earlier open one for the series is withdrawn. */
+  proposeChange(tenantId: number, seriesId: number, change: Slot & { effectiveFrom: LocalDate; proposedBy: number }, now: Date): SeriesChange;
+  changeById(tenantId: number, changeId: number): SeriesChange | undefined;
+  /** The series' change still waiting for an answer, if any. */
+  openChange(tenantId: number, seriesId: number): SeriesChange | undefined;
+  /** Answers an open change; false when it was no longer open (answered, withdrawn). */
+  decideChange(tenantId: number, changeId: number, status: 'accepted' | 'declined', now: Date): boolean;
+  /**
+   * The series takes `slot` from `from` on: its future occurrences from that date that nobody
+   * changed (scheduled, paused or closed by the rule, not moved) are removed, to be materialised
+   * again from the new slot; past ones, moved and skipped ones stay. Returns the removed ids.
+   */
+  changeSlot(tenantId: number, seriesId: number, slot: Slot, from: LocalDate, now: Date): number[];
 }

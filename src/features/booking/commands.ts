@@ -3,9 +3,11 @@ import { materialiseAhead } from './materialise';
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import { reply } from '../../core/context';
-import { daysBetween, isLocalTime, minutesOfDay, type LocalDate } from '../../core/datetime';
-import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTime, zTimeZone, zWeekday } from '../../core/args';
-import { createSchool, homeSection, moveNext, nextTouchpoints, pauseSeries, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
+import { daysBetween, isLocalTime, minutesOfDay, type LocalDate, type TypedDay, type TypedTime } from '../../core/datetime';
+import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTimeZone, zTypedDay, zTypedTime, zWeekday } from '../../core/args';
+import { createSchool, homeSection, nextTouchpoints, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
+import { askMove, askPause, confirmMove, confirmPause } from './changes';
+import { acceptChange, askReschedule, confirmReschedule, declineChange, type RescheduleRequest } from './reschedule';
 import { acceptProposal, askToCancel, confirmCancel, declineProposal, proposalUndeliverable, proposeSeries, type BookingRequest } from './proposals';
 import { markClosed, undoClosure, type NewClosure } from './closures';
 import { bookForm, closedForm, moveForm, setupForm } from './forms';
@@ -70,7 +72,7 @@ const book: CommandSpec<BookingRequest> = {
         error: (iss) => (typeof iss.input === 'string' ? `"${iss.input}" is not weekly or biweekly` : 'say how often: weekly or biweekly'),
       }),
       weekday: zWeekday(),
-      time: zTime(),
+      time: zTypedTime(),
       duration: z
         .union([z.string(), z.number()])
         .optional()
@@ -143,24 +145,64 @@ const skip: CommandSpec<SkipArgs> = {
 };
 
 interface MoveArgs {
-  date: LocalDate;
-  time: string;
+  date: TypedDay;
+  time: TypedTime;
   with?: string;
 }
 const move: CommandSpec<MoveArgs> = {
   root: 'touchpoint',
   name: 'move',
   usage: 'move <date> <HH:MM>',
-  describe: 'move the next touch-point (just that one) to another date and time',
-  example: 'move thu 10:30',
-  schema: (pctx) => z.object({ date: zDate(pctx.today), time: zTime(), with: z.string().optional(), extra: noExtra }),
+  describe: 'move the next touch-point (just that one); a weekday is in its week, a time without am/pm in the school day (asks first)',
+  example: 'move thu 2:30',
+  schema: (pctx) => z.object({ date: zTypedDay(pctx.today), time: zTypedTime(), with: z.string().optional(), extra: noExtra }),
   fromWords(words) {
     if (words.length === 0) return null;
     const { rest, withPerson } = takeWith(words);
     return { date: rest[0], time: rest[1], extra: rest[2], with: withPerson };
   },
   form: moveForm,
-  handle: (ctx, args) => reply(moveNext(ctx, args.date, args.time, args.with)),
+  handle: (ctx, args) => reply(askMove(ctx, args.date, args.time, args.with)),
+};
+
+const reschedule: CommandSpec<RescheduleRequest> = {
+  root: 'touchpoint',
+  name: 'reschedule',
+  usage: 'reschedule [weekly|biweekly] <weekday> <HH:MM> [for <N>m] [from <date>]',
+  describe: 'change the series’ weekly slot from a date on, keeping its history (asks first; the other person accepts)',
+  example: 'reschedule thu 10:00 from 2027-01-04',
+  schema: (pctx) =>
+    z.object({
+      cadence: z.enum(['weekly', 'biweekly']).optional(),
+      weekday: zWeekday(),
+      time: zTypedTime(),
+      duration: z
+        .union([z.string(), z.number()])
+        .optional()
+        .pipe(zMinutes(15, 120, 'a touch-point').optional()),
+      from: zDate(pctx.today).optional(),
+      with: z.string().optional(),
+      extra: noExtra,
+    }),
+  fromWords(words) {
+    const { rest, withPerson } = takeWith(words);
+    const raw: Record<string, unknown> = { with: withPerson };
+    if (rest[0] && CADENCES.has(rest[0].toLowerCase())) raw.cadence = rest.shift()!.toLowerCase();
+    raw.weekday = rest.shift();
+    raw.time = rest.shift();
+    while (rest.length > 0) {
+      const key = rest[0].toLowerCase();
+      if ((key === 'for' || key === 'from') && rest.length >= 2) {
+        raw[key === 'for' ? 'duration' : 'from'] = rest[1];
+        rest.splice(0, 2);
+      } else {
+        raw.extra = rest[0];
+        break;
+      }
+    }
+    return raw;
+  },
+  handle: (ctx, args) => reply(askReschedule(ctx, args)),
 };
 
 interface PauseArgs {
@@ -171,7 +213,7 @@ const pause: CommandSpec<PauseArgs> = {
   root: 'touchpoint',
   name: 'pause',
   usage: 'pause until <date>',
-  describe: 'pause the series until a date (it resumes by itself)',
+  describe: 'pause the series until a date (it resumes by itself; asks first, naming what it drops)',
   example: 'pause until 2027-01-05',
   schema: (pctx) =>
     z
@@ -186,7 +228,7 @@ const pause: CommandSpec<PauseArgs> = {
     const { rest, withPerson } = takeWith(words);
     return { keyword: rest[0]?.toLowerCase(), until: rest[1], extra: rest[2], with: withPerson };
   },
-  handle: (ctx, args) => reply(pauseSeries(ctx, args.until, args.with)),
+  handle: (ctx, args) => reply(askPause(ctx, args.until, args.with)),
 };
 
 const resume: CommandSpec<{ with?: string }> = {
@@ -238,7 +280,7 @@ const closed: CommandSpec<NewClosure> = {
 
 export function registerBooking(registry: CommandRegistry): void {
   registry.planner(materialiseAhead);
-  for (const spec of [setup, book, next, skip, move, pause, resume, cancel, closed] as CommandSpec<never>[]) {
+  for (const spec of [setup, book, next, skip, move, reschedule, pause, resume, cancel, closed] as CommandSpec<never>[]) {
     registry.command(spec);
   }
   registry.action({ actionId: 'booking.accept', handle: (ctx, v) => reply(acceptProposal(ctx, v)) });
@@ -247,6 +289,11 @@ export function registerBooking(registry: CommandRegistry): void {
   registry.action({ actionId: 'booking.unskip', handle: (ctx, v) => reply(undoSkip(ctx, v)) });
   registry.action({ actionId: 'booking.cancel.confirm', handle: (ctx, v) => reply(confirmCancel(ctx, v)) });
   registry.action({ actionId: 'booking.cancel.keep', handle: () => reply(kept()) });
+  registry.action({ actionId: 'booking.move.confirm', handle: (ctx, v) => reply(confirmMove(ctx, v)) });
+  registry.action({ actionId: 'booking.pause.confirm', handle: (ctx, v) => reply(confirmPause(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.confirm', handle: (ctx, v) => reply(confirmReschedule(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.accept', handle: (ctx, v) => reply(acceptChange(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.decline', handle: (ctx, v) => reply(declineChange(ctx, v)) });
   registry.action({ actionId: 'booking.closure.undo', visibility: 'channel-safe', handle: (ctx, v) => reply(undoClosure(ctx, v)) });
   registry.homeSection(homeSection);
 }

@@ -231,12 +231,76 @@ export function moved(verb: 'moved' | 'rescheduled', before: string, after: stri
   return textMessage(`${verb === 'moved' ? 'Moved' : 'Rescheduled'}: ${before} → ${after}. ${other.displayName} has been told.`, ...warningBlocks(warning));
 }
 
-export const pausedNotice = (by: User, until: LocalDate, next: string): Message =>
-  textMessage(`${by.displayName} paused your touch-points until ${formatLocalDate(until)}. ${next}`);
+export const pausedNotice = (by: User, until: LocalDate, drops: string | undefined, next: string): Message =>
+  textMessage(`${by.displayName} paused your touch-points until ${formatLocalDate(until)}${drops ? `: ${drops}` : '.'} ${next}`);
 export const paused = (until: LocalDate, next: string): Message =>
   textMessage(`Paused. Resumes on ${formatLocalDate(until)}; ${next}`, { type: 'context', text: 'Resume earlier with /touchpoint resume.' });
 export const resumedNotice = (by: User, next: string): Message => textMessage(`${by.displayName} resumed your touch-points. ${next}`);
 export const resumed = (next: string): Message => textMessage(`Resumed. ${next}`);
+
+// ---- confirming a change first ----------------------------------------------------------------------
+
+/** "Tue 15 Dec 14:00" */
+export const shortWhen = (o: Pick<Occurrence, 'startsAt'>, timeZone: string): string => formatInstant(o.startsAt, timeZone).replace(/ \d{4},/, '');
+
+/** "Tue 15 Dec 14:00, Tue 22 Dec 14:00 and 3 more" (at most five named). */
+export function whenList(occurrences: Pick<Occurrence, 'startsAt'>[], timeZone: string): string {
+  const named = occurrences.slice(0, 5).map((o) => shortWhen(o, timeZone));
+  const more = occurrences.length - named.length;
+  if (more > 0) return `${named.join(', ')} and ${more} more`;
+  return named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : (named[0] ?? '');
+}
+
+/** "Tue 15 Dec 14:00 and Tue 22 Dec 14:00 will not take place."; undefined when nothing is dropped. */
+export const dropLine = (dropped: Pick<Occurrence, 'startsAt'>[], timeZone: string): string | undefined =>
+  dropped.length === 0 ? undefined : `${whenList(dropped, timeZone)} will not take place.`;
+
+/** A question with Confirm and Cancel; `lines` are the before → after and what it drops, in order. */
+function confirmQuestion(lines: (string | undefined)[], other: User, actionId: string, value: string, warning?: string): Message {
+  const shown = lines.filter((l): l is string => l !== undefined);
+  const notYet = `Nothing changes, and ${other.displayName} is not told, until you confirm.`;
+  return {
+    text: [...shown, ...(warning ? [warning] : []), notYet].join('\n'),
+    blocks: [
+      ...shown.map((l): Block => ({ type: 'text', text: esc(l) })),
+      ...warningBlocks(warning),
+      { type: 'context', text: esc(notYet) },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId, label: 'Confirm', value, style: 'primary' },
+          { actionId: 'booking.cancel.keep', label: 'Cancel', value: '' },
+        ],
+      },
+    ],
+  };
+}
+
+export const moveQuestion = (other: User, before: string, after: string, value: string, warning: string | undefined): Message =>
+  confirmQuestion([`Move your touch-point with ${other.displayName}: ${before} → ${after}?`], other, 'booking.move.confirm', value, warning);
+
+export function pauseQuestion(
+  other: User,
+  until: LocalDate,
+  before: string,
+  after: string,
+  dropped: string | undefined,
+  restored: string | undefined,
+  value: string,
+): Message {
+  return confirmQuestion(
+    [`Pause your touch-points with ${other.displayName} until ${formatLocalDate(until)}? Next: ${before} → ${after}.`, dropped, restored],
+    other,
+    'booking.pause.confirm',
+    value,
+  );
+}
+
+export const changedSince = 'That touch-point has changed since you asked; nothing was changed. Type the command again.';
+export const notTheAsker = 'Only the person who asked can confirm this change.';
+export const alreadyMoved = (after: string): Message => textMessage(`That touch-point is already on ${after}; nothing changed.`);
+export const alreadyPaused = (until: LocalDate): Message =>
+  textMessage(`Your touch-points are already paused until ${formatLocalDate(until)}; nothing changed.`);
 
 // ---- closures -------------------------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ import type { OutboxRow } from '../../core/ports';
 import { undeliveredTo } from '../../core/reach';
 import { Refusal, UsageError } from '../../core/errors';
 import { LEADER_ROLES, authorize, decide, rolesAt } from '../../core/policy';
-import { formatLocalDate, todayIn, type LocalDate } from '../../core/datetime';
+import { formatLocalDate, todayIn, type LocalDate, type TypedTime } from '../../core/datetime';
+import { schoolTime } from './when';
+import { askReschedule } from './reschedule';
 import { seriesKey } from '../../core/school-calendar';
 import { candidateSlots, findClash, otherPerson, ruleOf, viewOf, type SeriesView } from './series';
 import { manageable, nextLineOf, seriesFromValue } from './service';
@@ -87,7 +89,7 @@ export interface BookingRequest {
   person: string;
   cadence: 'weekly' | 'biweekly';
   weekday: Series['weekday'];
-  time: string;
+  time: TypedTime;
   duration: number;
   from?: LocalDate;
 }
@@ -132,6 +134,14 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
   const coachUser = iLead ? other : me;
   const partnership = ctx.services.series.ensurePartnership(tenantId, school.id, principal.id, coachUser.id, ctx.now);
   const existing = ctx.services.series.liveSeriesOfPartnership(tenantId, partnership.id)[0];
+  if (existing?.status === 'active') {
+    // Booking someone you already meet changes the series' slot (history kept), once both agree.
+    return askReschedule(
+      ctx,
+      { cadence: args.cadence, weekday: args.weekday, time: args.time, duration: args.duration, from: args.from },
+      viewOf(ctx.services, tenantId, existing),
+    );
+  }
   if (existing) {
     throw new Refusal(
       `You already have a touch-point with ${other.displayName} (${describeRule(existing)}${existing.status === 'proposed' ? ', awaiting an answer' : ''}). Use move, pause or cancel to change it.`,
@@ -140,7 +150,8 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
   const today = todayIn(ctx.now, school.timeZone);
   const startDate = args.from ?? today;
   if (startDate < today) throw new UsageError(`the start date ${formatLocalDate(startDate)} is in the past`);
-  const draft = { cadence: args.cadence, weekday: args.weekday, time: args.time, durationMinutes: args.duration, startDate };
+  const time = schoolTime(ctx, school, args.time);
+  const draft = { cadence: args.cadence, weekday: args.weekday, time, durationMinutes: args.duration, startDate };
   const rule = ruleOf(
     { ...draft, id: 0, partnershipId: partnership.id, status: 'proposed', pausedUntil: null, proposedBy: me.id, createdAt: ctx.now, materialisedThrough: null },
     school,
@@ -153,7 +164,7 @@ export function proposeSeries(ctx: RequestContext, args: BookingRequest): Messag
   const firstAt = describeOccurrence({ startsAt: slots[0].start, endsAt: slots[0].end }, school.timeZone);
   ctx.audit({ schoolId: school.id, action: SERIES_FLOW.propose.audit, subjectType: 'series', subjectId: series.id });
   ctx.notify(other, 'booking.proposal', proposalMessage(view, me, firstAt), proposalKey(series.id));
-  return proposed(other, series, firstAt, hoursWarning(school, args.weekday, args.time, args.duration));
+  return proposed(other, series, firstAt, hoursWarning(school, args.weekday, time, args.duration));
 }
 
 /** The outbox key of the DM that carries a proposal to the invited person. */

@@ -108,16 +108,18 @@ export function comingOccurrences(services: Services, tenantId: number, view: Pi
   return services.series.occurrencesOfSeries(tenantId, view.series.id, now, 200);
 }
 
-/** Busy intervals of a series over a date window: the rule's slots with stored overrides applied. */
+/**
+ * Busy intervals of a series over a date window: its stored occurrences as they stand (a slot
+ * changed since keeps the rows it had), and the rule's slots not stored yet.
+ */
 function busyIntervals(services: Services, tenantId: number, view: SeriesView, from: LocalDate, to: LocalDate): { start: Date; end: Date }[] {
-  const stored = new Map(services.series.occurrencesInDates(tenantId, view.series.id, addDays(from, -14), addDays(to, 14)).map((o) => [o.originalDate, o]));
-  const intervals: { start: Date; end: Date }[] = [];
+  const rows = services.series.occurrencesInDates(tenantId, view.series.id, addDays(from, -14), addDays(to, 14));
+  const stored = new Set(rows.map((o) => o.originalDate));
+  const intervals = rows.filter((o) => BUSY_STATUSES.has(o.status)).map((o) => ({ start: o.startsAt, end: o.endsAt }));
   const closures = services.calendar.closuresOfSchool(tenantId, view.school.id);
   for (const slot of slotsBetween(ruleOf(view.series, view.school), addDays(from, -14), addDays(to, 14))) {
-    const o = stored.get(slot.originalDate);
-    if (o) {
-      if (BUSY_STATUSES.has(o.status)) intervals.push({ start: o.startsAt, end: o.endsAt });
-    } else if (!closureOn(closures, slot.originalDate) && !(view.series.pausedUntil && slot.originalDate < view.series.pausedUntil)) {
+    if (stored.has(slot.originalDate)) continue;
+    if (!closureOn(closures, slot.originalDate) && !(view.series.pausedUntil && slot.originalDate < view.series.pausedUntil)) {
       intervals.push({ start: slot.startsAt, end: slot.endsAt });
     }
   }

@@ -12,12 +12,13 @@ import type { Services } from '../../core/ports';
 import { Refusal, NeedsChoice, UsageError } from '../../core/errors';
 import { internalMention } from '../../core/app';
 import { LEADER_ROLES, authorize, decide } from '../../core/policy';
-import { addDays, daysBetween, formatLocalDate, localToUtc, todayIn, weekdayOf, type LocalDate } from '../../core/datetime';
+import { daysBetween, formatLocalDate, localToUtc, todayIn, weekdayOf, type LocalDate, type LocalTime } from '../../core/datetime';
 import { closureOn, occurrenceKey } from '../../core/school-calendar';
 import { findClash, heldOn, materialise, otherPerson, upcoming, viewOf, type SeriesGlance, type SeriesView } from './series';
 import {
   clashMessage,
   describeOccurrence,
+  dropLine,
   glanceMessage,
   homeBlocks,
   hoursWarning,
@@ -186,7 +187,8 @@ export function homeSection(ctx: RequestContext): Block[] {
 
 // ---- skip, move, pause, resume --------------------------------------------------------------------
 
-function nextToCome(ctx: RequestContext, view: SeriesView): Occurrence {
+/** The next touch-point still to come: the one skip and move act on. */
+export function nextToCome(ctx: RequestContext, view: SeriesView): Occurrence {
   const occ = upcoming(ctx.services, ctx.actor.tenant.id, view, ctx.now, 5).find((o) => o.startsAt > ctx.now);
   if (!occ) throw new Refusal('There is no upcoming touch-point to change in the coming weeks.');
   return occ;
@@ -221,16 +223,11 @@ export function undoSkip(ctx: RequestContext, value: string): Message {
   return unskipped(when);
 }
 
-export function moveNext(ctx: RequestContext, date: LocalDate, time: string, withPerson: string | undefined): Message {
-  const view = manageable(ctx, withPerson);
-  return moveOccurrence(ctx, view, nextToCome(ctx, view), date, time, 'moved');
-}
-
 /**
- * Moves one occurrence (the `move` command, or "Rescheduled" after the fact): refused in the
- * past, on a closed day, or on top of either person's other touch-point; both people told.
+ * Where a move would put a touch-point, once it may go there: refused in the past, on a closed
+ * day, or on top of either person's other touch-point.
  */
-export function moveOccurrence(ctx: RequestContext, view: SeriesView, occ: Occurrence, date: LocalDate, time: string, verb: 'moved' | 'rescheduled'): Message {
+export function moveTarget(ctx: RequestContext, view: SeriesView, date: LocalDate, time: LocalTime): { startsAt: Date; endsAt: Date } {
   const tenantId = ctx.actor.tenant.id;
   const startsAt = localToUtc(date, time, view.school.timeZone);
   const endsAt = new Date(startsAt.getTime() + view.series.durationMinutes * 60_000);
@@ -239,6 +236,13 @@ export function moveOccurrence(ctx: RequestContext, view: SeriesView, occ: Occur
   if (closure) throw new Refusal(`${view.school.name} is closed on ${formatLocalDate(date)} (${closure.label}); pick another day.`);
   const clash = findClash(ctx.services, tenantId, [view.principal, view.coach], [{ start: startsAt, end: endsAt }], view.series.id);
   if (clash) throw new Refusal(clashMessage(clash, ctx.actor.user));
+  return { startsAt, endsAt };
+}
+
+/** Moves one occurrence (a confirmed `move`, or "Rescheduled" after the fact); the other person is told. */
+export function moveOccurrence(ctx: RequestContext, view: SeriesView, occ: Occurrence, date: LocalDate, time: string, verb: 'moved' | 'rescheduled'): Message {
+  const tenantId = ctx.actor.tenant.id;
+  const { startsAt, endsAt } = moveTarget(ctx, view, date, time);
   const before = describeOccurrence(occ, view.school.timeZone);
   const movedTo = ctx.services.series.updateOccurrence(tenantId, occ.id, { startsAt, endsAt, moved: true }, ctx.actor.user.id, ctx.now);
   ctx.services.outbox.cancelPending(occurrenceKey(view.series.id, occ.id));
@@ -249,21 +253,37 @@ export function moveOccurrence(ctx: RequestContext, view: SeriesView, occ: Occur
   return moved(verb, before, after, other, hoursWarning(view.school, weekdayOf(date), time, view.series.durationMinutes));
 }
 
-/** Pauses the series until a date: the touch-points before it are paused, their reminders withdrawn. */
-export function pauseSeries(ctx: RequestContext, until: LocalDate, withPerson: string | undefined): Message {
+/** What a pause until a date would do: the touch-points it drops, those it brings back (a shorter pause), and the next one after it. */
+export interface PauseEffect {
+  dropped: Occurrence[];
+  restored: Occurrence[];
+  nextAfter: Occurrence | undefined;
+}
+
+/** Checks the date and works out a pause's effect without changing anything (it may store rows further ahead, as they stand). */
+export function pauseEffect(ctx: RequestContext, view: SeriesView, until: LocalDate): PauseEffect {
   const tenantId = ctx.actor.tenant.id;
-  const view = manageable(ctx, withPerson);
   const today = todayIn(ctx.now, view.school.timeZone);
   if (until <= today) throw new UsageError('the date to resume on must be after today');
   if (daysBetween(today, until) > 366) throw new UsageError('a pause can last at most a year; cancel the series instead');
+  materialise(ctx.services, tenantId, view, ctx.now, Math.max(daysBetween(today, until) + 14, 63));
+  const closures = ctx.services.calendar.closuresOfSchool(tenantId, view.school.id);
+  const coming = ctx.services.series.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500);
+  const dropped = coming.filter((o) => o.status === 'scheduled' && o.startsAt > ctx.now && o.originalDate < until);
+  const restored = coming.filter((o) => o.status === 'paused' && o.originalDate >= until && !closureOn(closures, heldOn(o, view.school.timeZone)));
+  const nextAfter = coming.find((o) => (o.status === 'scheduled' && o.originalDate >= until) || restored.includes(o));
+  return { dropped, restored, nextAfter };
+}
+
+/** Pauses the series until a date: the touch-points before it are paused, their reminders withdrawn; the other person gets one message naming them. */
+export function pauseSeries(ctx: RequestContext, view: SeriesView, until: LocalDate): Message {
+  const tenantId = ctx.actor.tenant.id;
+  const effect = pauseEffect(ctx, view, until);
   ctx.services.series.setPausedUntil(tenantId, view.series.id, until);
   const pausedView = { ...view, series: { ...view.series, pausedUntil: until } };
-  materialise(ctx.services, tenantId, pausedView, ctx.now, Math.max(daysBetween(today, until) + 14, 63));
-  for (const o of ctx.services.series.occurrencesInDates(tenantId, view.series.id, today, addDays(until, -1))) {
-    if (o.status === 'scheduled' && o.startsAt > ctx.now) {
-      ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, ctx.actor.user.id, ctx.now);
-      ctx.services.outbox.cancelPending(occurrenceKey(view.series.id, o.id));
-    }
+  for (const o of effect.dropped) {
+    ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, ctx.actor.user.id, ctx.now);
+    ctx.services.outbox.cancelPending(occurrenceKey(view.series.id, o.id));
   }
   unpause(ctx, view, until); // a shorter pause than before: the weeks after it are on again
   ctx.audit({ schoolId: view.school.id, action: 'series.pause', subjectType: 'series', subjectId: view.series.id, detail: until });
@@ -271,7 +291,7 @@ export function pauseSeries(ctx: RequestContext, until: LocalDate, withPerson: s
   ctx.notify(
     otherPerson(view, ctx.actor.user),
     'booking.paused',
-    pausedNotice(ctx.actor.user, until, next),
+    pausedNotice(ctx.actor.user, until, dropLine(effect.dropped, view.school.timeZone), next),
     `booking.pause:${view.series.id}:${ctx.now.getTime()}`,
   );
   return paused(until, next);

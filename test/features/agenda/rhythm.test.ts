@@ -208,7 +208,7 @@ describe('two weeks of a partnership', () => {
   it('a moved meeting is prompted two school days before its new date', async () => {
     await h.deliver();
     await h.advance(new Date('2026-11-23T14:00:00Z').getTime() - h.clock.now().getTime()); // Mon 09:00: Tuesday's prompt went out on Friday
-    h.run('pat', 'move 2026-11-27 10:00'); // Tue 24 → Fri 27 Nov
+    h.press('pat', h.run('pat', 'move 2026-11-27 10:00').messages[0], 'Confirm'); // Tue 24 → Fri 27 Nov
     const dms = await h.advance(new Date('2026-11-27T16:00:00Z').getTime() - h.clock.now().getTime());
     const prompts = dms.filter((d) => headerOf(d) === 'Agenda prompt' && d.message.text.includes('Fri 27 Nov'));
     expect(prompts.map((d) => [d.to, local(d.at)]).sort()).toEqual([
@@ -277,7 +277,8 @@ describe('two weeks of a partnership', () => {
     const move = formOf(h.run('pat', 'move').messages[0])!;
     expect(move.inputs.map((i) => i.id)).toEqual(['with', 'date', 'time']);
     const moved = h.core.app.submitForm(pat, move.formId, { with: move.inputs[0].choices![0].value, date: '2026-11-25', time: '09:00' });
-    expect(text(moved.reply)).toContain('Moved: Tue 24 Nov 2026, 14:00–14:30 EST → Wed 25 Nov 2026, 09:00–09:30 EST.');
+    expect(text(moved.reply)).toContain('Move your touch-point with Casey Lee: Tue 24 Nov 2026, 14:00–14:30 EST → Wed 25 Nov 2026, 09:00–09:30 EST?');
+    expect(text(h.press('pat', moved.reply.messages[0], 'Confirm'))).toContain('Moved: Tue 24 Nov 2026, 14:00–14:30 EST → Wed 25 Nov 2026, 09:00–09:30 EST.');
     const occ = h.core.db.prepare('SELECT id FROM occurrences WHERE series_id = 1 ORDER BY starts_at LIMIT 1').get() as { id: number };
     const fromPrompt = formOf(h.core.app.action(pat, 'agenda.add', String(occ.id)).messages[0])!;
     expect(fromPrompt.inputs[0]).toMatchObject({ id: 'with', initial: form.inputs[0].choices![0].value });

@@ -217,9 +217,15 @@ describe('changing a booked series', () => {
     ]);
   });
 
-  it('"move thu 10:30" moves only the next occurrence', async () => {
+  it('"move thu 10:30" moves only the next occurrence, once confirmed', async () => {
     const id = onlySeries().id;
-    expect(text(h.run('pat', 'move thu 10:30'))).toBe('Moved: Tue 24 Nov 2026, 14:00–14:30 EST → Thu 26 Nov 2026, 10:30–11:00 EST. Casey Lee has been told.');
+    const ask = one(h.run('pat', 'move thu 10:30'));
+    expect(ask.text).toBe(
+      'Move your touch-point with Casey Lee: Tue 24 Nov 2026, 14:00–14:30 EST → Thu 26 Nov 2026, 10:30–11:00 EST?\n' +
+        'Nothing changes, and Casey Lee is not told, until you confirm.',
+    );
+    expect(occurrences(id, 1)[0]).toMatchObject({ originalDate: '2026-11-24', moved: false });
+    expect(text(h.press('pat', ask, 'Confirm'))).toBe('Moved: Tue 24 Nov 2026, 14:00–14:30 EST → Thu 26 Nov 2026, 10:30–11:00 EST. Casey Lee has been told.');
     const [moved, following] = occurrences(id, 2);
     expect(moved).toMatchObject({ originalDate: '2026-11-24', moved: true, status: 'scheduled' });
     expect(moved.startsAt.toISOString()).toBe('2026-11-26T15:30:00.000Z');
@@ -236,7 +242,13 @@ describe('changing a booked series', () => {
   it('moving onto a closed day is refused; moving after school hours warns', () => {
     h.run('pat', 'closed 2026-11-26 Thanksgiving');
     expect(text(h.run('pat', 'move 2026-11-26 10:30'))).toBe('Demo Elementary is closed on Thu 26 Nov 2026 (Thanksgiving); pick another day.');
-    expect(text(h.run('pat', 'move wed 16:00'))).toBe(
+    const ask = one(h.run('pat', 'move wed 16:00'));
+    expect(ask.text).toBe(
+      'Move your touch-point with Casey Lee: Tue 24 Nov 2026, 14:00–14:30 EST → Wed 25 Nov 2026, 16:00–16:30 EST?\n' +
+        "Heads-up: that is outside Demo Elementary's school day (07:30–15:30).\n" +
+        'Nothing changes, and Casey Lee is not told, until you confirm.',
+    );
+    expect(text(h.press('pat', ask, 'Confirm'))).toBe(
       'Moved: Tue 24 Nov 2026, 14:00–14:30 EST → Wed 25 Nov 2026, 16:00–16:30 EST. Casey Lee has been told.\n' +
         "Heads-up: that is outside Demo Elementary's school day (07:30–15:30).",
     );
@@ -244,7 +256,9 @@ describe('changing a booked series', () => {
 
   it('pause until a date pauses the occurrences before it; resume brings them back', async () => {
     const id = onlySeries().id;
-    expect(text(h.run('pat', 'pause until 2026-12-08'))).toBe(
+    const ask = one(h.run('pat', 'pause until 2026-12-08'));
+    expect(onlySeries().pausedUntil).toBeNull();
+    expect(text(h.press('pat', ask, 'Confirm'))).toBe(
       'Paused. Resumes on Tue 8 Dec 2026; Next: Tue 8 Dec 2026, 14:00–14:30 EST.\nResume earlier with /touchpoint resume.',
     );
     expect(onlySeries().pausedUntil).toBe('2026-12-08');
@@ -255,7 +269,10 @@ describe('changing a booked series', () => {
     ]);
     expect(text(h.run('casey', 'next'))).toBe('Next touch-point with Pat Rivera: Tue 8 Dec 2026, 14:00–14:30 EST. Paused until Tue 8 Dec 2026.');
     expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([
-      ['casey', 'Pat Rivera paused your touch-points until Tue 8 Dec 2026. Next: Tue 8 Dec 2026, 14:00–14:30 EST.'],
+      [
+        'casey',
+        'Pat Rivera paused your touch-points until Tue 8 Dec 2026: Tue 24 Nov 14:00 and Tue 1 Dec 14:00 will not take place. Next: Tue 8 Dec 2026, 14:00–14:30 EST.',
+      ],
     ]);
 
     expect(text(h.run('casey', 'resume'))).toBe('Resumed. Next: Tue 24 Nov 2026, 14:00–14:30 EST.');
@@ -269,8 +286,14 @@ describe('changing a booked series', () => {
 
   it('pausing again with an earlier date puts the weeks after it back on', () => {
     const id = onlySeries().id;
-    h.run('pat', 'pause until 2027-03-01');
-    expect(text(h.run('pat', 'pause until 2026-12-08'))).toContain('Next: Tue 8 Dec 2026, 14:00–14:30 EST.');
+    h.press('pat', one(h.run('pat', 'pause until 2027-03-01')), 'Confirm');
+    const shorter = one(h.run('pat', 'pause until 2026-12-08'));
+    expect(shorter.text).toBe(
+      'Pause your touch-points with Casey Lee until Tue 8 Dec 2026? Next: Tue 2 Mar 2027, 14:00–14:30 EST → Tue 8 Dec 2026, 14:00–14:30 EST.\n' +
+        'Tue 8 Dec 14:00, Tue 15 Dec 14:00, Tue 22 Dec 14:00, Tue 29 Dec 14:00, Tue 5 Jan 14:00 and 7 more will take place again.\n' +
+        'Nothing changes, and Casey Lee is not told, until you confirm.',
+    );
+    expect(text(h.press('pat', shorter, 'Confirm'))).toContain('Next: Tue 8 Dec 2026, 14:00–14:30 EST.');
     expect(occurrences(id, 4).map((o) => [o.originalDate, o.status])).toEqual([
       ['2026-11-24', 'paused'],
       ['2026-12-01', 'paused'],
@@ -282,7 +305,7 @@ describe('changing a booked series', () => {
   });
 
   it('a pause ends by itself on its date', () => {
-    h.run('pat', 'pause until 2026-12-08');
+    h.press('pat', one(h.run('pat', 'pause until 2026-12-08')), 'Confirm');
     h.clock.set(new Date('2026-12-08T13:00:00Z'));
     expect(text(h.run('pat', 'next'))).toBe('Next touch-point with Casey Lee: Tue 8 Dec 2026, 14:00–14:30 EST.');
     expect(text(h.run('pat', 'resume'))).toBe('That series is not paused.');
@@ -339,7 +362,7 @@ describe('changing a booked series', () => {
 
   it('a closure covers the day a moved touch-point now falls on, not the day it left', () => {
     const id = onlySeries().id;
-    h.run('pat', 'move fri 10:30'); // Tue 24 Nov → Fri 27 Nov
+    h.press('pat', one(h.run('pat', 'move fri 10:30')), 'Confirm'); // Tue 24 Nov → Fri 27 Nov
     expect(text(h.run('pat', 'closed 2026-11-24 Testing day'))).toBe(
       'Demo Elementary is closed Tue 24 Nov 2026 (Testing day). 0 touch-points skipped; both people told.',
     );
