@@ -12,7 +12,7 @@ import type { Services } from '../../core/context';
 import type { Actor, Occurrence, OccurrenceStatus } from '../../core/model';
 import type { Clock } from '../../core/ports';
 import { canHaveCalendarFeed, canSeeInCalendarFeed } from '../../core/policy';
-import { addDays, toLocal, todayIn, type LocalDate } from '../../core/datetime';
+import { addDays, localToUtc, toLocal, todayIn, type LocalDate } from '../../core/datetime';
 import { sendJson, type RouteHandler } from '../../http/server';
 import { SECTIONS } from '../../core/ports';
 import type { FeedSeries } from '../../core/ports';
@@ -71,6 +71,8 @@ interface SeriesPlan {
   until?: Slot;
   exdates: Date[];
   overrides: { slot: Slot; occurrence: Occurrence }[];
+  /** Meetings of the series' earlier slot (before a reschedule took effect), each an event of its own. */
+  earlier: Occurrence[];
   next?: Occurrence;
 }
 
@@ -85,7 +87,14 @@ const earlier = (a: LocalDate, b: LocalDate): LocalDate => (a < b ? a : b);
  */
 function planSeries(services: Services, tenantId: number, series: FeedSeries, view: SeriesView, now: Date): SeriesPlan | undefined {
   const rule = ruleOf(series, view.school);
-  const first = nextSlots(rule, series.decidedAt ?? series.createdAt, 1)[0];
+  // The rule holds from the series' start date (a reschedule moves it to the change's date); the
+  // meetings before that kept the slot they had, and are listed one by one.
+  const ruleFrom = new Date(Math.max((series.decidedAt ?? series.createdAt).getTime(), localToUtc(series.startDate, '00:00', view.school.timeZone).getTime()));
+  const first = nextSlots(rule, ruleFrom, 1)[0];
+  const earlierMeetings =
+    first.originalDate > '0000-01-01'
+      ? services.series.occurrencesInDates(tenantId, series.id, '0000-01-01', addDays(first.originalDate, -1)).filter((o) => !EXCLUDED_STATUSES.has(o.status))
+      : [];
   let until: Slot | undefined;
   if (series.status === 'cancelled') {
     const ended = series.endedAt ?? now;
@@ -126,6 +135,7 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
     until,
     next,
     overrides,
+    earlier: earlierMeetings,
     exdates: [...excluded.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, d]) => d),
   };
 }
@@ -172,6 +182,9 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
         exclude: plan.exdates.length > 0 ? plan.exdates.map(zoned) : undefined,
       },
     });
+    for (const o of plan.earlier) {
+      cal.createEvent({ id: `${id}-o${o.id}`, stamp: now, timezone: tz, summary, description: text, start: zoned(o.startsAt), end: zoned(o.endsAt) });
+    }
     for (const { slot, occurrence } of plan.overrides) {
       cal.createEvent({
         id,

@@ -6,6 +6,8 @@
 import { createHarness, seedDemoSchool, bookAccepted, text, type Harness } from '../../support/harness';
 import { buttonsOf, type Message } from '../../../src/messages/model';
 import type { Series } from '../../../src/core/model';
+import { buildFeed } from '../../../src/features/calendar/feed';
+import { expand, parseFeed, uids } from '../calendar/helpers';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -100,4 +102,24 @@ it('Decline keeps the slot and tells the proposer once', async () => {
 
 it('book with the same person on an existing series asks to change its slot instead of refusing', () => {
   expect(one(h.run('pat', 'book @casey weekly thu 10:00 from 2026-12-14')).text).toBe(ASK);
+});
+
+it('the calendar feed keeps the meetings of the old slot and repeats the new one from the change on', async () => {
+  h.press('pat', one(h.run('pat', 'reschedule thu 10:00 from 2026-12-14')), 'Confirm');
+  const [proposal] = await h.deliver();
+  h.press('casey', proposal.message, 'Accept');
+  const pat = h.user('pat');
+  const owner = { user: pat, tenant: h.core.services.people.tenantById(tid())!, memberships: h.core.services.people.membershipsOf(tid(), pat.id) };
+  const cal = parseFeed(buildFeed(h.core.services, owner, h.clock.now()));
+  const until = new Date('2027-01-01T00:00:00Z');
+  const starts = uids(cal)
+    .flatMap((uid) => {
+      const events = cal.getAllSubcomponents('vevent').filter((v) => v.getFirstPropertyValue('uid') === uid);
+      if (events.some((v) => v.hasProperty('rrule'))) return expand(cal, uid, until).map((i) => i.start);
+      return events.map((v) => (v.getFirstPropertyValue('dtstart') as { toJSDate(): Date }).toJSDate());
+    })
+    .map((d) => d.toLocaleString('sv-SE', { timeZone: 'America/New_York' }).slice(0, 16))
+    .sort();
+  // Tuesdays at 14:00 until the change (1 Dec was skipped), Thursdays at 10:00 from it: not Thursdays back to November.
+  expect(starts).toEqual(['2026-11-24 14:00', '2026-12-08 14:00', '2026-12-17 10:00', '2026-12-24 10:00', '2026-12-31 10:00']);
 });
