@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec, FormSpec } from '../../core/registry';
-import type { LocalDate } from '../../core/datetime';
-import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zTime } from '../../core/args';
+import type { LocalDate, TypedTime } from '../../core/datetime';
+import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zTypedTime } from '../../core/args';
 import { SECTIONS, type Section } from '../../core/ports';
 import { otherPerson } from '../booking/service';
 import {
@@ -223,9 +223,10 @@ const nextStepFormSpec: FormSpec<NextStep> = {
   handle: (ctx, args, param) => addNextStep(ctx, param, args),
 };
 
-const rescheduleFormSpec: FormSpec<{ date: LocalDate; time: string }> = {
+const rescheduleFormSpec: FormSpec<{ date: LocalDate; time: TypedTime }> = {
   formId: 'agenda.reschedule',
-  schema: (pctx) => z.object({ date: zDate(pctx.today), time: zTime() }),
+  // A time without am/pm is read inside the school day, as everywhere a meeting's time is typed.
+  schema: (pctx) => z.object({ date: zDate(pctx.today), time: zTypedTime() }),
   handle: (ctx, args, param) => rescheduleMeeting(ctx, param, args.date, args.time),
 };
 

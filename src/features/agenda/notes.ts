@@ -6,7 +6,8 @@
 import type { Reply, RequestContext } from '../../core/context';
 import type { Occurrence } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
-import type { LocalDate } from '../../core/datetime';
+import type { LocalDate, TypedTime } from '../../core/datetime';
+import { schoolTime } from '../booking/when';
 import type { Message } from '../../messages/model';
 import type { AgendaItem } from '../../core/ports';
 import { describeOccurrence, otherPerson, type SeriesView } from '../booking/service';
@@ -142,8 +143,9 @@ export function addNextStep(ctx: RequestContext, param: string, args: NextStep):
 }
 
 /** The reschedule form of "Did it happen?": the touch-point moves to the new date and time. */
-export function rescheduleMeeting(ctx: RequestContext, param: string, date: LocalDate, time: string): Reply {
+export function rescheduleMeeting(ctx: RequestContext, param: string, date: LocalDate, typed: TypedTime): Reply {
   const { view, occurrence } = viewFromOccurrence(ctx, param);
+  const time = schoolTime(ctx, view.school, typed);
   if (ctx.services.agenda.outcomeOf(occurrence.id) || occurrence.status !== 'scheduled')
     throw new Refusal(`That touch-point is already recorded as ${occurrence.status}.`);
   return { messages: [moveOccurrence(ctx, view, occurrence, date, time, 'rescheduled')] };
