@@ -88,6 +88,11 @@ export function undoClosure(ctx: RequestContext, value: string): Message {
       const on = heldOn(o, school.timeZone);
       if (o.status !== 'closed' || o.startsAt <= ctx.now || on < found.startDate || on > found.endDate) continue;
       if (closureOn(remaining, on)) continue;
+      // A touch-point inside the series' pause goes back to paused, not on.
+      if (series.pausedUntil !== null && on < series.pausedUntil) {
+        ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, ctx.actor.user.id, ctx.now);
+        continue;
+      }
       ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
       restored += 1;
       for (const person of [view.principal, view.coach]) tellings.add(person, series.id, o, '');
