@@ -140,12 +140,13 @@ async function runScenario(s: Scenario): Promise<void> {
           h.run('pat', `settings ${op.key} ${op.value}`);
           break;
         case 'pause': {
-          // Straight through the services (the command's flow is changing): the series paused until a date, its meetings before it paused.
+          // Straight through the services (the command's flow is changing): the series paused until a date, the meetings held before it paused
+          // (by the day a meeting takes place, as closures judge a moved one).
           const until = addDays(today, op.days);
           services.transaction(() => {
             services.series.setPausedUntil(tenantId, seriesId, until);
             for (const o of services.series.occurrencesOfSeries(tenantId, seriesId, now, 50)) {
-              if (o.status === 'scheduled' && o.originalDate < until)
+              if (o.status === 'scheduled' && o.startsAt > now && localOf(o.startsAt).date < until)
                 services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, null, now);
             }
           });
