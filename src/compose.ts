@@ -15,6 +15,7 @@ import { Dispatcher, type WakeTimers } from './scheduler/dispatch';
 import { Scheduler, type Planner } from './scheduler/tick';
 import { ErasureRunner } from './scheduler/erasure-runner';
 import { redactionNotices } from './features/coaching/forget';
+import { planReminders } from './features/agenda/reminders';
 
 export interface Core {
   db: Db;
@@ -78,6 +79,8 @@ export function buildCore(options: CoreOptions): Core {
     retentionDays: options.retentionDays ?? 400,
     schoolCalendarIcs: options.schoolCalendarIcs,
   });
+  // A closure, pause, skip, move, role or setting changed by a request re-plans its reminders in that request.
+  registry.settler((ctx) => void planReminders(ctx.services, ctx.now, 500));
   const dispatcher = new Dispatcher({
     people: services.people,
     outbox: services.outbox,

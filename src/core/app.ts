@@ -253,6 +253,8 @@ export class Touchpoint {
           },
         };
         const answer = body(ctx);
+        // Whatever the handler changed is settled in the same transaction (reminders re-planned).
+        this.registry.settle(ctx);
         return { ...answer, messages: answer.messages.map(named) };
       });
       // Committed already: a follow-up that fails is logged, and the person still gets their answer.

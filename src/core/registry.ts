@@ -73,6 +73,12 @@ export type Composer = (services: Services, row: OutboxRow, now: Date, contribut
 /** A scheduler planning step a feature contributes: synchronous and idempotent. */
 export type FeaturePlanner = (services: Services, now: Date) => void;
 
+/**
+ * Run at the end of every request's transaction, after its handler, inside it: what the request
+ * changed is settled there (reminders planned again at once), whichever feature made the change.
+ */
+export type SettleStep = (ctx: RequestContext) => void;
+
 /** Something happened that other features react to in the same transaction (e.g. `series.accepted`). */
 export type Listener<E extends DomainEvent = DomainEvent> = (ctx: RequestContext, payload: DomainEvents[E]) => void;
 
@@ -115,6 +121,7 @@ export class CommandRegistry {
   private readonly reactions = new Map<string, DeliveryReaction>();
   private readonly composers = new Map<string, Composer>();
   readonly planners: FeaturePlanner[] = [];
+  private readonly settleSteps: SettleStep[] = [];
   private readonly agendaSections: AgendaSection[] = [];
   /** A read-only view of what was registered for other features' messages. */
   readonly contributions: Contributions = { agendaSections: this.agendaSections };
@@ -132,6 +139,16 @@ export class CommandRegistry {
 
   planner(planner: FeaturePlanner): void {
     this.planners.push(planner);
+  }
+
+  /** Registers a step run at the end of every request's transaction. */
+  settler(step: SettleStep): void {
+    this.settleSteps.push(step);
+  }
+
+  /** Runs the settle steps for a request, inside its transaction. */
+  settle(ctx: RequestContext): void {
+    for (const step of this.settleSteps) step(ctx);
   }
 
   form<T>(spec: FormSpec<T>): void {

@@ -335,6 +335,16 @@ export class AgendaStore implements AgendaRepository {
     this.db.prepare('UPDATE occurrences SET planned_at = ? WHERE id = ?').run(iso(now), occurrenceId);
   }
 
+  replansWaiting(limit: number): { tenantId: number; schoolId: number }[] {
+    return (
+      this.db.prepare('SELECT sc.tenant_id, sc.id AS school_id FROM reminder_replans r JOIN schools sc ON sc.id = r.school_id LIMIT ?').all(limit) as Row[]
+    ).map((r) => ({ tenantId: r.tenant_id as number, schoolId: r.school_id as number }));
+  }
+
+  replanDone(schoolId: number): void {
+    this.db.prepare('DELETE FROM reminder_replans WHERE school_id = ?').run(schoolId);
+  }
+
   /** Forget planning for a partnership's future occurrences (settings changed). */
   resetPlanning(tenantId: number, partnershipId: number, after: Date): void {
     if (!this.partnershipInTenant(tenantId, partnershipId)) return;

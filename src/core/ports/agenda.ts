@@ -123,6 +123,13 @@ export interface AgendaRepository {
   /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */
   toPlan(from: Date, until: Date, limit: number): PlanTarget[];
   markPlanned(occurrenceId: number, now: Date): void;
+  /**
+   * Schools whose reminders wait to be planned again (a closure, pause, role, school hours or
+   * setting changed: the database notes them in the transaction of the change), across tenants.
+   */
+  replansWaiting(limit: number): { tenantId: number; schoolId: number }[];
+  /** The school's reminders were planned again. */
+  replanDone(schoolId: number): void;
   /** Forget planning for a partnership's future occurrences (settings changed). */
   resetPlanning(tenantId: number, partnershipId: number, after: Date): void;
   /** Past occurrences of a series, newest first (for drift, streaks and the report). */

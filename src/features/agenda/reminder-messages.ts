@@ -5,7 +5,7 @@
  * all agree. User text is escaped in blocks; the fallback text carries the substance.
  */
 import type { Occurrence, Series, User } from '../../core/model';
-import { formatLocalDate } from '../../core/datetime';
+import { formatLocalDate, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { SECTIONS, type ActionItem, type AgendaItem, type Priority } from '../../core/ports';
 import { describeOccurrence, describeRule, otherPerson, type SeriesView } from '../booking/service';
@@ -132,11 +132,14 @@ export function outcomeQuestion(view: SeriesView, occurrenceId: number, when: st
   };
 }
 
-export function actionDueMessage(action: ActionItem): Message {
+/** The owner's reminder of an action item: due today, or — the school was closed that day — when it was due. */
+export function actionDueMessage(action: ActionItem, today: LocalDate): Message {
+  const late = today > action.dueDate;
+  const due = formatLocalDate(action.dueDate);
   return {
-    text: `Due today: ${action.text}`,
+    text: late ? `Was due ${due}: ${action.text}` : `Due today: ${action.text}`,
     blocks: [
-      { type: 'text', text: `**Due today** (${esc(formatLocalDate(action.dueDate))}): ${esc(action.text)}` },
+      { type: 'text', text: late ? `**Was due ${esc(due)}**: ${esc(action.text)}` : `**Due today** (${esc(due)}): ${esc(action.text)}` },
       { type: 'actions', buttons: [{ actionId: 'action.done', label: 'Mark done', value: String(action.id), style: 'primary' }] },
     ],
   };

@@ -9,10 +9,21 @@ import type { Services } from '../../core/context';
 import type { Contributions } from '../../core/registry';
 import type { Message } from '../../messages/model';
 import { localToUtc, addDays, toLocal, type LocalDate } from '../../core/datetime';
-import type { OutboxRow, PlanTarget } from '../../core/ports';
-import { closureOn, occurrenceKey, schoolDaysBefore } from '../../core/school-calendar';
+import type { School } from '../../core/model';
+import type { ActionItem, OutboxRow, PlanTarget } from '../../core/ports';
+import {
+  isOpenAt,
+  nearestOpenDate,
+  occurrenceKey,
+  openDays,
+  placeOnSchoolDay,
+  schoolDaysBefore,
+  withinSchoolHours,
+  type OpenDays,
+} from '../../core/school-calendar';
 import { describeOccurrence, otherPerson, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { compileAgenda, isFirstOfQuarter } from './service';
+import { replanCoachingOfSchool } from '../coaching/reminders';
 import { actionDueMessage, driftMessage, outcomeQuestion, promptMessage } from './reminder-messages';
 
 export const REMINDER_KINDS = {
@@ -40,11 +51,12 @@ export const PLAN_AHEAD_MS = 35 * 86_400_000;
 /** How far back the planner looks for changed occurrences (missed, skipped) to check for drift. */
 const LOOK_BACK_MS = 14 * 86_400_000;
 
-/** Plans the reminders of occurrences not yet planned; returns how many occurrences it visited. */
+/** Plans the reminders of occurrences not yet planned (after taking in schools whose calendar changed); returns how many occurrences it visited. */
 export function planReminders(services: Services, now: Date, limit = 5000): number {
   const { agenda, outbox } = services;
-  const targets = agenda.toPlan(new Date(now.getTime() - LOOK_BACK_MS), new Date(now.getTime() + PLAN_AHEAD_MS), limit);
-  services.transaction(() => {
+  return services.transaction(() => {
+    replanChangedSchools(services, now);
+    const targets = agenda.toPlan(new Date(now.getTime() - LOOK_BACK_MS), new Date(now.getTime() + PLAN_AHEAD_MS), limit);
     for (const t of targets) {
       if (t.status === 'scheduled') planMeeting(services, t, now);
       else {
@@ -53,9 +65,35 @@ export function planReminders(services: Services, now: Date, limit = 5000): numb
       }
       agenda.markPlanned(t.occurrenceId, now);
     }
+    return targets.length;
   });
-  return targets.length;
 }
+
+/**
+ * Schools whose closures, pauses, roles, hours or settings changed (the database notes them in the
+ * transaction of the change): their meetings' future reminders are planned again, and so are the
+ * due-date reminders of their open action items and their coaching nudges.
+ */
+function replanChangedSchools(services: Services, now: Date): void {
+  const { agenda, series } = services;
+  for (const { tenantId, schoolId } of agenda.replansWaiting(500)) {
+    const partnerships = new Set(series.activeSeriesOfSchool(tenantId, schoolId).map((s) => s.partnershipId));
+    for (const partnershipId of partnerships) {
+      agenda.resetPlanning(tenantId, partnershipId, now);
+      for (const action of agenda.openActions(tenantId, partnershipId)) planActionDue(services, tenantId, action, now);
+    }
+    replanCoachingOfSchool(services, tenantId, schoolId, now);
+    agenda.replanDone(schoolId);
+  }
+}
+
+/** The days a partnership's reminders may go out on: its school's open days, outside the series' pause. */
+export function openDaysOf(services: Services, tenantId: number, schoolId: number, timeZone: string, pausedUntil: LocalDate | null): OpenDays {
+  return openDays(timeZone, services.calendar.closuresOfSchool(tenantId, schoolId), pausedUntil);
+}
+
+const pauseOf = (services: Services, tenantId: number, seriesId: number): LocalDate | null =>
+  services.series.seriesById(tenantId, seriesId)?.pausedUntil ?? null;
 
 /**
  * When a meeting's agenda prompt is due: N school days before the day it takes place (a moved
@@ -63,61 +101,86 @@ export function planReminders(services: Services, now: Date, limit = 5000): numb
  */
 export function promptInstant(services: Services, m: { tenantId: number; partnershipId: number; schoolId: number; timeZone: string; startsAt: Date }): Date {
   const settings = services.agenda.settings(m.tenantId, m.partnershipId);
-  const closures = services.calendar.closuresOfSchool(m.tenantId, m.schoolId);
+  const days = openDaysOf(services, m.tenantId, m.schoolId, m.timeZone, null);
   const meetingDate = toLocal(m.startsAt, m.timeZone).date;
-  const promptDate = schoolDaysBefore(meetingDate, settings.promptLeadDays, (d) => closureOn(closures, d) !== undefined);
+  const promptDate = schoolDaysBefore(meetingDate, settings.promptLeadDays, (d) => !days.isOpen(d));
   return localToUtc(promptDate, settings.promptTime, m.timeZone);
+}
+
+/**
+ * The prompt's moment as planned: its instant, or — planned after that moment passed (booked late,
+ * a closure came in between) or falling in the series' pause — now when today is open, else the
+ * next open day at the prompt time. Null when that would not come before `until` (the compiled agenda).
+ */
+function promptPlanned(services: Services, t: PlanTarget, days: OpenDays, until: Date, now: Date): Date | null {
+  const at = promptInstant(services, t);
+  let planned = at;
+  if (at < now || !isOpenAt(days, at)) {
+    const today = toLocal(now, t.timeZone).date;
+    const from = at < now ? today : toLocal(at, t.timeZone).date;
+    const next = nearestOpenDate(days, from, 'later');
+    planned = next === today ? now : next ? localToUtc(next, services.agenda.settings(t.tenantId, t.partnershipId).promptTime, t.timeZone) : until;
+  }
+  return planned < until ? planned : null;
 }
 
 function planMeeting(services: Services, t: PlanTarget, now: Date): void {
   const { agenda, outbox } = services;
   const settings = agenda.settings(t.tenantId, t.partnershipId);
-  const promptAt = promptInstant(services, t);
-  const agendaAt = new Date(t.startsAt.getTime() - settings.agendaLeadMinutes * MINUTE);
-  const outcomeAt = new Date(t.endsAt.getTime() + settings.notesDelayMinutes * MINUTE);
+  const days = openDaysOf(services, t.tenantId, t.schoolId, t.timeZone, pauseOf(services, t.tenantId, t.seriesId));
+  // Re-planning: what is still pending is withdrawn and planned again at its new moment (revived
+  // under the same key); what was sent stays sent.
+  outbox.cancelPending(occurrenceKey(t.seriesId, t.occurrenceId));
+  const agendaAt = placeOnSchoolDay(days, new Date(t.startsAt.getTime() - settings.agendaLeadMinutes * MINUTE), 'earlier');
+  const promptAt = promptPlanned(services, t, days, agendaAt ?? t.startsAt, now);
+  const outcomeAt = placeOnSchoolDay(days, new Date(t.endsAt.getTime() + settings.notesDelayMinutes * MINUTE), 'later');
   // Keyed by the meeting's start, not the reminder's due time: a changed setting re-plans the same
   // rows (a sent one is never sent again), while a moved meeting gets reminders of its own.
   const key = `${occurrenceKey(t.seriesId, t.occurrenceId)}${t.startsAt.getTime()}:`;
   const args = { occurrenceId: t.occurrenceId };
   for (const userId of [t.principalId, t.coachId]) {
     const base = { tenantId: t.tenantId, recipientId: userId, message: { text: '', blocks: [] }, compose: args };
-    // The prompt is only useful before the compiled agenda goes out.
-    if (promptAt < agendaAt) {
-      outbox.plan({ ...base, kind: REMINDER_KINDS.prompt, dedupeKey: `${key}prompt:u${userId}`, dueAt: promptAt, expiresAt: agendaAt }, now);
+    if (promptAt) {
+      outbox.plan({ ...base, kind: REMINDER_KINDS.prompt, dedupeKey: `${key}prompt:u${userId}`, dueAt: promptAt, expiresAt: agendaAt ?? t.startsAt }, now);
     }
-    outbox.plan({ ...base, kind: REMINDER_KINDS.compiled, dedupeKey: `${key}agenda:u${userId}`, dueAt: agendaAt, expiresAt: t.startsAt }, now);
-    outbox.plan(
-      {
-        ...base,
-        kind: REMINDER_KINDS.outcome,
-        dedupeKey: `${key}outcome:u${userId}`,
-        dueAt: outcomeAt,
-        expiresAt: new Date(outcomeAt.getTime() + 3 * 86_400_000),
-      },
-      now,
-    );
+    if (agendaAt) outbox.plan({ ...base, kind: REMINDER_KINDS.compiled, dedupeKey: `${key}agenda:u${userId}`, dueAt: agendaAt, expiresAt: t.startsAt }, now);
+    if (outcomeAt) {
+      const expiresAt = new Date(outcomeAt.getTime() + 3 * 86_400_000);
+      outbox.plan({ ...base, kind: REMINDER_KINDS.outcome, dedupeKey: `${key}outcome:u${userId}`, dueAt: outcomeAt, expiresAt }, now);
+    }
   }
 }
 
-/** Two missed or skipped touch-points in a row → "protect this time", once per run. */
-function planDrift(services: Services, t: PlanTarget, now: Date): void {
-  const { agenda, outbox } = services;
-  const seq = agenda
-    .pastOccurrences(t.tenantId, t.seriesId, t.startsAt, 20)
+/** The two latest meetings that took place or should have (held, missed, skipped), newest first, as of one meeting. */
+function lapsedPair(services: Services, tenantId: number, seriesId: number, occurrence: { id: number; startsAt: Date }): boolean {
+  const seq = services.agenda
+    .pastOccurrences(tenantId, seriesId, occurrence.startsAt, 20)
     .filter((o) => o.status === 'held' || o.status === 'missed' || o.status === 'skipped');
-  if (seq.length < 2 || seq[0].id !== t.occurrenceId) return;
   const lapsed = (s: string): boolean => s === 'missed' || s === 'skipped';
-  if (!lapsed(seq[0].status) || !lapsed(seq[1].status)) return;
+  return seq.length >= 2 && seq[0].id === occurrence.id && lapsed(seq[0].status) && lapsed(seq[1].status);
+}
+
+/**
+ * Two missed or skipped touch-points in a row → "protect this time", once per run. It speaks of
+ * meetings that did not happen, so it comes once the second one's time is over, within school
+ * hours of an open day.
+ */
+function planDrift(services: Services, t: PlanTarget, now: Date): void {
+  if (!lapsedPair(services, t.tenantId, t.seriesId, { id: t.occurrenceId, startsAt: t.startsAt })) return;
+  const school = services.people.schoolById(t.tenantId, t.schoolId);
+  if (!school) return;
+  const days = openDaysOf(services, t.tenantId, t.schoolId, t.timeZone, pauseOf(services, t.tenantId, t.seriesId));
+  const dueAt = withinSchoolHours(days, t.endsAt > now ? t.endsAt : now, school.dayStart, school.dayEnd);
   for (const userId of [t.principalId, t.coachId]) {
-    outbox.plan(
+    services.outbox.plan(
       {
         tenantId: t.tenantId,
         recipientId: userId,
         kind: REMINDER_KINDS.drift,
-        dedupeKey: `drift:s${t.seriesId}:o${t.occurrenceId}:u${userId}`,
+        dedupeKey: `${occurrenceKey(t.seriesId, t.occurrenceId)}drift:u${userId}`,
         message: { text: '', blocks: [] },
         compose: { seriesId: t.seriesId, occurrenceId: t.occurrenceId },
-        dueAt: now,
+        dueAt,
       },
       now,
     );
@@ -134,17 +197,39 @@ export function planActionReminder(
   dueDate: LocalDate,
   now: Date,
 ): void {
-  const settings = services.agenda.settings(tenantId, view.partnership.id);
-  const dueAt = localToUtc(dueDate, settings.promptTime, view.school.timeZone);
-  const endOfDay = localToUtc(addDays(dueDate, 1), '00:00', view.school.timeZone);
+  planActionDue(services, tenantId, { id: actionId, partnershipId: view.partnership.id, ownerId, dueDate }, now);
+}
+
+/** Where an action item's partnership is: its school, time zone and open days. */
+function actionPlace(services: Services, tenantId: number, partnershipId: number): { school: School; days: OpenDays } | undefined {
+  const partnership = services.series.partnershipById(tenantId, partnershipId);
+  const school = partnership && services.people.schoolById(tenantId, partnership.schoolId);
+  if (!school) return undefined;
+  const pausedUntil = services.series.liveSeriesOfPartnership(tenantId, partnershipId).find((s) => s.pausedUntil !== null)?.pausedUntil ?? null;
+  return { school, days: openDaysOf(services, tenantId, school.id, school.timeZone, pausedUntil) };
+}
+
+/**
+ * The morning of the due date at the prompt time, or — the school closed that day, a weekend, a
+ * pause — the next open day's. Planned again (the same key) whenever the school's calendar changes.
+ */
+function planActionDue(services: Services, tenantId: number, a: Pick<ActionItem, 'id' | 'partnershipId' | 'ownerId' | 'dueDate'>, now: Date): void {
+  const place = actionPlace(services, tenantId, a.partnershipId);
+  if (!place) return;
+  const settings = services.agenda.settings(tenantId, a.partnershipId);
+  const key = `action:${a.id}:due:${a.dueDate}`;
+  services.outbox.cancelPendingKey(key);
+  const dueAt = placeOnSchoolDay(place.days, localToUtc(a.dueDate, settings.promptTime, place.school.timeZone), 'later');
+  if (!dueAt) return;
+  const endOfDay = localToUtc(addDays(toLocal(dueAt, place.school.timeZone).date, 1), '00:00', place.school.timeZone);
   services.outbox.plan(
     {
       tenantId,
-      recipientId: ownerId,
+      recipientId: a.ownerId,
       kind: REMINDER_KINDS.actionDue,
-      dedupeKey: `action:${actionId}:due:${dueDate}`,
+      dedupeKey: key,
       message: { text: '', blocks: [] },
-      compose: { actionId },
+      compose: { actionId: a.id },
       dueAt,
       expiresAt: endOfDay,
     },
@@ -166,7 +251,10 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date, c
     const action = agenda.actionById(row.tenantId, Number(args.actionId));
     if (!action || action.status !== 'open') return null;
     if (muted(services, row, action.partnershipId)) return null;
-    return actionDueMessage(action);
+    const place = actionPlace(services, row.tenantId, action.partnershipId);
+    // Never sent on a closed day, a weekend or in a pause, even should it fall due on one.
+    if (!place || !isOpenAt(place.days, now)) return null;
+    return actionDueMessage(action, toLocal(now, place.school.timeZone).date);
   }
   const occurrence = services.series.occurrenceById(row.tenantId, Number(args.occurrenceId));
   if (!occurrence) return null;
@@ -174,6 +262,7 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date, c
   if (!series) return null;
   const view = viewOf(services, row.tenantId, series);
   if (muted(services, row, view.partnership.id)) return null;
+  if (!isOpenAt(openDaysOf(services, row.tenantId, view.school.id, view.school.timeZone, series.pausedUntil), now)) return null;
   const other = otherPerson(view, viewer);
   const when = describeOccurrence(occurrence, view.school.timeZone);
   switch (row.kind) {
@@ -201,7 +290,8 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date, c
       return outcomeQuestion(view, occurrence.id, when, other.displayName);
     }
     case REMINDER_KINDS.drift: {
-      if (series.status !== 'active') return null;
+      // Only about meetings that did not happen: both still lapsed, the later one's time over.
+      if (series.status !== 'active' || occurrence.endsAt > now || !lapsedPair(services, row.tenantId, series.id, occurrence)) return null;
       const next = upcoming(services, row.tenantId, view, now, 1)[0];
       return driftMessage(other.displayName, series, next ? describeOccurrence(next, view.school.timeZone) : undefined);
     }

@@ -9,7 +9,7 @@ import type { Actor, School } from '../../core/model';
 import { decide } from '../../core/policy';
 import { formatLocalDate, localToUtc, minutesOfDay, timeFromMinutes, toLocal, todayIn, type LocalDate } from '../../core/datetime';
 import type { Message } from '../../messages/model';
-import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
+import { closureOn, isOpenAt, openDays, placeOnSchoolDay, schoolDaysAfter, type OpenDays } from '../../core/school-calendar';
 import type { CoachingRequest, OutboxRow } from '../../core/ports';
 import { nudgeMessage, sessionDoneMessage } from './messages';
 import { facts } from './lifecycle';
@@ -59,9 +59,25 @@ export function planNudges(services: Services, tenantId: number, request: Coachi
   }
 }
 
-/** After an accepted request's session date: ask the coach who took it up to mark it done. */
+const openDaysOfSchool = (services: Services, tenantId: number, school: School): OpenDays =>
+  openDays(school.timeZone, services.calendar.closuresOfSchool(tenantId, school.id));
+
+/** A school's calendar changed: the nudges of its waiting requests are planned again on its open days. */
+export function replanCoachingOfSchool(services: Services, tenantId: number, schoolId: number, now: Date): void {
+  const school = services.people.schoolById(tenantId, schoolId);
+  if (!school) return;
+  for (const waiting of services.coaching.allAwaitingFirstAnswer()) {
+    if (waiting.tenantId !== tenantId || waiting.request.schoolId !== schoolId) continue;
+    services.outbox.cancelPending(`${requestKey(waiting.request.id)}nudge:`);
+    planNudges(services, tenantId, waiting.request, school, now);
+  }
+}
+
+/** After an accepted request's session date (the next open day when it is not one): ask the coach who took it up to mark it done. */
 export function planSessionFollowUp(services: Services, tenantId: number, request: CoachingRequest, school: School, now: Date): void {
   if (request.sessionDate === null || request.coachId === null) return;
+  const dueAt = placeOnSchoolDay(openDaysOfSchool(services, tenantId, school), localToUtc(request.sessionDate, school.dayEnd, school.timeZone), 'later');
+  if (!dueAt) return;
   services.outbox.plan(
     {
       tenantId,
@@ -70,7 +86,7 @@ export function planSessionFollowUp(services: Services, tenantId: number, reques
       dedupeKey: `${requestKey(request.id)}session:${request.sessionDate}`,
       message: EMPTY,
       compose: { requestId: request.id },
-      dueAt: localToUtc(request.sessionDate, school.dayEnd, school.timeZone),
+      dueAt,
     },
     now,
   );
@@ -94,6 +110,8 @@ export function composeCoachingReminder(services: Services, row: OutboxRow, now:
   const recipient = services.people.userById(row.tenantId, row.recipientId);
   const tenant = services.people.tenantById(row.tenantId);
   if (!request || !school || !recipient || !tenant) return null;
+  // Never sent on a closed day or a weekend, even should it fall due on one.
+  if (!isOpenAt(openDaysOfSchool(services, row.tenantId, school), now)) return null;
   // The recipient reads the request only if the policy still lets them answer it.
   const actor: Actor = { user: recipient, tenant, memberships: services.people.membershipsOf(row.tenantId, recipient.id) };
   if (!decide('coaching.answer', actor, school, facts(request)).allowed) return null;

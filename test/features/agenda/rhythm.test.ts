@@ -123,9 +123,14 @@ describe('two weeks of a partnership', () => {
     expect(dms.some((d) => headerOf(d) === 'Protect this time')).toBe(false);
     h.clock.set(new Date('2026-11-30T14:00:00Z'));
     h.run('casey', 'skip conference');
-    dms = await h.advance(HOUR);
+    // About touch-points that did not happen: once the second one's time is over (Tue 1 Dec, 14:30).
+    expect((await h.advance(HOUR)).filter((d) => headerOf(d) === 'Protect this time')).toHaveLength(0);
+    dms = await h.advance(new Date('2026-12-01T20:00:00Z').getTime() - h.clock.now().getTime());
     const nudges = dms.filter((d) => headerOf(d) === 'Protect this time');
-    expect(nudges.map((d) => d.to).sort()).toEqual(['casey', 'pat']);
+    expect(nudges.map((d) => [d.to, local(d.at)]).sort()).toEqual([
+      ['casey', '2026-12-01 14:30'],
+      ['pat', '2026-12-01 14:30'],
+    ]);
     expect(nudges[0].message.text).toContain('Your next one is Tue 8 Dec 2026, 14:00–14:30 EST');
     // Once per run: more ticks add nothing.
     expect((await h.advance(2 * HOUR)).filter((d) => headerOf(d) === 'Protect this time')).toHaveLength(0);
@@ -141,7 +146,7 @@ describe('two weeks of a partnership', () => {
     expect(item.carriedCount).toBe(1);
     h.clock.set(new Date('2026-11-30T14:00:00Z'));
     h.run('pat', 'skip');
-    const after = await h.advance(HOUR);
+    const after = await h.advance(new Date('2026-12-01T20:00:00Z').getTime() - h.clock.now().getTime());
     expect(
       after
         .filter((d) => headerOf(d) === 'Protect this time')

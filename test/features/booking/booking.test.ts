@@ -364,7 +364,7 @@ describe('changing a booked series', () => {
     const id = onlySeries().id;
     h.press('pat', one(h.run('pat', 'move fri 10:30')), 'Confirm'); // Tue 24 Nov → Fri 27 Nov
     expect(text(h.run('pat', 'closed 2026-11-24 Testing day'))).toBe(
-      'Demo Elementary is closed Tue 24 Nov 2026 (Testing day). 0 touch-points skipped; both people told.',
+      'Demo Elementary is closed Tue 24 Nov 2026 (Testing day). No touch-points fall on it; nobody was told.',
     );
     expect(occurrences(id, 1)[0]).toMatchObject({ originalDate: '2026-11-24', status: 'scheduled' });
 
