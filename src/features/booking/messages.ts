@@ -304,23 +304,5 @@ export const alreadyPaused = (until: LocalDate): Message =>
 
 // ---- closures -------------------------------------------------------------------------------------
 
-export const closedNotice = (o: Occurrence, school: School, label: string, next: string): Message =>
-  textMessage(`No touch-point on ${describeOccurrence(o, school.timeZone)}: ${school.name} is closed (${label}). ${next}`);
-
-export function closureSaved(school: School, start: LocalDate, end: LocalDate, label: string, affected: number, closureId: number): Message {
-  const range = start === end ? formatLocalDate(start) : `${formatLocalDate(start)} to ${formatLocalDate(end)}`;
-  const line = `${school.name} is closed ${range} (${label}). ${affected === 1 ? '1 touch-point' : `${affected} touch-points`} skipped; both people told.`;
-  return {
-    text: line,
-    blocks: [
-      { type: 'text', text: esc(line) },
-      { type: 'actions', buttons: [{ actionId: 'booking.closure.undo', label: 'Undo', value: String(closureId) }] },
-    ],
-  };
-}
-
-export const reopenedNotice = (o: Occurrence, timeZone: string, closureLabel: string): Message =>
-  textMessage(`The touch-point on ${describeOccurrence(o, timeZone)} is on again: the closure "${closureLabel}" was removed.`);
-
 export const closureRemoved = (label: string, restored: number): Message =>
   textMessage(`Removed the closure "${label}". ${restored === 1 ? '1 touch-point is' : `${restored} touch-points are`} on again.`);

@@ -269,9 +269,11 @@ export function pauseEffect(ctx: RequestContext, view: SeriesView, until: LocalD
   materialise(ctx.services, tenantId, view, ctx.now, Math.max(daysBetween(today, until) + 14, 63));
   const closures = ctx.services.calendar.closuresOfSchool(tenantId, view.school.id);
   const coming = ctx.services.series.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500);
-  const dropped = coming.filter((o) => o.status === 'scheduled' && o.startsAt > ctx.now && o.originalDate < until);
-  const restored = coming.filter((o) => o.status === 'paused' && o.originalDate >= until && !closureOn(closures, heldOn(o, view.school.timeZone)));
-  const nextAfter = coming.find((o) => (o.status === 'scheduled' && o.originalDate >= until) || restored.includes(o));
+  // By the day each touch-point takes place (a moved one where it was moved to), as closures and reminders judge it.
+  const on = (o: Occurrence): LocalDate => heldOn(o, view.school.timeZone);
+  const dropped = coming.filter((o) => o.status === 'scheduled' && o.startsAt > ctx.now && on(o) < until);
+  const restored = coming.filter((o) => o.status === 'paused' && on(o) >= until && !closureOn(closures, on(o)));
+  const nextAfter = coming.find((o) => (o.status === 'scheduled' && on(o) >= until) || restored.includes(o));
   return { dropped, restored, nextAfter };
 }
 
@@ -303,7 +305,7 @@ function unpause(ctx: RequestContext, view: SeriesView, from: LocalDate | null):
   const closures = ctx.services.calendar.closuresOfSchool(tenantId, view.school.id);
   for (const o of ctx.services.series.occurrencesOfSeries(tenantId, view.series.id, ctx.now, 500)) {
     const on = heldOn(o, view.school.timeZone);
-    if (o.status === 'paused' && (from === null || o.originalDate >= from) && !closureOn(closures, on)) {
+    if (o.status === 'paused' && (from === null || on >= from) && !closureOn(closures, on)) {
       ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'scheduled', reason: null }, ctx.actor.user.id, ctx.now);
     }
   }
