@@ -80,7 +80,8 @@ export function buildCore(options: CoreOptions): Core {
     schoolCalendarIcs: options.schoolCalendarIcs,
   });
   // A closure, pause, skip, move, role or setting changed by a request re-plans its reminders in that request.
-  registry.settler((ctx) => void planReminders(ctx.services, ctx.now, 500));
+  // The request's own workspace only: another's planning is the tick's, not this person's wait.
+  registry.settler((ctx) => void planReminders(ctx.services, ctx.now, 500, ctx.actor.tenant.id));
   const dispatcher = new Dispatcher({
     people: services.people,
     outbox: services.outbox,

@@ -303,7 +303,7 @@ export class AgendaStore implements AgendaRepository {
   }
 
   /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */
-  toPlan(from: Date, until: Date, limit: number): PlanTarget[] {
+  toPlan(from: Date, until: Date, limit: number, tenantId?: number): PlanTarget[] {
     return (
       this.db
         .prepare(
@@ -311,10 +311,10 @@ export class AgendaStore implements AgendaRepository {
                   p.id AS partnership_id, p.principal_id, p.coach_id, sc.id AS school_id, sc.tenant_id, sc.time_zone
                 FROM occurrences o JOIN series s ON s.id = o.series_id JOIN partnerships p ON p.id = s.partnership_id
                 JOIN schools sc ON sc.id = p.school_id
-                WHERE o.planned_at IS NULL AND o.starts_at < @until AND o.ends_at > @from
+                WHERE o.planned_at IS NULL AND o.starts_at < @until AND o.ends_at > @from AND (@tenantId IS NULL OR sc.tenant_id = @tenantId)
                 ORDER BY o.starts_at LIMIT @limit`,
         )
-        .all({ from: iso(from), until: iso(until), limit }) as Row[]
+        .all({ from: iso(from), until: iso(until), limit, tenantId: tenantId ?? null }) as Row[]
     ).map((r) => ({
       tenantId: r.tenant_id as number,
       occurrenceId: r.occurrence_id as number,
@@ -335,9 +335,13 @@ export class AgendaStore implements AgendaRepository {
     this.db.prepare('UPDATE occurrences SET planned_at = ? WHERE id = ?').run(iso(now), occurrenceId);
   }
 
-  replansWaiting(limit: number): { tenantId: number; schoolId: number }[] {
+  replansWaiting(limit: number, tenantId?: number): { tenantId: number; schoolId: number }[] {
     return (
-      this.db.prepare('SELECT sc.tenant_id, sc.id AS school_id FROM reminder_replans r JOIN schools sc ON sc.id = r.school_id LIMIT ?').all(limit) as Row[]
+      this.db
+        .prepare(
+          'SELECT sc.tenant_id, sc.id AS school_id FROM reminder_replans r JOIN schools sc ON sc.id = r.school_id WHERE (? IS NULL OR sc.tenant_id = ?) LIMIT ?',
+        )
+        .all(tenantId ?? null, tenantId ?? null, limit) as Row[]
     ).map((r) => ({ tenantId: r.tenant_id as number, schoolId: r.school_id as number }));
   }
 

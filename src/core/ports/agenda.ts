@@ -121,13 +121,13 @@ export interface AgendaRepository {
       }
     | undefined;
   /** Occurrences not yet planned that start before `until` (and end after `from`), across tenants. */
-  toPlan(from: Date, until: Date, limit: number): PlanTarget[];
+  toPlan(from: Date, until: Date, limit: number, tenantId?: number): PlanTarget[];
   markPlanned(occurrenceId: number, now: Date): void;
   /**
    * Schools whose reminders wait to be planned again (a closure, pause, role, school hours or
    * setting changed: the database notes them in the transaction of the change), across tenants.
    */
-  replansWaiting(limit: number): { tenantId: number; schoolId: number }[];
+  replansWaiting(limit: number, tenantId?: number): { tenantId: number; schoolId: number }[];
   /** The school's reminders were planned again. */
   replanDone(schoolId: number): void;
   /** Forget planning for a partnership's future occurrences (settings changed). */

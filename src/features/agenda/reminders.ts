@@ -51,12 +51,12 @@ export const PLAN_AHEAD_MS = 35 * 86_400_000;
 /** How far back the planner looks for changed occurrences (missed, skipped) to check for drift. */
 const LOOK_BACK_MS = 14 * 86_400_000;
 
-/** Plans the reminders of occurrences not yet planned (after taking in schools whose calendar changed); returns how many occurrences it visited. */
-export function planReminders(services: Services, now: Date, limit = 5000): number {
+/** Plans the reminders of occurrences not yet planned (after taking in schools whose calendar changed), of one workspace or all; returns how many occurrences it visited. */
+export function planReminders(services: Services, now: Date, limit = 5000, tenantId?: number): number {
   const { agenda, outbox } = services;
   return services.transaction(() => {
-    replanChangedSchools(services, now);
-    const targets = agenda.toPlan(new Date(now.getTime() - LOOK_BACK_MS), new Date(now.getTime() + PLAN_AHEAD_MS), limit);
+    replanChangedSchools(services, now, tenantId);
+    const targets = agenda.toPlan(new Date(now.getTime() - LOOK_BACK_MS), new Date(now.getTime() + PLAN_AHEAD_MS), limit, tenantId);
     for (const t of targets) {
       if (t.status === 'scheduled') planMeeting(services, t, now);
       else {
@@ -74,9 +74,9 @@ export function planReminders(services: Services, now: Date, limit = 5000): numb
  * transaction of the change): their meetings' future reminders are planned again, and so are the
  * due-date reminders of their open action items and their coaching nudges.
  */
-function replanChangedSchools(services: Services, now: Date): void {
+function replanChangedSchools(services: Services, now: Date, onlyTenant?: number): void {
   const { agenda, series } = services;
-  for (const { tenantId, schoolId } of agenda.replansWaiting(500)) {
+  for (const { tenantId, schoolId } of agenda.replansWaiting(500, onlyTenant)) {
     const partnerships = new Set(series.activeSeriesOfSchool(tenantId, schoolId).map((s) => s.partnershipId));
     for (const partnershipId of partnerships) {
       agenda.resetPlanning(tenantId, partnershipId, now);
