@@ -15,7 +15,7 @@ import { Refusal, UsageError } from '../../core/errors';
 import { authorize, LEADER_ROLES } from '../../core/policy';
 import { localToUtc, todayIn, type LocalDate } from '../../core/datetime';
 import type { Category, Escalation } from '../../core/ports';
-import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
+import { closureOn, openDays, placeOnSchoolDay, schoolDaysAfter } from '../../core/school-calendar';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { promptInstant } from '../agenda/reminders';
 import { OUTBOX_KINDS, PATHWAY, pendingPrefix, type StepEvent } from './pathway';
@@ -151,6 +151,12 @@ export function raisedTo(ctx: RequestContext, e: Escalation): string | undefined
   return coachPartnership(ctx.services, ctx.actor.tenant.id, ctx.actor.user, school)?.principal.displayName;
 }
 
+function followUpAt(ctx: RequestContext, school: School, date: LocalDate): Date {
+  const days = openDays(school.timeZone, ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id));
+  const at = localToUtc(date, '08:00', school.timeZone);
+  return placeOnSchoolDay(days, at, 'later') ?? at;
+}
+
 /** A reflection until `days` school days from today: the date, and the question planned for it to the coach. */
 function reflection(ctx: RequestContext, e: Escalation, school: School, days: number): { reflectUntil: LocalDate; planned: Planned[] } {
   const closures = ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id);
@@ -283,7 +289,8 @@ export function recordOutcome(ctx: RequestContext, param: string, args: Outcome)
         kind: OUTBOX_KINDS.followUp,
         compose: { escalationId: e.id, date: args.followUp },
         dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.followUp)}${args.followUp}`,
-        dueAt: localToUtc(args.followUp, '08:00', school.timeZone),
+        // A follow-up on a weekend or closed day goes on the next school day, as every follow-up does.
+        dueAt: followUpAt(ctx, school, args.followUp),
       },
     ];
     line = planLine(e, args.plan, owner.displayName, args.followUp);

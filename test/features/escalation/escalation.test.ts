@@ -154,6 +154,21 @@ describe('the pathway', () => {
     const agendaDec1 = dms.filter((d) => headerOf(d.message) === 'Agenda — Tue 1 Dec 2026, 14:00–14:30 EST' && d.to === 'pat');
     expect(renderPlainText(agendaDec1[0].message)).toContain('plan follow-up');
   });
+
+  it('a follow-up dated on a weekend reminds the owner on the next school day, not on the Saturday', async () => {
+    press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — not told');
+    h.clock.set(new Date('2026-11-20T13:00:00Z'));
+    const form = formOf(press(h, 'pat', h.run('pat', 'escalations'), 'Record outcome').messages[0])!;
+    h.core.app.submitForm(inbound('pat'), form.formId, {
+      outcome: 'plan',
+      plan: 'Co-plan the phonics block',
+      owner: internalMention(h.user('casey')),
+      followUp: '2026-11-28', // a Saturday
+    });
+    const dms = await h.advance(new Date('2026-12-01T18:30:00Z').getTime() - h.clock.now().getTime());
+    const follow = dms.filter((d) => headerOf(d.message) === 'Escalation follow-up today');
+    expect(follow.map((d) => [d.to, d.at.toISOString()])).toEqual([['casey', '2026-11-30T13:00:00.000Z']]);
+  });
 });
 
 describe('who sees and does what', () => {
