@@ -176,6 +176,8 @@ export function importSchoolCalendar(
       ((recipient: User, kind: string, message: Message, dedupeKey: string) => {
         outbox.enqueue({ tenantId, recipientId: recipient.id, kind, dedupeKey, message, dueAt: now }, now);
       });
+    // What each person is told: one message for all their touch-points the import changed.
+    const told = new Map<number, { person: User; closed: { o: Occurrence; closure: Pick<Closure, 'label'> }[]; reopened: Occurrence[] }>();
     for (const series of services.series.activeSeriesOfSchool(tenantId, schoolId)) {
       const view = viewOf(services, tenantId, series);
       const closed: { o: Occurrence; closure: Pick<Closure, 'label'> }[] = [];
@@ -198,12 +200,24 @@ export function importSchoolCalendar(
       result.closedTouchPoints += closed.length;
       result.reopenedTouchPoints += reopened.length;
       if (closed.length + reopened.length === 0) continue;
-      const message = changeMessage(school.name, school.timeZone, closed, reopened);
+      for (const person of [view.principal, view.coach]) {
+        const entry = told.get(person.id) ?? { person, closed: [], reopened: [] };
+        entry.closed.push(...closed);
+        entry.reopened.push(...reopened);
+        told.set(person.id, entry);
+      }
+    }
+    for (const { person, closed, reopened } of told.values()) {
+      const byStart = (a: Occurrence, b: Occurrence): number => a.startsAt.getTime() - b.startsAt.getTime();
+      const message = changeMessage(
+        school.name,
+        school.timeZone,
+        closed.sort((a, b) => byStart(a.o, b.o)),
+        reopened.sort(byStart),
+      );
       // The content is in the key: two imports in the same instant (a settable clock) still each tell.
       const digest = createHash('sha256').update(message.text).digest('hex').slice(0, 16);
-      for (const person of [view.principal, view.coach]) {
-        notify(person, 'calendar.import', message, `calendar.import:${series.id}:${person.id}:${now.getTime()}:${digest}`);
-      }
+      notify(person, 'calendar.import', message, `calendar.import:${schoolId}:${person.id}:${now.getTime()}:${digest}`);
     }
     repo.recordImport(tenantId, schoolId, by, result, now);
     services.audit.audit(

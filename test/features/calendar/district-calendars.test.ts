@@ -56,6 +56,24 @@ describe('importing real-world district calendars', () => {
     h.close();
   });
 
+  it('tells a coach with two partnerships at the school once, with all their touch-points the import closed', async () => {
+    // Casey also meets the assistant principal, on Mondays.
+    h.core.services.people.ensureUser(tenantId, 'sam', h.clock.now(), 'Sam Ortiz', 'sam');
+    h.core.services.people.addMembership(tenantId, 1, h.user('sam').id, 'assistant_principal', h.clock.now());
+    bookAccepted(h, 'book @casey weekly mon 10:00', 'sam', 'casey');
+    await h.deliver();
+    await useFixture(SPRINGFIELD);
+    rig.run('pat', 'calendar import');
+    const told = updates(await h.deliver());
+    expect(told.filter((d) => d.to === 'casey')).toHaveLength(1);
+    expect(told.filter((d) => d.to === 'pat')).toHaveLength(1);
+    expect(told.filter((d) => d.to === 'sam')).toHaveLength(1);
+    // Casey's one message names touch-points of both series: a Monday and a Thursday.
+    const casey = told.find((d) => d.to === 'casey')!.message.text;
+    expect(casey).toMatch(/Mon \d+ /);
+    expect(casey).toMatch(/Thu \d+ /);
+  });
+
   it('reads a district year: yearly holidays, EXDATEs, moved and cancelled instances, breaks, early releases in another zone, folded lines', async () => {
     await useFixture(SPRINGFIELD);
     const r = rig.run('pat', 'calendar import');
