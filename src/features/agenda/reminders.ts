@@ -24,6 +24,7 @@ import {
 import { describeOccurrence, otherPerson, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { compileAgenda, isFirstOfQuarter } from './service';
 import { replanCoachingOfSchool } from '../coaching/reminders';
+import { replanEscalationsOfSchool } from '../escalation/reminders';
 import { actionDueMessage, driftMessage, outcomeQuestion, promptMessage } from './reminder-messages';
 
 export const REMINDER_KINDS = {
@@ -83,6 +84,7 @@ function replanChangedSchools(services: Services, now: Date, onlyTenant?: number
       for (const action of agenda.openActions(tenantId, partnershipId)) planActionDue(services, tenantId, action, now);
     }
     replanCoachingOfSchool(services, tenantId, schoolId, now);
+    replanEscalationsOfSchool(services, tenantId, schoolId, now);
     agenda.replanDone(schoolId);
   }
 }

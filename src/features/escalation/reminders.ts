@@ -7,7 +7,9 @@ import type { Services } from '../../core/context';
 import type { OutboxRow } from '../../core/ports';
 import { decide, hasRole } from '../../core/policy';
 import type { Message } from '../../messages/model';
-import { OUTBOX_KINDS, SENT_WHILE, type OutboxKind } from './pathway';
+import { localToUtc } from '../../core/datetime';
+import { openDays, placeOnSchoolDay } from '../../core/school-calendar';
+import { OUTBOX_KINDS, SENT_WHILE, pendingPrefix, type OutboxKind } from './pathway';
 import { details } from './messages';
 import { actorOf, auditView, schoolOf } from './views';
 
@@ -76,6 +78,43 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
           { type: 'actions', buttons: [{ actionId: 'escalation.outcome', label: 'Record outcome', value: String(e.id) }] },
         ],
       };
+    }
+  }
+}
+
+/**
+ * After the school's calendar changed (a closure added or removed): the coach's reflection
+ * question and a plan's follow-up still waiting to be sent move to the school day their date now
+ * falls on or after, at the same hour, as every follow-up does.
+ */
+export function replanEscalationsOfSchool(services: Services, tenantId: number, schoolId: number, now: Date): void {
+  const school = services.people.schoolById(tenantId, schoolId);
+  if (!school) return;
+  const days = openDays(school.timeZone, services.calendar.closuresOfSchool(tenantId, schoolId));
+  for (const e of services.escalations.openOfSchool(tenantId, schoolId)) {
+    const waiting = [
+      e.reflectUntil ? { kind: OUTBOX_KINDS.reflect, date: e.reflectUntil } : undefined,
+      e.followUpDate ? { kind: OUTBOX_KINDS.followUp, date: e.followUpDate } : undefined,
+    ];
+    for (const w of waiting) {
+      if (!w) continue;
+      const row = services.outbox.byDedupeKey(`${pendingPrefix(e.id, w.kind)}${w.date}`);
+      if (!row || row.status !== 'pending') continue;
+      const placed = placeOnSchoolDay(days, localToUtc(w.date, '08:00', school.timeZone), 'later');
+      if (!placed || placed.getTime() === row.dueAt.getTime() || placed < now) continue;
+      services.outbox.cancelPendingKey(row.dedupeKey);
+      services.outbox.plan(
+        {
+          tenantId,
+          recipientId: row.recipientId,
+          kind: row.kind,
+          dedupeKey: row.dedupeKey,
+          message: row.message,
+          compose: row.compose ?? undefined,
+          dueAt: placed,
+        },
+        now,
+      );
     }
   }
 }

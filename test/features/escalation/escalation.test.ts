@@ -155,6 +155,22 @@ describe('the pathway', () => {
     expect(renderPlainText(agendaDec1[0].message)).toContain('plan follow-up');
   });
 
+  it('a follow-up whose day the school then closes reminds the owner on the next school day', async () => {
+    press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — not told');
+    h.clock.set(new Date('2026-11-20T13:00:00Z'));
+    const form = formOf(press(h, 'pat', h.run('pat', 'escalations'), 'Record outcome').messages[0])!;
+    h.core.app.submitForm(inbound('pat'), form.formId, {
+      outcome: 'plan',
+      plan: 'Co-plan the phonics block',
+      owner: internalMention(h.user('casey')),
+      followUp: '2026-11-30',
+    });
+    expect(text(h.run('pat', 'closed 2026-11-30 Staff development day'))).toContain('Staff development day');
+    const dms = await h.advance(new Date('2026-12-01T18:30:00Z').getTime() - h.clock.now().getTime());
+    const follow = dms.filter((d) => headerOf(d.message) === 'Escalation follow-up today');
+    expect(follow.map((d) => [d.to, d.at.toISOString()])).toEqual([['casey', '2026-12-01T13:00:00.000Z']]);
+  });
+
   it('a follow-up dated on a weekend reminds the owner on the next school day, not on the Saturday', async () => {
     press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — not told');
     h.clock.set(new Date('2026-11-20T13:00:00Z'));
