@@ -62,7 +62,7 @@ export function planNudges(services: Services, tenantId: number, request: Coachi
 const openDaysOfSchool = (services: Services, tenantId: number, school: School): OpenDays =>
   openDays(school.timeZone, services.calendar.closuresOfSchool(tenantId, school.id));
 
-/** A school's calendar changed: the nudges of its waiting requests are planned again on its open days. */
+/** A school's calendar changed: the nudges of its waiting requests, and its session follow-ups still to come, are planned again on its open days. */
 export function replanCoachingOfSchool(services: Services, tenantId: number, schoolId: number, now: Date): void {
   const school = services.people.schoolById(tenantId, schoolId);
   if (!school) return;
@@ -70,6 +70,14 @@ export function replanCoachingOfSchool(services: Services, tenantId: number, sch
     if (waiting.tenantId !== tenantId || waiting.request.schoolId !== schoolId) continue;
     services.outbox.cancelPending(`${requestKey(waiting.request.id)}nudge:`);
     planNudges(services, tenantId, waiting.request, school, now);
+  }
+  // A session follow-up still to be sent goes to the open day its session date now falls on or after.
+  for (const request of services.coaching.liveOfSchool(tenantId, schoolId)) {
+    if (request.sessionDate === null) continue;
+    const key = `${requestKey(request.id)}session:${request.sessionDate}`;
+    if (services.outbox.byDedupeKey(key)?.status !== 'pending') continue;
+    services.outbox.cancelPendingKey(key);
+    planSessionFollowUp(services, tenantId, request, school, now);
   }
 }
 

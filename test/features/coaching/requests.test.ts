@@ -193,6 +193,19 @@ describe('asking', () => {
 });
 
 describe('the coach answers', () => {
+  it('a session whose day the school then closes: the coach is asked the next school day', async () => {
+    const id = ask(h, 'taylor', 'classroom-management', 'Transitions after lunch');
+    const toCasey = dmsTo(await h.deliver(), 'casey')[0].message;
+    const form = formIn(h.press('casey', toCasey, 'Accept and propose a time'));
+    h.submit('casey', form.formId, { when: 'Tue 24 Nov, 10:00 in room 12', date: '2026-11-24', note: '' });
+    await h.deliver();
+    expect(text(h.run('pat', 'closed 2026-11-24 Staff development day'))).toContain('Staff development day');
+    const later = await h.advance(new Date('2026-11-26T14:00:00Z').getTime() - h.clock.now().getTime());
+    const followUp = dmsTo(later, 'casey').filter((d) => d.message.text.startsWith('Your coaching session'));
+    expect(followUp.map((d) => local(d.at))).toEqual(['2026-11-25 15:30']);
+    expect(followUp[0].message.text).toContain(`request #${id}`);
+  });
+
   it('accept and propose a time, then the session, "was it helpful?" (private to the coach)', async () => {
     const id = ask(h, 'taylor', 'classroom-management', 'Transitions after lunch');
     const toCasey = dmsTo(await h.deliver(), 'casey')[0].message;
