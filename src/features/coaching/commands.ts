@@ -9,12 +9,13 @@ import type { CommandRegistry, CommandSpec, FormSpec } from '../../core/registry
 import { tokenize } from '../../core/registry';
 import { reply, type Reply, type RequestContext, type Services } from '../../core/context';
 import type { Block, Message } from '../../messages/model';
-import { minutesOfDay, parseLocalTime, parseWeekday, type LocalDate } from '../../core/datetime';
+import type { LocalDate } from '../../core/datetime';
 import { noArguments, noExtra, word, zDate, zFlag } from '../../core/args';
-import { FORMATS, type Format, type OfficeHour, type Topic } from '../../core/ports';
-import { ANSWER_MAX, DETAILS_MAX, TIMES_MAX, TOPIC_HINT, slotLabel, topicOf } from './labels';
+import { FORMATS, type Format, type Topic } from '../../core/ports';
+import { ANSWER_MAX, DETAILS_MAX, TIMES_MAX, TOPIC_HINT, topicOf } from './labels';
 import { parseRequestId, readerMayStillSee } from './lifecycle';
-import { coachQueues, coachingHomeOf, officeHours, ownRequests } from './service';
+import { coachQueues, coachingHomeOf, ownRequests } from './service';
+import { hours } from './hours';
 import {
   acceptRequest,
   answerable,
@@ -50,7 +51,7 @@ import {
   withdrewReply,
 } from './messages';
 import { FORMS, acceptForm, askForm, declineForm, replyForm, requestForm, type RequestPrefill } from './forms';
-import { forgetConfirmation, forgottenReply, homeBlocks, hoursMessage, keptReply, queueMessage, statusMessage } from './views';
+import { forgetConfirmation, forgottenReply, homeBlocks, keptReply, queueMessage, statusMessage } from './views';
 import { COACHING_KINDS, composeCoachingReminder, planCoachingReminders } from './reminders';
 
 // ---- request --------------------------------------------------------------------------------------
@@ -240,75 +241,6 @@ const queue: CommandSpec<Record<string, never>> = {
   example: 'queue',
   ...noArguments,
   handle: (ctx) => reply(queueMessage(coachQueues(ctx))),
-};
-
-// ---- hours --------------------------------------------------------------------------------------------
-
-const MAX_SLOTS = 10;
-
-/** `tue 10:00-11:00, thu 13:00-13:45` → slots on school days, each ending after it starts, none overlapping. */
-export function parseSlots(text: string): { ok: true; value: OfficeHour[] } | { ok: false; error: string } {
-  const parts = text
-    .split(/[,;]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (parts.length === 0) return { ok: false, error: 'say the slots, like: hours tue 10:00-11:00, thu 13:00-13:45' };
-  if (parts.length > MAX_SLOTS) return { ok: false, error: `at most ${MAX_SLOTS} office-hour slots, please` };
-  const slots: OfficeHour[] = [];
-  for (const part of parts) {
-    const m = /^(\S+)\s+(\S+?)\s*[-–]\s*(\S+)$/.exec(part);
-    if (!m) return { ok: false, error: `"${part}" is not a slot (like tue 10:00-11:00)` };
-    const day = parseWeekday(m[1]);
-    if (!day.ok) return { ok: false, error: day.error };
-    if (day.value > 5) return { ok: false, error: `"${part}": office hours are on school days (mon to fri)` };
-    const start = parseLocalTime(m[2]);
-    if (!start.ok) return { ok: false, error: start.error };
-    const end = parseLocalTime(m[3]);
-    if (!end.ok) return { ok: false, error: end.error };
-    if (minutesOfDay(end.value) <= minutesOfDay(start.value)) return { ok: false, error: `"${part}": the slot must end after it starts` };
-    const slot: OfficeHour = { weekday: day.value, start: start.value, end: end.value };
-    const clash = slots.find((s) => s.weekday === slot.weekday && s.start < slot.end && slot.start < s.end);
-    if (clash) return { ok: false, error: `"${part}" overlaps ${slotLabel(clash)}` };
-    slots.push(slot);
-  }
-  return { ok: true, value: slots.sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start)) };
-}
-
-interface HoursArgs {
-  op: 'show' | 'clear' | 'set';
-  slots: OfficeHour[];
-}
-const hours: CommandSpec<HoursArgs> = {
-  root: 'coaching',
-  name: 'hours',
-  usage: 'hours <slots>',
-  describe: 'set your office hours (coaches)',
-  example: 'hours tue 10:00-11:00, thu 13:00-13:45',
-  schema: () =>
-    z.object({
-      op: z.enum(['show', 'clear', 'set']),
-      slots: z
-        .string()
-        .optional()
-        .transform((s, c): OfficeHour[] => {
-          if (s === undefined) return [];
-          const parsed = parseSlots(s);
-          if (!parsed.ok) {
-            c.addIssue({ code: 'custom', message: parsed.error });
-            return z.NEVER;
-          }
-          return parsed.value;
-        }),
-    }),
-  fromWords(words) {
-    if (words.length === 0) return { op: 'show' };
-    if (words.length === 1 && words[0].toLowerCase() === 'clear') return { op: 'clear' };
-    return { op: 'set', slots: words.join(' ') };
-  },
-  handle(ctx, args) {
-    const { slots, zones } = officeHours(ctx, args);
-    return reply(hoursMessage(args.op, slots, zones));
-  },
 };
 
 // ---- registration -------------------------------------------------------------------------------------
