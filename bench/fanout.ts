@@ -28,14 +28,9 @@ import { startCron } from '../src/scheduler/cron';
 import { startSlack } from '../adapters/slack';
 import { nodeWakeTimers } from '../src/scheduler/dispatch';
 import { FakeApiProcess } from './support/fake-api';
-import { machine, table } from './support/machine';
+import { arg, machine, table } from './support/machine';
 import { seedPromptBurst } from './support/seed';
 import { sleep } from './support/processes';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const PARTNERSHIPS = arg('partnerships', 10_000);
 const PER_COACH = arg('per-coach', 5);

@@ -31,13 +31,9 @@ import type { Reply } from '../src/core/context';
 import { SettableClock } from '../src/core/ports';
 import { materialiseAhead } from '../src/features/booking/materialise';
 import { buttonsOf } from '../src/messages/model';
-import { machine, ms, percentile, table } from './support/machine';
+import { arg, machine, ms, percentile, seededRandom, table } from './support/machine';
 import { sleep } from './support/processes';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const OUTBOX = arg('outbox', 100_000);
 const TEACHERS = arg('teachers', 200);
 const AGENDA = arg('agenda', 3000);
@@ -53,17 +49,6 @@ const TENANT = 'local';
 
 const FIRST = ['Alex', 'Blair', 'Casey', 'Drew', 'Emery', 'Finley', 'Gray', 'Harper', 'Indy', 'Jamie', 'Kendall', 'Logan', 'Nico', 'Oakley', 'Parker', 'Quinn'];
 const LAST = ['Abbott', 'Baker', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ivanova', 'Jensen', 'Kowalski', 'Lopez', 'Nguyen', 'Okafor', 'Patel'];
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const inbound = (handle: string): Inbound => ({ identity: { platform: 'console', tenantExternalId: TENANT, userExternalId: handle, handle } });
 const replyText = (r: Reply): string => r.messages.map((m) => m.text).join('\n');
@@ -95,7 +80,7 @@ interface Seeded {
 /** One school and its history, written straight to the tables in one transaction (the rows the features would have written). */
 function seed(core: Core, now: Date): Seeded {
   const t0 = performance.now();
-  const rand = mulberry32(7);
+  const rand = seededRandom(7);
   const { people, series } = core.services;
   const iso = (t: number): string => new Date(t).toISOString();
   const ids = core.services.transaction(() => {

@@ -25,14 +25,10 @@ import { buildCore } from '../src/compose';
 import { SettableClock } from '../src/core/ports';
 import { slackServiceEnv, spawnService, type ServiceProcess } from '../test/drills/support/service';
 import { FakeApiProcess } from './support/fake-api';
-import { machine, table } from './support/machine';
+import { arg, machine, table } from './support/machine';
 import { memoryOf, sleep, TSX_IMPORT } from './support/processes';
 import { coachId, planAhead, principalId, seedPartnerships, TEAM } from './support/seed';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const RATE = arg('rate', 200);
 const CONNECTIONS = arg('connections', 16);
 /**

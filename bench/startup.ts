@@ -18,14 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeWebApi, type FakeWebApi } from '../test/drills/support/fake-web-api';
 import { slackServiceEnv, spawnService, type ServiceProcess } from '../test/drills/support/service';
-import { machine, table } from './support/machine';
+import { arg, machine, table } from './support/machine';
 import { childrenOf, memoryOf, ROOT, sleep } from './support/processes';
 import { seedPromptBurst } from './support/seed';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const FANOUT = arg('fanout', 10_000);
 const IDLE_SECONDS = arg('idle-seconds', 3);
 

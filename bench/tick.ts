@@ -27,15 +27,11 @@ import { HORIZON_DAYS } from '../src/features/booking/service';
 
 import { planReminders, PLAN_AHEAD_MS } from '../src/features/agenda/reminders';
 import { materialiseAhead } from '../src/features/booking/materialise';
-import { machine, ms, percentile, table } from './support/machine';
+import { arg, machine, ms, percentile, seededRandom, table } from './support/machine';
 import { ROOT } from './support/processes';
 import { seedPartnerships, staleSeries, TIME_ZONE } from './support/seed';
 import { schoolDaysBefore } from '../src/core/school-calendar';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const SCHOOLS = arg('schools', 10_000);
 const OUTBOX = arg('outbox', 1_000_000);
 const TICKS = arg('ticks', 30);
@@ -44,17 +40,6 @@ const FRESH = process.argv.includes('--fresh');
 const NOW = new Date('2026-03-03T14:00:00Z');
 const YEAR_AGO: LocalDate = '2025-03-03';
 const SKIPS_PER_TICK = 3;
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class InstantNotifier implements Notifier {
   readonly platform = 'slack' as const;
@@ -73,7 +58,7 @@ class InstantNotifier implements Notifier {
 function seed(path: string): Record<string, number> {
   const clock = new SettableClock(NOW);
   const core = buildCore({ databasePath: path, clock, deliverImmediately: false });
-  const rand = mulberry32(42);
+  const rand = seededRandom(42);
   const t0 = performance.now();
   const { partnerships } = seedPartnerships(core, { partnerships: SCHOOLS, perCoach: 5, startDate: YEAR_AGO, now: new Date('2025-03-01T12:00:00Z') });
   const tStore = performance.now() - t0;
