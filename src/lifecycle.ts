@@ -15,6 +15,8 @@ export interface RunningService {
   stopAdapters?(): Promise<void>;
   scheduler: Scheduler;
   dispatcher: Dispatcher;
+  /** Background erasures: the slice under way finishes; the rest goes on at the next start (the ledger holds it). */
+  erasures?: { stop(): void; idle(): Promise<void> };
   closeHttp(): Promise<void>;
   /** Waits for platform requests accepted before the server closed (acked, their work still queued). */
   settleAdapters?(): Promise<void>;
@@ -27,7 +29,9 @@ export async function gracefulStop(s: RunningService): Promise<void> {
   await s.stopAdapters?.();
   s.scheduler.stop();
   s.dispatcher.stop();
+  s.erasures?.stop();
   await s.scheduler.idle();
+  await s.erasures?.idle();
   await s.dispatcher.idle();
   await s.closeHttp();
   await s.settleAdapters?.();

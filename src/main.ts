@@ -132,6 +132,7 @@ async function main(): Promise<void> {
       ...adapterSteps(adapters),
       scheduler: core.scheduler,
       dispatcher: core.dispatcher,
+      erasures: core.erasures,
       closeHttp: () => http.close(),
       closeDatabase: () => core.close(),
       logger,

@@ -28,6 +28,7 @@ export interface ErasureRunnerOptions {
 
 export class ErasureRunner {
   private running: Promise<void> | null = null;
+  private stopped = false;
   private readonly logger: Logger;
   private readonly sliceMs: number;
   private readonly pauseMs: number;
@@ -40,9 +41,16 @@ export class ErasureRunner {
 
   /** Starts working through pending erasures unless already doing so. */
   wake(): void {
+    if (this.stopped) return;
     if (this.options.synchronous) {
       this.drain();
       return;
+    }
+    // On record at once, outside the database: a stop before the first slice loses nothing.
+    try {
+      this.options.services.erasure.syncLedger();
+    } catch (err) {
+      this.logger.error({ err: (err as Error)?.message ?? String(err) }, 'erasure ledger not written yet; the next slice writes it');
     }
     if (this.running) return;
     this.running = this.loop()
@@ -50,6 +58,11 @@ export class ErasureRunner {
       .finally(() => {
         this.running = null;
       });
+  }
+
+  /** No slice after the one under way (shutting down); what is left goes on at the next start. */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Resolves once the background work started so far is done. */
@@ -66,7 +79,7 @@ export class ErasureRunner {
 
   private async loop(): Promise<void> {
     await pause(0); // not in the turn of the request that woke it: its reply goes first
-    while (this.slice()) await pause(this.pauseMs);
+    while (!this.stopped && this.slice()) await pause(this.pauseMs);
   }
 
   /** One slice; true while work remains. */

@@ -354,6 +354,10 @@ export class ErasureStore implements ErasureRepository {
     };
   }
 
+  syncLedger(): void {
+    this.db.transaction(() => this.recordInLedger()).immediate();
+  }
+
   /** Erasures not yet in the ledger file are written there (after the transaction that began them committed). */
   private recordInLedger(): void {
     const rows = this.db.prepare('SELECT id, tenant_id, user_id, scope, requested_at FROM erasures WHERE in_ledger = 0 ORDER BY id').all() as ErasureRow[];

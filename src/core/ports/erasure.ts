@@ -36,6 +36,8 @@ export interface ErasureRepository {
    * follows in slices. A second call for someone already being erased adds nothing.
    */
   begin(tenantId: number, userId: number, scope: ErasureScope, now: Date): ErasureStarted;
+  /** Writes erasures begun since the last call to the ledger file (right after the request that began them commits). */
+  syncLedger(): void;
   /** One slice of the erasures under way, in its own transaction, stopping after about `budgetMs`. */
   step(budgetMs: number, now: Date): ErasureSlice;
   /** Whether an erasure is under way (begun, or found in the ledger, and not finished). */

@@ -97,6 +97,26 @@ describe('erasing in slices', () => {
     expect(notice?.message.text).toContain('3000 things you wrote named them');
   });
 
+  it('is on record in the ledger as soon as the request answers; stopped half-way, it is finished at the next start', async () => {
+    const databasePath = tempDbPath();
+    const erasureLedgerPath = join(dirname(databasePath), 'erasures.ledger');
+    h = school({ databasePath, erasureLedgerPath, eraseInBackground: true });
+    const tenantId = h.user('pat').tenantId;
+    const taylor = h.user('taylor');
+    ask(h, 'taylor', 'engagement', 'a request');
+    await h.deliver();
+    eraseTaylor(h);
+    expect(readFileSync(erasureLedgerPath, 'utf8')).toContain(`${tenantId}\t${taylor.id}\teverything\t`);
+    // The service stops before any slice ran: the name is still on the user row.
+    h.core.erasures.stop();
+    await h.core.erasures.idle();
+    expect(h.core.services.people.userById(tenantId, taylor.id)!.displayName).toBe('Taylor Morgan');
+    h.close();
+    h = createCoachingHarness({ databasePath, erasureLedgerPath });
+    expect(h.core.services.people.userById(tenantId, taylor.id)!.displayName).toBe('Former teacher');
+    expect(h.core.services.erasure.pending()).toBe(false);
+  });
+
   it('a second forget-me while one is under way adds nothing', () => {
     h = school({ eraseInBackground: true });
     const tenantId = h.user('pat').tenantId;
