@@ -8,7 +8,7 @@
  */
 import type { RequestContext, Services } from '../../core/context';
 import type { Actor, School } from '../../core/model';
-import { aggregateCount, decide, requestFieldsForLeader, type LeaderRequestFields } from '../../core/policy';
+import { FEWER_THAN_MIN, aggregateCount, decide, requestFieldsForLeader, type LeaderRequestFields } from '../../core/policy';
 import { localToUtc, todayIn } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { stripMarkup } from '../../messages/markup';
@@ -104,7 +104,8 @@ export function freezeAllClosedDemand(services: Services, now: Date): void {
 /** The aggregate for one school, as a leader may see it: counts by closed month and topic, and the shared requests. */
 export interface SchoolDemand {
   school: School;
-  months: { label: string; counts: { topic: Topic; count: string }[] }[];
+  /** `withRequests`: whether the month had any request at all (a month without any is not shown in the report). */
+  months: { label: string; withRequests: boolean; counts: { topic: Topic; count: string }[] }[];
   shared: LeaderRequestFields[];
 }
 
@@ -129,7 +130,11 @@ export function schoolDemand(services: Services, actor: Actor, school: School, n
     school,
     months: months.map((m) => {
       const frozen = services.coaching.demandSnapshot(tenantId, school.id, m.key)?.counts ?? noCounts();
-      return { label: monthOf(m.start, school), counts: TOPICS.map((t) => ({ topic: t, count: aggregateCount(frozen[t]) })) };
+      return {
+        label: monthOf(m.start, school),
+        withRequests: TOPICS.some((t) => frozen[t] > 0),
+        counts: TOPICS.map((t) => ({ topic: t, count: aggregateCount(frozen[t]) })),
+      };
     }),
     shared,
   };
@@ -152,10 +157,7 @@ export function coachingDemandBlocks(ctx: RequestContext): Block[] {
         'Closed months only, frozen when the month ends: a count under 3 shows as "fewer than 3", and a month once shown does not change, whatever is withdrawn or erased later. Requests not shared with you, by topic. What each teacher asked stays between them and the coaches. Shared requests are listed below.',
       ),
     });
-    for (const month of demand.months) {
-      blocks.push({ type: 'text', text: `**${esc(month.label)}**` });
-      blocks.push({ type: 'fields', fields: month.counts.map((c) => ({ label: esc(TOPIC_LABELS[c.topic]), value: esc(c.count) })) });
-    }
+    blocks.push(...monthBlocks(demand));
     blocks.push({ type: 'text', text: '**Shared with you by teachers**' });
     blocks.push(
       demand.shared.length
@@ -164,6 +166,27 @@ export function coachingDemandBlocks(ctx: RequestContext): Block[] {
     );
   }
   return blocks;
+}
+
+/**
+ * The months with requests, each as briefly as it can be said: the topics counted at 3 or more,
+ * then the rest in one line ("All topics: fewer than 3 each" when none reached 3).
+ */
+function monthBlocks(demand: SchoolDemand): Block[] {
+  const shown = demand.months.filter((m) => m.withRequests);
+  if (shown.length === 0) return [{ type: 'context', text: 'No coaching requests in these months.' }];
+  return shown.flatMap((month): Block[] => {
+    const counted = month.counts.filter((c) => c.count !== FEWER_THAN_MIN);
+    const rest = counted.length === 0 ? 'All topics' : 'Other topics';
+    const fields = [
+      ...counted.map((c) => ({ label: esc(TOPIC_LABELS[c.topic]), value: esc(c.count) })),
+      ...(counted.length < month.counts.length ? [{ label: rest, value: esc(`${FEWER_THAN_MIN} each`) }] : []),
+    ];
+    return [
+      { type: 'text', text: `**${esc(month.label)}**` },
+      { type: 'fields', fields },
+    ];
+  });
 }
 
 /** The export's coaching section: the same aggregate as the report, as data. */
