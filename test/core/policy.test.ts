@@ -42,6 +42,9 @@ function addMember(handle: string, name: string, role: Role): void {
 }
 
 const NO_SERIES = 'You have no touch-point booked. Book one with /touchpoint book @name weekly tue 14:00.';
+/** A teacher is never told to book (they cannot): they are told where help is instead. */
+const NO_SERIES_FOR_A_TEACHER =
+  'You have no touch-point booked. Touch-points are between principals and coaches. To ask a coach for help, use /coaching request.';
 const NOT_YOURS = 'Only the principal and the coach of a touch-point can see it.';
 
 describe('a teacher cannot manage a principal–coach series', () => {
@@ -64,12 +67,12 @@ describe('a teacher cannot manage a principal–coach series', () => {
   it.each<[typed: string, reply: string]>([
     ['book @casey weekly wed 10:00', 'Only principals, assistant principals and coaches of Demo Elementary book touch-points.'],
     ['book @pat weekly wed 10:00', 'Only principals, assistant principals and coaches of Demo Elementary book touch-points.'],
-    ['skip', NO_SERIES],
+    ['skip', NO_SERIES_FOR_A_TEACHER],
     ['skip with @pat', 'You have no such touch-point with Pat Rivera.'],
-    ['move thu 10:30', NO_SERIES],
-    ['pause until 2027-01-05', NO_SERIES],
-    ['resume', NO_SERIES],
-    ['cancel', NO_SERIES],
+    ['move thu 10:30', NO_SERIES_FOR_A_TEACHER],
+    ['pause until 2027-01-05', NO_SERIES_FOR_A_TEACHER],
+    ['resume', NO_SERIES_FOR_A_TEACHER],
+    ['cancel', NO_SERIES_FOR_A_TEACHER],
     ['cancel with @casey', 'You have no such touch-point with Casey Lee.'],
     ['closed 2026-12-15 Snow day', 'Only a principal, assistant principal or admin can mark the school closed.'],
     ['coach remove @casey', 'Only a principal, assistant principal or admin manages coaches. Start your school with /touchpoint setup.'],
@@ -367,5 +370,19 @@ describe('canManageClosures', () => {
   it('not at another school or in another tenant', () => {
     expect(canManageClosures(principal, roosevelt).allowed).toBe(false);
     expect(canManageClosures(stranger, lincoln)).toEqual({ allowed: false, reason: 'That school is not in your workspace.' });
+  });
+});
+
+describe('hints a teacher can act on', () => {
+  it('a teacher’s next, agenda and home never suggest booking', () => {
+    const h = createHarness();
+    seedDemoSchool(h);
+    for (const typed of ['next', 'agenda']) {
+      const reply = text(h.run('taylor', typed));
+      expect({ typed, reply }).toEqual({ typed, reply: expect.not.stringContaining('/touchpoint book') as string });
+      expect(reply).toContain('/coaching request');
+    }
+    expect(JSON.stringify(h.core.app.home(inbound('taylor')))).not.toContain('/touchpoint book');
+    h.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Actor, Partnership, School } from '../model';
-import { allow, deny, hasRole, inPartnership, LEADER_ROLES, sameTenant, type Decision } from './shared';
-import { canManageClosures } from './series';
+import { allow, deny, hasRole, inPartnership, sameTenant, type Decision } from './shared';
+import { booksTouchpoints, canManageClosures } from './series';
 
 // ---- calendar feeds and the school calendar (issue 8) ----------------------------------------------
 
@@ -21,9 +21,8 @@ export function canSeeInCalendarFeed(owner: Actor, school: School, partnership: 
 /** A calendar feed: principals, assistant principals and coaches who are in a partnership (teachers never). */
 export function canHaveCalendarFeed(actor: Actor, partnerships: { school: School; partnership: Partnership }[]): Decision {
   if (partnerships.some(({ school, partnership }) => canSeeInCalendarFeed(actor, school, partnership).allowed)) return allow;
-  const booker = actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
   return deny(
-    booker
+    booksTouchpoints(actor)
       ? 'Your calendar feed holds your touch-points, and you have none yet. Book one with /touchpoint book @name weekly tue 14:00.'
       : 'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; teachers have none.',
   );

@@ -21,7 +21,17 @@ export {
   type GovernedRole,
   type RoleTarget,
 } from './governance';
-export { canAnswerProposal, canBook, canEditItem, canManageClosures, canManageSeries, canUseAgenda, canViewHealth, canViewPartnership } from './series';
+export {
+  booksTouchpoints,
+  canAnswerProposal,
+  canBook,
+  canEditItem,
+  canManageClosures,
+  canManageSeries,
+  canUseAgenda,
+  canViewHealth,
+  canViewPartnership,
+} from './series';
 export {
   canAcknowledgeEscalation,
   canChangeEscalationSettings,

@@ -3,6 +3,11 @@ import type { Actor, Partnership, Role, School, Series } from '../model';
 import { allow, deny, hasRole, inPartnership, LEADER_ROLES, rolesAt, sameTenant, type Decision } from './shared';
 
 /** A touch-point is always principal (or AP) with coach; either side may propose it. */
+/** Whether the person holds a role that books touch-points anywhere (a principal, an AP, a coach): hints to book are for them only. */
+export function booksTouchpoints(actor: Actor): boolean {
+  return actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
+}
+
 export function canBook(actor: Actor, school: School, otherRoles: Role[]): Decision {
   if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
   const mine = rolesAt(actor, school.id);

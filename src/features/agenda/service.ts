@@ -7,11 +7,12 @@ import type { Reply, RequestContext, Services } from '../../core/context';
 import type { Contributions } from '../../core/registry';
 import type { Occurrence, User } from '../../core/model';
 import { Refusal } from '../../core/errors';
-import { authorize, decide, LEADER_ROLES } from '../../core/policy';
+import { authorize, booksTouchpoints, decide, LEADER_ROLES } from '../../core/policy';
 import type { LocalDate } from '../../core/datetime';
 import type { Block, Message } from '../../messages/model';
 import type { AgendaItem, Section } from '../../core/ports';
 import { describeOccurrence, otherPerson, pickSeries, upcoming, viewOf, type SeriesView } from '../booking/service';
+import { bookingHint } from '../booking/messages';
 import { coachingDemandMessage } from '../coaching';
 import {
   actionDoneMessage,
@@ -36,7 +37,7 @@ export function agendaPartnership(ctx: RequestContext, withPerson?: string): Ser
   const view = pickSeries(ctx, {
     withPerson: person,
     statuses: ['active'],
-    none: 'You have no active touch-point, so there is no agenda. Book one with /touchpoint book @name weekly tue 14:00.',
+    none: `You have no active touch-point, so there is no agenda. ${bookingHint(booksTouchpoints(ctx.actor))}`,
   });
   authorize('agenda.use', ctx.actor, view.school, view.partnership);
   return view;

@@ -150,8 +150,13 @@ export const kept = (): Message => textMessage('Kept. Nothing changed.');
 
 // ---- next, and the home section -------------------------------------------------------------------
 
-export const noTouchpointsYet = (): Message =>
-  textMessage('You have no touch-points yet.', { type: 'context', text: 'Book one: /touchpoint book @name weekly tue 14:00' });
+/** What to do about having no touch-point: book one, for those who book; for a teacher, where help is instead. */
+export const bookingHint = (booker: boolean): string =>
+  booker
+    ? 'Book one with /touchpoint book @name weekly tue 14:00.'
+    : 'Touch-points are between principals and coaches. To ask a coach for help, use /coaching request.';
+
+export const noTouchpointsYet = (booker: boolean): Message => textMessage('You have no touch-points yet.', { type: 'context', text: bookingHint(booker) });
 
 /** One series in `next`: a proposal waiting for an answer, or the next touch-point. */
 export function glanceMessage({ view, other, next, pausedUntil }: SeriesGlance, me: User): Message {

@@ -11,11 +11,12 @@ import type { RequestContext } from '../../core/context';
 import type { Services } from '../../core/ports';
 import { Refusal, NeedsChoice, UsageError } from '../../core/errors';
 import { internalMention } from '../../core/app';
-import { LEADER_ROLES, authorize, decide } from '../../core/policy';
+import { LEADER_ROLES, authorize, booksTouchpoints, decide } from '../../core/policy';
 import { daysBetween, formatLocalDate, localToUtc, todayIn, weekdayOf, type LocalDate, type LocalTime } from '../../core/datetime';
 import { closureOn, occurrenceKey } from '../../core/school-calendar';
 import { findClash, heldOn, materialise, otherPerson, upcoming, viewOf, type SeriesGlance, type SeriesView } from './series';
 import {
+  bookingHint,
   clashMessage,
   describeOccurrence,
   dropLine,
@@ -116,7 +117,7 @@ export function manageable(ctx: RequestContext, withPerson: string | undefined, 
   const view = pickSeries(ctx, {
     withPerson: person,
     statuses,
-    none: 'You have no touch-point booked. Book one with /touchpoint book @name weekly tue 14:00.',
+    none: `You have no touch-point booked. ${bookingHint(booksTouchpoints(ctx.actor))}`,
   });
   authorize('series.manage', ctx.actor, view.school, view.partnership);
   return view;
@@ -175,14 +176,13 @@ function glances(ctx: RequestContext): SeriesGlance[] {
 
 export function nextTouchpoints(ctx: RequestContext): Message[] {
   const all = glances(ctx);
-  if (all.length === 0) return [noTouchpointsYet()];
+  if (all.length === 0) return [noTouchpointsYet(booksTouchpoints(ctx.actor))];
   return all.map((glance) => glanceMessage(glance, ctx.actor.user));
 }
 
 /** Home: the next touch-point of each series, or how to book one. */
 export function homeSection(ctx: RequestContext): Block[] {
-  const isBooker = ctx.actor.memberships.some((m) => m.role === 'coach' || LEADER_ROLES.includes(m.role));
-  return homeBlocks(glances(ctx), isBooker);
+  return homeBlocks(glances(ctx), booksTouchpoints(ctx.actor));
 }
 
 // ---- skip, move, pause, resume --------------------------------------------------------------------

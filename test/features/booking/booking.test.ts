@@ -167,7 +167,7 @@ describe('next, in the school’s time zone', () => {
   it('with nothing booked, next says so', () => {
     h = createHarness();
     seedDemoSchool(h);
-    expect(text(h.run('pat', 'next'))).toBe('You have no touch-points yet.\nBook one: /touchpoint book @name weekly tue 14:00');
+    expect(text(h.run('pat', 'next'))).toBe('You have no touch-points yet.\nBook one with /touchpoint book @name weekly tue 14:00.');
   });
 
   it('a biweekly series skips the off weeks', () => {
@@ -331,7 +331,7 @@ describe('changing a booked series', () => {
     expect((await h.deliver()).map((d) => [d.to, d.message.text])).toEqual([
       ['casey', 'Pat Rivera ended your touch-points (weekly on Tuesdays, 14:00–14:30). Past notes are kept.'],
     ]);
-    expect(text(h.run('casey', 'next'))).toBe('You have no touch-points yet.\nBook one: /touchpoint book @name weekly tue 14:00');
+    expect(text(h.run('casey', 'next'))).toBe('You have no touch-points yet.\nBook one with /touchpoint book @name weekly tue 14:00.');
     expect(text(h.press('pat', ask, 'End the series'))).toBe('That series has already ended.');
   });
 
