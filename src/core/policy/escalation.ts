@@ -11,7 +11,7 @@ export interface EscalationFacts {
   coachId: number | null;
   stage: string;
   raisedAt: Date | null;
-  /** From when the principals may read it: the next touch-point's agenda prompt (urgent: at once). */
+  /** From when the principals may read it: the next touch-point's compiled agenda (urgent, or no touch-point booked: at once). */
   visibleFrom: Date | null;
 }
 
@@ -33,17 +33,27 @@ export function canRaiseEscalation(actor: Actor, school: School): Decision {
 }
 
 /**
- * Who reads an escalation's details: the raising coach (everything), and the school's principal
- * and assistant principals once it has been raised to them — never before (no beeline), never
- * teachers (not even the one it concerns), never other coaches, never another tenant.
+ * How far an escalation reaches a reader: `details` (its text, who it concerns, its outcome),
+ * `summary` (that one is waiting, and its category) or `none`. The raising coach reads everything;
+ * the school's principal and assistant principals read the details once it has been raised to
+ * them — from the compiled agenda of the touch-point it was raised for (urgent: at once) — and
+ * until then only a raised one's category, counted. Never teachers (not even the one it
+ * concerns), never other coaches, never another tenant. Every view of an escalation asks this.
  */
+export type EscalationReach = 'details' | 'summary' | 'none';
+
+export function escalationReach(actor: Actor, school: School, e: EscalationFacts, now: Date): EscalationReach {
+  if (!sameTenant(actor, school) || e.schoolId !== school.id) return 'none';
+  if (e.coachId === actor.user.id && hasRole(actor, school.id, 'coach')) return 'details';
+  if (!hasRole(actor, school.id, 'principal', 'assistant_principal') || e.raisedAt === null || e.visibleFrom === null || !RAISED_STAGES.has(e.stage))
+    return 'none';
+  if (e.visibleFrom <= now) return 'details';
+  return e.stage === 'raised' ? 'summary' : 'none';
+}
+
+/** Who reads an escalation's details (escalationReach): the raising coach, and its principals from the compiled agenda on. */
 export function canViewEscalation(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
-  const none = deny('There is no such escalation you can see.');
-  if (!sameTenant(actor, school) || e.schoolId !== school.id) return none;
-  if (e.coachId === actor.user.id && hasRole(actor, school.id, 'coach')) return allow;
-  const reachedThem = e.raisedAt !== null && e.visibleFrom !== null && e.visibleFrom <= now;
-  if (hasRole(actor, school.id, 'principal', 'assistant_principal') && reachedThem && RAISED_STAGES.has(e.stage)) return allow;
-  return none;
+  return escalationReach(actor, school, e, now) === 'details' ? allow : deny('There is no such escalation you can see.');
 }
 
 /** The pathway steps before the principal (raise, worked it out, not yet, withdraw): the raising coach. */

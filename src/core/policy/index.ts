@@ -41,6 +41,8 @@ export {
   canRecordEscalationOutcome,
   canSteerEscalation,
   canViewEscalation,
+  escalationReach,
+  type EscalationReach,
   mayNameConcernedPerson,
   type EscalationFacts,
 } from './escalation';

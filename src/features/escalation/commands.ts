@@ -117,7 +117,7 @@ const outcomeFormSpec: FormSpec<OutcomeArgs> = {
     const line =
       args.outcome === 'plan'
         ? recordOutcome(ctx, param, { outcome: 'plan', plan: args.plan!, owner: args.owner!, followUp: args.followUp! })
-        : recordOutcome(ctx, param, { outcome: args.outcome });
+        : recordOutcome(ctx, param, { outcome: args.outcome, text: args.plan });
     return reply(outcomeRecorded(line));
   },
 };
@@ -134,7 +134,7 @@ const escalationsCommand: CommandSpec<Record<string, never>> = {
   fromWords: (words) => ({ extra: words[0] }),
   handle(ctx) {
     const { shown, blocks, counts } = openEscalations(ctx);
-    if (shown === 0 && counts.length === 0) return reply(noneVisible());
+    if (blocks.length === 0 && counts.length === 0) return reply(noneVisible());
     return reply(escalationsList(shown, blocks, counts));
   },
 };

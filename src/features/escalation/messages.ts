@@ -4,7 +4,7 @@
  */
 import type { Services } from '../../core/context';
 import type { School, User } from '../../core/model';
-import { formatInstant, formatLocalDate, type LocalDate } from '../../core/datetime';
+import { formatInstant, formatLocalDate, toLocal, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Button, type FormInput, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import { internalMention } from '../../core/app';
@@ -60,18 +60,52 @@ function ageOf(e: Escalation, now: Date): string {
   return days === 0 ? 'today' : days === 1 ? '1 day old' : `${days} days old`;
 }
 
-/** The details block: category, stage, age, who it is about, the concern. Callers have checked the policy and audit the view. */
+/**
+ * The stage as it stands now: a raised one "for the next touch-point" only until that touch-point's
+ * day has passed, an urgent one acknowledged says by whom; the rest as STAGE_LABELS has them.
+ */
+export function stageLabel(services: Services, tenantId: number, e: Escalation, now: Date): string {
+  const timeZone = services.people.schoolById(tenantId, e.schoolId)?.timeZone ?? 'UTC';
+  if (e.stage === 'raised' && e.partnershipId === null) return 'raised to the principal';
+  if (e.stage === 'raised' && e.visibleFrom && e.visibleFrom <= now) {
+    const meeting = toLocal(e.visibleFrom, timeZone).date;
+    return meeting < toLocal(now, timeZone).date
+      ? `discussed at the touch-point of ${formatLocalDate(meeting)}, no outcome recorded yet`
+      : 'on today’s touch-point agenda';
+  }
+  if (e.stage === 'urgent' && e.acknowledgedAt) {
+    const by = e.acknowledgedBy !== null ? services.people.userById(tenantId, e.acknowledgedBy)?.displayName : undefined;
+    return `urgent — acknowledged${by ? ` by ${by}` : ''} ${formatInstant(e.acknowledgedAt, timeZone, true)}, no outcome recorded yet`;
+  }
+  return STAGE_LABELS[e.stage];
+}
+
+/** The details block: category, stage, age, who it is about, the concern, its outcome. Callers have checked the policy and audit the view. */
 export function details(services: Services, tenantId: number, e: Escalation, now: Date): Block[] {
   const coach = e.coachId !== null ? (services.people.userById(tenantId, e.coachId)?.displayName ?? 'a coach') : 'a coach';
+  const outcome = e.planText
+    ? ` · ${e.stage === 'plan' ? 'plan' : 'outcome'}: ${e.planText}${e.stage === 'plan' && e.followUpDate ? `, follow-up ${formatLocalDate(e.followUpDate)}` : ''}`
+    : '';
   return [
-    { type: 'text', text: `**#${e.id} · ${esc(CATEGORY_LABELS[e.category])}** — ${esc(STAGE_LABELS[e.stage])}, ${esc(ageOf(e, now))}` },
+    { type: 'text', text: `**#${e.id} · ${esc(CATEGORY_LABELS[e.category])}** — ${esc(stageLabel(services, tenantId, e, now))}, ${esc(ageOf(e, now))}` },
     { type: 'text', text: esc(e.concern) },
-    {
-      type: 'context',
-      text: esc(
-        `Raised by ${coach}, ${aboutLine(services, tenantId, e)}${e.planText ? ` · plan: ${e.planText}${e.followUpDate ? `, follow-up ${formatLocalDate(e.followUpDate)}` : ''}` : ''}`,
-      ),
-    },
+    { type: 'context', text: esc(`Raised by ${coach}, ${aboutLine(services, tenantId, e)}${outcome}`) },
+  ];
+}
+
+/** What the principals read of raised escalations before the compiled agenda: how many, by category. */
+function waitingLine(waiting: readonly Escalation[]): string {
+  const byCategory = new Map<Category, number>();
+  for (const e of waiting) byCategory.set(e.category, (byCategory.get(e.category) ?? 0) + 1);
+  return [...byCategory].map(([c, n]) => `${n} · ${CATEGORY_LABELS[c]}`).join('; ');
+}
+
+/** Raised for the next touch-point, shown before its compiled agenda: count and category, never the text or who it concerns. */
+export function waitingBlocks(schoolName: string, waiting: readonly Escalation[]): Block[] {
+  if (waiting.length === 0) return [];
+  return [
+    { type: 'text', text: `**Raised for your next touch-point at ${esc(schoolName)}: ${esc(waitingLine(waiting))}**` },
+    { type: 'context', text: 'What each one says, and who it concerns, comes with the compiled agenda.' },
   ];
 }
 
@@ -257,7 +291,7 @@ export function outcomeForm(e: Escalation, owners: User[]): Message {
         { value: 'withdrawn', label: 'Withdrawn' },
       ],
     },
-    { id: 'plan', label: 'The plan', kind: 'longtext', required: false },
+    { id: 'plan', label: 'The plan, or how it was resolved', kind: 'longtext', required: false },
     { id: 'owner', label: 'Owner', kind: 'person', required: false, choices: owners.map((u) => ({ value: internalMention(u), label: u.displayName })) },
     { id: 'followUp', label: 'Follow-up date', kind: 'date', required: false },
   ];
@@ -270,7 +304,8 @@ export function outcomeForm(e: Escalation, owners: User[]): Message {
 export function planLine(e: Escalation, plan: string, ownerName: string, followUp: LocalDate): string {
   return `Plan agreed for escalation #${e.id}: ${plan} Owner: ${ownerName}; follow-up ${formatLocalDate(followUp)} (it comes back on the agenda then).`;
 }
-export const closedLine = (e: Escalation, outcome: 'resolved' | 'withdrawn'): string => `Escalation #${e.id} is ${outcome}.`;
+export const closedLine = (e: Escalation, outcome: 'resolved' | 'withdrawn', text?: string): string =>
+  text ? `Escalation #${e.id} is ${outcome}: ${text}` : `Escalation #${e.id} is ${outcome}.`;
 export const outcomeToOther = (byName: string, line: string): Message => textMessage(`${byName} recorded: ${line}`);
 export const outcomeRecorded = (line: string): Message => textMessage(line);
 
@@ -312,16 +347,23 @@ export function escalationsList(shown: number, blocks: Block[], counts: Block[])
   return { text: shown ? `${shown} open escalation${shown === 1 ? '' : 's'}` : 'Escalation counts', blocks: [header, ...blocks, ...counts] };
 }
 
-/** The Escalations section of a compiled agenda. */
-export function agendaSection(services: Services, tenantId: number, visible: Escalation[]): Block[] {
+/** The Escalations section of an agenda: each visible one in full; those raised but not yet readable, counted by category. */
+export function agendaSection(services: Services, tenantId: number, visible: Escalation[], waiting: Escalation[] = []): Block[] {
   return [
-    { type: 'text', text: `**Escalations (${visible.length})**` },
-    {
-      type: 'list',
-      items: visible.map(
-        (e) =>
-          `#${e.id} ${esc(CATEGORY_LABELS[e.category])} — ${esc(e.concern)} _(${esc(aboutLine(services, tenantId, e))}${e.stage === 'plan' ? ', plan follow-up' : ''})_`,
-      ),
-    },
+    { type: 'text', text: `**Escalations (${visible.length + waiting.length})**` },
+    ...(visible.length
+      ? [
+          {
+            type: 'list' as const,
+            items: visible.map(
+              (e) =>
+                `#${e.id} ${esc(CATEGORY_LABELS[e.category])} — ${esc(e.concern)} _(${esc(aboutLine(services, tenantId, e))}${e.stage === 'plan' ? ', plan follow-up' : ''})_`,
+            ),
+          },
+        ]
+      : []),
+    ...(waiting.length
+      ? [{ type: 'context' as const, text: esc(`Raised: ${waitingLine(waiting)}. What each one says, and who it concerns, comes with the compiled agenda.`) }]
+      : []),
   ];
 }

@@ -17,7 +17,6 @@ import { localToUtc, todayIn, type LocalDate } from '../../core/datetime';
 import type { Category, Escalation } from '../../core/ports';
 import { closureOn, openDays, placeOnSchoolDay, schoolDaysAfter } from '../../core/school-calendar';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
-import { promptInstant } from '../agenda/reminders';
 import { OUTBOX_KINDS, PATHWAY, pendingPrefix, type StepEvent } from './pathway';
 import { pageTier, pagingChain, reachableTier } from './reach';
 import { COACHES_ONLY, NO_SUCH_ESCALATION, acknowledgedToCoach, closedLine, outcomeToOther, planLine, type Paging } from './messages';
@@ -157,6 +156,13 @@ function followUpAt(ctx: RequestContext, school: School, date: LocalDate): Date 
   return placeOnSchoolDay(days, at, 'later') ?? at;
 }
 
+/** When a touch-point's compiled agenda goes out: agenda-lead minutes before it, on a school day. */
+function compiledAgendaAt(ctx: RequestContext, school: School, partnershipId: number, startsAt: Date): Date {
+  const days = openDays(school.timeZone, ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id));
+  const at = new Date(startsAt.getTime() - ctx.services.agenda.settings(ctx.actor.tenant.id, partnershipId).agendaLeadMinutes * 60_000);
+  return placeOnSchoolDay(days, at, 'earlier') ?? at;
+}
+
 /** A reflection until `days` school days from today: the date, and the question planned for it to the coach. */
 function reflection(ctx: RequestContext, e: Escalation, school: School, days: number): { reflectUntil: LocalDate; planned: Planned[] } {
   const closures = ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id);
@@ -203,25 +209,17 @@ export function raise(ctx: RequestContext, value: string): { principalName?: str
   const tenantId = ctx.actor.tenant.id;
   const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
   const next = partnership ? upcoming(ctx.services, tenantId, partnership, ctx.now, 1)[0] : undefined;
-  // The principals read it with the next touch-point's agenda (its prompt), not before; with no
+  // The principals read it with the next touch-point's compiled agenda (agenda-lead minutes before
+  // it), not before: the agenda prompt and their lists show only its category until then. With no
   // touch-point booked it waits in their escalations list from now.
-  const promptAt =
-    next && partnership
-      ? promptInstant(ctx.services, {
-          tenantId,
-          partnershipId: partnership.partnership.id,
-          schoolId: school.id,
-          timeZone: school.timeZone,
-          startsAt: next.startsAt,
-        })
-      : ctx.now;
+  const agendaAt = next && partnership ? compiledAgendaAt(ctx, school, partnership.partnership.id, next.startsAt) : ctx.now;
   enact(ctx, 'raise', e, school, {
     change: {
       raisedAt: ctx.now,
       teacherInformed: value.endsWith(':told'),
       reflectUntil: null,
       partnershipId: partnership?.partnership.id ?? null,
-      visibleFrom: promptAt > ctx.now ? promptAt : ctx.now,
+      visibleFrom: agendaAt > ctx.now ? agendaAt : ctx.now,
     },
   });
   return { principalName: partnership?.principal.displayName, occurrence: next ? describeOccurrence(next, school.timeZone) : undefined };
@@ -268,7 +266,7 @@ export function outcomeOwners(ctx: RequestContext, value: string): { e: Escalati
   return { e, owners };
 }
 
-export type Outcome = { outcome: 'plan'; plan: string; owner: string; followUp: LocalDate } | { outcome: 'resolved' | 'withdrawn' };
+export type Outcome = { outcome: 'plan'; plan: string; owner: string; followUp: LocalDate } | { outcome: 'resolved' | 'withdrawn'; text?: string };
 
 /** Records the outcome; the other side of the conversation (coach ↔ principals) is told, nobody else. Returns the line said. */
 export function recordOutcome(ctx: RequestContext, param: string, args: Outcome): string {
@@ -295,8 +293,9 @@ export function recordOutcome(ctx: RequestContext, param: string, args: Outcome)
     ];
     line = planLine(e, args.plan, owner.displayName, args.followUp);
   } else {
-    effects.change = { closedAt: ctx.now };
-    line = closedLine(e, args.outcome);
+    // What came of it (the resolution) is kept with it, in the outcome text a plan would have.
+    effects.change = { closedAt: ctx.now, ...(args.text ? { planText: args.text } : {}) };
+    line = closedLine(e, args.outcome, args.text);
   }
   const others =
     e.coachId === ctx.actor.user.id

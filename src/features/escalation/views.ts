@@ -7,12 +7,12 @@
 import type { RequestContext, Services } from '../../core/context';
 import type { AgendaSectionInput } from '../../core/registry';
 import type { Actor, School, User } from '../../core/model';
-import { decide, hasRole } from '../../core/policy';
+import { decide, escalationReach, hasRole } from '../../core/policy';
 import { todayIn } from '../../core/datetime';
 import type { Block } from '../../messages/model';
 import type { Escalation } from '../../core/ports';
 import type { StepEvent } from './pathway';
-import { agendaSection, countsBlocks, details, stepButtons, type OfferedStep } from './messages';
+import { agendaSection, countsBlocks, details, stepButtons, waitingBlocks, type OfferedStep } from './messages';
 import { permits } from './steps';
 
 export function schoolOf(services: Services, tenantId: number, e: Escalation): School {
@@ -56,12 +56,16 @@ export function openEscalations(ctx: RequestContext): { shown: number; blocks: B
   let shown = 0;
   for (const id of schoolIds) {
     const school = ctx.services.people.schoolById(tenantId, id)!;
+    const waiting: Escalation[] = [];
     for (const e of escalations.openOfSchool(tenantId, school.id)) {
-      if (!decide('escalation.view', ctx.actor, school, e, ctx.now).allowed) continue;
+      const reach = escalationReach(ctx.actor, school, e, ctx.now);
+      if (reach === 'summary') waiting.push(e);
+      if (reach !== 'details') continue;
       ctx.audit({ schoolId: e.schoolId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: 'escalations' });
       blocks.push(...details(ctx.services, tenantId, e, ctx.now), ...stepButtons(e, offeredSteps(ctx, school, e)), { type: 'divider' });
       shown += 1;
     }
+    blocks.push(...waitingBlocks(school.name, waiting));
     // Admins (and leaders) also get the counts: by category and stage, never the text.
     if (hasRole(ctx.actor, school.id, 'admin') && decide('escalation.count', ctx.actor, school).allowed) {
       counts.push(...countsBlocks(school.name, escalations.countsOfSchool(tenantId, school.id)));
@@ -74,8 +78,10 @@ export function openEscalations(ctx: RequestContext): { shown: number; blocks: B
 export function agendaEscalations(services: Services, { tenantId, partnership, school, occurrence, viewer, now }: AgendaSectionInput): Block[] {
   const until = todayIn(occurrence?.startsAt ?? now, school.timeZone);
   const actor = actorOf(services, tenantId, viewer);
-  const visible = services.escalations.forAgenda(tenantId, partnership.id, until).filter((e) => decide('escalation.view', actor, school, e, now).allowed);
-  if (visible.length === 0) return [];
+  const listed = services.escalations.forAgenda(tenantId, partnership.id, until);
+  const visible = listed.filter((e) => escalationReach(actor, school, e, now) === 'details');
+  const waiting = listed.filter((e) => escalationReach(actor, school, e, now) === 'summary');
+  if (visible.length + waiting.length === 0) return [];
   for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);
-  return agendaSection(services, tenantId, visible);
+  return agendaSection(services, tenantId, visible, waiting);
 }

@@ -157,7 +157,7 @@ describe('an escalation about a teacher whose name is gone', () => {
     }).reply;
     const last = (r: Reply): Message => r.messages[r.messages.length - 1];
     h.press('casey', last(h.press('casey', last(asked), 'Yes, we talked')), 'Raise it — they know');
-    h.clock.set(new Date('2026-11-20T13:00:00Z')); // the agenda prompt for Tue 24 Nov: Pat may read it now
+    h.clock.set(new Date('2026-11-24T18:00:00Z')); // the compiled agenda for Tue 24 Nov 14:00: Pat may read it now
     const before = renderPlainText(h.run('pat', 'escalations').messages[0]);
     then(h);
     const after = renderPlainText(h.run('pat', 'escalations').messages[0]);

@@ -133,7 +133,7 @@ describe('the pathway', () => {
 
   it('outcome with a plan: follow-up reminder to the owner, and back on the agenda', async () => {
     press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — not told');
-    h.clock.set(new Date('2026-11-20T13:00:00Z')); // the agenda prompt of Tue 24 Nov: the principal may read it now
+    h.clock.set(new Date('2026-11-24T18:00:00Z')); // the compiled agenda of Tue 24 Nov: the principal may read it now
     const list = h.run('pat', 'escalations');
     expect(text(list)).toBe('1 open escalation');
     const form = formOf(press(h, 'pat', list, 'Record outcome').messages[0])!;
@@ -157,7 +157,7 @@ describe('the pathway', () => {
 
   it('a follow-up whose day the school then closes reminds the owner on the next school day', async () => {
     press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — not told');
-    h.clock.set(new Date('2026-11-20T13:00:00Z'));
+    h.clock.set(new Date('2026-11-24T18:00:00Z'));
     const form = formOf(press(h, 'pat', h.run('pat', 'escalations'), 'Record outcome').messages[0])!;
     h.core.app.submitForm(inbound('pat'), form.formId, {
       outcome: 'plan',
@@ -173,7 +173,7 @@ describe('the pathway', () => {
 
   it('a follow-up dated on a weekend reminds the owner on the next school day, not on the Saturday', async () => {
     press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — not told');
-    h.clock.set(new Date('2026-11-20T13:00:00Z'));
+    h.clock.set(new Date('2026-11-24T18:00:00Z'));
     const form = formOf(press(h, 'pat', h.run('pat', 'escalations'), 'Record outcome').messages[0])!;
     h.core.app.submitForm(inbound('pat'), form.formId, {
       outcome: 'plan',
@@ -195,7 +195,7 @@ describe('who sees and does what', () => {
     setup(h);
     press(h, 'casey', press(h, 'casey', escalate(h, {}), 'Yes, we talked'), 'Raise it — they know');
     id = (h.core.db.prepare('SELECT id FROM escalations').get() as { id: number }).id;
-    h.clock.set(new Date('2026-11-20T13:00:00Z')); // Fri 08:00: the agenda prompt of the Tuesday touch-point
+    h.clock.set(new Date('2026-11-24T18:00:00Z')); // Tue 13:00: the compiled agenda of the Tuesday 14:00 touch-point
   });
   afterEach(() => h.close());
 
@@ -252,7 +252,7 @@ describe('who sees and does what', () => {
     expect(renderPlainText(h.run('pat', 'escalations').messages[0])).not.toContain('Raised on Wednesday');
     expect(renderPlainText(h.run('pat', 'agenda').messages[0])).not.toContain('Raised on Wednesday');
     expect(text(h.core.app.action(inbound('pat'), 'escalation.outcome', String(id + 1)))).toBe('There is no such escalation you can see.');
-    h.clock.set(new Date('2026-11-20T13:00:00Z'));
+    h.clock.set(new Date('2026-11-24T18:00:00Z'));
     expect(renderPlainText(h.run('pat', 'escalations').messages[0])).toContain('Raised on Wednesday');
   });
 

@@ -191,8 +191,8 @@ const audits = (id: number): string[] =>
   ).map((r) => r.a);
 
 beforeAll(() => {
-  // Fri 20 Nov 2026 08:00 New York: the agenda prompt of the Tuesday touch-point, so a concern raised now reaches the principals at once.
-  h = createHarness({ start: new Date('2026-11-20T13:00:00Z') });
+  // Tue 24 Nov 2026 13:00 New York: the compiled agenda of the 14:00 touch-point, so a concern raised now reaches the principals at once.
+  h = createHarness({ start: new Date('2026-11-24T18:00:00Z') });
   seedEscalationSchools(h);
 });
 afterAll(() => h.close());
@@ -319,10 +319,10 @@ describe('acknowledging twice', () => {
   it('says who acknowledged it and when, and changes nothing', () => {
     const id = (create('casey', true), newestId());
     expect(text(act('pat', 'escalation.ack', String(id)))).toBe(
-      'Acknowledged at Fri 20 Nov 2026, 08:00 EST. Record the outcome when there is one: /touchpoint escalations.',
+      'Acknowledged at Tue 24 Nov 2026, 13:00 EST. Record the outcome when there is one: /touchpoint escalations.',
     );
     const before = [escalation(id), audits(id)];
-    expect(text(act('sam', 'escalation.ack', String(id)))).toBe('Already acknowledged by Pat Rivera at Fri 20 Nov 2026, 08:00 EST.');
+    expect(text(act('sam', 'escalation.ack', String(id)))).toBe('Already acknowledged by Pat Rivera at Tue 24 Nov 2026, 13:00 EST.');
     expect([escalation(id), audits(id)]).toEqual(before);
   });
 });
