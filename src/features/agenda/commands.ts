@@ -11,7 +11,6 @@ import { SECTIONS, type Section } from '../../core/ports';
 import { otherPerson } from '../booking/service';
 import {
   FEW,
-  actionDone,
   addItem,
   changePriorities,
   confirmAgreement,
@@ -26,6 +25,7 @@ import {
   viewFromOccurrence,
 } from './service';
 import { addNextStep, notesOfLastMeeting, recordOutcome, rescheduleMeeting, saveNotes, type NextStep, type NotesArgs } from './notes';
+import { actionDone, listActions, reassignAction, redateAction, redateAsk } from './actions';
 import { SETTING_KEYS, changeSettings, type SettingKey } from './settings';
 import { addForm, editItemForm, nextStepForm, rescheduleForm } from './messages';
 import { REMINDER_KINDS, composeReminder, planReminders } from './reminders';
@@ -240,6 +240,25 @@ const notes: CommandSpec<{ with?: string }> = {
   handle: (ctx, args) => notesOfLastMeeting(ctx, args.with),
 };
 
+// ---- action items ---------------------------------------------------------------------------------------------
+
+const actions: CommandSpec<Record<string, never>> = {
+  root: 'touchpoint',
+  name: 'actions',
+  usage: 'actions',
+  describe: 'your action items and the other person’s: overdue first; mark done, re-date or reassign',
+  example: 'actions',
+  ...noArguments,
+  handle: (ctx) => listActions(ctx),
+};
+
+const redateFormSpec: FormSpec<{ due: LocalDate }> = {
+  formId: 'action.redate',
+  schema: (pctx) =>
+    z.object({ due: zDate(pctx.today, 'missing the due date') }).refine((a) => a.due >= pctx.today, { error: 'the due date is in the past', path: ['due'] }),
+  handle: (ctx, args, param) => redateAction(ctx, param, args.due),
+};
+
 // ---- report and settings ------------------------------------------------------------------------------------
 
 const report: CommandSpec<Record<string, never>> = {
@@ -284,8 +303,8 @@ const settings: CommandSpec<SettingsArgs> = {
 // ---- registration -------------------------------------------------------------------------------------------
 
 export function registerAgenda(registry: CommandRegistry): void {
-  for (const spec of [add, agendaCommand, priorities, notes, report, settings] as CommandSpec<never>[]) registry.command(spec);
-  for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec] as FormSpec<never>[]) registry.form(form);
+  for (const spec of [add, agendaCommand, priorities, notes, actions, report, settings] as CommandSpec<never>[]) registry.command(spec);
+  for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec, redateFormSpec] as FormSpec<never>[]) registry.form(form);
   // From a prompt: the form is for that prompt's partnership.
   registry.action({
     actionId: 'agenda.add',
@@ -309,6 +328,8 @@ export function registerAgenda(registry: CommandRegistry): void {
   });
   registry.action({ actionId: 'agreement.confirm', handle: confirmAgreement });
   registry.action({ actionId: 'action.done', handle: actionDone });
+  registry.action({ actionId: 'action.redate', handle: redateAsk });
+  registry.action({ actionId: 'action.reassign', handle: reassignAction });
   registry.listen('series.accepted', sendAgreement);
   registry.homeSection(homeAgenda);
   registry.planner((services, now) => void planReminders(services, now));
