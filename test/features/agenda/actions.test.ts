@@ -132,3 +132,38 @@ it('the compiled agenda puts overdue action items at the top, with how long they
   expect(lines.join('\n')).toContain('overdue 8 school days (12 days)');
   expect(m.text).toContain('overdue 8 school days');
 });
+
+it('the notes form takes up to three next steps at once, each an action item with its reminder', async () => {
+  h = createHarness({ start: new Date('2026-11-23T13:00:00Z') }); // Mon 23 Nov 08:00 New York
+  seedDemoSchool(h);
+  bookAccepted(h); // weekly on Tuesdays, 14:00–14:30
+  const sent = await h.advance(32 * 3_600_000); // past Tue 24 Nov 14:30: "Did it happen?"
+  const question = sent.find((d) => d.to === 'pat' && d.message.blocks.some((b) => b.type === 'header' && b.text === 'Did it happen?'))!;
+  const form = formOf(h.press('pat', question.message, 'Held').messages[1])!;
+  const owner = (id: string, name: string): string => form.inputs.find((i) => i.id === id)!.choices!.find((c) => c.label === name)!.value;
+  expect(form.inputs.filter((i) => i.id.startsWith('decision')).map((i) => i.id)).toEqual(['decision', 'decision_2', 'decision_3']);
+  const submit = (values: Record<string, string>) => h.core.app.submitForm({ identity: identity('pat') }, form.formId, values);
+  expect(text(submit({ decision_2: 'Plan the data meeting' }).reply)).toContain('owner');
+  const reply = submit({
+    decision: 'Share the walkthrough tool',
+    owner: owner('owner', 'Pat Rivera'),
+    due: '2026-11-30',
+    decision_2: 'Model a lesson in room 12',
+    owner_2: owner('owner_2', 'Casey Lee'),
+    due_2: '2026-12-02',
+    decision_3: 'Plan the data meeting',
+    owner_3: owner('owner_3', 'Casey Lee'),
+    due_3: '2026-12-03',
+  });
+  expect(text(reply.reply)).toContain('Model a lesson in room 12');
+  const pat = h.user('pat');
+  const pid = h.core.services.series.liveSeriesOfUser(pat.tenantId, pat.id)[0].partnershipId;
+  const open = h.core.services.agenda.openActions(pat.tenantId, pid);
+  expect(open.map((a) => `${a.text}|${a.dueDate}`)).toEqual([
+    'Share the walkthrough tool|2026-11-30',
+    'Model a lesson in room 12|2026-12-02',
+    'Plan the data meeting|2026-12-03',
+  ]);
+  const due = h.core.services.outbox.forRecipient(h.user('casey').id).filter((r) => r.kind === 'action.due' && r.status === 'pending');
+  expect(due).toHaveLength(2);
+});
