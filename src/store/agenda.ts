@@ -16,6 +16,7 @@ import {
   type Section,
 } from '../core/ports/agenda';
 import { encodeForPartnership, renderer, type RenderNullable } from './person-refs';
+import { actionsWhere, toAction } from './agenda-actions';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -35,19 +36,6 @@ function toItem(r: Row, render: RenderNullable): AgendaItem {
     createdAt: new Date(r.created_at as string),
   };
 }
-function toAction(r: Row, render: RenderNullable): ActionItem {
-  return {
-    id: r.id as number,
-    partnershipId: r.partnership_id as number,
-    occurrenceId: (r.occurrence_id as number | null) ?? null,
-    text: render(r.text as string),
-    ownerId: r.owner_id as number,
-    dueDate: r.due_date as LocalDate,
-    status: r.status as ActionItem['status'],
-    createdAt: new Date(r.created_at as string),
-  };
-}
-
 export class AgendaStore implements AgendaRepository {
   constructor(private readonly db: Db) {}
 
@@ -175,27 +163,44 @@ export class AgendaStore implements AgendaRepository {
     return r && toAction(r, renderer(this.db, tenantId));
   }
 
+  private actionsWhere(tenantId: number, where: string, params: Record<string, unknown>, order?: string): ActionItem[] {
+    return actionsWhere(this.db, tenantId, `${IN_TENANT} WHERE ${where}`, params, order);
+  }
+
   openActions(tenantId: number, partnershipId: number): ActionItem[] {
-    const render = renderer(this.db, tenantId);
-    return (
-      this.db
-        .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.partnership_id = @partnershipId AND x.status = 'open' ORDER BY x.due_date, x.id`)
-        .all({ tenantId, partnershipId }) as Row[]
-    ).map((r) => toAction(r, render));
+    return this.actionsWhere(tenantId, `x.partnership_id = @partnershipId AND x.status = 'open'`, { partnershipId });
   }
 
   openActionsOfOwner(tenantId: number, ownerId: number): ActionItem[] {
-    const render = renderer(this.db, tenantId);
-    return (
-      this.db
-        .prepare(`SELECT x.* FROM action_items x ${IN_TENANT} WHERE x.owner_id = @ownerId AND x.status = 'open' ORDER BY x.due_date, x.id`)
-        .all({ tenantId, ownerId }) as Row[]
-    ).map((r) => toAction(r, render));
+    return this.actionsWhere(tenantId, `x.owner_id = @ownerId AND x.status = 'open'`, { ownerId });
   }
 
   closeAction(tenantId: number, actionId: number, status: 'done' | 'dropped', now: Date): void {
     if (!this.actionById(tenantId, actionId)) throw new Error('action not in tenant');
     this.db.prepare('UPDATE action_items SET status = ?, closed_at = ? WHERE id = ?').run(status, iso(now), actionId);
+  }
+
+  actionsOfPartnerships(tenantId: number, partnershipIds: number[], closedSince: Date): ActionItem[] {
+    if (partnershipIds.length === 0) return [];
+    const where = `x.partnership_id IN (${partnershipIds.map(Number).join(', ')}) AND (x.status = 'open' OR x.closed_at >= @since)`;
+    return this.actionsWhere(
+      tenantId,
+      where,
+      { since: iso(closedSince) },
+      `x.status <> 'open', CASE WHEN x.status = 'open' THEN x.due_date END, x.closed_at DESC, x.id`,
+    );
+  }
+
+  redateAction(tenantId: number, actionId: number, dueDate: LocalDate): boolean {
+    return (
+      !!this.actionById(tenantId, actionId) &&
+      this.db.prepare(`UPDATE action_items SET due_date = ? WHERE id = ? AND status = 'open'`).run(dueDate, actionId).changes === 1
+    );
+  }
+
+  reassignAction(tenantId: number, actionId: number, ownerId: number): boolean {
+    const sql = `UPDATE action_items SET owner_id = @ownerId WHERE id = @actionId AND status = 'open' AND owner_id <> @ownerId`;
+    return !!this.actionById(tenantId, actionId) && this.db.prepare(sql).run({ ownerId, actionId }).changes === 1;
   }
 
   // ---- settings, mutes, agreements, passes -------------------------------------------------------

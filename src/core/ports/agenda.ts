@@ -32,6 +32,7 @@ export interface ActionItem {
   dueDate: LocalDate;
   status: 'open' | 'done' | 'dropped';
   createdAt: Date;
+  closedAt: Date | null;
 }
 
 export interface ReminderSettings {
@@ -101,6 +102,12 @@ export interface AgendaRepository {
   openActions(tenantId: number, partnershipId: number): ActionItem[];
   openActionsOfOwner(tenantId: number, ownerId: number): ActionItem[];
   closeAction(tenantId: number, actionId: number, status: 'done' | 'dropped', now: Date): void;
+  /** Action items of these partnerships: the open ones (by due date), then those closed since `closedSince` (newest first). */
+  actionsOfPartnerships(tenantId: number, partnershipIds: number[], closedSince: Date): ActionItem[];
+  /** A new due date for an open item; false when it was not open. */
+  redateAction(tenantId: number, actionId: number, dueDate: LocalDate): boolean;
+  /** A new owner for an open item; false when it was not open or already theirs. */
+  reassignAction(tenantId: number, actionId: number, ownerId: number): boolean;
   settings(tenantId: number, partnershipId: number): ReminderSettings;
   saveSettings(tenantId: number, partnershipId: number, s: ReminderSettings, now: Date): void;
   mutes(tenantId: number, userId: number, partnershipId: number): string[];

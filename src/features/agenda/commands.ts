@@ -11,7 +11,6 @@ import { SECTIONS, type Section } from '../../core/ports';
 import { otherPerson } from '../booking/service';
 import {
   FEW,
-  actionDone,
   addItem,
   changePriorities,
   confirmAgreement,
@@ -26,8 +25,9 @@ import {
   viewFromOccurrence,
 } from './service';
 import { addNextStep, notesOfLastMeeting, recordOutcome, rescheduleMeeting, saveNotes, type NextStep, type NotesArgs } from './notes';
+import { actionDone, listActions, reassignAction, redateAction, redateAsk } from './actions';
 import { SETTING_KEYS, changeSettings, type SettingKey } from './settings';
-import { addForm, editItemForm, nextStepForm, rescheduleForm } from './messages';
+import { NEXT_STEP_ROWS, addForm, editItemForm, nextStepForm, rescheduleForm } from './messages';
 import { REMINDER_KINDS, composeReminder, planReminders } from './reminders';
 
 const ITEM_MAX = 500;
@@ -206,14 +206,36 @@ const nextStepRefine = <T extends { decision?: string; owner?: string; due?: str
     .refine((a) => !a.decision || a.due, { error: 'a next step needs a due date', path: ['due'] })
     .refine((a) => !a.due || a.due >= today, { error: 'the due date is in the past', path: ['due'] });
 
+/** A next-step row of the notes form (`decision_2`, `owner_2`, `due_2`) read as a next step, checked like the first. */
+const nextStepRow = (today: LocalDate, r: string) =>
+  nextStepRefine(z.object(nextStepSchema(today)), today).transform((step) => ({
+    [`decision${r}`]: step.decision,
+    [`owner${r}`]: step.owner,
+    [`due${r}`]: step.due,
+  }));
+
 const notesFormSpec: FormSpec<NotesArgs> = {
   formId: 'agenda.notes',
-  // The catchall (each item's mark) widens the inferred type beyond NotesArgs, which it matches at run time.
+  // Each row checked on its own (errors point at its inputs); each item's mark in the rest.
   schema: (pctx) =>
-    nextStepRefine(
-      z.object(nextStepSchema(pctx.today)).catchall(z.enum(['discussed', 'carry', 'drop'], { error: 'pick discussed, carry over or drop' }).optional()),
-      pctx.today,
-    ),
+    z.record(z.string(), z.string().optional()).transform((raw, c): NotesArgs => {
+      const out: NotesArgs = {};
+      const mark = z.enum(['discussed', 'carry', 'drop'], { error: 'pick discussed, carry over or drop' }).optional();
+      const rowIds = NEXT_STEP_ROWS.flatMap((r) => [`decision${r}`, `owner${r}`, `due${r}`]);
+      for (const r of NEXT_STEP_ROWS) {
+        const row = nextStepRow(pctx.today, r).safeParse({ decision: raw[`decision${r}`], owner: raw[`owner${r}`], due: raw[`due${r}`] });
+        if (!row.success) {
+          for (const issue of row.error.issues) c.addIssue({ code: 'custom', message: issue.message, path: [`${String(issue.path[0] ?? 'decision')}${r}`] });
+        } else Object.assign(out, row.data);
+      }
+      for (const [key, value] of Object.entries(raw)) {
+        if (rowIds.includes(key)) continue;
+        const m = mark.safeParse(value);
+        if (m.success) out[key] = m.data;
+        else c.addIssue({ code: 'custom', message: 'pick discussed, carry over or drop', path: [key] });
+      }
+      return out;
+    }),
   handle: (ctx, args, param) => saveNotes(ctx, param, args),
 };
 
@@ -238,6 +260,25 @@ const notes: CommandSpec<{ with?: string }> = {
   example: 'notes',
   ...onlyWithPerson,
   handle: (ctx, args) => notesOfLastMeeting(ctx, args.with),
+};
+
+// ---- action items ---------------------------------------------------------------------------------------------
+
+const actions: CommandSpec<Record<string, never>> = {
+  root: 'touchpoint',
+  name: 'actions',
+  usage: 'actions',
+  describe: 'your action items and the other person’s: overdue first; mark done, re-date or reassign',
+  example: 'actions',
+  ...noArguments,
+  handle: (ctx) => listActions(ctx),
+};
+
+const redateFormSpec: FormSpec<{ due: LocalDate }> = {
+  formId: 'action.redate',
+  schema: (pctx) =>
+    z.object({ due: zDate(pctx.today, 'missing the due date') }).refine((a) => a.due >= pctx.today, { error: 'the due date is in the past', path: ['due'] }),
+  handle: (ctx, args, param) => redateAction(ctx, param, args.due),
 };
 
 // ---- report and settings ------------------------------------------------------------------------------------
@@ -284,8 +325,8 @@ const settings: CommandSpec<SettingsArgs> = {
 // ---- registration -------------------------------------------------------------------------------------------
 
 export function registerAgenda(registry: CommandRegistry): void {
-  for (const spec of [add, agendaCommand, priorities, notes, report, settings] as CommandSpec<never>[]) registry.command(spec);
-  for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec] as FormSpec<never>[]) registry.form(form);
+  for (const spec of [add, agendaCommand, priorities, notes, actions, report, settings] as CommandSpec<never>[]) registry.command(spec);
+  for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec, redateFormSpec] as FormSpec<never>[]) registry.form(form);
   // From a prompt: the form is for that prompt's partnership.
   registry.action({
     actionId: 'agenda.add',
@@ -309,6 +350,8 @@ export function registerAgenda(registry: CommandRegistry): void {
   });
   registry.action({ actionId: 'agreement.confirm', handle: confirmAgreement });
   registry.action({ actionId: 'action.done', handle: actionDone });
+  registry.action({ actionId: 'action.redate', handle: redateAsk });
+  registry.action({ actionId: 'action.reassign', handle: reassignAction });
   registry.listen('series.accepted', sendAgreement);
   registry.homeSection(homeAgenda);
   registry.planner((services, now) => void planReminders(services, now));

@@ -149,8 +149,8 @@ export const lastMissedMessage = (when: string): Message => textMessage(`Your la
 export const nextStepLine = (owner: User, due: LocalDate, decision: string): string =>
   `Next step for ${owner.displayName}, due ${formatLocalDate(due)}: ${decision}`;
 
-export function notesSummary(when: string, counts: { discussed: number; carried: number; dropped: number }, step: string | undefined): string {
-  return `Notes saved for ${when}: ${counts.discussed} discussed, ${counts.carried} carried over, ${counts.dropped} dropped.${step ? ` ${step}.` : ''}`;
+export function notesSummary(when: string, counts: { discussed: number; carried: number; dropped: number }, steps: string[]): string {
+  return `Notes saved for ${when}: ${counts.discussed} discussed, ${counts.carried} carried over, ${counts.dropped} dropped.${steps.map((s) => ` ${s}.`).join('')}`;
 }
 
 /** To the other person, when the notes are saved. */
@@ -164,7 +164,10 @@ function ownerChoices(view: SeriesView): { value: string; label: string }[] {
   return [view.principal, view.coach].map((u) => ({ value: internalMention(u), label: u.displayName }));
 }
 
-/** The notes form of a held touch-point: each item it covered, then one decision or next step. */
+/** The input-id suffixes of the notes form's next-step rows: `decision`, `decision_2`, `decision_3`, and the same for owner and due. */
+export const NEXT_STEP_ROWS = ['', '_2', '_3'] as const;
+
+/** The notes form of a held touch-point: each item it covered, then up to three decisions or next steps. */
 export function notesForm(view: SeriesView, occurrence: Occurrence, items: AgendaItem[]): Message {
   return {
     text: `Notes for ${describeOccurrence(occurrence, view.school.timeZone)}`,
@@ -187,9 +190,11 @@ export function notesForm(view: SeriesView, occurrence: Occurrence, items: Agend
             ],
             hint: 'Not marked: carried over',
           })),
-          { id: 'decision', label: 'Decision or next step', kind: 'longtext' as const, required: false },
-          { id: 'owner', label: 'Owner', kind: 'person' as const, required: false, choices: ownerChoices(view) },
-          { id: 'due', label: 'Due', kind: 'date' as const, required: false },
+          ...NEXT_STEP_ROWS.flatMap((suffix, n) => [
+            { id: `decision${suffix}`, label: n === 0 ? 'Decision or next step' : `Next step ${n + 1}`, kind: 'longtext' as const, required: false },
+            { id: `owner${suffix}`, label: 'Owner', kind: 'person' as const, required: false, choices: ownerChoices(view) },
+            { id: `due${suffix}`, label: 'Due', kind: 'date' as const, required: false },
+          ]),
         ],
       },
     ],

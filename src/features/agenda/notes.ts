@@ -25,6 +25,7 @@ import {
   notesSummary,
   outcomeNotice,
   withNextStepButton,
+  NEXT_STEP_ROWS,
 } from './messages';
 import { outcomeQuestion } from './reminder-messages';
 
@@ -35,8 +36,8 @@ export interface NextStep {
   due?: LocalDate;
 }
 
-/** Each item's mark in the notes form, by input id (`item_<id>`): discussed, carry or drop. */
-export type NotesArgs = NextStep & Record<string, string | undefined>;
+/** Each item's mark in the notes form, by input id (`item_<id>`): discussed, carry or drop; and up to three next steps (`decision`, `decision_2`, …). */
+export type NotesArgs = Record<string, string | undefined>;
 
 /** The items a touch-point covered: those still open that were added before it ended. */
 function itemsOf(ctx: RequestContext, view: SeriesView, occurrence: Occurrence): AgendaItem[] {
@@ -128,9 +129,15 @@ export function saveNotes(ctx: RequestContext, param: string, args: NotesArgs): 
       carried += 1;
     }
   }
-  const step = recordNextStep(ctx, view, occurrence, args);
+  const steps = NEXT_STEP_ROWS.map((r) =>
+    recordNextStep(ctx, view, occurrence, { decision: args[`decision${r}`], owner: args[`owner${r}`], due: args[`due${r}`] }),
+  );
   ctx.audit({ schoolId: view.school.id, action: 'meeting.notes', subjectType: 'occurrence', subjectId: occurrence.id });
-  const summary = notesSummary(describeOccurrence(occurrence, view.school.timeZone), { discussed, carried, dropped }, step);
+  const summary = notesSummary(
+    describeOccurrence(occurrence, view.school.timeZone),
+    { discussed, carried, dropped },
+    steps.filter((x) => x !== undefined),
+  );
   ctx.notify(otherPerson(view, ctx.actor.user), 'meeting.notes', notesNotice(ctx.actor.user, summary), `notes:${occurrence.id}:${ctx.now.getTime()}`);
   return { messages: [withNextStepButton(summary, occurrence.id)] };
 }

@@ -27,6 +27,8 @@ export interface AgendaContents {
   /** Blocks other features add (escalations), between the items and the action items. */
   sections: Block[];
   actions: ActionItem[];
+  /** Open action items past their due date, with how long (shown at the top). */
+  overdue?: Map<number, string>;
 }
 
 function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean): string {
@@ -40,7 +42,10 @@ function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean
  * then what other features add (escalations) and open action items.
  */
 export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefined, viewer: User, contents: AgendaContents, opts: AgendaOptions = {}): Message {
-  const { priorities, items, actions } = contents;
+  const { priorities, items } = contents;
+  const overdue = contents.overdue ?? new Map<number, string>();
+  const late = contents.actions.filter((a) => overdue.has(a.id));
+  const actions = contents.actions.filter((a) => !overdue.has(a.id));
   const other = otherPerson(view, viewer);
   const names = new Map([
     [view.principal.id, view.principal.displayName],
@@ -51,6 +56,9 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
     { type: 'header', text: `Agenda — ${when}` },
     { type: 'context', text: esc(`With ${other.displayName} · ${view.school.name}`) },
   ];
+  const lateLine = (a: ActionItem): string =>
+    `${esc(a.text)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}, ${overdue.get(a.id) ?? ''}_`;
+  if (late.length) blocks.push({ type: 'text', text: '**Overdue action items**' }, { type: 'list', items: late.map(lateLine) });
   blocks.push({ type: 'text', text: '**Shared priorities**' });
   blocks.push(
     priorities.length
@@ -86,6 +94,7 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
   // The fallback (notifications, screen readers) carries the substance, not only counts.
   const lines = [
     `Agenda for ${when} with ${other.displayName}.`,
+    ...late.map((a) => `Overdue: ${a.text} (${names.get(a.ownerId) ?? 'someone'}, due ${formatLocalDate(a.dueDate)}, ${overdue.get(a.id) ?? ''})`),
     ...priorities.map((p) => `Priority ${p.slot}: ${p.text}`),
     ...items.map((i) => `${SECTION_LABELS[i.section]}: ${i.text}${i.carriedCount ? ` (carried over ${i.carriedCount}×)` : ''}`),
     ...actions.map((a) => `Action: ${a.text} (due ${formatLocalDate(a.dueDate)})`),

@@ -211,16 +211,30 @@ function actionPlace(services: Services, tenantId: number, partnershipId: number
   return { school, days: openDaysOf(services, tenantId, school.id, school.timeZone, pausedUntil) };
 }
 
+type ActionDue = Pick<ActionItem, 'id' | 'partnershipId' | 'ownerId' | 'dueDate'>;
+/** Before owners could change, the key held the item and its due date only. */
+const ownerlessKey = (a: ActionDue): string => `action:${a.id}:due:${a.dueDate}`;
+const actionDueKey = (a: ActionDue): string => `${ownerlessKey(a)}:u${a.ownerId}`;
+
+/** Withdraws an action item's due-date reminder still to come (it is re-dated, reassigned). */
+export function cancelActionDue(services: Services, a: ActionDue): void {
+  services.outbox.cancelPendingKey(ownerlessKey(a));
+  services.outbox.cancelPendingKey(actionDueKey(a));
+}
+
 /**
  * The morning of the due date at the prompt time, or — the school closed that day, a weekend, a
- * pause — the next open day's. Planned again (the same key) whenever the school's calendar changes.
+ * pause — the next open day's. Planned again (the same key) whenever the school's calendar changes,
+ * and under a new key when its due date or owner changes.
  */
-function planActionDue(services: Services, tenantId: number, a: Pick<ActionItem, 'id' | 'partnershipId' | 'ownerId' | 'dueDate'>, now: Date): void {
+export function planActionDue(services: Services, tenantId: number, a: ActionDue, now: Date): void {
   const place = actionPlace(services, tenantId, a.partnershipId);
   if (!place) return;
   const settings = services.agenda.settings(tenantId, a.partnershipId);
-  const key = `action:${a.id}:due:${a.dueDate}`;
-  services.outbox.cancelPendingKey(key);
+  const key = actionDueKey(a);
+  cancelActionDue(services, a);
+  const before = services.outbox.byDedupeKey(ownerlessKey(a));
+  if (before?.status === 'sent' && before.recipientId === a.ownerId) return; // already reminded under the old key
   const dueAt = placeOnSchoolDay(place.days, localToUtc(a.dueDate, settings.promptTime, place.school.timeZone), 'later');
   if (!dueAt) return;
   const endOfDay = localToUtc(addDays(toLocal(dueAt, place.school.timeZone).date, 1), '00:00', place.school.timeZone);
@@ -251,7 +265,7 @@ export function composeReminder(services: Services, row: OutboxRow, now: Date, c
   if (!viewer) return null;
   if (row.kind === REMINDER_KINDS.actionDue) {
     const action = agenda.actionById(row.tenantId, Number(args.actionId));
-    if (!action || action.status !== 'open') return null;
+    if (!action || action.status !== 'open' || action.ownerId !== row.recipientId) return null;
     if (muted(services, row, action.partnershipId)) return null;
     const place = actionPlace(services, row.tenantId, action.partnershipId);
     // Never sent on a closed day, a weekend or in a pause, even should it fall due on one.

@@ -15,7 +15,6 @@ import { describeOccurrence, otherPerson, pickSeries, upcoming, viewOf, type Ser
 import { bookingHint } from '../booking/messages';
 import { coachingDemandMessage } from '../coaching';
 import {
-  actionDoneMessage,
   agreementConfirmedMessage,
   agreementMessage,
   healthMessage,
@@ -26,6 +25,7 @@ import {
   prioritiesMessage,
   prioritySetNotice,
 } from './messages';
+import { overdueActions } from './overdue';
 import { agendaMessage, homeAgendaBlocks, type AgendaOptions } from './reminder-messages';
 
 // The calendar feed reads the section labels from here.
@@ -189,19 +189,6 @@ export function confirmAgreement(ctx: RequestContext, value: string): Reply {
   return { messages: [agreementConfirmedMessage(both)] };
 }
 
-export function actionDone(ctx: RequestContext, value: string): Reply {
-  const { agenda } = ctx.services;
-  const action = agenda.actionById(ctx.actor.tenant.id, Number(value));
-  if (!action) throw new Refusal('That action item no longer exists.');
-  const p = ctx.services.series.partnershipById(ctx.actor.tenant.id, action.partnershipId)!;
-  const school = ctx.services.people.schoolById(ctx.actor.tenant.id, p.schoolId)!;
-  authorize('agenda.use', ctx.actor, school, p);
-  if (action.status !== 'open') throw new Refusal(`That action item is already ${action.status}.`);
-  agenda.closeAction(ctx.actor.tenant.id, action.id, 'done', ctx.now);
-  ctx.audit({ schoolId: school.id, action: 'action.done', subjectType: 'action_item', subjectId: action.id });
-  return { messages: [actionDoneMessage(action)] };
-}
-
 /** Home: the agenda so far of each partnership, and your open action items. */
 export function homeAgenda(ctx: RequestContext): Block[] {
   const { agenda } = ctx.services;
@@ -279,7 +266,8 @@ export function compileAgenda(services: Services, contributions: Contributions, 
   const input = { tenantId, partnership: view.partnership, school: view.school, occurrence, viewer, now };
   const sections = contributions.agendaSections.flatMap((section) => section(services, input));
   const actions = agenda.openActions(tenantId, pid);
-  return agendaMessage(view, occurrence, viewer, { priorities, items, sections, actions }, opts);
+  const overdue = overdueActions(services, tenantId, view.school, actions, now);
+  return agendaMessage(view, occurrence, viewer, { priorities, items, sections, actions, overdue }, opts);
 }
 
 /** True when no other occurrence of the series falls earlier in the same quarter. */

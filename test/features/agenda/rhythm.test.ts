@@ -100,13 +100,13 @@ describe('two weeks of a partnership', () => {
     const due = thursday.filter((d) => d.message.text.startsWith('Due today'));
     expect(due.map((d) => [d.to, local(d.at)])).toEqual([['casey', '2026-11-26 08:00']]);
 
-    // Week 2: the compiled agenda shows the carried item first, with its count, and the open action item.
+    // Week 2: the compiled agenda shows the overdue action item at the top, with how long, then the carried item with its count.
     const week2 = await h.advance(new Date('2026-12-01T18:30:00Z').getTime() - h.clock.now().getTime());
     const compiled2 = week2.filter((d) => headerOf(d).startsWith('Agenda —') && d.to === 'pat');
     expect(compiled2).toHaveLength(1);
     const lists = compiled2[0].message.blocks.filter((b) => b.type === 'list').map((b) => (b as { items: string[] }).items.join('|'));
-    expect(lists[1]).toContain('Attendance dip in grade 4 — _Pat Rivera, carried over 1×_');
-    expect(lists[lists.length - 1]).toContain('Share the reading data with grade 3 team — _Casey Lee, due Thu 26 Nov 2026_');
+    expect(lists[0]).toContain('Share the reading data with grade 3 team — _Casey Lee, due Thu 26 Nov 2026, overdue 3 school days (5 days)_');
+    expect(lists[2]).toContain('Attendance dip in grade 4 — _Pat Rivera, carried over 1×_');
 
     // Nothing was sent twice.
     const keys = h.core.db
