@@ -8,7 +8,7 @@
  * has come (ids only), and the ledger file beside the database keeps them across a restore.
  */
 import type { Db } from './db';
-import { FORGOTTEN_DISPLAY_NAME, FORGOTTEN_EXTERNAL_ID_PREFIX } from '../core/model';
+import { FORGOTTEN_DISPLAY_NAME, FORGOTTEN_EXTERNAL_ID_PREFIX, isForgotten } from '../core/model';
 import type { ErasureCompleted, ErasureRepository, ErasureScope, ErasureSlice, ErasureStarted } from '../core/ports';
 import type { ErasureLedger } from './erasure-ledger';
 import { mayMention, nameForms, scrubJson, scrubText, type NameForms } from './erasure-text';
@@ -182,7 +182,7 @@ const outboxUnit: Unit = (w, cursor) => {
 /** Slack's delivery-log keys carry the platform user id (`action:…:U0123:…`): those rows go. */
 const deliveryKeysUnit: Unit = (w, cursor) => {
   const externalId = (w.db.prepare('SELECT external_id FROM users WHERE id = ?').get(w.erasure.user_id) as Row | undefined)?.external_id as string | undefined;
-  if (!externalId || externalId.startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX)) return null;
+  if (!externalId || isForgotten({ externalId })) return null;
   w.db.prepare(`DELETE FROM slack_deliveries WHERE rowid > ? AND rowid <= ? AND instr(delivery_key, ?) > 0`).run(cursor, cursor + SPAN, `:${externalId}:`);
   return nextSpan(w, 'slack_deliveries', cursor);
 };
@@ -325,7 +325,7 @@ export class ErasureStore implements ErasureRepository {
   private advance(erasure: ErasureRow, started: number, budgetMs: number, now: Date): ErasureCompleted | undefined {
     const user = this.db.prepare('SELECT display_name, handle, external_id FROM users WHERE id = ?').get(erasure.user_id) as Row | undefined;
     // A row already nameless has no name left to look for (its placeholder is not a name).
-    const named = user !== undefined && !String(user.external_id).startsWith(FORGOTTEN_EXTERNAL_ID_PREFIX);
+    const named = user !== undefined && !isForgotten({ externalId: String(user.external_id) });
     const work: Work = {
       db: this.db,
       erasure,

@@ -7,7 +7,8 @@ import type { Services } from '../../core/context';
 import type { OutboxRow } from '../../core/ports';
 import { decide, hasRole } from '../../core/policy';
 import type { Message } from '../../messages/model';
-import { localToUtc } from '../../core/datetime';
+import { localToUtc, type LocalDate } from '../../core/datetime';
+import type { School } from '../../core/model';
 import { openDays, placeOnSchoolDay } from '../../core/school-calendar';
 import { OUTBOX_KINDS, SENT_WHILE, pendingPrefix, type OutboxKind } from './pathway';
 import { details } from './messages';
@@ -82,6 +83,15 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
   }
 }
 
+/** The hour a dated escalation reminder (reflection, follow-up) goes out, on its date or the next school day. */
+const REMINDER_TIME = '08:00';
+
+/** When a reminder dated `date` goes out: at REMINDER_TIME that day, or the next school day when the school is closed then. */
+export function escalationReminderAt(services: Services, tenantId: number, school: School, date: LocalDate): Date {
+  const at = localToUtc(date, REMINDER_TIME, school.timeZone);
+  return placeOnSchoolDay(openDays(school.timeZone, services.calendar.closuresOfSchool(tenantId, school.id)), at, 'later') ?? at;
+}
+
 /**
  * After the school's calendar changed (a closure added or removed): the coach's reflection
  * question and a plan's follow-up still waiting to be sent move to the school day their date now
@@ -90,7 +100,6 @@ export function composeEscalation(services: Services, row: OutboxRow, now: Date)
 export function replanEscalationsOfSchool(services: Services, tenantId: number, schoolId: number, now: Date): void {
   const school = services.people.schoolById(tenantId, schoolId);
   if (!school) return;
-  const days = openDays(school.timeZone, services.calendar.closuresOfSchool(tenantId, schoolId));
   for (const e of services.escalations.openOfSchool(tenantId, schoolId)) {
     const waiting = [
       e.reflectUntil ? { kind: OUTBOX_KINDS.reflect, date: e.reflectUntil } : undefined,
@@ -100,8 +109,8 @@ export function replanEscalationsOfSchool(services: Services, tenantId: number, 
       if (!w) continue;
       const row = services.outbox.byDedupeKey(`${pendingPrefix(e.id, w.kind)}${w.date}`);
       if (!row || row.status !== 'pending') continue;
-      const placed = placeOnSchoolDay(days, localToUtc(w.date, '08:00', school.timeZone), 'later');
-      if (!placed || placed.getTime() === row.dueAt.getTime() || placed < now) continue;
+      const placed = escalationReminderAt(services, tenantId, school, w.date);
+      if (placed.getTime() === row.dueAt.getTime() || placed < now) continue;
       services.outbox.cancelPendingKey(row.dedupeKey);
       services.outbox.plan(
         {

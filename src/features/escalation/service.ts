@@ -13,7 +13,7 @@ import type { RequestContext, Services } from '../../core/context';
 import type { School, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
 import { authorize, LEADER_ROLES } from '../../core/policy';
-import { localToUtc, todayIn, type LocalDate } from '../../core/datetime';
+import { todayIn, type LocalDate } from '../../core/datetime';
 import type { Category, Escalation } from '../../core/ports';
 import { closureOn, openDays, placeOnSchoolDay, schoolDaysAfter } from '../../core/school-calendar';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
@@ -21,6 +21,7 @@ import { OUTBOX_KINDS, PATHWAY, pendingPrefix, type StepEvent } from './pathway'
 import { pageTier, pagingChain, reachableTier } from './reach';
 import { COACHES_ONLY, NO_SUCH_ESCALATION, acknowledgedToCoach, closedLine, outcomeToOther, planLine, type Paging } from './messages';
 import { enact, guard, type Effects, type Planned } from './steps';
+import { escalationReminderAt } from './reminders';
 import { schoolOf } from './views';
 
 function leaders(services: Services, tenantId: number, schoolId: number, role: 'principal' | 'assistant_principal'): User[] {
@@ -150,12 +151,6 @@ export function raisedTo(ctx: RequestContext, e: Escalation): string | undefined
   return coachPartnership(ctx.services, ctx.actor.tenant.id, ctx.actor.user, school)?.principal.displayName;
 }
 
-function followUpAt(ctx: RequestContext, school: School, date: LocalDate): Date {
-  const days = openDays(school.timeZone, ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id));
-  const at = localToUtc(date, '08:00', school.timeZone);
-  return placeOnSchoolDay(days, at, 'later') ?? at;
-}
-
 /** When a touch-point's compiled agenda goes out: agenda-lead minutes before it, on a school day. */
 function compiledAgendaAt(ctx: RequestContext, school: School, partnershipId: number, startsAt: Date): Date {
   const days = openDays(school.timeZone, ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id));
@@ -168,7 +163,7 @@ function reflection(ctx: RequestContext, e: Escalation, school: School, days: nu
   const closures = ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id);
   const until = schoolDaysAfter(todayIn(ctx.now, school.timeZone), days, (d) => closureOn(closures, d) !== undefined);
   const coach = ctx.services.people.userById(ctx.actor.tenant.id, e.coachId!)!;
-  const dueAt = localToUtc(until, '08:00', school.timeZone);
+  const dueAt = escalationReminderAt(ctx.services, ctx.actor.tenant.id, school, until);
   return {
     reflectUntil: until,
     planned: [
@@ -288,7 +283,7 @@ export function recordOutcome(ctx: RequestContext, param: string, args: Outcome)
         compose: { escalationId: e.id, date: args.followUp },
         dedupeKey: `${pendingPrefix(e.id, OUTBOX_KINDS.followUp)}${args.followUp}`,
         // A follow-up on a weekend or closed day goes on the next school day, as every follow-up does.
-        dueAt: followUpAt(ctx, school, args.followUp),
+        dueAt: escalationReminderAt(ctx.services, ctx.actor.tenant.id, school, args.followUp),
       },
     ];
     line = planLine(e, args.plan, owner.displayName, args.followUp);
