@@ -13,6 +13,7 @@ import { formatInstant, parseSpan } from '../../src/core/datetime';
 import { buttonsOf, formOf, type Block, type FormInput, type Message } from '../../src/messages/model';
 import type { Services } from '../../src/core/ports';
 import { renderPlainText } from './render-plain-text';
+import { settledMessage } from '../../src/messages/reply';
 
 export const CONSOLE_TENANT = 'local';
 
@@ -154,7 +155,13 @@ export class ConsoleSession {
         }
         const button = buttons[n - 1];
         this.print(`(pressed "${button.label}")`);
-        await this.show(this.options.app.action(this.inbound(), button.actionId, button.value));
+        const answer = this.options.app.action(this.inbound(), button.actionId, button.value);
+        if (answer.outcome && msg) {
+          // The pressed message's buttons are used up, as Slack and Teams show it updated.
+          this.latest.set(this.current, settledMessage(msg, answer.outcome));
+          this.print(answer.outcome);
+        }
+        await this.show(answer);
         return;
       }
       case 'advance': {

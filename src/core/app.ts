@@ -10,7 +10,7 @@ import { silentLogger } from './ports';
 import type { BackgroundJob, PersonResolver, Reply, RequestContext, Services } from './context';
 import { type CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
 import { AmbiguousPersonError, BusyError, NeedsChoice, Refusal, UsageError } from './errors';
-import { todayIn } from './datetime';
+import { formatShortDate, todayIn } from './datetime';
 import { authorize } from './policy';
 import { escapeMarkup, type Message } from '../messages/model';
 import { personRef, personRefIds, renderMessageRefs } from './person-refs';
@@ -52,6 +52,11 @@ export function errorMessage(reason: string, usage?: string): Message {
   const blocks: Message['blocks'] = [{ type: 'text', text: escapeMarkup(reason) }];
   if (usage) blocks.push({ type: 'context', text: `Usage: ${escapeMarkup(usage)}` });
   return { text, blocks };
+}
+
+/** What replaces a settled message's buttons: "✓ Accepted by Casey Lee, Mon 23 Nov". */
+export function settledLine(verb: string, ctx: Pick<RequestContext, 'actor' | 'today'>): string {
+  return `✓ ${verb} by ${ctx.actor.user.displayName}, ${formatShortDate(ctx.today)}`;
 }
 
 export interface TouchpointOptions {
@@ -127,7 +132,8 @@ export class Touchpoint {
     return this.run(inbound, undefined, (ctx) => {
       const spec = this.registry.findAction(actionId);
       if (!spec) throw new Refusal('That button is out of date. Type the command again.');
-      return spec.handle(ctx, value);
+      const result = spec.handle(ctx, value);
+      return spec.settles && result.outcome === undefined ? { ...result, outcome: settledLine(spec.settles, ctx) } : result;
     });
   }
 

@@ -46,6 +46,11 @@ export interface RequestContext {
 /** What goes back to the person who acted (their reply, ephemeral where the platform allows). */
 export interface Reply {
   messages: Message[];
+  /**
+   * For a button press: the line that replaces the pressed message's controls (the buttons are
+   * used up). Absent: the message is left as it was.
+   */
+  outcome?: string;
 }
 
 export const reply = (...messages: Message[]): Reply => ({ messages });

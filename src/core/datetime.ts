@@ -144,6 +144,12 @@ export function formatLocalDate(date: LocalDate): string {
   return format(new Date(y, m - 1, d), 'EEE d MMM yyyy');
 }
 
+/** "Mon 23 Nov": a day this school year, where the year goes without saying. */
+export function formatShortDate(date: LocalDate): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return format(new Date(y, m - 1, d), 'EEE d MMM');
+}
+
 export function parseWeekday(input: string): Parsed<Weekday> {
   const w = WEEKDAY_NAMES[input.trim().toLowerCase()];
   return w ? { ok: true, value: w } : { ok: false, error: `"${input}" is not a weekday (use mon, tue, wed, thu, fri, sat or sun)` };

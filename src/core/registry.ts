@@ -53,6 +53,11 @@ export interface ActionSpec {
   actionId: string;
   /** Where its answer may be shown; private unless it says otherwise. */
   visibility?: Visibility;
+  /**
+   * The past-tense verb of a button that settles its message (Accept → "Accepted"): once the
+   * handler succeeds, the message's controls are replaced by "✓ Accepted by Casey Lee, Mon 23 Nov".
+   */
+  settles?: string;
   handle(ctx: RequestContext, value: string): Reply;
 }
 

@@ -335,11 +335,11 @@ export function registerAgenda(registry: CommandRegistry): void {
       return { messages: [addForm(ctx, otherPerson(view, ctx.actor.user))] };
     },
   });
-  registry.action({ actionId: 'agenda.pass', handle: passOnPrompt });
+  registry.action({ actionId: 'agenda.pass', settles: 'Nothing to add — noted', handle: passOnPrompt });
   registry.action({ actionId: 'agenda.item.edit', handle: (ctx, v) => ({ messages: [editItemForm(editableItem(ctx, Number(v)).item)] }) });
   registry.action({ actionId: 'agenda.item.remove', handle: (ctx, v) => removeItem(ctx, Number(v)) });
-  registry.action({ actionId: 'meeting.held', handle: (ctx, v) => recordOutcome(ctx, v, 'held') });
-  registry.action({ actionId: 'meeting.missed', handle: (ctx, v) => recordOutcome(ctx, v, 'missed') });
+  registry.action({ actionId: 'meeting.held', settles: 'Marked held', handle: (ctx, v) => recordOutcome(ctx, v, 'held') });
+  registry.action({ actionId: 'meeting.missed', settles: 'Marked missed', handle: (ctx, v) => recordOutcome(ctx, v, 'missed') });
   registry.action({ actionId: 'meeting.rescheduled', handle: (ctx, v) => ({ messages: [rescheduleForm(viewFromOccurrence(ctx, v).occurrence.id)] }) });
   registry.action({
     actionId: 'meeting.next-step',
@@ -348,7 +348,7 @@ export function registerAgenda(registry: CommandRegistry): void {
       return { messages: [nextStepForm(view, occurrence.id)] };
     },
   });
-  registry.action({ actionId: 'agreement.confirm', handle: confirmAgreement });
+  registry.action({ actionId: 'agreement.confirm', settles: 'Confirmed', handle: confirmAgreement });
   registry.action({ actionId: 'action.done', handle: actionDone });
   registry.action({ actionId: 'action.redate', handle: redateAsk });
   registry.action({ actionId: 'action.reassign', handle: reassignAction });

@@ -283,17 +283,17 @@ export function registerBooking(registry: CommandRegistry): void {
   for (const spec of [setup, book, next, skip, move, reschedule, pause, resume, cancel, closed] as CommandSpec<never>[]) {
     registry.command(spec);
   }
-  registry.action({ actionId: 'booking.accept', handle: (ctx, v) => reply(acceptProposal(ctx, v)) });
+  registry.action({ actionId: 'booking.accept', settles: 'Accepted', handle: (ctx, v) => reply(acceptProposal(ctx, v)) });
   registry.onDelivery('booking.proposal', { undeliverable: proposalUndeliverable });
-  registry.action({ actionId: 'booking.decline', handle: (ctx, v) => reply(declineProposal(ctx, v)) });
-  registry.action({ actionId: 'booking.unskip', handle: (ctx, v) => reply(undoSkip(ctx, v)) });
-  registry.action({ actionId: 'booking.cancel.confirm', handle: (ctx, v) => reply(confirmCancel(ctx, v)) });
-  registry.action({ actionId: 'booking.cancel.keep', handle: () => reply(kept()) });
-  registry.action({ actionId: 'booking.move.confirm', handle: (ctx, v) => reply(confirmMove(ctx, v)) });
-  registry.action({ actionId: 'booking.pause.confirm', handle: (ctx, v) => reply(confirmPause(ctx, v)) });
-  registry.action({ actionId: 'booking.reschedule.confirm', handle: (ctx, v) => reply(confirmReschedule(ctx, v)) });
-  registry.action({ actionId: 'booking.reschedule.accept', handle: (ctx, v) => reply(acceptChange(ctx, v)) });
-  registry.action({ actionId: 'booking.reschedule.decline', handle: (ctx, v) => reply(declineChange(ctx, v)) });
-  registry.action({ actionId: 'booking.closure.undo', visibility: 'channel-safe', handle: (ctx, v) => reply(undoClosure(ctx, v)) });
+  registry.action({ actionId: 'booking.decline', settles: 'Declined', handle: (ctx, v) => reply(declineProposal(ctx, v)) });
+  registry.action({ actionId: 'booking.unskip', settles: 'Put back', handle: (ctx, v) => reply(undoSkip(ctx, v)) });
+  registry.action({ actionId: 'booking.cancel.confirm', settles: 'Cancelled', handle: (ctx, v) => reply(confirmCancel(ctx, v)) });
+  registry.action({ actionId: 'booking.cancel.keep', settles: 'Kept', handle: () => reply(kept()) });
+  registry.action({ actionId: 'booking.move.confirm', settles: 'Moved', handle: (ctx, v) => reply(confirmMove(ctx, v)) });
+  registry.action({ actionId: 'booking.pause.confirm', settles: 'Paused', handle: (ctx, v) => reply(confirmPause(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.confirm', settles: 'Confirmed', handle: (ctx, v) => reply(confirmReschedule(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.accept', settles: 'Accepted', handle: (ctx, v) => reply(acceptChange(ctx, v)) });
+  registry.action({ actionId: 'booking.reschedule.decline', settles: 'Declined', handle: (ctx, v) => reply(declineChange(ctx, v)) });
+  registry.action({ actionId: 'booking.closure.undo', settles: 'Undone', visibility: 'channel-safe', handle: (ctx, v) => reply(undoClosure(ctx, v)) });
   registry.homeSection(homeSection);
 }

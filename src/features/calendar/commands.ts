@@ -48,8 +48,8 @@ export function registerCalendar(registry: CommandRegistry, options: CalendarOpt
   const source = typeof options.source === 'string' ? new SchoolCalendarSource(options.source) : options.source;
   registry.command(calendarCommand(options.baseUrl, source));
   registry.action({ actionId: 'calendar.rotate', handle: (ctx) => askToRotate(ctx, options.baseUrl) });
-  registry.action({ actionId: 'calendar.rotate.confirm', handle: (ctx, value) => rotateFeed(ctx, value, options.baseUrl) });
-  registry.action({ actionId: 'calendar.rotate.keep', handle: () => ({ messages: [keptMessage()] }) });
+  registry.action({ actionId: 'calendar.rotate.confirm', settles: 'New link made', handle: (ctx, value) => rotateFeed(ctx, value, options.baseUrl) });
+  registry.action({ actionId: 'calendar.rotate.keep', settles: 'Kept', handle: () => ({ messages: [keptMessage()] }) });
   registry.action({ actionId: 'calendar.subscribe', handle: () => ({ messages: [howToSubscribe()] }) });
   // An erased person keeps no calendar link (after forget-me they hold no role, so it would show nothing anyway).
   registry.listen('user.forgotten', (ctx, { userId }) => {

@@ -251,6 +251,7 @@ export function registerCoaching(registry: CommandRegistry): void {
   for (const form of [acceptFormSpec, askFormSpec, declineFormSpec, replyFormSpec] as FormSpec<never>[]) registry.form(form);
   registry.action({
     actionId: ACTIONS.send,
+    settles: 'Sent',
     handle(ctx, v) {
       const { sent, school, joined } = sendDraft(ctx, v);
       return reply(sentReply(sent, school, joined));
@@ -260,6 +261,7 @@ export function registerCoaching(registry: CommandRegistry): void {
   registry.action({ actionId: ACTIONS.edit, handle: (ctx, v) => reply(formFor(ctx, draftToEdit(ctx, v))) });
   registry.action({
     actionId: ACTIONS.discard,
+    settles: 'Cancelled',
     handle(ctx, v) {
       discardDraft(ctx, v);
       return reply(discardedReply());
@@ -295,6 +297,7 @@ export function registerCoaching(registry: CommandRegistry): void {
   });
   registry.action({
     actionId: ACTIONS.done,
+    settles: 'Marked done',
     handle(ctx, v) {
       const { request: r, teacher } = markDone(ctx, v);
       return reply(doneReply(r, teacher));
@@ -302,14 +305,15 @@ export function registerCoaching(registry: CommandRegistry): void {
   });
   registry.action({
     actionId: ACTIONS.helpful,
+    settles: 'Answered',
     handle(ctx, v) {
       const { helpful, coach } = answerHelpful(ctx, v);
       return reply(helpfulThanks(helpful, coach));
     },
   });
-  registry.action({ actionId: ACTIONS.withdraw, handle: withdrawRequest });
-  registry.action({ actionId: ACTIONS.forget, handle: (ctx, v) => reply(forgottenReply(forgetMe(ctx, v))) });
-  registry.action({ actionId: ACTIONS.keep, handle: () => reply(keptReply()) });
+  registry.action({ actionId: ACTIONS.withdraw, settles: 'Withdrawn', handle: withdrawRequest });
+  registry.action({ actionId: ACTIONS.forget, settles: 'Erased', handle: (ctx, v) => reply(forgottenReply(forgetMe(ctx, v))) });
+  registry.action({ actionId: ACTIONS.keep, settles: 'Kept', handle: () => reply(keptReply()) });
   registry.homeSection(coachingHome);
   registry.planner(planCoachingReminders);
   for (const kind of Object.values(COACHING_KINDS)) registry.composer(kind, composeCoachingReminder);

@@ -145,6 +145,7 @@ export function registerEscalation(registry: CommandRegistry): void {
   registry.form(outcomeFormSpec);
   registry.action({
     actionId: 'escalation.shared',
+    settles: 'Noted',
     handle: (ctx, v) => {
       const { e, reflectUntil } = answerSharedFirst(ctx, v);
       return reply(reflectUntil ? reflectionSaved(reflectUntil) : raiseQuestion(e, raisedTo(ctx, e)));
@@ -159,26 +160,30 @@ export function registerEscalation(registry: CommandRegistry): void {
   });
   registry.action({
     actionId: 'escalation.raise',
+    settles: 'Raised',
     handle: (ctx, v) => {
       const { principalName, occurrence } = raise(ctx, v);
       return reply(raised(principalName, occurrence));
     },
   });
-  registry.action({ actionId: 'escalation.reflect', handle: (ctx, v) => reply(reflectionSaved(reflect(ctx, 'reflect', v))) });
-  registry.action({ actionId: 'escalation.not-yet', handle: (ctx, v) => reply(askedAgain(reflect(ctx, 'not-yet', v))) });
+  registry.action({ actionId: 'escalation.reflect', settles: 'Noted', handle: (ctx, v) => reply(reflectionSaved(reflect(ctx, 'reflect', v))) });
+  registry.action({ actionId: 'escalation.not-yet', settles: 'Noted', handle: (ctx, v) => reply(askedAgain(reflect(ctx, 'not-yet', v))) });
   registry.action({
     actionId: 'escalation.worked-out',
+    settles: 'Worked out',
     handle: (ctx, v) => {
       takeStep(ctx, 'worked-out', v);
       return reply(workedOut());
     },
   });
-  registry.action({ actionId: 'escalation.withdraw', handle: (ctx, v) => reply(withdrawn(takeStep(ctx, 'withdraw', v))) });
+  registry.action({ actionId: 'escalation.withdraw', settles: 'Withdrawn', handle: (ctx, v) => reply(withdrawn(takeStep(ctx, 'withdraw', v))) });
   registry.action({
     actionId: 'escalation.ack',
+    settles: 'Acknowledged',
     handle: (ctx, v) => {
       const ack = acknowledge(ctx, v);
-      return reply(ack.already ? alreadyAcknowledged(ack.byName, ack.at, ack.school.timeZone) : acknowledged(ack.at, ack.school.timeZone));
+      if (ack.already) return { ...reply(alreadyAcknowledged(ack.byName, ack.at, ack.school.timeZone)), outcome: `✓ Acknowledged by ${ack.byName}` };
+      return reply(acknowledged(ack.at, ack.school.timeZone));
     },
   });
   registry.action({

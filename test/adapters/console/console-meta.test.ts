@@ -43,6 +43,12 @@ describe('console meta-commands', () => {
     expect(out).toContain('Agenda so far with Pat Rivera\n  • Great week — Wins and bright spots');
   });
 
+  it(':press on a settling button prints its outcome, and the used buttons are gone', async () => {
+    const out = await session(['/touchpoint book @casey weekly tue 14:00', ':as casey', ':press 2', ':press 1']);
+    expect(out).toContain('(pressed "Decline")\n✓ Declined by Casey Lee, Mon 23 Nov');
+    expect(out).toContain('There is no button to press in the latest message shown to you.');
+  });
+
   it(':advance delivers what falls due, in order, and bad meta input gets its usage line', async () => {
     const out = await session([
       '/touchpoint book @casey weekly tue 14:00',

@@ -64,15 +64,20 @@ describe('proposing and answering', () => {
     expect(buttons.every((b) => b.value === String(series.id))).toBe(true);
     expect(series.status).toBe('proposed');
 
-    // The proposer pressing Accept is refused.
-    expect(text(h.press('pat', proposal, 'Accept'))).toBe('You proposed this touch-point; the other person answers it.');
+    // The proposer pressing Accept is refused, and the proposal keeps its buttons.
+    const refused = h.press('pat', proposal, 'Accept');
+    expect(text(refused)).toBe('You proposed this touch-point; the other person answers it.');
+    expect(refused.outcome).toBeUndefined();
     // A teacher pressing it is refused.
     expect(text(h.press('taylor', proposal, 'Accept'))).toBe('Only the principal and the coach of a touch-point can see it.');
     expect(h.core.services.series.seriesById(tid(), series.id)!.status).toBe('proposed');
     expect(await h.deliver()).toEqual([]);
 
     // The invitee accepts: the series is active and the proposer is told.
-    expect(text(h.press('casey', proposal, 'Accept'))).toBe('Booked with Pat Rivera: weekly on Tuesdays, 14:00–14:30. Next: Tue 24 Nov 2026, 14:00–14:30 EST.');
+    const accepted = h.press('casey', proposal, 'Accept');
+    expect(text(accepted)).toBe('Booked with Pat Rivera: weekly on Tuesdays, 14:00–14:30. Next: Tue 24 Nov 2026, 14:00–14:30 EST.');
+    // The proposal's buttons are used up: every platform replaces them with the outcome.
+    expect(accepted.outcome).toBe('✓ Accepted by Casey Lee, Mon 23 Nov');
     expect(h.core.services.series.seriesById(tid(), series.id)!.status).toBe('active');
     const answer = await h.deliver();
     // (Other features may greet the new partnership too; the acceptance goes to the proposer only.)
