@@ -182,7 +182,8 @@ export function registerEscalation(registry: CommandRegistry): void {
     settles: 'Acknowledged',
     handle: (ctx, v) => {
       const ack = acknowledge(ctx, v);
-      if (ack.already) return { ...reply(alreadyAcknowledged(ack.byName, ack.at, ack.school.timeZone)), outcome: `✓ Acknowledged by ${ack.byName}` };
+      if (ack.already)
+        return { ...reply(alreadyAcknowledged(ack.byName, ack.at, ack.school.timeZone)), outcome: `✓ Acknowledged${ack.byName ? ` by ${ack.byName}` : ''}` };
       return reply(acknowledged(ack.at, ack.school.timeZone));
     },
   });
