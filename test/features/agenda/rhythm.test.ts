@@ -265,7 +265,7 @@ describe('two weeks of a partnership', () => {
     // …and so does /touchpoint notes.
     const typed = h.run('casey', 'notes');
     expect(text(typed)).toBe(text(late));
-    expect(buttonsOf(typed.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
+    expect(buttonsOf(typed.messages[0]).map((b) => b.label)).toEqual(['Add another next step', 'Edit notes']);
   });
 
   it("with two touch-points, the add and move forms ask which one, and the prompt's button knows", () => {
