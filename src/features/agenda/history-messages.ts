@@ -16,6 +16,10 @@ export interface MeetingRecord {
   notes: { note: MeetingNote; author: string }[];
 }
 
+/** How many past touch-points `history` shows unless told, and at most. */
+export const HISTORY_DEFAULT = 5;
+export const HISTORY_MAX = 20;
+
 export const PRIVATE_MARK = '(private — only you)';
 
 /** Held, missed, skipped (and why) … as one short phrase. */
@@ -33,8 +37,8 @@ export function statusLine(o: Occurrence): string {
       return 'Paused';
     case 'scheduled':
       return 'Not recorded yet (/touchpoint notes)';
-    default:
-      return o.status;
+    case 'cancelled':
+      return 'Cancelled';
   }
 }
 
@@ -78,8 +82,12 @@ export function historyMessage(otherName: string, records: MeetingRecord[], aske
     if (i > 0) blocks.push({ type: 'divider' });
     blocks.push(...recordBlocks(r));
   });
-  const fewer = records.length < asked ? ` (all there are: ${records.length})` : '';
-  blocks.push({ type: 'context', text: esc(`The last ${records.length}${fewer}. Add notes to the last one: /touchpoint notes add shared|private <text>`) });
+  const n = records.length;
+  const shownLine =
+    n < asked
+      ? `All ${n} past touch-point${n === 1 ? '' : 's'}.`
+      : `The last ${n}; more with /touchpoint history ${Math.min(HISTORY_MAX, n + HISTORY_DEFAULT)}.`;
+  blocks.push({ type: 'context', text: esc(`${shownLine} Add notes to the last one: /touchpoint notes add shared|private <text>`) });
   return { text: [`${title}:`, ...records.map(recordText)].join('\n\n'), blocks };
 }
 

@@ -15,10 +15,7 @@ import { Refusal } from '../../core/errors';
 import { describeOccurrence, otherPerson, viewOf, type SeriesView } from '../booking/service';
 import { agendaPartnership } from './service';
 import { readableNotes } from './meeting-notes';
-import { feedMeetingLines, historyMessage, lastMeetingBlocks, type MeetingRecord } from './history-messages';
-
-export const HISTORY_DEFAULT = 5;
-export const HISTORY_MAX = 20;
+import { HISTORY_DEFAULT, HISTORY_MAX, feedMeetingLines, historyMessage, lastMeetingBlocks, type MeetingRecord } from './history-messages';
 
 /** Past meetings that belong in a history: a cancelled slot never was one. */
 const isPastMeeting = (o: Occurrence): boolean => o.status !== 'cancelled';

@@ -50,7 +50,7 @@ export function lastNotableMeeting(ctx: RequestContext, view: SeriesView): Occur
 
 function openWindow(ctx: RequestContext, view: SeriesView, occurrence: Occurrence): NotesWindow {
   const window = notesWindow(ctx.services, ctx.actor.tenant.id, view, occurrence, ctx.now);
-  if (!window.open) throw new Refusal(window.why!);
+  if (!window.open) throw new Refusal(window.why ?? 'These notes can no longer be changed.');
   return window;
 }
 

@@ -79,7 +79,8 @@ describe('/touchpoint history', () => {
     const one = shownAll(h.run('pat', 'history 1'));
     expect(one).toContain('Tue 8 Dec 2026');
     expect(one).not.toContain('Tue 1 Dec 2026');
-    expect(shownAll(h.run('pat', 'history 20'))).toContain('The last 3 (all there are: 3)');
+    expect(one).toContain('The last 1; more with /touchpoint history 6.');
+    expect(shownAll(h.run('pat', 'history 20'))).toContain('All 3 past touch-points.');
     for (const bad of ['21', '0', 'lots', '2.5']) {
       const reply = text(h.run('pat', `history ${bad}`));
       expect(reply).toContain(`"${bad}" is not a number of touch-points from 1 to 20`);

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/core/context';
 import type { Actor } from '../../../src/core/model';
-import { formOf, type Message } from '../../../src/messages/model';
+import { formOf } from '../../../src/messages/model';
 import { buildFeed } from '../../../src/features/calendar/feed';
 import { buildExport } from '../../../src/features/operations/commands';
 import { bookAccepted, createHarness, inbound, seedSchool, type Harness, type SentDm } from '../../support/harness';
