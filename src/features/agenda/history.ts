@@ -91,7 +91,7 @@ export function feedMeetingNotes(services: Services, owner: Actor, view: SeriesV
 export const history: CommandSpec<{ n: number; with?: string }> = {
   root: 'touchpoint',
   name: 'history',
-  usage: `history [n] [with @person]`,
+  usage: 'history [n]',
   describe: `your last touch-points (${HISTORY_DEFAULT} unless you say, at most ${HISTORY_MAX}): held, missed or skipped, items discussed, next steps, notes`,
   example: 'history 3',
   schema: () =>

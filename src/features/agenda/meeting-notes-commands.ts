@@ -28,8 +28,7 @@ export const notesCommand: CommandSpec<NotesCommandArgs> = {
   root: 'touchpoint',
   name: 'notes',
   usage: 'notes [add [shared|private] <text> | edit #<n> <text> | remove #<n> | show]',
-  describe:
-    'record what happened at your last touch-point (items, next steps); add shared notes (both of you see them) or private notes (only you), until the next one begins',
+  describe: 'record your last touch-point: items, next steps, shared and private notes (yours to change until the next one)',
   example: 'notes add shared Agreed to visit every K-2 room before the data meeting',
   schema: () =>
     z

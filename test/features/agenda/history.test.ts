@@ -84,7 +84,7 @@ describe('/touchpoint history', () => {
     for (const bad of ['21', '0', 'lots', '2.5']) {
       const reply = text(h.run('pat', `history ${bad}`));
       expect(reply).toContain(`"${bad}" is not a number of touch-points from 1 to 20`);
-      expect(reply).toContain('history [n] [with @person]');
+      expect(reply).toContain('history [n]');
     }
     expect(text(h.run('pat', 'history 2 3'))).toContain('unexpected "3"');
     expect(text(h.run('taylor', 'history'))).toContain('no active touch-point');
