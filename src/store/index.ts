@@ -14,6 +14,7 @@ import { CoachingStore } from './coaching';
 import { ErasureStore } from './erasure';
 import { ErasureLedger } from './erasure-ledger';
 import { EscalationStore } from './escalations';
+import { MeetingNotesStore } from './meeting-notes';
 import { OperationsStore } from './operations';
 import { OutboxStore } from './outbox';
 import { PeopleStore } from './people';
@@ -53,6 +54,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
     series: new SeriesStore(db),
     calendar: new CalendarStore(db),
     agenda: new AgendaStore(db),
+    meetingNotes: new MeetingNotesStore(db),
     escalations: new EscalationStore(db),
     coaching: new CoachingStore(db),
     erasure: new ErasureStore(db, new ErasureLedger(options.erasureLedgerPath)),

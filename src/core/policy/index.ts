@@ -6,7 +6,7 @@
  *
  * The rules are grouped by area: shared.ts (the decision and the facts every rule reads),
  * governance.ts (schools, roles, coaches, export), series.ts (touch-points, the agenda, health),
- * escalation.ts, coaching.ts, calendar.ts; rules.ts names them all for `decide` and `authorize`.
+ * escalation.ts, coaching.ts, calendar.ts, meeting-notes.ts; rules.ts names them all for `decide` and `authorize`.
  */
 export { LEADER_ROLES, hasRole, rolesAt, type Decision } from './shared';
 export {
@@ -61,6 +61,7 @@ export {
   type CoachingRequestFacts,
   type LeaderRequestFields,
 } from './coaching';
+export { maySeeMeetingNote, type MeetingNoteFacts } from './meeting-notes';
 export { canHaveCalendarFeed, canImportSchoolCalendar, canSeeInCalendarFeed } from './calendar';
 export { RULES, authorize, decide, type ActorRule, type RuleName } from './rules';
 export { VIEWERS, VISIBILITY_NOTES, WHO_SEES_WHAT, type VisibilityRow } from './who-sees-what';

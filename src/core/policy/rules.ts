@@ -15,6 +15,7 @@ import {
 } from './escalation';
 import { canActAsRequester, canAnswerRequest, canCoach, canRequestCoaching, canSeeCoachingDemand, canSeeHelpfulAnswer, canSeeRequest } from './coaching';
 import { canHaveCalendarFeed, canImportSchoolCalendar, canSeeInCalendarFeed } from './calendar';
+import { maySeeMeetingNote } from './meeting-notes';
 
 // ---- rules by name ------------------------------------------------------------------------------
 
@@ -36,6 +37,7 @@ export const RULES = {
   'closures.manage': canManageClosures,
   'agenda.use': canUseAgenda,
   'agenda.item.edit': canEditItem,
+  'meeting-note.see': maySeeMeetingNote,
   'health.view': canViewHealth,
   'escalation.raise': canRaiseEscalation,
   'escalation.view': canViewEscalation,

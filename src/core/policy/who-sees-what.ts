@@ -50,12 +50,16 @@ export const WHO_SEES_WHAT: readonly VisibilityRow[] = [
     ],
   },
   {
-    data: 'Agenda items, notes, priorities, action items',
+    data: 'Agenda items, shared meeting notes, priorities, action items',
     sees: ['Nothing', 'Nothing', "The partnership's coach", 'Nothing', "The partnership's principal or assistant principal", 'Nothing', 'Nothing'],
   },
   {
     data: 'Partnership health report',
     sees: ['Nothing', 'Nothing', 'Their own partnership', 'Nothing', "Their own school's partnerships", "Their own school's", 'Nothing'],
+  },
+  {
+    data: 'Private meeting notes',
+    sees: ['Nothing', 'Nothing', 'Only those they wrote', 'Nothing', 'Only those they wrote', 'Nothing', 'Nothing'],
   },
   { data: 'Audit log', sees: ['Nothing', 'Nothing', 'Nothing', 'Nothing', 'Nothing', "Their own school's", 'Nothing'] },
 ];

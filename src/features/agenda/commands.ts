@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec, FormSpec } from '../../core/registry';
 import type { LocalDate, TypedTime } from '../../core/datetime';
-import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zTypedTime } from '../../core/args';
+import { noArguments, noExtra, takeWith, word, zDate, zTypedTime } from '../../core/args';
 import { SECTIONS, type Section } from '../../core/ports';
 import { otherPerson } from '../booking/service';
 import {
@@ -24,7 +24,10 @@ import {
   showAgenda,
   viewFromOccurrence,
 } from './service';
-import { addNextStep, notesOfLastMeeting, recordOutcome, rescheduleMeeting, saveNotes, type NextStep, type NotesArgs } from './notes';
+import { addNextStep, recordOutcome, rescheduleMeeting, saveNotes, type NextStep, type NotesArgs } from './notes';
+import { notesCommand as notes, registerMeetingNotes } from './meeting-notes-commands';
+import { history, registerHistory } from './history';
+import { NOTE_INPUT_IDS, NOTE_MAX } from './meeting-notes-messages';
 import { actionDone, listActions, reassignAction, redateAction, redateAsk } from './actions';
 import { SETTING_KEYS, changeSettings, type SettingKey } from './settings';
 import { NEXT_STEP_ROWS, addForm, editItemForm, nextStepForm, rescheduleForm } from './messages';
@@ -230,6 +233,11 @@ const notesFormSpec: FormSpec<NotesArgs> = {
       }
       for (const [key, value] of Object.entries(raw)) {
         if (rowIds.includes(key)) continue;
+        if (NOTE_INPUT_IDS.includes(key)) {
+          if ((value?.length ?? 0) > NOTE_MAX) c.addIssue({ code: 'custom', message: `notes must be at most ${NOTE_MAX} characters`, path: [key] });
+          else out[key] = value?.trim() || undefined;
+          continue;
+        }
         const m = mark.safeParse(value);
         if (m.success) out[key] = m.data;
         else c.addIssue({ code: 'custom', message: 'pick discussed, carry over or drop', path: [key] });
@@ -250,16 +258,6 @@ const rescheduleFormSpec: FormSpec<{ date: LocalDate; time: TypedTime }> = {
   // A time without am/pm is read inside the school day, as everywhere a meeting's time is typed.
   schema: (pctx) => z.object({ date: zDate(pctx.today), time: zTypedTime() }),
   handle: (ctx, args, param) => rescheduleMeeting(ctx, param, args.date, args.time),
-};
-
-const notes: CommandSpec<{ with?: string }> = {
-  root: 'touchpoint',
-  name: 'notes',
-  usage: 'notes',
-  describe: 'record what happened at your last touch-point: items, decisions, next steps',
-  example: 'notes',
-  ...onlyWithPerson,
-  handle: (ctx, args) => notesOfLastMeeting(ctx, args.with),
 };
 
 // ---- action items ---------------------------------------------------------------------------------------------
@@ -325,7 +323,7 @@ const settings: CommandSpec<SettingsArgs> = {
 // ---- registration -------------------------------------------------------------------------------------------
 
 export function registerAgenda(registry: CommandRegistry): void {
-  for (const spec of [add, agendaCommand, priorities, notes, actions, report, settings] as CommandSpec<never>[]) registry.command(spec);
+  for (const spec of [add, agendaCommand, priorities, notes, history, actions, report, settings] as CommandSpec<never>[]) registry.command(spec);
   for (const form of [editForm, notesFormSpec, nextStepFormSpec, rescheduleFormSpec, redateFormSpec] as FormSpec<never>[]) registry.form(form);
   // From a prompt: the form is for that prompt's partnership.
   registry.action({
@@ -354,6 +352,8 @@ export function registerAgenda(registry: CommandRegistry): void {
   registry.action({ actionId: 'action.reassign', handle: reassignAction });
   registry.listen('series.accepted', sendAgreement);
   registry.homeSection(homeAgenda);
+  registerMeetingNotes(registry);
+  registerHistory(registry);
   registry.planner((services, now) => void planReminders(services, now));
   for (const kind of Object.values(REMINDER_KINDS)) registry.composer(kind, composeReminder);
 }

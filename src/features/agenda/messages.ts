@@ -9,6 +9,7 @@ import { internalMention } from '../../core/app';
 import { formatLocalDate, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
+import { noteInputs } from './meeting-notes-messages';
 import { SECTIONS, type ActionItem, type AgendaItem, type Priority, type ReminderSettings, type Section } from '../../core/ports';
 import { describeOccurrence, describeRule, otherPerson, partnerInput, type SeriesView } from '../booking/service';
 
@@ -195,6 +196,7 @@ export function notesForm(view: SeriesView, occurrence: Occurrence, items: Agend
             { id: `owner${suffix}`, label: 'Owner', kind: 'person' as const, required: false, choices: ownerChoices(view) },
             { id: `due${suffix}`, label: 'Due', kind: 'date' as const, required: false },
           ]),
+          ...noteInputs(),
         ],
       },
     ],
@@ -226,7 +228,13 @@ export function withNextStepButton(text: string, occurrenceId: number): Message 
     text,
     blocks: [
       { type: 'text', text: esc(text) },
-      { type: 'actions', buttons: [{ actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrenceId) }] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'meeting.next-step', label: 'Add another next step', value: String(occurrenceId) },
+          { actionId: 'meeting.notes.show', label: 'Edit notes', value: String(occurrenceId) },
+        ],
+      },
     ],
   };
 }

@@ -28,6 +28,8 @@ import {
   NEXT_STEP_ROWS,
 } from './messages';
 import { outcomeQuestion } from './reminder-messages';
+import { writeNote } from './meeting-notes';
+import { NOTE_INPUTS, PRIVATE_SAVED_LINE, sharedNotesLine } from './meeting-notes-messages';
 
 /** A decision or next step as submitted: all three together, or none (the schema checks). */
 export interface NextStep {
@@ -132,14 +134,15 @@ export function saveNotes(ctx: RequestContext, param: string, args: NotesArgs): 
   const steps = NEXT_STEP_ROWS.map((r) =>
     recordNextStep(ctx, view, occurrence, { decision: args[`decision${r}`], owner: args[`owner${r}`], due: args[`due${r}`] }),
   );
+  const written = NOTE_INPUTS.filter((i) => args[i.id]).map((i) => writeNote(ctx, view, occurrence, i.visibility, args[i.id]!));
   ctx.audit({ schoolId: view.school.id, action: 'meeting.notes', subjectType: 'occurrence', subjectId: occurrence.id });
-  const summary = notesSummary(
-    describeOccurrence(occurrence, view.school.timeZone),
-    { discussed, carried, dropped },
-    steps.filter((x) => x !== undefined),
-  );
+  const summary = notesSummary(describeOccurrence(occurrence, view.school.timeZone), { discussed, carried, dropped }, [
+    ...steps.filter((x) => x !== undefined),
+    ...written.filter((n) => n.visibility === 'shared').map(sharedNotesLine),
+  ]);
   ctx.notify(otherPerson(view, ctx.actor.user), 'meeting.notes', notesNotice(ctx.actor.user, summary), `notes:${occurrence.id}:${ctx.now.getTime()}`);
-  return { messages: [withNextStepButton(summary, occurrence.id)] };
+  const own = written.some((n) => n.visibility === 'private') ? ` ${PRIVATE_SAVED_LINE}` : '';
+  return { messages: [withNextStepButton(`${summary}${own}`, occurrence.id)] };
 }
 
 /** The next-step form (after the notes were saved): one more action item. */

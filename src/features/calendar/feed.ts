@@ -3,7 +3,8 @@
  * event in the school's time zone (with its VTIMEZONE), the dates that will not happen as
  * EXDATEs, and moved occurrences as overrides (RECURRENCE-ID of the original slot). Calendars
  * are synced to other services, so an event says who meets and how many agenda items there
- * are — never what the items, escalations or coaching requests say.
+ * are — never what the items, escalations or coaching requests say. A past meeting carries its
+ * shared notes and next steps (what both people already read); never a private note.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import ical, { ICalEventRepeatingFreq } from 'ical-generator';
@@ -19,6 +20,7 @@ import type { FeedSeries } from '../../core/ports';
 import { describeOccurrence, ruleOf, viewOf, type SeriesView } from '../booking/service';
 import { isSlotDate, nextSlots, slotFor, slotsBetween, type Slot } from '../booking/recurrence';
 import { SECTION_LABELS } from '../agenda/service';
+import { feedMeetingNotes } from '../agenda/history';
 import { vtimezone } from './vtimezone';
 
 /** Statuses whose slot does not take place: an EXDATE in the feed. */
@@ -73,6 +75,8 @@ interface SeriesPlan {
   overrides: { slot: Slot; occurrence: Occurrence }[];
   /** Meetings of the series' earlier slot (before a reschedule took effect), each an event of its own. */
   earlier: Occurrence[];
+  /** Held meetings of the rule's slots (not moved): an override carries their shared notes and next steps. */
+  held: { slot: Slot; occurrence: Occurrence }[];
   next?: Occurrence;
 }
 
@@ -109,11 +113,13 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
   const stored = new Set(rows.map((o) => o.originalDate));
   const excluded = new Map<LocalDate, Date>();
   const overrides: SeriesPlan['overrides'] = [];
+  const held: SeriesPlan['held'] = [];
   for (const o of rows) {
     if (!isSlotDate(rule, o.originalDate)) continue;
     const slot = slotFor(rule, o.originalDate);
     if (EXCLUDED_STATUSES.has(o.status)) excluded.set(o.originalDate, slot.startsAt);
     else if (o.moved) overrides.push({ slot, occurrence: o });
+    else if (o.status === 'held') held.push({ slot, occurrence: o });
   }
   // Slots not materialised yet still skip closures and the pause, as materialise will.
   for (const c of services.calendar.closuresOfSchool(tenantId, view.school.id)) {
@@ -135,6 +141,7 @@ function planSeries(services: Services, tenantId: number, series: FeedSeries, vi
     until,
     next,
     overrides,
+    held,
     earlier: earlierMeetings,
     exdates: [...excluded.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, d]) => d),
   };
@@ -167,6 +174,13 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
     const id = seriesUid(tenantId, plan.series.id);
     const summary = seriesSummary(plan.view);
     const text = description(services, tenantId, plan.view, plan.next, plan.series.status === 'cancelled');
+    // Past meetings carry their shared notes and next steps (never a private note: see feedMeetingNotes).
+    const past = feedMeetingNotes(services, owner, plan.view, [
+      ...plan.earlier,
+      ...plan.overrides.map((x) => x.occurrence),
+      ...plan.held.map((x) => x.occurrence),
+    ]);
+    const textOf = (o: Occurrence): string => (past.has(o.id) ? `${text}\n\n${describeOccurrence(o, tz)}\n${past.get(o.id)!}` : text);
     cal.createEvent({
       id,
       stamp: now,
@@ -183,7 +197,7 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
       },
     });
     for (const o of plan.earlier) {
-      cal.createEvent({ id: `${id}-o${o.id}`, stamp: now, timezone: tz, summary, description: text, start: zoned(o.startsAt), end: zoned(o.endsAt) });
+      cal.createEvent({ id: `${id}-o${o.id}`, stamp: now, timezone: tz, summary, description: textOf(o), start: zoned(o.startsAt), end: zoned(o.endsAt) });
     }
     for (const { slot, occurrence } of plan.overrides) {
       cal.createEvent({
@@ -191,8 +205,20 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
         stamp: now,
         timezone: tz,
         summary,
-        description: text,
+        description: textOf(occurrence),
         sequence: 1,
+        recurrenceId: zoned(slot.startsAt),
+        start: zoned(occurrence.startsAt),
+        end: zoned(occurrence.endsAt),
+      });
+    }
+    for (const { slot, occurrence } of plan.held.filter((x) => past.has(x.occurrence.id))) {
+      cal.createEvent({
+        id,
+        stamp: now,
+        timezone: tz,
+        summary,
+        description: textOf(occurrence),
         recurrenceId: zoned(slot.startsAt),
         start: zoned(occurrence.startsAt),
         end: zoned(occurrence.endsAt),

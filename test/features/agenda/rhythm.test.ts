@@ -259,13 +259,13 @@ describe('two weeks of a partnership', () => {
     expect(text(late)).toBe(
       'The notes for Tue 24 Nov 2026, 14:00–14:30 EST are already saved. Add a next step here, or /touchpoint agenda to see what carries over.',
     );
-    expect(buttonsOf(late.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
+    expect(buttonsOf(late.messages[0]).map((b) => b.label)).toEqual(['Add another next step', 'Edit notes']);
     const step = formOf(h.press('casey', late.messages[0], 'Add another next step').messages[0])!;
     expect(step.title).toBe('Add a next step');
     // …and so does /touchpoint notes.
     const typed = h.run('casey', 'notes');
     expect(text(typed)).toBe(text(late));
-    expect(buttonsOf(typed.messages[0]).map((b) => b.label)).toEqual(['Add another next step']);
+    expect(buttonsOf(typed.messages[0]).map((b) => b.label)).toEqual(['Add another next step', 'Edit notes']);
   });
 
   it("with two touch-points, the add and move forms ask which one, and the prompt's button knows", () => {
