@@ -17,7 +17,7 @@ const AC = require(join(require.resolve('adaptivecards/package.json'), '..', 'di
 };
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
-const card = (...body: object[]): AdaptiveCard => ({ type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body }) as AdaptiveCard;
+const card = (...body: object[]): AdaptiveCard => ({ type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body, msteams: { width: 'Full' } }) as AdaptiveCard;
 
 /** Problems the Adaptive Cards library reports when parsing and validating the card. */
 function problems(json: AdaptiveCard): string[] {
