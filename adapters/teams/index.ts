@@ -68,6 +68,30 @@ export class TeamsCloudAdapter extends CloudAdapter {
   }
 }
 
+type ConsoleError = typeof console.error & { teamsTokenNoiseFiltered?: true };
+
+/** What botbuilder's token check prints itself before it throws (the throw is logged by the route, once). */
+function isTokenCheckNoise(first: unknown): boolean {
+  if (first instanceof Error && first.name === 'TokenExpiredError') return true;
+  return typeof first === 'string' && first.startsWith('Error finding key for token.');
+}
+
+/**
+ * botbuilder's token check prints an expired token's error and a bad signature's key dump with
+ * console.error before throwing; the route logs the refusal as one warning line instead. Only
+ * those two prints are dropped; everything else reaches console.error as before.
+ */
+function silenceTokenCheckNoise(): void {
+  const current = console.error as ConsoleError;
+  if (current.teamsTokenNoiseFiltered) return;
+  const filtered: ConsoleError = (...args: unknown[]) => {
+    if (isTokenCheckNoise(args[0])) return;
+    current.apply(console, args);
+  };
+  filtered.teamsTokenNoiseFiltered = true;
+  console.error = filtered;
+}
+
 /** The one-line reason a token was refused (botbuilder's messages can span lines). */
 function refusalReason(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
@@ -110,6 +134,7 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
     throw new Error('refusing to serve Teams without MICROSOFT_APP_ID outside local mode: anyone could post as any user');
   }
 
+  silenceTokenCheckNoise();
   const auth = new ConfigurationBotFrameworkAuthentication({ ...botFrameworkSettings(config.teams), ...options.authSettings });
   const adapter = new TeamsCloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
