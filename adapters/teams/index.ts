@@ -82,6 +82,7 @@ function isTokenCheckNoise(first: unknown): boolean {
  * those two prints are dropped; everything else reaches console.error as before.
  */
 function silenceTokenCheckNoise(): void {
+  // eslint-disable-next-line no-console -- botbuilder prints with console.error; this wraps exactly that
   const current = console.error as ConsoleError;
   if (current.teamsTokenNoiseFiltered) return;
   const filtered: ConsoleError = (...args: unknown[]) => {
@@ -89,6 +90,7 @@ function silenceTokenCheckNoise(): void {
     current.apply(console, args);
   };
   filtered.teamsTokenNoiseFiltered = true;
+  // eslint-disable-next-line no-console -- see above: the wrapper forwards all but the two token-check prints
   console.error = filtered;
 }
 

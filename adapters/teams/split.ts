@@ -33,13 +33,20 @@ function pieces(block: Block): Block[] {
     case 'list': {
       const list = block as ListBlock;
       const start = list.start ?? 1;
-      return block.items.map((item, i) => ({ ...block, items: [item], start: start + i }) as ListBlock);
+      return block.items.map((item, i) => {
+        const piece: ListBlock = { ...block, items: [item], start: start + i };
+        return piece;
+      });
     }
     case 'fields':
       return block.fields.map((field) => ({ type: 'fields', fields: [field] }));
     case 'text':
       return block.text.split(/\n(?=.)/).map((line) => ({ type: 'text', text: line }));
-    default:
+    case 'header':
+    case 'context':
+    case 'actions':
+    case 'form':
+    case 'divider':
       return [block];
   }
 }
@@ -85,7 +92,12 @@ function plainOf(blocks: Block[]): string {
 export function splitForTeams(message: Message, toActivity: (part: Message) => unknown, partLimit = TEAMS_PART_LIMIT): Message[] {
   const limit = partLimit - ENVELOPE_ALLOWANCE;
   if (teamsSize(toActivity(message)) <= limit) return [message];
-  const all: Piece[] = message.blocks.flatMap((block, index) => pieces(block).map((p) => ({ ...p, fromList: index }) as Piece));
+  const all: Piece[] = message.blocks.flatMap((block, index) =>
+    pieces(block).map((p) => {
+      const piece: Piece = { ...p, fromList: index };
+      return piece;
+    }),
+  );
   // What an empty part costs (the card, the continuation line), then each piece on its own.
   const overhead = teamsSize(toActivity({ text: continuedLine(99, 99), blocks: [{ type: 'context', text: escapeMarkup(continuedLine(99, 99)) }] }));
   const sizes = all.map((p) => teamsSize(toActivity({ text: plainOf([p]), blocks: [p] })) - teamsSize(toActivity({ text: '', blocks: [] })));

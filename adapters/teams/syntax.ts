@@ -50,7 +50,7 @@ export function inTeamsWords(text: string, place: Place, syntax: TeamsSyntax): s
       // "/touchpoint commands", a bare root: named, not typed.
       return `${before}${root === 'touchpoint' ? syntax.botName : 'coaching'}${afterRoot ?? ''}`;
     }
-    if (root === 'coaching') return `${before}coaching${afterRoot}`;
+    if (root === 'coaching') return `${before}coaching${afterRoot ?? ''}`;
     const typed = afterRoot!.replace(/^\s+/, '');
     return place === 'personal' ? `${before}${typed}` : `${before}@${syntax.botName} ${typed}`;
   });

@@ -37,7 +37,8 @@ function userId(aad: string): number {
 function lastSaid(conversationId: string): string {
   const sent = rig.connector.activities(conversationId);
   if (sent.length === 0) throw new Error(`nothing said in ${conversationId}`);
-  return String(sent[sent.length - 1].body.summary ?? '');
+  const summary = sent[sent.length - 1].body.summary;
+  return typeof summary === 'string' ? summary : '';
 }
 
 function actionsOf(card: AdaptiveCard): SubmitAction[] {
