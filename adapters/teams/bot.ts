@@ -13,11 +13,13 @@ import type { Reply } from '../../src/core/context';
 import type { Identity, Tenant } from '../../src/core/model';
 import type { Clock, Logger } from '../../src/core/ports';
 import { ROOTS, splitRoot, type Root } from '../../src/core/registry';
-import { formOf, type Message } from '../../src/messages/model';
+import { escapeMarkup, formOf, type Message } from '../../src/messages/model';
+import { settledMessage } from '../../src/messages/reply';
 import type { Services } from '../../src/core/ports';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { commandTextOf, identityOf, isPersonal, mentionReader, submissionOf } from './activity';
-import { cardActivity, formAgainActivity, FormMemory, type FormBlock } from './cards';
+import { cardActivity, formAgainActivity, FormMemory, SentCardMemory, teamsParts, type FormBlock } from './cards';
+import { teamsSyntaxOf, type Place, type TeamsSyntax } from './syntax';
 
 export interface TeamsBotOptions {
   app: Touchpoint;
@@ -28,6 +30,15 @@ export interface TeamsBotOptions {
   /** The tenant for activities that name none: only the Emulator in local mode. */
   fallbackTenant?: string;
   forms?: FormMemory;
+  /** Cards with buttons sent, shared with the notifier (whose DMs carry most of them). */
+  sent?: SentCardMemory;
+  /** How commands read in Teams; from the app's registry when not given. */
+  syntax?: TeamsSyntax;
+}
+
+/** A 1:1 chat with the bot, or a channel / group chat others read. */
+export function placeOf(activity: Partial<Activity>): Place {
+  return isPersonal(activity) ? 'personal' : 'shared';
 }
 
 export const WELCOME: Message = {
@@ -64,9 +75,13 @@ interface Known {
 
 export class TeamsBot {
   readonly forms: FormMemory;
+  readonly sent: SentCardMemory;
+  readonly syntax: TeamsSyntax;
 
   constructor(private readonly options: TeamsBotOptions) {
     this.forms = options.forms ?? new FormMemory();
+    this.sent = options.sent ?? new SentCardMemory();
+    this.syntax = options.syntax ?? teamsSyntaxOf(options.app.registry);
   }
 
   async onTurn(context: TurnContext): Promise<void> {
@@ -94,7 +109,7 @@ export class TeamsBot {
       await this.send(context, [NO_TENANT]);
       return;
     }
-    const inbound: Inbound = { identity: known.identity };
+    const inbound: Inbound = { identity: known.identity, where: placeOf(activity) };
     const hasValue = activity.value !== undefined && activity.value !== null;
     if (hasValue && !activity.text?.trim()) {
       await this.onSubmission(context, inbound);
@@ -277,13 +292,38 @@ export class TeamsBot {
   }
 
   private async reply(context: TurnContext, reply: Reply): Promise<void> {
+    if (reply.outcome !== undefined) await this.settle(context, reply.outcome);
     await this.send(context, reply.messages);
   }
 
+  /**
+   * The press settled the card that carried the button: it is redrawn with the outcome where its
+   * buttons were ("✓ Accepted by Casey Lee, Mon 23 Nov"), so no one presses a used button again.
+   * A card sent before a restart is not remembered: it becomes the outcome line alone.
+   */
+  private async settle(context: TurnContext, outcome: string): Promise<void> {
+    const activity = context.activity;
+    const cardId = activity.replyToId;
+    if (!cardId) return;
+    const original = this.sent.find(activity.conversation.id, cardId);
+    const settled = original ? settledMessage(original, outcome) : { text: outcome, blocks: [{ type: 'context' as const, text: escapeMarkup(outcome) }] };
+    try {
+      await context.updateActivity({ ...cardActivity(settled), id: cardId });
+    } catch (err) {
+      // The answer still goes out; a stale button is refused as "already answered" if pressed.
+      const status = (err as { statusCode?: unknown } | null)?.statusCode;
+      this.options.logger.warn({ status, err: (err as Error)?.message ?? String(err) }, 'Teams card could not be updated after its button was pressed');
+    }
+  }
+
   private async send(context: TurnContext, messages: Message[]): Promise<void> {
+    const conversationId = context.activity.conversation.id;
     for (const message of messages) {
-      this.forms.rememberFrom(context.activity.conversation.id, message);
-      await context.sendActivity(cardActivity(message));
+      for (const { part, activity } of teamsParts(message, { place: placeOf(context.activity), syntax: this.syntax })) {
+        this.forms.rememberFrom(conversationId, part);
+        const sent = await context.sendActivity(activity);
+        this.sent.remember(conversationId, sent?.id, part);
+      }
     }
   }
 }

@@ -1,10 +1,14 @@
 /**
- * Neutral messages as Bot Framework message activities carrying one Adaptive Card, and a short
- * memory of the forms sent, so a refused form can be drawn again exactly as it was.
+ * Neutral messages as Bot Framework message activities carrying one Adaptive Card (in Teams'
+ * command syntax, split when too large for one message), and short memories of the forms and the
+ * cards with buttons sent, so a refused form can be drawn again exactly as it was and a settled
+ * card can be redrawn without its buttons.
  */
 import type { Activity } from 'botbuilder';
-import { formOf, type Block, type Message } from '../../src/messages/model';
+import { buttonsOf, formOf, type Block, type Message } from '../../src/messages/model';
 import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, type RenderOptions } from './render-adaptive-card';
+import { splitForTeams } from './split';
+import { inTeamsSyntax, type Place, type TeamsSyntax } from './syntax';
 
 export type FormBlock = Extract<Block, { type: 'form' }>;
 
@@ -15,6 +19,22 @@ export function cardActivity(message: Message, options?: RenderOptions): Partial
     summary: message.text,
     attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: renderAdaptiveCard(message, options) }],
   };
+}
+
+/** Where a message goes, which decides how its command references read. */
+export interface Destination {
+  place: Place;
+  /** Without it (tests of the card alone) command references are left as the core wrote them. */
+  syntax?: TeamsSyntax;
+}
+
+/**
+ * The message as Teams should get it: command references in its syntax for the destination, and
+ * split into parts each Teams will take. Each part comes with its activity, in order.
+ */
+export function teamsParts(message: Message, to: Destination): { part: Message; activity: Partial<Activity> }[] {
+  const worded = to.syntax ? inTeamsSyntax(message, to.place, to.syntax) : message;
+  return splitForTeams(worded, (part) => cardActivity(part)).map((part) => ({ part, activity: cardActivity(part) }));
 }
 
 /** The form alone, drawn again with the refused fields marked and the entered values kept. */
@@ -50,5 +70,36 @@ export class FormMemory {
 
   find(conversationId: string, formId: string): FormBlock | undefined {
     return this.forms.get(FormMemory.key(conversationId, formId));
+  }
+}
+
+/**
+ * The cards with buttons sent lately, by conversation and activity id, as sent (in Teams' words).
+ * When a press settles its card, the card is redrawn from here with the outcome in place of its
+ * buttons. Bounded; a card sent before a restart is redrawn with the outcome alone.
+ */
+export class SentCardMemory {
+  private readonly cards = new Map<string, Message>();
+
+  constructor(private readonly capacity = 2000) {}
+
+  private static key(conversationId: string, activityId: string): string {
+    return `${conversationId}\u0000${activityId}`;
+  }
+
+  /** Remembers a part just sent, if it has buttons (only a button settles a card). */
+  remember(conversationId: string, activityId: string | undefined, part: Message): void {
+    if (!activityId || buttonsOf(part).length === 0) return;
+    const key = SentCardMemory.key(conversationId, activityId);
+    this.cards.delete(key);
+    this.cards.set(key, part);
+    while (this.cards.size > this.capacity) {
+      const oldest = this.cards.keys().next().value as string;
+      this.cards.delete(oldest);
+    }
+  }
+
+  find(conversationId: string, activityId: string): Message | undefined {
+    return this.cards.get(SentCardMemory.key(conversationId, activityId));
   }
 }

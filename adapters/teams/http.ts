@@ -1,11 +1,10 @@
 /**
- * Plain node:http for botbuilder's `CloudAdapter.process(req, res, logic)`: it expects what
- * Express or Restify would hand it, a request with a parsed `body` and a response with
- * `status`/`header`/`send`/`end`. The service has one plain HTTP server, so this file reads the
- * JSON body itself and wraps the response.
+ * Plain node:http for the Teams endpoint: the service has one plain HTTP server, so this file
+ * reads the JSON body itself and turns it into the Activity botbuilder's turn takes.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'botbuilder';
+import type { IncomingMessage } from 'node:http';
+import type { Activity } from 'botbuilder';
+import { z } from 'zod';
 
 /** Activities are small; a megabyte leaves room for large cards and refuses floods. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -42,51 +41,27 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
   return parsed as Record<string, unknown>;
 }
 
-/** The request as botbuilder reads it. */
-export function botRequest(req: IncomingMessage, body: Record<string, unknown>): Request {
-  return { body, headers: req.headers, method: req.method };
-}
+const ActivityBody = z.looseObject({ type: z.string().min(1, 'activity type is empty') });
 
 /**
- * The Express-like response botbuilder writes to, over node's ServerResponse. `finalStatus` may
- * change the status (and then the body) just before it is written.
+ * The body as an Activity, as botbuilder's own request handling reads it (its date fields as
+ * Dates, the text kept beside them), or a one-line reason it is not one.
  */
-export function botResponse(res: ServerResponse, finalStatus?: (status: number) => { status: number; body?: string }): Response {
-  let status = 200;
-  const headers: Record<string, string> = {};
-  let payload: string | undefined;
-  return {
-    socket: res.socket,
-    status(code: number) {
-      status = code;
-      return this;
-    },
-    header(name: string, value: unknown) {
-      headers[name.toLowerCase()] = String(value);
-      return this;
-    },
-    send(body?: unknown) {
-      if (body === undefined || body === null) return this;
-      if (typeof body === 'string') {
-        payload = body;
-        headers['content-type'] ??= 'text/plain; charset=utf-8';
-      } else {
-        payload = JSON.stringify(body);
-        headers['content-type'] ??= 'application/json; charset=utf-8';
-      }
-      return this;
-    },
-    end() {
-      if (res.headersSent) return res.end();
-      const changed = finalStatus?.(status);
-      if (changed && changed.status !== status) {
-        status = changed.status;
-        payload = changed.body;
-        headers['content-type'] = 'text/plain; charset=utf-8';
-      }
-      if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
-      res.writeHead(status, headers);
-      res.end(payload);
-    },
-  };
+export function activityOf(body: Record<string, unknown>): { activity: Activity } | { error: string } {
+  const parsed = ActivityBody.safeParse(body);
+  if (!parsed.success) return { error: `not a Bot Framework activity: ${parsed.error.issues[0]?.message ?? 'no type'}` };
+  const activity = { ...parsed.data } as Record<string, unknown>;
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  // Checked above for its type; the rest is botbuilder's to read (it tolerates missing fields).
+  return { activity: activity as unknown as Activity };
 }

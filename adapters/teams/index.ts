@@ -13,7 +13,14 @@
  *   listens on 127.0.0.1, and this endpoint also refuses a `serviceUrl` off this machine, so no
  *   one can make the bot call a URL of their choosing.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../src/compose';
 import type { TeamsConfig } from '../../src/config';
@@ -23,8 +30,9 @@ import type { PlatformAdapter } from '../../src/platform';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { errorMessage } from '../../src/core/app';
 import { TeamsBot } from './bot';
-import { cardActivity, FormMemory } from './cards';
-import { BodyError, botRequest, botResponse, readJsonBody } from './http';
+import { cardActivity, FormMemory, SentCardMemory } from './cards';
+import { teamsSyntaxOf } from './syntax';
+import { activityOf, BodyError, readJsonBody } from './http';
 import { TeamsNotifier } from './notifier';
 
 export const MESSAGES_PATH = '/api/messages';
@@ -45,6 +53,51 @@ export interface StartTeamsOptions {
   authSettings?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
   /** How long a proactive DM may go unanswered before the outbox retries it (default 15 s). */
   sendTimeoutMs?: number;
+}
+
+/** What a checked token says about the request (botbuilder keeps the type in a package of its own). */
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+/**
+ * The CloudAdapter, with the turn run for a request whose token the route has already checked.
+ * (Its own `process` checks the token too, but prints each refusal's stack trace to stderr.)
+ */
+export class TeamsCloudAdapter extends CloudAdapter {
+  runAuthenticated(result: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(result, activity, logic);
+  }
+}
+
+type ConsoleError = typeof console.error & { teamsTokenNoiseFiltered?: true };
+
+/** What botbuilder's token check prints itself before it throws (the throw is logged by the route, once). */
+function isTokenCheckNoise(first: unknown): boolean {
+  if (first instanceof Error && first.name === 'TokenExpiredError') return true;
+  return typeof first === 'string' && first.startsWith('Error finding key for token.');
+}
+
+/**
+ * botbuilder's token check prints an expired token's error and a bad signature's key dump with
+ * console.error before throwing; the route logs the refusal as one warning line instead. Only
+ * those two prints are dropped; everything else reaches console.error as before.
+ */
+function silenceTokenCheckNoise(): void {
+  // eslint-disable-next-line no-console -- botbuilder prints with console.error; this wraps exactly that
+  const current = console.error as ConsoleError;
+  if (current.teamsTokenNoiseFiltered) return;
+  const filtered: ConsoleError = (...args: unknown[]) => {
+    if (isTokenCheckNoise(args[0])) return;
+    current.apply(console, args);
+  };
+  filtered.teamsTokenNoiseFiltered = true;
+  // eslint-disable-next-line no-console -- see above: the wrapper forwards all but the two token-check prints
+  console.error = filtered;
+}
+
+/** The one-line reason a token was refused (botbuilder's messages can span lines). */
+function refusalReason(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  return message.split('\n')[0].slice(0, 200);
 }
 
 export interface TeamsHandle {
@@ -83,8 +136,9 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
     throw new Error('refusing to serve Teams without MICROSOFT_APP_ID outside local mode: anyone could post as any user');
   }
 
+  silenceTokenCheckNoise();
   const auth = new ConfigurationBotFrameworkAuthentication({ ...botFrameworkSettings(config.teams), ...options.authSettings });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new TeamsCloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: error?.stack ?? String(error), activityType: context.activity?.type }, 'Teams turn failed');
     try {
@@ -96,7 +150,11 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
 
   const conversations = core.platformStores.teams;
   const forms = new FormMemory();
+  const sent = new SentCardMemory();
+  const syntax = teamsSyntaxOf(core.app.registry);
   const bot = new TeamsBot({
+    sent,
+    syntax,
     app: core.app,
     services: core.services,
     conversations,
@@ -105,7 +163,17 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
     forms,
     fallbackTenant: authenticated ? undefined : EMULATOR_TENANT,
   });
-  const notifier = new TeamsNotifier({ adapter, appId, conversations, clock: core.clock, logger, forms, sendTimeoutMs: options.sendTimeoutMs });
+  const notifier = new TeamsNotifier({
+    adapter,
+    appId,
+    conversations,
+    clock: core.clock,
+    logger,
+    forms,
+    sent,
+    syntax,
+    sendTimeoutMs: options.sendTimeoutMs,
+  });
   core.dispatcher.addNotifier(notifier);
 
   http.route('POST', MESSAGES_PATH, async (req: IncomingMessage, res: ServerResponse) => {
@@ -127,16 +195,32 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
       sendJson(res, 403, { error: 'in local mode only a Bot Framework Emulator on this machine may call (serviceUrl must be localhost)' });
       return;
     }
-    // botbuilder answers 401 for most bad tokens but 500 for some (a bad signature surfaces as a
-    // plain jsonwebtoken error). With tokens required, anything that fails before the turn starts
-    // is a refused request.
-    let turnStarted = false;
-    const response = botResponse(res, (status) => (authenticated && status === 500 && !turnStarted ? { status: 401, body: 'Unauthorized' } : { status }));
-    await adapter.process(botRequest(req, body), response, async (context) => {
-      turnStarted = true;
-      await bot.onTurn(context);
-    });
-    if (res.statusCode === 401) logger.warn({ remote: req.socket.remoteAddress }, 'Teams request refused: missing or invalid Bot Framework token');
+    const read = activityOf(body);
+    if ('error' in read) {
+      sendJson(res, 400, { error: read.error });
+      return;
+    }
+    const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+    // The token is checked here, so a refusal is one warning line (botbuilder's own check prints a
+    // stack trace for each). Any failure of the check is a refusal: a bad signature surfaces as a
+    // plain jsonwebtoken error, not an AuthenticationError.
+    let checked: AuthenticateRequestResult;
+    try {
+      checked = await auth.authenticateRequest(read.activity, authorization);
+    } catch (err) {
+      logger.warn(
+        { status: 401, reason: refusalReason(err), remote: req.socket.remoteAddress },
+        'Teams request refused: missing or invalid Bot Framework token',
+      );
+      sendJson(res, 401, { error: 'Unauthorized' });
+      return;
+    }
+    const answer = await adapter.runAuthenticated(checked, read.activity, (context) => bot.onTurn(context));
+    if (answer?.body !== undefined) sendJson(res, answer.status, answer.body);
+    else {
+      res.writeHead(answer?.status ?? 200);
+      res.end();
+    }
   });
 
   logger.info({ path: MESSAGES_PATH, authenticated, appType: authenticated ? config.teams.appType : undefined }, 'Teams endpoint mounted');

@@ -10,7 +10,8 @@ import { TurnContext, type CloudAdapter, type ConversationParameters, type Conve
 import type { Clock, Delivery, Logger, Notifier, UserRef } from '../../src/core/ports';
 import type { Message } from '../../src/messages/model';
 import type { TeamsConversation, TeamsConversationRepository } from '../../src/store/teams';
-import { cardActivity, type FormMemory } from './cards';
+import { teamsParts, type FormMemory, type SentCardMemory } from './cards';
+import type { TeamsSyntax } from './syntax';
 
 export const NO_CONVERSATION = 'no Teams conversation with this user yet (they have not messaged or installed the app)';
 
@@ -22,6 +23,10 @@ export interface TeamsNotifierOptions {
   clock: Clock;
   logger: Logger;
   forms?: FormMemory;
+  /** Cards with buttons sent, so the bot can redraw one its button settled. */
+  sent?: SentCardMemory;
+  /** How commands read in Teams (command references in DMs are rewritten to it). */
+  syntax?: TeamsSyntax;
   /** A DM not answered within this long is given up and retried later (default 15 s). */
   sendTimeoutMs?: number;
 }
@@ -99,6 +104,16 @@ export class TeamsNotifier implements Notifier {
 
   constructor(private readonly options: TeamsNotifierOptions) {}
 
+  /** The message in a 1:1 chat, split into parts Teams takes; each remembered as the bot would. */
+  private async deliver(context: TurnContext, conversationId: string, message: Message): Promise<void> {
+    const { forms, sent, syntax } = this.options;
+    for (const { part, activity } of teamsParts(message, { place: 'personal', syntax })) {
+      forms?.rememberFrom(conversationId, part);
+      const response = await context.sendActivity(activity);
+      sent?.remember(conversationId, response?.id, part);
+    }
+  }
+
   async send(recipient: UserRef, message: Message): Promise<Delivery> {
     const { conversations, logger } = this.options;
     const known = conversations.ofRecipient(recipient.tenantExternalId, recipient.userId);
@@ -117,21 +132,20 @@ export class TeamsNotifier implements Notifier {
   }
 
   private async continueIn(target: TeamsConversation, message: Message): Promise<void> {
-    const { adapter, appId, forms } = this.options;
+    const { adapter, appId } = this.options;
     const reference = target.reference as Partial<ConversationReference>;
     await proactive(
       (logic) => adapter.continueConversationAsync(appId, reference, logic),
       async (context) => {
         withoutSdkRetries(context);
-        forms?.rememberFrom(target.conversationId, message);
-        await context.sendActivity(cardActivity(message));
+        await this.deliver(context, target.conversationId, message);
       },
     );
   }
 
   /** Opens the 1:1 chat with a user known from a channel, stores it, and sends there. */
   private async openAndSend(channel: TeamsConversation, message: Message): Promise<void> {
-    const { adapter, appId, conversations, clock, forms } = this.options;
+    const { adapter, appId, conversations, clock } = this.options;
     const reference = channel.reference as Partial<ConversationReference>;
     const tenantId = reference.conversation?.tenantId;
     if (!reference.bot || !reference.user) throw new Error('stored Teams reference lacks the bot or the user');
@@ -169,9 +183,8 @@ export class TeamsNotifier implements Notifier {
             },
             clock.now(),
           );
-          forms?.rememberFrom(created.conversation.id, message);
         }
-        await context.sendActivity(cardActivity(message));
+        await this.deliver(context, created.conversation?.id ?? '', message);
       },
     );
   }
@@ -188,6 +201,14 @@ export class TeamsNotifier implements Notifier {
         'Teams refused the DM; conversation forgotten',
       );
       return { status: 'unreachable', error: `Teams refused the message (${status}): the user may have removed the app` };
+    }
+    if (status === 413) {
+      // The same payload would be refused again (messages are split to stay under the limit, so this is a bug to report).
+      logger.error(
+        { userId: recipient.userId, tenant: recipient.tenantExternalId, status },
+        'Teams refused the DM as too large (413); not retried, since the same message cannot succeed',
+      );
+      return { status: 'rejected', error: `Teams refused the message as too large (413): ${reason}` };
     }
     if (status === 401)
       logger.error({ status }, 'Teams rejected the bot credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID');

@@ -51,7 +51,12 @@ export interface AdaptiveCard {
   $schema: typeof CARD_SCHEMA;
   version: typeof CARD_VERSION;
   body: CardElement[];
+  /** Teams draws cards narrow unless told to use the message's full width (agendas, lists). */
+  msteams: { width: 'Full' };
 }
+
+/** A list that continues one cut by a split (adapters/teams/split.ts) numbers on from `start`. */
+export type ListBlock = Extract<Block, { type: 'list' }> & { start?: number };
 
 export interface RenderOptions {
   /** Input id → why the submitted value was refused; shown right under that input. */
@@ -204,15 +209,17 @@ function blockElements(block: Block, options: RenderOptions): CardElement[] {
     case 'fields':
       if (block.fields.length === 0) return [];
       return [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: inlineMarkdown(f.label), value: inlineMarkdown(f.value) })) }];
-    case 'list':
+    case 'list': {
       if (block.items.length === 0) return [];
+      const start = (block as ListBlock).start ?? 1;
       return [
         {
           type: 'TextBlock',
-          text: block.items.map((item, i) => `${block.ordered ? `${i + 1}.` : '-'} ${inlineMarkdown(item)}`).join('\n'),
+          text: block.items.map((item, i) => `${block.ordered ? `${start + i}.` : '-'} ${inlineMarkdown(item)}`).join('\n'),
           wrap: true,
         },
       ];
+    }
     case 'actions':
       if (block.buttons.length === 0) return [];
       return [{ type: 'ActionSet', actions: block.buttons.map(submitButton) }];
@@ -243,5 +250,5 @@ export function renderAdaptiveCard(msg: Message, options: RenderOptions = {}): A
     body.push(...elements);
   }
   if (body.length === 0) body.push({ type: 'TextBlock', text: escapeTeamsText(msg.text), wrap: true });
-  return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: CARD_VERSION, body };
+  return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: CARD_VERSION, body, msteams: { width: 'Full' } };
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Identity, Tenant, User } from './model';
 import type { Clock, Logger } from './ports';
 import { silentLogger } from './ports';
-import type { BackgroundJob, PersonResolver, Reply, RequestContext, Services } from './context';
+import type { BackgroundJob, ConversationKind, PersonResolver, Reply, RequestContext, Services } from './context';
 import { type CommandRegistry, firstIssue, formIdOf, tokenize, usageLine, type CommandSpec, type Root } from './registry';
 import { AmbiguousPersonError, BusyError, NeedsChoice, Refusal, UsageError } from './errors';
 import { formatShortDate, todayIn } from './datetime';
@@ -25,6 +25,8 @@ export interface MentionReader {
 export interface Inbound {
   identity: Identity;
   mentions?: MentionReader;
+  /** Where it was said, when the platform tells (a Teams channel is `shared`). */
+  where?: ConversationKind;
 }
 
 /** Who is talking, as the platform names them, and what it calls their tenant (when it says). */
@@ -233,6 +235,7 @@ export class Touchpoint {
           services: this.services,
           people: this.resolverFor(inbound, actor.tenant.id, now),
           invocation: typed,
+          where: inbound.where,
           contributions: this.registry.contributions,
           emit: (event, payload) => this.registry.emit(ctx, event, payload),
           afterCommit: (fn) => afterCommit.push(fn),

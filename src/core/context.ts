@@ -15,6 +15,9 @@ export interface PersonResolver {
   referenceMentions(text: string): string;
 }
 
+/** A personal chat with the bot, or a conversation other people read. */
+export type ConversationKind = 'personal' | 'shared';
+
 /** Work the service finishes in the background, in short slices, after a request starts it. */
 export type BackgroundJob = 'erasures';
 
@@ -27,6 +30,11 @@ export interface RequestContext {
   people: PersonResolver;
   /** What other features add to messages this one builds (sections of the compiled agenda). */
   contributions: Contributions;
+  /**
+   * Where the request was made, when the platform says: a personal chat with the bot, or a
+   * conversation others read (a Teams channel or group chat), where only channel-safe commands run.
+   */
+  where?: ConversationKind;
   /** The command as typed, when the request came from text (choice buttons re-run it). */
   invocation?: { root: 'touchpoint' | 'coaching'; text: string };
   /** Runs `fn` once this request's transaction has committed (never when it rolled back). */

@@ -1,6 +1,6 @@
 /**
- * `GET /privacy` and `GET /terms`: plain pages anyone can read (the Teams app package links to
- * them). The privacy page is generated from the policy module's who-sees-what table, so it says
+ * `GET /`, `GET /privacy` and `GET /terms`: plain pages anyone can read (the Teams app package
+ * links to them as its website, privacy and terms pages). The privacy page is generated from the policy module's who-sees-what table, so it says
  * what the code does.
  */
 import type { ServerResponse } from 'node:http';
@@ -39,7 +39,17 @@ export function termsPage(): string {
   );
 }
 
+/** The app's website (the Teams app package's `websiteUrl` is the service's address): what it is, and its policy pages. */
+export function aboutPage(): string {
+  return (
+    `<p>Touchpoint gives a principal and an instructional coach a fixed, recurring touch-point, with the agenda gathered ahead of time, ` +
+    `and a private way for teachers to ask a coach for help. It is run by your school or district and used in Slack or Microsoft Teams.</p>` +
+    `<ul><li><a href="/privacy">Privacy: who sees what</a></li><li><a href="/terms">Terms of use</a></li></ul>`
+  );
+}
+
 export function registerPolicyPages(http: HttpServer): void {
+  http.route('GET', '/', (_req, res) => page(res, 'Touchpoint', aboutPage()));
   http.route('GET', '/privacy', (_req, res) => page(res, 'Touchpoint: privacy — who sees what', privacyPage()));
   http.route('GET', '/terms', (_req, res) => page(res, 'Touchpoint: terms of use', termsPage()));
 }

@@ -271,6 +271,17 @@ export class Dispatcher {
       this.afterOutcome(row, () => this.options.onUndeliverable?.(row, reason));
       return 'dead';
     }
+    if (delivery.status === 'rejected') {
+      // The same message would be refused again: given up at once, its recipient still reachable.
+      if (!outbox.markDead(claim, `rejected: ${delivery.error}`, now)) return this.lost(row, 'after the platform rejected it');
+      this.logger.error(
+        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        'message rejected by the platform; given up',
+      );
+      const reason = delivery.error;
+      this.afterOutcome(row, () => this.options.onUndeliverable?.(row, reason));
+      return 'dead';
+    }
     const firstFailed = row.firstFailedAt ?? now;
     if (now.getTime() - firstFailed.getTime() >= GIVE_UP_AFTER_MS) {
       if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');

@@ -27,6 +27,8 @@ export interface ConnectorCall {
   /** The request's body: parsed JSON, or the raw text if it was not JSON. */
   body: unknown;
   headers: IncomingHttpHeaders;
+  /** The id the connector gave what was sent, created or updated (what a card's `replyToId` names). */
+  responseId?: string;
 }
 
 /** The parts of a Bot Framework activity the tests read (the SDK stays inside adapters/teams/). */
@@ -110,6 +112,11 @@ export class FakeConnector {
     return this.calls.filter((c): c is ActivityCall => (c.kind === 'send' || c.kind === 'reply') && (!conversationId || c.conversationId === conversationId));
   }
 
+  /** Updates of sent activities (PUT), optionally in one conversation. */
+  updates(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter((c) => c.kind === 'update' && (!conversationId || c.conversationId === conversationId));
+  }
+
   /** The Adaptive Cards the bot sent, in order. */
   cards(conversationId?: string): AdaptiveCard[] {
     return this.activities(conversationId).flatMap((c) => cardsOf(c.body));
@@ -177,11 +184,16 @@ export class FakeConnector {
     this.counter += 1;
     switch (call.kind) {
       case 'create':
-        return respond(res, 201, { id: `a:created-${this.counter}`, activityId: '', serviceUrl: this.url });
+        call.responseId = `a:created-${this.counter}`;
+        return respond(res, 201, { id: call.responseId, activityId: '', serviceUrl: this.url });
       case 'send':
       case 'reply':
+        call.responseId = `activity-${this.counter}`;
+        return respond(res, 200, { id: call.responseId });
       case 'update':
-        return respond(res, 200, { id: `activity-${this.counter}` });
+        // An update keeps the activity's id.
+        call.responseId = call.activityId;
+        return respond(res, 200, { id: call.activityId });
       case 'other':
         return respond(res, 404, { error: { code: 'NotFound', message: `${method} ${path}` } });
     }

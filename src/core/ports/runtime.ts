@@ -39,7 +39,9 @@ export type Delivery =
   /** Try again no sooner than this (a platform rate limit, a transient fault). */
   | { status: 'retry'; afterSeconds?: number; error: string }
   /** The platform cannot reach this user now (no conversation, user gone); retried with backoff. */
-  | { status: 'unreachable'; error: string };
+  | { status: 'unreachable'; error: string }
+  /** The platform refused this message itself (too large): sending it again cannot help, and the user is not at fault. */
+  | { status: 'rejected'; error: string };
 
 export interface Notifier {
   /** The platform this notifier delivers to. */

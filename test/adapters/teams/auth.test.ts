@@ -29,7 +29,7 @@ describe('with an app id (SingleTenant, secret, tenant): tokens are verified', (
   let consoleError: jest.SpyInstance;
 
   beforeEach(async () => {
-    // botbuilder's CloudAdapter prints refused requests with console.error; the tests read the status instead.
+    // botbuilder's own request handling prints each refusal's stack with console.error: the adapter must not reach it.
     consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     // The channel-token checks read the fake connector's signing keys instead of login.botframework.com.
     rig = await startRig({ teams: SINGLE_TENANT, local: false, authSettings: publicCloudWithFakeKeys });
@@ -51,7 +51,12 @@ describe('with an app id (SingleTenant, secret, tenant): tokens are verified', (
     expect(rowCounts(rig)).toEqual(before);
     expect(rowCounts(rig)).toMatchObject({ tenants: 0, users: 0, teams_conversations: 0 });
     expect(rig.connector.calls).toHaveLength(0);
-    expect(rig.logger.at('warn').map((e) => e.msg)).toContain('Teams request refused: missing or invalid Bot Framework token');
+    // One warning line, with the status and the reason, and no stack trace anywhere.
+    const refusals = rig.logger.entries.filter((e) => e.msg === 'Teams request refused: missing or invalid Bot Framework token');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ level: 'warn', obj: { status: 401, reason: expect.any(String) as string } });
+    expect(JSON.stringify(rig.logger.entries)).not.toMatch(/\n\s+at /);
+    expect(consoleError).not.toHaveBeenCalled();
   });
 
   test.each([
@@ -68,6 +73,8 @@ describe('with an app id (SingleTenant, secret, tenant): tokens are verified', (
   ])('%s is refused with 401 and changes nothing', async (_name, headers) => {
     const res = await rig.post(personalMessage(rig, PAT, 'setup Lincoln Elementary America/Chicago'), headers(rig));
     expect(res.status).toBe(401);
+    expect(rig.logger.at('warn').filter((e) => e.msg === 'Teams request refused: missing or invalid Bot Framework token')).toHaveLength(1);
+    expect(consoleError).not.toHaveBeenCalled();
     expect(rowCounts(rig)).toMatchObject({ tenants: 0, users: 0, teams_conversations: 0 });
     expect(rig.connector.calls).toHaveLength(0);
   });

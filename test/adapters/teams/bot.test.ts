@@ -246,7 +246,7 @@ describe('installing and talking to the bot', () => {
     expect(textsOf(lastCard())[0]).toMatch(/^Coaching requests stay between you and the coaches/);
     rig.connector.clear();
     await rig.post(personalMessage(rig, DREW, 'coaching help'));
-    expect(textsOf(lastCard(personalChat(DREW)))[0]).toBe('/coaching commands');
+    expect(textsOf(lastCard(personalChat(DREW)))[0]).toBe('coaching commands');
   });
 
   test('plain text with markdown and HTML-looking characters is escaped in the card', async () => {

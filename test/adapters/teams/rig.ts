@@ -198,8 +198,14 @@ export function channelMessage(rig: Rig, from: Person, text: string, mentioned: 
 }
 
 /** A card's Action.Submit, as Teams posts it: a message with the data (and inputs) as `value`. */
-export function submit(rig: Rig, from: Person, value: object, conversation: object = personalConversation(from)): Record<string, unknown> {
-  return { ...base(rig, from, conversation), type: 'message', value, replyToId: 'activity-1' };
+export function submit(
+  rig: Rig,
+  from: Person,
+  value: object,
+  conversation: object = personalConversation(from),
+  replyToId = 'activity-1',
+): Record<string, unknown> {
+  return { ...base(rig, from, conversation), type: 'message', value, replyToId };
 }
 
 /** The app installed in the person's personal scope. */
