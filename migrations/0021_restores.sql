@@ -12,4 +12,4 @@ CREATE TABLE restores (
 
 -- When a row was given up (dead), so the daily failure digest counts only what is new.
 ALTER TABLE outbox ADD COLUMN dead_at TEXT;
-CREATE INDEX outbox_dead ON outbox (tenant_id, dead_at) WHERE dead_at IS NOT NULL;
+CREATE INDEX outbox_dead ON outbox (dead_at) WHERE dead_at IS NOT NULL;

@@ -296,6 +296,12 @@ export class OutboxStore implements OutboxRepository {
     );
   }
 
+  tenantsWithDeadSince(since: Date): number[] {
+    return (this.db.prepare(`SELECT DISTINCT tenant_id FROM outbox WHERE dead_at > ? AND status = 'dead'`).all(iso(since)) as Row[]).map(
+      (r) => r.tenant_id as number,
+    );
+  }
+
   deadSinceByKind(tenantId: number, since: Date): { kind: string; n: number }[] {
     return this.db
       .prepare(`SELECT kind, COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND dead_at > ? AND status = 'dead' GROUP BY kind ORDER BY kind`)

@@ -128,6 +128,8 @@ export interface OutboxRepository {
    * `expiresAt`. False when the row is not dead or expired any more (retried already, deleted).
    */
   requeue(id: number, now: Date, expiresAt: Date): boolean;
+  /** Tenants with a row given up after `since` (the failure digest's candidates). */
+  tenantsWithDeadSince(since: Date): number[];
   /** Rows of the tenant given up (dead or unreachable) after `since`, by kind. */
   deadSinceByKind(tenantId: number, since: Date): { kind: string; n: number }[];
   /** The newest creation time of a row of this kind for the recipient (the last digest they were sent). */
