@@ -5,7 +5,9 @@
  */
 import type { Db } from './db';
 import type { Message } from '../messages/model';
+import { RESTORE_GUARD } from './restore';
 import {
+  EXPIRED_AT_RESTORE,
   UNREACHABLE_ERROR_PREFIX,
   type Claim,
   type ComposeArgs,
@@ -45,6 +47,13 @@ function toRow(r: Row): OutboxRow {
     compose: typeof r.compose === 'string' ? (JSON.parse(r.compose) as ComposeArgs) : null,
   };
 }
+
+/**
+ * A row due before the database was last restored from a backup may have gone out from the
+ * service that ran on after the backup: it is stored expired, never sent (src/store/restore.ts).
+ */
+const STATUS_AFTER_RESTORE = `CASE WHEN @dueAt <= ${RESTORE_GUARD} THEN 'expired' ELSE 'pending' END`;
+const ERROR_AFTER_RESTORE = `CASE WHEN @dueAt <= ${RESTORE_GUARD} THEN @restoredError END`;
 
 const FAILED_COLUMNS = 'id, tenant_id, recipient_id, kind, due_at, expires_at, status, attempts, last_error, dead_at';
 
@@ -86,22 +95,26 @@ export class OutboxStore implements OutboxRepository {
   enqueue(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
       .prepare(
-        `INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, status, last_error)
+                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})`,
       )
-      .run(
-        row.tenantId,
-        row.recipientId,
-        row.kind,
-        row.dedupeKey,
-        JSON.stringify(row.message),
-        iso(row.dueAt),
-        row.expiresAt ? iso(row.expiresAt) : null,
-        iso(row.dueAt),
-        iso(now),
-        row.compose ? JSON.stringify(row.compose) : null,
-      );
+      .run(this.params(row, now));
     return info.changes === 1;
+  }
+
+  private params(row: NewOutboxRow, now: Date): Record<string, unknown> {
+    return {
+      tenantId: row.tenantId,
+      recipientId: row.recipientId,
+      kind: row.kind,
+      dedupeKey: row.dedupeKey,
+      payload: JSON.stringify(row.message),
+      dueAt: iso(row.dueAt),
+      expiresAt: row.expiresAt ? iso(row.expiresAt) : null,
+      now: iso(now),
+      compose: row.compose ? JSON.stringify(row.compose) : null,
+      restoredError: EXPIRED_AT_RESTORE,
+    };
   }
 
   /**
@@ -112,23 +125,13 @@ export class OutboxStore implements OutboxRepository {
   plan(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
       .prepare(
-        `INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
-                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose)
-                ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', attempts = 0, first_failed_at = NULL, last_error = NULL,
+        `INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, status, last_error)
+                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})
+                ON CONFLICT (dedupe_key) DO UPDATE SET status = excluded.status, attempts = 0, first_failed_at = NULL, last_error = excluded.last_error,
                   due_at = excluded.due_at, next_attempt_at = excluded.due_at, expires_at = excluded.expires_at, compose = excluded.compose
                 WHERE outbox.status = 'cancelled'`,
       )
-      .run({
-        tenantId: row.tenantId,
-        recipientId: row.recipientId,
-        kind: row.kind,
-        dedupeKey: row.dedupeKey,
-        payload: JSON.stringify(row.message),
-        dueAt: iso(row.dueAt),
-        expiresAt: row.expiresAt ? iso(row.expiresAt) : null,
-        now: iso(now),
-        compose: row.compose ? JSON.stringify(row.compose) : null,
-      });
+      .run(this.params(row, now));
     return info.changes === 1;
   }
 
