@@ -115,7 +115,8 @@ async function main(): Promise<void> {
 
   const timers: Timer[] = [startCron(() => core.scheduler.tick(), logger)];
   if (config.operations.backupCron !== 'off' && config.databasePath !== ':memory:') {
-    const sameVolume = backupVolumeWarning(config.databasePath, config.operations.backupDir);
+    // Said to a server's operator; a terminal's local mode keeps its output clean.
+    const sameVolume = local ? null : backupVolumeWarning(config.databasePath, config.operations.backupDir);
     if (sameVolume) logger.warn({ backupDir: config.operations.backupDir }, sameVolume);
     timers.push(
       startBackupCron(
