@@ -6,13 +6,13 @@
  * them again (they may have gone out after the backup was taken), then applies the erasure ledger
  * again. The replaced database is kept as `<database>.before-restore-<timestamp>`.
  *
- * While the service runs it holds `<database>.lock` (its pid inside): the restore refuses then.
- * `--force` restores anyway — only for a lock whose pid now belongs to another program.
+ * While the service runs it holds a lock on `<database>.lock` (naming its pid and host): the
+ * restore refuses then. `--force` restores anyway — only when that holder is not Touchpoint.
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config';
-import { backupProblem, liveLockHolder, restoreBackup } from '../src/store/restore';
+import { backupProblem, restoreBackup, serviceHolder } from '../src/store/restore';
 
 export const USAGE = [
   'usage: npm run restore -- <backup-file> [--force]',
@@ -47,10 +47,10 @@ export function runRestoreCli(argv: string[], deps: RestoreCliDeps): number {
     if (databasePath === ':memory:') throw new ConfigError('DATABASE_PATH: an in-memory database cannot be restored into');
     if (!existsSync(backup)) throw new Error(`there is no backup file at ${backup}`);
     if (resolve(backup) === resolve(databasePath)) throw new Error(`${backup} is the database itself: name a backup file`);
-    const holder = liveLockHolder(databasePath, deps.isAlive);
+    const holder = serviceHolder(databasePath, deps.isAlive);
     if (holder !== null && !force) {
       throw new Error(
-        `Touchpoint is running on ${databasePath} (process ${holder} holds ${databasePath}.lock): stop it first, or pass --force if that process is not Touchpoint`,
+        `Touchpoint is running on ${databasePath} (${holder} holds ${databasePath}.lock): stop it first, or pass --force if that process is not Touchpoint`,
       );
     }
     const problem = backupProblem(backup);

@@ -51,12 +51,45 @@ export function newestActivity(db: Db): Date | null {
   return r.t ? new Date(r.t) : null;
 }
 
-/** The pid in `<database>.lock` when that process is alive (the service holds it while it runs), else null. */
-export function liveLockHolder(databasePath: string, isAlive: (pid: number) => boolean = processAlive): number | null {
-  const lock = `${databasePath}.lock`;
-  if (!existsSync(lock)) return null;
-  const pid = Number(/\d+/.exec(readFileSync(lock, 'utf8'))?.[0]);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+/**
+ * Who runs the service on this database, or null when nobody does. The service holds a write lock
+ * on `<database>.lock` (a small SQLite file naming its pid and host) for as long as it runs, and
+ * the operating system drops it when the process dies — so a lock file left behind by a crash does
+ * not count. A plain-text lock file holding a pid counts while that process is alive.
+ */
+export function serviceHolder(databasePath: string, isAlive: (pid: number) => boolean = processAlive): string | null {
+  const path = `${databasePath}.lock`;
+  if (!existsSync(path)) return null;
+  let lock: Database.Database | undefined;
+  try {
+    lock = new Database(path, { fileMustExist: true });
+    lock.pragma('busy_timeout = 0');
+    try {
+      lock.exec('BEGIN IMMEDIATE');
+      lock.exec('ROLLBACK');
+      return null;
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+    }
+    let holder: { pid: number; host: string } | undefined;
+    try {
+      holder = lock.prepare('SELECT pid, host FROM holder WHERE id = 1').get() as { pid: number; host: string } | undefined;
+    } catch {
+      holder = undefined; // a holder that has not written itself yet
+    }
+    return holder ? `process ${holder.pid} on ${holder.host}` : 'another process';
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'SQLITE_NOTADB') throw err;
+    const pid = Number(/\d+/.exec(readFileSync(path, 'utf8'))?.[0]);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? `process ${pid}` : null;
+  } finally {
+    lock?.close();
+  }
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 function processAlive(pid: number): boolean {

@@ -2,6 +2,7 @@
  * `npm run restore -- <backup>`: a backup taken mid fan-out, restored, sends nothing twice; a
  * corrupt backup or a running service is refused with one line; the replaced file is kept.
  */
+import Database from 'better-sqlite3';
 import { existsSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHarness, seedDemoSchool, tempDbPath, type Harness } from '../support/harness';
@@ -146,17 +147,30 @@ describe('restore without duplicates', () => {
     expect(restore([corrupt], path, T0).err).toContain('is not a sound Touchpoint database');
   });
 
-  it('refuses while the service holds the lock file, unless --force; a stale lock does not block', async () => {
+  it('refuses while the service holds the lock file, unless --force; a lock file left by a stopped service does not block', async () => {
     const { path, backup } = await backupMidFanOut();
-    writeFileSync(`${path}.lock`, `${process.pid}\n`);
+    // The service's lock: a write lock held on <database>.lock, naming its holder.
+    const lock = new Database(`${path}.lock`);
+    lock.exec('CREATE TABLE holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL)');
+    lock.prepare('INSERT INTO holder VALUES (1, ?, ?, ?)').run(4242, 'app-1', T0.toISOString());
+    lock.exec('BEGIN IMMEDIATE');
     const refused = restore([backup], path, T0);
     expect([refused.code, refused.err.trim()]).toEqual([
       1,
-      `touchpoint restore: Touchpoint is running on ${path} (process ${process.pid} holds ${path}.lock): stop it first, or pass --force if that process is not Touchpoint`,
+      `touchpoint restore: Touchpoint is running on ${path} (process 4242 on app-1 holds ${path}.lock): stop it first, or pass --force if that process is not Touchpoint`,
     ]);
     expect(restore([backup, '--force'], path, T0).code).toBe(0);
-    writeFileSync(`${path}.lock`, '2147483646\n'); // no such process
+    lock.exec('ROLLBACK');
+    lock.close(); // the service stopped: the file stays, the lock does not
     expect(restore([backup], path, new Date(T0.getTime() + MIN)).code).toBe(0);
+  });
+
+  it('reads a plain pid lock file: a live process blocks, a gone one does not', async () => {
+    const { path, backup } = await backupMidFanOut();
+    writeFileSync(`${path}.lock`, `${process.pid}\n`);
+    expect(restore([backup], path, T0).err).toContain(`(process ${process.pid} holds ${path}.lock)`);
+    writeFileSync(`${path}.lock`, '2147483646\n'); // no such process
+    expect(restore([backup], path, T0).code).toBe(0);
   });
 
   it('prints its usage, and names a missing backup file', () => {
