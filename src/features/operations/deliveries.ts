@@ -153,7 +153,7 @@ function retryAll(registry: CommandRegistry, ctx: RequestContext, value: string)
   } catch {
     throw new Refusal('That Retry all button is not valid: run /touchpoint deliveries again.');
   }
-  const { rows } = failedInReach(ctx.services, ctx.actor, STATUSES[parsed.scope], new Date(parsed.since), SCAN_LIMIT);
+  const { rows, total } = failedInReach(ctx.services, ctx.actor, STATUSES[parsed.scope], new Date(parsed.since), SCAN_LIMIT);
   let retried = 0;
   const refused = new Map<RetryRefusal, number>();
   for (const row of rows) {
@@ -165,6 +165,7 @@ function retryAll(registry: CommandRegistry, ctx: RequestContext, value: string)
   }
   const lines = [retried > 0 ? `Sending ${plural(retried, 'delivery', 'deliveries')} again: they go out within a minute.` : 'Nothing was sent again.'];
   for (const [refusal, n] of refused) lines.push(`${n} not sent again: ${REFUSAL_SUMMARY[refusal]}.`);
+  if (total > rows.length) lines.push(`${total - rows.length} more wait: press Retry all again.`);
   return { messages: [{ text: lines.join('\n'), blocks: [{ type: 'list', items: lines.map(esc) }] }] };
 }
 
