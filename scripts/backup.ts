@@ -1,11 +1,13 @@
 /**
  * `npm run backup`: an online backup of the configured database into BACKUP_DIR, keeping the
  * newest BACKUP_KEEP. Safe while the service runs (SQLite's backup API copies a consistent state).
+ * The file is written 0600 (it holds the bot tokens); a BACKUP_DIR on the database's own
+ * filesystem is warned about.
  */
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config';
 import { openDatabase } from '../src/store/db';
-import { backupDatabase } from '../src/store/backup';
+import { backupDatabase, backupVolumeWarning } from '../src/store/backup';
 
 async function main(): Promise<void> {
   try {
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
     const db = openDatabase(config.databasePath);
     const result = await backupDatabase(db, config.operations.backupDir, config.operations.backupKeep, new Date());
     db.close();
+    const sameVolume = backupVolumeWarning(config.databasePath, config.operations.backupDir);
+    if (sameVolume) process.stderr.write(`touchpoint backup: warning: ${sameVolume}\n`);
     process.stdout.write(
       `Backed up ${config.databasePath} to ${result.path} (${result.pages} pages).${result.removed.length ? ` Removed ${result.removed.length} older backup(s).` : ''}\n`,
     );

@@ -4,6 +4,7 @@
  */
 import { openDatabase, type Db } from './store/db';
 import { migrate } from './store/migrate';
+import { applyRestores } from './store/restore';
 import { createPlatformStores, createServices, type PlatformStores } from './store';
 import { Touchpoint } from './core/app';
 import type { Clock, Logger, Notifier } from './core/ports';
@@ -73,6 +74,15 @@ export function buildCore(options: CoreOptions): Core {
   const logger = options.logger ?? silentLogger;
   const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
   migrate(db);
+  // Restored from a backup (`npm run restore`): what was due before the restore may have gone out
+  // after the backup was taken, so it expires unsent, once per restore — before anything is sent,
+  // and before the erasure ledger is applied again below.
+  for (const r of applyRestores(db, options.clock.now())) {
+    logger.warn(
+      { backupFile: r.backupFile, restoredAt: r.restoredAt.toISOString(), expired: r.expired },
+      'database restored from a backup: messages due before the restore expired unsent (they may have gone out after the backup was taken)',
+    );
+  }
   const services = createServices(db, { erasureLedgerPath: options.erasureLedgerPath });
   const registry = buildRegistry({
     baseUrl: options.baseUrl ?? 'http://127.0.0.1:3000',

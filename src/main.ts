@@ -10,7 +10,7 @@ import { registerHealth } from './http/health';
 import { registerPolicyPages } from './http/privacy';
 import { SettableClock, systemClock, type Clock } from './core/ports';
 import { MigrationError, databaseHealth } from './store/migrate';
-import { backupDatabase } from './store/backup';
+import { backupDatabase, backupVolumeWarning } from './store/backup';
 import { startBackupCron, startCron, type Timer } from './scheduler/cron';
 import { nodeWakeTimers } from './scheduler/dispatch';
 import { adapterSteps, gracefulStop, onSignals } from './lifecycle';
@@ -115,6 +115,9 @@ async function main(): Promise<void> {
 
   const timers: Timer[] = [startCron(() => core.scheduler.tick(), logger)];
   if (config.operations.backupCron !== 'off' && config.databasePath !== ':memory:') {
+    // Said to a server's operator; a terminal's local mode keeps its output clean.
+    const sameVolume = local ? null : backupVolumeWarning(config.databasePath, config.operations.backupDir);
+    if (sameVolume) logger.warn({ backupDir: config.operations.backupDir }, sameVolume);
     timers.push(
       startBackupCron(
         config.operations.backupCron,

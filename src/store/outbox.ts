@@ -5,7 +5,20 @@
  */
 import type { Db } from './db';
 import type { Message } from '../messages/model';
-import type { Claim, ComposeArgs, NewOutboxRow, OutboxRepository, OutboxRow, OutboxStatus } from '../core/ports/outbox';
+import { RESTORE_GUARD } from './restore';
+import {
+  EXPIRED_AT_RESTORE,
+  UNREACHABLE_ERROR_PREFIX,
+  type Claim,
+  type ComposeArgs,
+  type FailedDelivery,
+  type FailedDeliveryQuery,
+  type FailureStatus,
+  type NewOutboxRow,
+  type OutboxRepository,
+  type OutboxRow,
+  type OutboxStatus,
+} from '../core/ports/outbox';
 
 /** Matches a row only while the given claim on it holds (parameters: id, lease). */
 const CLAIMED = `WHERE id = ? AND status = 'sending' AND lease_until = ?`;
@@ -35,6 +48,46 @@ function toRow(r: Row): OutboxRow {
   };
 }
 
+/**
+ * A row due before the database was last restored from a backup may have gone out from the
+ * service that ran on after the backup: it is stored expired, never sent (src/store/restore.ts).
+ */
+const STATUS_AFTER_RESTORE = `CASE WHEN @dueAt <= ${RESTORE_GUARD} THEN 'expired' ELSE 'pending' END`;
+const ERROR_AFTER_RESTORE = `CASE WHEN @dueAt <= ${RESTORE_GUARD} THEN @restoredError END`;
+
+const FAILED_COLUMNS = 'id, tenant_id, recipient_id, kind, due_at, expires_at, status, attempts, last_error, dead_at';
+
+function toFailed(r: Row): FailedDelivery {
+  const lastError = (r.last_error as string | null) ?? null;
+  const status: FailureStatus = r.status === 'expired' ? 'expired' : lastError?.startsWith(UNREACHABLE_ERROR_PREFIX) ? 'unreachable' : 'dead';
+  return {
+    id: r.id as number,
+    tenantId: r.tenant_id as number,
+    recipientId: r.recipient_id as number,
+    kind: r.kind as string,
+    dueAt: new Date(r.due_at as string),
+    expiresAt: dateOrNull(r.expires_at),
+    status,
+    attempts: r.attempts as number,
+    lastError,
+    deadAt: dateOrNull(r.dead_at),
+  };
+}
+
+/** The WHERE clause and parameters of a failed-delivery query (the message payload is never read). */
+function failedWhere(q: Omit<FailedDeliveryQuery, 'limit'>): { where: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  if (q.statuses.includes('expired')) parts.push(`status = 'expired'`);
+  const dead = q.statuses.includes('dead');
+  const unreachable = q.statuses.includes('unreachable');
+  if (dead && unreachable) parts.push(`status = 'dead'`);
+  else if (dead) parts.push(`(status = 'dead' AND COALESCE(last_error, '') NOT LIKE '${UNREACHABLE_ERROR_PREFIX}%')`);
+  else if (unreachable) parts.push(`(status = 'dead' AND last_error LIKE '${UNREACHABLE_ERROR_PREFIX}%')`);
+  const status = parts.length ? `(${parts.join(' OR ')})` : '0';
+  const tenant = q.tenantId === undefined ? '' : ' AND tenant_id = @tenantId';
+  return { where: `WHERE ${status} AND due_at >= @since${tenant}`, params: { since: iso(q.since), tenantId: q.tenantId } };
+}
+
 export class OutboxStore implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
@@ -42,22 +95,26 @@ export class OutboxStore implements OutboxRepository {
   enqueue(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
       .prepare(
-        `INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, status, last_error)
+                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})`,
       )
-      .run(
-        row.tenantId,
-        row.recipientId,
-        row.kind,
-        row.dedupeKey,
-        JSON.stringify(row.message),
-        iso(row.dueAt),
-        row.expiresAt ? iso(row.expiresAt) : null,
-        iso(row.dueAt),
-        iso(now),
-        row.compose ? JSON.stringify(row.compose) : null,
-      );
+      .run(this.params(row, now));
     return info.changes === 1;
+  }
+
+  private params(row: NewOutboxRow, now: Date): Record<string, unknown> {
+    return {
+      tenantId: row.tenantId,
+      recipientId: row.recipientId,
+      kind: row.kind,
+      dedupeKey: row.dedupeKey,
+      payload: JSON.stringify(row.message),
+      dueAt: iso(row.dueAt),
+      expiresAt: row.expiresAt ? iso(row.expiresAt) : null,
+      now: iso(now),
+      compose: row.compose ? JSON.stringify(row.compose) : null,
+      restoredError: EXPIRED_AT_RESTORE,
+    };
   }
 
   /**
@@ -68,23 +125,13 @@ export class OutboxStore implements OutboxRepository {
   plan(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
       .prepare(
-        `INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose)
-                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose)
-                ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', attempts = 0, first_failed_at = NULL, last_error = NULL,
+        `INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, status, last_error)
+                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})
+                ON CONFLICT (dedupe_key) DO UPDATE SET status = excluded.status, attempts = 0, first_failed_at = NULL, last_error = excluded.last_error,
                   due_at = excluded.due_at, next_attempt_at = excluded.due_at, expires_at = excluded.expires_at, compose = excluded.compose
                 WHERE outbox.status = 'cancelled'`,
       )
-      .run({
-        tenantId: row.tenantId,
-        recipientId: row.recipientId,
-        kind: row.kind,
-        dedupeKey: row.dedupeKey,
-        payload: JSON.stringify(row.message),
-        dueAt: iso(row.dueAt),
-        expiresAt: row.expiresAt ? iso(row.expiresAt) : null,
-        now: iso(now),
-        compose: row.compose ? JSON.stringify(row.compose) : null,
-      });
+      .run(this.params(row, now));
     return info.changes === 1;
   }
 
@@ -170,8 +217,10 @@ export class OutboxStore implements OutboxRepository {
   markDead(claim: Claim, error: string, now: Date): boolean {
     return (
       this.db
-        .prepare(`UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?) ${CLAIMED}`)
-        .run(error.slice(0, 500), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1
+        .prepare(
+          `UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?), dead_at = ? ${CLAIMED}`,
+        )
+        .run(error.slice(0, 500), iso(now), iso(now), claim.id, iso(claim.leaseUntil)).changes === 1
     );
   }
 
@@ -216,6 +265,56 @@ export class OutboxStore implements OutboxRepository {
   /** The earliest moment a pending row becomes due: the dispatcher's wake-up, and the console stepping through time. */
   nextDueAt(): Date | null {
     const r = this.db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`).get() as Row;
+    return dateOrNull(r.t);
+  }
+
+  failed(query: FailedDeliveryQuery): FailedDelivery[] {
+    const { where, params } = failedWhere(query);
+    return (
+      this.db
+        .prepare(`SELECT ${FAILED_COLUMNS} FROM outbox ${where} ORDER BY due_at DESC, id DESC LIMIT @limit`)
+        .all({ ...params, limit: query.limit }) as Row[]
+    ).map(toFailed);
+  }
+
+  countFailed(query: Omit<FailedDeliveryQuery, 'limit'>): number {
+    const { where, params } = failedWhere(query);
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM outbox ${where}`).get(params) as { n: number }).n;
+  }
+
+  failedById(id: number): FailedDelivery | undefined {
+    const r = this.db.prepare(`SELECT ${FAILED_COLUMNS} FROM outbox WHERE id = ? AND status IN ('dead', 'expired')`).get(id) as Row | undefined;
+    return r && toFailed(r);
+  }
+
+  requeue(id: number, now: Date, expiresAt: Date): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'pending', attempts = 0, first_failed_at = NULL, last_error = NULL, dead_at = NULL, lease_until = NULL,
+                due_at = @now, next_attempt_at = @now, expires_at = @expiresAt
+              WHERE id = @id AND status IN ('dead', 'expired')`,
+        )
+        .run({ id, now: iso(now), expiresAt: iso(expiresAt) }).changes === 1
+    );
+  }
+
+  tenantsWithDeadSince(since: Date): number[] {
+    return (this.db.prepare(`SELECT DISTINCT tenant_id FROM outbox WHERE dead_at > ? AND status = 'dead'`).all(iso(since)) as Row[]).map(
+      (r) => r.tenant_id as number,
+    );
+  }
+
+  deadSinceByKind(tenantId: number, since: Date): { kind: string; n: number }[] {
+    return this.db
+      .prepare(`SELECT kind, COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND dead_at > ? AND status = 'dead' GROUP BY kind ORDER BY kind`)
+      .all(tenantId, iso(since)) as { kind: string; n: number }[];
+  }
+
+  lastCreatedOfKind(tenantId: number, recipientId: number, kind: string): Date | null {
+    const r = this.db
+      .prepare('SELECT MAX(created_at) AS t FROM outbox WHERE tenant_id = ? AND recipient_id = ? AND kind = ?')
+      .get(tenantId, recipientId, kind) as Row;
     return dateOrNull(r.t);
   }
 }

@@ -1,5 +1,5 @@
-/** Who creates schools, gives whom which role, manages its coaches and exports its data. */
-import type { Actor, Role, School } from '../model';
+/** Who creates schools, gives whom which role, manages its coaches, exports its data and reviews failed deliveries. */
+import type { Actor, Membership, Role, School } from '../model';
 import { allow, deny, hasRole, sameTenant, type Decision } from './shared';
 
 /** Only a workspace's Touchpoint admins create schools (the creator becomes its principal). */
@@ -108,4 +108,69 @@ export function canManageCoaches(actor: Actor, school: School): Decision {
 export function canExportSchool(actor: Actor, school: School): Decision {
   if (!sameTenant(actor, school)) return deny('That school is not in your workspace.');
   return hasRole(actor, school.id, 'admin', 'principal') ? allow : deny(`Only an admin or the principal of ${school.name} exports its data.`);
+}
+
+// ---- failed deliveries (operational state: DESIGN.md §1, "workspace admin") ----------------------
+
+/** `/touchpoint deliveries`, its Retry buttons and the daily failure digest: workspace admins and school admins. */
+export function canReviewDeliveries(actor: Actor): Decision {
+  if (actor.tenantAdmin === true || actor.memberships.some((m) => m.role === 'admin')) return allow;
+  return deny('Only a Touchpoint admin or a school admin reviews failed deliveries.');
+}
+
+/**
+ * Whose failed deliveries an admin sees: a workspace admin, the whole workspace's; a school
+ * admin, those to people who hold a role at a school they administer.
+ */
+export function deliveryInReach(actor: Actor, recipientMemberships: readonly Membership[]): boolean {
+  if (actor.tenantAdmin === true) return true;
+  const administered = new Set(actor.memberships.filter((m) => m.role === 'admin').map((m) => m.schoolId));
+  return recipientMemberships.some((m) => administered.has(m.schoolId));
+}
+
+/**
+ * Outbox kinds whose existence an admin may know, with a human label. That a reminder about a
+ * touch-point did not arrive tells an admin nothing confidential; that a teacher or coach was sent
+ * a coaching message, an escalation step or an erasure notice would (coaching requests are
+ * visible to the teacher and coaches only; escalations to admins as counts). Every kind not listed
+ * here — those, and any added later — is shown as a private message with its recipient withheld.
+ */
+const OPEN_DELIVERY_KINDS: Record<string, string> = {
+  'agenda.prompt': 'agenda prompt',
+  'agenda.compiled': 'compiled agenda',
+  'meeting.outcome': 'after-meeting check-in',
+  'agenda.drift': '"protect this time" nudge',
+  'action.due': 'action item reminder',
+  'action.changed': 'action item change',
+  'booking.proposal': 'touch-point proposal',
+  'booking.accepted': 'touch-point booking answer',
+  'booking.declined': 'touch-point booking answer',
+  'booking.change': 'touch-point change',
+  'booking.change.answer': 'touch-point change answer',
+  'booking.cancelled': 'touch-point cancelled notice',
+  'booking.skipped': 'touch-point skipped notice',
+  'booking.unskipped': 'touch-point back-on notice',
+  'booking.moved': 'touch-point moved notice',
+  'booking.rescheduled': 'touch-point moved notice',
+  'booking.closed': 'school closure notice',
+  'booking.reopened': 'school reopening notice',
+  'booking.undeliverable': 'undelivered proposal notice',
+  'meeting.held': 'touch-point update',
+  'meeting.missed': 'touch-point update',
+  'meeting.notes': 'meeting notes notice',
+  agreement: 'partnership agreement',
+  'roles.invitation': 'role invitation',
+  'roles.invitation.answer': 'role invitation answer',
+  'roles.undeliverable': 'undelivered invitation notice',
+  'calendar.import': 'calendar import report',
+  'operations.digest': 'failed-delivery digest',
+};
+
+export const PRIVATE_DELIVERY_LABEL = 'private message';
+export const WITHHELD_RECIPIENT = 'withheld (private)';
+
+/** What an admin is shown of a failed delivery's kind and recipient: never a confidential fact. */
+export function deliveryForAdmin(kind: string, recipientName: string): { label: string; recipient: string; private: boolean } {
+  const label = OPEN_DELIVERY_KINDS[kind];
+  return label ? { label, recipient: recipientName, private: false } : { label: PRIVATE_DELIVERY_LABEL, recipient: WITHHELD_RECIPIENT, private: true };
 }

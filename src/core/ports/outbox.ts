@@ -32,6 +32,39 @@ export interface Claim {
   leaseUntil: Date;
 }
 
+/** Why a row was not delivered, as an operator reads it: given up after failures, nobody to deliver to, or its moment passed. */
+export type FailureStatus = 'dead' | 'unreachable' | 'expired';
+export const FAILURE_STATUSES: readonly FailureStatus[] = ['dead', 'unreachable', 'expired'];
+
+/** The last error of a row given up because its recipient cannot be reached (dispatch writes it so). */
+export const UNREACHABLE_ERROR_PREFIX = 'unreachable:';
+/** The last error of a row expired at the first start after a restore (it may have gone out after the backup). */
+export const EXPIRED_AT_RESTORE = 'expired at restore: it may have been sent after the backup was taken';
+
+/** A row that was not delivered, without its message: what an operator may see of it. */
+export interface FailedDelivery {
+  id: number;
+  tenantId: number;
+  recipientId: number;
+  kind: string;
+  dueAt: Date;
+  expiresAt: Date | null;
+  status: FailureStatus;
+  attempts: number;
+  lastError: string | null;
+  /** When it was given up (dead rows; null for rows given up before that was recorded, and for expired ones). */
+  deadAt: Date | null;
+}
+
+export interface FailedDeliveryQuery {
+  /** Every tenant when left out (the operator's script). */
+  tenantId?: number;
+  statuses: readonly FailureStatus[];
+  /** Rows due at or after this moment. */
+  since: Date;
+  limit: number;
+}
+
 export interface NewOutboxRow {
   tenantId: number;
   recipientId: number;
@@ -85,6 +118,22 @@ export interface OutboxRepository {
   /** Rows for one recipient, oldest first (tests and the console read them). */
   forRecipient(recipientId: number): OutboxRow[];
   countByStatus(): Record<OutboxStatus, number>;
+  /** Rows not delivered, newest due first, without their message; at most `limit`. */
+  failed(query: FailedDeliveryQuery): FailedDelivery[];
+  /** How many rows match, ignoring the limit. */
+  countFailed(query: Omit<FailedDeliveryQuery, 'limit'>): number;
+  failedById(id: number): FailedDelivery | undefined;
+  /**
+   * Puts a dead or expired row back in the queue: pending, due now, attempts reset, until
+   * `expiresAt`. False when the row is not dead or expired any more (retried already, deleted).
+   */
+  requeue(id: number, now: Date, expiresAt: Date): boolean;
+  /** Tenants with a row given up after `since` (the failure digest's candidates). */
+  tenantsWithDeadSince(since: Date): number[];
+  /** Rows of the tenant given up (dead or unreachable) after `since`, by kind. */
+  deadSinceByKind(tenantId: number, since: Date): { kind: string; n: number }[];
+  /** The newest creation time of a row of this kind for the recipient (the last digest they were sent). */
+  lastCreatedOfKind(tenantId: number, recipientId: number, kind: string): Date | null;
   /** The earliest moment a pending row becomes due: the dispatcher's wake-up, and the console stepping through time. */
   nextDueAt(): Date | null;
 }

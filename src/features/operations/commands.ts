@@ -13,6 +13,8 @@ import { escapeMarkup as esc } from '../../messages/model';
 import { pickSchool } from '../booking/service';
 import { CATEGORY_LABELS, STAGE_LABELS } from '../escalation/messages';
 import type { Clock } from '../../core/ports';
+import { registerDeliveries } from './deliveries';
+import { registerFailureDigest } from './digest';
 
 export const EXPORT_LINK_MINUTES = 15;
 
@@ -127,6 +129,8 @@ export function runRetention(registry: CommandRegistry, services: Services, now:
 
 export function registerOperations(registry: CommandRegistry, options: { baseUrl: string; retentionDays: number }): void {
   registerExportCommand(registry, options.baseUrl);
+  registerDeliveries(registry);
+  registerFailureDigest(registry);
   registry.retentionStep((services, before) => services.operations.deleteClosedEscalations(before));
   // Delivered and given-up DMs keep their composed text in the outbox: they go with the same window.
   registry.retentionStep((services, before) => services.operations.deleteFinishedOutbox(before));
