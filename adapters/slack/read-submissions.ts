@@ -17,6 +17,7 @@ export function readModalMeta(privateMetadata: string | undefined): ModalMeta {
     return {
       ...(typeof v.state === 'string' ? { state: v.state } : {}),
       ...(typeof v.responseUrl === 'string' ? { responseUrl: v.responseUrl } : {}),
+      ...(typeof v.responseUrlIssuedAt === 'number' ? { responseUrlIssuedAt: v.responseUrlIssuedAt } : {}),
     };
   } catch {
     return {};

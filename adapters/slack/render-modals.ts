@@ -17,6 +17,8 @@ export interface ModalMeta {
   state?: string;
   /** The slash command's response_url: the reply to the submission goes back to that conversation. */
   responseUrl?: string;
+  /** When Slack issued `responseUrl` (ms since the epoch): past 30 minutes the reply goes by DM. */
+  responseUrlIssuedAt?: number;
 }
 
 function option(label: string, value: string): PlainTextOption {
