@@ -195,14 +195,19 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
     if (teamId) store.rememberWorkspace(tenantExternalId, installerUserId, teamId, core.clock.now());
     if (botToken) seedDirectory(new WebClient(botToken, clientOptions), tenantExternalId, teamId);
   };
-  new SlackListeners({ core, store, directory, logger, fetch: options.fetch, seedDirectory: (client, tenant, team) => seedDirectory(client, tenant, team) }).register(app);
+  new SlackListeners({
+    core,
+    store,
+    directory,
+    logger,
+    fetch: options.fetch,
+    seedDirectory: (client, tenant, team) => seedDirectory(client, tenant, team),
+  }).register(app);
 
   const notifier = new SlackNotifier({
     // Enterprise Grid: the installation of the recipient's own workspace, never another school's.
     tokenFor: (recipient) =>
-      installations
-        ? installations.botTokenFor(recipient.tenantExternalId, store.workspaceOf(recipient.userId), authorizeInstallation)
-        : config.botToken,
+      installations ? installations.botTokenFor(recipient.tenantExternalId, store.workspaceOf(recipient.userId), authorizeInstallation) : config.botToken,
     apiUrl,
     logger,
     clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },

@@ -160,7 +160,13 @@ export class SlackListeners {
         if (container?.type === 'message') {
           await this.replies.settle(
             outcome,
-            { channelId: container.channel_id, ts: container.message_ts, ephemeral: container.is_ephemeral === true, text: message?.text, blocks: message?.blocks },
+            {
+              channelId: container.channel_id,
+              ts: container.message_ts,
+              ephemeral: container.is_ephemeral === true,
+              text: message?.text,
+              blocks: message?.blocks,
+            },
             target,
           );
         }

@@ -46,9 +46,7 @@ export function settledBlocks(blocks: KnownBlock[], outcome: string): KnownBlock
 export class SlackReplies {
   private readonly fetchFn: typeof globalThis.fetch;
 
-  constructor(
-    private readonly deps: { clock: Clock; logger: Logger; fetch?: typeof globalThis.fetch },
-  ) {
+  constructor(private readonly deps: { clock: Clock; logger: Logger; fetch?: typeof globalThis.fetch }) {
     this.fetchFn = deps.fetch ?? globalThis.fetch;
   }
 
