@@ -60,6 +60,8 @@ export class FakeSlack {
   botId = 'B_BOT';
   /** What oauth.v2.access answers (an install into `installTeam`). */
   installTeam = { id: 'T_NEW', name: 'New School District' };
+  /** Enterprise Grid: the workspace each bot token belongs to (users.list lists that workspace's members only). */
+  readonly tokenTeams = new Map<string, string>();
   /** Token rotation on: an install answers with a refresh token and a 12-hour expiry. */
   rotateTokens = false;
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
@@ -167,10 +169,10 @@ export class FakeSlack {
       return;
     }
     this.record({ method, path, body, authorization, status: 200, ok: true });
-    respond(res, 200, this.answer(method, body));
+    respond(res, 200, this.answer(method, body, authorization));
   }
 
-  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+  private answer(method: string, body: Record<string, unknown>, authorization?: string): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
         return {
@@ -189,7 +191,8 @@ export class FakeSlack {
         return { ok: true, channel: body.channel, ts: `${this.ts++}.000100`, message: { text: body.text, blocks: body.blocks } };
       case 'users.list': {
         // Two members a page, so the directory must follow the cursor.
-        const all = [...this.users.entries()];
+        const team = this.tokenTeams.get((authorization ?? '').replace(/^Bearer /, ''));
+        const all = [...this.users.entries()].filter(([, u]) => !team || (u.team ?? this.teamId) === team);
         const start = Number(typeof body.cursor === 'string' && body.cursor ? body.cursor : '0');
         const next = start + 2 < all.length ? String(start + 2) : '';
         return {
