@@ -3,7 +3,7 @@
  * blocks, and what the modal must carry through its submission goes in its private_metadata.
  * Pure; reading the submission back is read-submissions.ts.
  */
-import type { InputBlock, InputBlockElement, ModalView, PlainTextOption } from '@slack/types';
+import type { InputBlock, InputBlockElement, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { DEFAULT_MAX_LENGTH, type Block, type FormInput, type Message } from '../../src/messages/model';
 import { LIMITS } from './limits';
 import { clip, plain } from './mrkdwn';
@@ -124,11 +124,24 @@ export function renderModal(msg: Message, meta: Omit<ModalMeta, 'state'> = {}): 
   const form = msg.blocks.find((b): b is Extract<Block, { type: 'form' }> => b.type === 'form');
   if (!form) throw new Error('renderModal: the message has no form');
   const state: RenderState = { buttons: 0 };
-  const inputs = form.inputs.map(inputBlock);
+  const allInputs = form.inputs.map(inputBlock);
+  // A modal holds 100 blocks: every input fits unless a form has more than 99 (a notes form of
+  // ~90 open items); then the ones that do not fit are named in a notice, never dropped silently.
+  const fits = allInputs.length <= LIMITS.viewBlocks;
+  const inputs = fits ? allInputs : allInputs.slice(0, LIMITS.viewBlocks - 1);
+  const left = allInputs.length - inputs.length;
+  const notice: KnownBlock[] = left
+    ? [
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `_Slack shows ${inputs.length} of ${allInputs.length} fields here; the other ${left} are left as they are._` }],
+        },
+      ]
+    : [];
   const others = renderBlocks(
     msg.blocks.filter((b) => b.type !== 'form'),
     state,
-  ).slice(0, LIMITS.viewBlocks - inputs.length);
+  ).slice(0, LIMITS.viewBlocks - inputs.length - notice.length);
   return {
     type: 'modal',
     callback_id: form.formId.slice(0, LIMITS.callbackId),
@@ -136,6 +149,6 @@ export function renderModal(msg: Message, meta: Omit<ModalMeta, 'state'> = {}): 
     submit: plain(form.submitLabel, LIMITS.modalButton),
     close: plain('Cancel', LIMITS.modalButton),
     private_metadata: encodeMeta({ ...(form.state !== undefined ? { state: form.state } : {}), ...meta }),
-    blocks: [...others, ...inputs].slice(0, LIMITS.viewBlocks),
+    blocks: [...notice, ...others, ...inputs],
   };
 }
