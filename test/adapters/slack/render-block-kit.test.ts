@@ -219,11 +219,13 @@ describe('renderModal', () => {
     expect(view).toEqual({
       type: 'modal',
       callback_id: 'touchpoint.book',
-      title: { type: 'plain_text', text: 'Move the next touch-poi…', emoji: true },
+      // A title over 24 characters is shortened at a word, and shown in full as the first block.
+      title: { type: 'plain_text', text: 'Move the next…', emoji: true },
       submit: { type: 'plain_text', text: 'Propose', emoji: true },
       close: { type: 'plain_text', text: 'Cancel', emoji: true },
       private_metadata: JSON.stringify({ state: 's1', responseUrl: 'https://hooks.slack.com/commands/1' }),
       blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'Move the next touch-point', emoji: true } },
         {
           type: 'input',
           block_id: 'person',
