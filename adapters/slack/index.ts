@@ -10,7 +10,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../src/compose';
 import type { SlackConfig } from '../../src/config';
-import type { Logger } from '../../src/core/ports';
+import type { Logger, UserRef } from '../../src/core/ports';
 import { silentLogger } from '../../src/core/ports';
 import { sendJson, type HttpServer } from '../../src/http/server';
 import type { PlatformAdapter } from '../../src/platform';
@@ -204,10 +204,34 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
     seedDirectory: (client, tenant, team) => seedDirectory(client, tenant, team),
   }).register(app);
 
+  /**
+   * Enterprise Grid, someone never seen in any workspace: any installation of the org can look
+   * them up (users.info answers with their workspace). With several workspaces and no answer there
+   * is no safe guess: the send is retried later rather than made with another school's token.
+   */
+  const findWorkspace = async (recipient: UserRef): Promise<string | undefined> => {
+    const org = store.installationsInOrg(recipient.tenantExternalId).filter((i) => !i.isEnterpriseInstall && i.botToken);
+    if (org.length < 2) return undefined; // the tenant's own or only installation serves them
+    try {
+      const res = await new WebClient(org[0].botToken!, clientOptions).users.info({ user: recipient.externalId });
+      const team = res.user?.team_id;
+      if (team) {
+        store.rememberWorkspace(recipient.tenantExternalId, recipient.externalId, team, core.clock.now(), false);
+        return team;
+      }
+    } catch (err) {
+      logger.debug({ err: (err as Error).message, userId: recipient.userId }, 'users.info could not find the workspace of a recipient');
+    }
+    throw new Error('the Slack workspace of this person is not known yet');
+  };
+
   const notifier = new SlackNotifier({
     // Enterprise Grid: the installation of the recipient's own workspace, never another school's.
-    tokenFor: (recipient) =>
-      installations ? installations.botTokenFor(recipient.tenantExternalId, store.workspaceOf(recipient.userId), authorizeInstallation) : config.botToken,
+    tokenFor: async (recipient) => {
+      if (!installations) return config.botToken;
+      const team = store.workspaceOf(recipient.userId) ?? (await findWorkspace(recipient));
+      return installations.botTokenFor(recipient.tenantExternalId, team, authorizeInstallation);
+    },
     apiUrl,
     logger,
     clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },

@@ -126,6 +126,11 @@ export class SlackStore {
     return rows.length === 1 ? toInstallation(rows[0]) : undefined;
   }
 
+  /** The workspace installations inside an Enterprise Grid org (none for a plain workspace). */
+  installationsInOrg(enterpriseId: string): SlackInstallationRow[] {
+    return (this.db.prepare('SELECT * FROM slack_installations WHERE enterprise_id = ? ORDER BY install_key').all(enterpriseId) as Row[]).map(toInstallation);
+  }
+
   deleteInstallation(key: string): boolean {
     return this.db.prepare('DELETE FROM slack_installations WHERE install_key = ?').run(key).changes === 1;
   }

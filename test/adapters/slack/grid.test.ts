@@ -89,16 +89,28 @@ describe('Slack on Enterprise Grid', () => {
     );
   });
 
-  it('someone whose workspace is not known yet is not sent a guess with another school’s token', async () => {
+  it('someone never seen is looked up (users.info) rather than sent a guess with another school’s token', async () => {
     const tenant = rig.core.services.people.ensureTenant('slack', ORG, rig.clock.now());
     const stranger = rig.core.services.people.ensureUser(tenant.id, 'U0NEW', rig.clock.now(), 'New Person');
     const ref = { userId: stranger.id, tenantExternalId: ORG, externalId: 'U0NEW', displayName: 'New Person' };
-    expect(await rig.slack.notifier.send(ref, { text: 'hi', blocks: [] })).toMatchObject({ status: 'unreachable' });
+    // Slack does not know them either: nothing is sent, and the DM is tried again later.
+    expect(await rig.slack.notifier.send(ref, { text: 'hi', blocks: [] })).toMatchObject({ status: 'retry' });
     expect(rig.fake.callsOf('chat.postMessage')).toEqual([]);
 
-    // Once they act from Washington, Washington's token reaches them.
-    await sendCommand(rig, { team: 'T0WASH', enterprise: ORG, user: 'U0NEW', text: 'help', responseUrl: rig.fake.responseUrl('help') });
+    // Once Slack knows them (a Washington teacher), Washington's token reaches them, and that is remembered.
+    rig.fake.users.set('U0NEW', { name: 'new', realName: 'New Person', team: 'T0WASH' });
+    expect(await rig.slack.notifier.send(ref, { text: 'hi', blocks: [] })).toEqual({ status: 'delivered' });
+    expect(await rig.slack.notifier.send(ref, { text: 'again', blocks: [] })).toEqual({ status: 'delivered' });
+    expect(rig.fake.callsOf('chat.postMessage').map((c) => c.authorization)).toEqual(['Bearer xoxb-washington', 'Bearer xoxb-washington']);
+    expect(rig.fake.callsOf('users.info').filter((c) => c.body.user === 'U0NEW')).toHaveLength(2);
+  });
+
+  it('a person who acts from another workspace is reached there from then on', async () => {
+    await sendCommand(rig, { team: 'T0WASH', enterprise: ORG, user: 'U0LCOACH', text: 'help', responseUrl: rig.fake.responseUrl('help') });
     await rig.slack.settled();
+    const tenant = rig.core.services.people.ensureTenant('slack', ORG, rig.clock.now());
+    const coach = rig.core.services.people.userByExternalId(tenant.id, 'U0LCOACH')!;
+    const ref = { userId: coach.id, tenantExternalId: ORG, externalId: 'U0LCOACH', displayName: coach.displayName };
     expect(await rig.slack.notifier.send(ref, { text: 'hi', blocks: [] })).toEqual({ status: 'delivered' });
     expect(rig.fake.callsOf('chat.postMessage').map((c) => c.authorization)).toEqual(['Bearer xoxb-washington']);
   });
