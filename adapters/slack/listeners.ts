@@ -227,7 +227,7 @@ export class SlackListeners {
       if (event.tab && event.tab !== 'home') return;
       await this.turns.ackThenTurn(() => Promise.resolve()); // Bolt acked the event before calling this listener
       const tenant = tenantOf(context, body);
-      const team = workspaceOf(context, body as { team_id?: string });
+      const team = workspaceOf(context, body);
       const eventId = (body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`;
       await this.once(`event:${eventId}`, context, async () => {
         const people = await this.deps.directory.people(client, tenant, [event.user], true, team);
@@ -246,7 +246,7 @@ export class SlackListeners {
       if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined || !m.user || !m.text?.trim()) return;
       const user = m.user;
       const tenant = tenantOf(context, body);
-      const team = workspaceOf(context, body as { team_id?: string });
+      const team = workspaceOf(context, body);
       const { root, text } = splitRoot(decodeCommandText(m.text));
       const eventId = (body as { event_id?: string }).event_id ?? `${user}:${m.ts}`;
       const done = await this.once(`event:${eventId}`, context, async () => {

@@ -57,7 +57,7 @@ function problemsOf(kind: 'message' | 'modal' | 'home', payload: { blocks: AnyBl
     }
     if (b.type === 'context') {
       if (b.elements.length === 0 || b.elements.length > 10) fail(`${at}: ${b.elements.length} elements`);
-      for (const e of b.elements) if ('text' in e && typeof e.text === 'string') text(`${at} element`, e as PlainText, LIMITS.contextText);
+      for (const e of b.elements) if ('text' in e && typeof e.text === 'string') text(`${at} element`, e, LIMITS.contextText);
     }
     if (b.type === 'actions') {
       if (b.elements.length === 0 || b.elements.length > LIMITS.actionsElements) fail(`${at}: ${b.elements.length} elements`);
