@@ -113,7 +113,8 @@ export class SlackReplies {
    */
   async settle(outcome: string, pressed: PressedMessage, target: ReplyTarget): Promise<void> {
     const blocks = settledBlocks(pressed.blocks ?? [], outcome);
-    const text = escapeEntities(pressed.text ? `${pressed.text}\n${outcome}` : outcome);
+    // Slack's copy of the message text is already escaped; only the outcome line is new text.
+    const text = pressed.text ? `${pressed.text}\n${escapeEntities(outcome)}` : escapeEntities(outcome);
     try {
       if (!pressed.ephemeral && pressed.channelId && pressed.ts) {
         await target.client.chat.update({ channel: pressed.channelId, ts: pressed.ts, text, blocks });
