@@ -300,6 +300,14 @@ describe('renderModal', () => {
     });
     expect(readModalMeta(view.private_metadata)).toEqual({ state: 's1', responseUrl: 'https://hooks.slack.com/commands/1' });
     expect(readModalMeta('not json')).toEqual({});
+    // Each field is checked on its own: a response_url that is not http(s), or a bad timestamp, is dropped.
+    expect(readModalMeta(JSON.stringify({ state: 's', responseUrl: 'javascript:alert(1)', responseUrlIssuedAt: 5 }))).toEqual({
+      state: 's',
+      responseUrlIssuedAt: 5,
+    });
+    expect(readModalMeta(JSON.stringify({ responseUrl: 'https://hooks.slack.com/x', responseUrlIssuedAt: 'soon' }))).toEqual({
+      responseUrl: 'https://hooks.slack.com/x',
+    });
   });
 
   it('refuses a message without a form', () => {
