@@ -5,6 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Core } from '../../src/compose';
+import type { SlackStore } from '../../src/store/slack';
 import type { Logger } from '../../src/core/ports';
 
 export const NAME_TTL_MS = 24 * 60 * 60_000;
@@ -37,13 +38,20 @@ export class SlackDirectory {
   constructor(
     private readonly core: Pick<Core, 'app' | 'clock'>,
     private readonly logger: Logger,
+    /** Where people's workspaces are kept (Enterprise Grid: whose bot token reaches them). */
+    private readonly store?: SlackStore,
   ) {}
+
+  /** Keeps the workspace a person was found in, unless one is already known (they acted from it). */
+  private found(tenantExternalId: string, userId: string, teamId: string | undefined): void {
+    if (teamId) this.store?.rememberWorkspace(tenantExternalId, userId, teamId, this.core.clock.now(), false);
+  }
 
   /**
    * Looks up the people (cached ones without a call), stores their names, and returns them by
    * user id. `fetch: false` only reads the cache (for requests that must answer within 3 s).
    */
-  async people(client: WebClient, tenantExternalId: string, userIds: string[], fetch = true): Promise<Map<string, SlackPerson>> {
+  async people(client: WebClient, tenantExternalId: string, userIds: string[], fetch = true, teamId?: string): Promise<Map<string, SlackPerson>> {
     const out = new Map<string, SlackPerson>();
     const now = this.core.clock.now().getTime();
     await Promise.all(
@@ -71,6 +79,8 @@ export class SlackDirectory {
             handle: person.handle,
             kind: kind ?? 'person',
           });
+          // users.info names their home workspace; else the workspace whose token found them.
+          this.found(tenantExternalId, userId, user.team_id ?? teamId);
         } catch (err) {
           this.logger.debug({ userId, err: (err as Error)?.message }, 'users.info failed; using the stored name');
         }
@@ -85,7 +95,7 @@ export class SlackDirectory {
    * deactivated accounts are stored as such, so no role is ever given to them. Returns how many
    * people were read; a failure leaves people to be learned as they speak or are mentioned.
    */
-  async seed(client: WebClient, tenantExternalId: string): Promise<number> {
+  async seed(client: WebClient, tenantExternalId: string, teamId?: string): Promise<number> {
     let cursor: string | undefined;
     let read = 0;
     try {
@@ -104,6 +114,7 @@ export class SlackDirectory {
             handle: person.handle,
             kind,
           });
+          this.found(tenantExternalId, user.id, teamId ?? user.team_id);
           read += 1;
         }
         cursor = res.response_metadata?.next_cursor || undefined;

@@ -10,13 +10,14 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../src/compose';
 import type { SlackConfig } from '../../src/config';
-import type { Logger } from '../../src/core/ports';
+import type { Logger, UserRef } from '../../src/core/ports';
 import { silentLogger } from '../../src/core/ports';
 import { sendJson, type HttpServer } from '../../src/http/server';
 import type { PlatformAdapter } from '../../src/platform';
 import type { SlackStore } from '../../src/store/slack';
 import { SlackDirectory } from './directory';
-import { SqliteInstallationStore } from './installation-store';
+import { SqliteInstallationStore, type AuthorizeInstallation } from './installation-store';
+import { oauthCallbackOptions } from './oauth-pages';
 import { SlackListeners } from './listeners';
 import { slackLogger } from './logger';
 import { SlackNotifier } from './notifier';
@@ -26,12 +27,23 @@ export { renderHome, renderMessage } from './render-block-kit';
 export { renderModal } from './render-modals';
 export { SlackNotifier } from './notifier';
 
-/** Counts every request Bolt processes, from before its ack until its listeners are done. */
+/**
+ * Counts every request Bolt processes, from before its ack until its listeners are done, and
+ * answers 200 with nothing done to a signed request no listener acknowledged (`{}`, view_closed,
+ * shortcuts, payload types this app does not handle) — at once, rather than a 404 after 3 s.
+ */
 class TrackedApp extends App {
   readonly inFlight = new Set<Promise<void>>();
 
   override async processEvent(event: ReceiverEvent): Promise<void> {
-    const running = super.processEvent(event);
+    let acked = false;
+    const ack: ReceiverEvent['ack'] = async (response) => {
+      acked = true;
+      await event.ack(response);
+    };
+    const running = super.processEvent({ ...event, ack }).finally(async () => {
+      if (!acked) await ack(undefined);
+    });
     this.inFlight.add(running);
     try {
       await running;
@@ -65,7 +77,7 @@ export interface SlackRuntime {
   /** Disconnects Socket Mode (HTTP routes go with the server) and waits for running handlers. */
   stop(): Promise<void>;
   /** Reads a workspace's member list in the background, so its staff are known by name. */
-  seedDirectory(client: WebClient, tenantExternalId: string): void;
+  seedDirectory(client: WebClient, tenantExternalId: string, teamId?: string): void;
 }
 
 function normaliseApiUrl(url: string | undefined): string | undefined {
@@ -102,10 +114,8 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
   const store = core.platformStores.slack;
   // Whoever installs the app in a workspace is a Touchpoint admin there (DESIGN.md §1 "Roles and
   // governance"), and the workspace's staff become known by name (its member list, in the background).
-  let afterInstall: (tenantExternalId: string, installerUserId: string, botToken?: string) => void = () => undefined;
-  const installations = multiWorkspace
-    ? new SqliteInstallationStore(store, core.clock, (tenant, installer, botToken) => afterInstall(tenant, installer, botToken))
-    : undefined;
+  let afterInstall: (tenantExternalId: string, installerUserId: string, botToken?: string, teamId?: string) => void = () => undefined;
+  const installations = multiWorkspace ? new SqliteInstallationStore(store, core.clock) : undefined;
   // Interactive calls (views.open must beat a 3 s trigger_id) retry once, briefly, and give up on a
   // request Slack does not answer within 5 s (a hung call would hold the listener, and its
   // request's reply, for undici's 5 minutes); the Notifier's client never retries.
@@ -129,6 +139,8 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
           installPath: SLACK_PATHS.install,
           redirectUriPath: SLACK_PATHS.oauthRedirect,
           directInstall: true,
+          // Friendly pages for a finished, cancelled or failed install; the installer becomes admin on success only.
+          callbackOptions: oauthCallbackOptions({ onInstalled: (tenant, installer, botToken, teamId) => afterInstall(tenant, installer, botToken, teamId) }),
           clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}), logger: boltLogger },
         },
       }
@@ -136,6 +148,8 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
 
   let app: TrackedApp;
   const routes: SlackRoute[] = [];
+  /** Bolt's installer (OAuth mode): authorizes with an installation's token, refreshing a rotating one first. */
+  let authorizeInstallation: AuthorizeInstallation | undefined;
   // deferInitialization: the token is verified (auth.test) by `startSlack`, where a failure can be reported.
   const common: AppOptions = { clientOptions, logger: boltLogger, deferInitialization: true };
   if (socket) {
@@ -152,6 +166,7 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
       });
       const installer = installReceiver.installer!;
       authorize = (source) => installer.authorize(source);
+      authorizeInstallation = (query) => installer.authorize(query);
       routes.push(
         { method: 'GET', path: SLACK_PATHS.install, receiver: installReceiver },
         { method: 'GET', path: SLACK_PATHS.oauthRedirect, receiver: installReceiver },
@@ -167,20 +182,56 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
       ...(oauth ?? {}),
     });
     app = new TrackedApp({ ...common, receiver, ...(oauth ? {} : { token: config.botToken }) });
+    const installer = receiver.installer;
+    if (installer) authorizeInstallation = (query) => installer.authorize(query);
     routes.push({ method: 'POST', path: SLACK_PATHS.events, receiver });
     if (oauth) routes.push({ method: 'GET', path: SLACK_PATHS.install, receiver }, { method: 'GET', path: SLACK_PATHS.oauthRedirect, receiver });
   }
 
-  const directory = new SlackDirectory(core, logger);
-  afterInstall = (tenantExternalId, installerUserId, botToken) => {
+  const directory = new SlackDirectory(core, logger, store);
+  afterInstall = (tenantExternalId, installerUserId, botToken, teamId) => {
     const { tenant, user } = core.app.identify({ platform: 'slack', tenantExternalId, userExternalId: installerUserId });
     core.services.transaction(() => core.services.people.addTenantAdmin(tenant.id, user.id, null, core.clock.now()));
-    if (botToken) seedDirectory(new WebClient(botToken, clientOptions), tenantExternalId);
+    if (teamId) store.rememberWorkspace(tenantExternalId, installerUserId, teamId, core.clock.now());
+    if (botToken) seedDirectory(new WebClient(botToken, clientOptions), tenantExternalId, teamId);
   };
-  new SlackListeners({ core, store, directory, logger, fetch: options.fetch, seedDirectory: (client, tenant) => seedDirectory(client, tenant) }).register(app);
+  new SlackListeners({
+    core,
+    store,
+    directory,
+    logger,
+    fetch: options.fetch,
+    seedDirectory: (client, tenant, team) => seedDirectory(client, tenant, team),
+  }).register(app);
+
+  /**
+   * Enterprise Grid, someone never seen in any workspace: any installation of the org can look
+   * them up (users.info answers with their workspace). With several workspaces and no answer there
+   * is no safe guess: the send is retried later rather than made with another school's token.
+   */
+  const findWorkspace = async (recipient: UserRef): Promise<string | undefined> => {
+    const org = store.installationsInOrg(recipient.tenantExternalId).filter((i) => !i.isEnterpriseInstall && i.botToken);
+    if (org.length < 2) return undefined; // the tenant's own or only installation serves them
+    try {
+      const res = await new WebClient(org[0].botToken!, clientOptions).users.info({ user: recipient.externalId });
+      const team = res.user?.team_id;
+      if (team) {
+        store.rememberWorkspace(recipient.tenantExternalId, recipient.externalId, team, core.clock.now(), false);
+        return team;
+      }
+    } catch (err) {
+      logger.debug({ err: (err as Error).message, userId: recipient.userId }, 'users.info could not find the workspace of a recipient');
+    }
+    throw new Error('the Slack workspace of this person is not known yet');
+  };
 
   const notifier = new SlackNotifier({
-    tokenFor: (tenant) => (installations ? installations.botTokenForTenant(tenant) : config.botToken),
+    // Enterprise Grid: the installation of the recipient's own workspace, never another school's.
+    tokenFor: async (recipient) => {
+      if (!installations) return config.botToken;
+      const team = store.workspaceOf(recipient.userId) ?? (await findWorkspace(recipient));
+      return installations.botTokenFor(recipient.tenantExternalId, team, authorizeInstallation);
+    },
     apiUrl,
     logger,
     clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },
@@ -190,10 +241,11 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
   // Once per workspace and process: when it is installed, or at its first request after a start.
   const seeding = new Set<Promise<number>>();
   const seededTenants = new Set<string>();
-  const seedDirectory = (client: WebClient, tenantExternalId: string): void => {
-    if (seededTenants.has(tenantExternalId)) return;
-    seededTenants.add(tenantExternalId);
-    const run = directory.seed(client, tenantExternalId).finally(() => seeding.delete(run));
+  const seedDirectory = (client: WebClient, tenantExternalId: string, teamId?: string): void => {
+    const key = `${tenantExternalId}:${teamId ?? ''}`; // each workspace of a Grid org has its own members
+    if (seededTenants.has(key)) return;
+    seededTenants.add(key);
+    const run = directory.seed(client, tenantExternalId, teamId).finally(() => seeding.delete(run));
     seeding.add(run);
   };
   const settled = async (): Promise<void> => {

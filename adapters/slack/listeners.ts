@@ -9,26 +9,25 @@
  * of an attempt that failed or died does act.
  */
 import type { App, Context } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Core } from '../../src/compose';
 import type { Inbound } from '../../src/core/app';
-import type { Reply } from '../../src/core/context';
 import { splitRoot } from '../../src/core/registry';
 import type { Logger } from '../../src/core/ports';
-import { formOf, type Message } from '../../src/messages/model';
+import { formOf } from '../../src/messages/model';
 import type { SlackStore } from '../../src/store/slack';
 import { decodeCommandText, mentionedUserIds, slackMentions } from './mentions';
 import type { SlackDirectory, SlackPerson } from './directory';
 import { TurnQueue } from './turns';
-import { renderHome, renderMessage, type SlackMessage } from './render-block-kit';
+import { renderHome } from './render-block-kit';
 import { renderModal } from './render-modals';
 import { modelActionId, readFormValues, readModalMeta } from './read-submissions';
-
-type Responder = (payload: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }) => Promise<unknown>;
+import { SlackReplies, type ReplyTarget } from './replies';
 
 export interface ListenerDeps {
   /** Reads a workspace's member list once (names known before people speak); a no-op after the first call. */
-  seedDirectory?: (client: WebClient, tenantExternalId: string) => void;
+  seedDirectory?: (client: WebClient, tenantExternalId: string, teamId?: string) => void;
   core: Core;
   store: SlackStore;
   directory: SlackDirectory;
@@ -61,6 +60,17 @@ export function tenantOf(
   return tenant;
 }
 
+/**
+ * The workspace a request came from (the installation that received it): on Enterprise Grid the
+ * tenant is the org, and this decides which workspace's bot token reaches the person later.
+ */
+export function workspaceOf(
+  context: Context,
+  body: { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string }; authorizations?: { team_id?: string | null }[] },
+): string | undefined {
+  return context.teamId ?? body.team?.id ?? body.team_id ?? body.authorizations?.[0]?.team_id ?? body.user?.team_id ?? undefined;
+}
+
 function inboundFor(tenant: string, userId: string, people: Map<string, SlackPerson>): Inbound {
   const me = people.get(userId);
   const names = new Map([...people].flatMap(([id, p]) => (p.displayName ? [[id, p.displayName] as const] : [])));
@@ -77,12 +87,17 @@ function inboundFor(tenant: string, userId: string, people: Map<string, SlackPer
 }
 
 export class SlackListeners {
-  private readonly fetchFn: typeof globalThis.fetch;
   /** The work after an ack waits here for a turn of its own (see turns.ts). */
   private readonly turns = new TurnQueue();
+  private readonly replies: SlackReplies;
 
   constructor(private readonly deps: ListenerDeps) {
-    this.fetchFn = deps.fetch ?? globalThis.fetch;
+    this.replies = new SlackReplies({ clock: deps.core.clock, logger: deps.logger, fetch: deps.fetch });
+  }
+
+  /** Records where a person acted from, once the core knows them (Enterprise Grid: their workspace's token reaches them). */
+  private seen(tenant: string, userId: string, teamId: string | undefined): void {
+    if (teamId) this.deps.store.rememberWorkspace(tenant, userId, teamId, this.deps.core.clock.now());
   }
 
   register(app: App): void {
@@ -92,18 +107,23 @@ export class SlackListeners {
         // request's turn comes (requests arriving meanwhile are acked first).
         await this.turns.ackThenTurn(ack);
         const tenant = tenantOf(context, command);
-        this.deps.seedDirectory?.(client, tenant);
+        const team = workspaceOf(context, command);
+        this.deps.seedDirectory?.(client, tenant, team);
+        const issuedAt = this.deps.core.clock.now().getTime();
         const text = decodeCommandText(command.text ?? '');
         const done = await this.once(`command:${command.trigger_id}`, context, async () => {
-          const people = await this.deps.directory.people(client, tenant, [command.user_id, ...mentionedUserIds(text)]);
-          return this.deps.core.app.command(inboundFor(tenant, command.user_id, people), root, text);
+          const people = await this.deps.directory.people(client, tenant, [command.user_id, ...mentionedUserIds(text)], true, team);
+          const reply = this.deps.core.app.command(inboundFor(tenant, command.user_id, people), root, text);
+          this.seen(tenant, command.user_id, team);
+          return reply;
         });
         if (!done.acted) return;
-        await this.deliver(done.value, {
+        await this.replies.deliver(done.value, {
           client,
           userId: command.user_id,
           triggerId: command.trigger_id,
           responseUrl: command.response_url,
+          responseUrlIssuedAt: issuedAt,
           respond: (p) => respond({ ...p, response_type: 'ephemeral' }),
         });
       });
@@ -113,26 +133,51 @@ export class SlackListeners {
       await this.turns.ackThenTurn(ack);
       if (body.type !== 'block_actions' || action.type !== 'button') return;
       const tenant = tenantOf(context, body);
+      const team = workspaceOf(context, body);
       const userId = body.user.id;
+      const issuedAt = this.deps.core.clock.now().getTime();
       const done = await this.once(`action:${action.action_ts}:${userId}:${action.action_id}`, context, async () => {
-        const people = await this.deps.directory.people(client, tenant, [userId]);
-        return this.deps.core.app.action(inboundFor(tenant, userId, people), modelActionId(action.action_id), action.value ?? '');
+        const people = await this.deps.directory.people(client, tenant, [userId], true, team);
+        const reply = this.deps.core.app.action(inboundFor(tenant, userId, people), modelActionId(action.action_id), action.value ?? '');
+        this.seen(tenant, userId, team);
+        return reply;
       });
       if (!done.acted) return;
       // A button in a message has a response_url; one in the Home tab or a modal does not.
       const responseUrl = body.response_url as string | undefined;
-      await this.deliver(done.value, {
+      const target: ReplyTarget = {
         client,
         userId,
         triggerId: body.trigger_id,
         responseUrl,
-        respond: responseUrl ? (p) => respond({ ...p, response_type: 'ephemeral', replace_original: false }) : undefined,
-      });
+        responseUrlIssuedAt: issuedAt,
+        respond: responseUrl ? (p) => respond({ response_type: 'ephemeral', replace_original: false, ...p }) : undefined,
+      };
+      const { outcome } = done.value;
+      if (outcome) {
+        const container = (body as { container?: { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean } }).container;
+        const message = (body as { message?: { text?: string; blocks?: KnownBlock[] } }).message;
+        if (container?.type === 'message') {
+          await this.replies.settle(
+            outcome,
+            {
+              channelId: container.channel_id,
+              ts: container.message_ts,
+              ephemeral: container.is_ephemeral === true,
+              text: message?.text,
+              blocks: message?.blocks,
+            },
+            target,
+          );
+        }
+      }
+      await this.replies.deliver(done.value, target);
     });
 
     app.view({ type: 'view_submission', callback_id: /.*/ }, async ({ ack, body, view, client, context }) => {
       if (body.type !== 'view_submission') return;
       const tenant = tenantOf(context, body);
+      const team = workspaceOf(context, body);
       const userId = body.user.id;
       const values = readFormValues(view.state.values);
       const done = await this.once(
@@ -142,7 +187,9 @@ export class SlackListeners {
           // The answer must reach Slack within 3 s: names come from the cache only.
           const picked = Object.values(values).flatMap((v) => (v ? mentionedUserIds(v) : []));
           const people = await this.deps.directory.people(client, tenant, [userId, ...picked], false);
-          return this.deps.core.app.submitForm(inboundFor(tenant, userId, people), view.callback_id, values);
+          const outcome = this.deps.core.app.submitForm(inboundFor(tenant, userId, people), view.callback_id, values);
+          this.seen(tenant, userId, team);
+          return outcome;
           // A submission refused for its input did not complete: the corrected one must act.
         },
         (outcome) => !outcome.fieldErrors,
@@ -160,27 +207,32 @@ export class SlackListeners {
           return;
         }
       }
+      // The submission is stored (above) before anything is answered; the answer goes back by the
+      // opening command's response_url while it is fresh, else by DM (replies.ts).
       const meta = readModalMeta(view.private_metadata);
-      const next = reply.messages.find((m) => formOf(m));
-      if (next) await ack({ response_action: 'update', view: renderModal(next, { responseUrl: meta.responseUrl }) });
-      else await ack();
-      const rest = { messages: reply.messages.filter((m) => m !== next) };
-      await this.deliver(rest, {
+      const target: ReplyTarget = {
         client,
         userId,
         responseUrl: meta.responseUrl,
-        respond: meta.responseUrl ? this.responder(meta.responseUrl) : undefined,
-      });
+        responseUrlIssuedAt: meta.responseUrlIssuedAt,
+        respond: meta.responseUrl ? this.replies.responder(meta.responseUrl) : undefined,
+      };
+      const next = reply.messages.find((m) => formOf(m));
+      if (next) await ack({ response_action: 'update', view: renderModal(next, this.replies.modalMeta(target)) });
+      else await ack();
+      await this.replies.deliver({ messages: reply.messages.filter((m) => m !== next) }, target);
     });
 
     app.event('app_home_opened', async ({ event, body, client, context }) => {
       if (event.tab && event.tab !== 'home') return;
       await this.turns.ackThenTurn(() => Promise.resolve()); // Bolt acked the event before calling this listener
       const tenant = tenantOf(context, body);
+      const team = workspaceOf(context, body);
       const eventId = (body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`;
       await this.once(`event:${eventId}`, context, async () => {
-        const people = await this.deps.directory.people(client, tenant, [event.user]);
+        const people = await this.deps.directory.people(client, tenant, [event.user], true, team);
         const home = this.deps.core.app.home(inboundFor(tenant, event.user, people));
+        this.seen(tenant, event.user, team);
         await client.views.publish({ user_id: event.user, view: renderHome(home) });
       });
     });
@@ -194,15 +246,18 @@ export class SlackListeners {
       if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined || !m.user || !m.text?.trim()) return;
       const user = m.user;
       const tenant = tenantOf(context, body);
+      const team = workspaceOf(context, body);
       const { root, text } = splitRoot(decodeCommandText(m.text));
       const eventId = (body as { event_id?: string }).event_id ?? `${user}:${m.ts}`;
       const done = await this.once(`event:${eventId}`, context, async () => {
-        const people = await this.deps.directory.people(client, tenant, [user, ...mentionedUserIds(text)]);
-        return this.deps.core.app.command(inboundFor(tenant, user, people), root, text);
+        const people = await this.deps.directory.people(client, tenant, [user, ...mentionedUserIds(text)], true, team);
+        const reply = this.deps.core.app.command(inboundFor(tenant, user, people), root, text);
+        this.seen(tenant, user, team);
+        return reply;
       });
       if (!done.acted) return;
       // No trigger_id comes with a message: a form arrives as a message with its "Open form" button.
-      await this.deliver(done.value, { client, userId: user });
+      await this.replies.deliver(done.value, { client, userId: user });
     });
 
     app.error((error) => {
@@ -238,62 +293,5 @@ export class SlackListeners {
     }
     store.finishDelivery(key, succeeded(value) ? 'done' : 'failed', core.clock.now());
     return { acted: true, value };
-  }
-
-  private responder(url: string): Responder | undefined {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return undefined;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-    return async (payload) => {
-      const res = await this.fetchFn(parsed, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...payload }),
-      });
-      if (!res.ok) throw new Error(`response_url answered ${res.status}`);
-    };
-  }
-
-  /**
-   * Sends a reply: the first message carrying a form opens as a modal when a trigger_id is at hand;
-   * everything else goes through response_url when there is one, else as a DM.
-   */
-  private async deliver(
-    reply: Reply,
-    target: { client: WebClient; userId: string; triggerId?: string; responseUrl?: string; respond?: Responder },
-  ): Promise<void> {
-    let triggerUsed = false;
-    for (const msg of reply.messages) {
-      try {
-        if (target.triggerId && !triggerUsed && formOf(msg)) {
-          triggerUsed = true;
-          try {
-            await target.client.views.open({ trigger_id: target.triggerId, view: renderModal(msg, { responseUrl: target.responseUrl }) });
-            continue;
-          } catch (err) {
-            // An expired trigger_id (3 s) or a refused view: show the message with its "Open form" button instead.
-            this.deps.logger.warn({ err: (err as Error).message }, 'views.open failed; replying with a message');
-          }
-        }
-        await this.post(msg, target);
-      } catch (err) {
-        this.deps.logger.error({ err: (err as Error).message, userId: target.userId }, 'slack reply could not be sent');
-      }
-    }
-  }
-
-  private async post(msg: Message, target: { client: WebClient; userId: string; respond?: Responder }): Promise<void> {
-    const rendered = renderMessage(msg);
-    if (target.respond) {
-      await target.respond(rendered);
-      return;
-    }
-    const opened = await target.client.conversations.open({ users: target.userId });
-    if (!opened.channel?.id) throw new Error('conversations.open returned no channel');
-    await target.client.chat.postMessage({ channel: opened.channel.id, text: rendered.text, blocks: rendered.blocks });
   }
 }

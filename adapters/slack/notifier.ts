@@ -1,6 +1,7 @@
 /**
  * The Notifier for platform 'slack': opens the DM (conversations.open) and posts the rendered
- * message (chat.postMessage, text fallback + blocks).
+ * message (chat.postMessage, text fallback + blocks; a message over Slack's block limit goes as
+ * several messages), with the bot token of the recipient's own workspace (Enterprise Grid).
  *
  * The outbox owns retries, so the WebClient here never retries on its own (`retryConfig:
  * { retries: 0 }`) and never waits out a rate limit (`rejectRateLimitedCalls: true`): a 429 becomes
@@ -10,7 +11,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Delivery, Logger, Notifier, UserRef } from '../../src/core/ports';
 import { silentLogger } from '../../src/core/ports';
 import type { Message } from '../../src/messages/model';
-import { renderMessage } from './render-block-kit';
+import { renderMessages } from './render-block-kit';
 
 /** Errors that mean this user cannot be reached (the outbox keeps backing off, then gives up). */
 const UNREACHABLE = new Set([
@@ -35,8 +36,11 @@ const UNREACHABLE = new Set([
 ]);
 
 export interface SlackNotifierOptions {
-  /** The bot token for a tenant (single workspace: the configured token; OAuth: the installation's). */
-  tokenFor(tenantExternalId: string): string | undefined;
+  /**
+   * The bot token that reaches the recipient (single workspace: the configured token; OAuth: the
+   * installation of their workspace, refreshed when it rotates). Undefined: none reaches them.
+   */
+  tokenFor(recipient: UserRef): string | undefined | Promise<string | undefined>;
   /** SLACK_API_URL: every Web API call goes here instead of https://slack.com/api/. */
   apiUrl?: string;
   logger?: Logger;
@@ -102,10 +106,17 @@ export class SlackNotifier implements Notifier {
   }
 
   async send(recipient: UserRef, message: Message): Promise<Delivery> {
-    const token = this.options.tokenFor(recipient.tenantExternalId);
-    if (!token) return { status: 'unreachable', error: `Touchpoint is not installed in Slack workspace ${recipient.tenantExternalId}` };
+    let token: string | undefined;
+    try {
+      token = await this.options.tokenFor(recipient);
+    } catch (err) {
+      // A token refresh that failed (Slack down, or the refresh token revoked): try again later.
+      return { status: 'retry', error: `could not get a Slack token: ${(err as Error).message}` };
+    }
+    if (!token) return { status: 'unreachable', error: `Touchpoint is not installed in the Slack workspace of this person (${recipient.tenantExternalId})` };
     const client = this.clientFor(token);
-    const dmKey = `${recipient.tenantExternalId}:${recipient.externalId}`;
+    // Per token: on Grid a person's DM channel belongs to their workspace's installation.
+    const dmKey = `${token}:${recipient.externalId}`;
     try {
       let channel = this.dmChannels.get(dmKey);
       if (!channel) {
@@ -114,16 +125,17 @@ export class SlackNotifier implements Notifier {
         if (!channel) return { status: 'retry', error: 'conversations.open returned no channel' };
         this.dmChannels.set(dmKey, channel);
       }
-      const rendered = renderMessage(message);
-      try {
-        await client.chat.postMessage({ channel, text: rendered.text, blocks: rendered.blocks });
-      } catch (err) {
-        const code = (err as SlackErrorLike).data?.error;
-        if (code === 'channel_not_found' || code === 'is_archived') this.dmChannels.delete(dmKey);
-        // Blocks Slack refuses would be refused on every retry: send the text alone instead.
-        if (code !== 'invalid_blocks' && code !== 'msg_blocks_too_long') throw err;
-        this.logger.warn({ error: code, userId: recipient.userId }, 'slack refused the blocks; sent the text only');
-        await client.chat.postMessage({ channel, text: rendered.text });
+      for (const part of renderMessages(message)) {
+        try {
+          await client.chat.postMessage({ channel, text: part.text, blocks: part.blocks });
+        } catch (err) {
+          const code = (err as SlackErrorLike).data?.error;
+          if (code === 'channel_not_found' || code === 'is_archived') this.dmChannels.delete(dmKey);
+          // Blocks Slack refuses would be refused on every retry: send the text alone instead.
+          if (code !== 'invalid_blocks' && code !== 'msg_blocks_too_long') throw err;
+          this.logger.warn({ error: code, userId: recipient.userId }, 'slack refused the blocks; sent the text only');
+          await client.chat.postMessage({ channel, text: part.text });
+        }
       }
       return { status: 'delivered' };
     } catch (err) {

@@ -2,6 +2,7 @@
  * What Slack sends back from the Block Kit we rendered: a button's action id, a modal's submitted
  * values and its private_metadata, in the model's terms. Pure.
  */
+import { z } from 'zod';
 import type { ModalMeta } from './render-modals';
 
 /** Routes a rendered action id back to the model's: `booking.accept:3` → `booking.accept`. */
@@ -9,18 +10,33 @@ export function modelActionId(slackActionId: string): string {
   return slackActionId.replace(/:\d+$/, '');
 }
 
+/** private_metadata as render-modals.ts writes it; a field that does not read back is dropped on its own. */
+const modalMetaSchema = z.object({
+  state: z.string().optional().catch(undefined),
+  responseUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .catch(undefined),
+  responseUrlIssuedAt: z.number().int().nonnegative().optional().catch(undefined),
+});
+
 /** Reads a modal's private_metadata back; anything unreadable is treated as empty. */
 export function readModalMeta(privateMetadata: string | undefined): ModalMeta {
   if (!privateMetadata) return {};
+  let raw: unknown;
   try {
-    const v = JSON.parse(privateMetadata) as Record<string, unknown>;
-    return {
-      ...(typeof v.state === 'string' ? { state: v.state } : {}),
-      ...(typeof v.responseUrl === 'string' ? { responseUrl: v.responseUrl } : {}),
-    };
+    raw = JSON.parse(privateMetadata);
   } catch {
     return {};
   }
+  const parsed = modalMetaSchema.safeParse(raw);
+  if (!parsed.success) return {};
+  const { state, responseUrl, responseUrlIssuedAt } = parsed.data;
+  return {
+    ...(state !== undefined ? { state } : {}),
+    ...(responseUrl !== undefined ? { responseUrl } : {}),
+    ...(responseUrlIssuedAt !== undefined ? { responseUrlIssuedAt } : {}),
+  };
 }
 
 /** The part of a view_submission's `view.state.values` that the inputs of render-modals.ts produce. */

@@ -137,6 +137,30 @@ export function renderMessage(msg: Message): SlackMessage {
   };
 }
 
+/**
+ * A neutral message as one or more Slack messages: nothing is cut. Blocks beyond Slack's 50 go in
+ * further messages (each saying which part it is), and a text-only message beyond chat.postMessage's
+ * 40,000 characters is split at line breaks. Senders post the parts in order.
+ */
+export function renderMessages(msg: Message): SlackMessage[] {
+  const blocks = renderBlocks(msg.blocks);
+  if (blocks.length === 0) {
+    const text = escapeEntities(msg.text);
+    return chunkMrkdwn(text === '' ? ' ' : text, LIMITS.messageText).map((part) => ({ text: part, blocks: [] }));
+  }
+  if (blocks.length <= LIMITS.messageBlocks) return [{ text: clip(escapeEntities(msg.text), LIMITS.messageText), blocks }];
+  const perPart = LIMITS.messageBlocks - 1; // one block says which part this is
+  const count = Math.ceil(blocks.length / perPart);
+  const firstLine = clip(escapeEntities(msg.text.split('\n')[0]), 200);
+  return Array.from({ length: count }, (_, i) => {
+    const note: ContextBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `_Part ${i + 1} of ${count}_` }] };
+    return {
+      text: i === 0 ? clip(escapeEntities(msg.text), LIMITS.messageText) : `${firstLine} (part ${i + 1} of ${count})`,
+      blocks: [...blocks.slice(i * perPart, (i + 1) * perPart), note],
+    };
+  });
+}
+
 /** The App Home tab. */
 export function renderHome(msg: Message): HomeView {
   return { type: 'home', blocks: capBlocks(renderBlocks(msg.blocks), LIMITS.viewBlocks) };

@@ -3,7 +3,7 @@
  * blocks, and what the modal must carry through its submission goes in its private_metadata.
  * Pure; reading the submission back is read-submissions.ts.
  */
-import type { InputBlock, InputBlockElement, ModalView, PlainTextOption } from '@slack/types';
+import type { InputBlock, InputBlockElement, KnownBlock, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
 import { DEFAULT_MAX_LENGTH, type Block, type FormInput, type Message } from '../../src/messages/model';
 import { LIMITS } from './limits';
 import { clip, plain } from './mrkdwn';
@@ -17,6 +17,8 @@ export interface ModalMeta {
   state?: string;
   /** The slash command's response_url: the reply to the submission goes back to that conversation. */
   responseUrl?: string;
+  /** When Slack issued `responseUrl` (ms since the epoch): past 30 minutes the reply goes by DM. */
+  responseUrlIssuedAt?: number;
 }
 
 function option(label: string, value: string): PlainTextOption {
@@ -105,6 +107,18 @@ function inputBlock(input: FormInput): InputBlock {
   };
 }
 
+/**
+ * A modal's title holds 24 characters. A longer one is shortened at a word ("Move the next…")
+ * and shown in full as the modal's first block, so nothing of it is lost.
+ */
+function modalTitle(title: string): { title: PlainTextElement; header: KnownBlock[] } {
+  const t = title.replace(/\s+/g, ' ').trim();
+  if (t.length <= LIMITS.modalTitle) return { title: plain(t, LIMITS.modalTitle), header: [] };
+  const space = t.lastIndexOf(' ', LIMITS.modalTitle - 1);
+  const short = space >= 8 ? `${t.slice(0, space).replace(/[\s,.;:—–-]+$/, '')}…` : clip(t, LIMITS.modalTitle);
+  return { title: plain(short, LIMITS.modalTitle), header: [{ type: 'header', text: plain(t, LIMITS.headerText) }] };
+}
+
 function encodeMeta(meta: ModalMeta): string {
   const full = JSON.stringify(meta);
   if (full.length <= LIMITS.privateMetadata) return full;
@@ -122,18 +136,32 @@ export function renderModal(msg: Message, meta: Omit<ModalMeta, 'state'> = {}): 
   const form = msg.blocks.find((b): b is Extract<Block, { type: 'form' }> => b.type === 'form');
   if (!form) throw new Error('renderModal: the message has no form');
   const state: RenderState = { buttons: 0 };
-  const inputs = form.inputs.map(inputBlock);
+  const { title, header } = modalTitle(form.title);
+  const allInputs = form.inputs.map(inputBlock);
+  // A modal holds 100 blocks: every input fits unless a form has more than 99 (a notes form of
+  // ~90 open items); then the ones that do not fit are named in a notice, never dropped silently.
+  const room = LIMITS.viewBlocks - header.length;
+  const inputs = allInputs.length <= room ? allInputs : allInputs.slice(0, room - 1);
+  const left = allInputs.length - inputs.length;
+  const notice: KnownBlock[] = left
+    ? [
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `_Slack shows ${inputs.length} of ${allInputs.length} fields here; the other ${left} are left as they are._` }],
+        },
+      ]
+    : [];
   const others = renderBlocks(
     msg.blocks.filter((b) => b.type !== 'form'),
     state,
-  ).slice(0, LIMITS.viewBlocks - inputs.length);
+  ).slice(0, room - inputs.length - notice.length);
   return {
     type: 'modal',
     callback_id: form.formId.slice(0, LIMITS.callbackId),
-    title: plain(form.title, LIMITS.modalTitle),
+    title,
     submit: plain(form.submitLabel, LIMITS.modalButton),
     close: plain('Cancel', LIMITS.modalButton),
     private_metadata: encodeMeta({ ...(form.state !== undefined ? { state: form.state } : {}), ...meta }),
-    blocks: [...others, ...inputs].slice(0, LIMITS.viewBlocks),
+    blocks: [...header, ...notice, ...others, ...inputs],
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Slack's own tables (migrations/0004_slack.sql): OAuth installations and the delivery log that
- * makes a retried Slack request act once. Installations are stored as opaque JSON so nothing
+ * Slack's own tables (migrations/0004_slack.sql, 0025): OAuth installations, the workspace each
+ * person is reached through, and the delivery log that makes a retried Slack request act once. Installations are stored as opaque JSON so nothing
  * under src/ depends on Slack's types; the Slack adapter maps them.
  */
 import type { Db } from './db';
@@ -17,6 +17,8 @@ export interface SlackInstallationRow {
   botUserId: string | null;
   /** The whole installation as JSON. */
   installation: string;
+  /** When a rotating bot token lapses (token rotation on); null when it does not expire. */
+  botTokenExpiresAt: Date | null;
   installedAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +30,7 @@ export interface SaveInstallation {
   botToken?: string | null;
   botUserId?: string | null;
   installation: string;
+  botTokenExpiresAt?: Date | null;
 }
 
 export type DeliveryStatus = 'started' | 'done' | 'failed';
@@ -52,6 +55,7 @@ function toInstallation(r: Row): SlackInstallationRow {
     botToken: (r.bot_token as string | null) ?? null,
     botUserId: (r.bot_user_id as string | null) ?? null,
     installation: r.installation as string,
+    botTokenExpiresAt: r.bot_token_expires_at ? new Date(r.bot_token_expires_at as string) : null,
     installedAt: new Date(r.installed_at as string),
     updatedAt: new Date(r.updated_at as string),
   };
@@ -76,12 +80,13 @@ export class SlackStore {
     this.db
       .prepare(
         `INSERT INTO slack_installations
-                  (install_key, enterprise_id, team_id, is_enterprise_install, bot_token, bot_user_id, installation, installed_at, updated_at)
-                VALUES (@key, @enterpriseId, @teamId, @isEnterprise, @botToken, @botUserId, @installation, @now, @now)
+                  (install_key, enterprise_id, team_id, is_enterprise_install, bot_token, bot_user_id, installation, bot_token_expires_at, installed_at, updated_at)
+                VALUES (@key, @enterpriseId, @teamId, @isEnterprise, @botToken, @botUserId, @installation, @expiresAt, @now, @now)
                 ON CONFLICT (install_key) DO UPDATE SET
                   enterprise_id = excluded.enterprise_id, team_id = excluded.team_id,
                   is_enterprise_install = excluded.is_enterprise_install, bot_token = excluded.bot_token,
-                  bot_user_id = excluded.bot_user_id, installation = excluded.installation, updated_at = excluded.updated_at`,
+                  bot_user_id = excluded.bot_user_id, installation = excluded.installation,
+                  bot_token_expires_at = excluded.bot_token_expires_at, updated_at = excluded.updated_at`,
       )
       .run({
         key,
@@ -91,6 +96,7 @@ export class SlackStore {
         botToken: i.botToken ?? null,
         botUserId: i.botUserId ?? null,
         installation: i.installation,
+        expiresAt: i.botTokenExpiresAt ? iso(i.botTokenExpiresAt) : null,
         now: iso(now),
       });
     return this.installationByKey(key)!;
@@ -102,22 +108,55 @@ export class SlackStore {
   }
 
   /**
-   * The installation that serves a tenant (a Slack tenant is a team id, or an enterprise id for
-   * Enterprise Grid): the tenant's own row first, else the most recently updated workspace
-   * install inside that org.
+   * The installation that reaches a person. A Slack tenant is a workspace (team id) or, on
+   * Enterprise Grid, the org (enterprise id) with one installation per workspace: the person's
+   * own workspace (`teamId`, from `workspaceOf`) decides, then an org-wide install. Without a
+   * known workspace only an unambiguous answer is given (the tenant's own row, or the org's only
+   * workspace install) — a guess would send with another school's token.
    */
-  installationForTenant(tenantExternalId: string): SlackInstallationRow | undefined {
-    const r = this.db
-      .prepare(
-        `SELECT * FROM slack_installations WHERE install_key = @t OR enterprise_id = @t
-                ORDER BY (install_key = @t) DESC, updated_at DESC LIMIT 1`,
-      )
-      .get({ t: tenantExternalId }) as Row | undefined;
-    return r && toInstallation(r);
+  installationFor(tenantExternalId: string, teamId?: string): SlackInstallationRow | undefined {
+    if (teamId) {
+      const own = this.installationByKey(teamId);
+      if (own && (own.enterpriseId === tenantExternalId || own.teamId === tenantExternalId)) return own;
+    }
+    const tenantRow = this.installationByKey(tenantExternalId);
+    if (tenantRow) return tenantRow;
+    if (teamId) return undefined;
+    const rows = this.db.prepare('SELECT * FROM slack_installations WHERE enterprise_id = ? LIMIT 2').all(tenantExternalId) as Row[];
+    return rows.length === 1 ? toInstallation(rows[0]) : undefined;
+  }
+
+  /** The workspace installations inside an Enterprise Grid org (none for a plain workspace). */
+  installationsInOrg(enterpriseId: string): SlackInstallationRow[] {
+    return (this.db.prepare('SELECT * FROM slack_installations WHERE enterprise_id = ? ORDER BY install_key').all(enterpriseId) as Row[]).map(toInstallation);
   }
 
   deleteInstallation(key: string): boolean {
     return this.db.prepare('DELETE FROM slack_installations WHERE install_key = ?').run(key).changes === 1;
+  }
+
+  // ---- workspaces of people ------------------------------------------------------------------
+
+  /**
+   * Records the workspace a person acted from (or was listed in). `overwrite: false` keeps a
+   * workspace already known (a member list read from another workspace of the org does not move
+   * them). Does nothing for someone the bot does not know yet.
+   */
+  rememberWorkspace(tenantExternalId: string, slackUserId: string, teamId: string, now: Date, overwrite = true): void {
+    this.db
+      .prepare(
+        `INSERT INTO slack_user_workspaces (user_id, team_id, updated_at)
+                SELECT u.id, @teamId, @now FROM users u JOIN tenants t ON t.id = u.tenant_id
+                 WHERE t.platform = 'slack' AND t.external_id = @tenant AND u.external_id = @user
+                ON CONFLICT (user_id) DO ${overwrite ? 'UPDATE SET team_id = excluded.team_id, updated_at = excluded.updated_at WHERE team_id <> excluded.team_id' : 'NOTHING'}`,
+      )
+      .run({ teamId, now: iso(now), tenant: tenantExternalId, user: slackUserId });
+  }
+
+  /** The workspace (team id) a person was last seen in, by the bot's user id. */
+  workspaceOf(userId: number): string | undefined {
+    const r = this.db.prepare('SELECT team_id FROM slack_user_workspaces WHERE user_id = ?').get(userId) as Row | undefined;
+    return r ? (r.team_id as string) : undefined;
   }
 
   // ---- deliveries -----------------------------------------------------------------------------

@@ -25,6 +25,8 @@ export interface FakeUser {
   displayName?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** Their workspace (Enterprise Grid); the fake's `teamId` when absent. */
+  team?: string;
 }
 
 type Waiter = { predicate: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void };
@@ -58,8 +60,14 @@ export class FakeSlack {
   botId = 'B_BOT';
   /** What oauth.v2.access answers (an install into `installTeam`). */
   installTeam = { id: 'T_NEW', name: 'New School District' };
+  /** Enterprise Grid: the workspace each bot token belongs to (users.list lists that workspace's members only). */
+  readonly tokenTeams = new Map<string, string>();
+  /** Token rotation on: an install answers with a refresh token and a 12-hour expiry. */
+  rotateTokens = false;
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
   private readonly failures = new Map<string, { times: number; error: string }>();
+  private readonly responseUrlFailures = new Map<string, number>();
+  private refreshes = 0;
   private readonly waiters: Waiter[] = [];
   private server?: FakeHttpServer;
   private ts = 1_700_000_000;
@@ -98,6 +106,11 @@ export class FakeSlack {
     this.failures.set(method, { times, error });
   }
 
+  /** Posts to response_url `id` answer HTTP `status` (an expired or refused response_url). */
+  failResponseUrl(id: string, status: number): void {
+    this.responseUrlFailures.set(`/response/${id}`, status);
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -130,8 +143,9 @@ export class FakeSlack {
     const authorization = req.headers.authorization;
 
     if (path.startsWith('/response/')) {
-      this.record({ method: 'response_url', path, body, authorization, status: 200, ok: true });
-      respond(res, 200, 'ok');
+      const status = this.responseUrlFailures.get(path) ?? 200;
+      this.record({ method: 'response_url', path, body, authorization, status, ok: status === 200 });
+      respond(res, status, status === 200 ? 'ok' : 'expired_url');
       return;
     }
     const m = /^\/api\/([\w.]+)$/.exec(path);
@@ -155,10 +169,10 @@ export class FakeSlack {
       return;
     }
     this.record({ method, path, body, authorization, status: 200, ok: true });
-    respond(res, 200, this.answer(method, body));
+    respond(res, 200, this.answer(method, body, authorization));
   }
 
-  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+  private answer(method: string, body: Record<string, unknown>, authorization?: string): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
         return {
@@ -177,14 +191,15 @@ export class FakeSlack {
         return { ok: true, channel: body.channel, ts: `${this.ts++}.000100`, message: { text: body.text, blocks: body.blocks } };
       case 'users.list': {
         // Two members a page, so the directory must follow the cursor.
-        const all = [...this.users.entries()];
+        const team = this.tokenTeams.get((authorization ?? '').replace(/^Bearer /, ''));
+        const all = [...this.users.entries()].filter(([, u]) => !team || (u.team ?? this.teamId) === team);
         const start = Number(typeof body.cursor === 'string' && body.cursor ? body.cursor : '0');
         const next = start + 2 < all.length ? String(start + 2) : '';
         return {
           ok: true,
           members: all.slice(start, start + 2).map(([id, u]) => ({
             id,
-            team_id: this.teamId,
+            team_id: u.team ?? this.teamId,
             name: u.name,
             real_name: u.realName,
             deleted: u.deleted ?? false,
@@ -202,7 +217,7 @@ export class FakeSlack {
           ok: true,
           user: {
             id,
-            team_id: this.teamId,
+            team_id: u.team ?? this.teamId,
             name: u.name,
             real_name: u.realName,
             deleted: u.deleted ?? false,
@@ -220,7 +235,20 @@ export class FakeSlack {
       case 'views.publish':
       case 'views.update':
         return { ok: true, view: { id: `V${this.ts++}`, hash: `h${this.ts}`, ...(body.view as object) } };
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
       case 'oauth.v2.access':
+        if (body.grant_type === 'refresh_token') {
+          // Token rotation: a new bot token and refresh token, good for 12 hours.
+          this.refreshes += 1;
+          return {
+            ok: true,
+            token_type: 'bot',
+            access_token: `xoxe.xoxb-refreshed-${this.refreshes}`,
+            refresh_token: `xoxe-1-refresh-${this.refreshes}`,
+            expires_in: 43_200,
+          };
+        }
         return {
           ok: true,
           app_id: 'A_TOUCHPOINT',
@@ -228,6 +256,7 @@ export class FakeSlack {
           scope: 'commands,chat:write,im:write,users:read',
           token_type: 'bot',
           access_token: `xoxb-installed-${this.installTeam.id}`,
+          ...(this.rotateTokens ? { refresh_token: 'xoxe-1-initial', expires_in: 43_200 } : {}),
           bot_user_id: this.botUserId,
           team: this.installTeam,
           enterprise: null,

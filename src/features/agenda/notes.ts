@@ -47,7 +47,7 @@ function itemsOf(ctx: RequestContext, view: SeriesView, occurrence: Occurrence):
 }
 
 function notesFormOf(ctx: RequestContext, view: SeriesView, occurrence: Occurrence): Message {
-  return notesForm(view, occurrence, itemsOf(ctx, view, occurrence).slice(0, 20));
+  return notesForm(view, occurrence, itemsOf(ctx, view, occurrence)); // every open item, so each can be marked
 }
 
 /** For a held touch-point: the notes form, or — once its notes are saved — the way to add a next step. */

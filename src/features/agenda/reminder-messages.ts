@@ -102,6 +102,9 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
   return { text: lines.join('\n'), blocks };
 }
 
+/** Home lists show this many entries; the rest are counted, with the command that shows them all. */
+const HOME_LIST_MAX = 10;
+
 /** Home: the agenda so far of each partnership, and the person's open action items. */
 export function homeAgendaBlocks(viewer: User, partnerships: { view: SeriesView; items: AgendaItem[] }[], mine: ActionItem[]): Block[] {
   const blocks: Block[] = [];
@@ -109,13 +112,15 @@ export function homeAgendaBlocks(viewer: User, partnerships: { view: SeriesView;
     blocks.push({ type: 'text', text: `**Agenda so far with ${esc(otherPerson(view, viewer).displayName)}**` });
     blocks.push(
       items.length
-        ? { type: 'list', items: items.slice(0, 10).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) }
+        ? { type: 'list', items: items.slice(0, HOME_LIST_MAX).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) }
         : { type: 'context', text: 'Nothing yet: /touchpoint add <text>' },
     );
+    if (items.length > HOME_LIST_MAX) blocks.push({ type: 'context', text: `and ${items.length - HOME_LIST_MAX} more: /touchpoint agenda` });
   }
   if (mine.length) {
     blocks.push({ type: 'text', text: '**Your open action items**' });
-    blocks.push({ type: 'list', items: mine.slice(0, 10).map((a) => `${esc(a.text)} — _due ${esc(formatLocalDate(a.dueDate))}_`) });
+    blocks.push({ type: 'list', items: mine.slice(0, HOME_LIST_MAX).map((a) => `${esc(a.text)} — _due ${esc(formatLocalDate(a.dueDate))}_`) });
+    if (mine.length > HOME_LIST_MAX) blocks.push({ type: 'context', text: `and ${mine.length - HOME_LIST_MAX} more: /touchpoint actions` });
   }
   return blocks;
 }

@@ -118,10 +118,20 @@ export async function send(rig: Rig, body: string, contentType: string, opts: Se
 
 let triggers = 0;
 
-export function slashCommand(fields: { command?: string; text: string; user?: string; triggerId?: string; responseUrl: string; team?: string }): string {
+export function slashCommand(fields: {
+  command?: string;
+  text: string;
+  user?: string;
+  triggerId?: string;
+  responseUrl: string;
+  team?: string;
+  /** Enterprise Grid: the org the workspace belongs to. */
+  enterprise?: string;
+}): string {
   return new URLSearchParams({
     token: 'legacy',
     team_id: fields.team ?? TEAM,
+    ...(fields.enterprise ? { enterprise_id: fields.enterprise, enterprise_name: 'District' } : {}),
     team_domain: 'fake',
     channel_id: 'C_GENERAL',
     channel_name: 'general',

@@ -157,7 +157,11 @@ describe('Slack over HTTP', () => {
     const [open] = rig.fake.callsOf('views.open');
     expect(open.body.trigger_id).toBe(press.trigger_id);
     expect(open.body.view).toMatchObject({ type: 'modal', callback_id: expect.stringMatching(/^touchpoint\.move:once-/) as string });
-    expect(JSON.parse((open.body.view as { private_metadata: string }).private_metadata)).toEqual({ responseUrl: rig.fake.responseUrl('dm') });
+    // The response_url rides along with when it was issued: past 30 minutes the answer goes by DM.
+    expect(JSON.parse((open.body.view as { private_metadata: string }).private_metadata)).toEqual({
+      responseUrl: rig.fake.responseUrl('dm'),
+      responseUrlIssuedAt: rig.clock.now().getTime(),
+    });
   });
 
   it('a bad signature and a stale timestamp are refused with 401 and change nothing', async () => {

@@ -27,3 +27,18 @@ describe('the Slack library logger', () => {
     expect(scrub('Going to retrieve a new WSS URL')).toBe('Going to retrieve a new WSS URL');
   });
 });
+
+describe('Slack command text', () => {
+  it('reads channels, links, user groups and special mentions as typed; people stay mentions', () => {
+    expect(
+      decodeCommandText(
+        "add wins <@U0TAYLOR|taylor>'s running records: <https://docs.google.com/d/abc> in <#C0GRADE3|grade3> &amp; <!subteam^S0MATH|@math-team> <!here>",
+      ),
+    ).toBe("add wins <@U0TAYLOR|taylor>'s running records: https://docs.google.com/d/abc in #grade3 & @math-team @here");
+    expect(decodeCommandText('see <https://example.org/plan|the plan> or <mailto:a@b.org|a@b.org>, <!channel> <!everyone|everyone>')).toBe(
+      'see the plan (https://example.org/plan) or a@b.org, @channel @everyone',
+    );
+    expect(decodeCommandText('<https://x.org/?a=1&amp;b=2|x.org/?a=1&amp;b=2> &lt;3')).toBe('x.org/?a=1&b=2 <3');
+    expect(decodeCommandText('<!subteam^S1>')).toBe('@group');
+  });
+});

@@ -219,11 +219,13 @@ describe('renderModal', () => {
     expect(view).toEqual({
       type: 'modal',
       callback_id: 'touchpoint.book',
-      title: { type: 'plain_text', text: 'Move the next touch-poi…', emoji: true },
+      // A title over 24 characters is shortened at a word, and shown in full as the first block.
+      title: { type: 'plain_text', text: 'Move the next…', emoji: true },
       submit: { type: 'plain_text', text: 'Propose', emoji: true },
       close: { type: 'plain_text', text: 'Cancel', emoji: true },
       private_metadata: JSON.stringify({ state: 's1', responseUrl: 'https://hooks.slack.com/commands/1' }),
       blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'Move the next touch-point', emoji: true } },
         {
           type: 'input',
           block_id: 'person',
@@ -298,6 +300,14 @@ describe('renderModal', () => {
     });
     expect(readModalMeta(view.private_metadata)).toEqual({ state: 's1', responseUrl: 'https://hooks.slack.com/commands/1' });
     expect(readModalMeta('not json')).toEqual({});
+    // Each field is checked on its own: a response_url that is not http(s), or a bad timestamp, is dropped.
+    expect(readModalMeta(JSON.stringify({ state: 's', responseUrl: 'javascript:alert(1)', responseUrlIssuedAt: 5 }))).toEqual({
+      state: 's',
+      responseUrlIssuedAt: 5,
+    });
+    expect(readModalMeta(JSON.stringify({ responseUrl: 'https://hooks.slack.com/x', responseUrlIssuedAt: 'soon' }))).toEqual({
+      responseUrl: 'https://hooks.slack.com/x',
+    });
   });
 
   it('refuses a message without a form', () => {
