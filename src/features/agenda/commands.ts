@@ -64,7 +64,7 @@ const add: CommandSpec<AddArgs> = {
   root: 'touchpoint',
   name: 'add',
   usage: 'add [section] [priority:<1-3>] <text>',
-  describe: 'add an item to the next agenda (sections: wins, data, priorities, support, learning, other); priority:2 tags it',
+  describe: 'add an item to the next agenda (sections: wins, data, priorities, support, learning, other)',
   example: 'add wins Grade 3 reading scores up 8 points',
   schema: () =>
     z.object({
