@@ -5,7 +5,7 @@
  */
 import type { User } from '../../core/model';
 import type { Priority, PriorityProposal } from '../../core/ports';
-import { escapeMarkup as esc, type Block, type Choice, type Message } from '../../messages/model';
+import { escapeMarkup as esc, type Block, type Button, type Choice, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import { otherPerson, type SeriesView } from '../booking/service';
 
@@ -50,11 +50,22 @@ export function prioritiesMessage(view: SeriesView, viewer: User, list: Priority
   const rows = priorityRows(view, viewer, list, proposals).map((r) => `${r.slot}. ${r.line}`);
   const help = `At most three, at the top of every agenda. ${PRIORITIES_OWNED} /touchpoint priorities set <1-3> <text> · add <text> · clear <1-3> · withdraw <1-3> · accept <1-3> · keep <1-3>`;
   const listText = rows.length ? `Shared priorities with ${otherPerson(view, viewer).displayName}:\n${rows.join('\n')}` : 'No shared priorities yet.';
+  // What waits for the viewer can be answered here, and their own proposals withdrawn.
+  const buttons: Button[] = proposals.flatMap((p): Button[] => {
+    const value = String(p.id);
+    if (p.proposedBy === viewer.id) return [{ actionId: 'priority.withdraw', label: `Withdraw P${p.slot}`, value }];
+    const current = list.some((x) => x.slot === p.slot);
+    return [
+      { actionId: 'priority.accept', label: `Accept P${p.slot}`, value, style: 'primary' },
+      { actionId: 'priority.keep', label: current ? `Keep mine P${p.slot}` : `Leave P${p.slot} empty`, value },
+    ];
+  });
   return {
     text: listText,
     blocks: [
       { type: 'header', text: 'Shared priorities' },
       rows.length ? { type: 'list', items: rows.map(esc) } : { type: 'context', text: 'None yet.' },
+      ...(buttons.length ? [{ type: 'actions' as const, buttons }] : []),
       { type: 'context', text: esc(help) },
     ],
   };

@@ -68,6 +68,10 @@ it('the coach cannot overwrite the principal’s priority: the change waits, and
   );
   expect(shown(h.run('pat', 'agenda'))).toContain('P3 Family engagement nights (change proposed by Casey Lee, waiting for you: “Attendance for every grade”)');
 
+  // The list offers the answer to whom it waits for, and the withdrawal to whom proposed it.
+  expect(buttonsOf(h.run('pat', 'priorities').messages[0]).map((b) => b.label)).toEqual(['Accept P3', 'Keep mine P3']);
+  expect(buttonsOf(h.run('casey', 'priorities').messages[0]).map((b) => b.label)).toEqual(['Withdraw P3']);
+
   const [dm] = await proposalsTo('pat');
   expect(dm.message.text).toContain('Now: “Family engagement nights”');
   expect(dm.message.text).toContain('Proposed: “Attendance for every grade”');
