@@ -17,6 +17,7 @@ export function toAction(r: Row, render: RenderNullable): ActionItem {
     status: r.status as ActionItem['status'],
     createdAt: new Date(r.created_at as string),
     closedAt: r.closed_at ? new Date(r.closed_at as string) : null,
+    prioritySlot: (r.priority_slot as number | null) ?? null,
   };
 }
 

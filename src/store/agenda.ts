@@ -2,7 +2,6 @@
  * Agenda, priorities, action items, reminder settings, mutes, agreements and meeting outcomes.
  * Every read takes the tenant and joins through partnership → school to check it.
  */
-import type { Db } from './db';
 import type { LocalDate, LocalTime } from '../core/datetime';
 import {
   DEFAULT_SETTINGS,
@@ -11,12 +10,12 @@ import {
   type AgendaRepository,
   type ItemStatus,
   type PlanTarget,
-  type Priority,
   type ReminderSettings,
   type Section,
 } from '../core/ports/agenda';
 import { encodeForPartnership, renderer, type RenderNullable } from './person-refs';
 import { actionsWhere, toAction } from './agenda-actions';
+import { PriorityStore } from './agenda-priorities';
 
 type Row = Record<string, unknown>;
 const iso = (d: Date): string => d.toISOString();
@@ -34,11 +33,10 @@ function toItem(r: Row, render: RenderNullable): AgendaItem {
     carriedCount: r.carried_count as number,
     occurrenceId: (r.occurrence_id as number | null) ?? null,
     createdAt: new Date(r.created_at as string),
+    prioritySlot: (r.priority_slot as number | null) ?? null,
   };
 }
-export class AgendaStore implements AgendaRepository {
-  constructor(private readonly db: Db) {}
-
+export class AgendaStore extends PriorityStore implements AgendaRepository {
   private partnershipInTenant(tenantId: number, partnershipId: number): boolean {
     return (
       this.db.prepare('SELECT 1 FROM partnerships p JOIN schools s ON s.id = p.school_id WHERE s.tenant_id = ? AND p.id = ?').get(tenantId, partnershipId) !==
@@ -48,11 +46,16 @@ export class AgendaStore implements AgendaRepository {
 
   // ---- items ---------------------------------------------------------------------------------
 
-  addItem(tenantId: number, i: { partnershipId: number; section: Section; text: string; authorId: number }, now: Date): AgendaItem {
+  addItem(
+    tenantId: number,
+    i: { partnershipId: number; section: Section; text: string; authorId: number; prioritySlot?: number | null },
+    now: Date,
+  ): AgendaItem {
     if (!this.partnershipInTenant(tenantId, i.partnershipId)) throw new Error('partnership not in tenant');
+    const text = encodeForPartnership(this.db, tenantId, i.partnershipId, i.text);
     const info = this.db
-      .prepare(`INSERT INTO agenda_items (partnership_id, section, text, author_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(i.partnershipId, i.section, encodeForPartnership(this.db, tenantId, i.partnershipId, i.text), i.authorId, iso(now), iso(now));
+      .prepare(`INSERT INTO agenda_items (partnership_id, section, text, author_id, priority_slot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(i.partnershipId, i.section, text, i.authorId, i.prioritySlot ?? null, iso(now), iso(now));
     return this.itemById(tenantId, Number(info.lastInsertRowid))!;
   }
 
@@ -120,41 +123,30 @@ export class AgendaStore implements AgendaRepository {
 
   // ---- priorities ----------------------------------------------------------------------------
 
-  priorities(tenantId: number, partnershipId: number): Priority[] {
-    const render = renderer(this.db, tenantId);
-    return (
-      this.db
-        .prepare(`SELECT x.* FROM priorities x ${IN_TENANT} WHERE x.partnership_id = @partnershipId ORDER BY x.slot`)
-        .all({ tenantId, partnershipId }) as Row[]
-    ).map((r) => ({ slot: r.slot as number, text: render(r.text as string), setBy: (r.set_by as number | null) ?? null }));
-  }
-
-  setPriority(tenantId: number, partnershipId: number, slot: number, text: string, by: number, now: Date): void {
-    if (!this.partnershipInTenant(tenantId, partnershipId)) throw new Error('partnership not in tenant');
-    this.db
-      .prepare(
-        `INSERT INTO priorities (partnership_id, slot, text, set_by, set_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (partnership_id, slot) DO UPDATE SET text = excluded.text, set_by = excluded.set_by, set_at = excluded.set_at`,
-      )
-      .run(partnershipId, slot, encodeForPartnership(this.db, tenantId, partnershipId, text), by, iso(now));
-  }
-
-  clearPriority(tenantId: number, partnershipId: number, slot: number): boolean {
-    if (!this.partnershipInTenant(tenantId, partnershipId)) return false;
-    return this.db.prepare('DELETE FROM priorities WHERE partnership_id = ? AND slot = ?').run(partnershipId, slot).changes === 1;
-  }
+  // Priorities, their proposals and what served each: PriorityStore (agenda-priorities.ts).
 
   // ---- action items ---------------------------------------------------------------------------
 
   addAction(
     tenantId: number,
-    a: { partnershipId: number; occurrenceId: number | null; text: string; ownerId: number; dueDate: LocalDate; createdBy: number },
+    a: {
+      partnershipId: number;
+      occurrenceId: number | null;
+      text: string;
+      ownerId: number;
+      dueDate: LocalDate;
+      createdBy: number;
+      prioritySlot?: number | null;
+    },
     now: Date,
   ): ActionItem {
     if (!this.partnershipInTenant(tenantId, a.partnershipId)) throw new Error('partnership not in tenant');
+    const text = encodeForPartnership(this.db, tenantId, a.partnershipId, a.text);
     const info = this.db
-      .prepare(`INSERT INTO action_items (partnership_id, occurrence_id, text, owner_id, due_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(a.partnershipId, a.occurrenceId, encodeForPartnership(this.db, tenantId, a.partnershipId, a.text), a.ownerId, a.dueDate, a.createdBy, iso(now));
+      .prepare(
+        `INSERT INTO action_items (partnership_id, occurrence_id, text, owner_id, due_date, created_by, priority_slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(a.partnershipId, a.occurrenceId, text, a.ownerId, a.dueDate, a.createdBy, a.prioritySlot ?? null, iso(now));
     return this.actionById(tenantId, Number(info.lastInsertRowid))!;
   }
 

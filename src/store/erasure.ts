@@ -87,6 +87,7 @@ const TEXT_COLUMNS: TextColumn[] = [
       ['action_items', 'created_by'],
       ['priorities', 'set_by'],
       ['meeting_notes', 'author_id'],
+      ['priority_proposals', 'proposed_by'],
     ] as const
   ).map(([table, author]): TextColumn => ({
     select: `SELECT t.rowid AS rid, t.text AS v, t.${author} AS author, p.school_id AS school FROM "${table}" t JOIN partnerships p ON p.id = t.partnership_id`,

@@ -83,6 +83,7 @@ describe('agenda text names people by reference', () => {
   it('priorities and action items too', () => {
     const taylor = h.user('taylor');
     h.run('pat', 'priorities add Support Taylor Morgan with the new unit');
+    h.run('casey', 'priorities accept 1'); // a priority is shared once the other person accepts it
     h.core.services.agenda.addAction(
       taylor.tenantId,
       { partnershipId: 1, occurrenceId: null, text: 'Observe Taylor Morgan', ownerId: h.user('casey').id, dueDate: '2026-12-01', createdBy: h.user('pat').id },

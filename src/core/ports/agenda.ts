@@ -15,12 +15,33 @@ export interface AgendaItem {
   carriedCount: number;
   occurrenceId: number | null;
   createdAt: Date;
+  /** The shared priority (slot 1–3) the item serves, if tagged. */
+  prioritySlot: number | null;
 }
 
 export interface Priority {
   slot: number;
   text: string;
   setBy: number | null;
+}
+
+/** A proposed change to a shared priority, which the other member accepts or declines. */
+export interface PriorityProposal {
+  id: number;
+  partnershipId: number;
+  slot: number;
+  /** The proposed wording; null proposes clearing the slot. */
+  text: string | null;
+  proposedBy: number;
+  status: 'open' | 'accepted' | 'kept' | 'withdrawn' | 'replaced';
+  createdAt: Date;
+}
+
+/** Per priority slot (null: untagged), the agenda items discussed and the action items created in a period. */
+export interface PriorityService {
+  slot: number | null;
+  items: number;
+  actions: number;
 }
 
 export interface ActionItem {
@@ -33,6 +54,8 @@ export interface ActionItem {
   status: 'open' | 'done' | 'dropped';
   createdAt: Date;
   closedAt: Date | null;
+  /** The shared priority (slot 1–3) the action item serves, if tagged. */
+  prioritySlot: number | null;
 }
 
 export interface ReminderSettings {
@@ -69,6 +92,7 @@ export interface AgendaRepository {
       section: Section;
       text: string;
       authorId: number;
+      prioritySlot?: number | null;
     },
     now: Date,
   ): AgendaItem;
@@ -85,7 +109,21 @@ export interface AgendaRepository {
   countDiscussedSince(tenantId: number, partnershipId: number, since: Date): number;
   priorities(tenantId: number, partnershipId: number): Priority[];
   setPriority(tenantId: number, partnershipId: number, slot: number, text: string, by: number, now: Date): void;
+  /** Clears the slot and untags the items and action items that served it. */
   clearPriority(tenantId: number, partnershipId: number, slot: number): boolean;
+  /** The open proposals of a partnership, by slot. */
+  openProposals(tenantId: number, partnershipId: number): PriorityProposal[];
+  proposalById(tenantId: number, proposalId: number): PriorityProposal | undefined;
+  /** Records a proposal; the open one on the same slot, if any, is marked replaced and returned. */
+  proposePriority(
+    tenantId: number,
+    p: { partnershipId: number; slot: number; text: string | null; proposedBy: number },
+    now: Date,
+  ): { proposal: PriorityProposal; replaced: PriorityProposal | undefined };
+  /** Closes an open proposal; false when it was no longer open. */
+  closeProposal(tenantId: number, proposalId: number, status: 'accepted' | 'kept' | 'withdrawn', now: Date): boolean;
+  /** Per priority slot (null: untagged): agenda items discussed at touch-points since `since`, action items created since. */
+  servedByPriority(tenantId: number, partnershipId: number, since: Date): PriorityService[];
   addAction(
     tenantId: number,
     a: {
@@ -95,6 +133,7 @@ export interface AgendaRepository {
       ownerId: number;
       dueDate: LocalDate;
       createdBy: number;
+      prioritySlot?: number | null;
     },
     now: Date,
   ): ActionItem;

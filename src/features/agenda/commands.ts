@@ -10,14 +10,11 @@ import { noArguments, noExtra, takeWith, word, zDate, zTypedTime } from '../../c
 import { SECTIONS, type Section } from '../../core/ports';
 import { otherPerson } from '../booking/service';
 import {
-  FEW,
   addItem,
-  changePriorities,
   confirmAgreement,
   editItem,
   editableItem,
   homeAgenda,
-  partnershipHealth,
   passOnPrompt,
   removeItem,
   sendAgreement,
@@ -32,6 +29,8 @@ import { actionDone, listActions, reassignAction, redateAction, redateAsk } from
 import { SETTING_KEYS, changeSettings, type SettingKey } from './settings';
 import { NEXT_STEP_ROWS, addForm, editItemForm, nextStepForm, rescheduleForm } from './messages';
 import { REMINDER_KINDS, composeReminder, planReminders } from './reminders';
+import { FEW, TAG_WORD, answer, changePriorities, tagChoices, withdrawByButton, zPriorityTag, type PrioritiesOp } from './priorities';
+import { partnershipHealth } from './report';
 
 const ITEM_MAX = 500;
 
@@ -60,13 +59,14 @@ const SECTION_WORDS: Record<string, Section> = {
 interface AddArgs {
   section: Section;
   text: string;
+  priority?: number;
   with?: string;
 }
 
 const add: CommandSpec<AddArgs> = {
   root: 'touchpoint',
   name: 'add',
-  usage: 'add [section] <text>',
+  usage: 'add [section] [priority:<1-3>] <text>',
   describe: 'add an item to the next agenda (sections: wins, data, priorities, support, learning, other)',
   example: 'add wins Grade 3 reading scores up 8 points',
   schema: () =>
@@ -78,15 +78,27 @@ const add: CommandSpec<AddArgs> = {
       text: word('say what the item is, like: add wins Grade 3 reading scores up').pipe(
         z.string().max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` }),
       ),
+      priority: zPriorityTag(),
       with: z.string().optional(),
     }),
   fromWords(words) {
     if (words.length === 0) return null;
-    const { rest, withPerson } = takeWith(words);
-    const section = SECTION_WORDS[rest[0]?.toLowerCase() ?? ''];
-    return { section, text: (section ? rest.slice(1) : rest).join(' ') || undefined, with: withPerson };
+    const { rest: all, withPerson } = takeWith(words);
+    // The section and the tag lead, in either order: `add data p2 …`, `add priorities:1 wins …`.
+    let rest = all;
+    let section: Section | undefined;
+    let priority: string | undefined;
+    for (let i = 0; i < 2 && rest.length > 0; i += 1) {
+      const tag = TAG_WORD.exec(rest[0]);
+      const asSection = SECTION_WORDS[rest[0].toLowerCase()];
+      if (tag && priority === undefined) priority = tag[1] ?? tag[2];
+      else if (asSection && section === undefined) section = asSection;
+      else break;
+      rest = rest.slice(1);
+    }
+    return { section, priority, text: rest.join(' ') || undefined, with: withPerson };
   },
-  form: (ctx) => addForm(ctx),
+  form: (ctx) => addForm(ctx, undefined, tagChoices(ctx)),
   handle: addItem,
 };
 
@@ -149,7 +161,7 @@ const agendaCommand: CommandSpec<AgendaArgs> = {
 // ---- priorities ----------------------------------------------------------------------------------------
 
 interface PrioritiesArgs {
-  op?: 'set' | 'clear' | 'add';
+  op?: PrioritiesOp;
   slot?: number;
   text?: string;
   with?: string;
@@ -157,13 +169,17 @@ interface PrioritiesArgs {
 const priorities: CommandSpec<PrioritiesArgs> = {
   root: 'touchpoint',
   name: 'priorities',
-  usage: 'priorities [set <1-3> <text> | clear <1-3> | add <text>]',
-  describe: 'the shared top priorities (at most 3), shown at the top of every agenda',
+  usage: 'priorities [set <1-3> <text> | add <text> | clear <1-3> | withdraw <1-3> | accept <1-3> | keep <1-3>]',
+  describe: 'the shared top priorities (at most 3); each change is proposed and the other person accepts or keeps the current one',
   example: 'priorities set 1 Guided reading in every K-2 room',
   schema: () =>
     z
       .object({
-        op: z.enum(['set', 'clear', 'add'], { error: (iss) => `"${String(iss.input)}" is not set, clear or add` }).optional(),
+        op: z
+          .enum(['set', 'add', 'clear', 'withdraw', 'accept', 'keep'], {
+            error: (iss) => `"${String(iss.input)}" is not set, add, clear, withdraw, accept or keep`,
+          })
+          .optional(),
         slot: z
           .string()
           .optional()
@@ -202,8 +218,9 @@ const nextStepSchema = (today: LocalDate) => ({
     .optional(),
   owner: z.string().optional(),
   due: zDate(today, 'missing the due date').optional(),
+  priority: zPriorityTag(),
 });
-const nextStepRefine = <T extends { decision?: string; owner?: string; due?: string }>(s: z.ZodType<T>, today: LocalDate) =>
+const nextStepRefine = <T extends { decision?: string; owner?: string; due?: string; priority?: number }>(s: z.ZodType<T>, today: LocalDate) =>
   s
     .refine((a) => !a.decision || a.owner, { error: 'a next step needs an owner', path: ['owner'] })
     .refine((a) => !a.decision || a.due, { error: 'a next step needs a due date', path: ['due'] })
@@ -215,6 +232,7 @@ const nextStepRow = (today: LocalDate, r: string) =>
     [`decision${r}`]: step.decision,
     [`owner${r}`]: step.owner,
     [`due${r}`]: step.due,
+    [`priority${r}`]: step.priority === undefined ? undefined : String(step.priority),
   }));
 
 const notesFormSpec: FormSpec<NotesArgs> = {
@@ -224,9 +242,14 @@ const notesFormSpec: FormSpec<NotesArgs> = {
     z.record(z.string(), z.string().optional()).transform((raw, c): NotesArgs => {
       const out: NotesArgs = {};
       const mark = z.enum(['discussed', 'carry', 'drop'], { error: 'pick discussed, carry over or drop' }).optional();
-      const rowIds = NEXT_STEP_ROWS.flatMap((r) => [`decision${r}`, `owner${r}`, `due${r}`]);
+      const rowIds = NEXT_STEP_ROWS.flatMap((r) => [`decision${r}`, `owner${r}`, `due${r}`, `priority${r}`]);
       for (const r of NEXT_STEP_ROWS) {
-        const row = nextStepRow(pctx.today, r).safeParse({ decision: raw[`decision${r}`], owner: raw[`owner${r}`], due: raw[`due${r}`] });
+        const row = nextStepRow(pctx.today, r).safeParse({
+          decision: raw[`decision${r}`],
+          owner: raw[`owner${r}`],
+          due: raw[`due${r}`],
+          priority: raw[`priority${r}`],
+        });
         if (!row.success) {
           for (const issue of row.error.issues) c.addIssue({ code: 'custom', message: issue.message, path: [`${String(issue.path[0] ?? 'decision')}${r}`] });
         } else Object.assign(out, row.data);
@@ -330,7 +353,8 @@ export function registerAgenda(registry: CommandRegistry): void {
     actionId: 'agenda.add',
     handle: (ctx, v) => {
       const { view } = viewFromOccurrence(ctx, v);
-      return { messages: [addForm(ctx, otherPerson(view, ctx.actor.user))] };
+      const other = otherPerson(view, ctx.actor.user);
+      return { messages: [addForm(ctx, other, tagChoices(ctx, other))] };
     },
   });
   registry.action({ actionId: 'agenda.pass', settles: 'Nothing to add — noted', handle: passOnPrompt });
@@ -343,10 +367,13 @@ export function registerAgenda(registry: CommandRegistry): void {
     actionId: 'meeting.next-step',
     handle: (ctx, v) => {
       const { view, occurrence } = viewFromOccurrence(ctx, v);
-      return { messages: [nextStepForm(view, occurrence.id)] };
+      return { messages: [nextStepForm(view, occurrence.id, ctx.services.agenda.priorities(ctx.actor.tenant.id, view.partnership.id))] };
     },
   });
   registry.action({ actionId: 'agreement.confirm', settles: 'Confirmed', handle: confirmAgreement });
+  registry.action({ actionId: 'priority.accept', settles: 'Accepted', handle: (ctx, v) => answer(ctx, v, 'accept') });
+  registry.action({ actionId: 'priority.keep', settles: 'Kept as it was', handle: (ctx, v) => answer(ctx, v, 'keep') });
+  registry.action({ actionId: 'priority.withdraw', settles: 'Withdrawn', handle: withdrawByButton });
   registry.action({ actionId: 'action.done', handle: actionDone });
   registry.action({ actionId: 'action.redate', handle: redateAsk });
   registry.action({ actionId: 'action.reassign', handle: reassignAction });

@@ -7,11 +7,12 @@ import type { RequestContext } from '../../core/context';
 import type { Occurrence, User } from '../../core/model';
 import { internalMention } from '../../core/app';
 import { formatLocalDate, type LocalDate } from '../../core/datetime';
-import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
+import { escapeMarkup as esc, type Block, type Choice, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import { noteInputs } from './meeting-notes-messages';
 import { SECTIONS, type ActionItem, type AgendaItem, type Priority, type ReminderSettings, type Section } from '../../core/ports';
-import { describeOccurrence, describeRule, otherPerson, partnerInput, type SeriesView } from '../booking/service';
+import { priorityChoices, priorityMarker } from './priorities-messages';
+import { describeOccurrence, otherPerson, partnerInput, type SeriesView } from '../booking/service';
 
 export const SECTION_LABELS: Record<Section, string> = {
   wins: 'Wins and bright spots',
@@ -57,7 +58,11 @@ export function agreementMessage(view: SeriesView, person: User): Message {
 
 const sectionChoices = SECTIONS.filter((s) => s !== 'escalations').map((s) => ({ value: s, label: SECTION_LABELS[s] }));
 
-export function addForm(ctx: RequestContext, preset?: User): Message {
+/** The optional priority tag of a form (none when no priority is agreed). */
+const tagInput = (id: string, choices: Choice[]) =>
+  choices.length ? [{ id, label: 'Serves priority', kind: 'choice' as const, required: false, choices, hint: 'Optional' }] : [];
+
+export function addForm(ctx: RequestContext, preset?: User, priorities: Choice[] = []): Message {
   return {
     text: 'Add an agenda item',
     blocks: [
@@ -70,6 +75,7 @@ export function addForm(ctx: RequestContext, preset?: User): Message {
           ...partnerInput(ctx, preset),
           { id: 'section', label: 'Section', kind: 'choice', required: true, initial: 'other', choices: sectionChoices },
           { id: 'text', label: 'Item', kind: 'longtext', required: true, placeholder: 'What do you want to talk about?' },
+          ...tagInput('priority', priorities),
         ],
       },
     ],
@@ -77,10 +83,11 @@ export function addForm(ctx: RequestContext, preset?: User): Message {
 }
 
 export function itemAddedMessage(item: AgendaItem, when: string): Message {
+  const tag = item.prioritySlot ? `,${priorityMarker(item.prioritySlot)}` : '';
   return {
-    text: `Added to the agenda for ${when} (${SECTION_LABELS[item.section]}): ${item.text}`,
+    text: `Added to the agenda for ${when} (${SECTION_LABELS[item.section]}${tag}): ${item.text}`,
     blocks: [
-      { type: 'text', text: `Added to the agenda for ${esc(when)} (**${esc(SECTION_LABELS[item.section])}**): ${esc(item.text)}` },
+      { type: 'text', text: `Added to the agenda for ${esc(when)} (**${esc(SECTION_LABELS[item.section])}**${tag}): ${esc(item.text)}` },
       {
         type: 'actions',
         buttons: [
@@ -112,22 +119,6 @@ export const itemEditedMessage = (itemId: number, text: string): Message => text
 export const itemRemovedMessage = (item: AgendaItem): Message => textMessage(`Removed item #${item.id} (${item.text}).`);
 
 export const passedMessage = (when: string): Message => textMessage(`Noted: nothing from you for ${when}. You can still add an item until then.`);
-
-/** To the other person, when a shared priority is set. */
-export const prioritySetNotice = (by: User, slot: number, text: string): Message => textMessage(`${by.displayName} set shared priority ${slot}: ${text}`);
-
-export function prioritiesMessage(view: SeriesView, viewer: User, list: Priority[]): Message {
-  return {
-    text: list.length
-      ? `Shared priorities with ${otherPerson(view, viewer).displayName}:\n${list.map((p) => `${p.slot}. ${p.text}`).join('\n')}`
-      : 'No shared priorities yet.',
-    blocks: [
-      { type: 'header', text: 'Shared priorities' },
-      list.length ? { type: 'list', items: list.map((p) => `${p.slot}. ${esc(p.text)}`) } : { type: 'context', text: 'None yet.' },
-      { type: 'context', text: esc(`At most three, shown at the top of every agenda. /touchpoint priorities set <1-3> <text> · clear <1-3>`) },
-    ],
-  };
-}
 
 // ---- meeting outcome and notes ------------------------------------------------------------------------
 
@@ -169,7 +160,7 @@ function ownerChoices(view: SeriesView): { value: string; label: string }[] {
 export const NEXT_STEP_ROWS = ['', '_2', '_3'] as const;
 
 /** The notes form of a held touch-point: each item it covered, then up to three decisions or next steps. */
-export function notesForm(view: SeriesView, occurrence: Occurrence, items: AgendaItem[]): Message {
+export function notesForm(view: SeriesView, occurrence: Occurrence, items: AgendaItem[], priorities: Priority[] = []): Message {
   return {
     text: `Notes for ${describeOccurrence(occurrence, view.school.timeZone)}`,
     blocks: [
@@ -195,6 +186,7 @@ export function notesForm(view: SeriesView, occurrence: Occurrence, items: Agend
             { id: `decision${suffix}`, label: n === 0 ? 'Decision or next step' : `Next step ${n + 1}`, kind: 'longtext' as const, required: false },
             { id: `owner${suffix}`, label: 'Owner', kind: 'person' as const, required: false, choices: ownerChoices(view) },
             { id: `due${suffix}`, label: 'Due', kind: 'date' as const, required: false },
+            ...tagInput(`priority${suffix}`, priorityChoices(priorities)),
           ]),
           ...noteInputs(),
         ],
@@ -203,7 +195,7 @@ export function notesForm(view: SeriesView, occurrence: Occurrence, items: Agend
   };
 }
 
-export function nextStepForm(view: SeriesView, occurrenceId: number): Message {
+export function nextStepForm(view: SeriesView, occurrenceId: number, priorities: Priority[] = []): Message {
   return {
     text: 'Add a next step',
     blocks: [
@@ -216,6 +208,7 @@ export function nextStepForm(view: SeriesView, occurrenceId: number): Message {
           { id: 'decision', label: 'Decision or next step', kind: 'longtext', required: true },
           { id: 'owner', label: 'Owner', kind: 'person', required: true, choices: ownerChoices(view) },
           { id: 'due', label: 'Due', kind: 'date', required: true },
+          ...tagInput('priority', priorityChoices(priorities)),
         ],
       },
     ],
@@ -257,37 +250,7 @@ export function rescheduleForm(occurrenceId: number): Message {
   };
 }
 
-// ---- report and settings ------------------------------------------------------------------------------
-
-/** One partnership's health over the report's weeks. */
-export interface HealthFigures {
-  weeks: number;
-  held: number;
-  counted: number;
-  streak: number;
-  discussed: number;
-  carried: number;
-  openActions: number;
-}
-
-export function healthMessage(view: SeriesView, h: HealthFigures): Message {
-  const title = `${view.principal.displayName} & ${view.coach.displayName}`;
-  const fields = [
-    { label: `Held / planned (${h.weeks} weeks)`, value: `${h.held} / ${h.counted}` },
-    { label: 'Current streak', value: `${h.streak} held in a row` },
-    { label: 'Items per meeting', value: h.held ? (h.discussed / h.held).toFixed(1) : '—' },
-    { label: 'Items carried over', value: String(h.carried) },
-    { label: 'Open action items', value: String(h.openActions) },
-  ];
-  return {
-    text: `${title}: ${fields.map((f) => `${f.label}: ${f.value}`).join('; ')}`,
-    blocks: [
-      { type: 'header', text: `Partnership health — ${title}` },
-      { type: 'fields', fields: fields.map((f) => ({ label: esc(f.label), value: esc(f.value) })) },
-      { type: 'context', text: esc(`${describeRule(view.series)} · ${view.school.name}`) },
-    ],
-  };
-}
+// ---- settings ------------------------------------------------------------------------------
 
 /** What the settings answer shows: the partnership's timings, the viewer's mutes, the school's escalation settings. */
 export interface SettingsOverview {

@@ -14,6 +14,7 @@ import { describeOccurrence, otherPerson, type SeriesView } from '../booking/ser
 import { moveOccurrence } from '../booking/commands';
 import { agendaPartnership, nextWhen, viewFromOccurrence } from './service';
 import { planActionReminder } from './reminders';
+import { tagIfAgreed } from './priorities';
 import {
   heldMessage,
   lastMissedMessage,
@@ -36,6 +37,8 @@ export interface NextStep {
   decision?: string;
   owner?: string;
   due?: LocalDate;
+  /** The shared priority the next step serves (its slot), if tagged. */
+  priority?: number;
 }
 
 /** Each item's mark in the notes form, by input id (`item_<id>`): discussed, carry or drop; and up to three next steps (`decision`, `decision_2`, …). */
@@ -47,7 +50,8 @@ function itemsOf(ctx: RequestContext, view: SeriesView, occurrence: Occurrence):
 }
 
 function notesFormOf(ctx: RequestContext, view: SeriesView, occurrence: Occurrence): Message {
-  return notesForm(view, occurrence, itemsOf(ctx, view, occurrence)); // every open item, so each can be marked
+  // Every open item, so each can be marked.
+  return notesForm(view, occurrence, itemsOf(ctx, view, occurrence), ctx.services.agenda.priorities(ctx.actor.tenant.id, view.partnership.id));
 }
 
 /** For a held touch-point: the notes form, or — once its notes are saved — the way to add a next step. */
@@ -96,6 +100,7 @@ function recordNextStep(ctx: RequestContext, view: SeriesView, occurrence: Occur
       ownerId: owner.id,
       dueDate: args.due!,
       createdBy: ctx.actor.user.id,
+      prioritySlot: tagIfAgreed(ctx, view, args.priority),
     },
     ctx.now,
   );
@@ -132,7 +137,12 @@ export function saveNotes(ctx: RequestContext, param: string, args: NotesArgs): 
     }
   }
   const steps = NEXT_STEP_ROWS.map((r) =>
-    recordNextStep(ctx, view, occurrence, { decision: args[`decision${r}`], owner: args[`owner${r}`], due: args[`due${r}`] }),
+    recordNextStep(ctx, view, occurrence, {
+      decision: args[`decision${r}`],
+      owner: args[`owner${r}`],
+      due: args[`due${r}`],
+      priority: args[`priority${r}`] ? Number(args[`priority${r}`]) : undefined,
+    }),
   );
   const written = NOTE_INPUTS.filter((i) => args[i.id]).map((i) => writeNote(ctx, view, occurrence, i.visibility, args[i.id]!));
   ctx.audit({ schoolId: view.school.id, action: 'meeting.notes', subjectType: 'occurrence', subjectId: occurrence.id });

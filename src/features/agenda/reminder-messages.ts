@@ -7,9 +7,10 @@
 import type { Occurrence, Series, User } from '../../core/model';
 import { formatLocalDate, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Message } from '../../messages/model';
-import { SECTIONS, type ActionItem, type AgendaItem, type Priority } from '../../core/ports';
+import { SECTIONS, type ActionItem, type AgendaItem, type Priority, type PriorityProposal } from '../../core/ports';
 import { describeOccurrence, describeRule, otherPerson, type SeriesView } from '../booking/service';
 import { SECTION_LABELS, agreementBlocks } from './messages';
+import { priorityMarker as tag, priorityRows } from './priorities-messages';
 
 // ---- the compiled agenda ----------------------------------------------------------------------------
 
@@ -23,6 +24,8 @@ export interface AgendaOptions {
 /** What a compiled agenda shows, read from the repositories and the other features' sections. */
 export interface AgendaContents {
   priorities: Priority[];
+  /** Open proposals to change them, shown beside the current wording. */
+  proposals?: PriorityProposal[];
   items: AgendaItem[];
   /** Blocks other features add (escalations), between the items and the action items. */
   sections: Block[];
@@ -34,7 +37,7 @@ export interface AgendaContents {
 function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean): string {
   const by = item.authorId !== null ? (names.get(item.authorId) ?? 'someone') : 'someone';
   const carried = item.carriedCount > 0 ? `, carried over ${item.carriedCount}×` : '';
-  return `${showIds ? `#${item.id} ` : ''}${esc(item.text)} — _${esc(by)}${carried}_`;
+  return `${showIds ? `#${item.id} ` : ''}${esc(item.text)}${tag(item.prioritySlot)} — _${esc(by)}${carried}_`;
 }
 
 /**
@@ -42,7 +45,8 @@ function itemLine(item: AgendaItem, names: Map<number, string>, showIds: boolean
  * then what other features add (escalations) and open action items.
  */
 export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefined, viewer: User, contents: AgendaContents, opts: AgendaOptions = {}): Message {
-  const { priorities, items } = contents;
+  const { items } = contents;
+  const priorities = priorityRows(view, viewer, contents.priorities, contents.proposals ?? []);
   const overdue = contents.overdue ?? new Map<number, string>();
   const late = contents.actions.filter((a) => overdue.has(a.id));
   const actions = contents.actions.filter((a) => !overdue.has(a.id));
@@ -62,8 +66,8 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
   blocks.push({ type: 'text', text: '**Shared priorities**' });
   blocks.push(
     priorities.length
-      ? { type: 'list', ordered: true, items: priorities.map((p) => esc(p.text)) }
-      : { type: 'context', text: 'None set yet. Set up to three: /touchpoint priorities set 1 <text>' },
+      ? { type: 'list', items: priorities.map((p) => esc(`P${p.slot} ${p.line}`)) }
+      : { type: 'context', text: 'None yet. Propose up to three: /touchpoint priorities set 1 <text>' },
   );
   const carried = items.filter((i) => i.carriedCount > 0);
   const fresh = items.filter((i) => i.carriedCount === 0);
@@ -83,7 +87,7 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
     blocks.push({ type: 'text', text: '**Open action items**' });
     blocks.push({
       type: 'list',
-      items: actions.map((a) => `${esc(a.text)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}_`),
+      items: actions.map((a) => `${esc(a.text)}${tag(a.prioritySlot)} — _${esc(names.get(a.ownerId) ?? 'someone')}, due ${esc(formatLocalDate(a.dueDate))}_`),
     });
   }
   if (opts.withAgreement) {
@@ -95,9 +99,9 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
   const lines = [
     `Agenda for ${when} with ${other.displayName}.`,
     ...late.map((a) => `Overdue: ${a.text} (${names.get(a.ownerId) ?? 'someone'}, due ${formatLocalDate(a.dueDate)}, ${overdue.get(a.id) ?? ''})`),
-    ...priorities.map((p) => `Priority ${p.slot}: ${p.text}`),
-    ...items.map((i) => `${SECTION_LABELS[i.section]}: ${i.text}${i.carriedCount ? ` (carried over ${i.carriedCount}×)` : ''}`),
-    ...actions.map((a) => `Action: ${a.text} (due ${formatLocalDate(a.dueDate)})`),
+    ...priorities.map((p) => `Priority ${p.slot}: ${p.line}`),
+    ...items.map((i) => `${SECTION_LABELS[i.section]}: ${i.text}${tag(i.prioritySlot)}${i.carriedCount ? ` (carried over ${i.carriedCount}×)` : ''}`),
+    ...actions.map((a) => `Action: ${a.text}${tag(a.prioritySlot)} (due ${formatLocalDate(a.dueDate)})`),
   ];
   return { text: lines.join('\n'), blocks };
 }

@@ -1,30 +1,20 @@
 /**
- * The agenda's use cases: items, shared priorities, the agreement, action items, partnership
- * health and the compiled agenda. Each applies the policy, goes to the repositories through the
- * ports and answers with a message from messages.ts (the compiled agenda: reminder-messages.ts).
+ * The agenda's use cases: items, the agreement, home and the compiled agenda (shared priorities:
+ * priorities.ts; partnership health: report.ts). Each applies the policy, goes to the repositories
+ * through the ports and answers with a message from messages.ts (the compiled agenda: reminder-messages.ts).
  */
 import type { Reply, RequestContext, Services } from '../../core/context';
 import type { Contributions } from '../../core/registry';
 import type { Occurrence, User } from '../../core/model';
 import { Refusal } from '../../core/errors';
-import { authorize, booksTouchpoints, decide, LEADER_ROLES } from '../../core/policy';
+import { authorize, booksTouchpoints } from '../../core/policy';
 import type { LocalDate } from '../../core/datetime';
 import type { Block, Message } from '../../messages/model';
 import type { AgendaItem, Section } from '../../core/ports';
-import { describeOccurrence, otherPerson, pickSeries, upcoming, viewOf, type SeriesView } from '../booking/service';
+import { describeOccurrence, pickSeries, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { bookingHint } from '../booking/messages';
-import { coachingDemandMessage } from '../coaching';
-import {
-  agreementConfirmedMessage,
-  agreementMessage,
-  healthMessage,
-  itemAddedMessage,
-  itemEditedMessage,
-  itemRemovedMessage,
-  passedMessage,
-  prioritiesMessage,
-  prioritySetNotice,
-} from './messages';
+import { agreementConfirmedMessage, agreementMessage, itemAddedMessage, itemEditedMessage, itemRemovedMessage, passedMessage } from './messages';
+import { checkTag } from './priorities';
 import { overdueActions } from './overdue';
 import { agendaMessage, homeAgendaBlocks, type AgendaOptions } from './reminder-messages';
 
@@ -82,12 +72,13 @@ export function editableItem(ctx: RequestContext, itemId: number): { item: Agend
   return { item, view };
 }
 
-export function addItem(ctx: RequestContext, args: { section: Section; text: string; with?: string }): Reply {
+export function addItem(ctx: RequestContext, args: { section: Section; text: string; priority?: number; with?: string }): Reply {
   if (args.section === 'escalations') throw new Refusal('Escalations go through the pathway: /touchpoint escalate.');
   const view = agendaPartnership(ctx, args.with);
+  const prioritySlot = checkTag(ctx, view, args.priority);
   const item = ctx.services.agenda.addItem(
     ctx.actor.tenant.id,
-    { partnershipId: view.partnership.id, section: args.section, text: args.text, authorId: ctx.actor.user.id },
+    { partnershipId: view.partnership.id, section: args.section, text: args.text, authorId: ctx.actor.user.id, prioritySlot },
     ctx.now,
   );
   ctx.audit({ schoolId: view.school.id, action: 'agenda.add', subjectType: 'agenda_item', subjectId: item.id });
@@ -132,38 +123,6 @@ export function passOnPrompt(ctx: RequestContext, value: string): Reply {
   return { messages: [passedMessage(describeOccurrence(occurrence, view.school.timeZone))] };
 }
 
-// ---- priorities -------------------------------------------------------------------------------------
-
-export const FEW = 'A partnership keeps at most 3 shared priorities: a shared vision means few priorities.';
-
-/** `priorities`: shows them, after setting (or adding into the first free slot) or clearing one. */
-export function changePriorities(ctx: RequestContext, args: { op?: 'set' | 'clear' | 'add'; slot?: number; text?: string; with?: string }): Reply {
-  const { agenda } = ctx.services;
-  const tenantId = ctx.actor.tenant.id;
-  const view = agendaPartnership(ctx, args.with);
-  const pid = view.partnership.id;
-  const current = agenda.priorities(tenantId, pid);
-  if (args.op === 'add') {
-    const free = [1, 2, 3].find((n) => !current.some((p) => p.slot === n));
-    if (!free) throw new Refusal(`${FEW} Clear one first: /touchpoint priorities clear <1-3>.`);
-    args = { ...args, op: 'set', slot: free };
-  }
-  if (args.op === 'set') {
-    agenda.setPriority(tenantId, pid, args.slot!, args.text!, ctx.actor.user.id, ctx.now);
-    ctx.audit({ schoolId: view.school.id, action: 'priority.set', subjectType: 'partnership', subjectId: pid, detail: String(args.slot) });
-    ctx.notify(
-      otherPerson(view, ctx.actor.user),
-      'agenda.priority',
-      prioritySetNotice(ctx.actor.user, args.slot!, args.text!),
-      `priority:${pid}:${args.slot!}:${ctx.now.getTime()}`,
-    );
-  } else if (args.op === 'clear') {
-    if (!agenda.clearPriority(tenantId, pid, args.slot!)) throw new Refusal(`Priority ${args.slot!} is not set.`);
-    ctx.audit({ schoolId: view.school.id, action: 'priority.clear', subjectType: 'partnership', subjectId: pid, detail: String(args.slot) });
-  }
-  return { messages: [prioritiesMessage(view, ctx.actor.user, agenda.priorities(tenantId, pid))] };
-}
-
 // ---- the agreement and action items -----------------------------------------------------------------
 
 /** On a newly accepted series, both people get the agreement the partnership runs on. */
@@ -203,45 +162,6 @@ export function homeAgenda(ctx: RequestContext): Block[] {
   return homeAgendaBlocks(ctx.actor.user, partnerships, agenda.openActionsOfOwner(tenantId, ctx.actor.user.id));
 }
 
-// ---- partnership health -----------------------------------------------------------------------------
-
-const WEEKS = 8;
-
-/** `report`: the health of each partnership the actor may see, and coaching demand for leaders. */
-export function partnershipHealth(ctx: RequestContext): Reply {
-  const { agenda } = ctx.services;
-  const tenantId = ctx.actor.tenant.id;
-  const leadSchools = ctx.actor.memberships.filter((m) => LEADER_ROLES.includes(m.role)).map((m) => m.schoolId);
-  const seriesList = [
-    ...ctx.services.series.liveSeriesOfUser(tenantId, ctx.actor.user.id),
-    ...leadSchools.flatMap((id) => ctx.services.series.activeSeriesOfSchool(tenantId, id)),
-  ].filter((s, i, all) => s.status === 'active' && all.findIndex((x) => x.id === s.id) === i);
-  const views = seriesList.map((s) => viewOf(ctx.services, tenantId, s)).filter((v) => decide('health.view', ctx.actor, v.school, v.partnership).allowed);
-  // Coaching demand, for principals and APs only, in aggregate (the coaching feature applies the policy).
-  const demand = coachingDemandMessage(ctx);
-  if (views.length === 0 && !demand) throw new Refusal('There is no partnership to report on yet.');
-  const since = new Date(ctx.now.getTime() - WEEKS * 7 * 86_400_000);
-  const messages = views.map((view): Message => {
-    const past = agenda.pastOccurrences(tenantId, view.series.id, ctx.now, 100).filter((o) => o.startsAt >= since);
-    const counted = past.filter((o) => ['held', 'missed', 'skipped', 'scheduled'].includes(o.status));
-    let streak = 0;
-    for (const o of agenda.pastOccurrences(tenantId, view.series.id, ctx.now, 200)) {
-      if (o.status === 'held') streak += 1;
-      else if (o.status === 'missed' || o.status === 'skipped') break;
-    }
-    return healthMessage(view, {
-      weeks: WEEKS,
-      held: counted.filter((o) => o.status === 'held').length,
-      counted: counted.length,
-      streak,
-      discussed: agenda.countDiscussedSince(tenantId, view.partnership.id, since),
-      carried: agenda.openItems(tenantId, view.partnership.id).filter((i) => i.carriedCount > 0).length,
-      openActions: agenda.openActions(tenantId, view.partnership.id).length,
-    });
-  });
-  return { messages: demand ? [...messages, demand] : messages };
-}
-
 // ---- the compiled agenda ----------------------------------------------------------------------------
 
 /** Whose agenda, for which touch-point (none when nothing is scheduled), seen by whom, when. */
@@ -262,12 +182,13 @@ export function compileAgenda(services: Services, contributions: Contributions, 
   const { tenantId, view, occurrence, viewer, now } = at;
   const pid = view.partnership.id;
   const priorities = agenda.priorities(tenantId, pid);
+  const proposals = agenda.openProposals(tenantId, pid);
   const items = agenda.openItems(tenantId, pid);
   const input = { tenantId, partnership: view.partnership, school: view.school, occurrence, viewer, now };
   const sections = contributions.agendaSections.flatMap((section) => section(services, input));
   const actions = agenda.openActions(tenantId, pid);
   const overdue = overdueActions(services, tenantId, view.school, actions, now);
-  return agendaMessage(view, occurrence, viewer, { priorities, items, sections, actions, overdue }, opts);
+  return agendaMessage(view, occurrence, viewer, { priorities, proposals, items, sections, actions, overdue }, opts);
 }
 
 /** True when no other occurrence of the series falls earlier in the same quarter. */

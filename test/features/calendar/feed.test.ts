@@ -97,6 +97,7 @@ describe('a weekly series in New York', () => {
     h.run('pat', 'add data Attendance dip in grade 4');
     h.run('casey', 'add wins Reading scores up 8 points');
     h.run('pat', 'priorities set 1 Guided reading in every K-2 room');
+    h.run('casey', 'priorities accept 1'); // a priority is shared once the other person accepts it
     const cal = parseFeed((await feedOf(rig, 'casey')).body);
     const description = String(cal.getFirstSubcomponent('vevent')!.getFirstPropertyValue('description'));
     expect(description).toContain('Next agenda so far: 2 items (1 Wins and bright spots, 1 Student data); 1 shared priority; 0 open action items.');
