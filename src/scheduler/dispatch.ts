@@ -9,6 +9,8 @@ import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Claim, OutboxRepository, OutboxRow, PeopleRepository } from '../core/ports';
 import type { Message } from '../messages/model';
+import { errorLogFields } from '../core/known-errors';
+import { RateLimitLog } from './rate-limit-log';
 
 export interface DispatchOptions {
   people: PeopleRepository;
@@ -39,6 +41,24 @@ export interface DispatchOptions {
    * rate-limited send back in a second or two). Without it such a row waits for the tick.
    */
   wakeTimers?: WakeTimers;
+  /** Told of every send's outcome and duration (the metrics). */
+  observer?: DispatchObserver;
+  /**
+   * Puts claimed rows back to pending with the claim cleared (shutdown abandons sends still in
+   * flight, so the next start, or another process, sends them at once instead of after the lease).
+   */
+  releaseClaims?: (claims: Claim[]) => number;
+  /** The database file, named in the log line when it fails for a reason the operator fixes. */
+  databasePath?: string;
+  /** Wall clock in milliseconds, for readiness (tests pass their own). */
+  wallMs?: () => number;
+}
+
+export type SendOutcome = 'delivered' | 'retry' | 'rate-limited' | 'unreachable' | 'error';
+
+/** Sees each send as it ends: the platform, what came of it, and how long it took. */
+export interface DispatchObserver {
+  sent(platform: string, outcome: SendOutcome, seconds: number): void;
 }
 
 /** One-shot timers for the dispatcher's wake-up; tests pass ones they fire by hand. */
@@ -91,6 +111,13 @@ export class Dispatcher {
   private stopped = false;
   /** The one armed wake-up, if any. */
   private wake: { handle: unknown } | null = null;
+  /** Claims of the sends under way, by row id (shutdown releases them). */
+  private readonly claimsInFlight = new Map<number, Claim>();
+  /** Set once shutdown gave up on the sends in flight: whatever they answer later is not recorded. */
+  private abandoned = false;
+  private failure: { wallMs: number; message: string } | null = null;
+  private readonly rateLimits: RateLimitLog;
+  private readonly wallMs: () => number;
 
   constructor(private readonly options: DispatchOptions) {
     for (const n of options.notifiers) this.notifiers.set(n.platform, n);
@@ -99,6 +126,37 @@ export class Dispatcher {
     this.concurrency = options.concurrency ?? 8;
     this.batchSize = options.batchSize ?? this.concurrency * 4;
     this.random = options.random ?? Math.random;
+    this.rateLimits = new RateLimitLog(this.logger);
+    this.wallMs = options.wallMs ?? Date.now;
+  }
+
+  /** The failure of the last dispatch pass (claiming from the outbox threw), until a claim succeeds again. */
+  get lastFailure(): { wallMs: number; message: string } | null {
+    return this.failure;
+  }
+
+  /**
+   * Shutdown's last step for sends that did not finish in its grace: their claims are released
+   * (the row is pending again, due at once) and whatever they answer later is ignored. A send the
+   * platform did complete may be repeated by the next start — at-least-once, as after a crash, but
+   * without waiting out the lease. Returns how many rows were released.
+   */
+  abandonInFlight(): number {
+    this.stop();
+    this.abandoned = true;
+    const claims = [...this.claimsInFlight.values()];
+    this.claimsInFlight.clear();
+    this.rateLimits.flushAll(this.options.clock.now().getTime());
+    if (claims.length === 0 || !this.options.releaseClaims) return 0;
+    try {
+      return this.options.releaseClaims(claims);
+    } catch (err) {
+      this.logger.error(
+        { ...errorLogFields(err, this.options.databasePath), rows: claims.length },
+        'could not release the claims of abandoned sends; they are sent after their lease',
+      );
+      return 0;
+    }
   }
 
   addNotifier(notifier: Notifier): void {
@@ -150,6 +208,9 @@ export class Dispatcher {
             if (report.sent + report.retried + report.dead + report.dropped + report.lost === 0 || this.stopped) break;
           }
         } while (this.again && !this.stopped);
+      } catch (err) {
+        this.failure = { wallMs: this.wallMs(), message: errorLogFields(err, this.options.databasePath).err.split('\n')[0] };
+        throw err;
       } finally {
         this.running = null;
       }
@@ -169,7 +230,7 @@ export class Dispatcher {
     try {
       next = this.options.outbox.nextDueAt();
     } catch (err) {
-      this.logger.error({ err: (err as Error)?.message ?? String(err) }, 'could not find the next due outbox row; the minute tick will dispatch');
+      this.logger.error(errorLogFields(err, this.options.databasePath), 'could not find the next due outbox row; the minute tick will dispatch');
       return;
     }
     if (!next) return;
@@ -178,7 +239,7 @@ export class Dispatcher {
     const wake: { handle: unknown } = { handle: undefined };
     wake.handle = timers.set(() => {
       if (this.wake === wake) this.wake = null;
-      void this.dispatchDue().catch((err: unknown) => this.logger.error({ err: (err as Error)?.message ?? String(err) }, 'dispatch failed'));
+      void this.dispatchDue().catch((err: unknown) => this.logger.error(errorLogFields(err, this.options.databasePath), 'dispatch failed'));
     }, delay);
     this.wake = wake;
   }
@@ -192,7 +253,11 @@ export class Dispatcher {
   private async dispatchBatch(): Promise<DispatchReport> {
     const now = this.options.clock.now();
     const { claimed, expired } = this.options.outbox.claimDue(now, this.leaseMs, this.batchSize);
-    for (const row of expired) this.logger.info({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
+    // The claim wrote to the database: whatever failed before (a full disk) works again.
+    this.failure = null;
+    this.rateLimits.flushDue(now.getTime());
+    for (const row of expired)
+      this.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
     const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -244,18 +309,28 @@ export class Dispatcher {
     } else {
       const ref: UserRef = { userId: user.id, tenantExternalId: tenant.externalId, externalId: user.externalId, displayName: user.displayName };
       this.inFlight += 1;
+      this.claimsInFlight.set(row.id, claim);
+      const sendStarted = performance.now();
+      let threw = false;
       try {
         delivery = await notifier.send(ref, message);
       } catch (err) {
+        threw = true;
         delivery = { status: 'retry', error: (err as Error)?.message ?? String(err) };
       } finally {
         this.inFlight -= 1;
+        this.claimsInFlight.delete(row.id);
       }
+      // Shutdown gave this send up and released its claim; the database may be closed by now.
+      if (this.abandoned) return 'lost';
+      const outcome: SendOutcome = threw ? 'error' : delivery.status === 'retry' && delivery.afterSeconds !== undefined ? 'rate-limited' : delivery.status;
+      this.options.observer?.sent(tenant.platform, outcome, (performance.now() - sendStarted) / 1000);
     }
     const now = clock.now();
     if (delivery.status === 'delivered') {
       if (!outbox.markSent(claim, now)) return this.lost(row, 'after sending it');
       if (user) people.markReachable(row.tenantId, user.id);
+      this.logger.debug({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, platform: tenant?.platform }, 'outbox row sent');
       this.afterOutcome(row, () => this.options.onDelivered?.(row));
       return 'sent';
     }
@@ -264,7 +339,7 @@ export class Dispatcher {
       if (!outbox.markDead(claim, `unreachable: ${delivery.error}`, now)) return this.lost(row, 'after finding the recipient unreachable');
       if (user) people.markUnreachable(row.tenantId, user.id, delivery.error, now);
       this.logger.warn(
-        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
         'recipient unreachable; message given up',
       );
       const reason = delivery.error;
@@ -275,7 +350,15 @@ export class Dispatcher {
     if (now.getTime() - firstFailed.getTime() >= GIVE_UP_AFTER_MS) {
       if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');
       this.logger.error(
-        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, error: delivery.error },
+        {
+          outboxId: row.id,
+          dedupeKey: row.dedupeKey,
+          kind: row.kind,
+          tenantId: row.tenantId,
+          recipientId: row.recipientId,
+          attempts: row.attempts,
+          error: delivery.error,
+        },
         'outbox row dead after 24 hours of failures',
       );
       return 'dead';
@@ -285,6 +368,10 @@ export class Dispatcher {
     const retryAfter = delivery.status === 'retry' ? delivery.afterSeconds : undefined;
     const wait = retryAfter !== undefined ? retryAfter * 1000 + Math.round(this.random() * 1000) : backoffMs(row.attempts, undefined, this.random);
     if (!outbox.markRetry(claim, new Date(now.getTime() + wait), delivery.error, now)) return this.lost(row, 'after a failed send');
+    if (retryAfter !== undefined && tenant) {
+      this.rateLimits.note(tenant.platform, retryAfter, now.getTime(), { outboxId: row.id, dedupeKey: row.dedupeKey });
+      return 'retried';
+    }
     this.logger.warn(
       {
         outboxId: row.id,
@@ -306,13 +393,19 @@ export class Dispatcher {
     try {
       react();
     } catch (err) {
-      this.logger.error({ outboxId: row.id, kind: row.kind, err: (err as Error)?.message ?? String(err) }, 'reacting to a delivery outcome failed');
+      this.logger.error(
+        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, err: (err as Error)?.message ?? String(err) },
+        'reacting to a delivery outcome failed',
+      );
     }
   }
 
   /** The claim on `row` lapsed and another process took the row over: it is that process's now. */
   private lost(row: OutboxRow, when: string): 'lost' {
-    this.logger.warn({ outboxId: row.id, kind: row.kind, when }, 'outbox claim lapsed and another process took the row over; leaving it to that process');
+    this.logger.warn(
+      { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, when },
+      'outbox claim lapsed and another process took the row over; leaving it to that process',
+    );
     return 'lost';
   }
 }
