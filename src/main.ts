@@ -201,6 +201,16 @@ async function main(): Promise<void> {
       { sendGraceMs: config.operations.shutdownGraceSeconds * 1000 },
     );
   onSignals(stop, (code) => process.exit(code), logger);
+  // Under `npm start` npm is the parent. Should it die without passing a signal on (SIGKILL, a
+  // crash), the service stops too instead of holding the port and the database as an orphan.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid === parent) return;
+      logger.warn({ parent }, 'npm, which started this service, is gone: stopping');
+      process.kill(process.pid, 'SIGTERM');
+    }, 1_000).unref();
+  }
   // A failed start-up tick (a busy database) is logged; the minute tick tries again.
   await core.scheduler.tick().catch((err: unknown) => {
     logger.error(errorLogFields(err, config.databasePath), 'start-up tick failed; the next tick retries');
