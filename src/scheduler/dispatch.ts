@@ -111,8 +111,8 @@ export class Dispatcher {
   private stopped = false;
   /** The one armed wake-up, if any. */
   private wake: { handle: unknown } | null = null;
-  /** Claims of the sends under way, by row id (shutdown releases them). */
-  private readonly claimsInFlight = new Map<number, Claim>();
+  /** Claims this dispatcher holds on rows it has not finished (under way or waiting in the batch), by row id. */
+  private readonly claimsHeld = new Map<number, Claim>();
   /** Set once shutdown gave up on the sends in flight: whatever they answer later is not recorded. */
   private abandoned = false;
   private failure: { wallMs: number; message: string } | null = null;
@@ -144,16 +144,21 @@ export class Dispatcher {
   abandonInFlight(): number {
     this.stop();
     this.abandoned = true;
-    const claims = [...this.claimsInFlight.values()];
-    this.claimsInFlight.clear();
     this.rateLimits.flushAll(this.options.clock.now().getTime());
+    return this.release([...this.claimsHeld.keys()]);
+  }
+
+  /** Releases the claims held on these rows (pending again, due at once); returns how many. */
+  private release(ids: number[]): number {
+    const claims = ids.flatMap((id) => this.claimsHeld.get(id) ?? []);
+    for (const id of ids) this.claimsHeld.delete(id);
     if (claims.length === 0 || !this.options.releaseClaims) return 0;
     try {
       return this.options.releaseClaims(claims);
     } catch (err) {
       this.logger.error(
         { ...errorLogFields(err, this.options.databasePath), rows: claims.length },
-        'could not release the claims of abandoned sends; they are sent after their lease',
+        'could not release claimed outbox rows; they are sent after their lease',
       );
       return 0;
     }
@@ -259,15 +264,25 @@ export class Dispatcher {
     for (const row of expired)
       this.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
     const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
+    for (const row of claimed) if (row.leaseUntil) this.claimsHeld.set(row.id, { id: row.id, leaseUntil: row.leaseUntil });
     let next = 0;
+    // Once stopped (shutdown), no new send starts: the rows of the batch not yet started are released below.
     const worker = async (): Promise<void> => {
-      while (next < claimed.length) {
+      while (next < claimed.length && !this.stopped) {
         const row = claimed[next++];
-        const outcome = await this.deliver(row);
-        report[outcome] += 1;
+        try {
+          const outcome = await this.deliver(row);
+          report[outcome] += 1;
+        } finally {
+          this.claimsHeld.delete(row.id);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    if (next < claimed.length && !this.abandoned) {
+      const released = this.release(claimed.slice(next).map((r) => r.id));
+      this.logger.info({ released }, 'stopping: claimed rows not yet sent released for the next start');
+    }
     return report;
   }
 
@@ -283,6 +298,7 @@ export class Dispatcher {
       const renewed = { id: row.id, leaseUntil: new Date(startedAt.getTime() + this.leaseMs) };
       if (!outbox.renewLease(claim, renewed.leaseUntil)) return this.lost(row, 'before sending');
       claim = renewed;
+      this.claimsHeld.set(row.id, claim);
     }
     const tenant = people.tenantById(row.tenantId);
     const user = people.userById(row.tenantId, row.recipientId);
@@ -309,7 +325,6 @@ export class Dispatcher {
     } else {
       const ref: UserRef = { userId: user.id, tenantExternalId: tenant.externalId, externalId: user.externalId, displayName: user.displayName };
       this.inFlight += 1;
-      this.claimsInFlight.set(row.id, claim);
       const sendStarted = performance.now();
       let threw = false;
       try {
@@ -319,7 +334,6 @@ export class Dispatcher {
         delivery = { status: 'retry', error: (err as Error)?.message ?? String(err) };
       } finally {
         this.inFlight -= 1;
-        this.claimsInFlight.delete(row.id);
       }
       // Shutdown gave this send up and released its claim; the database may be closed by now.
       if (this.abandoned) return 'lost';
