@@ -2,8 +2,8 @@
  * Start-up time and memory of the real service, in platform mode with Slack over HTTP (credentials
  * set, SLACK_API_URL → a fake Web API in this process answering auth.test and the DMs), for each
  * way of running it:
- *   - `node_modules/.bin/tsx src/main.ts` (what `npm start` runs: a tsx wrapper process and the
- *     service as its child; memory is the service's, the wrapper's is shown apart);
+ *   - `node --import tsx src/main.ts` (the service process `npm start` execs; npm's own process and
+ *     the whole tree are measured by bench/process-tree.ts);
  *   - `node dist/src/main.js` (the build; run `npm run build` first — skipped when dist is missing).
  * For each: time from spawn to the `listening` log line and to GET /readyz = 200 on an empty
  * database; resident memory (VmRSS from /proc/<pid>/status) when idle; then, on a database with
@@ -25,7 +25,7 @@ import { seedPromptBurst } from './support/seed';
 const FANOUT = arg('fanout', 10_000);
 const IDLE_SECONDS = arg('idle-seconds', 3);
 
-type Entry = 'tsx-cli' | 'dist';
+type Entry = 'tsx' | 'dist';
 
 interface Run {
   listeningMs: number;
@@ -66,8 +66,7 @@ async function start(entry: Entry, databasePath: string, fake: FakeWebApi): Prom
     await sleep(20);
   }
   const readyMs = performance.now() - t0;
-  // Under the tsx CLI the service is the wrapper's child.
-  const pid = entry === 'tsx-cli' ? (childrenOf(service.pid)[0] ?? service.pid) : service.pid;
+  const pid = service.pid;
   return { listeningMs, readyMs, service, pid };
 }
 
@@ -88,7 +87,7 @@ async function stop(run: Run): Promise<void> {
 async function main(): Promise<void> {
   console.log('bench:startup — start-up time and memory of the service (platform mode, Slack over HTTP)');
   console.log(machine());
-  const entries: Entry[] = ['tsx-cli'];
+  const entries: Entry[] = ['tsx'];
   const dist = join(ROOT, 'dist', 'src', 'main.js');
   if (existsSync(dist)) {
     entries.push('dist');
@@ -108,7 +107,6 @@ async function main(): Promise<void> {
     const a = await start(entry, empty, fake);
     await sleep(IDLE_SECONDS * 1000);
     const idle = memoryOf(a.pid);
-    const wrapper = entry === 'tsx-cli' && a.pid !== a.service.pid ? memoryOf(a.service.pid) : undefined;
     await stop(a);
 
     // 2. FANOUT reminders due at start-up: delivered by the first tick, readiness after it.
@@ -123,11 +121,10 @@ async function main(): Promise<void> {
     const stats = fake.stats();
     await stop(b);
     rows.push([
-      entry === 'tsx-cli' ? 'node_modules/.bin/tsx src/main.ts' : 'node dist/src/main.js',
+      entry === 'tsx' ? 'node --import tsx src/main.ts' : 'node dist/src/main.js',
       a.listeningMs.toFixed(0),
       a.readyMs.toFixed(0),
       idle.rssMiB.toFixed(0),
-      wrapper ? wrapper.rssMiB.toFixed(0) : '-',
       b.readyMs.toFixed(0),
       (deliveredMs / 1000).toFixed(1),
       after.rssMiB.toFixed(0),
@@ -146,7 +143,6 @@ async function main(): Promise<void> {
         'listening ms',
         'ready ms',
         'idle RSS MiB',
-        'tsx wrapper RSS MiB',
         `ready ms (${FANOUT} due)`,
         `all ${FANOUT} posted s`,
         'RSS after MiB',

@@ -12,8 +12,10 @@ import { silentLogger } from './core/ports';
 import type { Services } from './core/context';
 import type { CommandRegistry } from './core/registry';
 import { buildRegistry } from './features';
-import { Dispatcher, type WakeTimers } from './scheduler/dispatch';
-import { Scheduler, type Planner } from './scheduler/tick';
+import { Dispatcher, type DispatchObserver, type WakeTimers } from './scheduler/dispatch';
+import { Scheduler, type Planner, type TickObserver } from './scheduler/tick';
+import { oldestDueAt, releaseClaims } from './store/outbox-health';
+import { errorLogFields } from './core/known-errors';
 import { ErasureRunner } from './scheduler/erasure-runner';
 import { redactionNotices } from './features/coaching/forget';
 import { planReminders } from './features/agenda/reminders';
@@ -31,7 +33,14 @@ export interface Core {
   erasures: ErasureRunner;
   clock: Clock;
   logger: Logger;
+  /** How long the oldest due pending reminder has waited (readiness and metrics), or null when none is due. */
+  oldestDueAgeMs(): number | null;
   close(): void;
+}
+
+/** Sees sends, ticks and requests as they end (the service's metrics). */
+export interface CoreObserver extends DispatchObserver, TickObserver {
+  command(name: string, outcome: 'ok' | 'refused' | 'error'): void;
 }
 
 export interface CoreOptions {
@@ -68,6 +77,8 @@ export interface CoreOptions {
   eraseInBackground?: boolean;
   /** The rest between background erasure slices (default 100 ms; tests that wait for the end pass 0). */
   erasurePauseMs?: number;
+  /** Told of every send, tick and request (the metrics). */
+  observer?: CoreObserver;
 }
 
 export function buildCore(options: CoreOptions): Core {
@@ -102,6 +113,9 @@ export function buildCore(options: CoreOptions): Core {
     concurrency: options.dispatchConcurrency,
     leaseMs: options.leaseMs,
     wakeTimers: options.dispatchWakeTimers,
+    observer: options.observer,
+    releaseClaims: (claims) => releaseClaims(db, claims),
+    databasePath: options.databasePath,
     compose: (row) => registry.compose(services, row, options.clock.now()),
     onDelivered: (row) => registry.delivered(services, row, options.clock.now()),
     stillWanted: (row) => registry.stillWanted(services, row, options.clock.now()),
@@ -109,7 +123,8 @@ export function buildCore(options: CoreOptions): Core {
   });
   const deliverNow = options.deliverImmediately ?? true;
   const kickDelivery = (): void => {
-    if (deliverNow) setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error({ err: String(err) }, 'dispatch failed')));
+    if (deliverNow)
+      setImmediate(() => void dispatcher.dispatchDue().catch((err: unknown) => logger.error(errorLogFields(err, options.databasePath), 'dispatch failed')));
   };
   const erasures = new ErasureRunner({
     services,
@@ -126,13 +141,15 @@ export function buildCore(options: CoreOptions): Core {
   if (reapplied > 0) logger.warn({ erasures: reapplied }, 'erasures from the ledger applied again (a database restored from before them)');
   erasures.drain();
   const planners: Planner[] = [...registry.planners.map((plan) => (now: Date) => plan(services, now)), () => erasures.wake()];
-  const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger });
+  const scheduler = new Scheduler({ clock: options.clock, dispatcher, planners, logger, observer: options.observer, databasePath: options.databasePath });
   const app = new Touchpoint({
     services,
     clock: options.clock,
     registry,
     logger,
     adminUsers: options.adminUsers,
+    onOutcome: options.observer && ((name, outcome) => options.observer?.command(name, outcome)),
+    databasePath: options.databasePath,
     // Deferred so the reply reaches the actor before the DMs it caused.
     onQueued: deliverNow ? kickDelivery : undefined,
     wake: (job) => {
@@ -150,6 +167,11 @@ export function buildCore(options: CoreOptions): Core {
     erasures,
     clock: options.clock,
     logger,
+    oldestDueAgeMs: () => {
+      const now = options.clock.now();
+      const due = oldestDueAt(db, now);
+      return due && now.getTime() - due.getTime();
+    },
     close: () => {
       dispatcher.stop(); // no wake-up left armed against a closed database
       if (db.open) db.close();

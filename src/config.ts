@@ -45,6 +45,12 @@ export interface OperationsConfig {
   outboxLeaseSeconds: number;
   /** The erasure ledger (ids of erased people, applied again when a backup is restored); none for an in-memory database. */
   erasureLedgerPath?: string;
+  /** Readiness fails when a due reminder has waited longer than this many seconds. */
+  readyBacklogSeconds: number;
+  /** At shutdown, how long sends in flight may finish before they are abandoned (claims released). */
+  shutdownGraceSeconds: number;
+  /** Bearer token for GET /metrics; without it only this machine may scrape. */
+  metricsToken?: string;
 }
 
 export interface Config {
@@ -130,6 +136,10 @@ const envSchema = z.object({
   // Not below 60 s: a claim is renewed when less than half of it is left as a send starts, and a
   // Slack send (up to three calls of at most 10 s) must finish inside that half.
   OUTBOX_LEASE_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(60).max(3600)).default(300),
+  READY_BACKLOG_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(60).max(86400)).default(600),
+  // At most 6 s: the whole stop must end inside the 10 s docker stop gives before SIGKILL.
+  SHUTDOWN_GRACE_SECONDS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(0).max(6)).default(3),
+  METRICS_TOKEN: z.string().min(16).optional(),
 
   SLACK_BOT_TOKEN: prefixed('xoxb-'),
   SLACK_SIGNING_SECRET: secret,
@@ -167,6 +177,9 @@ const ALLOWED: Partial<Record<EnvVar, string>> = {
   RETENTION_DAYS: 'must be a whole number of days from 30 to 3650',
   SCHOOL_CALENDAR_ICS: 'must be a file path or an https:// URL',
   OUTBOX_LEASE_SECONDS: 'must be a whole number of seconds from 60 to 3600',
+  READY_BACKLOG_SECONDS: 'must be a whole number of seconds from 60 to 86400',
+  SHUTDOWN_GRACE_SECONDS: 'must be a whole number of seconds from 0 to 6',
+  METRICS_TOKEN: 'must be at least 16 characters',
   SLACK_BOT_TOKEN: 'must start with xoxb-',
   SLACK_APP_TOKEN: 'must start with xapp-',
   SLACK_API_URL: 'must be an absolute http:// or https:// URL',
@@ -181,6 +194,7 @@ const SECRET_VARS: ReadonlySet<EnvVar> = new Set<EnvVar>([
   'SLACK_CLIENT_SECRET',
   'SLACK_STATE_SECRET',
   'MICROSOFT_APP_PASSWORD',
+  'METRICS_TOKEN',
 ]);
 
 function isEnvVar(key: PropertyKey | undefined): key is EnvVar {
@@ -288,6 +302,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
       // Beside the database, not in it: a restored backup must not take it back.
       erasureLedgerPath: e.ERASURE_LEDGER ?? (e.DATABASE_PATH === ':memory:' ? undefined : join(dirname(e.DATABASE_PATH), 'erasures.ledger')),
+      readyBacklogSeconds: e.READY_BACKLOG_SECONDS,
+      shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+      metricsToken: e.METRICS_TOKEN,
     },
     port: e.PORT,
     host: e.HOST,

@@ -6,6 +6,7 @@
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import type { Logger } from './core/ports';
+import { currentRequestId } from './http/request-context';
 
 export type PinoLogger = pino.Logger;
 
@@ -26,7 +27,16 @@ const REDACT = [
 ];
 
 export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): PinoLogger {
-  const options: pino.LoggerOptions = { level, base: { service: 'touchpoint' }, redact: { paths: REDACT, censor: '[redacted]' } };
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service: 'touchpoint' },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    // Every line written while an HTTP request's work runs names that request.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
+  };
   const tty = (destination as { isTTY?: boolean }).isTTY === true;
   return tty
     ? pino(

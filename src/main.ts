@@ -1,25 +1,32 @@
 /**
  * Composition root: config, database, core, scheduler, HTTP server and adapters. With no Slack
  * or Teams credentials it runs in local mode: 127.0.0.1 only, and the console on this terminal.
+ * A platform's SDK is loaded only when that platform is configured (each holds tens of MB).
  */
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
 import { buildCore, type Core } from './compose';
 import { createLogger } from './logger';
 import { HttpServer } from './http/server';
 import { registerHealth } from './http/health';
+import { registerMetrics, ServiceMetrics } from './http/metrics';
 import { registerPolicyPages } from './http/privacy';
 import { SettableClock, systemClock, type Clock } from './core/ports';
+import { describeDatabaseError, errorLogFields } from './core/known-errors';
+import { DatabaseOpenError } from './store/db';
+import { DatabaseInUseError, lockDatabase, type DatabaseLock } from './store/lock';
 import { MigrationError, databaseHealth } from './store/migrate';
 import { backupDatabase, backupVolumeWarning } from './store/backup';
 import { startBackupCron, startCron, type Timer } from './scheduler/cron';
 import { nodeWakeTimers } from './scheduler/dispatch';
 import { adapterSteps, gracefulStop, onSignals } from './lifecycle';
 import type { PlatformAdapter } from './platform';
+import { PlatformStarter } from './platform-start';
 import { exportRoute } from './features/operations/commands';
 import { calendarRoute } from './features/calendar/feed';
-import { consoleAdapter } from '../adapters/console/console';
-import { slackAdapter } from '../adapters/slack';
-import { teamsAdapter } from '../adapters/teams';
+// Types only (erased): the modules themselves are loaded by `loadAdapter` when configured.
+import type * as ConsoleModule from '../adapters/console/console';
+import type * as SlackModule from '../adapters/slack';
+import type * as TeamsModule from '../adapters/teams';
 
 interface CliFlags {
   demo: boolean;
@@ -41,12 +48,25 @@ function parseFlags(argv: string[]): CliFlags {
   return flags;
 }
 
+/**
+ * Loads an adapter's module when its platform is configured: Bolt and botbuilder each hold tens of
+ * MB that a service without that platform never needs. A plain `require` (this is CommonJS), typed
+ * by the caller; a static import would load both SDKs in every process.
+ */
+function loadAdapter<T>(path: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (see above)
+  return require(path) as T;
+}
+
 function fail(message: string): never {
   process.stderr.write(`touchpoint: cannot start: ${message}\n`);
   process.exit(1);
 }
 
 async function main(): Promise<void> {
+  // The database holds OAuth tokens and people's requests: every file this process creates
+  // (database, WAL, backups, the erasure ledger) is readable by its owner only.
+  process.umask(0o077);
   let config: Config;
   let flags: CliFlags;
   try {
@@ -64,8 +84,18 @@ async function main(): Promise<void> {
   // An unauthenticated local endpoint never listens beyond this machine.
   const host = local ? '127.0.0.1' : (config.host ?? '0.0.0.0');
 
+  let lock: DatabaseLock;
   let core: Core;
+  // Created before the core (the dispatcher reports to it); it reads the outbox through `core` once that exists.
+  const metrics = new ServiceMetrics({
+    countByStatus: () => core.services.outbox.countByStatus(),
+    oldestDueAgeSeconds: () => {
+      const ms = core.oldestDueAgeMs();
+      return ms === null ? null : ms / 1000;
+    },
+  });
   try {
+    lock = lockDatabase(config.databasePath);
     core = buildCore({
       databasePath: config.databasePath,
       clock,
@@ -79,14 +109,35 @@ async function main(): Promise<void> {
       // The console's clock moves only when told to, so a wall-clock wake-up would find nothing due.
       dispatchWakeTimers: local ? undefined : nodeWakeTimers,
       baseUrl: config.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`,
+      observer: metrics,
     });
   } catch (err) {
-    if (err instanceof MigrationError) fail(err.message);
+    if (err instanceof MigrationError || err instanceof DatabaseOpenError || err instanceof DatabaseInUseError) fail(err.message);
+    const known = describeDatabaseError(err, config.databasePath);
+    if (known) fail(known);
     throw err;
   }
 
   const http = new HttpServer(logger);
-  registerHealth(http, { database: () => databaseHealth(core.db), lastTickWallMs: () => core.scheduler.lastTickWallMs });
+  http.databasePath = config.databasePath;
+  const platforms = new PlatformStarter(core, {
+    logger,
+    timers: nodeWakeTimers,
+    onFatal: (adapter, err) => {
+      logger.error({ platform: adapter.name, err: err.message }, `${adapter.title} refused Touchpoint's credentials; stopping`);
+      process.kill(process.pid, 'SIGTERM');
+    },
+  });
+  registerHealth(http, {
+    database: () => databaseHealth(core.db),
+    lastTickWallMs: () => core.scheduler.lastTickWallMs,
+    lastTickFailure: () => core.scheduler.lastFailure,
+    lastDispatchFailure: () => core.dispatcher.lastFailure,
+    oldestDueAgeMs: () => core.oldestDueAgeMs(),
+    backlogThresholdMs: config.operations.readyBacklogSeconds * 1000,
+    platforms: () => platforms.health(),
+  });
+  registerMetrics(http, metrics, config.operations.metricsToken);
   registerPolicyPages(http);
   http.route('GET', '/export/*', exportRoute(core.registry, core.services, clock));
   http.route('GET', '/calendar/*', calendarRoute(core.services, clock));
@@ -94,19 +145,22 @@ async function main(): Promise<void> {
   // One line per platform (docs/adapters.md); each starts before the server listens, in this order.
   const adapters: PlatformAdapter[] = [];
   // Teams: tokens verified when MICROSOFT_APP_ID is set; in local mode unauthenticated, for the Emulator (127.0.0.1 only).
-  if (config.teamsEnabled || local) adapters.push(teamsAdapter({ config, http, logger, local }));
-  if (config.slackEnabled) adapters.push(slackAdapter({ config: config.slack, http, logger, publicUrl: config.publicUrl }));
-  if (local)
+  if (config.teamsEnabled || local) {
+    const { teamsAdapter } = loadAdapter<typeof TeamsModule>('../adapters/teams');
+    adapters.push(teamsAdapter({ config, http, logger, local }));
+  }
+  if (config.slackEnabled) {
+    const { slackAdapter } = loadAdapter<typeof SlackModule>('../adapters/slack');
+    adapters.push(slackAdapter({ config: config.slack, http, logger, publicUrl: config.publicUrl }));
+  }
+  if (local) {
+    const { consoleAdapter } = loadAdapter<typeof ConsoleModule>('../adapters/console/console');
     adapters.push(
       consoleAdapter({ clock: clock as SettableClock, input: process.stdin, output: process.stdout, startAs: 'pat', demo: flags.demo && config.demo }),
     );
-  for (const adapter of adapters) {
-    try {
-      await adapter.start(core);
-    } catch (err) {
-      fail(`${adapter.title}: ${(err as Error).message}`);
-    }
   }
+  // A platform that cannot be reached is retried in the background; a refused credential stops the start.
+  await platforms.startAll(adapters).catch((err: unknown) => fail((err as Error).message));
   const address = await http.listen(config.port, host).catch((err: unknown) => {
     const { code, message } = err as NodeJS.ErrnoException;
     return fail(`cannot listen on ${host}:${config.port} (${code ?? message}); set PORT to a free port`);
@@ -130,20 +184,39 @@ async function main(): Promise<void> {
     );
   }
   const stop = (): Promise<void> =>
-    gracefulStop({
-      stopTimers: () => timers.forEach((t) => t.stop()),
-      ...adapterSteps(adapters),
-      scheduler: core.scheduler,
-      dispatcher: core.dispatcher,
-      erasures: core.erasures,
-      closeHttp: () => http.close(),
-      closeDatabase: () => core.close(),
-      logger,
-    });
+    gracefulStop(
+      {
+        stopTimers: () => {
+          timers.forEach((t) => t.stop());
+          platforms.stop();
+        },
+        ...adapterSteps(adapters),
+        scheduler: core.scheduler,
+        dispatcher: core.dispatcher,
+        erasures: core.erasures,
+        closeHttp: () => http.close(),
+        closeDatabase: () => {
+          core.close();
+          lock.release();
+        },
+        logger,
+      },
+      { sendGraceMs: config.operations.shutdownGraceSeconds * 1000 },
+    );
   onSignals(stop, (code) => process.exit(code), logger);
+  // Under `npm start` npm is the parent. Should it die without passing a signal on (SIGKILL, a
+  // crash), the service stops too instead of holding the port and the database as an orphan.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid === parent) return;
+      logger.warn({ parent }, 'npm, which started this service, is gone: stopping');
+      process.kill(process.pid, 'SIGTERM');
+    }, 1_000).unref();
+  }
   // A failed start-up tick (a busy database) is logged; the minute tick tries again.
   await core.scheduler.tick().catch((err: unknown) => {
-    logger.error({ err: (err as Error)?.message ?? String(err) }, 'start-up tick failed; the next tick retries');
+    logger.error(errorLogFields(err, config.databasePath), 'start-up tick failed; the next tick retries');
   });
 
   // An adapter that owns the terminal (the console, in local mode) runs now; the end of its input ends the service.

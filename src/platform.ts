@@ -10,6 +10,14 @@ import type { Core } from './compose';
 import type { Platform } from './core/model';
 import type { Notifier } from './core/ports';
 
+/**
+ * Thrown by `start` when the platform cannot be reached (a network error or timeout), as opposed
+ * to refusing the credentials: the service starts without it and retries (src/platform-start.ts).
+ */
+export class PlatformUnreachableError extends Error {
+  override name = 'PlatformUnreachableError';
+}
+
 export interface PlatformAdapter {
   /** The platform it serves: its users' identities say so, and so does its Notifier. */
   readonly name: Platform;
@@ -17,9 +25,10 @@ export interface PlatformAdapter {
   readonly title: string;
   /**
    * Connects the platform to the core: registers its Notifier with `core.dispatcher`, mounts its
-   * routes on the service's HTTP server, checks its credentials, connects. Called once, before the
-   * server listens and before the first scheduler tick; a throw means it cannot work, and the
-   * service does not start.
+   * routes on the service's HTTP server, checks its credentials, connects. Called before the
+   * server listens and before the first scheduler tick; a `PlatformUnreachableError` means "not
+   * now" (it is called again later, so it must leave nothing half-registered), any other throw
+   * means it cannot work, and the service does not start.
    */
   start(core: Core): Promise<void>;
   /**

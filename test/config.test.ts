@@ -29,6 +29,9 @@ describe('loadConfig defaults', () => {
         retentionDays: 400,
         schoolCalendarIcs: undefined,
         outboxLeaseSeconds: 300,
+        readyBacklogSeconds: 600,
+        shutdownGraceSeconds: 3,
+        metricsToken: undefined,
       },
       port: 3000,
       host: undefined,
@@ -42,6 +45,15 @@ describe('loadConfig defaults', () => {
       slackEnabled: false,
       teamsEnabled: false,
     });
+  });
+
+  it('reads readiness, shutdown and metrics settings, and refuses ones that would break them', () => {
+    const c = loadConfig({ READY_BACKLOG_SECONDS: '120', SHUTDOWN_GRACE_SECONDS: '0', METRICS_TOKEN: 'a-long-enough-token' });
+    expect([c.operations.readyBacklogSeconds, c.operations.shutdownGraceSeconds, c.operations.metricsToken]).toEqual([120, 0, 'a-long-enough-token']);
+    expect(errorFor({ SHUTDOWN_GRACE_SECONDS: '30' })).toBe('SHUTDOWN_GRACE_SECONDS: must be a whole number of seconds from 0 to 6 (got "30")');
+    expect(errorFor({ READY_BACKLOG_SECONDS: '5' })).toBe('READY_BACKLOG_SECONDS: must be a whole number of seconds from 60 to 86400 (got "5")');
+    // The token is a secret: never echoed.
+    expect(errorFor({ METRICS_TOKEN: 'short' })).toBe('METRICS_TOKEN: must be at least 16 characters (value hidden)');
   });
 
   it('reads the operations variables and refuses bad ones', () => {
@@ -61,6 +73,9 @@ describe('loadConfig defaults', () => {
       retentionDays: 365,
       schoolCalendarIcs: '/etc/district.ics',
       outboxLeaseSeconds: 90,
+      readyBacklogSeconds: 600,
+      shutdownGraceSeconds: 3,
+      metricsToken: undefined,
     });
     expect(() => loadConfig({ RETENTION_DAYS: '7' })).toThrow('RETENTION_DAYS: must be a whole number of days from 30 to 3650 (got "7")');
     expect(() => loadConfig({ BACKUP_CRON: 'daily' })).toThrow(

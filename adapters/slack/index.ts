@@ -13,7 +13,7 @@ import type { SlackConfig } from '../../src/config';
 import type { Logger, UserRef } from '../../src/core/ports';
 import { silentLogger } from '../../src/core/ports';
 import { sendJson, type HttpServer } from '../../src/http/server';
-import type { PlatformAdapter } from '../../src/platform';
+import { PlatformUnreachableError, type PlatformAdapter } from '../../src/platform';
 import type { SlackStore } from '../../src/store/slack';
 import { SlackDirectory } from './directory';
 import { SqliteInstallationStore, type AuthorizeInstallation } from './installation-store';
@@ -26,6 +26,9 @@ import { BOT_SCOPES, SLACK_PATHS } from './scopes';
 export { renderHome, renderMessage } from './render-block-kit';
 export { renderModal } from './render-modals';
 export { SlackNotifier } from './notifier';
+
+/** auth.test errors that mean the token itself is wrong: no retry fixes them. */
+const SLACK_REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
 
 /**
  * Counts every request Bolt processes, from before its ack until its listeners are done, and
@@ -285,7 +288,9 @@ export async function startSlack(options: SlackOptions): Promise<SlackRuntime> {
     await slack.app.init();
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
-    throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code ?? (err as Error).message})`);
+    // Slack answered and refused the token: fatal. No answer (network, timeout, HTTP 5xx, rate limit): retried.
+    if (code !== undefined && SLACK_REFUSED_TOKEN.has(code)) throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code})`);
+    throw new PlatformUnreachableError(`Slack could not be reached (auth.test: ${code ?? (err as Error).message})`);
   }
   for (const r of routes) mount(options.http, r.method, r.path, r.receiver);
   options.core.dispatcher.addNotifier(slack.notifier);

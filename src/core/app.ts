@@ -14,6 +14,7 @@ import { formatShortDate, todayIn } from './datetime';
 import { authorize } from './policy';
 import { escapeMarkup, type Message } from '../messages/model';
 import { personRef, personRefIds, renderMessageRefs } from './person-refs';
+import { errorLogFields } from './known-errors';
 
 /** Platform-specific mention syntax (Slack `<@U123>`, Teams mention entities), read by the adapter. */
 export interface MentionReader {
@@ -72,6 +73,13 @@ export interface TouchpointOptions {
   wake?: (job: BackgroundJob) => void;
   /** Platform user ids who are admins of their workspace (ADMIN_USERS): made so when they first act. */
   adminUsers?: readonly string[];
+  /**
+   * Told how each request ended (the metrics): `name` is `/root command` for typed commands (an
+   * unknown word counts as `unknown`, so the set of names stays small), the form's id, or `action`.
+   */
+  onOutcome?: (name: string, outcome: 'ok' | 'refused' | 'error') => void;
+  /** The database file, named in the log line when a request fails on it (a full disk). */
+  databasePath?: string;
 }
 
 export class Touchpoint {
@@ -82,6 +90,8 @@ export class Touchpoint {
   private readonly onQueued: () => void;
   private readonly wakeJob: (job: BackgroundJob) => void;
   private readonly adminUsers: ReadonlySet<string>;
+  private readonly onOutcome?: (name: string, outcome: 'ok' | 'refused' | 'error') => void;
+  private readonly databasePath?: string;
 
   constructor(options: TouchpointOptions) {
     this.services = options.services;
@@ -91,6 +101,8 @@ export class Touchpoint {
     this.onQueued = options.onQueued ?? (() => {});
     this.wakeJob = options.wake ?? (() => {});
     this.adminUsers = new Set(options.adminUsers ?? []);
+    this.onOutcome = options.onOutcome;
+    this.databasePath = options.databasePath;
     this.registry.action({ actionId: RERUN_ACTION, handle: () => reply0() });
   }
 
@@ -212,6 +224,11 @@ export class Touchpoint {
     const now = this.clock.now();
     const { people, outbox } = this.services;
     let queued = 0;
+    const outcome = (result: 'ok' | 'refused' | 'error'): void => {
+      if (!this.onOutcome) return;
+      const name = typed ? `/${typed.root} ${this.specOf(typed)?.name ?? 'unknown'}` : (specHint?.name ?? 'action');
+      this.onOutcome(name, result);
+    };
     try {
       // ADMIN_USERS are admins from their first request on, even one that is then refused.
       if (this.adminUsers.has(inbound.identity.userExternalId)) {
@@ -275,8 +292,11 @@ export class Touchpoint {
         }
       }
       if (queued > 0) this.onQueued();
+      outcome('ok');
       return result;
     } catch (err) {
+      const known = err instanceof UsageError || err instanceof Refusal || err instanceof AmbiguousPersonError || err instanceof NeedsChoice;
+      outcome(known ? 'refused' : 'error');
       return { messages: [this.answerError(err, typed, specHint)] };
     }
   }
@@ -309,7 +329,7 @@ export class Touchpoint {
       this.logger.warn({ err: (err.cause as Error)?.message ?? String(err.cause) }, 'database busy');
       return errorMessage('Touchpoint is busy right now; nothing was changed. Try again in a moment.');
     }
-    this.logger.error({ err: (err as Error)?.stack ?? String(err) }, 'handler failed');
+    this.logger.error(errorLogFields(err, this.databasePath), 'handler failed');
     return errorMessage('Something went wrong on our side and nothing was changed. Please try again.');
   }
 

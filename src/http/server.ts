@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/ports';
 import { silentLogger } from '../core/ports';
+import { errorLogFields } from '../core/known-errors';
+import { withRequestId } from './request-context';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -39,15 +41,22 @@ export class HttpServer {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
+  /** The database file, named when a handler fails on it (a full disk). */
+  databasePath?: string;
+
+  private handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const header = req.headers['x-request-id'];
+    // One id per request, echoed to the caller and on every log line it causes, so a report can be traced.
+    const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+    return withRequestId(requestId, () => this.serve(req, res, requestId));
+  }
+
   route(method: string, path: string, handler: RouteHandler): void {
     this.routes.push({ method: method.toUpperCase(), path, handler });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    // One id per request, echoed to the caller and on the log line, so a report can be traced.
-    const requestId =
-      typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -66,7 +75,7 @@ export class HttpServer {
     try {
       await route.handler(req, res);
     } catch (err) {
-      this.logger.error({ err: (err as Error)?.stack ?? String(err), requestId, path: loggablePath(path), method: req.method }, 'http handler failed');
+      this.logger.error({ ...errorLogFields(err, this.databasePath), requestId, path: loggablePath(path), method: req.method }, 'http handler failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     }

@@ -9,6 +9,22 @@ import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Claim, OutboxRepository, OutboxRow, PeopleRepository } from '../core/ports';
 import type { Message } from '../messages/model';
+import { errorLogFields } from '../core/known-errors';
+import { RateLimitLog } from './rate-limit-log';
+import { GIVE_UP_AFTER_MS, WAKE_WITHIN_MS, backoffMs, type DispatchObserver, type DispatchReport, type SendOutcome, type WakeTimers } from './dispatch-parts';
+
+export {
+  BASE_BACKOFF_MS,
+  GIVE_UP_AFTER_MS,
+  MAX_BACKOFF_MS,
+  WAKE_WITHIN_MS,
+  backoffMs,
+  nodeWakeTimers,
+  type DispatchObserver,
+  type DispatchReport,
+  type SendOutcome,
+  type WakeTimers,
+} from './dispatch-parts';
 
 export interface DispatchOptions {
   people: PeopleRepository;
@@ -39,43 +55,17 @@ export interface DispatchOptions {
    * rate-limited send back in a second or two). Without it such a row waits for the tick.
    */
   wakeTimers?: WakeTimers;
-}
-
-/** One-shot timers for the dispatcher's wake-up; tests pass ones they fire by hand. */
-export interface WakeTimers {
-  set(fire: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-/** Node's timers, unref'd: a pending wake-up never keeps the process alive. */
-export const nodeWakeTimers: WakeTimers = {
-  set: (fire, ms) => setTimeout(fire, ms).unref(),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-/** A row due within this long gets a wake-up of its own; later ones are left to the minute tick. */
-export const WAKE_WITHIN_MS = 60_000;
-
-export interface DispatchReport {
-  sent: number;
-  retried: number;
-  dead: number;
-  expired: number;
-  /** Composed reminders that were no longer wanted at their moment. */
-  dropped: number;
-  /** Claims that lapsed while sends ahead of them were slow, and that another process took over. */
-  lost: number;
-}
-
-export const BASE_BACKOFF_MS = 30_000;
-export const MAX_BACKOFF_MS = 60 * 60_000;
-export const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
-
-/** Exponential backoff with ±20% jitter, at least the platform's retry-after. */
-export function backoffMs(attempts: number, retryAfterSeconds: number | undefined, random: () => number): number {
-  const exp = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
-  const jittered = exp * (0.8 + 0.4 * random());
-  return Math.max(Math.round(jittered), (retryAfterSeconds ?? 0) * 1000);
+  /** Told of every send's outcome and duration (the metrics). */
+  observer?: DispatchObserver;
+  /**
+   * Puts claimed rows back to pending with the claim cleared (shutdown abandons sends still in
+   * flight, so the next start, or another process, sends them at once instead of after the lease).
+   */
+  releaseClaims?: (claims: Claim[]) => number;
+  /** The database file, named in the log line when it fails for a reason the operator fixes. */
+  databasePath?: string;
+  /** Wall clock in milliseconds, for readiness (tests pass their own). */
+  wallMs?: () => number;
 }
 
 export class Dispatcher {
@@ -91,6 +81,13 @@ export class Dispatcher {
   private stopped = false;
   /** The one armed wake-up, if any. */
   private wake: { handle: unknown } | null = null;
+  /** Claims this dispatcher holds on rows it has not finished (under way or waiting in the batch), by row id. */
+  private readonly claimsHeld = new Map<number, Claim>();
+  /** Set once shutdown gave up on the sends in flight: whatever they answer later is not recorded. */
+  private abandoned = false;
+  private failure: { wallMs: number; message: string } | null = null;
+  private readonly rateLimits: RateLimitLog;
+  private readonly wallMs: () => number;
 
   constructor(private readonly options: DispatchOptions) {
     for (const n of options.notifiers) this.notifiers.set(n.platform, n);
@@ -99,6 +96,42 @@ export class Dispatcher {
     this.concurrency = options.concurrency ?? 8;
     this.batchSize = options.batchSize ?? this.concurrency * 4;
     this.random = options.random ?? Math.random;
+    this.rateLimits = new RateLimitLog(this.logger);
+    this.wallMs = options.wallMs ?? Date.now;
+  }
+
+  /** The failure of the last dispatch pass (claiming from the outbox threw), until a claim succeeds again. */
+  get lastFailure(): { wallMs: number; message: string } | null {
+    return this.failure;
+  }
+
+  /**
+   * Shutdown's last step for sends that did not finish in its grace: their claims are released
+   * (the row is pending again, due at once) and whatever they answer later is ignored. A send the
+   * platform did complete may be repeated by the next start — at-least-once, as after a crash, but
+   * without waiting out the lease. Returns how many rows were released.
+   */
+  abandonInFlight(): number {
+    this.stop();
+    this.abandoned = true;
+    this.rateLimits.flushAll(this.options.clock.now().getTime());
+    return this.release([...this.claimsHeld.keys()]);
+  }
+
+  /** Releases the claims held on these rows (pending again, due at once); returns how many. */
+  private release(ids: number[]): number {
+    const claims = ids.flatMap((id) => this.claimsHeld.get(id) ?? []);
+    for (const id of ids) this.claimsHeld.delete(id);
+    if (claims.length === 0 || !this.options.releaseClaims) return 0;
+    try {
+      return this.options.releaseClaims(claims);
+    } catch (err) {
+      this.logger.error(
+        { ...errorLogFields(err, this.options.databasePath), rows: claims.length },
+        'could not release claimed outbox rows; they are sent after their lease',
+      );
+      return 0;
+    }
   }
 
   addNotifier(notifier: Notifier): void {
@@ -150,6 +183,9 @@ export class Dispatcher {
             if (report.sent + report.retried + report.dead + report.dropped + report.lost === 0 || this.stopped) break;
           }
         } while (this.again && !this.stopped);
+      } catch (err) {
+        this.failure = { wallMs: this.wallMs(), message: errorLogFields(err, this.options.databasePath).err.split('\n')[0] };
+        throw err;
       } finally {
         this.running = null;
       }
@@ -169,7 +205,7 @@ export class Dispatcher {
     try {
       next = this.options.outbox.nextDueAt();
     } catch (err) {
-      this.logger.error({ err: (err as Error)?.message ?? String(err) }, 'could not find the next due outbox row; the minute tick will dispatch');
+      this.logger.error(errorLogFields(err, this.options.databasePath), 'could not find the next due outbox row; the minute tick will dispatch');
       return;
     }
     if (!next) return;
@@ -178,7 +214,7 @@ export class Dispatcher {
     const wake: { handle: unknown } = { handle: undefined };
     wake.handle = timers.set(() => {
       if (this.wake === wake) this.wake = null;
-      void this.dispatchDue().catch((err: unknown) => this.logger.error({ err: (err as Error)?.message ?? String(err) }, 'dispatch failed'));
+      void this.dispatchDue().catch((err: unknown) => this.logger.error(errorLogFields(err, this.options.databasePath), 'dispatch failed'));
     }, delay);
     this.wake = wake;
   }
@@ -192,17 +228,31 @@ export class Dispatcher {
   private async dispatchBatch(): Promise<DispatchReport> {
     const now = this.options.clock.now();
     const { claimed, expired } = this.options.outbox.claimDue(now, this.leaseMs, this.batchSize);
-    for (const row of expired) this.logger.info({ outboxId: row.id, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
+    // The claim wrote to the database: whatever failed before (a full disk) works again.
+    this.failure = null;
+    this.rateLimits.flushDue(now.getTime());
+    for (const row of expired)
+      this.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
     const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
+    for (const row of claimed) if (row.leaseUntil) this.claimsHeld.set(row.id, { id: row.id, leaseUntil: row.leaseUntil });
     let next = 0;
+    // Once stopped (shutdown), no new send starts: the rows of the batch not yet started are released below.
     const worker = async (): Promise<void> => {
-      while (next < claimed.length) {
+      while (next < claimed.length && !this.stopped) {
         const row = claimed[next++];
-        const outcome = await this.deliver(row);
-        report[outcome] += 1;
+        try {
+          const outcome = await this.deliver(row);
+          report[outcome] += 1;
+        } finally {
+          this.claimsHeld.delete(row.id);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    if (next < claimed.length && !this.abandoned) {
+      const released = this.release(claimed.slice(next).map((r) => r.id));
+      this.logger.info({ released }, 'stopping: claimed rows not yet sent released for the next start');
+    }
     return report;
   }
 
@@ -218,6 +268,7 @@ export class Dispatcher {
       const renewed = { id: row.id, leaseUntil: new Date(startedAt.getTime() + this.leaseMs) };
       if (!outbox.renewLease(claim, renewed.leaseUntil)) return this.lost(row, 'before sending');
       claim = renewed;
+      this.claimsHeld.set(row.id, claim);
     }
     const tenant = people.tenantById(row.tenantId);
     const user = people.userById(row.tenantId, row.recipientId);
@@ -244,18 +295,26 @@ export class Dispatcher {
     } else {
       const ref: UserRef = { userId: user.id, tenantExternalId: tenant.externalId, externalId: user.externalId, displayName: user.displayName };
       this.inFlight += 1;
+      const sendStarted = performance.now();
+      let threw = false;
       try {
         delivery = await notifier.send(ref, message);
       } catch (err) {
+        threw = true;
         delivery = { status: 'retry', error: (err as Error)?.message ?? String(err) };
       } finally {
         this.inFlight -= 1;
       }
+      // Shutdown gave this send up and released its claim; the database may be closed by now.
+      if (this.abandoned) return 'lost';
+      const outcome: SendOutcome = threw ? 'error' : delivery.status === 'retry' && delivery.afterSeconds !== undefined ? 'rate-limited' : delivery.status;
+      this.options.observer?.sent(tenant.platform, outcome, (performance.now() - sendStarted) / 1000);
     }
     const now = clock.now();
     if (delivery.status === 'delivered') {
       if (!outbox.markSent(claim, now)) return this.lost(row, 'after sending it');
       if (user) people.markReachable(row.tenantId, user.id);
+      this.logger.debug({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, platform: tenant?.platform }, 'outbox row sent');
       this.afterOutcome(row, () => this.options.onDelivered?.(row));
       return 'sent';
     }
@@ -264,7 +323,7 @@ export class Dispatcher {
       if (!outbox.markDead(claim, `unreachable: ${delivery.error}`, now)) return this.lost(row, 'after finding the recipient unreachable');
       if (user) people.markUnreachable(row.tenantId, user.id, delivery.error, now);
       this.logger.warn(
-        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
         'recipient unreachable; message given up',
       );
       const reason = delivery.error;
@@ -286,7 +345,15 @@ export class Dispatcher {
     if (now.getTime() - firstFailed.getTime() >= GIVE_UP_AFTER_MS) {
       if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');
       this.logger.error(
-        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, attempts: row.attempts, error: delivery.error },
+        {
+          outboxId: row.id,
+          dedupeKey: row.dedupeKey,
+          kind: row.kind,
+          tenantId: row.tenantId,
+          recipientId: row.recipientId,
+          attempts: row.attempts,
+          error: delivery.error,
+        },
         'outbox row dead after 24 hours of failures',
       );
       return 'dead';
@@ -296,6 +363,10 @@ export class Dispatcher {
     const retryAfter = delivery.status === 'retry' ? delivery.afterSeconds : undefined;
     const wait = retryAfter !== undefined ? retryAfter * 1000 + Math.round(this.random() * 1000) : backoffMs(row.attempts, undefined, this.random);
     if (!outbox.markRetry(claim, new Date(now.getTime() + wait), delivery.error, now)) return this.lost(row, 'after a failed send');
+    if (retryAfter !== undefined && tenant) {
+      this.rateLimits.note(tenant.platform, retryAfter, now.getTime(), { outboxId: row.id, dedupeKey: row.dedupeKey });
+      return 'retried';
+    }
     this.logger.warn(
       {
         outboxId: row.id,
@@ -317,13 +388,19 @@ export class Dispatcher {
     try {
       react();
     } catch (err) {
-      this.logger.error({ outboxId: row.id, kind: row.kind, err: (err as Error)?.message ?? String(err) }, 'reacting to a delivery outcome failed');
+      this.logger.error(
+        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, err: (err as Error)?.message ?? String(err) },
+        'reacting to a delivery outcome failed',
+      );
     }
   }
 
   /** The claim on `row` lapsed and another process took the row over: it is that process's now. */
   private lost(row: OutboxRow, when: string): 'lost' {
-    this.logger.warn({ outboxId: row.id, kind: row.kind, when }, 'outbox claim lapsed and another process took the row over; leaving it to that process');
+    this.logger.warn(
+      { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, when },
+      'outbox claim lapsed and another process took the row over; leaving it to that process',
+    );
     return 'lost';
   }
 }

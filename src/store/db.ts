@@ -1,7 +1,8 @@
 /** The SQLite connection: the only place better-sqlite3 is opened. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { describeDatabaseError } from '../core/known-errors';
 
 export type Db = Database.Database;
 
@@ -10,11 +11,33 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-/** Opens (creating the directory on first run) with WAL, foreign keys and a busy timeout. */
+/** A database that cannot be opened for a reason the operator fixes: one line naming the file. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
+}
+
+/**
+ * Opens (creating the directory on first run) with WAL, foreign keys and a busy timeout. The
+ * directory is created 0700 and a new file 0600: the database holds OAuth tokens. A full disk, a
+ * read-only or damaged file throws a `DatabaseOpenError` saying so.
+ */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  try {
+    return open(path, options);
+  } catch (err) {
+    const known = describeDatabaseError(err, path);
+    if (known) throw new DatabaseOpenError(known);
+    throw err;
+  }
+}
+
+function open(path: string, options: OpenOptions): Db {
+  const onDisk = path !== ':memory:' && path !== '';
+  const created = onDisk && !existsSync(path);
+  if (onDisk) mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
   const db = new Database(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  if (created) chmodSync(path, 0o600);
+  if (onDisk) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   db.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses no committed transaction's integrity

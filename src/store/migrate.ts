@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Db } from './db';
+import { describeDatabaseError } from '../core/known-errors';
 
 /** `migrations/` at the project root, from the sources (src/store) or the build (dist/src/store). */
 export const DEFAULT_MIGRATIONS_DIR =
@@ -50,6 +51,14 @@ export function migrate(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR, now: Date 
   const recorded = new Map(
     (db.prepare('SELECT name, checksum FROM schema_migrations').all() as { name: string; checksum: string }[]).map((r) => [r.name, r.checksum]),
   );
+  // A migration numbered past every file this version has was applied by a newer Touchpoint.
+  const newest = files.length > 0 ? files[files.length - 1].name.slice(0, 4) : '0000';
+  const unknown = [...recorded.keys()].filter((name) => name.slice(0, 4) > newest).sort();
+  if (unknown.length > 0) {
+    throw new MigrationError(
+      `${db.name} was written by a newer Touchpoint (migration ${unknown[0].slice(0, 4)} is not known to this version); upgrade Touchpoint or restore a backup`,
+    );
+  }
   for (const [name, checksum] of recorded) {
     const file = files.find((f) => f.name === name);
     if (!file) throw new MigrationError(`migration ${name} was applied but its file is missing from ${dir}`);
@@ -85,13 +94,31 @@ export function migrationsUpToDate(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR)
   return row.n === files.length;
 }
 
-/** Readiness facts about the database: reachable (a query answers) and every migration applied. */
-export function databaseHealth(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR): { reachable: boolean; migrated: boolean } {
+/**
+ * Readiness facts about the database: reachable (a query answers), every migration applied, and
+ * writable — a write that changes nothing (the header's user_version set to itself, committed), so
+ * a read-only file or volume, or a full disk, is found before a reminder fails on it.
+ */
+export function databaseHealth(db: Db, dir: string = DEFAULT_MIGRATIONS_DIR): { reachable: boolean; migrated: boolean; writable: boolean; detail?: string } {
+  if (!db.open) return { reachable: false, migrated: false, writable: false };
+  let migrated: boolean;
   try {
-    if (!db.open) return { reachable: false, migrated: false };
     db.prepare('SELECT 1').get();
-    return { reachable: true, migrated: migrationsUpToDate(db, dir) };
-  } catch {
-    return { reachable: false, migrated: false };
+    migrated = migrationsUpToDate(db, dir);
+  } catch (err) {
+    return { reachable: false, migrated: false, writable: false, detail: describeDatabaseError(err, db.name) };
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.transaction(() => db.pragma(`user_version = ${Math.floor(version)}`)).immediate();
+    return { reachable: true, migrated, writable: true };
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return { reachable: true, migrated, writable: true }; // another writer holds it: writable
+    return {
+      reachable: true,
+      migrated,
+      writable: false,
+      detail: describeDatabaseError(err, db.name) ?? `${db.name} does not take writes: ${(err as Error).message}`,
+    };
   }
 }

@@ -62,6 +62,8 @@ export class FakeWebApi {
   rateLimited = 0;
   failed = 0;
   outage: Outage = 'none';
+  /** The outage reaches auth.test too (Slack down when the service starts); by default auth.test answers. */
+  outageAtStart = false;
   rateLimit?: RateLimit;
   /** Hold every chat.postMessage response until `releaseHeld`. */
   holdPosts = false;
@@ -201,7 +203,7 @@ export class FakeWebApi {
         return respond(res, 200, 'ok');
       }
       if (method === 'unknown') return respond(res, 404, { ok: false, error: 'unknown_path' });
-      if (this.outage === 'http500' && method !== 'auth.test') {
+      if (this.outage === 'http500' && (method !== 'auth.test' || this.outageAtStart)) {
         this.failed += 1;
         return respond(res, 500, 'internal error');
       }
