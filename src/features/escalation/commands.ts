@@ -46,6 +46,7 @@ import {
 } from './messages';
 import { composeEscalation } from './reminders';
 import { ADMIN_ALERT_KIND, adminAlert, urgentDelivered, urgentUndeliverable } from './reach';
+import { followTouchpoints } from './follow';
 
 const reply = (...messages: Reply['messages']): Reply => ({ messages });
 
@@ -193,4 +194,8 @@ export function registerEscalation(registry: CommandRegistry): void {
   registry.composer(ADMIN_ALERT_KIND, (services, row) => adminAlert(services, row));
   for (const kind of [OUTBOX_KINDS.urgent, ADMIN_ALERT_KIND]) registry.onDelivery(kind, { delivered: urgentDelivered, undeliverable: urgentUndeliverable });
   registry.agendaSection(agendaEscalations);
+  // A raised concern's reading time follows its touch-point when that is moved, skipped or ended (follow.ts):
+  // after whatever request changed it, and on the scheduler's tick for changes made outside a request.
+  registry.settler((ctx) => followTouchpoints(ctx.services, ctx.now, ctx.actor.tenant.id));
+  registry.planner((services, now) => services.transaction(() => followTouchpoints(services, now)));
 }

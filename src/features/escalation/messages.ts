@@ -262,6 +262,21 @@ export function raised(principalName: string | undefined, occurrence: string | u
   );
 }
 
+/** The touch-point it was raised for moved: it now goes with the agenda of `occurrence` (described). */
+export function followedTouchpoint(e: Pick<Escalation, 'id'>, principalName: string, occurrence: string): Message {
+  return textMessage(
+    `Your touch-point with ${principalName} changed: escalation #${e.id} now goes on the agenda of ${occurrence}. ${principalName} reads it with that agenda, not before.`,
+  );
+}
+
+/** No touch-point to come any more: it keeps the time the coach was told, in the principals' list. */
+export function noTouchpointToFollow(e: Pick<Escalation, 'id'>, principalName: string, visibleFrom: Date, timeZone: string): Message {
+  return textMessage(
+    `You have no touch-point with ${principalName} coming up now, so escalation #${e.id} is on no agenda. ${principalName} reads it in their escalations list from ${formatInstant(visibleFrom, timeZone, true)}, as you were told — not before.`,
+    { type: 'context', text: 'Book a touch-point to discuss it (/touchpoint book), or withdraw it (/touchpoint escalations).' },
+  );
+}
+
 export const workedOut = (): Message => textMessage('Good to hear you worked it out. It is closed; it never reached the principal.');
 export const askedAgain = (until: LocalDate): Message => textMessage(`Fine. You will be asked again on ${formatLocalDate(until)}.`);
 export const withdrawn = (e: Escalation): Message => textMessage(`Escalation #${e.id} is withdrawn.`);

@@ -15,7 +15,8 @@ import { Refusal, UsageError } from '../../core/errors';
 import { authorize, LEADER_ROLES } from '../../core/policy';
 import { todayIn, type LocalDate } from '../../core/datetime';
 import type { Category, Escalation } from '../../core/ports';
-import { closureOn, openDays, placeOnSchoolDay, schoolDaysAfter } from '../../core/school-calendar';
+import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
+import { compiledAgendaAt } from './follow';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { OUTBOX_KINDS, PATHWAY, pendingPrefix, type StepEvent } from './pathway';
 import { pageTier, pagingChain, reachableTier } from './reach';
@@ -151,13 +152,6 @@ export function raisedTo(ctx: RequestContext, e: Escalation): string | undefined
   return coachPartnership(ctx.services, ctx.actor.tenant.id, ctx.actor.user, school)?.principal.displayName;
 }
 
-/** When a touch-point's compiled agenda goes out: agenda-lead minutes before it, on a school day. */
-function compiledAgendaAt(ctx: RequestContext, school: School, partnershipId: number, startsAt: Date): Date {
-  const days = openDays(school.timeZone, ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id));
-  const at = new Date(startsAt.getTime() - ctx.services.agenda.settings(ctx.actor.tenant.id, partnershipId).agendaLeadMinutes * 60_000);
-  return placeOnSchoolDay(days, at, 'earlier') ?? at;
-}
-
 /** A reflection until `days` school days from today: the date, and the question planned for it to the coach. */
 function reflection(ctx: RequestContext, e: Escalation, school: School, days: number): { reflectUntil: LocalDate; planned: Planned[] } {
   const closures = ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id);
@@ -207,7 +201,7 @@ export function raise(ctx: RequestContext, value: string): { principalName?: str
   // The principals read it with the next touch-point's compiled agenda (agenda-lead minutes before
   // it), not before: the agenda prompt and their lists show only its category until then. With no
   // touch-point booked it waits in their escalations list from now.
-  const agendaAt = next && partnership ? compiledAgendaAt(ctx, school, partnership.partnership.id, next.startsAt) : ctx.now;
+  const agendaAt = next && partnership ? compiledAgendaAt(ctx.services, tenantId, school, partnership.partnership.id, next.startsAt) : ctx.now;
   enact(ctx, 'raise', e, school, {
     change: {
       raisedAt: ctx.now,
