@@ -34,6 +34,7 @@ export {
 } from './series';
 export {
   canAcknowledgeEscalation,
+  canArrangeThreeWay,
   canChangeEscalationSettings,
   canCountEscalations,
   canRaiseEscalation,

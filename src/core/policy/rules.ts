@@ -5,6 +5,7 @@ import { canAnswerInvitation, canCreateSchool, canExportSchool, canGiveRole, can
 import { canAnswerProposal, canBook, canEditItem, canManageClosures, canManageSeries, canUseAgenda, canViewHealth, canViewPartnership } from './series';
 import {
   canAcknowledgeEscalation,
+  canArrangeThreeWay,
   canChangeEscalationSettings,
   canCountEscalations,
   canRaiseEscalation,
@@ -42,6 +43,7 @@ export const RULES = {
   'escalation.steer': canSteerEscalation,
   'escalation.acknowledge': canAcknowledgeEscalation,
   'escalation.outcome': canRecordEscalationOutcome,
+  'escalation.arrange': canArrangeThreeWay,
   'escalation.count': canCountEscalations,
   'escalation.settings': canChangeEscalationSettings,
   'audit.read': canReadAuditLog,

@@ -39,6 +39,10 @@ import {
   raiseQuestion,
   raised,
   reflectionSaved,
+  threeWayArranged,
+  threeWayArrangedToCoach,
+  threeWayProposed,
+  threeWayWithdrawn,
   sharedFirstQuestion,
   urgentSent,
   withdrawn,
@@ -47,6 +51,7 @@ import {
 import { composeEscalation } from './reminders';
 import { ADMIN_ALERT_KIND, adminAlert, urgentDelivered, urgentUndeliverable } from './reach';
 import { followTouchpoints } from './follow';
+import { THREE_WAY_ACTIONS, takeThreeWayStep, threeWayOffer } from './three-way';
 
 const reply = (...messages: Reply['messages']): Reply => ({ messages });
 
@@ -161,10 +166,30 @@ export function registerEscalation(registry: CommandRegistry): void {
   registry.action({
     actionId: 'escalation.raise',
     handle: (ctx, v) => {
-      const { principalName, occurrence } = raise(ctx, v);
-      return reply(raised(principalName, occurrence));
+      const { e, principalName, occurrence } = raise(ctx, v);
+      // "Raise it — they know": a conversation with the teacher present is offered (three-way.ts).
+      const said = raised(principalName, occurrence);
+      return reply({ ...said, blocks: [...said.blocks, ...threeWayOffer(ctx, e, principalName)] });
     },
   });
+  registry.action({
+    actionId: THREE_WAY_ACTIONS.propose,
+    handle: (ctx, v) => {
+      const { e, teacherName } = takeThreeWayStep(ctx, 'propose', v);
+      return reply(threeWayProposed(e, teacherName, raisedTo(ctx, e)));
+    },
+  });
+  registry.action({
+    actionId: THREE_WAY_ACTIONS.arrange,
+    handle: (ctx, v) => {
+      const { e, teacherName } = takeThreeWayStep(ctx, 'arrange', v);
+      const coach = e.coachId !== null ? ctx.services.people.userById(ctx.actor.tenant.id, e.coachId) : undefined;
+      if (coach)
+        ctx.notify(coach, 'escalation.three-way', threeWayArrangedToCoach(ctx.actor.user.displayName, e, teacherName), `esc:${e.id}:three-way:arranged`);
+      return reply(threeWayArranged(e, teacherName, coach?.displayName));
+    },
+  });
+  registry.action({ actionId: THREE_WAY_ACTIONS.withdraw, handle: (ctx, v) => reply(threeWayWithdrawn(takeThreeWayStep(ctx, 'withdraw', v).e)) });
   registry.action({ actionId: 'escalation.reflect', handle: (ctx, v) => reply(reflectionSaved(reflect(ctx, 'reflect', v))) });
   registry.action({ actionId: 'escalation.not-yet', handle: (ctx, v) => reply(askedAgain(reflect(ctx, 'not-yet', v))) });
   registry.action({

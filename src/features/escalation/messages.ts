@@ -45,13 +45,16 @@ const PATHWAY_STEPS = [
 /** The words for a person whose name an escalation no longer shows; erasure (src/store/erasure.ts) leaves the same label. */
 const NAME_GONE = 'a teacher';
 
-/** Who it is about, as its readers may see it: the person's name only while the policy lets it stand, else "a teacher" whatever the reason. */
+/** The name of the person it concerns, as its readers may see it: only while the policy lets it stand, else "a teacher" whatever the reason. */
+export function concernedName(services: Services, tenantId: number, e: Escalation): string {
+  const person = e.concernsUserId !== null ? services.people.userById(tenantId, e.concernsUserId) : undefined;
+  const memberships = person ? services.people.membershipsOf(tenantId, person.id) : [];
+  return mayNameConcernedPerson(person, memberships, e.schoolId) ? person.displayName : NAME_GONE;
+}
+
+/** Who it is about, as its readers may see it. */
 export function aboutLine(services: Services, tenantId: number, e: Escalation): string {
-  if (e.concernsUserId !== null) {
-    const person = services.people.userById(tenantId, e.concernsUserId);
-    const memberships = person ? services.people.membershipsOf(tenantId, person.id) : [];
-    return `about ${mayNameConcernedPerson(person, memberships, e.schoolId) ? person.displayName : NAME_GONE}`;
-  }
+  if (e.concernsUserId !== null) return `about ${concernedName(services, tenantId, e)}`;
   return e.concernsLabel ? `about ${e.concernsLabel}` : 'not about a person';
 }
 
@@ -363,7 +366,14 @@ export function escalationsList(shown: number, blocks: Block[], counts: Block[])
 }
 
 /** The Escalations section of an agenda: each visible one in full; those raised but not yet readable, counted by category. */
-export function agendaSection(services: Services, tenantId: number, visible: Escalation[], waiting: Escalation[] = []): Block[] {
+export function agendaSection(
+  services: Services,
+  tenantId: number,
+  visible: Escalation[],
+  waiting: Escalation[] = [],
+  /** What the reader is shown under the list for one of them (its three-way conversation). */
+  after: (e: Escalation) => Block[] = () => [],
+): Block[] {
   return [
     { type: 'text', text: `**Escalations (${visible.length + waiting.length})**` },
     ...(visible.length
@@ -377,8 +387,29 @@ export function agendaSection(services: Services, tenantId: number, visible: Esc
           },
         ]
       : []),
+    ...visible.flatMap(after),
     ...(waiting.length
       ? [{ type: 'context' as const, text: esc(`Raised: ${waitingLine(waiting)}. What each one says, and who it concerns, comes with the compiled agenda.`) }]
       : []),
   ];
 }
+
+// ---- a three-way conversation ------------------------------------------------------------------------------
+
+export function threeWayProposed(e: Escalation, teacherName: string, principalName: string | undefined): Message {
+  const principal = principalName ?? 'the principal';
+  return textMessage(
+    `Proposed: a three-way conversation with ${teacherName} about escalation #${e.id} is on the agenda with it, for ${principal} to arrange. ${principal} reads it with the escalation, not before.`,
+    { type: 'context', text: esc(`Touchpoint sends ${teacherName} nothing about it: once it is arranged, invite them yourselves.`) },
+  );
+}
+export function threeWayArranged(e: Escalation, teacherName: string, coachName: string | undefined): Message {
+  return textMessage(
+    `Marked arranged: the three-way conversation with ${teacherName} about escalation #${e.id}.${coachName ? ` ${coachName} has been told.` : ''}`,
+    { type: 'context', text: esc(`Touchpoint sends ${teacherName} nothing about it: invite them yourselves.`) },
+  );
+}
+export const threeWayArrangedToCoach = (byName: string, e: Escalation, teacherName: string): Message =>
+  textMessage(`${byName} arranged the three-way conversation with ${teacherName} about escalation #${e.id}.`);
+export const threeWayWithdrawn = (e: Escalation): Message =>
+  textMessage(`The three-way conversation proposed on escalation #${e.id} is withdrawn; it is off the agenda.`);

@@ -193,7 +193,7 @@ export function reflect(ctx: RequestContext, event: 'reflect' | 'not-yet', value
 }
 
 /** Raised: on the next touch-point's agenda; returns the principal and the occurrence, if one is booked. */
-export function raise(ctx: RequestContext, value: string): { principalName?: string; occurrence?: string } {
+export function raise(ctx: RequestContext, value: string): { e: Escalation; principalName?: string; occurrence?: string } {
   const { e, school } = loadFor(ctx, 'raise', value);
   const tenantId = ctx.actor.tenant.id;
   const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
@@ -202,7 +202,7 @@ export function raise(ctx: RequestContext, value: string): { principalName?: str
   // it), not before: the agenda prompt and their lists show only its category until then. With no
   // touch-point booked it waits in their escalations list from now.
   const agendaAt = next && partnership ? compiledAgendaAt(ctx.services, tenantId, school, partnership.partnership.id, next.startsAt) : ctx.now;
-  enact(ctx, 'raise', e, school, {
+  const updated = enact(ctx, 'raise', e, school, {
     change: {
       raisedAt: ctx.now,
       teacherInformed: value.endsWith(':told'),
@@ -211,7 +211,7 @@ export function raise(ctx: RequestContext, value: string): { principalName?: str
       visibleFrom: agendaAt > ctx.now ? agendaAt : ctx.now,
     },
   });
-  return { principalName: partnership?.principal.displayName, occurrence: next ? describeOccurrence(next, school.timeZone) : undefined };
+  return { e: updated, principalName: partnership?.principal.displayName, occurrence: next ? describeOccurrence(next, school.timeZone) : undefined };
 }
 
 /** A step with nothing to ask: "Raise it" (asks whether the teacher knows), "We worked it out", "Withdraw". */
