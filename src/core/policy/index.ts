@@ -52,14 +52,17 @@ export {
   FEWER_THAN_MIN,
   aggregateCount,
   canActAsRequester,
+  canAnswerCoachingSession,
   canAnswerRequest,
   canCoach,
   canRequestCoaching,
   canSeeCoachingDemand,
+  canSeeCoachingSession,
   canSeeHelpfulAnswer,
   canSeeRequest,
   requestFieldsForLeader,
   type CoachingRequestFacts,
+  type CoachingSessionFacts,
   type LeaderRequestFields,
 } from './coaching';
 export { canHaveCalendarFeed, canImportSchoolCalendar, canSeeInCalendarFeed } from './calendar';

@@ -14,7 +14,17 @@ import {
   canSteerEscalation,
   canViewEscalation,
 } from './escalation';
-import { canActAsRequester, canAnswerRequest, canCoach, canRequestCoaching, canSeeCoachingDemand, canSeeHelpfulAnswer, canSeeRequest } from './coaching';
+import {
+  canActAsRequester,
+  canAnswerCoachingSession,
+  canAnswerRequest,
+  canCoach,
+  canRequestCoaching,
+  canSeeCoachingDemand,
+  canSeeCoachingSession,
+  canSeeHelpfulAnswer,
+  canSeeRequest,
+} from './coaching';
 import { canHaveCalendarFeed, canImportSchoolCalendar, canSeeInCalendarFeed } from './calendar';
 
 // ---- rules by name ------------------------------------------------------------------------------
@@ -54,6 +64,8 @@ export const RULES = {
   'coaching.helpful': canSeeHelpfulAnswer,
   'coaching.demand': canSeeCoachingDemand,
   'coaching.coach': canCoach,
+  'coaching.session.see': canSeeCoachingSession,
+  'coaching.session.answer': canAnswerCoachingSession,
   'calendar.feed.see': canSeeInCalendarFeed,
   'calendar.feed.have': canHaveCalendarFeed,
   'calendar.import': canImportSchoolCalendar,

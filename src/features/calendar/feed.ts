@@ -20,6 +20,7 @@ import { describeOccurrence, ruleOf, viewOf, type SeriesView } from '../booking/
 import { isSlotDate, nextSlots, slotFor, slotsBetween, type Slot } from '../booking/recurrence';
 import { SECTION_LABELS } from '../agenda/service';
 import { vtimezone } from './vtimezone';
+import { sessionFeedEvents } from '../coaching';
 
 /** Statuses whose slot does not take place: an EXDATE in the feed. */
 export const EXCLUDED_STATUSES: ReadonlySet<OccurrenceStatus> = new Set(['skipped', 'closed', 'paused', 'cancelled']);
@@ -198,6 +199,11 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
         end: zoned(occurrence.endsAt),
       });
     }
+  }
+  // Confirmed coaching sessions: "Coaching session" and a time only, never the topic (coaching/sessions.ts).
+  for (const s of sessionFeedEvents(services, owner, now)) {
+    const at = (d: Date): TZDate => new TZDate(d.getTime(), s.timeZone);
+    cal.createEvent({ id: s.uid, stamp: now, timezone: s.timeZone, summary: s.summary, start: at(s.startsAt), end: at(s.endsAt) });
   }
   return cal.toString();
 }
