@@ -231,7 +231,8 @@ export function calendarRoute(services: Services, clock: Clock): RouteHandler {
           const owner = feedOwner(services, m[1]);
           if (!owner) return undefined;
           const repo = services.calendar;
-          if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id)).allowed) return undefined;
+          const sessions = sessionFeedEvents(services, owner, now).length > 0;
+          if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id), sessions).allowed) return undefined;
           const text = buildFeed(services, owner, now);
           repo.markFetched(owner.tenant.id, owner.user.id, now);
           return text;

@@ -70,6 +70,8 @@ describe('the coaching-session loop', () => {
   it('the teacher suggests another time, the coach confirms: in both nexts, status, Home and the feed, with a reminder; never the topic; nothing to leaders', async () => {
     const toTaylor = await proposed();
     expect(buttonsOf(toTaylor).map((b) => b.label)).toEqual(['Confirm', 'Suggest another time']);
+    // No feed for a teacher before a session is confirmed.
+    expect(text(h.run('taylor', 'calendar'))).toContain('a teacher has one once a coaching session is confirmed');
     expect(renderPlainText(toTaylor)).toContain('Coaching session: Tue 24 Nov 2026, 10:00–10:30 EST');
     // Taylor suggests Wed at "2:30": read inside the school day (07:30–15:30), so 14:30.
     const form = formIn(h.press('taylor', toTaylor, 'Suggest another time'));
@@ -106,6 +108,11 @@ describe('the coaching-session loop', () => {
     expect(feed).toContain('SUMMARY:Coaching session');
     expect(feed).toContain('DTSTART;TZID=America/New_York:20261125T143000');
     expect(feed).not.toMatch(/OKAPI|Classroom|Taylor/);
+    // The teacher, who has no touch-points, now has a feed: the session alone, by the same title.
+    expect(text(h.run('taylor', 'calendar'))).toContain('/calendar/');
+    const taylorsFeed = feedOf('taylor');
+    expect(taylorsFeed).toContain('SUMMARY:Coaching session');
+    expect(taylorsFeed).not.toMatch(/OKAPI|Classroom|Casey/);
     // The principal learns nothing: not in their next, Home or feed, and no row for them.
     for (const who of ['pat', 'alex', 'jordan']) {
       const seen = [text(h.run(who, 'next')), plain(h.home(who)), feedOf(who)].join('\n');
