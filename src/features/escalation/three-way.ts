@@ -39,7 +39,7 @@ const STEPS: Record<ThreeWayStep, ThreeWayStepSpec> = {
   propose: {
     from: [null, 'withdrawn'],
     to: 'proposed',
-    refusal: (e) => `A three-way conversation about escalation #${e.id} is already ${e.threeWay}.`,
+    refusal: (e) => `A three-way conversation about escalation #${e.id} is already ${e.threeWay === 'arranged' ? 'arranged' : 'proposed'}.`,
   },
   arrange: {
     from: ['proposed'],
