@@ -64,6 +64,14 @@ describe('the reading time follows the touch-point', () => {
     expect(visibleFrom(h)).toBe('2026-11-23T18:00:00.000Z');
   });
 
+  it('the series rescheduled onto another weekday: it goes with the first touch-point on the new slot, once it is accepted', async () => {
+    h.press('pat', h.run('pat', 'reschedule wed 10:00 from 2026-11-23').messages[0], 'Confirm');
+    expect(visibleFrom(h)).toBe('2026-11-24T18:00:00.000Z'); // until Casey accepts, the old slot stands
+    const proposal = (await h.deliver()).find((d) => d.to === 'casey' && d.message.text.includes('proposes to change'))!;
+    h.press('casey', proposal.message, 'Accept');
+    expect(visibleFrom(h)).toBe('2026-11-25T14:00:00.000Z'); // Wed 25 Nov 09:00, an hour before it
+  });
+
   it('a skipped touch-point: it goes with the next one', async () => {
     h.run('pat', 'skip away at a district meeting');
     expect(visibleFrom(h)).toBe('2026-12-01T18:00:00.000Z');
