@@ -39,10 +39,6 @@ import {
   raiseQuestion,
   raised,
   reflectionSaved,
-  threeWayArranged,
-  threeWayArrangedToCoach,
-  threeWayProposed,
-  threeWayWithdrawn,
   sharedFirstQuestion,
   urgentSent,
   withdrawn,
@@ -51,7 +47,15 @@ import {
 import { composeEscalation } from './reminders';
 import { ADMIN_ALERT_KIND, adminAlert, urgentDelivered, urgentUndeliverable } from './reach';
 import { followTouchpoints } from './follow';
-import { THREE_WAY_ACTIONS, takeThreeWayStep, threeWayOffer } from './three-way';
+import {
+  THREE_WAY_ACTIONS,
+  takeThreeWayStep,
+  threeWayArranged,
+  threeWayArrangedToCoach,
+  threeWayOffer,
+  threeWayProposed,
+  threeWayWithdrawn,
+} from './three-way';
 
 const reply = (...messages: Reply['messages']): Reply => ({ messages });
 

@@ -393,23 +393,3 @@ export function agendaSection(
       : []),
   ];
 }
-
-// ---- a three-way conversation ------------------------------------------------------------------------------
-
-export function threeWayProposed(e: Escalation, teacherName: string, principalName: string | undefined): Message {
-  const principal = principalName ?? 'the principal';
-  return textMessage(
-    `Proposed: a three-way conversation with ${teacherName} about escalation #${e.id} is on the agenda with it, for ${principal} to arrange. ${principal} reads it with the escalation, not before.`,
-    { type: 'context', text: esc(`Touchpoint sends ${teacherName} nothing about it: once it is arranged, invite them yourselves.`) },
-  );
-}
-export function threeWayArranged(e: Escalation, teacherName: string, coachName: string | undefined): Message {
-  return textMessage(
-    `Marked arranged: the three-way conversation with ${teacherName} about escalation #${e.id}.${coachName ? ` ${coachName} has been told.` : ''}`,
-    { type: 'context', text: esc(`Touchpoint sends ${teacherName} nothing about it: invite them yourselves.`) },
-  );
-}
-export const threeWayArrangedToCoach = (byName: string, e: Escalation, teacherName: string): Message =>
-  textMessage(`${byName} arranged the three-way conversation with ${teacherName} about escalation #${e.id}.`);
-export const threeWayWithdrawn = (e: Escalation): Message =>
-  textMessage(`The three-way conversation proposed on escalation #${e.id} is withdrawn; it is off the agenda.`);

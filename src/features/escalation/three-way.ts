@@ -13,7 +13,8 @@ import type { Actor, School } from '../../core/model';
 import { Refusal } from '../../core/errors';
 import { authorize, decide } from '../../core/policy';
 import type { Escalation, Stage, ThreeWay } from '../../core/ports';
-import type { Block, Button } from '../../messages/model';
+import type { Block, Button, Message } from '../../messages/model';
+import { textMessage } from '../../messages/reply';
 import { escapeMarkup as esc } from '../../messages/model';
 import { NO_SUCH_ESCALATION, concernedName } from './messages';
 import { schoolOf } from './views';
@@ -136,3 +137,23 @@ export function threeWayBlocks(actor: Actor, now: Date, e: Escalation, school: S
   const buttons = threeWayButtons(actor, now, e, school).filter((b) => offerPropose || b.actionId !== THREE_WAY_ACTIONS.propose);
   return [...(line ? [{ type: 'text' as const, text: esc(line) }] : []), ...(buttons.length ? [{ type: 'actions' as const, buttons }] : [])];
 }
+
+// ---- what it says -------------------------------------------------------------------------------------------
+
+export function threeWayProposed(e: Escalation, teacherName: string, principalName: string | undefined): Message {
+  const principal = principalName ?? 'the principal';
+  return textMessage(
+    `Proposed: a three-way conversation with ${teacherName} about escalation #${e.id} is on the agenda with it, for ${principal} to arrange. ${principal} reads it with the escalation, not before.`,
+    { type: 'context', text: esc(`Touchpoint sends ${teacherName} nothing about it: once it is arranged, invite them yourselves.`) },
+  );
+}
+export function threeWayArranged(e: Escalation, teacherName: string, coachName: string | undefined): Message {
+  return textMessage(
+    `Marked arranged: the three-way conversation with ${teacherName} about escalation #${e.id}.${coachName ? ` ${coachName} has been told.` : ''}`,
+    { type: 'context', text: esc(`Touchpoint sends ${teacherName} nothing about it: invite them yourselves.`) },
+  );
+}
+export const threeWayArrangedToCoach = (byName: string, e: Escalation, teacherName: string): Message =>
+  textMessage(`${byName} arranged the three-way conversation with ${teacherName} about escalation #${e.id}.`);
+export const threeWayWithdrawn = (e: Escalation): Message =>
+  textMessage(`The three-way conversation proposed on escalation #${e.id} is withdrawn; it is off the agenda.`);
