@@ -8,8 +8,8 @@ import { reply, type RequestContext } from '../../core/context';
 import type { LocalDate, TypedTime } from '../../core/datetime';
 import { zDate, zTypedTime } from '../../core/args';
 import type { Block, Message } from '../../messages/model';
-import { SESSION_REMINDER_KIND, composeSessionReminder, confirmSession, sessionToAnswer, suggestTime, upcomingSessions } from './sessions';
-import { SESSION_ACTIONS, SESSION_FORM, sessionsBlocks, sessionsMessage, suggestForm } from './session-messages';
+import { SESSION_REMINDER_KIND, awaitingTeacher, composeSessionReminder, confirmSession, sessionToAnswer, suggestTime, upcomingSessions } from './sessions';
+import { SESSION_ACTIONS, SESSION_FORM, awaitingAnswerMessage, sessionsBlocks, sessionsMessage, suggestForm } from './session-messages';
 
 const suggestFormSpec: FormSpec<{ date: LocalDate; time: TypedTime }> = {
   formId: SESSION_FORM,
@@ -17,10 +17,14 @@ const suggestFormSpec: FormSpec<{ date: LocalDate; time: TypedTime }> = {
   handle: (ctx, args, param) => reply(suggestTime(ctx, param, args.date, args.time)),
 };
 
-/** The actor's confirmed sessions still to come, as one message (none: no message); `asTeacher` keeps to their own requests. */
+/**
+ * The actor's confirmed sessions still to come, as one message (none: no message). `asTeacher`
+ * (`/coaching status`) keeps to their own requests, and adds the proposed times waiting for their answer.
+ */
 export function sessionsReply(ctx: RequestContext, asTeacher = false): Message[] {
   const lines = upcomingSessions(ctx.services, ctx.actor, ctx.now).filter((s) => !asTeacher || s.asTeacher);
-  return lines.length ? [sessionsMessage(lines)] : [];
+  const waiting = asTeacher ? awaitingTeacher(ctx.services, ctx.actor) : [];
+  return [...(waiting.length ? [awaitingAnswerMessage(waiting)] : []), ...(lines.length ? [sessionsMessage(lines)] : [])];
 }
 
 /** Home: the person's confirmed sessions to come. */

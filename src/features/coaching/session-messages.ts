@@ -98,3 +98,11 @@ export function sessionsMessage(lines: { when: string; withName: string }[]): Me
     blocks: sessionsBlocks(lines),
   };
 }
+
+/** A time the coach proposed that still waits for the teacher: shown again in `/coaching status`, with the buttons. */
+export function awaitingAnswerMessage(waiting: { session: CoachingSession; when: string; coachName: string }[]): Message {
+  return {
+    text: waiting.map((w) => `${w.coachName} proposes a coaching session: ${w.when}. Confirm it or suggest another time.`).join('\n'),
+    blocks: waiting.flatMap((w) => [{ type: 'text' as const, text: esc(`${w.coachName} proposes a coaching session: ${w.when}.`) }, answerButtons(w.session)]),
+  };
+}

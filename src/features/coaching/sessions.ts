@@ -154,6 +154,21 @@ export function upcomingSessions(services: Services, actor: Actor, now: Date): {
   });
 }
 
+/** Times the coach proposed on the teacher's accepted requests that wait for the teacher's answer (status shows them again, with the buttons). */
+export function awaitingTeacher(services: Services, actor: Actor): { session: CoachingSession; when: string; coachName: string }[] {
+  const tenantId = actor.tenant.id;
+  return services.coaching
+    .ofTeacher(tenantId, actor.user.id)
+    .filter((r) => r.status === 'accepted')
+    .flatMap((request) => {
+      const session = services.coaching.sessionsOfRequest(tenantId, request.id).find((s) => s.status === 'proposed');
+      const school = services.people.schoolById(tenantId, request.schoolId);
+      if (!session || !school || !decide('coaching.session.answer', actor, school, sessionFacts(request, session)).allowed) return [];
+      const coach = request.coachId !== null ? services.people.userById(tenantId, request.coachId) : undefined;
+      return [{ session, when: describeSession(session, school.timeZone), coachName: coach?.displayName ?? 'your coach' }];
+    });
+}
+
 /** The reminder before a confirmed session, composed when sent: dropped when it moved, was cancelled or is no longer theirs. */
 export function composeSessionReminder(services: Services, row: OutboxRow): Message | null {
   const session = services.coaching.sessionById(row.tenantId, Number(row.compose?.sessionId));

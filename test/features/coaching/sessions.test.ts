@@ -140,6 +140,11 @@ describe('the coaching-session loop', () => {
 
   it('the teacher confirms the coach’s time; a time outside the school day asks how to write it; a past time is refused', async () => {
     const toTaylor = await proposed();
+    // /coaching status shows the time waiting for Taylor's answer again, with the buttons.
+    const status = h.coaching('taylor', 'status');
+    expect(text(status)).toContain('Casey Lee proposes a coaching session: Tue 24 Nov 2026, 10:00–10:30 EST. Confirm it or suggest another time.');
+    expect(status.messages.flatMap(buttonsOf).map((b) => b.label)).toEqual(expect.arrayContaining(['Confirm', 'Suggest another time']));
+    expect(text(h.coaching('jordan', 'status'))).not.toContain('proposes a coaching session');
     const form = formIn(h.press('taylor', toTaylor, 'Suggest another time'));
     expect(text(h.submit('taylor', form.formId, { date: '2026-11-25', time: '6:00' }).reply)).toContain(
       '"6:00" could be 06:00 or 18:00; write it as 06:00 or 18:00',
@@ -152,6 +157,7 @@ describe('the coaching-session loop', () => {
     expect(dmsTo(await h.deliver(), 'casey').map((d) => d.message.text)).toEqual([
       'Taylor Morgan confirmed the coaching session: Tue 24 Nov 2026, 10:00–10:30 EST. It is in /touchpoint next and your calendar feed.',
     ]);
+    expect(text(h.coaching('taylor', 'status'))).not.toContain('proposes a coaching session');
     expect(text(h.run('casey', 'next'))).toContain('Coaching session with Taylor Morgan: Tue 24 Nov 2026, 10:00–10:30 EST.');
   });
 
