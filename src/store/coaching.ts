@@ -14,8 +14,10 @@ import type {
   Helpful,
   MessageKind,
   NewDraft,
+  CoachingSession,
   OfficeHour,
   RequestStatus,
+  SessionStatus,
   Topic,
 } from '../core/ports/coaching';
 import { TOPICS } from '../core/ports/coaching';
@@ -46,6 +48,22 @@ function toRequest(r: Row): CoachingRequest {
     closedAt: dateOrNull(r.closed_at),
   };
 }
+
+function toSession(r: Row): CoachingSession {
+  return {
+    id: r.id as number,
+    requestId: r.request_id as number,
+    startsAt: new Date(r.starts_at as string),
+    minutes: r.minutes as number,
+    status: r.status as SessionStatus,
+    proposedBy: (r.proposed_by as number | null) ?? null,
+    createdAt: new Date(r.created_at as string),
+    updatedAt: new Date(r.updated_at as string),
+  };
+}
+
+/** A session's row, checked to be in the tenant through its request's school. */
+const SESSION_IN_TENANT = `FROM coaching_sessions s JOIN coaching_requests x ON x.id = s.request_id JOIN schools sc ON sc.id = x.school_id AND sc.tenant_id = @tenantId`;
 
 function toMessage(r: Row): CoachingMessage {
   return {
@@ -269,6 +287,58 @@ export class CoachingStore implements CoachingRepository {
   messages(tenantId: number, requestId: number): CoachingMessage[] {
     if (!this.byId(tenantId, requestId)) return [];
     return (this.db.prepare('SELECT * FROM coaching_messages WHERE request_id = ? ORDER BY id').all(requestId) as Row[]).map(toMessage);
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------------
+
+  proposeSession(tenantId: number, p: { requestId: number; startsAt: Date; minutes: number; proposedBy: number }, now: Date): CoachingSession {
+    if (!this.byId(tenantId, p.requestId)) throw new Error('request not in tenant');
+    this.db
+      .prepare(`UPDATE coaching_sessions SET status = 'superseded', updated_at = ? WHERE request_id = ? AND status = 'proposed'`)
+      .run(iso(now), p.requestId);
+    const info = this.db
+      .prepare(
+        `INSERT INTO coaching_sessions (request_id, starts_at, minutes, status, proposed_by, created_at, updated_at) VALUES (?, ?, ?, 'proposed', ?, ?, ?)`,
+      )
+      .run(p.requestId, iso(p.startsAt), p.minutes, p.proposedBy, iso(now), iso(now));
+    return this.sessionById(tenantId, Number(info.lastInsertRowid))!;
+  }
+
+  sessionById(tenantId: number, sessionId: number): CoachingSession | undefined {
+    const r = this.db.prepare(`SELECT s.* ${SESSION_IN_TENANT} WHERE s.id = @sessionId`).get({ tenantId, sessionId }) as Row | undefined;
+    return r && toSession(r);
+  }
+
+  setSessionStatus(tenantId: number, sessionId: number, status: SessionStatus, now: Date): CoachingSession {
+    if (!this.sessionById(tenantId, sessionId)) throw new Error('session not in tenant');
+    this.db.prepare('UPDATE coaching_sessions SET status = ?, updated_at = ? WHERE id = ?').run(status, iso(now), sessionId);
+    return this.sessionById(tenantId, sessionId)!;
+  }
+
+  sessionsOfRequest(tenantId: number, requestId: number): CoachingSession[] {
+    return (this.db.prepare(`SELECT s.* ${SESSION_IN_TENANT} WHERE s.request_id = @requestId ORDER BY s.id DESC`).all({ tenantId, requestId }) as Row[]).map(
+      toSession,
+    );
+  }
+
+  confirmedSessionsOfUser(tenantId: number, userId: number, from: Date): { session: CoachingSession; request: CoachingRequest }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.id AS session_id ${SESSION_IN_TENANT}
+          WHERE s.status = 'confirmed' AND x.status = 'accepted' AND (x.teacher_id = @userId OR x.coach_id = @userId)
+            AND datetime(s.starts_at, '+' || s.minutes || ' minutes') > datetime(@from) ORDER BY s.starts_at, s.id`,
+      )
+      .all({ tenantId, userId, from: iso(from) }) as Row[];
+    return rows.map((r) => {
+      const session = this.sessionById(tenantId, r.session_id as number)!;
+      return { session, request: this.byId(tenantId, session.requestId)! };
+    });
+  }
+
+  setSessionDate(tenantId: number, requestId: number, date: LocalDate, now: Date): CoachingRequest {
+    if (!this.byId(tenantId, requestId)) throw new Error('request not in tenant');
+    this.db.prepare('UPDATE coaching_requests SET session_date = ?, updated_at = ? WHERE id = ?').run(date, iso(now), requestId);
+    return this.byId(tenantId, requestId)!;
   }
 
   // ---- office hours ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /** Escalations: reads are scoped by tenant through the school; the policy decides who sees them. */
 import type { Db } from './db';
 import type { LocalDate } from '../core/datetime';
-import type { Category, Escalation, EscalationChange, EscalationRepository, NewEscalation, Stage } from '../core/ports/escalations';
+import type { Category, Escalation, EscalationChange, EscalationRepository, NewEscalation, Stage, ThreeWay } from '../core/ports/escalations';
 import { encodeForSchool, escalationRenderer, type RenderNullable } from './person-refs';
 
 type Row = Record<string, unknown>;
@@ -34,6 +34,9 @@ function toEscalation(r: Row, renderIn: (schoolId: number) => RenderNullable): E
     followUpDate: (r.follow_up_date as LocalDate | null) ?? null,
     closedAt: date(r.closed_at),
     visibleFrom: date(r.visible_from),
+    threeWay: (r.three_way as ThreeWay | null) ?? null,
+    threeWayAt: date(r.three_way_at),
+    threeWayBy: (r.three_way_by as number | null) ?? null,
     createdAt: new Date(r.created_at as string),
   };
 }
@@ -55,6 +58,9 @@ const COLUMNS: Record<keyof EscalationChange, string> = {
   followUpDate: 'follow_up_date',
   closedAt: 'closed_at',
   visibleFrom: 'visible_from',
+  threeWay: 'three_way',
+  threeWayAt: 'three_way_at',
+  threeWayBy: 'three_way_by',
 };
 
 export class EscalationStore implements EscalationRepository {
@@ -129,6 +135,18 @@ export class EscalationStore implements EscalationRepository {
         )
         .all({ tenantId, partnershipId, until }) as Row[]
     ).map((r) => toEscalation(r, render));
+  }
+
+  /** Raised, not urgent, not readable by the principals yet: their reading time follows their touch-point. */
+  awaitingAgenda(now: Date, tenantId?: number): { tenantId: number; escalation: Escalation }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT e.*, sc.tenant_id AS tenant FROM escalations e JOIN schools sc ON sc.id = e.school_id
+          WHERE e.stage = 'raised' AND e.urgent = 0 AND e.partnership_id IS NOT NULL AND e.visible_from > @now
+            AND (@tenantId IS NULL OR sc.tenant_id = @tenantId) ORDER BY e.id`,
+      )
+      .all({ now: iso(now), tenantId: tenantId ?? null }) as Row[];
+    return rows.map((r) => ({ tenantId: r.tenant as number, escalation: toEscalation(r, escalationRenderer(this.db, r.tenant as number)) }));
   }
 
   /** Counts by category and stage (the only form in which escalations reach a report). */

@@ -130,7 +130,16 @@ describe('fuzzing the command language and the forms', () => {
       .list()
       .filter((c) => c.form !== undefined)
       .map((c) => `${c.root}.${c.name}`);
-    const formIds = [...commandForms, 'agenda.edit', 'agenda.notes', 'agenda.next-step', 'agenda.reschedule', 'escalation.outcome', 'nonsense.form'];
+    const formIds = [
+      ...commandForms,
+      'agenda.edit',
+      'agenda.notes',
+      'agenda.next-step',
+      'agenda.reschedule',
+      'escalation.outcome',
+      'coaching.session.suggest',
+      'nonsense.form',
+    ];
     const value = fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom(...words), fc.constant(undefined));
     const keys = [
       'person',
@@ -210,6 +219,11 @@ describe('fuzzing the command language and the forms', () => {
       'escalation.withdraw',
       'escalation.ack',
       'escalation.outcome',
+      'escalation.three-way',
+      'escalation.three-way-arranged',
+      'escalation.three-way-withdraw',
+      'coaching.session.confirm',
+      'coaching.session.suggest',
       'command.rerun',
       'no.such.action',
     ];

@@ -18,13 +18,18 @@ export function canSeeInCalendarFeed(owner: Actor, school: School, partnership: 
   return stillInRole ? allow : deny(`You no longer hold your role at ${school.name}.`);
 }
 
-/** A calendar feed: principals, assistant principals and coaches who are in a partnership (teachers never). */
-export function canHaveCalendarFeed(actor: Actor, partnerships: { school: School; partnership: Partnership }[]): Decision {
+/**
+ * A calendar feed: principals, assistant principals and coaches who are in a partnership, and
+ * anyone with a confirmed coaching session they may see (`hasCoachingSessions`: shown there only
+ * as "Coaching session", so a teacher's feed says nothing more than that).
+ */
+export function canHaveCalendarFeed(actor: Actor, partnerships: { school: School; partnership: Partnership }[], hasCoachingSessions = false): Decision {
   if (partnerships.some(({ school, partnership }) => canSeeInCalendarFeed(actor, school, partnership).allowed)) return allow;
+  if (hasCoachingSessions) return allow;
   return deny(
     booksTouchpoints(actor)
       ? 'Your calendar feed holds your touch-points, and you have none yet. Book one with /touchpoint book @name weekly tue 14:00.'
-      : 'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; teachers have none.',
+      : 'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; a teacher has one once a coaching session is confirmed.',
   );
 }
 

@@ -75,6 +75,36 @@ export function canCoach(actor: Actor, school: School): Decision {
   return hasRole(actor, school.id, 'coach') ? allow : deny('Only coaches have a coaching queue and office hours.');
 }
 
+// ---- coaching sessions -------------------------------------------------------------------------
+
+/** What the policy needs to know about a session: its request's school, teacher and coach, and who proposed the time. */
+export interface CoachingSessionFacts {
+  schoolId: number;
+  teacherId: number;
+  coachId: number | null;
+  proposedBy: number | null;
+}
+
+const NO_SUCH_SESSION = 'There is no such coaching session you can see.';
+
+/**
+ * A session (its time, with whom): the teacher and the coach who took the request up, while still a
+ * coach of the school; never leaders, admins, or other coaches. A principal must not learn that a
+ * teacher has a coaching session, so nothing about one reaches anyone else, in any form.
+ */
+export function canSeeCoachingSession(actor: Actor, school: School, s: CoachingSessionFacts): Decision {
+  if (!sameTenant(actor, school) || s.schoolId !== school.id) return deny(NO_SUCH_SESSION);
+  if (s.teacherId === actor.user.id) return allow;
+  return s.coachId === actor.user.id && hasRole(actor, school.id, 'coach') ? allow : deny(NO_SUCH_SESSION);
+}
+
+/** Confirming a proposed time (or answering it with another): the one of the two who did not propose it. */
+export function canAnswerCoachingSession(actor: Actor, school: School, s: CoachingSessionFacts): Decision {
+  const see = canSeeCoachingSession(actor, school, s);
+  if (!see.allowed) return see;
+  return s.proposedBy === actor.user.id ? deny('You proposed this time: the other person confirms it or suggests another.') : allow;
+}
+
 /** What a leader may see of one request: nothing unless the teacher shared it; then topic, teacher, status and dates only. */
 export interface LeaderRequestFields {
   topic: string;

@@ -73,6 +73,18 @@ export function canAcknowledgeEscalation(actor: Actor, school: School, e: Escala
     : deny('Only the principal or an assistant principal acknowledges an urgent escalation.');
 }
 
+/**
+ * Marking a proposed three-way conversation (coach, teacher, principal) arranged: the school's
+ * principal or assistant principals, once they may read the escalation (with the compiled agenda).
+ */
+export function canArrangeThreeWay(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
+  const view = canViewEscalation(actor, school, e, now);
+  if (!view.allowed) return view;
+  return hasRole(actor, school.id, 'principal', 'assistant_principal')
+    ? allow
+    : deny('Only the principal or an assistant principal arranges the three-way conversation.');
+}
+
 /** Recording the outcome after it was raised: the principal, the APs, or the raising coach. */
 export function canRecordEscalationOutcome(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
   const view = canViewEscalation(actor, school, e, now);

@@ -34,6 +34,7 @@ export {
 } from './series';
 export {
   canAcknowledgeEscalation,
+  canArrangeThreeWay,
   canChangeEscalationSettings,
   canCountEscalations,
   canRaiseEscalation,
@@ -51,14 +52,17 @@ export {
   FEWER_THAN_MIN,
   aggregateCount,
   canActAsRequester,
+  canAnswerCoachingSession,
   canAnswerRequest,
   canCoach,
   canRequestCoaching,
   canSeeCoachingDemand,
+  canSeeCoachingSession,
   canSeeHelpfulAnswer,
   canSeeRequest,
   requestFieldsForLeader,
   type CoachingRequestFacts,
+  type CoachingSessionFacts,
   type LeaderRequestFields,
 } from './coaching';
 export { maySeeMeetingNote, type MeetingNoteFacts } from './meeting-notes';

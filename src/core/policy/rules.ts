@@ -5,6 +5,7 @@ import { canAnswerInvitation, canCreateSchool, canExportSchool, canGiveRole, can
 import { canAnswerProposal, canBook, canEditItem, canManageClosures, canManageSeries, canUseAgenda, canViewHealth, canViewPartnership } from './series';
 import {
   canAcknowledgeEscalation,
+  canArrangeThreeWay,
   canChangeEscalationSettings,
   canCountEscalations,
   canRaiseEscalation,
@@ -13,7 +14,17 @@ import {
   canSteerEscalation,
   canViewEscalation,
 } from './escalation';
-import { canActAsRequester, canAnswerRequest, canCoach, canRequestCoaching, canSeeCoachingDemand, canSeeHelpfulAnswer, canSeeRequest } from './coaching';
+import {
+  canActAsRequester,
+  canAnswerCoachingSession,
+  canAnswerRequest,
+  canCoach,
+  canRequestCoaching,
+  canSeeCoachingDemand,
+  canSeeCoachingSession,
+  canSeeHelpfulAnswer,
+  canSeeRequest,
+} from './coaching';
 import { canHaveCalendarFeed, canImportSchoolCalendar, canSeeInCalendarFeed } from './calendar';
 import { maySeeMeetingNote } from './meeting-notes';
 
@@ -44,6 +55,7 @@ export const RULES = {
   'escalation.steer': canSteerEscalation,
   'escalation.acknowledge': canAcknowledgeEscalation,
   'escalation.outcome': canRecordEscalationOutcome,
+  'escalation.arrange': canArrangeThreeWay,
   'escalation.count': canCountEscalations,
   'escalation.settings': canChangeEscalationSettings,
   'audit.read': canReadAuditLog,
@@ -54,6 +66,8 @@ export const RULES = {
   'coaching.helpful': canSeeHelpfulAnswer,
   'coaching.demand': canSeeCoachingDemand,
   'coaching.coach': canCoach,
+  'coaching.session.see': canSeeCoachingSession,
+  'coaching.session.answer': canAnswerCoachingSession,
   'calendar.feed.see': canSeeInCalendarFeed,
   'calendar.feed.have': canHaveCalendarFeed,
   'calendar.import': canImportSchoolCalendar,

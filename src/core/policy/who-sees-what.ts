@@ -36,6 +36,18 @@ export const WHO_SEES_WHAT: readonly VisibilityRow[] = [
     data: 'Coaching request, shared by the teacher',
     sees: ['Everything (their own)', 'Nothing', 'Everything', 'Nothing', 'Topic, teacher, status and dates', 'Same as principals', 'Nothing'],
   },
+  {
+    data: 'Coaching session (a time the teacher and the coach agreed)',
+    sees: [
+      'Their own: the time and the coach',
+      'Nothing',
+      'The coach who took the request up: the time and the teacher',
+      'Nothing',
+      'Nothing, not even that there is one',
+      'Nothing',
+      'Nothing',
+    ],
+  },
   { data: '"Was it helpful?" answers', sees: ['Their own answer', 'Nothing', 'Everything', 'Nothing', 'Nothing', 'Nothing', 'Nothing'] },
   {
     data: 'Escalation',

@@ -42,6 +42,19 @@ export interface CoachingMessage {
   createdAt: Date;
 }
 
+/** A session for an accepted request: a time one side proposed, and whether the other confirmed it. */
+export type SessionStatus = 'proposed' | 'confirmed' | 'superseded' | 'cancelled';
+export interface CoachingSession {
+  id: number;
+  requestId: number;
+  startsAt: Date;
+  minutes: number;
+  status: SessionStatus;
+  proposedBy: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface OfficeHour {
   weekday: Weekday;
   start: LocalTime;
@@ -125,6 +138,16 @@ export interface CoachingRepository {
     now: Date,
   ): CoachingMessage;
   messages(tenantId: number, requestId: number): CoachingMessage[];
+  /** A new proposed time for a request's session; any earlier proposal still waiting is superseded. */
+  proposeSession(tenantId: number, s: { requestId: number; startsAt: Date; minutes: number; proposedBy: number }, now: Date): CoachingSession;
+  sessionById(tenantId: number, sessionId: number): CoachingSession | undefined;
+  setSessionStatus(tenantId: number, sessionId: number, status: SessionStatus, now: Date): CoachingSession;
+  /** A request's sessions, newest first. */
+  sessionsOfRequest(tenantId: number, requestId: number): CoachingSession[];
+  /** Confirmed sessions of accepted requests in which the user is the teacher or the coach, ending after `from`, soonest first. */
+  confirmedSessionsOfUser(tenantId: number, userId: number, from: Date): { session: CoachingSession; request: CoachingRequest }[];
+  /** Sets the date a request's session is on (the coach is asked to mark it done after it). */
+  setSessionDate(tenantId: number, requestId: number, date: LocalDate, now: Date): CoachingRequest;
   officeHours(tenantId: number, coachId: number): OfficeHour[];
   /** Replaces the coach's whole set (an empty list clears it). */
   setOfficeHours(tenantId: number, coachId: number, slots: OfficeHour[]): void;

@@ -5,6 +5,9 @@ export const CATEGORIES = ['curriculum', 'safety', 'conduct', 'resources', 'othe
 export type Category = (typeof CATEGORIES)[number];
 export const STAGES = ['reflecting', 'raised', 'urgent', 'plan', 'resolved', 'withdrawn'] as const;
 export type Stage = (typeof STAGES)[number];
+/** A three-way conversation (coach, teacher, principal) proposed on a raised escalation, and where it stands. */
+export const THREE_WAY_STATES = ['proposed', 'arranged', 'withdrawn'] as const;
+export type ThreeWay = (typeof THREE_WAY_STATES)[number];
 
 export interface Escalation {
   id: number;
@@ -29,6 +32,9 @@ export interface Escalation {
   followUpDate: LocalDate | null;
   closedAt: Date | null;
   visibleFrom: Date | null;
+  threeWay: ThreeWay | null;
+  threeWayAt: Date | null;
+  threeWayBy: number | null;
   createdAt: Date;
 }
 
@@ -47,6 +53,9 @@ export interface EscalationChange {
   followUpDate?: LocalDate | null;
   closedAt?: Date | null;
   visibleFrom?: Date;
+  threeWay?: ThreeWay;
+  threeWayAt?: Date;
+  threeWayBy?: number;
 }
 
 /** A new escalation's fields. */
@@ -72,6 +81,11 @@ export interface EscalationRepository {
   openOfSchool(tenantId: number, schoolId: number): Escalation[];
   /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
   forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[];
+  /**
+   * Raised, not urgent, and not readable by the principals yet (visible from after `now`), of one
+   * workspace or all: the ones whose reading time follows their touch-point when it moves.
+   */
+  awaitingAgenda(now: Date, tenantId?: number): { tenantId: number; escalation: Escalation }[];
   /** Counts by category and stage (the only form in which escalations reach a report). */
   countsOfSchool(
     tenantId: number,

@@ -5,6 +5,7 @@ import type { CommandRegistry, CommandSpec } from '../../core/registry';
 import { reply } from '../../core/context';
 import { daysBetween, isLocalTime, minutesOfDay, type LocalDate, type TypedDay, type TypedTime } from '../../core/datetime';
 import { noArguments, noExtra, onlyWithPerson, takeWith, word, zDate, zMinutes, zTimeZone, zTypedDay, zTypedTime, zWeekday } from '../../core/args';
+import { sessionsReply } from '../coaching';
 import { createSchool, homeSection, nextTouchpoints, resumeSeries, skipNext, undoSkip, type NewSchool } from './service';
 import { askMove, askPause, confirmMove, confirmPause } from './changes';
 import { acceptChange, askReschedule, confirmReschedule, declineChange, type RescheduleRequest } from './reschedule';
@@ -116,12 +117,12 @@ const book: CommandSpec<BookingRequest> = {
 const next: CommandSpec<Record<string, never>> = {
   root: 'touchpoint',
   name: 'next',
-  visibility: 'channel-safe',
+  // Private: it lists the person's confirmed coaching sessions too, which nobody else may learn of.
   usage: 'next',
   describe: 'your next touch-point(s), in your school’s time zone',
   example: 'next',
   ...noArguments,
-  handle: (ctx) => reply(...nextTouchpoints(ctx)),
+  handle: (ctx) => reply(...nextTouchpoints(ctx), ...sessionsReply(ctx)),
 };
 
 // ---- skip, move, pause, resume, cancel ----------------------------------------------------------------

@@ -22,6 +22,7 @@ import { isSlotDate, nextSlots, slotFor, slotsBetween, type Slot } from '../book
 import { SECTION_LABELS } from '../agenda/service';
 import { feedMeetingNotes } from '../agenda/history';
 import { vtimezone } from './vtimezone';
+import { sessionFeedEvents } from '../coaching';
 
 /** Statuses whose slot does not take place: an EXDATE in the feed. */
 export const EXCLUDED_STATUSES: ReadonlySet<OccurrenceStatus> = new Set(['skipped', 'closed', 'paused', 'cancelled']);
@@ -225,6 +226,11 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
       });
     }
   }
+  // Confirmed coaching sessions: "Coaching session" and a time only, never the topic (coaching/sessions.ts).
+  for (const s of sessionFeedEvents(services, owner, now)) {
+    const at = (d: Date): TZDate => new TZDate(d.getTime(), s.timeZone);
+    cal.createEvent({ id: s.uid, stamp: now, timezone: s.timeZone, summary: s.summary, start: at(s.startsAt), end: at(s.endsAt) });
+  }
   return cal.toString();
 }
 
@@ -251,7 +257,8 @@ export function calendarRoute(services: Services, clock: Clock): RouteHandler {
           const owner = feedOwner(services, m[1]);
           if (!owner) return undefined;
           const repo = services.calendar;
-          if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id)).allowed) return undefined;
+          const sessions = sessionFeedEvents(services, owner, now).length > 0;
+          if (!canHaveCalendarFeed(owner, repo.partnershipsOfUser(owner.tenant.id, owner.user.id), sessions).allowed) return undefined;
           const text = buildFeed(services, owner, now);
           repo.markFetched(owner.tenant.id, owner.user.id, now);
           return text;

@@ -10,15 +10,17 @@ import { authorize } from '../../core/policy';
 import { formatInstant } from '../../core/datetime';
 import { pickSchool } from '../booking/service';
 import { feedUrl } from './feed';
+import { sessionFeedEvents } from '../coaching';
 import { importSchoolCalendar, syncSchoolCalendars, type ImportResult, type SchoolCalendarSource } from './import';
 import { UnreadableCalendar } from './ics';
 import { feedStatusMessage, importedMessage, linkMessage, rotateQuestion } from './messages';
 
 export const newFeedToken = (): string => randomBytes(24).toString('base64url');
 
-/** Feeds are for leaders and coaches who are in a partnership (teachers never). */
+/** Feeds are for leaders and coaches who are in a partnership, and for anyone with a confirmed coaching session. */
 function entitled(ctx: RequestContext): void {
-  authorize('calendar.feed.have', ctx.actor, ctx.services.calendar.partnershipsOfUser(ctx.actor.tenant.id, ctx.actor.user.id));
+  const sessions = sessionFeedEvents(ctx.services, ctx.actor, ctx.now).length > 0;
+  authorize('calendar.feed.have', ctx.actor, ctx.services.calendar.partnershipsOfUser(ctx.actor.tenant.id, ctx.actor.user.id), sessions);
 }
 
 function auditFeed(ctx: RequestContext, action: string): void {

@@ -9,8 +9,8 @@ import type { CommandRegistry, CommandSpec, FormSpec } from '../../core/registry
 import { tokenize } from '../../core/registry';
 import { reply, type Reply, type RequestContext, type Services } from '../../core/context';
 import type { Block, Message } from '../../messages/model';
-import type { LocalDate } from '../../core/datetime';
-import { noArguments, noExtra, word, zDate, zFlag } from '../../core/args';
+import type { LocalDate, TypedTime } from '../../core/datetime';
+import { noArguments, noExtra, word, zDate, zFlag, zTypedTime } from '../../core/args';
 import { FORMATS, type Format, type Topic } from '../../core/ports';
 import { ANSWER_MAX, DETAILS_MAX, TIMES_MAX, TOPIC_HINT, topicOf } from './labels';
 import { parseRequestId, readerMayStillSee } from './lifecycle';
@@ -53,6 +53,7 @@ import {
 import { FORMS, acceptForm, askForm, declineForm, replyForm, requestForm, type RequestPrefill } from './forms';
 import { forgetConfirmation, forgottenReply, homeBlocks, keptReply, queueMessage, statusMessage } from './views';
 import { COACHING_KINDS, composeCoachingReminder, planCoachingReminders } from './reminders';
+import { registerCoachingSessions, sessionsReply } from './session-commands';
 
 // ---- request --------------------------------------------------------------------------------------
 
@@ -148,17 +149,25 @@ const zOptionalAnswer = z
   .max(ANSWER_MAX, { error: `at most ${ANSWER_MAX} characters, please` })
   .optional();
 
-const acceptFormSpec: FormSpec<{ when: string; date?: LocalDate; note?: string }> = {
+const acceptFormSpec: FormSpec<{ when?: string; date?: LocalDate; time?: TypedTime; note?: string }> = {
   formId: FORMS.accept,
   schema: (pctx) =>
-    z.object({
-      when: word('say the time you propose').pipe(z.string().max(TIMES_MAX, { error: `the proposed time must be at most ${TIMES_MAX} characters` })),
-      date: zDate(pctx.today).optional(),
-      note: zOptionalAnswer,
-    }),
+    z
+      .object({
+        when: z
+          .string()
+          .trim()
+          .max(TIMES_MAX, { error: `the proposed time must be at most ${TIMES_MAX} characters` })
+          .optional(),
+        date: zDate(pctx.today).optional(),
+        time: zTypedTime().optional(),
+        note: zOptionalAnswer,
+      })
+      .transform((a) => ({ ...a, when: a.when || undefined }))
+      .refine((a) => a.when || (a.date && a.time), { error: 'say the time you propose', path: ['when'] }),
   handle(ctx, args, param) {
-    const { request: r, teacher } = acceptRequest(ctx, param, args);
-    return reply(acceptedReply(r, teacher, args.when));
+    const { request: r, teacher, when } = acceptRequest(ctx, param, args);
+    return reply(acceptedReply(r, teacher, when));
   },
 };
 
@@ -199,7 +208,7 @@ const status: CommandSpec<Record<string, never>> = {
   describe: 'your requests and where they stand',
   example: 'status',
   ...noArguments,
-  handle: (ctx) => reply(statusMessage(ownRequests(ctx))),
+  handle: (ctx) => reply(statusMessage(ownRequests(ctx)), ...sessionsReply(ctx, true)),
 };
 
 function withdrawRequest(ctx: RequestContext, value: string): Reply {
@@ -315,6 +324,7 @@ export function registerCoaching(registry: CommandRegistry): void {
   registry.action({ actionId: ACTIONS.forget, settles: 'Erased', handle: (ctx, v) => reply(forgottenReply(forgetMe(ctx, v))) });
   registry.action({ actionId: ACTIONS.keep, settles: 'Kept', handle: () => reply(keptReply()) });
   registry.homeSection(coachingHome);
+  registerCoachingSessions(registry);
   registry.planner(planCoachingReminders);
   for (const kind of Object.values(COACHING_KINDS)) registry.composer(kind, composeCoachingReminder);
   // Roles change while a DM waits: the coach it was for must still be one of the request's readers.

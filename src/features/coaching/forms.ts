@@ -111,13 +111,21 @@ export function acceptForm(r: CoachingRequest, teacher: User): Message {
         inputs: [
           {
             id: 'when',
-            label: 'Proposed time',
+            label: 'Proposed time, in your words',
             kind: 'text',
-            required: true,
+            required: false,
             placeholder: 'Tue 1 Dec, 10:00, room 12',
             ...(r.preferredTimes ? { hint: `They prefer: ${r.preferredTimes}` } : {}),
           },
           { id: 'date', label: 'Session date', kind: 'date', required: false, hint: 'If you give one, you are asked to mark it done afterwards.' },
+          {
+            id: 'time',
+            label: 'Start time',
+            kind: 'text',
+            required: false,
+            placeholder: '10:00',
+            hint: `With the date, ${teacher.displayName} can confirm it or suggest another time; a confirmed session is in both your calendars.`,
+          },
           { id: 'note', label: 'A note', kind: 'longtext', required: false },
         ],
       },

@@ -3,3 +3,5 @@ export { registerCoaching } from './commands';
 export { parseSlots } from './hours';
 export { coachingDemandBlocks, coachingDemandMessage, coachingExportSection, schoolDemand } from './demand';
 export { composeCoachingReminder, isCoachingReminder, planCoachingReminders, COACHING_KINDS } from './reminders';
+export { sessionsReply } from './session-commands';
+export { sessionFeedEvents } from './sessions';

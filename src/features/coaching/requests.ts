@@ -8,7 +8,7 @@ import type { RequestContext } from '../../core/context';
 import type { School, User } from '../../core/model';
 import { Refusal, UsageError } from '../../core/errors';
 import { authorize, hasRole } from '../../core/policy';
-import { formatLocalDate, todayIn, type LocalDate } from '../../core/datetime';
+import { formatLocalDate, todayIn, type LocalDate, type TypedTime } from '../../core/datetime';
 import { HELPFUL, type CoachingRequest, type Format, type Helpful, type Topic } from '../../core/ports';
 import { LIFECYCLE, requestFor } from './lifecycle';
 import { HELPFUL_LABELS } from './labels';
@@ -27,6 +27,8 @@ import {
 import type { RequestPrefill } from './forms';
 import { planNudges, planSessionFollowUp, requestKey } from './reminders';
 import { freezeClosedDemand } from './demand';
+import { SESSION_MINUTES, proposeWithAcceptance, sessionStart } from './sessions';
+import { describeSession, proposalBlocks } from './session-messages';
 
 const noCoach = (school: School): string =>
   `${school.name} has no instructional coach on Touchpoint yet, so there is no one to send a request to. Nothing was saved.`;
@@ -161,30 +163,41 @@ export function answerable(
 }
 
 export interface Acceptance {
-  when: string;
+  /** The time in the coach's words (with a place, say); optional when a date and a time are given. */
+  when?: string;
   date?: LocalDate;
+  /** With the date: a session the teacher confirms or answers with another time (sessions.ts). */
+  time?: TypedTime;
   note?: string;
 }
 
 /** The coach accepts and proposes a time; with a session date, they are asked to mark it done after it. */
-export function acceptRequest(ctx: RequestContext, value: string, a: Acceptance): { request: CoachingRequest; teacher: User } {
+export function acceptRequest(ctx: RequestContext, value: string, a: Acceptance): { request: CoachingRequest; teacher: User; when: string } {
   const { request: r, school, teacher } = answerable(ctx, 'accept', value);
   if (a.date && a.date < todayIn(ctx.now, school.timeZone)) throw new UsageError('the session date is in the past', 'date');
+  if (a.time && !a.date) throw new UsageError('give the session date with the time', 'date');
+  const startsAt = a.date && a.time ? sessionStart(ctx, school, a.date, a.time) : undefined;
+  const when = a.when ?? (startsAt ? describeSession({ startsAt, minutes: SESSION_MINUTES }, school.timeZone) : undefined);
+  if (!when) throw new UsageError('say the time you propose', 'when');
   const tenantId = ctx.actor.tenant.id;
   const updated = ctx.services.coaching.answer(
     tenantId,
     r.id,
-    { status: LIFECYCLE.accept.to, coachId: ctx.actor.user.id, proposedTime: a.when, sessionDate: a.date ?? null },
+    { status: LIFECYCLE.accept.to, coachId: ctx.actor.user.id, proposedTime: when, sessionDate: a.date ?? null },
     ctx.now,
   );
   const msg = ctx.services.coaching.addMessage(
     tenantId,
-    { requestId: r.id, authorId: ctx.actor.user.id, kind: 'accept', text: [a.when, a.note].filter(Boolean).join('\n') },
+    { requestId: r.id, authorId: ctx.actor.user.id, kind: 'accept', text: [when, a.note].filter(Boolean).join('\n') },
     ctx.now,
   );
-  ctx.notify(teacher, 'coaching.accepted', acceptedMessage(updated, ctx.actor.user, a.when, a.date ?? null, a.note ?? null), `${requestKey(r.id)}m${msg.id}`);
+  const accepted = acceptedMessage(updated, ctx.actor.user, when, startsAt ? null : (a.date ?? null), a.note ?? null);
+  // A date and a time: a session the teacher confirms, or answers with another time.
+  const session = startsAt ? proposeWithAcceptance(ctx, updated, startsAt) : undefined;
+  const message = session ? { ...accepted, blocks: [...accepted.blocks, ...proposalBlocks(session, describeSession(session, school.timeZone))] } : accepted;
+  ctx.notify(teacher, 'coaching.accepted', message, `${requestKey(r.id)}m${msg.id}`);
   planSessionFollowUp(ctx.services, tenantId, updated, school, ctx.now);
-  return { request: r, teacher };
+  return { request: r, teacher, when };
 }
 
 /** The coach asks the teacher a question; the request is then in conversation with them. */

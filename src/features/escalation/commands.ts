@@ -46,6 +46,16 @@ import {
 } from './messages';
 import { composeEscalation } from './reminders';
 import { ADMIN_ALERT_KIND, adminAlert, urgentDelivered, urgentUndeliverable } from './reach';
+import { followTouchpoints } from './follow';
+import {
+  THREE_WAY_ACTIONS,
+  takeThreeWayStep,
+  threeWayArranged,
+  threeWayArrangedToCoach,
+  threeWayOffer,
+  threeWayProposed,
+  threeWayWithdrawn,
+} from './three-way';
 
 const reply = (...messages: Reply['messages']): Reply => ({ messages });
 
@@ -162,9 +172,35 @@ export function registerEscalation(registry: CommandRegistry): void {
     actionId: 'escalation.raise',
     settles: 'Raised',
     handle: (ctx, v) => {
-      const { principalName, occurrence } = raise(ctx, v);
-      return reply(raised(principalName, occurrence));
+      const { e, principalName, occurrence } = raise(ctx, v);
+      // "Raise it — they know": a conversation with the teacher present is offered (three-way.ts).
+      const said = raised(principalName, occurrence);
+      return reply({ ...said, blocks: [...said.blocks, ...threeWayOffer(ctx, e, principalName)] });
     },
+  });
+  registry.action({
+    actionId: THREE_WAY_ACTIONS.propose,
+    settles: 'Proposed',
+    handle: (ctx, v) => {
+      const { e, teacherName } = takeThreeWayStep(ctx, 'propose', v);
+      return reply(threeWayProposed(e, teacherName, raisedTo(ctx, e)));
+    },
+  });
+  registry.action({
+    actionId: THREE_WAY_ACTIONS.arrange,
+    settles: 'Marked arranged',
+    handle: (ctx, v) => {
+      const { e, teacherName } = takeThreeWayStep(ctx, 'arrange', v);
+      const coach = e.coachId !== null ? ctx.services.people.userById(ctx.actor.tenant.id, e.coachId) : undefined;
+      if (coach)
+        ctx.notify(coach, 'escalation.three-way', threeWayArrangedToCoach(ctx.actor.user.displayName, e, teacherName), `esc:${e.id}:three-way:arranged`);
+      return reply(threeWayArranged(e, teacherName, coach?.displayName));
+    },
+  });
+  registry.action({
+    actionId: THREE_WAY_ACTIONS.withdraw,
+    settles: 'Withdrawn',
+    handle: (ctx, v) => reply(threeWayWithdrawn(takeThreeWayStep(ctx, 'withdraw', v).e)),
   });
   registry.action({ actionId: 'escalation.reflect', settles: 'Noted', handle: (ctx, v) => reply(reflectionSaved(reflect(ctx, 'reflect', v))) });
   registry.action({ actionId: 'escalation.not-yet', settles: 'Noted', handle: (ctx, v) => reply(askedAgain(reflect(ctx, 'not-yet', v))) });
@@ -199,4 +235,8 @@ export function registerEscalation(registry: CommandRegistry): void {
   registry.composer(ADMIN_ALERT_KIND, (services, row) => adminAlert(services, row));
   for (const kind of [OUTBOX_KINDS.urgent, ADMIN_ALERT_KIND]) registry.onDelivery(kind, { delivered: urgentDelivered, undeliverable: urgentUndeliverable });
   registry.agendaSection(agendaEscalations);
+  // A raised concern's reading time follows its touch-point when that is moved, skipped or ended (follow.ts):
+  // after whatever request changed it, and on the scheduler's tick for changes made outside a request.
+  registry.settler((ctx) => followTouchpoints(ctx.services, ctx.now, ctx.actor.tenant.id));
+  registry.planner((services, now) => services.transaction(() => followTouchpoints(services, now)));
 }

@@ -45,13 +45,16 @@ const PATHWAY_STEPS = [
 /** The words for a person whose name an escalation no longer shows; erasure (src/store/erasure.ts) leaves the same label. */
 const NAME_GONE = 'a teacher';
 
-/** Who it is about, as its readers may see it: the person's name only while the policy lets it stand, else "a teacher" whatever the reason. */
+/** The name of the person it concerns, as its readers may see it: only while the policy lets it stand, else "a teacher" whatever the reason. */
+export function concernedName(services: Services, tenantId: number, e: Escalation): string {
+  const person = e.concernsUserId !== null ? services.people.userById(tenantId, e.concernsUserId) : undefined;
+  const memberships = person ? services.people.membershipsOf(tenantId, person.id) : [];
+  return mayNameConcernedPerson(person, memberships, e.schoolId) ? person.displayName : NAME_GONE;
+}
+
+/** Who it is about, as its readers may see it. */
 export function aboutLine(services: Services, tenantId: number, e: Escalation): string {
-  if (e.concernsUserId !== null) {
-    const person = services.people.userById(tenantId, e.concernsUserId);
-    const memberships = person ? services.people.membershipsOf(tenantId, person.id) : [];
-    return `about ${mayNameConcernedPerson(person, memberships, e.schoolId) ? person.displayName : NAME_GONE}`;
-  }
+  if (e.concernsUserId !== null) return `about ${concernedName(services, tenantId, e)}`;
   return e.concernsLabel ? `about ${e.concernsLabel}` : 'not about a person';
 }
 
@@ -262,6 +265,21 @@ export function raised(principalName: string | undefined, occurrence: string | u
   );
 }
 
+/** The touch-point it was raised for moved: it now goes with the agenda of `occurrence` (described). */
+export function followedTouchpoint(e: Pick<Escalation, 'id'>, principalName: string, occurrence: string): Message {
+  return textMessage(
+    `Your touch-point with ${principalName} changed: escalation #${e.id} now goes on the agenda of ${occurrence}. ${principalName} reads it with that agenda, not before.`,
+  );
+}
+
+/** No touch-point to come any more: it keeps the time the coach was told, in the principals' list. */
+export function noTouchpointToFollow(e: Pick<Escalation, 'id'>, principalName: string, visibleFrom: Date, timeZone: string): Message {
+  return textMessage(
+    `You have no touch-point with ${principalName} coming up now, so escalation #${e.id} is on no agenda. ${principalName} reads it in their escalations list from ${formatInstant(visibleFrom, timeZone, true)}, as you were told — not before.`,
+    { type: 'context', text: 'Book a touch-point to discuss it (/touchpoint book), or withdraw it (/touchpoint escalations).' },
+  );
+}
+
 export const workedOut = (): Message => textMessage('Good to hear you worked it out. It is closed; it never reached the principal.');
 export const askedAgain = (until: LocalDate): Message => textMessage(`Fine. You will be asked again on ${formatLocalDate(until)}.`);
 export const withdrawn = (e: Escalation): Message => textMessage(`Escalation #${e.id} is withdrawn.`);
@@ -348,7 +366,14 @@ export function escalationsList(shown: number, blocks: Block[], counts: Block[])
 }
 
 /** The Escalations section of an agenda: each visible one in full; those raised but not yet readable, counted by category. */
-export function agendaSection(services: Services, tenantId: number, visible: Escalation[], waiting: Escalation[] = []): Block[] {
+export function agendaSection(
+  services: Services,
+  tenantId: number,
+  visible: Escalation[],
+  waiting: Escalation[] = [],
+  /** What the reader is shown under the list for one of them (its three-way conversation). */
+  after: (e: Escalation) => Block[] = () => [],
+): Block[] {
   return [
     { type: 'text', text: `**Escalations (${visible.length + waiting.length})**` },
     ...(visible.length
@@ -362,6 +387,7 @@ export function agendaSection(services: Services, tenantId: number, visible: Esc
           },
         ]
       : []),
+    ...visible.flatMap(after),
     ...(waiting.length
       ? [{ type: 'context' as const, text: esc(`Raised: ${waitingLine(waiting)}. What each one says, and who it concerns, comes with the compiled agenda.`) }]
       : []),

@@ -15,7 +15,8 @@ import { Refusal, UsageError } from '../../core/errors';
 import { authorize, LEADER_ROLES } from '../../core/policy';
 import { todayIn, type LocalDate } from '../../core/datetime';
 import type { Category, Escalation } from '../../core/ports';
-import { closureOn, openDays, placeOnSchoolDay, schoolDaysAfter } from '../../core/school-calendar';
+import { closureOn, schoolDaysAfter } from '../../core/school-calendar';
+import { compiledAgendaAt } from './follow';
 import { describeOccurrence, pickSchool, upcoming, viewOf, type SeriesView } from '../booking/service';
 import { OUTBOX_KINDS, PATHWAY, pendingPrefix, type StepEvent } from './pathway';
 import { pageTier, pagingChain, reachableTier } from './reach';
@@ -151,13 +152,6 @@ export function raisedTo(ctx: RequestContext, e: Escalation): string | undefined
   return coachPartnership(ctx.services, ctx.actor.tenant.id, ctx.actor.user, school)?.principal.displayName;
 }
 
-/** When a touch-point's compiled agenda goes out: agenda-lead minutes before it, on a school day. */
-function compiledAgendaAt(ctx: RequestContext, school: School, partnershipId: number, startsAt: Date): Date {
-  const days = openDays(school.timeZone, ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id));
-  const at = new Date(startsAt.getTime() - ctx.services.agenda.settings(ctx.actor.tenant.id, partnershipId).agendaLeadMinutes * 60_000);
-  return placeOnSchoolDay(days, at, 'earlier') ?? at;
-}
-
 /** A reflection until `days` school days from today: the date, and the question planned for it to the coach. */
 function reflection(ctx: RequestContext, e: Escalation, school: School, days: number): { reflectUntil: LocalDate; planned: Planned[] } {
   const closures = ctx.services.calendar.closuresOfSchool(ctx.actor.tenant.id, school.id);
@@ -199,7 +193,7 @@ export function reflect(ctx: RequestContext, event: 'reflect' | 'not-yet', value
 }
 
 /** Raised: on the next touch-point's agenda; returns the principal and the occurrence, if one is booked. */
-export function raise(ctx: RequestContext, value: string): { principalName?: string; occurrence?: string } {
+export function raise(ctx: RequestContext, value: string): { e: Escalation; principalName?: string; occurrence?: string } {
   const { e, school } = loadFor(ctx, 'raise', value);
   const tenantId = ctx.actor.tenant.id;
   const partnership = coachPartnership(ctx.services, tenantId, ctx.actor.user, school);
@@ -207,8 +201,8 @@ export function raise(ctx: RequestContext, value: string): { principalName?: str
   // The principals read it with the next touch-point's compiled agenda (agenda-lead minutes before
   // it), not before: the agenda prompt and their lists show only its category until then. With no
   // touch-point booked it waits in their escalations list from now.
-  const agendaAt = next && partnership ? compiledAgendaAt(ctx, school, partnership.partnership.id, next.startsAt) : ctx.now;
-  enact(ctx, 'raise', e, school, {
+  const agendaAt = next && partnership ? compiledAgendaAt(ctx.services, tenantId, school, partnership.partnership.id, next.startsAt) : ctx.now;
+  const updated = enact(ctx, 'raise', e, school, {
     change: {
       raisedAt: ctx.now,
       teacherInformed: value.endsWith(':told'),
@@ -217,7 +211,7 @@ export function raise(ctx: RequestContext, value: string): { principalName?: str
       visibleFrom: agendaAt > ctx.now ? agendaAt : ctx.now,
     },
   });
-  return { principalName: partnership?.principal.displayName, occurrence: next ? describeOccurrence(next, school.timeZone) : undefined };
+  return { e: updated, principalName: partnership?.principal.displayName, occurrence: next ? describeOccurrence(next, school.timeZone) : undefined };
 }
 
 /** A step with nothing to ask: "Raise it" (asks whether the teacher knows), "We worked it out", "Withdraw". */

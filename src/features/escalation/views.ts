@@ -12,8 +12,9 @@ import { todayIn } from '../../core/datetime';
 import type { Block } from '../../messages/model';
 import type { Escalation } from '../../core/ports';
 import type { StepEvent } from './pathway';
-import { agendaSection, countsBlocks, details, stepButtons, waitingBlocks, type OfferedStep } from './messages';
+import { agendaSection, concernedName, countsBlocks, details, stepButtons, waitingBlocks, type OfferedStep } from './messages';
 import { permits } from './steps';
+import { threeWayBlocks } from './three-way';
 
 export function schoolOf(services: Services, tenantId: number, e: Escalation): School {
   return services.people.schoolById(tenantId, e.schoolId)!;
@@ -62,7 +63,12 @@ export function openEscalations(ctx: RequestContext): { shown: number; blocks: B
       if (reach === 'summary') waiting.push(e);
       if (reach !== 'details') continue;
       ctx.audit({ schoolId: e.schoolId, action: 'escalation.view', subjectType: 'escalation', subjectId: e.id, detail: 'escalations' });
-      blocks.push(...details(ctx.services, tenantId, e, ctx.now), ...stepButtons(e, offeredSteps(ctx, school, e)), { type: 'divider' });
+      blocks.push(
+        ...details(ctx.services, tenantId, e, ctx.now),
+        ...stepButtons(e, offeredSteps(ctx, school, e)),
+        ...threeWayBlocks(ctx.actor, ctx.now, e, school, concernedName(ctx.services, tenantId, e), true),
+        { type: 'divider' },
+      );
       shown += 1;
     }
     blocks.push(...waitingBlocks(school.name, waiting));
@@ -83,5 +89,5 @@ export function agendaEscalations(services: Services, { tenantId, partnership, s
   const waiting = listed.filter((e) => escalationReach(actor, school, e, now) === 'summary');
   if (visible.length + waiting.length === 0) return [];
   for (const e of visible) auditView(services, tenantId, e, viewer.id, 'agenda', now);
-  return agendaSection(services, tenantId, visible, waiting);
+  return agendaSection(services, tenantId, visible, waiting, (e) => threeWayBlocks(actor, now, e, school, concernedName(services, tenantId, e)));
 }

@@ -141,7 +141,7 @@ describe('bot command lists and the command registry', () => {
     const personal = PERSONAL_COMMANDS.map(([root]) => root);
     expect(new Set(personal)).toEqual(new Set(['touchpoint', 'coaching']));
     const team = commandChoices(buildRegistry()).team.map(([root, name]) => `${root} ${name}`);
-    expect(team).toEqual(['touchpoint help', 'touchpoint setup', 'touchpoint book', 'touchpoint next', 'touchpoint closed', 'touchpoint coach']);
+    expect(team).toEqual(['touchpoint help', 'touchpoint setup', 'touchpoint book', 'touchpoint closed', 'touchpoint coach']);
     expect(team.filter((c) => c.startsWith('coaching') || /agenda|notes|priorities|report|escalat|calendar|export/.test(c))).toEqual([]);
   });
 });

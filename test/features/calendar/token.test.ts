@@ -84,7 +84,9 @@ describe('calendar feed links', () => {
 
   it('refuses a teacher with one clear line, and makes no feed', () => {
     const r = rig.run('taylor', 'calendar');
-    expect(text(r)).toBe('Calendar feeds are for principals, assistant principals and coaches, for their touch-points; teachers have none.');
+    expect(text(r)).toBe(
+      'Calendar feeds are for principals, assistant principals and coaches, for their touch-points; a teacher has one once a coaching session is confirmed.',
+    );
     expect(text(rig.run('taylor', 'calendar rotate'))).toContain('Calendar feeds are for principals');
     expect(h.core.db.prepare('SELECT COUNT(*) AS n FROM calendar_feeds').get()).toEqual({ n: 0 });
   });

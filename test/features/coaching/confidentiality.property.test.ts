@@ -7,7 +7,9 @@
  *    request with them;
  *  - nobody else sees the words of a request they may not see (another teacher's, another school's);
  *  - every count in the aggregate is "fewer than 3" or a number of at least 3, and it is right: the
- *    count of the month as it closed (an erasure after the close does not change it).
+ *    count of the month as it closed (an erasure after the close does not change it);
+ *  - coaching sessions (proposed with an acceptance, confirmed, answered with another time, seen in
+ *    `next`, status and Home, forged by leaders): nothing a leader is shown ever says that there is one.
  */
 import fc from 'fast-check';
 import type { Reply } from '../../../src/core/context';
@@ -77,9 +79,10 @@ interface ModelRequest {
 type Op =
   | { kind: 'request'; teacher: number; topic: number; token: string; share: boolean; viaForm: boolean }
   | { kind: 'withdraw'; teacher: number; pick: number }
-  | { kind: 'answer'; coach: number; how: 'accept' | 'ask' | 'decline' | 'done'; pick: number }
+  | { kind: 'answer'; coach: number; how: 'accept' | 'ask' | 'decline' | 'done'; pick: number; withSession: boolean }
+  | { kind: 'session'; person: number; how: 'confirm' | 'suggest'; pick: number }
   | { kind: 'reply'; teacher: number; pick: number }
-  | { kind: 'look'; person: number; what: 'status' | 'queue' | 'home' | 'report' }
+  | { kind: 'look'; person: number; what: 'status' | 'queue' | 'home' | 'report' | 'next' }
   | { kind: 'forge'; leader: number; actionId: string; pick: number }
   | { kind: 'forget'; teacher: number }
   | { kind: 'advance'; hours: number };
@@ -105,6 +108,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       coach: fc.nat({ max: COACHES.length - 1 }),
       how: fc.constantFrom('accept' as const, 'ask' as const, 'decline' as const, 'done' as const),
       pick,
+      withSession: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('session' as const),
+      person: fc.nat({ max: PEOPLE.length - 1 }),
+      how: fc.constantFrom('confirm' as const, 'suggest' as const),
+      pick,
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reply' as const), teacher: fc.nat({ max: TEACHERS.length - 1 }), pick }) },
@@ -113,7 +126,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('look' as const),
       person: fc.nat({ max: PEOPLE.length - 1 }),
-      what: fc.constantFrom('status' as const, 'queue' as const, 'home' as const, 'report' as const),
+      what: fc.constantFrom('status' as const, 'queue' as const, 'home' as const, 'report' as const, 'next' as const),
     }),
   },
   {
@@ -132,6 +145,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
         'coaching.share',
         'coaching.edit',
         'coaching.helpful',
+        'coaching.session.confirm',
+        'coaching.session.suggest',
       ),
       pick,
     }),
@@ -167,8 +182,19 @@ class World {
     return this.requests[n % this.requests.length].id;
   }
 
+  /** A session id to act on: usually a real one, sometimes one that does not exist. */
+  sessionFor(n: number): number {
+    const ids = (this.h.core.db.prepare('SELECT id FROM coaching_sessions ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    if (ids.length === 0 || n % 7 === 6) return n + 1;
+    return ids[n % ids.length];
+  }
+
   /** Checks one output shown to a person; throws with the leak when there is one. */
   check(to: Person, output: string, where: string): void {
+    // A principal never learns that a teacher has a coaching session, in any form (the refusal for
+    // a session they may not see is the same whether it exists or not, so it tells nothing).
+    const told = output.replaceAll('There is no such coaching session you can see.', '');
+    if (isLeader(to) && /coaching session/i.test(told)) throw new Error(`${where}: ${to.handle} was told of a coaching session:\n${output}`);
     for (const r of this.requests) {
       const mayRead = r.erasedAt === undefined && !isLeader(to) && (r.teacher.handle === to.handle || (to.role === 'coach' && to.school === r.teacher.school));
       if (!mayRead && output.includes(r.detail)) throw new Error(`${where}: ${to.handle} saw "${r.detail}" of ${r.teacher.handle}:\n${output}`);
@@ -258,12 +284,22 @@ class World {
         const actionId = { accept: 'coaching.accept', ask: 'coaching.ask', decline: 'coaching.decline', done: 'coaching.done' }[op.how];
         const first = this.reply(c, h.action(c.handle, actionId, id, c.tenant), where);
         const form = first.messages.map(formOf).find((f) => f !== undefined);
+        const session = op.withSession ? { date: '2026-12-01', time: '10:00' } : {};
         if (form)
           this.reply(
             c,
-            h.submit(c.handle, form.formId, { when: 'Tuesday 10:00', question: 'What have you tried?', note: 'Try the library.' }, c.tenant).reply,
+            h.submit(c.handle, form.formId, { when: 'Tuesday 10:00', question: 'What have you tried?', note: 'Try the library.', ...session }, c.tenant).reply,
             where,
           );
+        break;
+      }
+      case 'session': {
+        const p = PEOPLE[op.person];
+        const id = String(this.sessionFor(op.pick));
+        const actionId = op.how === 'confirm' ? 'coaching.session.confirm' : 'coaching.session.suggest';
+        const first = this.reply(p, h.action(p.handle, actionId, id, p.tenant), where);
+        const form = first.messages.map(formOf).find((f) => f !== undefined);
+        if (form) this.reply(p, h.submit(p.handle, form.formId, { date: '2026-12-02', time: '11:00' }, p.tenant).reply, where);
         break;
       }
       case 'reply': {
@@ -279,7 +315,8 @@ class World {
         else if (op.what === 'report') {
           const r = this.reply(p, h.demand(p.handle, p.tenant), where);
           if (isLeader(p)) this.checkCounts(p, r);
-        } else this.reply(p, h.coaching(p.handle, op.what, p.tenant), where);
+        } else if (op.what === 'next') this.reply(p, h.run(p.handle, 'next', { tenant: p.tenant }), where);
+        else this.reply(p, h.coaching(p.handle, op.what, p.tenant), where);
         break;
       }
       case 'forge': {
@@ -289,6 +326,10 @@ class World {
         for (const form of ['coaching.accept', 'coaching.ask', 'coaching.decline', 'coaching.reply']) {
           this.reply(l, h.submit(l.handle, `${form}:${id}`, { when: 'now', question: 'q', note: 'n', text: 't' }, l.tenant).reply, where);
         }
+        const session = this.sessionFor(op.pick);
+        for (const actionId of ['coaching.session.confirm', 'coaching.session.suggest'])
+          this.reply(l, h.action(l.handle, actionId, String(session), l.tenant), where);
+        this.reply(l, h.submit(l.handle, `coaching.session.suggest:${session}`, { date: '2026-12-02', time: '11:00' }, l.tenant).reply, where);
         break;
       }
       case 'forget': {

@@ -211,7 +211,7 @@ describe('the coach answers', () => {
     const toCasey = dmsTo(await h.deliver(), 'casey')[0].message;
     const form = formIn(h.press('casey', toCasey, 'Accept and propose a time'));
     expect(form.formId).toBe(`coaching.accept:${id}`);
-    expect(form.inputs.map((i) => i.id)).toEqual(['when', 'date', 'note']);
+    expect(form.inputs.map((i) => i.id)).toEqual(['when', 'date', 'time', 'note']);
     const accepted = h.submit('casey', form.formId, { when: 'Tue 24 Nov, 10:00 in room 12', date: '2026-11-24', note: 'Bring your lunch schedule.' });
     expect(text(accepted.reply)).toBe(
       `Accepted request #${id}; Taylor Morgan has been told you propose: Tue 24 Nov, 10:00 in room 12.\nMark it done after the session: the teacher is then asked whether it was helpful (only you see the answer).`,
