@@ -158,7 +158,7 @@ export class ConsoleSession {
         const answer = this.options.app.action(this.inbound(), button.actionId, button.value);
         if (answer.outcome && msg) {
           // The pressed message's buttons are used up, as Slack and Teams show it updated.
-          this.latest.set(this.current, settledMessage(msg, answer.outcome));
+          this.latest.set(this.current, settledMessage(msg, answer.outcome, button));
           this.print(answer.outcome);
         }
         await this.show(answer);

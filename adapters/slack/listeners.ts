@@ -166,6 +166,7 @@ export class SlackListeners {
               ephemeral: container.is_ephemeral === true,
               text: message?.text,
               blocks: message?.blocks,
+              button: { actionId: action.action_id, value: action.value ?? '' },
             },
             target,
           );

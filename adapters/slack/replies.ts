@@ -10,6 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Reply } from '../../src/core/context';
 import type { Clock, Logger } from '../../src/core/ports';
 import { formOf, type Message } from '../../src/messages/model';
+import { subjectOf } from '../../src/messages/reply';
 import { escapeEntities, escapeMrkdwn } from './mrkdwn';
 import { renderMessages, type SlackMessage } from './render-block-kit';
 import { renderModal, type ModalMeta } from './render-modals';
@@ -36,11 +37,23 @@ export interface PressedMessage {
   ephemeral: boolean;
   text?: string;
   blocks?: KnownBlock[];
+  /** The button pressed (Slack's own action id and its value): only its subject's buttons go. */
+  button?: { actionId: string; value: string };
 }
 
-/** The pressed message's blocks with its buttons replaced by the outcome line (see settledMessage in src/messages/reply.ts). */
-export function settledBlocks(blocks: KnownBlock[], outcome: string): KnownBlock[] {
-  return [...blocks.filter((b) => b.type !== 'actions'), { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(outcome) }] }];
+/**
+ * The pressed message's blocks with the pressed subject's buttons replaced by the outcome line, as
+ * settledMessage in src/messages/reply.ts does: in a list the other items keep their buttons.
+ */
+export function settledBlocks(blocks: KnownBlock[], outcome: string, pressed?: { actionId: string; value: string }): KnownBlock[] {
+  const line: KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(outcome) }] };
+  const buttonsOf = (b: KnownBlock): { action_id?: string; value?: string }[] =>
+    b.type === 'actions' ? (b.elements as { action_id?: string; value?: string }[]) : [];
+  const at = pressed ? blocks.findIndex((b) => buttonsOf(b).some((e) => e.action_id === pressed.actionId && e.value === pressed.value)) : -1;
+  if (!pressed || at < 0) return [...blocks.filter((b) => b.type !== 'actions'), line];
+  const block = blocks[at] as Extract<KnownBlock, { type: 'actions' }>;
+  const kept = block.elements.filter((e) => subjectOf((e as { value?: string }).value ?? '') !== subjectOf(pressed.value));
+  return [...blocks.slice(0, at), line, ...(kept.length ? [{ ...block, elements: kept }] : []), ...blocks.slice(at + 1)];
 }
 
 export class SlackReplies {
@@ -112,7 +125,7 @@ export class SlackReplies {
    * press itself has been handled, and its reply still goes out.
    */
   async settle(outcome: string, pressed: PressedMessage, target: ReplyTarget): Promise<void> {
-    const blocks = settledBlocks(pressed.blocks ?? [], outcome);
+    const blocks = settledBlocks(pressed.blocks ?? [], outcome, pressed.button);
     // Slack's copy of the message text is already escaped; only the outcome line is new text.
     const text = pressed.text ? `${pressed.text}\n${escapeEntities(outcome)}` : escapeEntities(outcome);
     try {

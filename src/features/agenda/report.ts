@@ -59,7 +59,7 @@ function healthOf(ctx: RequestContext, view: SeriesView): Message {
     carried: agenda.openItems(tenantId, pid).filter((i) => i.carriedCount > 0).length,
     openActions: agenda.openActions(tenantId, pid).length,
     byWeek: weeksOf(ctx, view, firstMonday),
-    served: servedOf(ctx, pid, since),
+    served: servedOf(ctx, view, since),
   });
 }
 
@@ -92,9 +92,15 @@ function weeksOf(ctx: RequestContext, view: SeriesView, firstMonday: LocalDate):
   });
 }
 
-/** Per agreed priority (and the untagged), the agenda items discussed and the action items agreed since `since`. */
-function servedOf(ctx: RequestContext, partnershipId: number, since: Date): PriorityServed[] {
+/**
+ * Per agreed priority (and the untagged), the agenda items discussed and the action items agreed
+ * since `since`. The wording is the partnership's own: a leader who is not one of the two sees
+ * "Priority 1" and the counts.
+ */
+function servedOf(ctx: RequestContext, view: SeriesView, since: Date): PriorityServed[] {
   const tenantId = ctx.actor.tenant.id;
+  const partnershipId = view.partnership.id;
+  const member = decide('agenda.use', ctx.actor, view.school, view.partnership).allowed;
   const counts = ctx.services.agenda.servedByPriority(tenantId, partnershipId, since);
   const priorities = ctx.services.agenda.priorities(tenantId, partnershipId);
   const of = (slot: number | null) => counts.find((c) => c.slot === slot) ?? { items: 0, actions: 0 };
@@ -102,7 +108,7 @@ function servedOf(ctx: RequestContext, partnershipId: number, since: Date): Prio
   const orphans = counts.filter((c) => c.slot !== null && !priorities.some((p) => p.slot === c.slot));
   const untagged = orphans.reduce((sum, c) => ({ items: sum.items + c.items, actions: sum.actions + c.actions }), of(null));
   return [
-    ...priorities.map((p) => ({ label: `P${p.slot} ${p.text}`, items: of(p.slot).items, actions: of(p.slot).actions })),
+    ...priorities.map((p) => ({ label: member ? `P${p.slot} ${p.text}` : `Priority ${p.slot}`, items: of(p.slot).items, actions: of(p.slot).actions })),
     { label: 'Untagged', items: untagged.items, actions: untagged.actions },
   ];
 }

@@ -131,3 +131,20 @@ it('renders well on the console, Slack and Teams: the row on one line, the weeks
   expect(card).toContain('Week of 9 Nov: skipped');
   expect(card).not.toContain('"type":"Image"');
 });
+
+it('a leader outside the partnership sees its counts per priority, not the wording the two of them agreed', () => {
+  history();
+  const tenantId = h.user('pat').tenantId;
+  const school = h.core.services.people.schoolByName(tenantId, 'Demo Elementary')!;
+  const sam = h.core.services.people.ensureUser(tenantId, 'sam', h.clock.now(), 'Sam Ortiz', 'sam');
+  h.core.services.people.addMembership(tenantId, school.id, sam.id, 'assistant_principal', h.clock.now());
+  const m = h.run('sam', 'report').messages[0];
+  expect(m.blocks[0]).toEqual({ type: 'header', text: 'Partnership health — Pat Rivera & Casey Lee' });
+  const served = m.blocks.find((b) => b.type === 'list' && b.items.some((i) => i.startsWith('Untagged')));
+  expect(served).toEqual({
+    type: 'list',
+    items: ['Priority 1: 2 agenda items, 0 action items', 'Priority 2: 1 agenda item, 1 action item', 'Untagged: 1 agenda item, 1 action item'],
+  });
+  expect(JSON.stringify(m)).not.toContain('Guided reading');
+  expect(JSON.stringify(m)).not.toContain('Attendance:');
+});
