@@ -47,8 +47,7 @@ export interface PressedMessage {
  */
 export function settledBlocks(blocks: KnownBlock[], outcome: string, pressed?: { actionId: string; value: string }): KnownBlock[] {
   const line: KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(outcome) }] };
-  const buttonsOf = (b: KnownBlock): { action_id?: string; value?: string }[] =>
-    b.type === 'actions' ? (b.elements) : [];
+  const buttonsOf = (b: KnownBlock): { action_id?: string; value?: string }[] => (b.type === 'actions' ? b.elements : []);
   const at = pressed ? blocks.findIndex((b) => buttonsOf(b).some((e) => e.action_id === pressed.actionId && e.value === pressed.value)) : -1;
   if (!pressed || at < 0) return [...blocks.filter((b) => b.type !== 'actions'), line];
   const block = blocks[at] as Extract<KnownBlock, { type: 'actions' }>;
