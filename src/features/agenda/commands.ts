@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec, FormSpec } from '../../core/registry';
 import type { LocalDate, TypedTime } from '../../core/datetime';
-import { noArguments, noExtra, takeWith, word, zDate, zTypedTime } from '../../core/args';
+import { noArguments, noExtra, takeWith, word, zDate, zListNumber, zTypedTime } from '../../core/args';
 import { SECTIONS, type Section } from '../../core/ports';
 import { otherPerson } from '../booking/service';
 import {
@@ -127,18 +127,7 @@ const agendaCommand: CommandSpec<AgendaArgs> = {
     z
       .object({
         op: z.enum(['edit', 'remove'], { error: (iss) => `"${String(iss.input)}" is not edit or remove` }).optional(),
-        id: z
-          .string()
-          .optional()
-          .transform((s, c) => {
-            if (s === undefined) return undefined;
-            const n = Number(s.replace(/^#/, ''));
-            if (!Number.isInteger(n) || n < 1) {
-              c.addIssue({ code: 'custom', message: `"${s}" is not an item number (like #12)` });
-              return z.NEVER;
-            }
-            return n;
-          }),
+        id: zListNumber('an item number', '#12'),
         text: z
           .string()
           .max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` })

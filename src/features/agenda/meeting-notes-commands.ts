@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { CommandRegistry, CommandSpec, FormSpec } from '../../core/registry';
-import { takeWith, word } from '../../core/args';
+import { takeWith, word, zListNumber } from '../../core/args';
 import { NOTE_VISIBILITIES, type NoteVisibility } from '../../core/ports';
 import { notesOfLastMeeting } from './notes';
 import { addNoteAsk, addNoteCommand, addNoteFromForm, editNote, editNoteAsk, removeNote, showNotes, showNotesOfMeeting } from './meeting-notes';
@@ -36,18 +36,7 @@ export const notesCommand: CommandSpec<NotesCommandArgs> = {
         op: z.enum(OPS, { error: (iss) => `"${String(iss.input)}" is not add, edit, remove or show` }).optional(),
         // Private unless said otherwise: a thought kept to oneself by mistake is easier to undo than one shared.
         visibility: z.enum(NOTE_VISIBILITIES).optional().default('private'),
-        id: z
-          .string()
-          .optional()
-          .transform((s, c) => {
-            if (s === undefined) return undefined;
-            const n = Number(s.replace(/^#/, ''));
-            if (!Number.isInteger(n) || n < 1) {
-              c.addIssue({ code: 'custom', message: `"${s}" is not a note number (like #3)` });
-              return z.NEVER;
-            }
-            return n;
-          }),
+        id: zListNumber('a note number', '#3'),
         text: z
           .string()
           .max(NOTE_MAX, { error: `a note must be at most ${NOTE_MAX} characters` })
