@@ -114,7 +114,7 @@ export class SlackNotifier implements Notifier {
 
   /** The parts of the row delivered by earlier attempts (none without a row or a store). */
   private deliveredParts(context: SendContext | undefined): Map<number, string | null> {
-    return context && this.options.parts ? this.options.parts.ofRow(context.outboxId) : new Map();
+    return context && this.options.parts ? this.options.parts.ofRow(context.outboxId) : new Map<number, string | null>();
   }
 
   /** Records a part Slack took. Failing to is logged, not fatal: the part did arrive. */
