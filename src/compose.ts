@@ -19,6 +19,7 @@ import { errorLogFields } from './core/known-errors';
 import { ErasureRunner } from './scheduler/erasure-runner';
 import { redactionNotices } from './features/coaching/forget';
 import { planReminders } from './features/agenda/reminders';
+import { TEAMS_CARD_DAYS } from './store/teams-cards';
 
 export interface Core {
   db: Db;
@@ -100,6 +101,9 @@ export function buildCore(options: CoreOptions): Core {
     retentionDays: options.retentionDays ?? 400,
     schoolCalendarIcs: options.schoolCalendarIcs,
   });
+  const platformStores = createPlatformStores(db);
+  // Teams cards kept to redraw a settled one go after a month, with the daily retention run.
+  registry.retentionStep((_services, _before, now) => platformStores.teamsCards.deleteSentBefore(new Date(now.getTime() - TEAMS_CARD_DAYS * 86_400_000)));
   // A closure, pause, skip, move, role or setting changed by a request re-plans its reminders in that request.
   // The request's own workspace only: another's planning is the tick's, not this person's wait.
   registry.settler((ctx) => void planReminders(ctx.services, ctx.now, 500, ctx.actor.tenant.id));
@@ -159,7 +163,7 @@ export function buildCore(options: CoreOptions): Core {
   return {
     db,
     services,
-    platformStores: createPlatformStores(db),
+    platformStores,
     registry,
     app,
     dispatcher,

@@ -237,6 +237,8 @@ export function createSlack(options: SlackOptions): SlackRuntime & { routes: Sla
     },
     apiUrl,
     logger,
+    parts: core.platformStores.outboxParts,
+    clock: core.clock,
     clientOptions: { logger: boltLogger, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });
 

@@ -3,13 +3,17 @@
  * message (chat.postMessage, text fallback + blocks; a message over Slack's block limit goes as
  * several messages), with the bot token of the recipient's own workspace (Enterprise Grid).
  *
+ * A row retried after part k of a split message failed sends only the parts not yet delivered:
+ * each part is recorded (outbox_parts, through the DeliveredPartsRepository port) as Slack takes
+ * it, so parts 1..k-1 never arrive twice.
+ *
  * The outbox owns retries, so the WebClient here never retries on its own (`retryConfig:
  * { retries: 0 }`) and never waits out a rate limit (`rejectRateLimitedCalls: true`): a 429 becomes
  * `{ status: 'retry', afterSeconds: Retry-After }` and the dispatcher schedules the next attempt.
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Delivery, Logger, Notifier, UserRef } from '../../src/core/ports';
-import { silentLogger } from '../../src/core/ports';
+import type { Clock, DeliveredPartsRepository, Delivery, Logger, Notifier, SendContext, UserRef } from '../../src/core/ports';
+import { silentLogger, systemClock } from '../../src/core/ports';
 import type { Message } from '../../src/messages/model';
 import { renderMessages } from './render-block-kit';
 
@@ -44,6 +48,9 @@ export interface SlackNotifierOptions {
   /** SLACK_API_URL: every Web API call goes here instead of https://slack.com/api/. */
   apiUrl?: string;
   logger?: Logger;
+  /** Where the parts of an outbox row already delivered are recorded; without it a retry sends every part. */
+  parts?: DeliveredPartsRepository;
+  clock?: Clock;
   /** Extra WebClient options (tests pass nothing; kept for a custom agent or timeout). */
   clientOptions?: WebClientOptions;
 }
@@ -105,7 +112,25 @@ export class SlackNotifier implements Notifier {
     return client;
   }
 
-  async send(recipient: UserRef, message: Message): Promise<Delivery> {
+  /** The parts of the row delivered by earlier attempts (none without a row or a store). */
+  private deliveredParts(context: SendContext | undefined): Map<number, string | null> {
+    return context && this.options.parts ? this.options.parts.ofRow(context.outboxId) : new Map<number, string | null>();
+  }
+
+  /** Records a part Slack took. Failing to is logged, not fatal: the part did arrive. */
+  private recordPart(context: SendContext | undefined, part: number, ts: string | undefined, recipient: UserRef): void {
+    if (!context || !this.options.parts) return;
+    try {
+      this.options.parts.record(context.outboxId, part, ts ?? null, (this.options.clock ?? systemClock).now());
+    } catch (err) {
+      this.logger.warn(
+        { outboxId: context.outboxId, part, userId: recipient.userId, err: (err as Error)?.message ?? String(err) },
+        'could not record a delivered part; a retry would send it again',
+      );
+    }
+  }
+
+  async send(recipient: UserRef, message: Message, context?: SendContext): Promise<Delivery> {
     let token: string | undefined;
     try {
       token = await this.options.tokenFor(recipient);
@@ -125,17 +150,22 @@ export class SlackNotifier implements Notifier {
         if (!channel) return { status: 'retry', error: 'conversations.open returned no channel' };
         this.dmChannels.set(dmKey, channel);
       }
-      for (const part of renderMessages(message)) {
+      const delivered = this.deliveredParts(context);
+      for (const [index, part] of renderMessages(message).entries()) {
+        // Delivered by an attempt that failed on a later part: the recipient has it already.
+        if (delivered.has(index)) continue;
+        let ts: string | undefined;
         try {
-          await client.chat.postMessage({ channel, text: part.text, blocks: part.blocks });
+          ts = (await client.chat.postMessage({ channel, text: part.text, blocks: part.blocks })).ts;
         } catch (err) {
           const code = (err as SlackErrorLike).data?.error;
           if (code === 'channel_not_found' || code === 'is_archived') this.dmChannels.delete(dmKey);
           // Blocks Slack refuses would be refused on every retry: send the text alone instead.
           if (code !== 'invalid_blocks' && code !== 'msg_blocks_too_long') throw err;
           this.logger.warn({ error: code, userId: recipient.userId }, 'slack refused the blocks; sent the text only');
-          await client.chat.postMessage({ channel, text: part.text });
+          ts = (await client.chat.postMessage({ channel, text: part.text })).ts;
         }
+        this.recordPart(context, index, ts, recipient);
       }
       return { status: 'delivered' };
     } catch (err) {

@@ -18,7 +18,8 @@ import { settledMessage } from '../../src/messages/reply';
 import type { Services } from '../../src/core/ports';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { commandTextOf, identityOf, isPersonal, mentionReader, submissionOf } from './activity';
-import { cardActivity, formAgainActivity, FormMemory, SentCardMemory, teamsParts, type FormBlock } from './cards';
+import { cardActivity, formAgainActivity, FormMemory, teamsParts, type FormBlock } from './cards';
+import { SentCards } from './sent-cards';
 import { teamsSyntaxOf, type Place, type TeamsSyntax } from './syntax';
 
 export interface TeamsBotOptions {
@@ -31,7 +32,7 @@ export interface TeamsBotOptions {
   fallbackTenant?: string;
   forms?: FormMemory;
   /** Cards with buttons sent, shared with the notifier (whose DMs carry most of them). */
-  sent?: SentCardMemory;
+  sent?: SentCards;
   /** How commands read in Teams; from the app's registry when not given. */
   syntax?: TeamsSyntax;
 }
@@ -71,16 +72,17 @@ const STALE_CARD = errorMessage('That card is out of date. Type the command agai
 interface Known {
   identity: Identity;
   tenantId: number;
+  userId: number;
 }
 
 export class TeamsBot {
   readonly forms: FormMemory;
-  readonly sent: SentCardMemory;
+  readonly sent: SentCards;
   readonly syntax: TeamsSyntax;
 
   constructor(private readonly options: TeamsBotOptions) {
     this.forms = options.forms ?? new FormMemory();
-    this.sent = options.sent ?? new SentCardMemory();
+    this.sent = options.sent ?? new SentCards();
     this.syntax = options.syntax ?? teamsSyntaxOf(options.app.registry);
   }
 
@@ -112,7 +114,7 @@ export class TeamsBot {
     const inbound: Inbound = { identity: known.identity, where: placeOf(activity) };
     const hasValue = activity.value !== undefined && activity.value !== null;
     if (hasValue && !activity.text?.trim()) {
-      await this.onSubmission(context, inbound);
+      await this.onSubmission(context, inbound, known);
       return;
     }
     const { text, mentioned } = commandTextOf(activity);
@@ -127,10 +129,10 @@ export class TeamsBot {
     }
     const { conversations } = this.options;
     inbound.mentions = mentionReader(mentioned, (teamsId) => conversations.externalIdOfChannelUser(known.identity.tenantExternalId, teamsId));
-    await this.reply(context, this.options.app.command(inbound, root, rest));
+    await this.reply(context, this.options.app.command(inbound, root, rest), known);
   }
 
-  private async onSubmission(context: TurnContext, inbound: Inbound): Promise<void> {
+  private async onSubmission(context: TurnContext, inbound: Inbound, known: Known): Promise<void> {
     const submission = submissionOf(context.activity.value);
     if (!submission) {
       await this.send(context, [STALE_CARD]);
@@ -146,7 +148,7 @@ export class TeamsBot {
       return;
     }
     if (submission.kind === 'action') {
-      await this.reply(context, app.action(inbound, submission.actionId, submission.value));
+      await this.reply(context, app.action(inbound, submission.actionId, submission.value), known);
       return;
     }
     const outcome = app.submitForm(inbound, submission.formId, submission.values);
@@ -157,7 +159,7 @@ export class TeamsBot {
         return;
       }
     }
-    await this.reply(context, outcome.reply);
+    await this.reply(context, outcome.reply, known);
   }
 
   /** The form as it was sent; failing that (a restart), a fresh copy of a command's form. */
@@ -226,7 +228,7 @@ export class TeamsBot {
           now,
         );
       }
-      return { identity, tenantId: tenant.id };
+      return { identity, tenantId: tenant.id, userId: user.id };
     });
   }
 
@@ -291,15 +293,15 @@ export class TeamsBot {
     if (user) conversations.remove(tenant.id, user.id, 'personal');
   }
 
-  private async reply(context: TurnContext, reply: Reply): Promise<void> {
+  private async reply(context: TurnContext, reply: Reply, known: Known): Promise<void> {
     if (reply.outcome !== undefined) await this.settle(context, reply.outcome);
-    await this.send(context, reply.messages);
+    await this.send(context, reply.messages, known);
   }
 
   /**
    * The press settled the card that carried the button: it is redrawn with the outcome where its
    * buttons were ("✓ Accepted by Casey Lee, Mon 23 Nov"), so no one presses a used button again.
-   * A card sent before a restart is not remembered: it becomes the outcome line alone.
+   * Cards are kept a month (across restarts); one older than that becomes the outcome line alone.
    */
   private async settle(context: TurnContext, outcome: string): Promise<void> {
     const activity = context.activity;
@@ -316,13 +318,14 @@ export class TeamsBot {
     }
   }
 
-  private async send(context: TurnContext, messages: Message[]): Promise<void> {
+  /** Replies in the conversation; a card with buttons is kept under whom it answered (`known`). */
+  private async send(context: TurnContext, messages: Message[], known?: Known): Promise<void> {
     const conversationId = context.activity.conversation.id;
     for (const message of messages) {
       for (const { part, activity } of teamsParts(message, { place: placeOf(context.activity), syntax: this.syntax })) {
         this.forms.rememberFrom(conversationId, part);
         const sent = await context.sendActivity(activity);
-        this.sent.remember(conversationId, sent?.id, part);
+        this.sent.remember({ conversationId, activityId: sent?.id, tenantId: known?.tenantId, userId: known?.userId }, part);
       }
     }
   }

@@ -1,11 +1,11 @@
 /**
  * Neutral messages as Bot Framework message activities carrying one Adaptive Card (in Teams'
- * command syntax, split when too large for one message), and short memories of the forms and the
- * cards with buttons sent, so a refused form can be drawn again exactly as it was and a settled
- * card can be redrawn without its buttons.
+ * command syntax, split when too large for one message), and a short memory of the forms sent,
+ * so a refused form can be drawn again exactly as it was (the cards with buttons sent are kept
+ * by sent-cards.ts).
  */
 import type { Activity } from 'botbuilder';
-import { buttonsOf, formOf, type Block, type Message } from '../../src/messages/model';
+import { formOf, type Block, type Message } from '../../src/messages/model';
 import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, type RenderOptions } from './render-adaptive-card';
 import { splitForTeams } from './split';
 import { inTeamsSyntax, type Place, type TeamsSyntax } from './syntax';
@@ -70,36 +70,5 @@ export class FormMemory {
 
   find(conversationId: string, formId: string): FormBlock | undefined {
     return this.forms.get(FormMemory.key(conversationId, formId));
-  }
-}
-
-/**
- * The cards with buttons sent lately, by conversation and activity id, as sent (in Teams' words).
- * When a press settles its card, the card is redrawn from here with the outcome in place of its
- * buttons. Bounded; a card sent before a restart is redrawn with the outcome alone.
- */
-export class SentCardMemory {
-  private readonly cards = new Map<string, Message>();
-
-  constructor(private readonly capacity = 2000) {}
-
-  private static key(conversationId: string, activityId: string): string {
-    return `${conversationId}\u0000${activityId}`;
-  }
-
-  /** Remembers a part just sent, if it has buttons (only a button settles a card). */
-  remember(conversationId: string, activityId: string | undefined, part: Message): void {
-    if (!activityId || buttonsOf(part).length === 0) return;
-    const key = SentCardMemory.key(conversationId, activityId);
-    this.cards.delete(key);
-    this.cards.set(key, part);
-    while (this.cards.size > this.capacity) {
-      const oldest = this.cards.keys().next().value as string;
-      this.cards.delete(oldest);
-    }
-  }
-
-  find(conversationId: string, activityId: string): Message | undefined {
-    return this.cards.get(SentCardMemory.key(conversationId, activityId));
   }
 }

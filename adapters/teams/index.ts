@@ -30,7 +30,8 @@ import type { PlatformAdapter } from '../../src/platform';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { errorMessage } from '../../src/core/app';
 import { TeamsBot } from './bot';
-import { cardActivity, FormMemory, SentCardMemory } from './cards';
+import { cardActivity, FormMemory } from './cards';
+import { SentCards } from './sent-cards';
 import { teamsSyntaxOf } from './syntax';
 import { activityOf, BodyError, readJsonBody } from './http';
 import { TeamsNotifier } from './notifier';
@@ -150,7 +151,8 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
 
   const conversations = core.platformStores.teams;
   const forms = new FormMemory();
-  const sent = new SentCardMemory();
+  // Kept in SQLite too: a card sent before a restart is redrawn whole when its button settles it.
+  const sent = new SentCards({ store: core.platformStores.teamsCards, clock: core.clock, logger });
   const syntax = teamsSyntaxOf(core.app.registry);
   const bot = new TeamsBot({
     sent,
@@ -172,6 +174,7 @@ export function startTeams(options: StartTeamsOptions): TeamsHandle {
     forms,
     sent,
     syntax,
+    parts: core.platformStores.outboxParts,
     sendTimeoutMs: options.sendTimeoutMs,
   });
   core.dispatcher.addNotifier(notifier);

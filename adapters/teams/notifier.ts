@@ -5,12 +5,16 @@
  *
  * The 1:1 chat is used when there is one. A user the bot has only met in a team channel gets a
  * 1:1 chat opened for them (`createConversationAsync`), never a DM posted into the channel.
+ *
+ * A message too large for one Teams message goes in parts; each part is recorded as Teams takes
+ * it (outbox_parts), so a row retried after part k failed sends only the parts not yet delivered.
  */
 import { TurnContext, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
-import type { Clock, Delivery, Logger, Notifier, UserRef } from '../../src/core/ports';
+import type { Clock, DeliveredPartsRepository, Delivery, Logger, Notifier, SendContext, UserRef } from '../../src/core/ports';
 import type { Message } from '../../src/messages/model';
 import type { TeamsConversation, TeamsConversationRepository } from '../../src/store/teams';
-import { teamsParts, type FormMemory, type SentCardMemory } from './cards';
+import { teamsParts, type FormMemory } from './cards';
+import type { SentCards } from './sent-cards';
 import type { TeamsSyntax } from './syntax';
 
 export const NO_CONVERSATION = 'no Teams conversation with this user yet (they have not messaged or installed the app)';
@@ -24,7 +28,9 @@ export interface TeamsNotifierOptions {
   logger: Logger;
   forms?: FormMemory;
   /** Cards with buttons sent, so the bot can redraw one its button settled. */
-  sent?: SentCardMemory;
+  sent?: SentCards;
+  /** Where the parts of an outbox row already delivered are recorded; without it a retry sends every part. */
+  parts?: DeliveredPartsRepository;
   /** How commands read in Teams (command references in DMs are rewritten to it). */
   syntax?: TeamsSyntax;
   /** A DM not answered within this long is given up and retried later (default 15 s). */
@@ -99,23 +105,49 @@ function withoutSdkRetries(context: TurnContext): void {
   connector?.client?.pipeline?.removePolicy({ phase: 'Retry' });
 }
 
+/** One send: where it goes, the outbox row it delivers, and that row's parts already delivered. */
+interface Job {
+  target: TeamsConversation;
+  outboxId?: number;
+  delivered: Map<number, string | null>;
+}
+
 export class TeamsNotifier implements Notifier {
   readonly platform = 'teams' as const;
 
   constructor(private readonly options: TeamsNotifierOptions) {}
 
-  /** The message in a 1:1 chat, split into parts Teams takes; each remembered as the bot would. */
-  private async deliver(context: TurnContext, conversationId: string, message: Message): Promise<void> {
+  /**
+   * The message in a 1:1 chat, split into parts Teams takes, leaving out the parts an earlier
+   * attempt delivered; each part recorded as delivered, and remembered as the bot would.
+   */
+  private async deliver(context: TurnContext, conversationId: string, message: Message, job: Job): Promise<void> {
     const { forms, sent, syntax } = this.options;
-    for (const { part, activity } of teamsParts(message, { place: 'personal', syntax })) {
+    for (const [index, { part, activity }] of teamsParts(message, { place: 'personal', syntax }).entries()) {
+      if (job.delivered.has(index)) continue;
       forms?.rememberFrom(conversationId, part);
       const response = await context.sendActivity(activity);
-      sent?.remember(conversationId, response?.id, part);
+      sent?.remember({ conversationId, activityId: response?.id, tenantId: job.target.tenantId, userId: job.target.userId, outboxId: job.outboxId }, part);
+      this.recordPart(job, index, response?.id);
     }
   }
 
-  async send(recipient: UserRef, message: Message): Promise<Delivery> {
-    const { conversations, logger } = this.options;
+  /** Records a part Teams took. Failing to is logged, not fatal: the part did arrive. */
+  private recordPart(job: Job, part: number, activityId: string | undefined): void {
+    const { parts, clock, logger } = this.options;
+    if (job.outboxId === undefined || !parts) return;
+    try {
+      parts.record(job.outboxId, part, activityId ?? null, clock.now());
+    } catch (err) {
+      logger.warn(
+        { outboxId: job.outboxId, part, userId: job.target.userId, err: (err as Error)?.message ?? String(err) },
+        'could not record a delivered part; a retry would send it again',
+      );
+    }
+  }
+
+  async send(recipient: UserRef, message: Message, sendContext?: SendContext): Promise<Delivery> {
+    const { conversations, logger, parts } = this.options;
     const known = conversations.ofRecipient(recipient.tenantExternalId, recipient.userId);
     const target = known[0];
     if (!target) {
@@ -123,7 +155,10 @@ export class TeamsNotifier implements Notifier {
       return { status: 'unreachable', error: NO_CONVERSATION };
     }
     try {
-      const sending = target.scope === 'personal' ? this.continueIn(target, message) : this.openAndSend(target, message);
+      const outboxId = sendContext?.outboxId;
+      const delivered = outboxId !== undefined && parts ? parts.ofRow(outboxId) : new Map<number, string | null>();
+      const job: Job = { target, outboxId, delivered };
+      const sending = target.scope === 'personal' ? this.continueIn(job, message) : this.openAndSend(job, message);
       await within(sending, this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, 'the Teams DM');
       return { status: 'delivered' };
     } catch (err) {
@@ -131,21 +166,23 @@ export class TeamsNotifier implements Notifier {
     }
   }
 
-  private async continueIn(target: TeamsConversation, message: Message): Promise<void> {
+  private async continueIn(job: Job, message: Message): Promise<void> {
     const { adapter, appId } = this.options;
+    const target = job.target;
     const reference = target.reference as Partial<ConversationReference>;
     await proactive(
       (logic) => adapter.continueConversationAsync(appId, reference, logic),
       async (context) => {
         withoutSdkRetries(context);
-        await this.deliver(context, target.conversationId, message);
+        await this.deliver(context, target.conversationId, message, job);
       },
     );
   }
 
   /** Opens the 1:1 chat with a user known from a channel, stores it, and sends there. */
-  private async openAndSend(channel: TeamsConversation, message: Message): Promise<void> {
+  private async openAndSend(job: Job, message: Message): Promise<void> {
     const { adapter, appId, conversations, clock } = this.options;
+    const channel = job.target;
     const reference = channel.reference as Partial<ConversationReference>;
     const tenantId = reference.conversation?.tenantId;
     if (!reference.bot || !reference.user) throw new Error('stored Teams reference lacks the bot or the user');
@@ -184,7 +221,7 @@ export class TeamsNotifier implements Notifier {
             clock.now(),
           );
         }
-        await this.deliver(context, created.conversation?.id ?? '', message);
+        await this.deliver(context, created.conversation?.id ?? '', message, job);
       },
     );
   }

@@ -298,7 +298,7 @@ export class Dispatcher {
       const sendStarted = performance.now();
       let threw = false;
       try {
-        delivery = await notifier.send(ref, message);
+        delivery = await notifier.send(ref, message, { outboxId: row.id });
       } catch (err) {
         threw = true;
         delivery = { status: 'retry', error: (err as Error)?.message ?? String(err) };

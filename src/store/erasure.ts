@@ -12,6 +12,7 @@ import { FORGOTTEN_DISPLAY_NAME, FORGOTTEN_EXTERNAL_ID_PREFIX, isForgotten } fro
 import type { ErasureCompleted, ErasureRepository, ErasureScope, ErasureSlice, ErasureStarted } from '../core/ports';
 import type { ErasureLedger } from './erasure-ledger';
 import { mayMention, nameForms, scrubJson, scrubText, type NameForms } from './erasure-text';
+import { deleteCardsNaming } from './erasure-cards';
 
 type Row = Record<string, unknown>;
 
@@ -237,7 +238,9 @@ const userRowUnit: Unit = (w) => {
 };
 
 /** The phases of an `everything` erasure, in order. Escalations that were about the person are unlinked in `begin`. */
-const PHASES: Unit[] = [...TEXT_COLUMNS.map(textUnit), outboxUnit, deliveryKeysUnit, auditUnit, referencesUnit, userRowUnit];
+// Teams cards naming them come before the references (a table added later: an erasure under way at the upgrade finds it empty).
+const teamsCardsUnit: Unit = (w, cursor) => deleteCardsNaming(w.db, w.erasure.tenant_id, w.names.everyName, cursor);
+const PHASES: Unit[] = [...TEXT_COLUMNS.map(textUnit), outboxUnit, deliveryKeysUnit, auditUnit, teamsCardsUnit, referencesUnit, userRowUnit];
 
 export class ErasureStore implements ErasureRepository {
   constructor(

@@ -21,15 +21,26 @@ import { PeopleStore } from './people';
 import { SeriesStore } from './series';
 import { SlackStore } from './slack';
 import { TeamsConversationRepository } from './teams';
+import { OutboxPartsStore } from './outbox-parts';
+import { TeamsCardStore } from './teams-cards';
 
 /** The repositories only one platform's adapter uses (installations, conversation references). */
 export interface PlatformStores {
   slack: SlackStore;
   teams: TeamsConversationRepository;
+  /** Teams cards with buttons as sent, to redraw one a press settled. */
+  teamsCards: TeamsCardStore;
+  /** Parts of split messages already delivered, written by the notifiers. */
+  outboxParts: OutboxPartsStore;
 }
 
 export function createPlatformStores(db: Db): PlatformStores {
-  return { slack: new SlackStore(db), teams: new TeamsConversationRepository(db) };
+  return {
+    slack: new SlackStore(db),
+    teams: new TeamsConversationRepository(db),
+    teamsCards: new TeamsCardStore(db),
+    outboxParts: new OutboxPartsStore(db),
+  };
 }
 
 export interface ServiceOptions {

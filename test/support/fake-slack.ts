@@ -64,8 +64,8 @@ export class FakeSlack {
   readonly tokenTeams = new Map<string, string>();
   /** Token rotation on: an install answers with a refresh token and a 12-hour expiry. */
   rotateTokens = false;
-  private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
-  private readonly failures = new Map<string, { times: number; error: string }>();
+  private readonly rateLimits = new Map<string, { times: number; retryAfter: number; after: number }>();
+  private readonly failures = new Map<string, { times: number; error: string; after: number }>();
   private readonly responseUrlFailures = new Map<string, number>();
   private refreshes = 0;
   private readonly waiters: Waiter[] = [];
@@ -96,14 +96,17 @@ export class FakeSlack {
     await this.server?.close();
   }
 
-  /** The next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfter`. */
-  rateLimit(method: string, times: number, retryAfter: number): void {
-    this.rateLimits.set(method, { times, retryAfter });
+  /**
+   * The next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfter`; with
+   * `after`, only once that many calls of it were answered as usual (part 2 of a split message).
+   */
+  rateLimit(method: string, times: number, retryAfter: number, after = 0): void {
+    this.rateLimits.set(method, { times, retryAfter, after });
   }
 
-  /** The next `times` calls of `method` answer `{ ok: false, error }` (a platform error). */
-  fail(method: string, error: string, times = 1): void {
-    this.failures.set(method, { times, error });
+  /** The next `times` calls of `method` answer `{ ok: false, error }` (a platform error); `after` as for `rateLimit`. */
+  fail(method: string, error: string, times = 1, after = 0): void {
+    this.failures.set(method, { times, error, after });
   }
 
   /** Posts to response_url `id` answer HTTP `status` (an expired or refused response_url). */
@@ -155,14 +158,16 @@ export class FakeSlack {
     }
     const method = m[1];
     const limited = this.rateLimits.get(method);
-    if (limited && limited.times > 0) {
+    const failure = this.failures.get(method);
+    if (limited && limited.after > 0) limited.after -= 1;
+    else if (limited && limited.times > 0) {
       limited.times -= 1;
       this.record({ method, path, body, authorization, status: 429, ok: false });
       respond(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfter) });
       return;
     }
-    const failure = this.failures.get(method);
-    if (failure && failure.times > 0) {
+    if (failure && failure.after > 0) failure.after -= 1;
+    else if (failure && failure.times > 0) {
       failure.times -= 1;
       this.record({ method, path, body, authorization, status: 200, ok: false });
       respond(res, 200, { ok: false, error: failure.error });

@@ -137,3 +137,14 @@ export interface OutboxRepository {
   /** The earliest moment a pending row becomes due: the dispatcher's wake-up, and the console stepping through time. */
   nextDueAt(): Date | null;
 }
+
+/**
+ * The parts of an outbox row already delivered, for a message a platform takes only as several
+ * messages: the notifier records each part as it arrives, and a retry of the row sends only the
+ * parts not recorded, so no one gets a part twice.
+ */
+export interface DeliveredPartsRepository {
+  /** Part number (0-based) → the platform's id of the message that carried it (null when none was given). */
+  ofRow(outboxId: number): Map<number, string | null>;
+  record(outboxId: number, part: number, platformId: string | null, now: Date): void;
+}

@@ -43,10 +43,15 @@ export type Delivery =
   /** The platform refused this message itself (too large): sending it again cannot help, and the user is not at fault. */
   | { status: 'rejected'; error: string };
 
+/** What a send delivers: the outbox row, so a message sent in parts resumes where a failed attempt stopped. */
+export interface SendContext {
+  outboxId: number;
+}
+
 export interface Notifier {
   /** The platform this notifier delivers to. */
   readonly platform: Platform;
-  send(recipient: UserRef, message: Message): Promise<Delivery>;
+  send(recipient: UserRef, message: Message, context?: SendContext): Promise<Delivery>;
 }
 
 /** The structured logger's shape (pino satisfies it); log ids and facts, never confidential text. */

@@ -85,6 +85,11 @@ export interface Rig {
   teams: TeamsHandle;
   logger: RecordingLogger;
   post(activity: object, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
+  /**
+   * The service restarted on the same database: a new HTTP server, bot and notifier (nothing kept
+   * in memory), the same core and fake connector.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,40 +100,46 @@ export async function startRig(
   const logger = new RecordingLogger();
   const core = buildCore({ databasePath: ':memory:', clock, logger, deliverImmediately: false, random: () => 0.5 });
   const connector = await FakeConnector.start();
-  const http = new HttpServer(logger);
-  const teams = startTeams({
-    config: { teams: opts.teams ?? { appType: 'SingleTenant' } },
-    core,
-    http,
-    logger,
-    local: opts.local ?? !opts.teams?.appId,
-    authSettings: typeof opts.authSettings === 'function' ? opts.authSettings(connector) : opts.authSettings,
-    sendTimeoutMs: opts.sendTimeoutMs,
-  });
-  const address: AddressInfo = await http.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${address.port}`;
-  return {
+  const serve = async (): Promise<{ http: HttpServer; teams: TeamsHandle; url: string }> => {
+    const http = new HttpServer(logger);
+    const teams = startTeams({
+      config: { teams: opts.teams ?? { appType: 'SingleTenant' } },
+      core,
+      http,
+      logger,
+      local: opts.local ?? !opts.teams?.appId,
+      authSettings: typeof opts.authSettings === 'function' ? opts.authSettings(connector) : opts.authSettings,
+      sendTimeoutMs: opts.sendTimeoutMs,
+    });
+    const address: AddressInfo = await http.listen(0, '127.0.0.1');
+    return { http, teams, url: `http://127.0.0.1:${address.port}` };
+  };
+  const served = await serve();
+  const rig: Rig = {
     core,
     clock,
-    http,
-    url,
+    ...served,
     connector,
-    teams,
     logger,
     async post(activity, headers = {}) {
-      const res = await fetch(`${url}/api/messages`, {
+      const res = await fetch(`${rig.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(activity),
       });
       return { status: res.status, text: await res.text() };
     },
+    async restart() {
+      await rig.http.close();
+      Object.assign(rig, await serve());
+    },
     async close() {
-      await http.close();
+      await rig.http.close();
       await connector.close();
       core.close();
     },
   };
+  return rig;
 }
 
 /** The demo school in the Teams tenant: members keyed by their AAD object ids, as Teams names them. */
