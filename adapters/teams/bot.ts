@@ -13,8 +13,8 @@ import type { Reply } from '../../src/core/context';
 import type { Identity, Tenant } from '../../src/core/model';
 import type { Clock, Logger } from '../../src/core/ports';
 import { ROOTS, splitRoot, type Root } from '../../src/core/registry';
-import { escapeMarkup, formOf, type Message } from '../../src/messages/model';
-import { settledMessage } from '../../src/messages/reply';
+import { formOf, type Message } from '../../src/messages/model';
+import { settledMessage, type PressedButton } from '../../src/messages/reply';
 import type { Services } from '../../src/core/ports';
 import type { TeamsConversationRepository } from '../../src/store/teams';
 import { commandTextOf, identityOf, isPersonal, mentionReader, submissionOf } from './activity';
@@ -148,7 +148,7 @@ export class TeamsBot {
       return;
     }
     if (submission.kind === 'action') {
-      await this.reply(context, app.action(inbound, submission.actionId, submission.value), known);
+      await this.reply(context, app.action(inbound, submission.actionId, submission.value), known, { actionId: submission.actionId, value: submission.value });
       return;
     }
     const outcome = app.submitForm(inbound, submission.formId, submission.values);
@@ -293,8 +293,8 @@ export class TeamsBot {
     if (user) conversations.remove(tenant.id, user.id, 'personal');
   }
 
-  private async reply(context: TurnContext, reply: Reply, known: Known): Promise<void> {
-    if (reply.outcome !== undefined) await this.settle(context, reply.outcome);
+  private async reply(context: TurnContext, reply: Reply, known: Known, pressed?: PressedButton): Promise<void> {
+    if (reply.outcome !== undefined) await this.settle(context, reply.outcome, pressed);
     await this.send(context, reply.messages, known);
   }
 
@@ -303,12 +303,14 @@ export class TeamsBot {
    * buttons were ("✓ Accepted by Casey Lee, Mon 23 Nov"), so no one presses a used button again.
    * Cards are kept a month (across restarts); one older than that becomes the outcome line alone.
    */
-  private async settle(context: TurnContext, outcome: string): Promise<void> {
+  private async settle(context: TurnContext, outcome: string, pressed?: PressedButton): Promise<void> {
     const activity = context.activity;
     const cardId = activity.replyToId;
     if (!cardId) return;
     const original = this.sent.find(activity.conversation.id, cardId);
-    const settled = original ? settledMessage(original, outcome) : { text: outcome, blocks: [{ type: 'context' as const, text: escapeMarkup(outcome) }] };
+    // A card no longer kept (past its 30 days) is left as it is rather than redrawn without its content.
+    if (!original) return;
+    const settled = settledMessage(original, outcome, pressed);
     try {
       await context.updateActivity({ ...cardActivity(settled), id: cardId });
     } catch (err) {

@@ -117,9 +117,12 @@ export function splitForTeams(message: Message, toActivity: (part: Message) => u
   });
   if (current.length > 0) groups.push(current);
 
+  // Each part's text (the notification and preview) is the message's own first line, never the
+  // blocks' words: a message keeps confidential text (an escalation's concern) out of its fallback.
+  const firstLine = message.text.split('\n')[0];
   return groups.map((group, i) => {
     const blocks = rejoin(group);
     if (i > 0) blocks.unshift({ type: 'context', text: escapeMarkup(continuedLine(i + 1, groups.length)) });
-    return { text: plainOf(blocks), blocks };
+    return { text: i === 0 ? firstLine : `${firstLine} ${continuedLine(i + 1, groups.length)}`, blocks };
   });
 }

@@ -157,15 +157,13 @@ describe('a used button is replaced by its outcome', () => {
     expect(rig.core.services.series.liveSeriesOfUser(tenantId(), userId(CASEY.aadObjectId))[0].status).toBe('active');
   });
 
-  test('a card not kept (unknown, or older than a month) still loses its buttons: the outcome takes its place', async () => {
+  test('a card not kept (unknown, or older than a month) is left as it is, not redrawn without its content; the answer still comes', async () => {
     const dm = await proposalToCasey();
     const accept = actionsOf(cardsOf(dm.body)[0]).find((a) => a.title === 'Accept')!;
     rig.connector.clear();
     await rig.post(submit(rig, CASEY, accept.data, undefined, 'activity-not-kept'));
-    const [update] = rig.connector.updates(personalChat(CASEY));
-    expect(update.activityId).toBe('activity-not-kept');
-    const settled = cardsOf(update.body as SentActivity)[0];
-    expect(textsOf(settled)).toEqual(['✓ Accepted by Casey Lee, Mon 23 Nov']);
+    expect(rig.connector.updates(personalChat(CASEY))).toEqual([]);
+    expect(rig.connector.cards(personalChat(CASEY)).flatMap(textsOf).join('\n')).toMatch(/^Booked with Pat Rivera/m);
   });
 });
 

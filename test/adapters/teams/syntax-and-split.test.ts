@@ -103,6 +103,18 @@ describe('splitting', () => {
     expect(parts[0].blocks[0]).toEqual({ type: 'header', text: 'Agenda for Tue 24 Nov' });
   });
 
+  test('a part’s notification text is the message’s own first line, never what the message keeps out of it', () => {
+    // The compiled agenda keeps an escalation's concern out of its fallback text (notifications, previews).
+    const agenda: Message = {
+      text: 'Agenda for Tue 24 Nov with Casey Lee',
+      blocks: [...maximal.blocks.slice(0, 3), { type: 'text', text: 'Escalation #2: concern about Ms. Morgan’s classroom' }],
+    };
+    const parts = splitForTeams(agenda, (m) => cardActivity(m));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.map((p) => p.text)).toEqual(parts.map((_, i) => (i === 0 ? agenda.text : `${agenda.text} ${continuedLine(i + 1, parts.length)}`)));
+    for (const p of parts) expect(JSON.stringify((cardActivity(p).attachments![0].content as { summary?: string }).summary ?? '')).not.toContain('Morgan');
+  });
+
   test('a message that fits, and one with no blocks at all, go as they are', () => {
     const small: Message = { text: 'Hi', blocks: [{ type: 'text', text: 'Hi' }] };
     expect(splitForTeams(small, (m) => cardActivity(m))).toEqual([small]);
