@@ -7,7 +7,8 @@
 import type { Reply, RequestContext } from '../../core/context';
 import type { Partnership, School, User } from '../../core/model';
 import { Refusal } from '../../core/errors';
-import { authorize, decide } from '../../core/policy';
+import { authorize, booksTouchpoints, decide } from '../../core/policy';
+import { bookingHint } from '../booking/messages';
 import type { LocalDate } from '../../core/datetime';
 import type { ActionItem } from '../../core/ports';
 import { actionDoneMessage } from './messages';
@@ -55,7 +56,7 @@ export function listActions(ctx: RequestContext): Reply {
     const place = places.has(s.partnershipId) ? undefined : placeOf(ctx, s.partnershipId);
     if (place && decide('agenda.use', ctx.actor, place.school, place.partnership).allowed) places.set(s.partnershipId, place);
   }
-  if (places.size === 0) throw new Refusal('You have no touch-point partnership, so no action items. Book one with /touchpoint book @name weekly tue 14:00.');
+  if (places.size === 0) throw new Refusal(`You have no touch-point partnership, so no action items. ${bookingHint(booksTouchpoints(ctx.actor))}`);
   const since = new Date(ctx.now.getTime() - RECENT_DAYS * 86_400_000);
   const all = ctx.services.agenda.actionsOfPartnerships(tenantId, [...places.keys()], since);
   const listed = all.map((action): ListedAction => {
