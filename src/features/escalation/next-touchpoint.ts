@@ -1,4 +1,4 @@
-/** A partnership's next touch-point still to come: what a raised escalation follows and its label names. */
+/** A partnership's touch-points as a raised escalation meets them: the next one to come, and the one it was discussed at. */
 import type { Services } from '../../core/context';
 import type { Occurrence } from '../../core/model';
 import { upcoming, viewOf } from '../booking/service';
@@ -12,4 +12,15 @@ export function nextTouchpointOf(services: Services, tenantId: number, partnersh
     .filter((o): o is Occurrence => o !== undefined)
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   return next[0];
+}
+
+/** Past meetings that took place, or may have (not recorded yet): where a raised escalation was discussed. */
+const MET = new Set(['held', 'scheduled']);
+
+/** The partnership's first meeting that took place at or after `from` and started before `now`. */
+export function firstMeetingSince(services: Services, tenantId: number, partnershipId: number, from: Date, now: Date): Occurrence | undefined {
+  return services.meetingNotes
+    .meetingsBefore(tenantId, partnershipId, now, 200)
+    .filter((o) => o.startsAt >= from && MET.has(o.status))
+    .pop();
 }

@@ -2,7 +2,7 @@
 import type { Services } from '../../core/context';
 import { formatInstant, formatLocalDate, toLocal } from '../../core/datetime';
 import type { Escalation, Stage } from '../../core/ports';
-import { nextTouchpointOf } from './next-touchpoint';
+import { firstMeetingSince, nextTouchpointOf } from './next-touchpoint';
 
 export const STAGE_LABELS: Record<Stage, string> = {
   reflecting: 'reflecting — not raised yet',
@@ -12,9 +12,6 @@ export const STAGE_LABELS: Record<Stage, string> = {
   resolved: 'resolved',
   withdrawn: 'withdrawn',
 };
-
-/** Past meetings that took place (or may have, not yet recorded): where a raised escalation was discussed. */
-const MET = new Set(['held', 'scheduled']);
 
 /**
  * The stage as it stands now: a raised one "for the next touch-point" only while one is planned
@@ -29,11 +26,7 @@ export function stageLabel(services: Services, tenantId: number, e: Escalation, 
     const readable = formatInstant(e.visibleFrom, timeZone, true);
     const next = nextTouchpointOf(services, tenantId, e.partnershipId, now);
     if (e.visibleFrom > now) return next ? STAGE_LABELS.raised : `raised; no touch-point planned — the principal can read it from ${readable}`;
-    const visibleFrom = e.visibleFrom;
-    const met = services.meetingNotes
-      .meetingsBefore(tenantId, e.partnershipId, now, 40)
-      .filter((o) => o.startsAt >= visibleFrom && MET.has(o.status))
-      .pop();
+    const met = firstMeetingSince(services, tenantId, e.partnershipId, e.visibleFrom, now);
     if (met) return `discussed at the touch-point of ${formatLocalDate(toLocal(met.startsAt, timeZone).date)}, no outcome recorded yet`;
     if (next && toLocal(next.startsAt, timeZone).date === toLocal(now, timeZone).date) return 'on today’s touch-point agenda';
     return next
