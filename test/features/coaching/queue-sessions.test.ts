@@ -14,7 +14,7 @@ const queue = (handle: string): string => {
   return `${text(r)}\n${r.messages.map(renderPlainText).join('\n')}`;
 };
 
-beforeEach(async () => {
+beforeEach(() => {
   h = createCoachingHarness(); // Thu 19 Nov 2026, 10:00 New York
   seedSchool(h, {
     name: 'Demo Elementary',
