@@ -124,6 +124,16 @@ export class EscalationStore implements EscalationRepository {
     ).map((r) => toEscalation(r, render));
   }
 
+  /** Every escalation raised to a partnership (any stage), oldest raised first. */
+  raisedOfPartnership(tenantId: number, partnershipId: number): Escalation[] {
+    const render = escalationRenderer(this.db, tenantId);
+    return (
+      this.db
+        .prepare(`SELECT e.* FROM escalations e ${IN_TENANT} WHERE e.partnership_id = @partnershipId AND e.raised_at IS NOT NULL ORDER BY e.raised_at, e.id`)
+        .all({ tenantId, partnershipId }) as Row[]
+    ).map((r) => toEscalation(r, render));
+  }
+
   /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
   forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[] {
     const render = escalationRenderer(this.db, tenantId);

@@ -79,6 +79,8 @@ export interface EscalationRepository {
   update(tenantId: number, id: number, change: EscalationChange, now: Date): Escalation;
   /** Open escalations of a school (not resolved or withdrawn), oldest first. */
   openOfSchool(tenantId: number, schoolId: number): Escalation[];
+  /** Every escalation raised to a partnership (any stage), oldest raised first: what its history records. */
+  raisedOfPartnership(tenantId: number, partnershipId: number): Escalation[];
   /** Escalations on a partnership's agenda: raised, or with a plan whose follow-up has come. */
   forAgenda(tenantId: number, partnershipId: number, until: LocalDate): Escalation[];
   /**

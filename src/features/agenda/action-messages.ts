@@ -20,11 +20,15 @@ export interface ListedAction {
 
 const SHOWN = 10;
 
-function openBlocks(items: ListedAction[], withOwner: boolean): Block[] {
-  return items.slice(0, SHOWN).flatMap(({ action: a, owner, other, overdue }): Block[] => [
+/** How to act on an item by its number, for those who type rather than press. */
+const TYPED_HINT = 'Or type /touchpoint actions done|redate|reassign <n> (redate also takes the new date).';
+
+/** `first` is the number of the first item (mine count from 1, ours go on from there). */
+function openBlocks(items: ListedAction[], withOwner: boolean, first: number): Block[] {
+  return items.slice(0, SHOWN).flatMap(({ action: a, owner, other, overdue }, i): Block[] => [
     {
       type: 'text',
-      text: `${esc(a.text)} — _${withOwner ? `${esc(owner.displayName)}, ` : ''}due ${esc(formatLocalDate(a.dueDate))}${overdue ? `, ${overdue}` : ''}_`,
+      text: `${first + i}. ${esc(a.text)} — _${withOwner ? `${esc(owner.displayName)}, ` : ''}due ${esc(formatLocalDate(a.dueDate))}${overdue ? `, ${overdue}` : ''}_`,
     },
     {
       type: 'actions',
@@ -37,25 +41,26 @@ function openBlocks(items: ListedAction[], withOwner: boolean): Block[] {
   ]);
 }
 
-const fallbackLine = ({ action: a, owner, overdue }: ListedAction): string =>
-  `${a.text} (${owner.displayName}, due ${formatLocalDate(a.dueDate)}${overdue ? `, ${overdue}` : ''})`;
+const fallbackLine = ({ action: a, owner, overdue }: ListedAction, n: number): string =>
+  `${n}. ${a.text} (${owner.displayName}, due ${formatLocalDate(a.dueDate)}${overdue ? `, ${overdue}` : ''})`;
 
 /** `actions`: open items first (overdue at the top), mine then ours, then those done lately. */
 export function actionsMessage(mine: ListedAction[], ours: ListedAction[], done: ListedAction[], recentDays: number): Message {
   const blocks: Block[] = [{ type: 'header', text: 'Action items' }];
   const more = (n: number): Block[] => (n > SHOWN ? [{ type: 'context', text: `and ${n - SHOWN} more` }] : []);
   blocks.push({ type: 'text', text: '**Mine**' });
-  blocks.push(...(mine.length ? [...openBlocks(mine, false), ...more(mine.length)] : [{ type: 'context' as const, text: 'Nothing open.' }]));
+  blocks.push(...(mine.length ? [...openBlocks(mine, false, 1), ...more(mine.length)] : [{ type: 'context' as const, text: 'Nothing open.' }]));
   blocks.push({ type: 'text', text: '**Ours** (the other person’s, in your partnerships)' });
-  blocks.push(...(ours.length ? [...openBlocks(ours, true), ...more(ours.length)] : [{ type: 'context' as const, text: 'Nothing open.' }]));
+  blocks.push(...(ours.length ? [...openBlocks(ours, true, mine.length + 1), ...more(ours.length)] : [{ type: 'context' as const, text: 'Nothing open.' }]));
   if (done.length) {
     blocks.push({ type: 'text', text: `**Recently done** (last ${recentDays} days)` });
     blocks.push({ type: 'list', items: done.slice(0, SHOWN).map(({ action: a, owner }) => `${esc(a.text)} — _${esc(owner.displayName)}_`) });
   }
+  if (mine.length + ours.length) blocks.push({ type: 'context', text: esc(TYPED_HINT) });
   const lines = [
     'Your action items.',
-    ...(mine.length ? ['Mine:', ...mine.map(fallbackLine)] : ['Mine: nothing open.']),
-    ...(ours.length ? ['Ours:', ...ours.map(fallbackLine)] : ['Ours: nothing open.']),
+    ...(mine.length ? ['Mine:', ...mine.map((l, i) => fallbackLine(l, i + 1))] : ['Mine: nothing open.']),
+    ...(ours.length ? ['Ours:', ...ours.map((l, i) => fallbackLine(l, mine.length + i + 1))] : ['Ours: nothing open.']),
     ...(done.length ? ['Recently done:', ...done.map(({ action: a, owner }) => `${a.text} (${owner.displayName})`)] : []),
   ];
   return { text: lines.join('\n'), blocks };

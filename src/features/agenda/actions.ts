@@ -7,7 +7,8 @@
 import type { Reply, RequestContext } from '../../core/context';
 import type { Partnership, School, User } from '../../core/model';
 import { Refusal } from '../../core/errors';
-import { authorize, decide } from '../../core/policy';
+import { authorize, booksTouchpoints, decide } from '../../core/policy';
+import { bookingHint } from '../booking/messages';
 import type { LocalDate } from '../../core/datetime';
 import type { ActionItem } from '../../core/ports';
 import { actionDoneMessage } from './messages';
@@ -46,8 +47,16 @@ function actionInReach(ctx: RequestContext, value: string): { action: ActionItem
   return { action, place };
 }
 
-/** `actions`: mine and ours, open first by due date (so the overdue on top), then those closed lately. */
-export function listActions(ctx: RequestContext): Reply {
+interface ActionLists {
+  /** Open, mine then ours, each by due date (the overdue on top): numbered 1… in this order. */
+  numbered: ListedAction[];
+  mine: ListedAction[];
+  ours: ListedAction[];
+  done: ListedAction[];
+}
+
+/** Mine and ours, open first by due date (so the overdue on top), then those closed lately. */
+function actionLists(ctx: RequestContext): ActionLists {
   const tenantId = ctx.actor.tenant.id;
   const me = ctx.actor.user;
   const places = new Map<number, Place>();
@@ -55,26 +64,48 @@ export function listActions(ctx: RequestContext): Reply {
     const place = places.has(s.partnershipId) ? undefined : placeOf(ctx, s.partnershipId);
     if (place && decide('agenda.use', ctx.actor, place.school, place.partnership).allowed) places.set(s.partnershipId, place);
   }
-  if (places.size === 0) throw new Refusal('You have no touch-point partnership, so no action items. Book one with /touchpoint book @name weekly tue 14:00.');
+  if (places.size === 0) throw new Refusal(`You have no touch-point partnership, so no action items. ${bookingHint(booksTouchpoints(ctx.actor))}`);
   const since = new Date(ctx.now.getTime() - RECENT_DAYS * 86_400_000);
   const all = ctx.services.agenda.actionsOfPartnerships(tenantId, [...places.keys()], since);
+  const overdue = new Map<number, string>();
+  for (const [pid, place] of places) {
+    const ofPlace = all.filter((a) => a.partnershipId === pid);
+    for (const [id, label] of overdueActions(ctx.services, tenantId, place.school, ofPlace, ctx.now)) overdue.set(id, label);
+  }
   const listed = all.map((action): ListedAction => {
     const place = places.get(action.partnershipId)!;
     const owner = place.principal.id === action.ownerId ? place.principal : place.coach;
-    const overdue = overdueActions(ctx.services, tenantId, place.school, [action], ctx.now).get(action.id);
-    return { action, owner, other: otherOf(place, owner), overdue };
+    return { action, owner, other: otherOf(place, owner), overdue: overdue.get(action.id) };
   });
   const open = listed.filter((l) => l.action.status === 'open');
-  return {
-    messages: [
-      actionsMessage(
-        open.filter((l) => l.owner.id === me.id),
-        open.filter((l) => l.owner.id !== me.id),
-        listed.filter((l) => l.action.status !== 'open'),
-        RECENT_DAYS,
-      ),
-    ],
-  };
+  const mine = open.filter((l) => l.owner.id === me.id);
+  const ours = open.filter((l) => l.owner.id !== me.id);
+  return { numbered: [...mine, ...ours], mine, ours, done: listed.filter((l) => l.action.status !== 'open') };
+}
+
+/** `actions`: mine and ours, numbered for the typed commands, then those closed lately. */
+export function listActions(ctx: RequestContext): Reply {
+  const { mine, ours, done } = actionLists(ctx);
+  return { messages: [actionsMessage(mine, ours, done, RECENT_DAYS)] };
+}
+
+/** The open item numbered `n` in `actions` (the same order), or one clear line. */
+function numberedAction(ctx: RequestContext, n: number): ListedAction {
+  const { numbered } = actionLists(ctx);
+  if (numbered.length === 0) throw new Refusal('You have no open action items.');
+  const listed = numbered[n - 1];
+  if (!listed)
+    throw new Refusal(`There is no open action item ${n}: /touchpoint actions numbers them ${numbered.length === 1 ? '1 only' : `1 to ${numbered.length}`}.`);
+  return listed;
+}
+
+/** Typed `actions done|redate|reassign <n> [date]`: the same as the item's buttons. */
+export function typedAction(ctx: RequestContext, verb: 'done' | 'redate' | 'reassign', n: number, due?: LocalDate): Reply {
+  const { action, other } = numberedAction(ctx, n);
+  if (verb === 'done') return actionDone(ctx, String(action.id));
+  if (verb === 'redate') return redateAction(ctx, String(action.id), due ?? action.dueDate);
+  // Reassign hands it to the member who does not hold it, as its button does.
+  return reassignAction(ctx, `${action.id}:${other.id}`);
 }
 
 /** Tells the other member of the partnership, when the item is (or was) theirs. */

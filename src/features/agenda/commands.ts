@@ -25,7 +25,8 @@ import { addNextStep, recordOutcome, rescheduleMeeting, saveNotes, type NextStep
 import { notesCommand as notes, registerMeetingNotes } from './meeting-notes-commands';
 import { history, registerHistory } from './history';
 import { NOTE_INPUT_IDS, NOTE_MAX } from './meeting-notes-messages';
-import { actionDone, listActions, reassignAction, redateAction, redateAsk } from './actions';
+import { actionDone, reassignAction, redateAction, redateAsk } from './actions';
+import { actionsCommand as actions } from './actions-command';
 import { SETTING_KEYS, changeSettings, type SettingKey } from './settings';
 import { NEXT_STEP_ROWS, addForm, editItemForm, nextStepForm, rescheduleForm } from './messages';
 import { REMINDER_KINDS, composeReminder, planReminders } from './reminders';
@@ -273,16 +274,6 @@ const rescheduleFormSpec: FormSpec<{ date: LocalDate; time: TypedTime }> = {
 };
 
 // ---- action items ---------------------------------------------------------------------------------------------
-
-const actions: CommandSpec<Record<string, never>> = {
-  root: 'touchpoint',
-  name: 'actions',
-  usage: 'actions',
-  describe: 'your action items and the other person’s: overdue first; mark done, re-date or reassign',
-  example: 'actions',
-  ...noArguments,
-  handle: (ctx) => listActions(ctx),
-};
 
 const redateFormSpec: FormSpec<{ due: LocalDate }> = {
   formId: 'action.redate',

@@ -14,6 +14,8 @@ export interface MeetingRecord {
   items: AgendaItem[];
   steps: { action: ActionItem; owner: string }[];
   notes: { note: MeetingNote; author: string }[];
+  /** The escalations discussed there with their outcome, one line each, as the viewer may read them (history only). */
+  escalations?: string[];
 }
 
 /** How many past touch-points `history` shows unless told, and at most. */
@@ -55,11 +57,13 @@ function recordBlocks(r: MeetingRecord): Block[] {
   if (discussed.length) blocks.push({ type: 'text', text: '_Discussed_' }, { type: 'list', items: discussed.map((i) => esc(i.text)) });
   if (dropped.length) blocks.push({ type: 'text', text: '_Dropped_' }, { type: 'list', items: dropped.map((i) => esc(i.text)) });
   if (r.steps.length) blocks.push({ type: 'text', text: '_Decisions and next steps_' }, { type: 'list', items: r.steps.map((s) => esc(stepLine(s))) });
+  if (r.escalations?.length) blocks.push({ type: 'text', text: '_Escalations_' }, { type: 'list', items: r.escalations.map(esc) });
   const shared = r.notes.filter((n) => n.note.visibility === 'shared');
   const own = r.notes.filter((n) => n.note.visibility === 'private');
   if (shared.length) blocks.push({ type: 'text', text: '_Shared notes_' }, { type: 'list', items: shared.map((n) => esc(noteLine(n))) });
   if (own.length) blocks.push({ type: 'text', text: '_Your private notes_' }, { type: 'list', items: own.map((n) => esc(noteLine(n))) });
-  if (r.occurrence.status === 'held' && !r.items.length && !r.steps.length && !r.notes.length) blocks.push({ type: 'context', text: 'No notes recorded.' });
+  if (r.occurrence.status === 'held' && !r.items.length && !r.steps.length && !r.notes.length && !r.escalations?.length)
+    blocks.push({ type: 'context', text: 'No notes recorded.' });
   return blocks;
 }
 
@@ -69,6 +73,7 @@ function recordText(r: MeetingRecord): string {
   const discussed = r.items.filter((i) => i.status === 'discussed');
   if (discussed.length) lines.push(`Discussed: ${discussed.map((i) => i.text).join('; ')}`);
   if (r.steps.length) lines.push(`Next steps: ${r.steps.map(stepLine).join('; ')}`);
+  if (r.escalations?.length) lines.push(`Escalations: ${r.escalations.join('; ')}`);
   for (const n of r.notes.filter((x) => x.note.visibility === 'shared')) lines.push(`Shared note — ${noteLine(n)}`);
   const own = r.notes.filter((x) => x.note.visibility === 'private').length;
   if (own) lines.push(`${own} private note${own === 1 ? '' : 's'} of yours ${PRIVATE_MARK}`);

@@ -1,7 +1,8 @@
 /**
  * `/touchpoint history [n]`: the partnership's last touch-points — whether each was held, missed
  * or skipped (and why), the items discussed or dropped there, the decisions and next steps made
- * there (action items), its shared notes, and the viewer's own private notes. Also the "Last
+ * there (action items), the escalations discussed and their outcome (as the viewer may read them),
+ * its shared notes, and the viewer's own private notes. Also the "Last
  * touch-point" section of App Home, and the past meetings' part of the calendar feed.
  */
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { takeWith } from '../../core/args';
 import { decide } from '../../core/policy';
 import { Refusal } from '../../core/errors';
 import { describeOccurrence, otherPerson, viewOf, type SeriesView } from '../booking/service';
+import { escalationsAtMeetings } from '../escalation/history';
 import { agendaPartnership } from './service';
 import { readableNotes } from './meeting-notes';
 import { HISTORY_DEFAULT, HISTORY_MAX, feedMeetingLines, historyMessage, lastMeetingBlocks, type MeetingRecord } from './history-messages';
@@ -51,7 +53,9 @@ export function showHistory(ctx: RequestContext, n: number, withPerson?: string)
   const view = agendaPartnership(ctx, withPerson);
   const meetings = lastMeetings(ctx.services, ctx.actor.tenant.id, view, ctx.now, n);
   if (meetings.length === 0) throw new Refusal('No touch-point has taken place yet, so there is no history. After your first one: /touchpoint notes');
-  const records = meetingRecords(ctx.services, ctx.actor, view, meetings);
+  // Escalations discussed there, with their outcome: in the history reply only, as the policy lets the viewer read them.
+  const decided = escalationsAtMeetings(ctx.services, ctx.actor, view, meetings, ctx.now);
+  const records = meetingRecords(ctx.services, ctx.actor, view, meetings).map((r) => ({ ...r, escalations: decided.get(r.occurrence.id) }));
   return { messages: [historyMessage(otherPerson(view, ctx.actor.user).displayName, records, n)] };
 }
 

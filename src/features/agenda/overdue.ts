@@ -1,9 +1,9 @@
 /**
  * How long an open action item is overdue, in school days (the school's open weekdays, closures
- * left out) and in calendar days, as of today in the school's time zone.
+ * and the partnership's pauses left out) and in calendar days, as of today in the school's time zone.
  */
 import type { Services } from '../../core/context';
-import { addDays, daysBetween, todayIn, type LocalDate } from '../../core/datetime';
+import { addDays, daysBetween, isLocalDate, todayIn, type LocalDate } from '../../core/datetime';
 import type { School } from '../../core/model';
 import type { ActionItem } from '../../core/ports';
 import { openDays } from '../../core/school-calendar';
@@ -19,13 +19,48 @@ export function overdueLabel(dueDate: LocalDate, today: LocalDate, isOpen: (d: L
   return `overdue ${plural(schoolDays, 'school day')} (${plural(days, 'day')})`;
 }
 
+/** A pause of the partnership's touch-points: from the day it was set to the day before it ended. */
+export interface PauseSpan {
+  from: LocalDate;
+  /** The first day not paused (the resume date, or the day it was resumed or replaced). */
+  until: LocalDate;
+}
+
+/**
+ * The partnership's pauses, past and present. A series keeps only its current resume date, so the
+ * spans are read from the pause and resume records of the audit log (the only place a pause's
+ * start is kept); a later pause or a resume ends the one before it.
+ */
+export function pauseSpans(services: Services, tenantId: number, school: School, partnershipId: number): PauseSpan[] {
+  const seriesIds = new Set(services.series.liveSeriesOfPartnership(tenantId, partnershipId).map((s) => s.id));
+  const events = services.audit
+    .auditOfSchool(tenantId, school.id)
+    .filter((e) => e.subjectType === 'series' && e.subjectId !== null && seriesIds.has(e.subjectId))
+    .filter((e) => e.action === 'series.pause' || e.action === 'series.resume')
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  const spans: PauseSpan[] = [];
+  for (const e of events) {
+    const day = todayIn(e.at, school.timeZone);
+    const last = spans[spans.length - 1];
+    if (last && last.until > day) last.until = day;
+    if (e.action === 'series.pause' && e.detail && isLocalDate(e.detail) && e.detail > day) spans.push({ from: day, until: e.detail });
+  }
+  return spans;
+}
+
+const inPause = (spans: PauseSpan[], d: LocalDate): boolean => spans.some((s) => s.from <= d && d < s.until);
+
 /** The overdue open items among these, with how long each is overdue at the school. */
 export function overdueActions(services: Services, tenantId: number, school: School, actions: ActionItem[], now: Date): Map<number, string> {
   const today = todayIn(now, school.timeZone);
   const days = openDays(school.timeZone, services.calendar.closuresOfSchool(tenantId, school.id));
+  const spansOf = new Map<number, PauseSpan[]>();
   const out = new Map<number, string>();
   for (const a of actions) {
-    const label = a.status === 'open' ? overdueLabel(a.dueDate, today, (d) => days.isOpen(d)) : undefined;
+    if (a.status !== 'open' || a.dueDate >= today) continue;
+    if (!spansOf.has(a.partnershipId)) spansOf.set(a.partnershipId, pauseSpans(services, tenantId, school, a.partnershipId));
+    const spans = spansOf.get(a.partnershipId)!;
+    const label = overdueLabel(a.dueDate, today, (d) => days.isOpen(d) && !inPause(spans, d));
     if (label) out.set(a.id, label);
   }
   return out;

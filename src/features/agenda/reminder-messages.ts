@@ -109,21 +109,38 @@ export function agendaMessage(view: SeriesView, occurrence: Occurrence | undefin
 /** Home lists show this many entries; the rest are counted, with the command that shows them all. */
 const HOME_LIST_MAX = 10;
 
-/** Home: the agenda so far of each partnership, and the person's open action items. */
-export function homeAgendaBlocks(viewer: User, partnerships: { view: SeriesView; items: AgendaItem[] }[], mine: ActionItem[]): Block[] {
+/** What Home shows of one partnership's agenda: its open items and the priority changes proposed. */
+export interface HomeAgenda {
+  view: SeriesView;
+  items: AgendaItem[];
+  proposals: PriorityProposal[];
+}
+
+/**
+ * Home: the agenda so far of each partnership (tagged as the agenda tags them, with the priority
+ * changes waiting for the viewer), and the person's open action items, overdue first and marked.
+ */
+export function homeAgendaBlocks(viewer: User, partnerships: HomeAgenda[], mine: ActionItem[], overdue = new Map<number, string>()): Block[] {
   const blocks: Block[] = [];
-  for (const { view, items } of partnerships) {
+  for (const { view, items, proposals } of partnerships) {
     blocks.push({ type: 'text', text: `**Agenda so far with ${esc(otherPerson(view, viewer).displayName)}**` });
     blocks.push(
       items.length
-        ? { type: 'list', items: items.slice(0, HOME_LIST_MAX).map((i) => `${esc(i.text)} — _${esc(SECTION_LABELS[i.section])}_`) }
+        ? { type: 'list', items: items.slice(0, HOME_LIST_MAX).map((i) => `${esc(i.text)}${tag(i.prioritySlot)} — _${esc(SECTION_LABELS[i.section])}_`) }
         : { type: 'context', text: 'Nothing yet: /touchpoint add <text>' },
     );
     if (items.length > HOME_LIST_MAX) blocks.push({ type: 'context', text: `and ${items.length - HOME_LIST_MAX} more: /touchpoint agenda` });
+    const waiting = proposals.filter((p) => p.proposedBy !== viewer.id).length;
+    if (waiting) blocks.push({ type: 'context', text: `${waiting === 1 ? '1 change' : `${waiting} changes`} waiting for you: /touchpoint priorities` });
   }
   if (mine.length) {
+    const ordered = [...mine.filter((a) => overdue.has(a.id)), ...mine.filter((a) => !overdue.has(a.id))];
+    const line = (a: ActionItem): string => {
+      const late = overdue.get(a.id);
+      return `${esc(a.text)}${tag(a.prioritySlot)} — _due ${esc(formatLocalDate(a.dueDate))}${late ? `, ${esc(late)}` : ''}_`;
+    };
     blocks.push({ type: 'text', text: '**Your open action items**' });
-    blocks.push({ type: 'list', items: mine.slice(0, HOME_LIST_MAX).map((a) => `${esc(a.text)} — _due ${esc(formatLocalDate(a.dueDate))}_`) });
+    blocks.push({ type: 'list', items: ordered.slice(0, HOME_LIST_MAX).map(line) });
     if (mine.length > HOME_LIST_MAX) blocks.push({ type: 'context', text: `and ${mine.length - HOME_LIST_MAX} more: /touchpoint actions` });
   }
   return blocks;

@@ -148,7 +148,7 @@ export function confirmAgreement(ctx: RequestContext, value: string): Reply {
   return { messages: [agreementConfirmedMessage(both)] };
 }
 
-/** Home: the agenda so far of each partnership, and your open action items. */
+/** Home: the agenda so far of each partnership, and your open action items (overdue ones marked). */
 export function homeAgenda(ctx: RequestContext): Block[] {
   const { agenda } = ctx.services;
   const tenantId = ctx.actor.tenant.id;
@@ -157,9 +157,15 @@ export function homeAgenda(ctx: RequestContext): Block[] {
     .filter((s) => s.status === 'active')
     .map((series) => {
       const view = viewOf(ctx.services, tenantId, series);
-      return { view, items: agenda.openItems(tenantId, view.partnership.id) };
+      return { view, items: agenda.openItems(tenantId, view.partnership.id), proposals: agenda.openProposals(tenantId, view.partnership.id) };
     });
-  return homeAgendaBlocks(ctx.actor.user, partnerships, agenda.openActionsOfOwner(tenantId, ctx.actor.user.id));
+  const mine = agenda.openActionsOfOwner(tenantId, ctx.actor.user.id);
+  const overdue = new Map<number, string>();
+  for (const { view } of partnerships) {
+    const ofPartnership = mine.filter((a) => a.partnershipId === view.partnership.id);
+    for (const [id, label] of overdueActions(ctx.services, tenantId, view.school, ofPartnership, ctx.now)) overdue.set(id, label);
+  }
+  return homeAgendaBlocks(ctx.actor.user, partnerships, mine, overdue);
 }
 
 // ---- the compiled agenda ----------------------------------------------------------------------------

@@ -194,7 +194,7 @@ export function homeBlocks(glances: SeriesGlance[], isBooker: boolean): Block[] 
     return isBooker
       ? [
           { type: 'text', text: '**Your touch-points**' },
-          { type: 'context', text: 'None yet. Book one with /touchpoint book @name weekly tue 14:00.' },
+          { type: 'context', text: `None yet. ${bookingHint(true)}` },
         ]
       : [];
   }

@@ -51,6 +51,7 @@ import {
   withdrewReply,
 } from './messages';
 import { FORMS, acceptForm, askForm, declineForm, replyForm, requestForm, type RequestPrefill } from './forms';
+import { withSessions } from './queue-sessions';
 import { forgetConfirmation, forgottenReply, homeBlocks, keptReply, queueMessage, statusMessage } from './views';
 import { COACHING_KINDS, composeCoachingReminder, planCoachingReminders } from './reminders';
 import { registerCoachingSessions, sessionsReply } from './session-commands';
@@ -249,7 +250,7 @@ const queue: CommandSpec<Record<string, never>> = {
   describe: 'open coaching requests, oldest first (coaches)',
   example: 'queue',
   ...noArguments,
-  handle: (ctx) => reply(queueMessage(coachQueues(ctx))),
+  handle: (ctx) => reply(queueMessage(withSessions(ctx, coachQueues(ctx)))),
 };
 
 // ---- registration -------------------------------------------------------------------------------------

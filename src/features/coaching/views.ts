@@ -9,7 +9,8 @@ import type { OfficeHour } from '../../core/ports';
 import type { ForgetOutcome, ForgetPlan } from './forget';
 import { FORMAT_LABELS, HELPFUL_LABELS, STATUS_LABELS, TOPIC_LABELS, dayOf, slotLabel } from './labels';
 import { ACTIONS, coachButtons, requestLine } from './messages';
-import type { CoachingHome, OwnRequest, SchoolQueue } from './service';
+import type { CoachingHome, OwnRequest } from './service';
+import type { QueueWithSessions } from './queue-sessions';
 
 // ---- status -------------------------------------------------------------------------------------------
 
@@ -41,25 +42,23 @@ const QUEUE_SHOWN = 20;
 const DETAILS_SHOWN = 300;
 const HOME_QUEUE_SHOWN = 10;
 
-export function queueMessage(queues: SchoolQueue[]): Message {
+export function queueMessage(queues: QueueWithSessions[]): Message {
   const blocks: Block[] = [];
   const lines: string[] = [];
   for (const { school, entries } of queues) {
     blocks.push({ type: 'header', text: `Coaching queue — ${esc(school.name)}` });
     lines.push(`Coaching queue — ${school.name}: ${entries.length === 0 ? 'no open requests' : `${entries.length} open`}`);
     if (entries.length === 0) blocks.push({ type: 'context', text: 'No open requests.' });
-    for (const { request: r, teacher, next } of entries.slice(0, QUEUE_SHOWN)) {
+    for (const { request: r, teacher, next, session } of entries.slice(0, QUEUE_SHOWN)) {
       blocks.push({ type: 'text', text: requestLine(r, school, teacher) });
       blocks.push({ type: 'text', text: esc(r.details.length > DETAILS_SHOWN ? `${r.details.slice(0, DETAILS_SHOWN - 1)}…` : r.details) });
-      blocks.push({
-        type: 'context',
-        text: esc(
-          `Format: ${r.format ? FORMAT_LABELS[r.format] : '—'} · preferred times: ${r.preferredTimes ?? '—'}${r.proposedTime ? ` · proposed: ${r.proposedTime}` : ''}`,
-        ),
-      });
+      // A session, when there is one, says where its time stands; else the time typed with the acceptance.
+      const when = session ? ` · ${session.line}` : r.proposedTime ? ` · proposed: ${r.proposedTime}` : '';
+      blocks.push({ type: 'context', text: esc(`Format: ${r.format ? FORMAT_LABELS[r.format] : '—'} · preferred times: ${r.preferredTimes ?? '—'}${when}`) });
+      if (session?.buttons) blocks.push(session.buttons);
       if (next === 'done') blocks.push({ type: 'actions', buttons: [{ actionId: ACTIONS.done, label: `Mark #${r.id} done`, value: String(r.id) }] });
       if (next === 'answer') blocks.push({ type: 'actions', buttons: coachButtons(r.id) });
-      lines.push(`#${r.id} ${TOPIC_LABELS[r.topic]} — ${teacher.displayName} — ${STATUS_LABELS[r.status]}: ${r.details}`);
+      lines.push(`#${r.id} ${TOPIC_LABELS[r.topic]} — ${teacher.displayName} — ${STATUS_LABELS[r.status]}: ${r.details}${session ? ` (${session.line})` : ''}`);
     }
     if (entries.length > QUEUE_SHOWN) blocks.push({ type: 'context', text: `And ${entries.length - QUEUE_SHOWN} more.` });
   }

@@ -9,12 +9,15 @@
  * Run at the end of every request (whatever feature moved the meeting) and by the scheduler.
  */
 import type { Services } from '../../core/context';
-import type { Occurrence, School } from '../../core/model';
+import type { School } from '../../core/model';
 import type { Escalation } from '../../core/ports';
 import { openDays, placeOnSchoolDay } from '../../core/school-calendar';
-import { describeOccurrence, upcoming, viewOf } from '../booking/service';
+import { describeOccurrence } from '../booking/service';
 import { followedTouchpoint, noTouchpointToFollow } from './messages';
 import { pendingPrefix } from './pathway';
+import { nextTouchpointOf } from './next-touchpoint';
+
+export { nextTouchpointOf };
 
 const NOTICE_KIND = 'escalation.follows';
 
@@ -23,17 +26,6 @@ export function compiledAgendaAt(services: Services, tenantId: number, school: S
   const days = openDays(school.timeZone, services.calendar.closuresOfSchool(tenantId, school.id));
   const at = new Date(startsAt.getTime() - services.agenda.settings(tenantId, partnershipId).agendaLeadMinutes * 60_000);
   return placeOnSchoolDay(days, at, 'earlier') ?? at;
-}
-
-/** The partnership's next touch-point still to come (of its active series), if there is one. */
-export function nextTouchpointOf(services: Services, tenantId: number, partnershipId: number, now: Date): Occurrence | undefined {
-  const next = services.series
-    .liveSeriesOfPartnership(tenantId, partnershipId)
-    .filter((s) => s.status === 'active')
-    .map((s) => upcoming(services, tenantId, viewOf(services, tenantId, s), now, 5).find((o) => o.startsAt > now))
-    .filter((o): o is Occurrence => o !== undefined)
-    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-  return next[0];
 }
 
 /** Moves the reading time of each raised escalation not yet readable to its touch-point as it now stands. */

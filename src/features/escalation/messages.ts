@@ -4,11 +4,12 @@
  */
 import type { Services } from '../../core/context';
 import type { School, User } from '../../core/model';
-import { formatInstant, formatLocalDate, toLocal, type LocalDate } from '../../core/datetime';
+import { formatInstant, formatLocalDate, type LocalDate } from '../../core/datetime';
 import { escapeMarkup as esc, type Block, type Button, type FormInput, type Message } from '../../messages/model';
 import { textMessage } from '../../messages/reply';
 import { internalMention } from '../../core/app';
 import { mayNameConcernedPerson } from '../../core/policy';
+import { STAGE_LABELS, stageLabel } from './stage-label';
 import { CATEGORIES, type Category, type Escalation, type Stage } from '../../core/ports';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -19,14 +20,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   other: 'Other',
 };
 
-export const STAGE_LABELS: Record<Stage, string> = {
-  reflecting: 'reflecting — not raised yet',
-  raised: 'raised for the next touch-point',
-  urgent: 'urgent',
-  plan: 'plan agreed',
-  resolved: 'resolved',
-  withdrawn: 'withdrawn',
-};
+export { STAGE_LABELS, stageLabel };
 
 /** Said for an escalation that does not exist or that the person may not see: the two are not told apart. */
 export const NO_SUCH_ESCALATION = 'There is no such escalation you can see.';
@@ -61,26 +55,6 @@ export function aboutLine(services: Services, tenantId: number, e: Escalation): 
 function ageOf(e: Escalation, now: Date): string {
   const days = Math.floor((now.getTime() - e.createdAt.getTime()) / 86_400_000);
   return days === 0 ? 'today' : days === 1 ? '1 day old' : `${days} days old`;
-}
-
-/**
- * The stage as it stands now: a raised one "for the next touch-point" only until that touch-point's
- * day has passed, an urgent one acknowledged says by whom; the rest as STAGE_LABELS has them.
- */
-export function stageLabel(services: Services, tenantId: number, e: Escalation, now: Date): string {
-  const timeZone = services.people.schoolById(tenantId, e.schoolId)?.timeZone ?? 'UTC';
-  if (e.stage === 'raised' && e.partnershipId === null) return 'raised to the principal';
-  if (e.stage === 'raised' && e.visibleFrom && e.visibleFrom <= now) {
-    const meeting = toLocal(e.visibleFrom, timeZone).date;
-    return meeting < toLocal(now, timeZone).date
-      ? `discussed at the touch-point of ${formatLocalDate(meeting)}, no outcome recorded yet`
-      : 'on today’s touch-point agenda';
-  }
-  if (e.stage === 'urgent' && e.acknowledgedAt) {
-    const by = e.acknowledgedBy !== null ? services.people.userById(tenantId, e.acknowledgedBy)?.displayName : undefined;
-    return `urgent — acknowledged${by ? ` by ${by}` : ''} ${formatInstant(e.acknowledgedAt, timeZone, true)}, no outcome recorded yet`;
-  }
-  return STAGE_LABELS[e.stage];
 }
 
 /** The details block: category, stage, age, who it is about, the concern, its outcome. Callers have checked the policy and audit the view. */

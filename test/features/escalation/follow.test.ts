@@ -97,3 +97,33 @@ describe('the reading time follows the touch-point', () => {
     expect(plain(h.run('pat', 'escalations'))).toContain(CONCERN);
   });
 });
+
+describe('the stage label after the series ends', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = createHarness({ start: new Date('2026-11-18T15:00:00Z') }); // Wed 10:00 New York; touch-point Tue 24 Nov 14:00
+    seedEscalationSchools(h);
+    await h.deliver();
+    raiseOne(h);
+    await h.deliver();
+    press(h, 'pat', h.run('pat', 'cancel'), 'End the series');
+    await h.deliver();
+  });
+  afterEach(() => h.close());
+
+  it('before its reading time: no touch-point planned, readable from the time the coach was told', () => {
+    const shown = plain(h.run('casey', 'escalations'));
+    expect(shown).not.toContain('raised for the next touch-point');
+    expect(shown).toContain('raised; no touch-point planned — the principal can read it from Tue 24 Nov 2026, 13:00 EST');
+  });
+
+  it('after it: not "discussed" at a touch-point that never took place, but readable since then', () => {
+    h.clock.set(new Date('2026-11-26T15:00:00Z')); // Thu 26 Nov
+    for (const who of ['casey', 'pat']) {
+      const shown = plain(h.run(who, 'escalations'));
+      expect(shown).not.toContain('discussed at the touch-point');
+      expect(shown).not.toContain('raised for the next touch-point');
+      expect(shown).toContain('raised; no touch-point planned — the principal can read it since Tue 24 Nov 2026, 13:00 EST');
+    }
+  });
+});
