@@ -10,6 +10,7 @@ import { silentLogger } from '../core/ports';
 import type { Claim, OutboxRepository, OutboxRow, PeopleRepository } from '../core/ports';
 import type { Message } from '../messages/model';
 import { errorLogFields } from '../core/known-errors';
+import { withRequestIdOrNone } from '../http/request-context';
 import { RateLimitLog } from './rate-limit-log';
 import { GIVE_UP_AFTER_MS, WAKE_WITHIN_MS, backoffMs, type DispatchObserver, type DispatchReport, type SendOutcome, type WakeTimers } from './dispatch-parts';
 
@@ -25,6 +26,14 @@ export {
   type SendOutcome,
   type WakeTimers,
 } from './dispatch-parts';
+
+/**
+ * What every log line about a row names: the row, and the request that queued it (when one did),
+ * so an operator can follow a request from its command to the DM's last attempt.
+ */
+function rowFields(row: OutboxRow): { outboxId: number; dedupeKey: string; kind: string; requestId?: string } {
+  return { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, ...(row.requestId ? { requestId: row.requestId } : {}) };
+}
 
 export interface DispatchOptions {
   people: PeopleRepository;
@@ -164,7 +173,8 @@ export class Dispatcher {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
+    // A pass belongs to no request, whoever kicked it: each row's send runs in its own (below).
+    this.running = withRequestIdOrNone(null, async () => {
       // Yield first: a body that throws before its first await would otherwise clear `running`
       // before it is assigned, leaving a settled promise in place and every later call answered by it.
       await Promise.resolve();
@@ -192,7 +202,7 @@ export class Dispatcher {
       // Only after a run that worked: a failing one (a locked database) would re-arm at once.
       this.armWakeUp();
       return total;
-    })();
+    });
     return this.running;
   }
 
@@ -231,8 +241,7 @@ export class Dispatcher {
     // The claim wrote to the database: whatever failed before (a full disk) works again.
     this.failure = null;
     this.rateLimits.flushDue(now.getTime());
-    for (const row of expired)
-      this.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
+    for (const row of expired) this.logger.info({ ...rowFields(row), tenantId: row.tenantId }, 'outbox row expired unsent');
     const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
     for (const row of claimed) if (row.leaseUntil) this.claimsHeld.set(row.id, { id: row.id, leaseUntil: row.leaseUntil });
     let next = 0;
@@ -241,7 +250,8 @@ export class Dispatcher {
       while (next < claimed.length && !this.stopped) {
         const row = claimed[next++];
         try {
-          const outcome = await this.deliver(row);
+          // Lines written while it is sent (the platform's too) name the request that queued it.
+          const outcome = await withRequestIdOrNone(row.requestId, () => this.deliver(row));
           report[outcome] += 1;
         } finally {
           this.claimsHeld.delete(row.id);
@@ -314,7 +324,7 @@ export class Dispatcher {
     if (delivery.status === 'delivered') {
       if (!outbox.markSent(claim, now)) return this.lost(row, 'after sending it');
       if (user) people.markReachable(row.tenantId, user.id);
-      this.logger.debug({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, platform: tenant?.platform }, 'outbox row sent');
+      this.logger.debug({ ...rowFields(row), platform: tenant?.platform }, 'outbox row sent');
       this.afterOutcome(row, () => this.options.onDelivered?.(row));
       return 'sent';
     }
@@ -323,7 +333,7 @@ export class Dispatcher {
       if (!outbox.markDead(claim, `unreachable: ${delivery.error}`, now)) return this.lost(row, 'after finding the recipient unreachable');
       if (user) people.markUnreachable(row.tenantId, user.id, delivery.error, now);
       this.logger.warn(
-        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        { ...rowFields(row), tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
         'recipient unreachable; message given up',
       );
       const reason = delivery.error;
@@ -334,7 +344,7 @@ export class Dispatcher {
       // The same message would be refused again: given up at once, its recipient still reachable.
       if (!outbox.markDead(claim, `rejected: ${delivery.error}`, now)) return this.lost(row, 'after the platform rejected it');
       this.logger.error(
-        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        { ...rowFields(row), tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
         'message rejected by the platform; given up',
       );
       const reason = delivery.error;
@@ -346,9 +356,7 @@ export class Dispatcher {
       if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');
       this.logger.error(
         {
-          outboxId: row.id,
-          dedupeKey: row.dedupeKey,
-          kind: row.kind,
+          ...rowFields(row),
           tenantId: row.tenantId,
           recipientId: row.recipientId,
           attempts: row.attempts,
@@ -364,13 +372,12 @@ export class Dispatcher {
     const wait = retryAfter !== undefined ? retryAfter * 1000 + Math.round(this.random() * 1000) : backoffMs(row.attempts, undefined, this.random);
     if (!outbox.markRetry(claim, new Date(now.getTime() + wait), delivery.error, now)) return this.lost(row, 'after a failed send');
     if (retryAfter !== undefined && tenant) {
-      this.rateLimits.note(tenant.platform, retryAfter, now.getTime(), { outboxId: row.id, dedupeKey: row.dedupeKey });
+      this.rateLimits.note(tenant.platform, retryAfter, now.getTime(), rowFields(row));
       return 'retried';
     }
     this.logger.warn(
       {
-        outboxId: row.id,
-        kind: row.kind,
+        ...rowFields(row),
         tenantId: row.tenantId,
         recipientId: row.recipientId,
         attempts: row.attempts,
@@ -388,19 +395,13 @@ export class Dispatcher {
     try {
       react();
     } catch (err) {
-      this.logger.error(
-        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, err: (err as Error)?.message ?? String(err) },
-        'reacting to a delivery outcome failed',
-      );
+      this.logger.error({ ...rowFields(row), err: (err as Error)?.message ?? String(err) }, 'reacting to a delivery outcome failed');
     }
   }
 
   /** The claim on `row` lapsed and another process took the row over: it is that process's now. */
   private lost(row: OutboxRow, when: string): 'lost' {
-    this.logger.warn(
-      { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, when },
-      'outbox claim lapsed and another process took the row over; leaving it to that process',
-    );
+    this.logger.warn({ ...rowFields(row), when }, 'outbox claim lapsed and another process took the row over; leaving it to that process');
     return 'lost';
   }
 }
