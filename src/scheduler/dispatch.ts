@@ -95,6 +95,7 @@ export class Dispatcher {
   /** Set once shutdown gave up on the sends in flight: whatever they answer later is not recorded. */
   private abandoned = false;
   private failure: { wallMs: number; message: string } | null = null;
+  private progressWall: number | null = null;
   private readonly rateLimits: RateLimitLog;
   private readonly wallMs: () => number;
 
@@ -112,6 +113,14 @@ export class Dispatcher {
   /** The failure of the last dispatch pass (claiming from the outbox threw), until a claim succeeds again. */
   get lastFailure(): { wallMs: number; message: string } | null {
     return this.failure;
+  }
+
+  /**
+   * Wall-clock milliseconds of the last sign of progress: a claim that worked or a send that ended.
+   * A tick delivering a long fan-out counts as alive from it (readiness), a hung send does not.
+   */
+  get lastProgressWallMs(): number | null {
+    return this.progressWall;
   }
 
   /**
@@ -240,6 +249,7 @@ export class Dispatcher {
     const { claimed, expired } = this.options.outbox.claimDue(now, this.leaseMs, this.batchSize);
     // The claim wrote to the database: whatever failed before (a full disk) works again.
     this.failure = null;
+    this.progressWall = this.wallMs();
     this.rateLimits.flushDue(now.getTime());
     for (const row of expired) this.logger.info({ ...rowFields(row), tenantId: row.tenantId }, 'outbox row expired unsent');
     const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
@@ -253,6 +263,7 @@ export class Dispatcher {
           // Lines written while it is sent (the platform's too) name the request that queued it.
           const outcome = await withRequestIdOrNone(row.requestId, () => this.deliver(row));
           report[outcome] += 1;
+          this.progressWall = this.wallMs();
         } finally {
           this.claimsHeld.delete(row.id);
         }
