@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config';
 import { backupProblem, restoreBackup, serviceHolder } from '../src/store/restore';
-import { DatabaseInUseError, lockDatabase, type DatabaseLock } from '../src/store/lock';
+import { DatabaseInUseError, NotALockFileError, lockDatabase, type DatabaseLock } from '../src/store/lock';
 
 export const USAGE = [
   'usage: npm run restore -- <backup-file> [--force]',
@@ -44,7 +44,7 @@ function holdServiceLock(databasePath: string): DatabaseLock | null {
   } catch (err) {
     if (err instanceof DatabaseInUseError)
       throw new Error(`${err.message}; it started while the restore was checking the backup — run the restore again once it is stopped`);
-    if ((err as { code?: unknown }).code === 'SQLITE_NOTADB') return null;
+    if (err instanceof NotALockFileError) return null;
     throw err;
   }
 }
