@@ -50,7 +50,7 @@ function lockFileError(err: unknown, path: string, databasePath: string): unknow
     return new NotALockFileError(
       `${path} is not a Touchpoint lock file (${known.code}); if no other program uses it, delete it and start again — ${databasePath} itself is not affected`,
     );
-  return new DatabaseOpenError(describeDatabaseError(err, path)!);
+  return new DatabaseOpenError(describeDatabaseError(err, path));
 }
 
 /**
