@@ -5,14 +5,12 @@
  * 24 hours after its first failure is dead and logged. Sends run a few at a time. When a run ends
  * with a row due before the next minute tick (a rate-limited retry), one timer runs it again then.
  */
-import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
+import type { Claim, Delivery, Logger, Notifier, OutboxRow, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
-import type { Claim, OutboxRepository, OutboxRow, PeopleRepository } from '../core/ports';
-import type { Message } from '../messages/model';
 import { errorLogFields } from '../core/known-errors';
 import { withRequestIdOrNone } from '../http/request-context';
 import { RateLimitLog } from './rate-limit-log';
-import { GIVE_UP_AFTER_MS, WAKE_WITHIN_MS, backoffMs, type DispatchObserver, type DispatchReport, type SendOutcome, type WakeTimers } from './dispatch-parts';
+import { GIVE_UP_AFTER_MS, WAKE_WITHIN_MS, backoffMs, rowFields, type DispatchOptions, type DispatchReport, type SendOutcome } from './dispatch-parts';
 
 export {
   BASE_BACKOFF_MS,
@@ -22,60 +20,11 @@ export {
   backoffMs,
   nodeWakeTimers,
   type DispatchObserver,
+  type DispatchOptions,
   type DispatchReport,
   type SendOutcome,
   type WakeTimers,
 } from './dispatch-parts';
-
-/**
- * What every log line about a row names: the row, and the request that queued it (when one did),
- * so an operator can follow a request from its command to the DM's last attempt.
- */
-function rowFields(row: OutboxRow): { outboxId: number; dedupeKey: string; kind: string; requestId?: string } {
-  return { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, ...(row.requestId ? { requestId: row.requestId } : {}) };
-}
-
-export interface DispatchOptions {
-  people: PeopleRepository;
-  outbox: OutboxRepository;
-  clock: Clock;
-  notifiers: Notifier[];
-  logger?: Logger;
-  /** How long a claimed row stays claimed (a crash mid-send frees it after this). */
-  leaseMs?: number;
-  /** Rows claimed at a time; default concurrency × 4, since a crash strands what was claimed for the lease. */
-  batchSize?: number;
-  concurrency?: number;
-  /** Random source for jitter (tests pass a fixed one). */
-  random?: () => number;
-  /**
-   * Called once, after the row is given up, when its recipient cannot be reached at all (never
-   * opened the app, removed it, a deactivated account): whoever waits on it is told there.
-   */
-  onUndeliverable?: (row: OutboxRow, reason: string) => void;
-  /** Asked just before a send: may the recipient still read this message (roles change while it waits)? */
-  stillWanted?: (row: OutboxRow) => boolean;
-  /** Called after a row was delivered (an urgent page tells the coach who it reached). */
-  onDelivered?: (row: OutboxRow) => void;
-  /** Composes a reminder's message at send time; null when it is no longer wanted (muted, answered). */
-  compose?: (row: OutboxRow) => Message | null;
-  /**
-   * Wakes the dispatcher when a row falls due before the next minute tick would reach it (a
-   * rate-limited send back in a second or two). Without it such a row waits for the tick.
-   */
-  wakeTimers?: WakeTimers;
-  /** Told of every send's outcome and duration (the metrics). */
-  observer?: DispatchObserver;
-  /**
-   * Puts claimed rows back to pending with the claim cleared (shutdown abandons sends still in
-   * flight, so the next start, or another process, sends them at once instead of after the lease).
-   */
-  releaseClaims?: (claims: Claim[]) => number;
-  /** The database file, named in the log line when it fails for a reason the operator fixes. */
-  databasePath?: string;
-  /** Wall clock in milliseconds, for readiness (tests pass their own). */
-  wallMs?: () => number;
-}
 
 export class Dispatcher {
   private readonly notifiers = new Map<string, Notifier>();
@@ -255,15 +204,21 @@ export class Dispatcher {
     const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
     for (const row of claimed) if (row.leaseUntil) this.claimsHeld.set(row.id, { id: row.id, leaseUntil: row.leaseUntil });
     let next = 0;
-    // Once stopped (shutdown), no new send starts: the rows of the batch not yet started are released below.
+    // A send whose outcome could not be written (the disk filled) fails the pass — but only once
+    // the sends under way have ended: workers left running would send on beside the next pass, and
+    // under shutdown's closing of the database.
+    const failures: unknown[] = [];
+    // Once stopped (shutdown) or failed, no new send starts: the rows of the batch not yet started are released below.
     const worker = async (): Promise<void> => {
-      while (next < claimed.length && !this.stopped) {
+      while (next < claimed.length && !this.stopped && failures.length === 0) {
         const row = claimed[next++];
         try {
           // Lines written while it is sent (the platform's too) name the request that queued it.
           const outcome = await withRequestIdOrNone(row.requestId, () => this.deliver(row));
           report[outcome] += 1;
           this.progressWall = this.wallMs();
+        } catch (err) {
+          failures.push(err);
         } finally {
           this.claimsHeld.delete(row.id);
         }
@@ -272,8 +227,14 @@ export class Dispatcher {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
     if (next < claimed.length && !this.abandoned) {
       const released = this.release(claimed.slice(next).map((r) => r.id));
-      this.logger.info({ released }, 'stopping: claimed rows not yet sent released for the next start');
+      this.logger.info(
+        { released },
+        failures.length > 0
+          ? 'dispatch failed: claimed rows not yet sent released for the next pass'
+          : 'stopping: claimed rows not yet sent released for the next start',
+      );
     }
+    if (failures.length > 0) throw failures[0];
     return report;
   }
 
