@@ -7,12 +7,14 @@
  * again. The replaced database is kept as `<database>.before-restore-<timestamp>`.
  *
  * While the service runs it holds a lock on `<database>.lock` (naming its pid and host): the
- * restore refuses then. `--force` restores anyway — only when that holder is not Touchpoint.
+ * restore refuses then, and holds that lock itself while it restores, so a service started
+ * meanwhile is refused. `--force` restores anyway — only when that holder is not Touchpoint.
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config';
 import { backupProblem, restoreBackup, serviceHolder } from '../src/store/restore';
+import { DatabaseInUseError, NotALockFileError, lockDatabase, type DatabaseLock } from '../src/store/lock';
 
 export const USAGE = [
   'usage: npm run restore -- <backup-file> [--force]',
@@ -30,6 +32,22 @@ export interface RestoreCliDeps {
 }
 
 class UsageProblem extends Error {}
+
+/**
+ * Takes the service's own lock for the length of the restore, so a service started meanwhile is
+ * refused instead of opening the database about to be replaced (it would go on writing to the file
+ * moved aside). Null when the lock file is a plain pid file, which `serviceHolder` already judged.
+ */
+function holdServiceLock(databasePath: string): DatabaseLock | null {
+  try {
+    return lockDatabase(databasePath);
+  } catch (err) {
+    if (err instanceof DatabaseInUseError)
+      throw new Error(`${err.message}; it started while the restore was checking the backup — run the restore again once it is stopped`);
+    if (err instanceof NotALockFileError) return null;
+    throw err;
+  }
+}
 
 /** Runs the command line; returns the exit code (0 restored, 1 refused or failed, 2 wrong usage). */
 export function runRestoreCli(argv: string[], deps: RestoreCliDeps): number {
@@ -56,7 +74,14 @@ export function runRestoreCli(argv: string[], deps: RestoreCliDeps): number {
     const problem = backupProblem(backup);
     if (problem) throw new Error(`${backup} is not a sound Touchpoint database (${problem}): choose another backup`);
 
-    const result = restoreBackup(backup, databasePath, deps.now());
+    // With --force over a holder that is not Touchpoint, there is no service lock to take.
+    const lock = holder === null ? holdServiceLock(databasePath) : null;
+    let result: ReturnType<typeof restoreBackup>;
+    try {
+      result = restoreBackup(backup, databasePath, deps.now());
+    } finally {
+      lock?.release();
+    }
     const newest = result.newestActivity ? result.newestActivity.toISOString() : 'none recorded';
     deps.stdout(
       [

@@ -120,11 +120,14 @@ async function main(): Promise<void> {
 
   const http = new HttpServer(logger);
   http.databasePath = config.databasePath;
+  // Set when a platform refused the credentials: the stop that follows exits 1, not 0 (a failure, not a clean stop).
+  let fatal = false;
   const platforms = new PlatformStarter(core, {
     logger,
     timers: nodeWakeTimers,
     onFatal: (adapter, err) => {
       logger.error({ platform: adapter.name, err: err.message }, `${adapter.title} refused Touchpoint's credentials; stopping`);
+      fatal = true;
       process.kill(process.pid, 'SIGTERM');
     },
   });
@@ -203,7 +206,7 @@ async function main(): Promise<void> {
       },
       { sendGraceMs: config.operations.shutdownGraceSeconds * 1000 },
     );
-  onSignals(stop, (code) => process.exit(code), logger);
+  onSignals(stop, (code) => process.exit(fatal ? 1 : code), logger);
   // Under `npm start` npm is the parent. Should it die without passing a signal on (SIGKILL, a
   // crash), the service stops too instead of holding the port and the database as an orphan.
   if (process.env.npm_lifecycle_event) {

@@ -5,13 +5,12 @@
  * 24 hours after its first failure is dead and logged. Sends run a few at a time. When a run ends
  * with a row due before the next minute tick (a rate-limited retry), one timer runs it again then.
  */
-import type { Clock, Delivery, Logger, Notifier, UserRef } from '../core/ports';
+import type { Claim, Delivery, Logger, Notifier, OutboxRow, UserRef } from '../core/ports';
 import { silentLogger } from '../core/ports';
-import type { Claim, OutboxRepository, OutboxRow, PeopleRepository } from '../core/ports';
-import type { Message } from '../messages/model';
 import { errorLogFields } from '../core/known-errors';
+import { withRequestIdOrNone } from '../http/request-context';
 import { RateLimitLog } from './rate-limit-log';
-import { GIVE_UP_AFTER_MS, WAKE_WITHIN_MS, backoffMs, type DispatchObserver, type DispatchReport, type SendOutcome, type WakeTimers } from './dispatch-parts';
+import { GIVE_UP_AFTER_MS, WAKE_WITHIN_MS, backoffMs, rowFields, type DispatchOptions, type DispatchReport, type SendOutcome } from './dispatch-parts';
 
 export {
   BASE_BACKOFF_MS,
@@ -21,52 +20,11 @@ export {
   backoffMs,
   nodeWakeTimers,
   type DispatchObserver,
+  type DispatchOptions,
   type DispatchReport,
   type SendOutcome,
   type WakeTimers,
 } from './dispatch-parts';
-
-export interface DispatchOptions {
-  people: PeopleRepository;
-  outbox: OutboxRepository;
-  clock: Clock;
-  notifiers: Notifier[];
-  logger?: Logger;
-  /** How long a claimed row stays claimed (a crash mid-send frees it after this). */
-  leaseMs?: number;
-  /** Rows claimed at a time; default concurrency × 4, since a crash strands what was claimed for the lease. */
-  batchSize?: number;
-  concurrency?: number;
-  /** Random source for jitter (tests pass a fixed one). */
-  random?: () => number;
-  /**
-   * Called once, after the row is given up, when its recipient cannot be reached at all (never
-   * opened the app, removed it, a deactivated account): whoever waits on it is told there.
-   */
-  onUndeliverable?: (row: OutboxRow, reason: string) => void;
-  /** Asked just before a send: may the recipient still read this message (roles change while it waits)? */
-  stillWanted?: (row: OutboxRow) => boolean;
-  /** Called after a row was delivered (an urgent page tells the coach who it reached). */
-  onDelivered?: (row: OutboxRow) => void;
-  /** Composes a reminder's message at send time; null when it is no longer wanted (muted, answered). */
-  compose?: (row: OutboxRow) => Message | null;
-  /**
-   * Wakes the dispatcher when a row falls due before the next minute tick would reach it (a
-   * rate-limited send back in a second or two). Without it such a row waits for the tick.
-   */
-  wakeTimers?: WakeTimers;
-  /** Told of every send's outcome and duration (the metrics). */
-  observer?: DispatchObserver;
-  /**
-   * Puts claimed rows back to pending with the claim cleared (shutdown abandons sends still in
-   * flight, so the next start, or another process, sends them at once instead of after the lease).
-   */
-  releaseClaims?: (claims: Claim[]) => number;
-  /** The database file, named in the log line when it fails for a reason the operator fixes. */
-  databasePath?: string;
-  /** Wall clock in milliseconds, for readiness (tests pass their own). */
-  wallMs?: () => number;
-}
 
 export class Dispatcher {
   private readonly notifiers = new Map<string, Notifier>();
@@ -86,6 +44,7 @@ export class Dispatcher {
   /** Set once shutdown gave up on the sends in flight: whatever they answer later is not recorded. */
   private abandoned = false;
   private failure: { wallMs: number; message: string } | null = null;
+  private progressWall: number | null = null;
   private readonly rateLimits: RateLimitLog;
   private readonly wallMs: () => number;
 
@@ -103,6 +62,14 @@ export class Dispatcher {
   /** The failure of the last dispatch pass (claiming from the outbox threw), until a claim succeeds again. */
   get lastFailure(): { wallMs: number; message: string } | null {
     return this.failure;
+  }
+
+  /**
+   * Wall-clock milliseconds of the last sign of progress: a claim that worked or a send that ended.
+   * A tick delivering a long fan-out counts as alive from it (readiness), a hung send does not.
+   */
+  get lastProgressWallMs(): number | null {
+    return this.progressWall;
   }
 
   /**
@@ -164,7 +131,8 @@ export class Dispatcher {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
+    // A pass belongs to no request, whoever kicked it: each row's send runs in its own (below).
+    this.running = withRequestIdOrNone(null, async () => {
       // Yield first: a body that throws before its first await would otherwise clear `running`
       // before it is assigned, leaving a settled promise in place and every later call answered by it.
       await Promise.resolve();
@@ -192,7 +160,7 @@ export class Dispatcher {
       // Only after a run that worked: a failing one (a locked database) would re-arm at once.
       this.armWakeUp();
       return total;
-    })();
+    });
     return this.running;
   }
 
@@ -230,19 +198,27 @@ export class Dispatcher {
     const { claimed, expired } = this.options.outbox.claimDue(now, this.leaseMs, this.batchSize);
     // The claim wrote to the database: whatever failed before (a full disk) works again.
     this.failure = null;
+    this.progressWall = this.wallMs();
     this.rateLimits.flushDue(now.getTime());
-    for (const row of expired)
-      this.logger.info({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId }, 'outbox row expired unsent');
+    for (const row of expired) this.logger.info({ ...rowFields(row), tenantId: row.tenantId }, 'outbox row expired unsent');
     const report: DispatchReport = { sent: 0, retried: 0, dead: 0, expired: expired.length, dropped: 0, lost: 0 };
     for (const row of claimed) if (row.leaseUntil) this.claimsHeld.set(row.id, { id: row.id, leaseUntil: row.leaseUntil });
     let next = 0;
-    // Once stopped (shutdown), no new send starts: the rows of the batch not yet started are released below.
+    // A send whose outcome could not be written (the disk filled) fails the pass — but only once
+    // the sends under way have ended: workers left running would send on beside the next pass, and
+    // under shutdown's closing of the database.
+    const failures: unknown[] = [];
+    // Once stopped (shutdown) or failed, no new send starts: the rows of the batch not yet started are released below.
     const worker = async (): Promise<void> => {
-      while (next < claimed.length && !this.stopped) {
+      while (next < claimed.length && !this.stopped && failures.length === 0) {
         const row = claimed[next++];
         try {
-          const outcome = await this.deliver(row);
+          // Lines written while it is sent (the platform's too) name the request that queued it.
+          const outcome = await withRequestIdOrNone(row.requestId, () => this.deliver(row));
           report[outcome] += 1;
+          this.progressWall = this.wallMs();
+        } catch (err) {
+          failures.push(err);
         } finally {
           this.claimsHeld.delete(row.id);
         }
@@ -251,8 +227,14 @@ export class Dispatcher {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
     if (next < claimed.length && !this.abandoned) {
       const released = this.release(claimed.slice(next).map((r) => r.id));
-      this.logger.info({ released }, 'stopping: claimed rows not yet sent released for the next start');
+      this.logger.info(
+        { released },
+        failures.length > 0
+          ? 'dispatch failed: claimed rows not yet sent released for the next pass'
+          : 'stopping: claimed rows not yet sent released for the next start',
+      );
     }
+    if (failures.length > 0) throw failures[0];
     return report;
   }
 
@@ -314,7 +296,7 @@ export class Dispatcher {
     if (delivery.status === 'delivered') {
       if (!outbox.markSent(claim, now)) return this.lost(row, 'after sending it');
       if (user) people.markReachable(row.tenantId, user.id);
-      this.logger.debug({ outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, platform: tenant?.platform }, 'outbox row sent');
+      this.logger.debug({ ...rowFields(row), platform: tenant?.platform }, 'outbox row sent');
       this.afterOutcome(row, () => this.options.onDelivered?.(row));
       return 'sent';
     }
@@ -323,7 +305,7 @@ export class Dispatcher {
       if (!outbox.markDead(claim, `unreachable: ${delivery.error}`, now)) return this.lost(row, 'after finding the recipient unreachable');
       if (user) people.markUnreachable(row.tenantId, user.id, delivery.error, now);
       this.logger.warn(
-        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        { ...rowFields(row), tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
         'recipient unreachable; message given up',
       );
       const reason = delivery.error;
@@ -334,7 +316,7 @@ export class Dispatcher {
       // The same message would be refused again: given up at once, its recipient still reachable.
       if (!outbox.markDead(claim, `rejected: ${delivery.error}`, now)) return this.lost(row, 'after the platform rejected it');
       this.logger.error(
-        { outboxId: row.id, kind: row.kind, tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
+        { ...rowFields(row), tenantId: row.tenantId, recipientId: row.recipientId, error: delivery.error },
         'message rejected by the platform; given up',
       );
       const reason = delivery.error;
@@ -346,9 +328,7 @@ export class Dispatcher {
       if (!outbox.markDead(claim, delivery.error, now)) return this.lost(row, 'after 24 hours of failures');
       this.logger.error(
         {
-          outboxId: row.id,
-          dedupeKey: row.dedupeKey,
-          kind: row.kind,
+          ...rowFields(row),
           tenantId: row.tenantId,
           recipientId: row.recipientId,
           attempts: row.attempts,
@@ -364,13 +344,12 @@ export class Dispatcher {
     const wait = retryAfter !== undefined ? retryAfter * 1000 + Math.round(this.random() * 1000) : backoffMs(row.attempts, undefined, this.random);
     if (!outbox.markRetry(claim, new Date(now.getTime() + wait), delivery.error, now)) return this.lost(row, 'after a failed send');
     if (retryAfter !== undefined && tenant) {
-      this.rateLimits.note(tenant.platform, retryAfter, now.getTime(), { outboxId: row.id, dedupeKey: row.dedupeKey });
+      this.rateLimits.note(tenant.platform, retryAfter, now.getTime(), rowFields(row));
       return 'retried';
     }
     this.logger.warn(
       {
-        outboxId: row.id,
-        kind: row.kind,
+        ...rowFields(row),
         tenantId: row.tenantId,
         recipientId: row.recipientId,
         attempts: row.attempts,
@@ -388,19 +367,13 @@ export class Dispatcher {
     try {
       react();
     } catch (err) {
-      this.logger.error(
-        { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, err: (err as Error)?.message ?? String(err) },
-        'reacting to a delivery outcome failed',
-      );
+      this.logger.error({ ...rowFields(row), err: (err as Error)?.message ?? String(err) }, 'reacting to a delivery outcome failed');
     }
   }
 
   /** The claim on `row` lapsed and another process took the row over: it is that process's now. */
   private lost(row: OutboxRow, when: string): 'lost' {
-    this.logger.warn(
-      { outboxId: row.id, dedupeKey: row.dedupeKey, kind: row.kind, when },
-      'outbox claim lapsed and another process took the row over; leaving it to that process',
-    );
+    this.logger.warn({ ...rowFields(row), when }, 'outbox claim lapsed and another process took the row over; leaving it to that process');
     return 'lost';
   }
 }

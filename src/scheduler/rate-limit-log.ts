@@ -21,7 +21,7 @@ export class RateLimitLog {
   constructor(private readonly logger: Logger) {}
 
   /** A send the platform rate-limited, asking to come back after `retryAfterSeconds`. */
-  note(platform: string, retryAfterSeconds: number, nowMs: number, row: { outboxId: number; dedupeKey: string }): void {
+  note(platform: string, retryAfterSeconds: number, nowMs: number, row: { outboxId: number; dedupeKey: string; requestId?: string }): void {
     this.flushDue(nowMs);
     const open = this.windows.get(platform);
     if (open) {

@@ -55,10 +55,13 @@ export class Scheduler {
 
   /**
    * When the last successful tick finished, in wall-clock milliseconds (readiness: the console's
-   * clock may stand still) — or, while a tick is delivering, when its planning finished.
+   * clock may stand still) — or, while a tick is delivering, its latest progress: its planning
+   * finished, or since then a claim or a send ended. A fan-out of many minutes is alive while sends
+   * keep ending; one that hangs goes stale.
    */
   get lastTickWallMs(): number | null {
-    return this.planningDoneWall ?? this.lastTickWall;
+    if (this.planningDoneWall === null) return this.lastTickWall;
+    return Math.max(this.planningDoneWall, this.options.dispatcher.lastProgressWallMs ?? 0);
   }
 
   /** The last tick's failure (planning or dispatch threw), until a tick succeeds again. */

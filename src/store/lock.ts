@@ -11,9 +11,16 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { describeDatabaseError, knownDatabaseCondition } from '../core/known-errors';
+import { DatabaseOpenError } from './db';
 
 export class DatabaseInUseError extends Error {
   override name = 'DatabaseInUseError';
+}
+
+/** `<database>.lock` is some other file (a plain pid file another tool wrote, garbage). */
+export class NotALockFileError extends DatabaseOpenError {
+  override name = 'NotALockFileError';
 }
 
 export interface DatabaseLock {
@@ -32,15 +39,45 @@ function isBusy(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
-/** Takes the lock of `databasePath` or throws `DatabaseInUseError`; none for an in-memory database. */
+/**
+ * A lock file Touchpoint cannot use, named as what it is: the database beside it is fine, so the
+ * line must not send the operator to restore a backup (as the database's own error would).
+ */
+function lockFileError(err: unknown, path: string, databasePath: string): unknown {
+  const known = knownDatabaseCondition(err);
+  if (!known) return err;
+  if (known.condition === 'corrupt')
+    return new NotALockFileError(
+      `${path} is not a Touchpoint lock file (${known.code}); if no other program uses it, delete it and start again — ${databasePath} itself is not affected`,
+    );
+  return new DatabaseOpenError(describeDatabaseError(err, path));
+}
+
+/**
+ * Takes the lock of `databasePath` or throws `DatabaseInUseError` (held by another), or
+ * `DatabaseOpenError` naming the lock file (not usable); none for an in-memory database.
+ */
 export function lockDatabase(databasePath: string, me: { pid?: number; host?: string; now?: Date } = {}): DatabaseLock {
   if (databasePath === ':memory:' || databasePath === '') return { path: '', release: () => undefined };
   const path = `${databasePath}.lock`;
+  try {
+    return takeLock(databasePath, path, me);
+  } catch (err) {
+    throw lockFileError(err, path, databasePath);
+  }
+}
+
+function takeLock(databasePath: string, path: string, me: { pid?: number; host?: string; now?: Date }): DatabaseLock {
   mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
   const created = !existsSync(path);
   const lock = new Database(path);
-  if (created) chmodSync(path, 0o600);
-  lock.pragma('busy_timeout = 0');
+  try {
+    if (created) chmodSync(path, 0o600);
+    lock.pragma('busy_timeout = 0');
+  } catch (err) {
+    lock.close();
+    throw err;
+  }
   const holder: Holder = { pid: me.pid ?? process.pid, host: me.host ?? hostname(), since: (me.now ?? new Date()).toISOString() };
   const refuse = (): never => {
     let other: Holder | undefined;

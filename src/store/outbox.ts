@@ -6,6 +6,7 @@
 import type { Db } from './db';
 import type { Message } from '../messages/model';
 import { RESTORE_GUARD } from './restore';
+import { currentRequestId } from '../http/request-context';
 import {
   EXPIRED_AT_RESTORE,
   UNREACHABLE_ERROR_PREFIX,
@@ -45,6 +46,7 @@ function toRow(r: Row): OutboxRow {
     sentAt: dateOrNull(r.sent_at),
     leaseUntil: dateOrNull(r.lease_until),
     compose: typeof r.compose === 'string' ? (JSON.parse(r.compose) as ComposeArgs) : null,
+    requestId: (r.request_id as string | null) ?? null,
   };
 }
 
@@ -95,8 +97,8 @@ export class OutboxStore implements OutboxRepository {
   enqueue(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
       .prepare(
-        `INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, status, last_error)
-                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})`,
+        `INSERT OR IGNORE INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, request_id, status, last_error)
+                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, @requestId, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})`,
       )
       .run(this.params(row, now));
     return info.changes === 1;
@@ -114,6 +116,8 @@ export class OutboxStore implements OutboxRepository {
       now: iso(now),
       compose: row.compose ? JSON.stringify(row.compose) : null,
       restoredError: EXPIRED_AT_RESTORE,
+      // Read here, where every row is inserted, so no feature passes it: the request being handled, if any.
+      requestId: currentRequestId() ?? null,
     };
   }
 
@@ -125,10 +129,11 @@ export class OutboxStore implements OutboxRepository {
   plan(row: NewOutboxRow, now: Date): boolean {
     const info = this.db
       .prepare(
-        `INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, status, last_error)
-                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})
+        `INSERT INTO outbox (tenant_id, recipient_id, kind, dedupe_key, payload, due_at, expires_at, next_attempt_at, created_at, compose, request_id, status, last_error)
+                VALUES (@tenantId, @recipientId, @kind, @dedupeKey, @payload, @dueAt, @expiresAt, @dueAt, @now, @compose, @requestId, ${STATUS_AFTER_RESTORE}, ${ERROR_AFTER_RESTORE})
                 ON CONFLICT (dedupe_key) DO UPDATE SET status = excluded.status, attempts = 0, first_failed_at = NULL, last_error = excluded.last_error,
-                  due_at = excluded.due_at, next_attempt_at = excluded.due_at, expires_at = excluded.expires_at, compose = excluded.compose
+                  due_at = excluded.due_at, next_attempt_at = excluded.due_at, expires_at = excluded.expires_at, compose = excluded.compose,
+                  request_id = excluded.request_id
                 WHERE outbox.status = 'cancelled'`,
       )
       .run(this.params(row, now));

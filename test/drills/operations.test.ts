@@ -6,7 +6,8 @@
  *    and the next start delivers every reminder (repeats at most the posts that were in flight).
  * 2. Slack down at boot: the service starts anyway — health, calendar feeds, Teams' endpoint serve —
  *    readiness names Slack, and Slack joins when it answers again (its retry timer, 5 s).
- * 3. A second process on the same database is refused, naming the file and the first one.
+ * 3. Slack down at boot, then refusing the token once it answers: the service stops, exit code 1.
+ * 4. A second process on the same database is refused, naming the file and the first one.
  *
  * The waits are for real child processes (no fixed sleeps decide an outcome).
  */
@@ -165,6 +166,20 @@ describe('operations drills', () => {
     }, 'Slack to join');
     expect(ready.checks.slack).toEqual({ ok: true });
     expect(service.output()).toContain('Slack reached: started');
+  });
+
+  it('Slack down at boot, then refusing the token when it is back: the service stops with exit code 1, saying why', async () => {
+    const path = tempDbPath();
+    fake.outage = 'http500';
+    fake.outageAtStart = true;
+    const service = spawnService({ env: slackServiceEnv({ databasePath: path, apiUrl: fake.apiUrl, logLevel: 'info' }) });
+    children.push(service);
+    await service.listening;
+    fake.outage = 'none';
+    fake.authRevoked = true;
+    // A failure, not a clean stop: a restart policy (on-failure) and the operator both see it.
+    expect(await service.exited).toEqual({ code: 1, signal: null });
+    expect(service.output()).toContain('refused Touchpoint');
   });
 
   it('a second process on the same database is refused, naming the file and the first process', async () => {

@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { createHarness, seedDemoSchool, tempDbPath, type Harness } from '../support/harness';
 import { runRestoreCli, type RestoreCliDeps } from '../../scripts/restore';
 import { backupDatabase } from '../../src/store/backup';
+import { DatabaseInUseError, lockDatabase } from '../../src/store/lock';
 import { EXPIRED_AT_RESTORE, type Logger } from '../../src/core/ports';
 
 const MIN = 60_000;
@@ -163,6 +164,30 @@ describe('restore without duplicates', () => {
     lock.exec('ROLLBACK');
     lock.close(); // the service stopped: the file stays, the lock does not
     expect(restore([backup], path, new Date(T0.getTime() + MIN)).code).toBe(0);
+  });
+
+  it('holds the service’s lock while it restores: a service starting meanwhile is refused, and starts once it is done', async () => {
+    const { path, backup } = await backupMidFanOut();
+    let startedMeanwhile: unknown = null;
+    const deps: RestoreCliDeps = {
+      env: { DATABASE_PATH: path },
+      // Asked for the restore moment just before the copy: a service starting now would write into the file being replaced.
+      now: () => {
+        try {
+          lockDatabase(path).release();
+          startedMeanwhile = 'started';
+        } catch (err) {
+          startedMeanwhile = err;
+        }
+        return T0;
+      },
+      stdout: () => undefined,
+      stderr: () => undefined,
+    };
+    expect(runRestoreCli([backup], deps)).toBe(0);
+    expect(startedMeanwhile).toBeInstanceOf(DatabaseInUseError);
+    expect((startedMeanwhile as Error).message).toContain(`${path} is in use by another Touchpoint (pid ${process.pid}`);
+    lockDatabase(path).release();
   });
 
   it('reads a plain pid lock file: a live process blocks, a gone one does not', async () => {

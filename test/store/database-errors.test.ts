@@ -4,7 +4,7 @@
  * readable by their owner only (the database holds OAuth tokens).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseOpenError, openDatabase } from '../../src/store/db';
@@ -98,6 +98,30 @@ describe('one service per database', () => {
     first.release();
     const second = lockDatabase(path);
     second.release();
+  });
+
+  it('a lock file that is not Touchpoint’s, or cannot be opened, is named — not the database, which is fine', () => {
+    const path = tempDbPath();
+    // A plain pid file another tool left, say: the database itself is sound and needs no restore.
+    writeFileSync(`${path}.lock`, 'this lock file was written by a shell script, pid 1234\n'.repeat(40));
+    const thrown = (): Error => {
+      try {
+        lockDatabase(path).release();
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('the lock was taken');
+    };
+    const notOurs = thrown();
+    expect(notOurs).toBeInstanceOf(DatabaseOpenError);
+    expect(notOurs.message).toBe(
+      `${path}.lock is not a Touchpoint lock file (SQLITE_NOTADB); if no other program uses it, delete it and start again — ${path} itself is not affected`,
+    );
+    rmSync(`${path}.lock`);
+    mkdirSync(`${path}.lock`); // a directory in its place: it cannot be opened
+    const cannotOpen = thrown();
+    expect(cannotOpen).toBeInstanceOf(DatabaseOpenError);
+    expect(cannotOpen.message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.lock cannot be opened \\(SQLITE_CANTOPEN\\)`));
   });
 
   it('a holder killed with SIGKILL leaves no stale lock behind', () => {

@@ -22,6 +22,8 @@ export interface OutboxRow {
   leaseUntil: Date | null;
   /** Arguments for composing the message at send time; null when `message` is final. */
   compose: ComposeArgs | null;
+  /** The HTTP request that queued or planned it, for its send's log lines; null when the scheduler planned it. */
+  requestId: string | null;
 }
 
 export type ComposeArgs = Record<string, string | number>;

@@ -64,6 +64,8 @@ export class FakeWebApi {
   outage: Outage = 'none';
   /** The outage reaches auth.test too (Slack down when the service starts); by default auth.test answers. */
   outageAtStart = false;
+  /** auth.test answers `invalid_auth` (the bot token was revoked). */
+  authRevoked = false;
   rateLimit?: RateLimit;
   /** Hold every chat.postMessage response until `releaseHeld`. */
   holdPosts = false;
@@ -238,6 +240,7 @@ export class FakeWebApi {
   private answer(method: string, body: Record<string, string>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
+        if (this.authRevoked) return { ok: false, error: 'invalid_auth' };
         return {
           ok: true,
           url: 'https://fake.slack.com/',
