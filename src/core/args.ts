@@ -50,9 +50,8 @@ export const zMinutes = (min: number, max: number, what: string) =>
     return minutes;
   });
 
-/** Words left over after a command's known arguments: refused with the first of them named. */
-/** An optional "#12" or "12" naming one of a list's items ("is not an item number (like #12)"). */
-export const zListNumber = (what: string, example: string) =>
+/** An optional "#12" or "12" naming one of a list's items: `"x" is not <what> (<hint>)` otherwise. */
+export const zListNumber = (what: string, hint: string) =>
   z
     .string()
     .optional()
@@ -60,12 +59,13 @@ export const zListNumber = (what: string, example: string) =>
       if (s === undefined) return undefined;
       const n = Number(s.replace(/^#/, ''));
       if (!Number.isInteger(n) || n < 1) {
-        c.addIssue({ code: 'custom', message: `"${s}" is not ${what} (like ${example})` });
+        c.addIssue({ code: 'custom', message: `"${s}" is not ${what} (${hint})` });
         return z.NEVER;
       }
       return n;
     });
 
+/** Words left over after a command's known arguments: refused with the first of them named. */
 export const noExtra = z.undefined({ error: (iss: Issue) => `unexpected "${String(iss.input)}"` }).optional();
 
 /** `yes`/`true`/`on` style booleans (form checkboxes arrive as 'true'/'false'). */

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CommandSpec } from '../../core/registry';
 import type { LocalDate } from '../../core/datetime';
-import { noExtra, zDate } from '../../core/args';
+import { noExtra, zDate, zListNumber } from '../../core/args';
 import { listActions, typedAction } from './actions';
 
 const VERBS = ['done', 'redate', 'reassign'] as const;
@@ -29,18 +29,7 @@ export const actionsCommand: CommandSpec<ActionsArgs> = {
     z
       .object({
         verb: z.enum(VERBS, { error: (iss) => `"${String(iss.input)}" is not done, redate or reassign` }).optional(),
-        n: z
-          .string()
-          .optional()
-          .transform((s, c) => {
-            if (s === undefined) return undefined;
-            const n = Number(s.replace(/^#/, ''));
-            if (!Number.isInteger(n) || n < 1) {
-              c.addIssue({ code: 'custom', message: `"${s}" is not an action item number (as numbered in /touchpoint actions)` });
-              return z.NEVER;
-            }
-            return n;
-          }),
+        n: zListNumber('an action item number', 'as numbered in /touchpoint actions'),
         due: zDate(pctx.today, MISSING_DATE).optional(),
         extra: noExtra,
       })

@@ -128,7 +128,7 @@ const agendaCommand: CommandSpec<AgendaArgs> = {
     z
       .object({
         op: z.enum(['edit', 'remove'], { error: (iss) => `"${String(iss.input)}" is not edit or remove` }).optional(),
-        id: zListNumber('an item number', '#12'),
+        id: zListNumber('an item number', 'like #12'),
         text: z
           .string()
           .max(ITEM_MAX, { error: `an item must be at most ${ITEM_MAX} characters` })

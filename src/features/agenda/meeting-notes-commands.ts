@@ -36,7 +36,7 @@ export const notesCommand: CommandSpec<NotesCommandArgs> = {
         op: z.enum(OPS, { error: (iss) => `"${String(iss.input)}" is not add, edit, remove or show` }).optional(),
         // Private unless said otherwise: a thought kept to oneself by mistake is easier to undo than one shared.
         visibility: z.enum(NOTE_VISIBILITIES).optional().default('private'),
-        id: zListNumber('a note number', '#3'),
+        id: zListNumber('a note number', 'like #3'),
         text: z
           .string()
           .max(NOTE_MAX, { error: `a note must be at most ${NOTE_MAX} characters` })
