@@ -104,9 +104,26 @@ export class SeriesStore implements SeriesRepository {
       .run(status, iso(now), ended, seriesId);
   }
 
-  setPausedUntil(tenantId: number, seriesId: number, until: LocalDate | null): void {
+  setPausedUntil(tenantId: number, seriesId: number, until: LocalDate | null, today: LocalDate): void {
     if (!this.seriesById(tenantId, seriesId)) throw new Error('series not in tenant');
     this.db.prepare('UPDATE series SET paused_until = ? WHERE id = ?').run(until, seriesId);
+    // The pause under way (if any) ends today; a new one runs from today to its resume date.
+    this.db.prepare('UPDATE series_pauses SET until_date = ? WHERE series_id = ? AND until_date > ?').run(today, seriesId, today);
+    this.db.prepare('DELETE FROM series_pauses WHERE series_id = ? AND from_date >= until_date').run(seriesId);
+    if (until !== null && until > today) {
+      this.db.prepare('INSERT INTO series_pauses (series_id, from_date, until_date) VALUES (?, ?, ?)').run(seriesId, today, until);
+    }
+  }
+
+  pausesOfSeries(tenantId: number, seriesIds: number[]): { from: LocalDate; until: LocalDate }[] {
+    if (seriesIds.length === 0) return [];
+    // Only the tenant's own series (a series knows its tenant through its partnership).
+    const ids = seriesIds.filter((id) => this.seriesById(tenantId, id) !== undefined);
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT from_date, until_date FROM series_pauses WHERE series_id IN (${ids.map(() => '?').join(', ')}) ORDER BY from_date, id`)
+      .all(...ids) as { from_date: LocalDate; until_date: LocalDate }[];
+    return rows.map((r) => ({ from: r.from_date, until: r.until_date }));
   }
 
   // ---- occurrences -------------------------------------------------------------------------

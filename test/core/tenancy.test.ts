@@ -181,7 +181,7 @@ describe('store methods called with the wrong tenant id', () => {
     expect(h.core.services.people.addMembership(A, a.school.id, b.morgan.id, 'coach', now)).toBe(false);
     expect(h.core.services.people.removeMembership(A, b.school.id, b.morgan.id, 'coach')).toBe(false);
     expect(() => h.core.services.series.setSeriesStatus(A, b.active.id, 'cancelled', now)).toThrow();
-    expect(() => h.core.services.series.setPausedUntil(A, b.active.id, '2027-01-05')).toThrow();
+    expect(() => h.core.services.series.setPausedUntil(A, b.active.id, '2027-01-05', '2026-11-23')).toThrow();
     expect(() => h.core.services.series.updateOccurrence(A, b.skipped.id, { status: 'scheduled' }, pat.id, now)).toThrow();
     expect(() =>
       h.core.services.series.ensureOccurrences(

@@ -43,7 +43,13 @@ export interface SeriesRepository {
   activeSeriesToMaterialise(through: LocalDate, limit?: number): { tenantId: number; series: Series }[];
   markMaterialised(seriesId: number, through: LocalDate): void;
   setSeriesStatus(tenantId: number, seriesId: number, status: SeriesStatus, now: Date): void;
-  setPausedUntil(tenantId: number, seriesId: number, until: LocalDate | null): void;
+  /**
+   * Pauses the series until a date (or ends its pause: null), `today` being the school's day; the
+   * span is kept (`pausesOfSeries`), a pause replaced or ended early is cut short at `today`.
+   */
+  setPausedUntil(tenantId: number, seriesId: number, until: LocalDate | null, today: LocalDate): void;
+  /** The series' pauses, past and present, oldest first: from the day set to the first day not paused. */
+  pausesOfSeries(tenantId: number, seriesIds: number[]): { from: LocalDate; until: LocalDate }[];
   /** Inserts the occurrences not stored yet (existing rows keep their status and overrides); returns how many were new. */
   ensureOccurrences(
     tenantId: number,

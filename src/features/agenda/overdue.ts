@@ -3,7 +3,7 @@
  * and the partnership's pauses left out) and in calendar days, as of today in the school's time zone.
  */
 import type { Services } from '../../core/context';
-import { addDays, daysBetween, isLocalDate, todayIn, type LocalDate } from '../../core/datetime';
+import { addDays, daysBetween, todayIn, type LocalDate } from '../../core/datetime';
 import type { School } from '../../core/model';
 import type { ActionItem } from '../../core/ports';
 import { openDays } from '../../core/school-calendar';
@@ -26,26 +26,10 @@ export interface PauseSpan {
   until: LocalDate;
 }
 
-/**
- * The partnership's pauses, past and present. A series keeps only its current resume date, so the
- * spans are read from the pause and resume records of the audit log (the only place a pause's
- * start is kept); a later pause or a resume ends the one before it.
- */
-export function pauseSpans(services: Services, tenantId: number, school: School, partnershipId: number): PauseSpan[] {
-  const seriesIds = new Set(services.series.liveSeriesOfPartnership(tenantId, partnershipId).map((s) => s.id));
-  const events = services.audit
-    .auditOfSchool(tenantId, school.id)
-    .filter((e) => e.subjectType === 'series' && e.subjectId !== null && seriesIds.has(e.subjectId))
-    .filter((e) => e.action === 'series.pause' || e.action === 'series.resume')
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
-  const spans: PauseSpan[] = [];
-  for (const e of events) {
-    const day = todayIn(e.at, school.timeZone);
-    const last = spans[spans.length - 1];
-    if (last && last.until > day) last.until = day;
-    if (e.action === 'series.pause' && e.detail && isLocalDate(e.detail) && e.detail > day) spans.push({ from: day, until: e.detail });
-  }
-  return spans;
+/** The partnership's pauses, past and present (each series keeps its own spans; see setPausedUntil). */
+export function pauseSpans(services: Services, tenantId: number, partnershipId: number): PauseSpan[] {
+  const seriesIds = services.series.liveSeriesOfPartnership(tenantId, partnershipId).map((s) => s.id);
+  return services.series.pausesOfSeries(tenantId, seriesIds);
 }
 
 const inPause = (spans: PauseSpan[], d: LocalDate): boolean => spans.some((s) => s.from <= d && d < s.until);
@@ -58,7 +42,7 @@ export function overdueActions(services: Services, tenantId: number, school: Sch
   const out = new Map<number, string>();
   for (const a of actions) {
     if (a.status !== 'open' || a.dueDate >= today) continue;
-    if (!spansOf.has(a.partnershipId)) spansOf.set(a.partnershipId, pauseSpans(services, tenantId, school, a.partnershipId));
+    if (!spansOf.has(a.partnershipId)) spansOf.set(a.partnershipId, pauseSpans(services, tenantId, a.partnershipId));
     const spans = spansOf.get(a.partnershipId)!;
     const label = overdueLabel(a.dueDate, today, (d) => days.isOpen(d) && !inPause(spans, d));
     if (label) out.set(a.id, label);

@@ -281,7 +281,7 @@ export function pauseEffect(ctx: RequestContext, view: SeriesView, until: LocalD
 export function pauseSeries(ctx: RequestContext, view: SeriesView, until: LocalDate): Message {
   const tenantId = ctx.actor.tenant.id;
   const effect = pauseEffect(ctx, view, until);
-  ctx.services.series.setPausedUntil(tenantId, view.series.id, until);
+  ctx.services.series.setPausedUntil(tenantId, view.series.id, until, todayIn(ctx.now, view.school.timeZone));
   const pausedView = { ...view, series: { ...view.series, pausedUntil: until } };
   for (const o of effect.dropped) {
     ctx.services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, ctx.actor.user.id, ctx.now);
@@ -316,7 +316,7 @@ export function resumeSeries(ctx: RequestContext, withPerson: string | undefined
   const tenantId = ctx.actor.tenant.id;
   const view = manageable(ctx, withPerson);
   if (!view.series.pausedUntil || view.series.pausedUntil <= todayIn(ctx.now, view.school.timeZone)) throw new Refusal('That series is not paused.');
-  ctx.services.series.setPausedUntil(tenantId, view.series.id, null);
+  ctx.services.series.setPausedUntil(tenantId, view.series.id, null, todayIn(ctx.now, view.school.timeZone));
   unpause(ctx, view, null);
   const resumedView = { ...view, series: { ...view.series, pausedUntil: null } };
   ctx.audit({ schoolId: view.school.id, action: 'series.resume', subjectType: 'series', subjectId: view.series.id });

@@ -103,3 +103,22 @@ it('school days inside the partnership’s pause are not counted as overdue days
   expect(all).toContain('overdue 4 school days (12 days)');
   expect(text(h.run('pat', 'agenda'))).toContain('overdue 4 school days (12 days)');
 });
+
+it('a pause still counts as such once the audit log that recorded it is gone (retention)', async () => {
+  await setup(() => {
+    const ask = h.run('pat', 'pause until 2026-12-02');
+    h.press('pat', ask.messages[ask.messages.length - 1], 'Confirm');
+  });
+  h.core.db.prepare('DELETE FROM audit_log').run();
+  expect(text(h.run('pat', 'actions'))).toContain('overdue 4 school days (12 days)');
+});
+
+it('a pause resumed early leaves out only the days it was in force', async () => {
+  await setup(() => {
+    const ask = h.run('pat', 'pause until 2026-12-02');
+    h.press('pat', ask.messages[ask.messages.length - 1], 'Confirm');
+    h.clock.set(new Date('2026-11-27T14:00:00Z')); // Fri 27 Nov 09:00: back on; only Thu 26 was paused among the overdue days
+    expect(text(h.run('pat', 'resume'))).not.toMatch(/not paused/);
+  });
+  expect(text(h.run('pat', 'actions'))).toContain('overdue 7 school days (12 days)');
+});

@@ -144,7 +144,7 @@ async function runScenario(s: Scenario): Promise<void> {
           // (by the day a meeting takes place, as closures judge a moved one).
           const until = addDays(today, op.days);
           services.transaction(() => {
-            services.series.setPausedUntil(tenantId, seriesId, until);
+            services.series.setPausedUntil(tenantId, seriesId, until, today);
             for (const o of services.series.occurrencesOfSeries(tenantId, seriesId, now, 50)) {
               if (o.status === 'scheduled' && o.startsAt > now && localOf(o.startsAt).date < until)
                 services.series.updateOccurrence(tenantId, o.id, { status: 'paused', reason: 'paused' }, null, now);
