@@ -1,26 +1,7 @@
 /** The structured logger: JSON lines, secrets cut, and no secret tokens from request paths. */
-import { Writable } from 'node:stream';
+import { captureLog as capture } from './support/log-capture';
 import { createLogger } from '../src/logger';
 import { loggablePath } from '../src/http/server';
-
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    stream,
-    lines: () =>
-      chunks
-        .join('')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 describe('the logger', () => {
   it('writes one JSON object per line with level, message and service', () => {

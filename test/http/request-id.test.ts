@@ -3,29 +3,9 @@
  * starts and does not await (a delivery pass) — and is echoed to the caller.
  */
 import { request } from 'node:http';
-import { Writable } from 'node:stream';
+import { captureLog as capture } from '../support/log-capture';
 import { createLogger } from '../../src/logger';
 import { HttpServer, sendJson } from '../../src/http/server';
-
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    stream,
-    lines: () =>
-      chunks
-        .join('')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 function post(port: number, headers: Record<string, string>): Promise<string | undefined> {
   return new Promise((resolve, reject) => {

@@ -4,31 +4,12 @@
  * even when the send happens in a pass started by something else. Rows the scheduler planned
  * carry none.
  */
-import { Writable } from 'node:stream';
+import { captureLog as capture } from '../support/log-capture';
 import { createLogger } from '../../src/logger';
 import { withRequestId } from '../../src/http/request-context';
 import { bookAccepted, createHarness, seedDemoSchool, type Harness } from '../support/harness';
 
 type Line = Record<string, unknown>;
-
-function capture(): { stream: Writable; lines: () => Line[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    stream,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Line),
-  };
-}
 
 function setUp(): { h: Harness; lines: () => Line[] } {
   const out = capture();
