@@ -66,11 +66,14 @@ export function canSteerEscalation(actor: Actor, school: School, e: EscalationFa
 
 /** Acknowledging an urgent escalation: the school's principal or assistant principals. */
 export function canAcknowledgeEscalation(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
+  return leaderWhoMayView(actor, school, e, now, 'Only the principal or an assistant principal acknowledges an urgent escalation.');
+}
+
+/** The school's principal or an assistant principal, once they may read the escalation; `refusal` otherwise. */
+function leaderWhoMayView(actor: Actor, school: School, e: EscalationFacts, now: Date, refusal: string): Decision {
   const view = canViewEscalation(actor, school, e, now);
   if (!view.allowed) return view;
-  return hasRole(actor, school.id, 'principal', 'assistant_principal')
-    ? allow
-    : deny('Only the principal or an assistant principal acknowledges an urgent escalation.');
+  return hasRole(actor, school.id, 'principal', 'assistant_principal') ? allow : deny(refusal);
 }
 
 /**
@@ -78,11 +81,7 @@ export function canAcknowledgeEscalation(actor: Actor, school: School, e: Escala
  * principal or assistant principals, once they may read the escalation (with the compiled agenda).
  */
 export function canArrangeThreeWay(actor: Actor, school: School, e: EscalationFacts, now: Date): Decision {
-  const view = canViewEscalation(actor, school, e, now);
-  if (!view.allowed) return view;
-  return hasRole(actor, school.id, 'principal', 'assistant_principal')
-    ? allow
-    : deny('Only the principal or an assistant principal arranges the three-way conversation.');
+  return leaderWhoMayView(actor, school, e, now, 'Only the principal or an assistant principal arranges the three-way conversation.');
 }
 
 /** Recording the outcome after it was raised: the principal, the APs, or the raising coach. */
