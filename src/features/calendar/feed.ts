@@ -200,31 +200,22 @@ export function buildFeed(services: Services, owner: Actor, now: Date): string {
     for (const o of plan.earlier) {
       cal.createEvent({ id: `${id}-o${o.id}`, stamp: now, timezone: tz, summary, description: textOf(o), start: zoned(o.startsAt), end: zoned(o.endsAt) });
     }
-    for (const { slot, occurrence } of plan.overrides) {
+    // One instance of the series replaced: moved (a new sequence), or held with its notes in the description.
+    const instance = (slot: { startsAt: Date }, occurrence: Parameters<typeof textOf>[0], sequence?: number): void => {
       cal.createEvent({
         id,
         stamp: now,
         timezone: tz,
         summary,
         description: textOf(occurrence),
-        sequence: 1,
+        sequence,
         recurrenceId: zoned(slot.startsAt),
         start: zoned(occurrence.startsAt),
         end: zoned(occurrence.endsAt),
       });
-    }
-    for (const { slot, occurrence } of plan.held.filter((x) => past.has(x.occurrence.id))) {
-      cal.createEvent({
-        id,
-        stamp: now,
-        timezone: tz,
-        summary,
-        description: textOf(occurrence),
-        recurrenceId: zoned(slot.startsAt),
-        start: zoned(occurrence.startsAt),
-        end: zoned(occurrence.endsAt),
-      });
-    }
+    };
+    for (const { slot, occurrence } of plan.overrides) instance(slot, occurrence, 1);
+    for (const { slot, occurrence } of plan.held.filter((x) => past.has(x.occurrence.id))) instance(slot, occurrence);
   }
   // Confirmed coaching sessions: "Coaching session" and a time only, never the topic (coaching/sessions.ts).
   for (const s of sessionFeedEvents(services, owner, now)) {
